@@ -1,0 +1,18 @@
+// Project config: the functions the local runtime serves, and named targets
+// scenarios can refer to. See README "Writing a scenario".
+import { defineConfig } from 'fxbench';
+
+export default defineConfig({
+  functions: {
+    hello: { kind: 'node', code: 'functions/hello', handler: 'index.handler', memoryMB: 128, timeout: '3s' },
+    echo: { kind: 'node', code: 'functions/echo', handler: 'index.handler', memoryMB: 256 },
+    'heavy-init': { kind: 'node', code: 'functions/heavy-init', handler: 'index.handler', memoryMB: 256, timeout: '5s' },
+    fail: { kind: 'node', code: 'functions/fail', handler: 'index.handler', memoryMB: 128, timeout: '1s' },
+  },
+  targets: {
+    'local-hello': { provider: 'local', function: 'hello' },
+    'local-heavy': { provider: 'local', function: 'heavy-init' },
+    'local-echo': { provider: 'local', function: 'echo' },
+  },
+  defaults: { out: 'reports' },
+});

@@ -1,0 +1,14 @@
+/**
+ * fxbench's public API: what scenario files and programs import.
+ *
+ *   import { defineScenario, burst } from 'fxbench';
+ */
+export { defineScenario, defineConfig, burst } from './scenarios/types.ts';
+export type { ScenarioDefinition, BenchConfig, TargetConfig, NamedTarget, Phase, BurstPhase } from './scenarios/types.ts';
+export type { FunctionConfig } from './runtime/function-spec.ts';
+export { loadScenario } from './scenarios/load.ts';
+export { runPlan, type RunEvent, type RunOptions } from './scenarios/runner.ts';
+export { writeReports } from './report/write.ts';
+export type { Result, TargetResult, PhaseResult } from './report/result.ts';
+export { LocalRuntime } from './runtime/runtime.ts';
+export { ExitCode, FxError } from './errors.ts';

@@ -1,0 +1,83 @@
+/**
+ * `fxbench run <scenario>`: load and check the scenario (exit 2 on bad input,
+ * nothing sent), run it, write results.json and index.html, print the summary.
+ * First Ctrl-C: stop sending, let in-flight invocations finish (5 s at most),
+ * write the partial result, exit 130. Second Ctrl-C: kill instances, exit 130.
+ */
+import path from 'node:path';
+import { killAllLocalInstancesSync } from '../drivers/local.ts';
+import { ExitCode, FxError } from '../errors.ts';
+import { writeReports, defaultReportDir } from '../report/write.ts';
+import { formatSummary } from '../report/text.ts';
+import { loadScenario } from '../scenarios/load.ts';
+import { PHASES } from '../scenarios/phases/index.ts';
+import { runPlan, type RunEvent } from '../scenarios/runner.ts';
+
+/** Parsed flags of `run`. */
+export interface RunArgs {
+  scenario: string;
+  out?: string;
+  targets?: string[];
+  config?: string;
+  samples?: string;
+  quiet?: boolean;
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const plan = await loadScenario(args.scenario, { configFile: args.config });
+  if (args.targets?.length) {
+    const known = new Set(plan.targets.map((t) => t.name));
+    const unknown = args.targets.filter((t) => !known.has(t));
+    if (unknown.length) throw FxError.invalid(unknown.map((t) => ({ field: '--target', message: `unknown target ${JSON.stringify(t)}; ${args.scenario} has: ${[...known].join(', ')}` })));
+    plan.targets = plan.targets.filter((t) => args.targets!.includes(t.name));
+  }
+  const outDir = args.out ? path.resolve(args.out) : defaultReportDir(plan.outRoot, plan.name);
+  const log = args.quiet ? () => undefined : (line: string) => process.stderr.write(line + '\n');
+
+  log(`fxbench: ${plan.name} (${plan.file})${plan.configFile ? ` with ${plan.configFile}` : ''}`);
+  for (const t of plan.targets) log(`  target ${t.name}: ${t.provider} function ${t.function}`);
+  for (const p of plan.phases) log(`  phase ${PHASES[p.kind]!.describe(p.settings)}`);
+
+  const ac = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write(`\nfxbench: ${sig}: stopping; waiting for in-flight invocations (again to quit at once)\n`);
+      ac.abort();
+    } else {
+      killAllLocalInstancesSync();
+      process.exit(ExitCode.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const started = performance.now();
+  try {
+    const result = await runPlan(plan, { signal: ac.signal, samplesFile: args.samples, onEvent: (e) => log(describeEvent(e)) });
+    const written = await writeReports(result, outDir);
+    process.stdout.write(formatSummary(result) + '\n');
+    log(`\nwrote ${path.relative(process.cwd(), written.results) || written.results}`);
+    log(`wrote ${path.relative(process.cwd(), written.html) || written.html}`);
+    log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (result.interrupted) return ExitCode.interrupted;
+    if (result.targets.some((t) => t.error)) return ExitCode.runFailed;
+    return ExitCode.ok;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function describeEvent(e: RunEvent): string {
+  switch (e.kind) {
+    case 'target':
+      return `▶ ${e.target}`;
+    case 'phase':
+      return `  ${e.description}`;
+    case 'progress':
+      return `    ${e.message}`;
+    case 'target-error':
+      return `  ✗ ${e.target}: ${e.message}`;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * HdrHistogram helpers. Every latency in fxbench is recorded as integer
+ * microseconds in one of these; results carry them encoded (compressed base64,
+ * the format every HdrHistogram port reads), so percentiles can be recomputed and
+ * histograms added (shards, targets, phases) without the raw samples.
+ */
+import * as hdr from 'hdr-histogram-js';
+
+export type Histogram = hdr.Histogram;
+
+/** Highest recordable value: 1 hour in µs. Larger values are clamped to it. */
+export const HIGHEST_US = 3_600_000_000;
+
+/** A histogram of µs values from 1 µs to 1 h with 3 significant digits. */
+export function newHistogram(): Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 32, useWebAssembly: false });
+}
+
+/** Records one µs value, clamped into the trackable range. */
+export function recordUs(h: Histogram, us: number): void {
+  h.recordValue(us < 1 ? 1 : us > HIGHEST_US ? HIGHEST_US : Math.round(us));
+}
+
+/** Encodes a histogram as compressed base64 (HdrHistogram's V2 format). */
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+/** Decodes a histogram encoded by `encodeHistogram` (or any HdrHistogram port). */
+export function decodeHistogram(encoded: string): Histogram {
+  return hdr.decodeFromCompressedBase64(encoded, 32, false);
+}
+
+/** Adds histograms into a new one (exact: HdrHistogram counts add). */
+export function mergeHistograms(list: Histogram[]): Histogram {
+  const out = newHistogram();
+  for (const h of list) out.add(h);
+  return out;
+}
+
+/** The latency figures every report shows, in milliseconds. */
+export interface LatencySummary {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** Summarises a µs histogram in ms; null when it is empty. */
+export function summarizeMs(h: Histogram): LatencySummary | null {
+  if (h.totalCount === 0) return null;
+  const ms = (us: number) => us / 1000;
+  return {
+    min: ms(h.minNonZeroValue),
+    mean: ms(h.mean),
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+  };
+}
+
+/**
+ * Points of the percentile spectrum (HdrHistogram's "percentile distribution"):
+ * percentile and latency in ms, on a log-"nines" grid, for charts and CSV.
+ */
+export function percentileSpectrum(h: Histogram): { percentile: number; latencyMs: number }[] {
+  if (h.totalCount === 0) return [];
+  const out: { percentile: number; latencyMs: number }[] = [];
+  const grid = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999, 100];
+  // Stop at the resolution the sample count supports: with n samples, percentiles
+  // above 100·(1 − 1/n) are all the max.
+  const finest = 100 * (1 - 1 / h.totalCount);
+  for (const p of grid) {
+    if (p > finest && p !== 100) continue;
+    out.push({ percentile: p, latencyMs: h.getValueAtPercentile(p) / 1000 });
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+/**
+ * Folds samples into histograms and counters (after vegeta's `Report`: `add`
+ * each sample, then read the figures). Memory is constant in the number of
+ * samples: nothing keeps a sample after `add` returns.
+ */
+import { ERROR_CLASSES, type ErrorClass } from '../drivers/types.ts';
+import { newHistogram, recordUs, type Histogram } from './histogram.ts';
+import type { Sample } from './sample.ts';
+
+/** Counters by error class, every class present (0 when none). */
+export type ErrorCounts = Record<ErrorClass, number>;
+
+/** A zeroed set of error counters. */
+export function emptyErrorCounts(): ErrorCounts {
+  return Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as ErrorCounts;
+}
+
+/** What a recorder has accumulated for one phase (or round) of one target. */
+export interface Recorded {
+  requests: number;
+  ok: number;
+  errors: ErrorCounts;
+  coldStarts: number;
+  /** Invocations whose cold/warm state the driver could not tell. */
+  coldUnknown: number;
+  instances: number;
+  bytesOut: number;
+  bytesIn: number;
+  /** Sum of `costUSD` over samples that had one. */
+  costUSD: number;
+  /** Samples that had a cost. */
+  costed: number;
+  /** Monotonic ns of the first send and the last response end. */
+  firstStartNs: number;
+  lastEndNs: number;
+  /** Latency of every invocation, µs. */
+  all: Histogram;
+  warm: Histogram;
+  cold: Histogram;
+  /** Provider-reported init duration of cold starts, µs. */
+  init: Histogram;
+}
+
+/** Accumulates one phase's samples. */
+export class Recorder {
+  private readonly r: Recorded;
+  private readonly instanceIds = new Set<string>();
+
+  constructor() {
+    this.r = {
+      requests: 0,
+      ok: 0,
+      errors: emptyErrorCounts(),
+      coldStarts: 0,
+      coldUnknown: 0,
+      instances: 0,
+      bytesOut: 0,
+      bytesIn: 0,
+      costUSD: 0,
+      costed: 0,
+      firstStartNs: Infinity,
+      lastEndNs: 0,
+      all: newHistogram(),
+      warm: newHistogram(),
+      cold: newHistogram(),
+      init: newHistogram(),
+    };
+  }
+
+  /** Folds one sample in. */
+  add(s: Sample): void {
+    const r = this.r;
+    r.requests++;
+    if (s.errorClass) r.errors[s.errorClass]++;
+    else r.ok++;
+    r.bytesIn += s.bytesIn;
+    r.bytesOut += s.bytesOut;
+    recordUs(r.all, s.latencyUs);
+    if (s.cold === true) {
+      r.coldStarts++;
+      recordUs(r.cold, s.latencyUs);
+      if (s.initMs !== undefined) recordUs(r.init, s.initMs * 1000);
+    } else if (s.cold === false) {
+      recordUs(r.warm, s.latencyUs);
+    } else {
+      r.coldUnknown++;
+    }
+    // Instance ids are bounded by the instances a provider starts, not by samples.
+    if (s.instanceId && !this.instanceIds.has(s.instanceId)) {
+      this.instanceIds.add(s.instanceId);
+      r.instances++;
+    }
+    if (s.costUSD !== undefined) {
+      r.costUSD += s.costUSD;
+      r.costed++;
+    }
+    if (s.startNs < r.firstStartNs) r.firstStartNs = s.intendedNs < s.startNs ? s.intendedNs : s.startNs;
+    const endNs = s.intendedNs + s.latencyUs * 1000;
+    if (endNs > r.lastEndNs) r.lastEndNs = endNs;
+  }
+
+  /** The figures so far. The histograms are live: copy before mutating. */
+  get recorded(): Readonly<Recorded> {
+    return this.r;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The result schema (v1, ../shared/DESIGN.md "Result schema"): the contract
+ * between a run and everything after it. Names here are fixed; add fields freely,
+ * rename none without bumping SCHEMA_VERSION.
+ */
+import type { ColdMethod } from '../drivers/types.ts';
+import { encodeHistogram, mergeHistograms, summarizeMs, type LatencySummary } from '../metrics/histogram.ts';
+import { emptyErrorCounts, type ErrorCounts, type Recorded } from '../metrics/recorder.ts';
+
+export const SCHEMA_VERSION = 1;
+
+/** Cost figures of a phase or target, USD. */
+export interface CostFigures {
+  perInvocationUSD: number;
+  perMillionUSD: number;
+  totalUSD: number;
+  /** Price table and date the figures come from. */
+  priceSource: string;
+}
+
+/** Figures of one phase round (or of a whole target, as its summary). */
+export interface PhaseResult {
+  name: string;
+  kind: string;
+  /** Round of a repeating phase, from 1. */
+  round?: number;
+  payloadBytes?: number;
+  requests: number;
+  ok: number;
+  errors: ErrorCounts;
+  coldStarts: number;
+  coldStartRate: number;
+  /** Distinct instances seen (where the driver reports instance ids). */
+  instances?: number;
+  latencyMs: LatencySummary | null;
+  warmLatencyMs: LatencySummary | null;
+  coldLatencyMs: LatencySummary | null;
+  initDurationMs: LatencySummary | null;
+  throughputRps: number;
+  bytesOut: number;
+  bytesIn: number;
+  cost: CostFigures | null;
+  /** Encoded HdrHistograms of latency in µs. */
+  histograms: { all: string; warm: string; cold: string; init: string };
+}
+
+/** One target's results. */
+export interface TargetResult {
+  name: string;
+  provider: string;
+  function: string;
+  memoryMB: number | null;
+  region?: string;
+  coldStartMethod: ColdMethod | 'none';
+  /** Set when the target could not be run (e.g. prepare failed). */
+  error?: string;
+  phases: PhaseResult[];
+  summary: Omit<PhaseResult, 'name' | 'kind' | 'round'> | null;
+}
+
+/** A threshold's outcome. */
+export interface ThresholdOutcome {
+  target: string;
+  metric: string;
+  condition: string;
+  actual: number | null;
+  ok: boolean;
+}
+
+/** results.json */
+export interface Result {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'fxbench'; version: string; node: string; platform: string; cpus: number; hostname?: string };
+  scenario: { name: string; file: string; description?: string };
+  startedAt: string;
+  finishedAt: string;
+  interrupted: boolean;
+  targets: TargetResult[];
+  thresholds: ThresholdOutcome[];
+}
+
+/** Adds recorded figures (phases of a target, shards of a phase) into new ones. */
+export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
+  const errors = emptyErrorCounts();
+  const out: Recorded = {
+    requests: 0, ok: 0, errors, coldStarts: 0, coldUnknown: 0, instances: 0, bytesOut: 0, bytesIn: 0, costUSD: 0, costed: 0,
+    firstStartNs: Infinity, lastEndNs: 0,
+    all: mergeHistograms(list.map((r) => r.all)),
+    warm: mergeHistograms(list.map((r) => r.warm)),
+    cold: mergeHistograms(list.map((r) => r.cold)),
+    init: mergeHistograms(list.map((r) => r.init)),
+  };
+  for (const r of list) {
+    out.requests += r.requests;
+    out.ok += r.ok;
+    for (const k of Object.keys(errors) as (keyof ErrorCounts)[]) errors[k] += r.errors[k];
+    out.coldStarts += r.coldStarts;
+    out.coldUnknown += r.coldUnknown;
+    out.instances += r.instances; // an upper bound across phases; phases report their own
+    out.bytesOut += r.bytesOut;
+    out.bytesIn += r.bytesIn;
+    out.costUSD += r.costUSD;
+    out.costed += r.costed;
+    out.firstStartNs = Math.min(out.firstStartNs, r.firstStartNs);
+    out.lastEndNs = Math.max(out.lastEndNs, r.lastEndNs);
+  }
+  return out;
+}
+
+/** Turns recorded figures into the schema's phase figures. */
+export function phaseFigures(r: Readonly<Recorded>, priceSource: string | null): Omit<PhaseResult, 'name' | 'kind' | 'round'> {
+  const spanS = r.lastEndNs > r.firstStartNs ? (r.lastEndNs - r.firstStartNs) / 1e9 : 0;
+  const perInvocation = r.costed ? r.costUSD / r.costed : 0;
+  const known = r.requests - r.coldUnknown;
+  return {
+    requests: r.requests,
+    ok: r.ok,
+    errors: { ...r.errors },
+    coldStarts: r.coldStarts,
+    coldStartRate: known ? r.coldStarts / known : 0,
+    instances: r.instances || undefined,
+    latencyMs: summarizeMs(r.all),
+    warmLatencyMs: summarizeMs(r.warm),
+    coldLatencyMs: summarizeMs(r.cold),
+    initDurationMs: summarizeMs(r.init),
+    throughputRps: spanS ? r.requests / spanS : 0,
+    bytesOut: r.bytesOut,
+    bytesIn: r.bytesIn,
+    cost: priceSource && r.costed ? { perInvocationUSD: perInvocation, perMillionUSD: perInvocation * 1e6, totalUSD: r.costUSD, priceSource } : null,
+    histograms: { all: encodeHistogram(r.all), warm: encodeHistogram(r.warm), cold: encodeHistogram(r.cold), init: encodeHistogram(r.init) },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The summary table printed to the terminal after a run: per target and phase,
+ * requests, errors, cold starts, latency percentiles in ms and cost per 1M.
+ */
+import { formatMs, formatUSD } from '../units.ts';
+import type { PhaseResult, Result } from './result.ts';
+
+/** Counts every error class of a phase. */
+export function errorTotal(p: Pick<PhaseResult, 'errors'>): number {
+  return Object.values(p.errors).reduce((a, b) => a + b, 0);
+}
+
+/** Lays out rows as a fixed-width table; numbers right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Renders the result summary table. */
+export function formatSummary(result: Result): string {
+  const header = ['target', 'phase', 'req', 'err', 'cold', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'init p50', '$/1M inv'];
+  const rows: string[][] = [];
+  for (const t of result.targets) {
+    if (t.error) rows.push([t.name, `error: ${t.error}`, '', '', '', '', '', '', '', '', '']);
+    for (const p of t.phases) {
+      const l = p.latencyMs;
+      rows.push([
+        t.name,
+        p.round ? `${p.name} #${p.round}` : p.name,
+        String(p.requests),
+        String(errorTotal(p)),
+        String(p.coldStarts),
+        formatMs(l?.p50),
+        formatMs(l?.p90),
+        formatMs(l?.p99),
+        formatMs(l?.max),
+        formatMs(p.initDurationMs?.p50),
+        formatUSD(p.cost?.perMillionUSD),
+      ]);
+    }
+  }
+  const lines = [table(header, rows)];
+  const sources = [...new Set(result.targets.flatMap((t) => t.phases.map((p) => p.cost?.priceSource).filter(Boolean)))];
+  if (sources.length) lines.push(`cost: ${sources.join('; ')}`);
+  const errored = result.targets.flatMap((t) => t.phases.filter((p) => errorTotal(p) > 0).map((p) => `${t.name}/${p.name}${p.round ? ` #${p.round}` : ''}: ${Object.entries(p.errors).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')}`));
+  if (errored.length) lines.push(`errors: ${errored.join('; ')}`);
+  if (result.interrupted) lines.push('interrupted: partial result');
+  return lines.join('\n');
+}

@@ -1,0 +1,110 @@
+// fxbench's Node.js bootstrap: a Lambda custom runtime for `export const handler`
+// functions. It speaks the Lambda Runtime API (2018-06-01) exactly as a
+// `provided.*` bootstrap does, so the local runtime treats it like any other
+// custom runtime. Plain JavaScript on purpose: it is on every cold start's path,
+// and a TypeScript loader would add ~100 ms to each one. (TypeScript handlers
+// get `--import tsx` from the runtime, paid only by them.)
+import http from 'node:http';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const api = process.env.AWS_LAMBDA_RUNTIME_API;
+const [host, port] = api.split(':');
+const base = '/2018-06-01/runtime';
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function call(method, urlPath, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host, port: Number(port), method, path: base + urlPath, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function errorBody(err) {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return JSON.stringify({ errorType: e.name || 'Error', errorMessage: e.message, stackTrace: (e.stack || '').split('\n').slice(1).map((s) => s.trim()) });
+}
+
+async function postError(urlPath, err, type) {
+  const body = errorBody(err);
+  await call('POST', urlPath, body, { 'content-type': 'application/json', 'lambda-runtime-function-error-type': type, 'content-length': Buffer.byteLength(body) });
+}
+
+// The runtime is gone (fxbench exited): nothing will ever ask for work again.
+function lostRuntime() {
+  process.exit(0);
+}
+
+async function loadHandler() {
+  const handlerSpec = process.env._HANDLER || 'index.handler';
+  const root = process.env.LAMBDA_TASK_ROOT || process.cwd();
+  const dot = handlerSpec.lastIndexOf('.');
+  const modName = handlerSpec.slice(0, dot);
+  const fnName = handlerSpec.slice(dot + 1);
+  const candidates = ['.mjs', '.js', '.cjs', '.ts', '.mts'].map((ext) => path.join(root, modName + ext));
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) throw Object.assign(new Error(`Cannot find module '${modName}' in ${root}`), { name: 'Runtime.ImportModuleError' });
+  const mod = await import(pathToFileURL(file).href);
+  const fn = mod[fnName] ?? mod.default?.[fnName];
+  if (typeof fn !== 'function') throw Object.assign(new Error(`${handlerSpec} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+  return fn;
+}
+
+let handler;
+try {
+  handler = await loadHandler();
+} catch (err) {
+  await postError('/init/error', err, err?.name?.startsWith('Runtime.') ? err.name : 'Runtime.InitError').catch(lostRuntime);
+  process.exit(1);
+}
+
+const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME;
+const memoryLimitInMB = process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+const functionVersion = process.env.AWS_LAMBDA_FUNCTION_VERSION;
+const logGroupName = process.env.AWS_LAMBDA_LOG_GROUP_NAME;
+const logStreamName = process.env.AWS_LAMBDA_LOG_STREAM_NAME;
+
+for (;;) {
+  let next;
+  try {
+    next = await call('GET', '/invocation/next');
+  } catch {
+    lostRuntime();
+  }
+  const h = next.headers;
+  const requestId = h['lambda-runtime-aws-request-id'];
+  const deadline = Number(h['lambda-runtime-deadline-ms']);
+  if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
+  const context = {
+    awsRequestId: requestId,
+    invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
+    functionName,
+    functionVersion,
+    memoryLimitInMB,
+    logGroupName,
+    logStreamName,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+  const raw = next.body.toString('utf8');
+  let event;
+  try {
+    event = raw.length ? JSON.parse(raw) : {};
+  } catch {
+    event = raw;
+  }
+  try {
+    const result = await handler(event, context);
+    const body = result === undefined ? 'null' : JSON.stringify(result);
+    await call('POST', `/invocation/${requestId}/response`, body, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  } catch (err) {
+    await postError(`/invocation/${requestId}/error`, err, err?.name ? `Function.${err.name}` : 'Function.Unhandled').catch(lostRuntime);
+  }
+}

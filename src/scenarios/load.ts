@@ -1,0 +1,192 @@
+/**
+ * Loads a scenario file (TypeScript, through tsx) and bench.config.ts, checks
+ * both strictly and resolves them into a Plan. Every problem found is reported
+ * at once, each naming the file, the field and what was expected; a bad input
+ * exits 2 and sends nothing.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { check, checkObject, describeValue, isPlainObject, optional, type CheckContext } from '../config/check.ts';
+import { FxError, type Issue } from '../errors.ts';
+import { checkFunction, type FunctionSpec } from '../runtime/function-spec.ts';
+import { PHASES } from './phases/index.ts';
+import type { PhasePlan, Plan, ResolvedTarget } from './plan.ts';
+import { PROVIDERS, type Provider } from './types.ts';
+
+/** The config file name looked for next to the scenario and in its parents. */
+export const CONFIG_FILE = 'bench.config.ts';
+
+/** Options for loadScenario. */
+export interface LoadOptions {
+  /** Explicit bench.config.ts; otherwise searched from the scenario's folder upwards, then the cwd. */
+  configFile?: string;
+  /** Working directory paths are shown relative to (default process.cwd()). */
+  cwd?: string;
+}
+
+/** Loads, checks and resolves a scenario. Throws FxError (exit 2) listing every issue. */
+export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<Plan> {
+  const cwd = opts.cwd ?? process.cwd();
+  const abs = path.resolve(cwd, file);
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw FxError.invalid([{ file, message: 'scenario file not found' }]);
+  const scenario = await importDefault(abs, file, 'scenario');
+
+  const configAbs = opts.configFile ? path.resolve(cwd, opts.configFile) : findConfig(path.dirname(abs), cwd);
+  if (opts.configFile && (!configAbs || !existsSync(configAbs))) throw FxError.invalid([{ file: opts.configFile, message: 'config file not found' }]);
+  const configShown = configAbs ? path.relative(cwd, configAbs) || configAbs : undefined;
+  const config = configAbs ? await importDefault(configAbs, configShown!, 'config') : {};
+
+  const configCtx: CheckContext = { file: configShown, issues: [] };
+  const cfg = checkConfig(config, configAbs ? path.dirname(configAbs) : cwd, configCtx);
+  const ctx: CheckContext = { file, issues: [] };
+  const plan = checkScenario(scenario, file, cfg, ctx);
+  const issues: Issue[] = [...configCtx.issues, ...ctx.issues];
+  if (issues.length || !plan) throw FxError.invalid(issues.length ? issues : [{ file, message: 'invalid scenario' }]);
+  return { ...plan, configFile: configShown };
+}
+
+async function importDefault(abs: string, shown: string, what: string): Promise<unknown> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await tsImport(pathToFileURL(abs).href, import.meta.url);
+  } catch (err) {
+    throw FxError.invalid([{ file: shown, message: `cannot load ${what} file: ${(err as Error).message.split('\n')[0]}` }]);
+  }
+  const value = mod.default ?? (mod['module.exports'] as Record<string, unknown> | undefined)?.default;
+  if (value === undefined) throw FxError.invalid([{ file: shown, message: `expected a default export (export default define${what === 'config' ? 'Config' : 'Scenario'}({...}))` }]);
+  return value;
+}
+
+function findConfig(dir: string, cwd: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const f = path.join(d, CONFIG_FILE);
+    if (existsSync(f)) return f;
+    if (path.dirname(d) === d) break;
+  }
+  const f = path.join(cwd, CONFIG_FILE);
+  return existsSync(f) ? f : undefined;
+}
+
+interface CheckedConfig {
+  functions: Map<string, FunctionSpec>;
+  targets: Map<string, Omit<ResolvedTarget, 'name'> | undefined>;
+  outRoot: string;
+  /** Folder relative paths in the config resolve against. */
+  baseDir: string;
+}
+
+const TARGET_FIELDS = {
+  provider: { check: check.oneOf(PROVIDERS) },
+  function: { check: check.string() },
+  memoryMB: optional(check.int(128, 10240)),
+  pricing: optional((v, p, c) => checkObject(v, p, c, { arch: optional(check.oneOf(['x86_64', 'arm64'])) })),
+};
+
+function checkConfig(raw: unknown, baseDir: string, ctx: CheckContext): CheckedConfig {
+  const out: CheckedConfig = { functions: new Map(), targets: new Map(), outRoot: path.resolve(baseDir, 'reports'), baseDir };
+  const o = checkObject(raw, '', ctx, { functions: optional(check.any()), targets: optional(check.any()), defaults: optional(check.any()) });
+  if (!o) return out;
+  if (o.functions !== undefined) {
+    if (!isPlainObject(o.functions)) ctx.issues.push({ file: ctx.file, field: 'functions', message: `expected an object of functions by name, got ${describeValue(o.functions)}` });
+    else for (const [name, fn] of Object.entries(o.functions)) {
+      const spec = checkFunction(name, fn, `functions.${name}`, baseDir, ctx);
+      if (spec) out.functions.set(name, spec);
+    }
+  }
+  if (o.targets !== undefined) {
+    if (!isPlainObject(o.targets)) ctx.issues.push({ file: ctx.file, field: 'targets', message: `expected an object of targets by name, got ${describeValue(o.targets)}` });
+    else for (const [name, t] of Object.entries(o.targets)) out.targets.set(name, checkTarget(t, `targets.${name}`, ctx, out.functions));
+  }
+  if (o.defaults !== undefined) {
+    const d = checkObject(o.defaults, 'defaults', ctx, { out: optional(check.string()) });
+    if (d?.out) out.outRoot = path.resolve(baseDir, d.out as string);
+  }
+  return out;
+}
+
+function checkTarget(raw: unknown, p: string, ctx: CheckContext, functions: Map<string, FunctionSpec>, extra: Record<string, { check: (v: unknown, p: string, c: CheckContext) => unknown; optional?: boolean }> = {}): Omit<ResolvedTarget, 'name'> | undefined {
+  const before = ctx.issues.length;
+  const o = checkObject(raw, p, ctx, { ...TARGET_FIELDS, ...extra });
+  if (!o || ctx.issues.length > before) return undefined;
+  const provider = o.provider as Provider;
+  const fn = o.function as string;
+  const t: Omit<ResolvedTarget, 'name'> = {
+    provider,
+    function: fn,
+    memoryMB: o.memoryMB as number | undefined,
+    arch: ((o.pricing as { arch?: 'x86_64' | 'arm64' } | undefined)?.arch ?? 'x86_64'),
+  };
+  if (provider === 'local') {
+    const spec = functions.get(fn);
+    if (!spec) {
+      const known = [...functions.keys()];
+      ctx.issues.push({ file: ctx.file, field: `${p}.function`, message: `unknown local function ${JSON.stringify(fn)}; ${known.length ? `declared functions: ${known.join(', ')}` : `declare it under "functions" in ${CONFIG_FILE}`}` });
+      return undefined;
+    }
+    t.localFunction = t.memoryMB ? { ...spec, memoryMB: t.memoryMB } : spec;
+  }
+  return t;
+}
+
+function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: CheckContext): Omit<Plan, 'configFile'> | undefined {
+  const o = checkObject(raw, '', ctx, {
+    name: { check: check.string() },
+    description: optional(check.string()),
+    targets: { check: check.array(check.any(), { min: 1 }) },
+    phases: { check: check.array(check.any(), { min: 1 }) },
+    payload: optional(check.any()),
+  });
+  if (!o) return undefined;
+  if (typeof o.name === 'string' && !/^[\w.-]+$/.test(o.name)) ctx.issues.push({ file, field: 'name', message: `expected letters, digits, ".", "-" or "_" (it names the report folder), got ${describeValue(o.name)}` });
+
+  const targets: ResolvedTarget[] = [];
+  const seen = new Set<string>();
+  ((o.targets as unknown[]) ?? []).forEach((t, i) => {
+    const p = `targets[${i}]`;
+    let resolved: ResolvedTarget | undefined;
+    if (typeof t === 'string') {
+      if (!cfg.targets.has(t)) {
+        const known = [...cfg.targets.keys()];
+        ctx.issues.push({ file, field: p, message: `unknown target ${JSON.stringify(t)}; ${known.length ? `targets in ${CONFIG_FILE}: ${known.join(', ')}` : `no targets are declared in ${CONFIG_FILE}`}` });
+        return;
+      }
+      const base = cfg.targets.get(t);
+      if (base) resolved = { name: t, ...base };
+    } else if (isPlainObject(t)) {
+      const base = checkTarget(t, p, ctx, cfg.functions, { name: { check: check.string() } });
+      if (base) resolved = { name: String(t.name), ...base };
+    } else {
+      ctx.issues.push({ file, field: p, message: `expected a target name or an object { name, provider, function }, got ${describeValue(t)}` });
+    }
+    if (!resolved) return;
+    if (seen.has(resolved.name)) ctx.issues.push({ file, field: p, message: `target ${JSON.stringify(resolved.name)} is listed twice` });
+    seen.add(resolved.name);
+    targets.push(resolved);
+  });
+
+  const phases: PhasePlan[] = [];
+  ((o.phases as unknown[]) ?? []).forEach((ph, i) => {
+    const p = `phases[${i}]`;
+    if (!isPlainObject(ph)) return ctx.issues.push({ file, field: p, message: `expected a phase object such as burst({ concurrency: 10 }), got ${describeValue(ph)}` });
+    const mod = PHASES[String(ph.kind)];
+    if (!mod) return ctx.issues.push({ file, field: `${p}.kind`, message: `expected one of ${Object.keys(PHASES).map((k) => JSON.stringify(k)).join(', ')}, got ${describeValue(ph.kind)}` });
+    const settings = mod.check(ph, p, ctx);
+    if (settings) phases.push({ kind: mod.kind, name: (settings as { name: string }).name, settings: settings as Record<string, unknown> });
+  });
+
+  let payload = Buffer.from('{}');
+  if (o.payload !== undefined) {
+    if (typeof o.payload === 'string') payload = Buffer.from(o.payload);
+    else {
+      try {
+        payload = Buffer.from(JSON.stringify(o.payload));
+      } catch (err) {
+        ctx.issues.push({ file, field: 'payload', message: `expected a JSON value or a string: ${(err as Error).message}` });
+      }
+    }
+  }
+  if (ctx.issues.length) return undefined;
+  return { file, name: o.name as string, description: o.description as string | undefined, targets, phases, payload, outRoot: cfg.outRoot };
+}

@@ -1,0 +1,40 @@
+/**
+ * The validated form of a scenario: what the runner executes. Nothing reaches
+ * the runner without passing load.ts.
+ */
+import type { FunctionSpec } from '../runtime/function-spec.ts';
+import type { Provider } from './types.ts';
+
+/** A target resolved against bench.config.ts. */
+export interface ResolvedTarget {
+  name: string;
+  provider: Provider;
+  function: string;
+  memoryMB?: number;
+  arch: 'x86_64' | 'arm64';
+  /** For `local`: the function the runtime serves. */
+  localFunction?: FunctionSpec;
+}
+
+/** A checked phase with units resolved (ms, bytes). */
+export interface PhasePlan {
+  kind: string;
+  name: string;
+  /** Phase-specific, checked settings. */
+  settings: Record<string, unknown>;
+}
+
+/** A scenario ready to run. */
+export interface Plan {
+  /** Scenario file as the user named it. */
+  file: string;
+  name: string;
+  description?: string;
+  targets: ResolvedTarget[];
+  phases: PhasePlan[];
+  payload: Buffer;
+  /** bench.config.ts used, if any. */
+  configFile?: string;
+  /** Default reports folder. */
+  outRoot: string;
+}

@@ -1,0 +1,144 @@
+/**
+ * Runs a Plan: for each target, prepare its driver, run each phase's schedule,
+ * fold every sample into a recorder per phase round, and build the Result.
+ * Stops cleanly on abort: no new invocations, in-flight ones get a grace period,
+ * and the partial result comes back with `interrupted: true`.
+ */
+import os from 'node:os';
+import { setMaxListeners } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { nowNs } from '../clock.ts';
+import { lambdaPriceModel, type PriceModel } from '../cost/cost.ts';
+import { createDriver } from '../drivers/registry.ts';
+import type { Driver } from '../drivers/types.ts';
+import { Recorder } from '../metrics/recorder.ts';
+import type { Sample } from '../metrics/sample.ts';
+import { mergeRecorded, phaseFigures, SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../report/result.ts';
+import { VERSION } from '../version.ts';
+import { PHASES } from './phases/index.ts';
+import type { Plan, ResolvedTarget } from './plan.ts';
+
+/** What a run reports while it goes. */
+export type RunEvent =
+  | { kind: 'target'; target: string }
+  | { kind: 'phase'; target: string; phase: string; description: string }
+  | { kind: 'progress'; target: string; phase: string; message: string }
+  | { kind: 'target-error'; target: string; message: string };
+
+/** Options for runPlan. */
+export interface RunOptions {
+  /** Aborting stops the run: no new invocations; in-flight ones get `graceMs`. */
+  signal?: AbortSignal;
+  /** Grace for in-flight invocations after an abort, ms (default 5000). */
+  graceMs?: number;
+  onEvent?: (e: RunEvent) => void;
+  /** Stream every sample as NDJSON to this file. */
+  samplesFile?: string;
+  /** Makes drivers (tests inject instrumented ones). Default: the registry. */
+  createDriver?: (t: ResolvedTarget) => Driver;
+  /** Called once a target's driver is prepared (tests read PIDs from it). */
+  onDriver?: (target: string, driver: Driver) => void;
+}
+
+/** Runs every target of a plan. Resolves with the Result even when interrupted or a target failed. */
+export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result> {
+  const startedAt = new Date().toISOString();
+  const signal = opts.signal ?? new AbortController().signal;
+  const hard = new AbortController();
+  // Every in-flight invocation listens on it: thousands of listeners are expected.
+  setMaxListeners(0, hard.signal);
+  const onAbort = () => setTimeout(() => hard.abort(), opts.graceMs ?? 5000).unref();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const emit = opts.onEvent ?? (() => undefined);
+  const samples: WriteStream | null = opts.samplesFile ? createWriteStream(opts.samplesFile) : null;
+  const targets: TargetResult[] = [];
+  try {
+    for (const target of plan.targets) {
+      if (signal.aborted) break;
+      emit({ kind: 'target', target: target.name });
+      targets.push(await runTarget(plan, target, { ...opts, signal, hardSignal: hard.signal, emit, samples }));
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (samples) await new Promise<void>((resolve) => samples.end(() => resolve()));
+  }
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'fxbench', version: VERSION, node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length },
+    scenario: { name: plan.name, file: plan.file, description: plan.description },
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    interrupted: signal.aborted,
+    targets,
+    thresholds: [],
+  };
+}
+
+interface TargetRunContext extends RunOptions {
+  signal: AbortSignal;
+  hardSignal: AbortSignal;
+  emit: (e: RunEvent) => void;
+  samples: WriteStream | null;
+}
+
+async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext): Promise<TargetResult> {
+  const driver = (c.createDriver ?? createDriver)(target);
+  const info = driver.info();
+  const result: TargetResult = { ...info, phases: [], summary: null };
+  const price: PriceModel = lambdaPriceModel(target.arch, {}, target.provider === 'local' ? '; projected from the local runtime’s billed duration' : '');
+  const allRecorded = [];
+  try {
+    await driver.prepare(c.signal);
+    c.onDriver?.(target.name, driver);
+    for (const phase of plan.phases) {
+      if (c.signal.aborted) break;
+      const mod = PHASES[phase.kind]!;
+      c.emit({ kind: 'phase', target: target.name, phase: phase.name, description: mod.describe(phase.settings) });
+      const rounds = new Map<number, Recorder>();
+      const memoryMB = driver.info().memoryMB ?? 128;
+      await mod.run(phase.settings, {
+        signal: c.signal,
+        capabilities: driver.capabilities,
+        progress: (message) => c.emit({ kind: 'progress', target: target.name, phase: phase.name, message }),
+        forceCold: async () => {
+          if (driver.capabilities.forceCold) await driver.forceCold?.(c.signal);
+        },
+        invoke: async (round, seq, intendedNs) => {
+          if (c.signal.aborted) return;
+          const startNs = nowNs();
+          const out = await driver.invoke({ seq, payload: plan.payload }, c.hardSignal);
+          const latencyUs = (nowNs() - intendedNs) / 1000;
+          const sample: Sample = {
+            target: target.name, phase: phase.name, round, seq, intendedNs, startNs, latencyUs,
+            status: out.status, errorClass: out.errorClass, bytesOut: out.bytesOut, bytesIn: out.bytesIn,
+            cold: out.cold, coldMethod: out.coldMethod, initMs: out.initMs, durationMs: out.durationMs,
+            billedMs: out.billedMs, maxMemoryMB: out.maxMemoryMB, instanceId: out.instanceId,
+          };
+          // Throttled and rejected invocations are not billed by any provider.
+          if (out.status >= 200 && out.status < 300) sample.costUSD = price.price({ billedMs: out.billedMs, durationMs: out.durationMs, latencyMs: latencyUs / 1000, initMs: out.initMs, memoryMB });
+          let rec = rounds.get(round);
+          if (!rec) rounds.set(round, (rec = new Recorder()));
+          rec.add(sample);
+          c.samples?.write(JSON.stringify(sample) + '\n');
+        },
+      });
+      const multi = rounds.size > 1;
+      for (const [round, rec] of [...rounds.entries()].sort((a, b) => a[0] - b[0])) {
+        const figures = phaseFigures(rec.recorded, price.source);
+        const pr: PhaseResult = { name: phase.name, kind: phase.kind, ...(multi || round > 1 ? { round } : {}), ...figures };
+        result.phases.push(pr);
+        allRecorded.push(rec.recorded);
+      }
+    }
+  } catch (err) {
+    result.error = (err as Error).message;
+    c.emit({ kind: 'target-error', target: target.name, message: result.error });
+  } finally {
+    await driver.close().catch(() => undefined);
+  }
+  if (allRecorded.length) {
+    const merged = mergeRecorded(allRecorded);
+    result.summary = phaseFigures(merged, price.source);
+  }
+  return result;
+}
