@@ -29,7 +29,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('samples', { type: 'string', describe: 'Also stream every sample to this NDJSON file' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No plan or progress output; only the summary table' })
           .example('$0 run scenarios/burst.ts', 'burst against the local runtime')
-          .example('$0 run scenarios/burst.ts --target local-heavy --out /tmp/r', 'one target, chosen folder'),
+          .example('$0 run scenarios/burst.ts --target local-heavy --out /tmp/r', 'one target, chosen folder')
+          .epilogue(EPILOGUE),
       async (args) => {
         code = await runCommand({
           scenario: args.scenario as string,
