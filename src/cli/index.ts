@@ -6,9 +6,9 @@
 import yargs from 'yargs';
 import { ExitCode, FxError } from '../errors.ts';
 import { VERSION } from '../version.ts';
-import { runCommand } from './run.ts';
+import { COMMANDS } from './commands.ts';
 
-const EPILOGUE = `Exit codes: 0 ok · 1 thresholds crossed or regression · 2 bad input (scenario, config, flag) · 3 the run failed · 130 interrupted (partial result written)`;
+import { EPILOGUE } from './epilogue.ts';
 
 /** Parses `argv` (without node and script) and runs the command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -17,31 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('fxbench')
     .usage('$0 <command> [options]')
-    .command(
-      'run <scenario>',
-      'Run a scenario file (TypeScript) against its targets and write reports',
-      (y) =>
-        y
-          .positional('scenario', { type: 'string', describe: 'Scenario file, e.g. scenarios/burst.ts', demandOption: true })
-          .option('out', { alias: 'o', type: 'string', describe: 'Report folder (default: reports/<timestamp>-<scenario>)' })
-          .option('target', { alias: 't', type: 'string', array: true, describe: 'Run only these targets (repeatable)' })
-          .option('config', { alias: 'c', type: 'string', describe: 'bench.config.ts to use (default: searched from the scenario folder upwards)' })
-          .option('samples', { type: 'string', describe: 'Also stream every sample to this NDJSON file' })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No plan or progress output; only the summary table' })
-          .example('$0 run scenarios/burst.ts', 'burst against the local runtime')
-          .example('$0 run scenarios/burst.ts --target local-heavy --out /tmp/r', 'one target, chosen folder')
-          .epilogue(EPILOGUE),
-      async (args) => {
-        code = await runCommand({
-          scenario: args.scenario as string,
-          out: args.out,
-          targets: args.target as string[] | undefined,
-          config: args.config,
-          samples: args.samples,
-          quiet: args.quiet,
-        });
-      },
-    )
+    .command(COMMANDS.map((c) => c.module((exit) => (code = exit))))
     .demandCommand(1, 'Name a command, e.g. fxbench run scenarios/burst.ts')
     .strict()
     .version(VERSION)

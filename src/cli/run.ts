@@ -5,6 +5,8 @@
  * write the partial result, exit 130. Second Ctrl-C: kill instances, exit 130.
  */
 import path from 'node:path';
+import type { CliCommand } from './command.ts';
+import { EPILOGUE } from './epilogue.ts';
 import { killAllLocalInstancesSync } from '../drivers/local.ts';
 import { ExitCode, FxError } from '../errors.ts';
 import { writeReports, defaultReportDir } from '../report/write.ts';
@@ -23,6 +25,39 @@ export interface RunArgs {
   quiet?: boolean;
 }
 
+/** `fxbench run <scenario>` */
+export const runCli: CliCommand = {
+  name: 'run',
+  module: (exit) => ({
+    command: 'run <scenario>',
+    describe: 'Run a scenario file (TypeScript) against its targets and write reports',
+    builder: (y) =>
+      y
+        .positional('scenario', { type: 'string', describe: 'Scenario file, e.g. scenarios/burst.ts', demandOption: true })
+        .option('out', { alias: 'o', type: 'string', describe: 'Report folder (default: reports/<timestamp>-<scenario>)' })
+        .option('target', { alias: 't', type: 'string', array: true, describe: 'Run only these targets (repeatable)' })
+        .option('config', { alias: 'c', type: 'string', describe: 'bench.config.ts to use (default: searched from the scenario folder upwards)' })
+        .option('samples', { type: 'string', describe: 'Also stream every sample to this NDJSON file' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No plan or progress output; only the summary table' })
+        .example('$0 run scenarios/burst.ts', 'burst against the local runtime')
+        .example('$0 run scenarios/burst.ts --target local-heavy --out /tmp/r', 'one target, chosen folder')
+        .epilogue(EPILOGUE),
+    handler: async (args) => {
+      exit(
+        await runCommand({
+          scenario: args.scenario as string,
+          out: args.out as string | undefined,
+          targets: args.target as string[] | undefined,
+          config: args.config as string | undefined,
+          samples: args.samples as string | undefined,
+          quiet: args.quiet as boolean | undefined,
+        }),
+      );
+    },
+  }),
+};
+
+/** Runs `fxbench run`; resolves to the exit code. */
 export async function runCommand(args: RunArgs): Promise<number> {
   const plan = await loadScenario(args.scenario, { configFile: args.config });
   if (args.targets?.length) {

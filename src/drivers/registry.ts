@@ -1,11 +1,20 @@
-/** Makes the driver for a target. The one place that maps provider names to code. */
+/**
+ * Every provider by name. The one place that maps provider names to code: add a
+ * provider by adding its module here.
+ */
+import { FxError } from '../errors.ts';
 import type { ResolvedTarget } from '../scenarios/plan.ts';
-import { LocalDriver } from './local.ts';
+import { localProvider } from './local-provider.ts';
+import type { ProviderModule } from './provider.ts';
 import type { Driver } from './types.ts';
 
+export const PROVIDER_MODULES: Record<string, ProviderModule> = {
+  [localProvider.provider]: localProvider,
+};
+
+/** Makes the driver for a target. */
 export function createDriver(target: ResolvedTarget): Driver {
-  switch (target.provider) {
-    case 'local':
-      return new LocalDriver(target);
-  }
+  const mod = PROVIDER_MODULES[target.provider];
+  if (!mod) throw FxError.runFailed(`target ${target.name}: no driver for provider ${JSON.stringify(target.provider)}`);
+  return mod.create(target);
 }

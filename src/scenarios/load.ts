@@ -11,12 +11,12 @@ import { tsImport } from 'tsx/esm/api';
 import { check, checkObject, describeValue, isPlainObject, optional, type CheckContext } from '../config/check.ts';
 import { FxError, type Issue } from '../errors.ts';
 import { checkFunction, type FunctionSpec } from '../runtime/function-spec.ts';
+import { CONFIG_FILE_NAME } from '../config/names.ts';
+import { PROVIDER_MODULES } from '../drivers/registry.ts';
 import { PHASES } from './phases/index.ts';
 import type { PhasePlan, Plan, ResolvedTarget } from './plan.ts';
-import { PROVIDERS, type Provider } from './types.ts';
 
-/** The config file name looked for next to the scenario and in its parents. */
-export const CONFIG_FILE = 'bench.config.ts';
+const CONFIG_FILE = CONFIG_FILE_NAME;
 
 /** Options for loadScenario. */
 export interface LoadOptions {
@@ -77,13 +77,6 @@ interface CheckedConfig {
   baseDir: string;
 }
 
-const TARGET_FIELDS = {
-  provider: { check: check.oneOf(PROVIDERS) },
-  function: { check: check.string() },
-  memoryMB: optional(check.int(128, 10240)),
-  pricing: optional((v, p, c) => checkObject(v, p, c, { arch: optional(check.oneOf(['x86_64', 'arm64'])) })),
-};
-
 function checkConfig(raw: unknown, baseDir: string, ctx: CheckContext): CheckedConfig {
   const out: CheckedConfig = { functions: new Map(), targets: new Map(), outRoot: path.resolve(baseDir, 'reports'), baseDir };
   const o = checkObject(raw, '', ctx, { functions: optional(check.any()), targets: optional(check.any()), defaults: optional(check.any()) });
@@ -106,28 +99,44 @@ function checkConfig(raw: unknown, baseDir: string, ctx: CheckContext): CheckedC
   return out;
 }
 
-function checkTarget(raw: unknown, p: string, ctx: CheckContext, functions: Map<string, FunctionSpec>, extra: Record<string, { check: (v: unknown, p: string, c: CheckContext) => unknown; optional?: boolean }> = {}): Omit<ResolvedTarget, 'name'> | undefined {
+type ExtraFields = Record<string, { check: (v: unknown, p: string, c: CheckContext) => unknown; optional?: boolean }>;
+
+/**
+ * Checks a target: the common fields, then the provider's own fields and rules
+ * (drivers/provider.ts). Unknown fields are errors, listing what this provider accepts.
+ */
+function checkTarget(raw: unknown, p: string, ctx: CheckContext, functions: Map<string, FunctionSpec>, extra: ExtraFields = {}): Omit<ResolvedTarget, 'name'> | undefined {
   const before = ctx.issues.length;
-  const o = checkObject(raw, p, ctx, { ...TARGET_FIELDS, ...extra });
-  if (!o || ctx.issues.length > before) return undefined;
-  const provider = o.provider as Provider;
-  const fn = o.function as string;
-  const t: Omit<ResolvedTarget, 'name'> = {
-    provider,
-    function: fn,
-    memoryMB: o.memoryMB as number | undefined,
-    arch: ((o.pricing as { arch?: 'x86_64' | 'arm64' } | undefined)?.arch ?? 'x86_64'),
-  };
-  if (provider === 'local') {
-    const spec = functions.get(fn);
-    if (!spec) {
-      const known = [...functions.keys()];
-      ctx.issues.push({ file: ctx.file, field: `${p}.function`, message: `unknown local function ${JSON.stringify(fn)}; ${known.length ? `declared functions: ${known.join(', ')}` : `declare it under "functions" in ${CONFIG_FILE}`}` });
-      return undefined;
-    }
-    t.localFunction = t.memoryMB ? { ...spec, memoryMB: t.memoryMB } : spec;
+  if (!isPlainObject(raw)) {
+    ctx.issues.push({ file: ctx.file, field: p, message: `expected a target object, got ${describeValue(raw)}` });
+    return undefined;
   }
-  return t;
+  const mod = PROVIDER_MODULES[String(raw.provider)];
+  if (!mod) {
+    ctx.issues.push({ file: ctx.file, field: `${p}.provider`, message: `expected one of ${Object.keys(PROVIDER_MODULES).map((k) => JSON.stringify(k)).join(', ')}, got ${describeValue(raw.provider)}` });
+    return undefined;
+  }
+  const o = checkObject(raw, p, ctx, {
+    provider: { check: check.string() },
+    function: mod.functionRequired === false ? optional(check.string()) : { check: check.string() },
+    memoryMB: optional(check.int(128, 10240)),
+    pricing: optional((v, pp, c) => checkObject(v, pp, c, { arch: optional(check.oneOf(['x86_64', 'arm64'])) })),
+    ...mod.fields,
+    ...extra,
+  });
+  if (!o || ctx.issues.length > before) return undefined;
+  const resolved = mod.resolve(o, p, ctx, { functions, configFile: CONFIG_FILE });
+  if (!resolved || ctx.issues.length > before) return undefined;
+  const options: Record<string, unknown> = {};
+  for (const k of Object.keys(mod.fields)) if (o[k] !== undefined) options[k] = o[k];
+  return {
+    provider: mod.provider,
+    function: (o.function as string | undefined) ?? '',
+    memoryMB: o.memoryMB as number | undefined,
+    arch: (o.pricing as { arch?: 'x86_64' | 'arm64' } | undefined)?.arch ?? 'x86_64',
+    options,
+    ...resolved,
+  };
 }
 
 function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: CheckContext): Omit<Plan, 'configFile'> | undefined {

@@ -5,26 +5,29 @@
  */
 import type { FunctionConfig } from '../runtime/function-spec.ts';
 
-/** Providers fxbench has drivers for. */
-export const PROVIDERS = ['local'] as const;
-export type Provider = (typeof PROVIDERS)[number];
-
-/** A target: one function on one provider. */
-export interface TargetConfig {
-  /** `local`: a function declared under `functions` in bench.config.ts, served by the local runtime. */
-  provider: Provider;
-  /** Function name (for `local`: a key of `functions`). */
+/** Fields every target has, whatever its provider. */
+export interface CommonTargetFields {
+  /** Function name as the provider knows it. */
   function: string;
   /** Memory size in MB; overrides the function's own. */
   memoryMB?: number;
-  /** How cost is projected: Lambda's rules for this architecture (default x86_64). */
+  /** How cost is computed or projected (default x86_64 Lambda rules for local). */
   pricing?: { arch?: 'x86_64' | 'arm64' };
 }
 
-/** A target declared inline in a scenario: a config target plus its name. */
-export interface NamedTarget extends TargetConfig {
-  name: string;
+/** `local`: a function declared under `functions` in bench.config.ts, served by the local runtime. */
+export interface LocalTargetConfig extends CommonTargetFields {
+  provider: 'local';
 }
+
+/**
+ * A target: one function on one provider. A union over providers: each
+ * provider adds its interface here (and its module in drivers/registry.ts).
+ */
+export type TargetConfig = LocalTargetConfig;
+
+/** A target declared inline in a scenario: a config target plus its name. */
+export type NamedTarget = TargetConfig & { name: string };
 
 /**
  * Burst: `concurrency` invocations fired at once, `rounds` times, `gap` apart.

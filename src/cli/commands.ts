@@ -1,0 +1,5 @@
+/** Every CLI command, in --help order. Add a command: one file in src/cli, one line here. */
+import type { CliCommand } from './command.ts';
+import { runCli } from './run.ts';
+
+export const COMMANDS: CliCommand[] = [runCli];

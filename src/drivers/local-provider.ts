@@ -1,0 +1,22 @@
+/** The `local` provider: functions declared in bench.config.ts, served by the local runtime. */
+import { CONFIG_FILE_NAME } from '../config/names.ts';
+import { LocalDriver } from './local.ts';
+import type { ProviderModule } from './provider.ts';
+
+export const localProvider: ProviderModule = {
+  provider: 'local',
+  description: 'a function declared under "functions" in bench.config.ts, served by the local runtime',
+  fields: {},
+  resolve(checked, path, ctx, rc) {
+    const fn = checked.function as string;
+    const spec = rc.functions.get(fn);
+    if (!spec) {
+      const known = [...rc.functions.keys()];
+      ctx.issues.push({ file: ctx.file, field: `${path}.function`, message: `unknown local function ${JSON.stringify(fn)}; ${known.length ? `declared functions: ${known.join(', ')}` : `declare it under "functions" in ${CONFIG_FILE_NAME}`}` });
+      return undefined;
+    }
+    const memoryMB = checked.memoryMB as number | undefined;
+    return { localFunction: memoryMB ? { ...spec, memoryMB } : spec };
+  },
+  create: (target) => new LocalDriver(target),
+};
