@@ -42,6 +42,40 @@ export interface PhaseResult {
   cost: CostFigures | null;
   /** Encoded HdrHistograms of latency in µs. */
   histograms: { all: string; warm: string; cold: string; init: string };
+  /** Per-second series (load engine), oldest first. */
+  timeline?: TimelinePoint[];
+  /** Open model: invocations sent later than intended (the pacer fell behind). */
+  late?: number;
+  /** Open model: invocations not sent at all (e.g. concurrency cap reached). */
+  dropped?: number;
+  /** Open-model phases: the target arrival rate, requests per second. */
+  rateRps?: number;
+  /** Keep-alive rounds: how long the function sat idle before this round, ms. */
+  idleGapMs?: number;
+  /** Memory sweep: the function's memory size during this phase, MB. */
+  memoryMB?: number;
+}
+
+/** One second of a phase (PhaseResult.timeline). */
+export interface TimelinePoint {
+  /** Seconds since the run started (start of this one-second bucket). */
+  t: number;
+  requests: number;
+  ok: number;
+  errors: number;
+  coldStarts: number;
+  /** Latency percentiles of the invocations that ended in this second, ms; null when none did. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** Outcome of a ramp phase: where latency bent (knee) and where the target broke. */
+export interface RampResult {
+  /** Highest rate whose step was still within bounds, req/s; null when none was. */
+  kneeRps: number | null;
+  /** First rate whose step failed, req/s; null when none failed. */
+  brokeAtRps: number | null;
+  steps: { rateRps: number; p99Ms: number | null; errorRate: number; ok: boolean }[];
 }
 
 /** One target's results. */
@@ -56,6 +90,8 @@ export interface TargetResult {
   error?: string;
   phases: PhaseResult[];
   summary: Omit<PhaseResult, 'name' | 'kind' | 'round'> | null;
+  /** Set when the target ran a ramp phase. */
+  ramp?: RampResult;
 }
 
 /** A threshold's outcome. */
