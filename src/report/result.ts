@@ -64,7 +64,7 @@ export interface TimelinePoint {
   ok: number;
   errors: number;
   coldStarts: number;
-  /** Latency percentiles of the invocations that ended in this second, ms; null when none did. */
+  /** Latency percentiles of this second's invocations, ms; null when there were none. */
   p50Ms: number | null;
   p99Ms: number | null;
 }
