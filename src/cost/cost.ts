@@ -1,8 +1,20 @@
 /**
  * Cost of one invocation under a provider's billing rules. Prices come from
- * prices.ts (dated) and can be overridden per target.
+ * prices.ts (dated) and can be overridden per target. Each driver supplies its
+ * model (`Driver.priceModel()`); the runner never asks which provider it is.
  */
-import { LAMBDA_PRICES, type LambdaPrices } from './prices.ts';
+import type { CostFigures } from '../report/result.ts';
+import {
+  GCF_GEN1_CPU_MHZ,
+  GCF_GEN1_PRICES,
+  GCF_GEN2_DEFAULT_VCPU,
+  GCF_GEN2_PRICES,
+  LAMBDA_EPHEMERAL_PER_GB_SECOND_USD,
+  LAMBDA_PRICES,
+  type GcfGen1Prices,
+  type GcfGen2Prices,
+  type LambdaPrices,
+} from './prices.ts';
 
 /** Prices an invocation; `undefined` when the model cannot (e.g. no duration). */
 export interface PriceModel {
@@ -10,24 +22,104 @@ export interface PriceModel {
   source: string;
   /** USD for one invocation. */
   price(inv: { billedMs?: number; durationMs?: number; latencyMs: number; initMs?: number; memoryMB: number }): number | undefined;
+  /**
+   * For platforms billed by the node rather than by the invocation (self-hosted):
+   * USD per invocation of a whole phase from its measured throughput (req/s).
+   * When present, it replaces the per-invocation sum (see {@link withPhaseCost}).
+   */
+  perInvocationFromThroughput?(throughputRps: number): number | undefined;
 }
 
 /**
- * Lambda: request fee plus memory × billed duration. Uses the provider's Billed
- * Duration when reported (it already encodes the rules for the date and config,
- * including INIT billing since 2025-08-01); otherwise rounds the function's
- * duration (plus init on cold starts) up to the granularity; with neither, the
- * client-observed latency, which overstates.
+ * Lambda: request fee plus memory × billed duration (plus ephemeral storage above
+ * 512 MB). Uses the provider's Billed Duration when reported (it already encodes
+ * the rules for the date and config, including INIT billing since 2025-08-01);
+ * otherwise rounds the function's duration (plus init on cold starts) up to the
+ * granularity; with neither, the client-observed latency, which overstates.
  */
-export function lambdaPriceModel(arch: 'x86_64' | 'arm64' = 'x86_64', override: Partial<LambdaPrices> = {}, note = ''): PriceModel {
+export function lambdaPriceModel(arch: 'x86_64' | 'arm64' = 'x86_64', override: Partial<LambdaPrices> = {}, note = '', opts: { ephemeralMB?: number } = {}): PriceModel {
   const p = { ...LAMBDA_PRICES[arch], ...override };
+  const extraStorageGB = Math.max(0, (opts.ephemeralMB ?? 512) - 512) / 1024;
   return {
     source: p.source + note,
     price(inv) {
       const billed = inv.billedMs ?? roundUp((inv.durationMs ?? inv.latencyMs) + (inv.initMs ?? 0), p.granularityMs);
-      return p.perRequestUSD + (inv.memoryMB / 1024) * (billed / 1000) * p.perGBSecondUSD;
+      return p.perRequestUSD + (inv.memoryMB / 1024) * (billed / 1000) * p.perGBSecondUSD + extraStorageGB * (billed / 1000) * LAMBDA_EPHEMERAL_PER_GB_SECOND_USD;
     },
   };
+}
+
+/** CPU clock of a gen1 function of this memory size, GHz (next size up). */
+export function gcfGen1CpuGHz(memoryMB: number): number {
+  const row = GCF_GEN1_CPU_MHZ.find((r) => r.memoryMB >= memoryMB) ?? GCF_GEN1_CPU_MHZ[GCF_GEN1_CPU_MHZ.length - 1]!;
+  return row.cpuMHz / 1000;
+}
+
+/**
+ * Cloud Functions gen1: per-invocation fee + (GB-s of memory + GHz-s of CPU tied
+ * to memory) over compute time rounded up to 100 ms. GCF reports no duration to
+ * the caller, so compute time is the function's own duration when a driver has
+ * it, else the client-observed latency (overstates by the network round trip).
+ */
+export function gcfGen1PriceModel(tier: 'tier1' | 'tier2' = 'tier1', override: Partial<GcfGen1Prices> = {}, note = ''): PriceModel {
+  const p = { ...GCF_GEN1_PRICES[tier], ...override };
+  return {
+    source: p.source + note,
+    price(inv) {
+      const s = roundUp(inv.billedMs ?? inv.durationMs ?? inv.latencyMs, p.granularityMs) / 1000;
+      return p.perInvocationUSD + (inv.memoryMB / 1024) * s * p.perGBSecondUSD + gcfGen1CpuGHz(inv.memoryMB) * s * p.perGHzSecondUSD;
+    },
+  };
+}
+
+/** Default vCPUs of a gen2 function of this memory size (next size up). */
+export function gcfGen2DefaultVcpu(memoryMB: number): number {
+  const row = GCF_GEN2_DEFAULT_VCPU.find((r) => r.memoryMB >= memoryMB) ?? GCF_GEN2_DEFAULT_VCPU[GCF_GEN2_DEFAULT_VCPU.length - 1]!;
+  return row.vcpu;
+}
+
+/**
+ * Cloud Run functions (gen2), request-based billing: per-request fee + (vCPU-s +
+ * GiB-s) over instance time rounded up to 100 ms. `vcpu` defaults by memory
+ * ({@link gcfGen2DefaultVcpu}). Exact at concurrency 1; with concurrent requests
+ * on one instance it overstates (they share instance time).
+ */
+export function gcfGen2PriceModel(vcpu?: number, override: Partial<GcfGen2Prices> = {}, note = ''): PriceModel {
+  const p = { ...GCF_GEN2_PRICES, ...override };
+  return {
+    source: p.source + (vcpu === undefined ? '; vCPU from the memory default' : `; ${vcpu} vCPU`) + note,
+    price(inv) {
+      const s = roundUp(inv.billedMs ?? inv.durationMs ?? inv.latencyMs, p.granularityMs) / 1000;
+      const cpu = vcpu ?? gcfGen2DefaultVcpu(inv.memoryMB);
+      return p.perRequestUSD + cpu * s * p.perVCPUSecondUSD + (inv.memoryMB / 1024) * s * p.perGiBSecondUSD;
+    },
+  };
+}
+
+/**
+ * A self-hosted platform (OpenFaaS, a local cluster): what the nodes cost per
+ * hour, spread over the invocations they served at the measured throughput.
+ * Assumes the nodes serve only this function and cost the same whether busy or
+ * idle; the source string says so in every report.
+ */
+export function selfHostedPriceModel(nodeUSDPerHour: number, nodes = 1, what = 'self-hosted'): PriceModel {
+  const perSecondUSD = (nodeUSDPerHour * nodes) / 3600;
+  return {
+    source: `${what}: ${nodes} node${nodes > 1 ? 's' : ''} × $${nodeUSDPerHour}/h (configured) ÷ measured throughput; assumes the node${nodes > 1 ? 's serve' : ' serves'} only this function`,
+    price: () => undefined,
+    perInvocationFromThroughput: (rps) => (rps > 0 ? perSecondUSD / rps : undefined),
+  };
+}
+
+/**
+ * Fills a phase's cost from its measured throughput where the model is
+ * throughput-based (self-hosted); returns the figures unchanged otherwise.
+ */
+export function withPhaseCost<F extends { requests: number; throughputRps: number; cost: CostFigures | null }>(figures: F, model: PriceModel): F {
+  if (!model.perInvocationFromThroughput) return figures;
+  const per = model.perInvocationFromThroughput(figures.throughputRps);
+  if (per === undefined || !figures.requests) return figures;
+  return { ...figures, cost: { perInvocationUSD: per, perMillionUSD: per * 1e6, totalUSD: per * figures.requests, priceSource: model.source } };
 }
 
 /** Rounds `ms` up to a multiple of `step` (at least one step). */

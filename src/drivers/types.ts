@@ -3,6 +3,7 @@
  * once and says what happened; it declares what it can do through capabilities so
  * the runner never branches on a provider's name.
  */
+import type { PriceModel } from '../cost/cost.ts';
 
 /** Why an invocation failed. A closed set: reports have a column for each. */
 export const ERROR_CLASSES = [
@@ -33,6 +34,8 @@ export interface Capabilities {
   setMemory: boolean;
   /** Reports an instance id per invocation (counts instances). */
   instanceId: boolean;
+  /** The platform scales idle functions to zero by itself (so an idle gap can make the next invocation cold). Absent means unknown. */
+  scaleToZero?: boolean;
 }
 
 /** One invocation the runner asks for. */
@@ -97,6 +100,12 @@ export interface Driver {
   forceCold?(signal?: AbortSignal): Promise<void>;
   /** Changes memory size, where `capabilities.setMemory`. */
   setMemory?(memoryMB: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * How this target's invocations are priced, called once after `prepare` (so it
+   * can use what prepare learned: architecture, memory, region). Absent: the
+   * runner projects with AWS Lambda's x86_64 rules.
+   */
+  priceModel?(): PriceModel;
   /** Releases pools and stops local processes. Safe to call twice. */
   close(): Promise<void>;
 }
