@@ -54,6 +54,12 @@ export interface PhaseResult {
   idleGapMs?: number;
   /** Memory sweep: the function's memory size during this phase, MB. */
   memoryMB?: number;
+  /** Instances first seen in this round, not in earlier rounds of the phase (burst). */
+  newInstances?: number;
+  /** Warmup: invocations before latency settled (the cold one included); null when it never settled. */
+  settledAfter?: number | null;
+  /** Whether the driver forced cold instances before this round (burst coldFirst, warmup). */
+  forcedCold?: boolean;
 }
 
 /** One second of a phase (PhaseResult.timeline). */
@@ -101,6 +107,14 @@ export interface ThresholdOutcome {
   condition: string;
   actual: number | null;
   ok: boolean;
+  /** Phase the threshold was scoped to (`metric{phase:name}`); absent: the target's summary. */
+  phase?: string;
+  /** Round the threshold was scoped to (`{round:n}`). */
+  round?: number;
+  /** The condition's number in the metric's unit (ms, fraction, USD, count). */
+  expected?: number;
+  /** Whether crossing it stopped the run (`abortOnFail`). */
+  abortOnFail?: boolean;
 }
 
 /** results.json */
@@ -113,6 +127,8 @@ export interface Result {
   interrupted: boolean;
   targets: TargetResult[];
   thresholds: ThresholdOutcome[];
+  /** Set when a threshold with `abortOnFail` crossed and stopped the run: `target metric condition`. */
+  abortedByThreshold?: string;
 }
 
 /** Adds recorded figures (phases of a target, shards of a phase) into new ones. */

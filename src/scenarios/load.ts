@@ -14,6 +14,8 @@ import { checkFunction, type FunctionSpec } from '../runtime/function-spec.ts';
 import { CONFIG_FILE_NAME } from '../config/names.ts';
 import { PROVIDER_MODULES } from '../drivers/registry.ts';
 import { PHASES } from './phases/index.ts';
+import { checkPayload } from './payload.ts';
+import { checkThresholds } from '../metrics/threshold-parser.ts';
 import type { PhasePlan, Plan, ResolvedTarget } from './plan.ts';
 
 const CONFIG_FILE = CONFIG_FILE_NAME;
@@ -146,6 +148,8 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
     targets: { check: check.array(check.any(), { min: 1 }) },
     phases: { check: check.array(check.any(), { min: 1 }) },
     payload: optional(check.any()),
+    payloadSize: optional(check.any()),
+    thresholds: optional(check.any()),
   });
   if (!o) return undefined;
   if (typeof o.name === 'string' && !/^[\w.-]+$/.test(o.name)) ctx.issues.push({ file, field: 'name', message: `expected letters, digits, ".", "-" or "_" (it names the report folder), got ${describeValue(o.name)}` });
@@ -185,17 +189,8 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
     if (settings) phases.push({ kind: mod.kind, name: (settings as { name: string }).name, settings: settings as Record<string, unknown> });
   });
 
-  let payload = Buffer.from('{}');
-  if (o.payload !== undefined) {
-    if (typeof o.payload === 'string') payload = Buffer.from(o.payload);
-    else {
-      try {
-        payload = Buffer.from(JSON.stringify(o.payload));
-      } catch (err) {
-        ctx.issues.push({ file, field: 'payload', message: `expected a JSON value or a string: ${(err as Error).message}` });
-      }
-    }
-  }
+  const { payload, payloadFor } = checkPayload(o.payload, o.payloadSize, ctx);
+  const thresholds = o.thresholds === undefined ? undefined : checkThresholds(o.thresholds, 'thresholds', ctx, { targets: targets.map((t) => t.name), phases: phases.map((p) => p.name) });
   if (ctx.issues.length) return undefined;
-  return { file, name: o.name as string, description: o.description as string | undefined, targets, phases, payload, outRoot: cfg.outRoot };
+  return { file, name: o.name as string, description: o.description as string | undefined, targets, phases, payload, payloadFor, thresholds, outRoot: cfg.outRoot };
 }

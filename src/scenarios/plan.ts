@@ -3,6 +3,7 @@
  * the runner without passing load.ts.
  */
 import type { FunctionSpec } from '../runtime/function-spec.ts';
+import type { ThresholdSpec } from '../metrics/threshold-parser.ts';
 
 /** A target resolved against bench.config.ts. */
 export interface ResolvedTarget {
@@ -36,6 +37,14 @@ export interface Plan {
   targets: ResolvedTarget[];
   phases: PhasePlan[];
   payload: Buffer;
+  /**
+   * Per-invocation payload, when the scenario gives a generator `(i) => payload` or
+   * a synthetic size (scenarios/payload.ts); `i` counts a target's invocations from 0.
+   * Absent: every invocation sends `payload`.
+   */
+  payloadFor?: (i: number) => Uint8Array;
+  /** Checked thresholds (metrics/threshold-parser.ts), evaluated into Result.thresholds. */
+  thresholds?: ThresholdSpec[];
   /** bench.config.ts used, if any. */
   configFile?: string;
   /** Default reports folder. */

@@ -16,6 +16,9 @@ import type { Sample } from '../metrics/sample.ts';
 import { mergeRecorded, phaseFigures, SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../report/result.ts';
 import { VERSION } from '../version.ts';
 import { PHASES } from './phases/index.ts';
+import type { RoundMeta } from './phases/phase.ts';
+import { abortingThreshold, evaluateThresholds } from '../metrics/thresholds.ts';
+import { FxError } from '../errors.ts';
 import type { Plan, ResolvedTarget } from './plan.ts';
 
 /** What a run reports while it goes. */
@@ -52,11 +55,12 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
   const emit = opts.onEvent ?? (() => undefined);
   const samples: WriteStream | null = opts.samplesFile ? createWriteStream(opts.samplesFile) : null;
   const targets: TargetResult[] = [];
+  const stop: { byThreshold?: string } = {};
   try {
     for (const target of plan.targets) {
-      if (signal.aborted) break;
+      if (signal.aborted || stop.byThreshold) break;
       emit({ kind: 'target', target: target.name });
-      targets.push(await runTarget(plan, target, { ...opts, signal, hardSignal: hard.signal, emit, samples }));
+      targets.push(await runTarget(plan, target, { ...opts, signal, hardSignal: hard.signal, emit, samples, stop }));
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
@@ -70,7 +74,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
     finishedAt: new Date().toISOString(),
     interrupted: signal.aborted,
     targets,
-    thresholds: [],
+    thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, targets) : [],
+    ...(stop.byThreshold ? { abortedByThreshold: stop.byThreshold } : {}),
   };
 }
 
@@ -79,6 +84,8 @@ interface TargetRunContext extends RunOptions {
   hardSignal: AbortSignal;
   emit: (e: RunEvent) => void;
   samples: WriteStream | null;
+  /** Set when an `abortOnFail` threshold crossed: no further phase or target runs. */
+  stop: { byThreshold?: string };
 }
 
 async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext): Promise<TargetResult> {
@@ -87,16 +94,18 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
   const result: TargetResult = { ...info, phases: [], summary: null };
   let price: PriceModel = lambdaPriceModel(target.arch, {}, target.provider === 'local' ? '; projected from the local runtime’s billed duration' : '');
   const allRecorded = [];
+  let invocationIndex = 0; // per target: the payload generator's `i`
   try {
     await driver.prepare(c.signal);
     if (driver.priceModel) price = driver.priceModel();
     c.onDriver?.(target.name, driver);
     for (const phase of plan.phases) {
-      if (c.signal.aborted) break;
+      if (c.signal.aborted || c.stop.byThreshold) break;
       const mod = PHASES[phase.kind]!;
       c.emit({ kind: 'phase', target: target.name, phase: phase.name, description: mod.describe(phase.settings) });
       const rounds = new Map<number, Recorder>();
-      const memoryMB = driver.info().memoryMB ?? 128;
+      let memoryMB = driver.info().memoryMB ?? 128;
+      const meta = new Map<number, RoundMeta>();
       await mod.run(phase.settings, {
         signal: c.signal,
         capabilities: driver.capabilities,
@@ -104,10 +113,17 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
         forceCold: async () => {
           if (driver.capabilities.forceCold) await driver.forceCold?.(c.signal);
         },
-        invoke: async (round, seq, intendedNs) => {
+        annotate: (round, m) => meta.set(round, { ...meta.get(round), ...m }),
+        setMemory: async (mb) => {
+          if (!driver.capabilities.setMemory || !driver.setMemory) throw FxError.runFailed(`target ${target.name}: phase ${phase.name} changes the memory size, but the ${target.provider} driver cannot (no capability setMemory)`);
+          await driver.setMemory(mb, c.signal);
+          memoryMB = mb;
+        },
+        invoke: async (round, seq, intendedNs, io) => {
           if (c.signal.aborted) return;
+          const payload = io?.payload ?? (plan.payloadFor ? plan.payloadFor(invocationIndex++) : plan.payload);
           const startNs = nowNs();
-          const out = await driver.invoke({ seq, payload: plan.payload }, c.hardSignal);
+          const out = await driver.invoke({ seq, payload }, c.hardSignal);
           const latencyUs = (nowNs() - intendedNs) / 1000;
           const sample: Sample = {
             target: target.name, phase: phase.name, round, seq, intendedNs, startNs, latencyUs,
@@ -117,6 +133,8 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
           };
           // Throttled and rejected invocations are not billed by any provider.
           if (out.status >= 200 && out.status < 300) sample.costUSD = price.price({ billedMs: out.billedMs, durationMs: out.durationMs, latencyMs: latencyUs / 1000, initMs: out.initMs, memoryMB });
+          io?.onReport?.({ latencyUs, status: out.status, errorClass: out.errorClass, cold: out.cold, instanceId: out.instanceId });
+          if (io?.record === false) return;
           let rec = rounds.get(round);
           if (!rec) rounds.set(round, (rec = new Recorder()));
           rec.add(sample);
@@ -126,9 +144,14 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
       const multi = rounds.size > 1;
       for (const [round, rec] of [...rounds.entries()].sort((a, b) => a[0] - b[0])) {
         const figures = withPhaseCost(phaseFigures(rec.recorded, price.source), price);
-        const pr: PhaseResult = { name: phase.name, kind: phase.kind, ...(multi || round > 1 ? { round } : {}), ...figures };
+        const pr: PhaseResult = { name: phase.name, kind: phase.kind, ...(multi || round > 1 ? { round } : {}), ...meta.get(round), ...figures };
         result.phases.push(pr);
         allRecorded.push(rec.recorded);
+      }
+      const crossed = plan.thresholds?.length ? abortingThreshold(plan.thresholds, result) : undefined;
+      if (crossed) {
+        c.stop.byThreshold = crossed;
+        c.emit({ kind: 'progress', target: target.name, phase: phase.name, message: `threshold crossed, stopping the run (abortOnFail): ${crossed}` });
       }
     }
   } catch (err) {

@@ -4,7 +4,8 @@
  * run, bounds checked before anything is sent, and the schedule itself.
  */
 import type { CheckContext } from '../../config/check.ts';
-import type { Capabilities } from '../../drivers/types.ts';
+import type { Capabilities, ErrorClass } from '../../drivers/types.ts';
+import type { PhaseResult } from '../../report/result.ts';
 
 /** Upper bounds of a phase, known before it runs. */
 export interface PhaseBounds {
@@ -20,12 +21,53 @@ export interface PhaseContext {
    * Invokes the target once, as intended at `intendedNs` (monotonic), and records
    * the sample under `round`. Resolves when the invocation has finished; never throws.
    */
-  invoke(round: number, seq: number, intendedNs: number): Promise<void>;
+  invoke(round: number, seq: number, intendedNs: number, opts?: InvokeOptions): Promise<void>;
   /** Makes the next invocations cold, where the driver can. */
   forceCold(): Promise<void>;
   /** Reports progress (a round starting, a step) to whoever watches the run. */
   progress(message: string): void;
+  /**
+   * Attaches figures to `round`'s result (idle gap, payload size, memory size…);
+   * later calls add to earlier ones. Optional so existing contexts stay valid.
+   */
+  annotate?(round: number, meta: RoundMeta): void;
+  /**
+   * Changes the function's memory size (MB) for the invocations that follow, and
+   * prices them at that size. Rejects with a run error (exit 3) when the driver
+   * lacks capability `setMemory`.
+   */
+  setMemory?(memoryMB: number): Promise<void>;
 }
+
+/** Per-invocation options of PhaseContext.invoke. */
+export interface InvokeOptions {
+  /** Request body of this invocation (default: the scenario's payload). */
+  payload?: Uint8Array;
+  /** Fold the sample into the round's figures (default true); false for warming invocations that must not count. */
+  record?: boolean;
+  /** Called with what the invocation did, before `invoke` resolves (not called when the run was aborted first). */
+  onReport?(report: InvokeReport): void;
+}
+
+/** Invokes through `ctx` and resolves with what the invocation did; undefined when the run was aborted first. */
+export async function invokeWithReport(ctx: PhaseContext, round: number, seq: number, intendedNs: number, opts: Omit<InvokeOptions, 'onReport'> = {}): Promise<InvokeReport | undefined> {
+  let report: InvokeReport | undefined;
+  await ctx.invoke(round, seq, intendedNs, { ...opts, onReport: (r) => (report = r) });
+  return report;
+}
+
+/** What one invocation did, as a phase sees it (to adapt its schedule, e.g. warmup's settle point). */
+export interface InvokeReport {
+  /** Latency from the intended send time, µs. */
+  latencyUs: number;
+  status: number;
+  errorClass: ErrorClass | null;
+  cold: boolean | null;
+  instanceId?: string;
+}
+
+/** Figures a phase attaches to one round's PhaseResult (all optional schema fields). */
+export type RoundMeta = Partial<Pick<PhaseResult, 'idleGapMs' | 'payloadBytes' | 'memoryMB' | 'newInstances' | 'settledAfter' | 'forcedCold'>>;
 
 /** A phase kind. `S` is its checked settings. */
 export interface PhaseModule<S extends object> {
