@@ -129,6 +129,24 @@ export interface Result {
   thresholds: ThresholdOutcome[];
   /** Set when a threshold with `abortOnFail` crossed and stopped the run: `target metric condition`. */
   abortedByThreshold?: string;
+  /**
+   * Set on a side-by-side result (`fxbench report a.json b.json`): the runs it
+   * combines; target names are then prefixed with each run's label.
+   */
+  runs?: RunInfo[];
+}
+
+/** One run of a side-by-side result. */
+export interface RunInfo {
+  /** Short label the run's targets are prefixed with (from the results file's path). */
+  label: string;
+  /** The results file it came from. */
+  file: string;
+  tool: Result['tool'];
+  scenario: Result['scenario'];
+  startedAt: string;
+  finishedAt: string;
+  interrupted: boolean;
 }
 
 /** Adds recorded figures (phases of a target, shards of a phase) into new ones. */
