@@ -1,5 +1,7 @@
 /** Every CLI command, in --help order. Add a command: one file in src/cli, one line here. */
 import type { CliCommand } from './command.ts';
+import { compareCli } from './compare.ts';
+import { planCli } from './plan.ts';
 import { runCli } from './run.ts';
 
-export const COMMANDS: CliCommand[] = [runCli];
+export const COMMANDS: CliCommand[] = [runCli, planCli, compareCli];

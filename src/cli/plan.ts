@@ -1,0 +1,146 @@
+/**
+ * `fxbench plan <results.json> --rps N …`: capacity planning from a measured
+ * run. Prints the plan and writes plan.json next to the results (or --out).
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, FxError, type Issue } from '../errors.ts';
+import { formatPlan } from '../plan/format.ts';
+import { planCapacity, type PlanOptions } from '../plan/plan.ts';
+import { SCALING_LIMITS, type ScalingLimits } from '../plan/limits.ts';
+import { SCHEMA_VERSION, type Result } from '../report/result.ts';
+import { parseDurationMs } from '../units.ts';
+import type { CliCommand } from './command.ts';
+import { EPILOGUE } from './epilogue.ts';
+
+/** Parses counts such as 250M, 1.5k, 2B, 1000000. */
+export function parseCount(input: unknown): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([kKmMbB]?)$/.exec(String(input).trim());
+  if (!m) return undefined;
+  const mult = { '': 1, k: 1e3, m: 1e6, b: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'b'];
+  return Number(m[1]) * mult;
+}
+
+/** The plan flags, as yargs gives them. */
+export interface PlanFlags {
+  rps?: number;
+  'peak-rps'?: number;
+  'peak-duration'?: string;
+  'peaks-per-month'?: number;
+  p99?: string;
+  'monthly-requests'?: string;
+  provider?: string;
+  'node-price-hour'?: number;
+  'instance-concurrency'?: number;
+  limit?: string[];
+}
+
+/** Checks plan flags into PlanOptions; every problem at once (exit 2). */
+export function planOptionsFromFlags(f: PlanFlags): PlanOptions {
+  const issues: Issue[] = [];
+  const bad = (field: string, message: string) => issues.push({ field, message });
+  const positive = (v: number | undefined, field: string) => {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) bad(field, `expected a positive number, got ${v}`);
+    return v;
+  };
+  const rps = positive(f.rps, '--rps');
+  if (rps === undefined) bad('--rps', 'is required: the sustained rate to plan for, e.g. --rps 500');
+  const opts: PlanOptions = { rps: rps ?? 0 };
+  opts.peakRps = positive(f['peak-rps'], '--peak-rps');
+  if (f['peak-duration'] !== undefined) {
+    const ms = parseDurationMs(f['peak-duration']);
+    if (ms === undefined || ms <= 0) bad('--peak-duration', `expected a duration such as "5m", got "${f['peak-duration']}"`);
+    else opts.peakDurationS = ms / 1000;
+  }
+  opts.peaksPerMonth = positive(f['peaks-per-month'], '--peaks-per-month');
+  if (f.p99 !== undefined) {
+    const ms = parseDurationMs(f.p99);
+    if (ms === undefined || ms <= 0) bad('--p99', `expected a latency such as "300ms", got "${f.p99}"`);
+    else opts.p99SloMs = ms;
+  }
+  if (f['monthly-requests'] !== undefined) {
+    const n = parseCount(f['monthly-requests']);
+    if (n === undefined || n <= 0) bad('--monthly-requests', `expected a count such as 250M, got "${f['monthly-requests']}"`);
+    else opts.monthlyRequests = n;
+  }
+  if (f.provider !== undefined) {
+    const list = f.provider.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = list.filter((p) => !SCALING_LIMITS[p]);
+    if (unknown.length) bad('--provider', `unknown provider ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected some of ${Object.keys(SCALING_LIMITS).join(', ')}`);
+    opts.providers = list;
+  }
+  opts.nodePriceHourUSD = positive(f['node-price-hour'], '--node-price-hour');
+  opts.instanceConcurrency = positive(f['instance-concurrency'], '--instance-concurrency');
+  for (const spec of f.limit ?? []) {
+    const m = /^(\w+)\.(maxConcurrency|scaleStep|scaleWindowS|instanceConcurrency)=(\d+(?:\.\d+)?)$/.exec(spec);
+    if (!m) {
+      bad('--limit', `expected provider.field=number (fields: maxConcurrency, scaleStep, scaleWindowS, instanceConcurrency), got "${spec}"`);
+      continue;
+    }
+    opts.limits ??= {};
+    (opts.limits[m[1]!] ??= {} as Partial<ScalingLimits>)[m[2] as 'maxConcurrency'] = Number(m[3]);
+  }
+  if (issues.length) throw FxError.invalid(issues);
+  for (const k of Object.keys(opts) as (keyof PlanOptions)[]) if (opts[k] === undefined) delete opts[k];
+  return opts;
+}
+
+/** Reads and checks a results.json (exit 2 with the reason when it cannot). */
+export function readResultFile(file: string): Result {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw FxError.invalid([{ file, message: 'results file not found' }]);
+  }
+  let result: Result;
+  try {
+    result = JSON.parse(text) as Result;
+  } catch (err) {
+    throw FxError.invalid([{ file, message: `not valid JSON: ${(err as Error).message}` }]);
+  }
+  if (result?.schemaVersion !== SCHEMA_VERSION) throw FxError.invalid([{ file, field: 'schemaVersion', message: `expected ${SCHEMA_VERSION}, got ${JSON.stringify(result?.schemaVersion)}` }]);
+  if (!Array.isArray(result.targets)) throw FxError.invalid([{ file, field: 'targets', message: 'expected an array' }]);
+  return result;
+}
+
+/** Adds the plan flags to a yargs builder (shared by `plan`, and by `run`/`report` when they print a plan). */
+export function planFlags<T>(y: import('yargs').Argv<T>) {
+  return y
+    .option('rps', { type: 'number', describe: 'Sustained rate to plan for, req/s' })
+    .option('peak-rps', { type: 'number', describe: 'Peak rate, req/s' })
+    .option('peak-duration', { type: 'string', describe: 'How long the peak lasts (default 5m)' })
+    .option('peaks-per-month', { type: 'number', describe: 'Peaks per month, for the cold-start cost share (default 30)' })
+    .option('p99', { type: 'string', describe: 'p99 latency objective, e.g. 300ms' })
+    .option('monthly-requests', { type: 'string', describe: 'Monthly volume, e.g. 250M (default: rps × 30 days)' })
+    .option('provider', { type: 'string', describe: 'Providers to plan for, comma-separated: lambda,gcf,openfaas,local' })
+    .option('node-price-hour', { type: 'number', describe: 'USD per node-hour for self-hosted providers' })
+    .option('instance-concurrency', { type: 'number', describe: 'Invocations one instance serves at once (default: the provider’s)' })
+    .option('limit', { type: 'string', array: true, describe: 'Override a provider limit: lambda.maxConcurrency=3000 (repeatable)' });
+}
+
+/** `fxbench plan` */
+export const planCli: CliCommand = {
+  name: 'plan',
+  module: (exit) => ({
+    command: 'plan <results>',
+    describe: 'Capacity plan from a measured run: instances, cold starts and throttling at a peak, SLO, monthly cost',
+    builder: (y) =>
+      planFlags(y.positional('results', { type: 'string', demandOption: true, describe: 'results.json of a run' }))
+        .option('out', { alias: 'o', type: 'string', describe: 'Where to write plan.json (default: beside the results)' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print plan.json instead of the table' })
+        .example('$0 plan reports/x/results.json --rps 500 --peak-rps 2000 --p99 300ms --monthly-requests 250M', 'plan for launch day')
+        .epilogue(EPILOGUE),
+    handler: async (args) => {
+      const opts = planOptionsFromFlags(args as PlanFlags);
+      const file = args.results as string;
+      const plan = planCapacity(readResultFile(file), opts);
+      const out = (args.out as string | undefined) ?? path.join(path.dirname(file), 'plan.json');
+      await writeFile(out, JSON.stringify(plan, null, 2) + '\n');
+      process.stdout.write((args.json ? JSON.stringify(plan, null, 2) : formatPlan(plan)) + '\n');
+      process.stderr.write(`wrote ${out}\n`);
+      exit(ExitCode.ok);
+    },
+  }),
+};
