@@ -2,7 +2,7 @@
  * Per-invocation cost by provider, for projecting one measured duration onto
  * each provider's billing (plan --provider). Prices come from src/cost (dated).
  */
-import { lambdaPriceModel } from '../cost/cost.ts';
+import { gcfGen2PriceModel, lambdaPriceModel, type PriceModel } from '../cost/cost.ts';
 
 /** How a provider bills, for the plan. */
 export interface ProviderCost {
@@ -13,10 +13,14 @@ export interface ProviderCost {
   invocationUSD(inv: { durationMs: number; memoryMB: number }): number;
 }
 
-const lambda = lambdaPriceModel('x86_64');
+function managed(model: PriceModel): ProviderCost {
+  return { kind: 'managed', source: model.source, invocationUSD: (inv) => model.price({ durationMs: inv.durationMs, latencyMs: inv.durationMs, memoryMB: inv.memoryMB }) ?? 0 };
+}
 
 const PROVIDER_COSTS: Record<string, ProviderCost> = {
-  lambda: { kind: 'managed', source: lambda.source, invocationUSD: (inv) => lambda.price({ durationMs: inv.durationMs, latencyMs: inv.durationMs, memoryMB: inv.memoryMB })! },
+  lambda: managed(lambdaPriceModel('x86_64')),
+  // Cloud Run functions (gen2) is what `gcloud functions deploy` creates today; gen1 is legacy.
+  gcf: managed(gcfGen2PriceModel()),
   openfaas: { kind: 'self-hosted', source: 'self-hosted: node price × nodes', invocationUSD: () => 0 },
   local: { kind: 'self-hosted', source: 'self-hosted: node price × nodes', invocationUSD: () => 0 },
 };

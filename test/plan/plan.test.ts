@@ -215,3 +215,18 @@ flags('bad flags: every problem at once, exit 2', () => {
 });
 
 flags.run();
+
+// ---
+
+const gcf = suite('GCF projection');
+
+gcf('gen2 request-based: 512 MB at 120 ms bills as 200 ms (100 ms steps), priced from the dated table', async () => {
+  const { gcfGen2PriceModel } = await import('../../src/cost/cost.ts');
+  const model = gcfGen2PriceModel();
+  const p = planTarget(target(), 'gcf', SCALING_LIMITS.gcf!, { rps: 1, monthlyRequests: 1e6 });
+  assert.is(p.perInvocationUSD.value, model.price({ durationMs: 120, latencyMs: 120, memoryMB: 512 }));
+  assert.is(p.perInvocationUSD.value, model.price({ durationMs: 200, latencyMs: 200, memoryMB: 512 }), '100 ms steps');
+  assert.match(p.perInvocationUSD.from, model.source);
+});
+
+gcf.run();
