@@ -48,3 +48,31 @@ export class InstanceTracker {
     return s.invocations !== undefined ? s.invocations === 1 : isNew;
   }
 }
+
+/** Largest response body searched for the instance headers (bytes); bigger bodies are not parsed. */
+export const INSTANCE_BODY_MAX_BYTES = 64 * 1024;
+
+/**
+ * JSON-body fallback, for transports that cannot carry the function's headers
+ * (the Lambda Invoke API returns the handler's return value as the body): finds
+ * the same two headers inside a returned API-Gateway-style object
+ * (`{ statusCode, headers: { 'x-fxbench-instance-id': …, 'x-fxbench-invocations': … }, body }`),
+ * header names matched case-insensitively. Undefined when the body is not such JSON.
+ */
+export function readInstanceBody(body: Uint8Array | string): InstanceSighting | undefined {
+  if (body.length === 0 || body.length > INSTANCE_BODY_MAX_BYTES) return undefined;
+  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  // Cheap pre-check: most bodies are not ours and need no parse.
+  if (!text.toLowerCase().includes(INSTANCE_ID_HEADER)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const headers = (parsed as { headers?: unknown } | null)?.headers;
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const lower: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (typeof v === 'string' || typeof v === 'number') lower[k.toLowerCase()] = String(v);
+  return readInstanceHeaders(lower);
+}

@@ -16,6 +16,10 @@ export interface ReportFields {
   initMs?: number;
   restoreMs?: number;
   billedRestoreMs?: number;
+  /** Newer REPORT lines end with `Status: timeout|error|…` (text) or carry `status` (JSON); absent on success in text form. */
+  status?: string;
+  /** `Error Type: Runtime.ExitError` and the like, where the line carries one. */
+  errorType?: string;
 }
 
 /**
@@ -69,12 +73,14 @@ function parseTextReport(line: string): ReportFields | undefined {
     initMs: num('Init Duration'),
     restoreMs: num('Restore Duration'),
     billedRestoreMs: num('Billed Restore Duration'),
+    status: field('Status'),
+    errorType: field('Error Type'),
   };
 }
 
 function parseJsonReport(line: string): ReportFields | undefined {
   try {
-    const o = JSON.parse(line) as { type?: string; record?: { requestId?: string; metrics?: Record<string, number> } };
+    const o = JSON.parse(line) as { type?: string; record?: { requestId?: string; status?: string; errorType?: string; metrics?: Record<string, number> } };
     if (o.type !== 'platform.report' || !o.record?.metrics) return undefined;
     const m = o.record.metrics;
     return {
@@ -85,6 +91,9 @@ function parseJsonReport(line: string): ReportFields | undefined {
       maxMemoryMB: m.maxMemoryUsedMB ?? 0,
       initMs: m.initDurationMs,
       restoreMs: m.restoreDurationMs,
+      billedRestoreMs: m.billedRestoreDurationMs,
+      status: o.record.status,
+      errorType: o.record.errorType,
     };
   } catch {
     return undefined;

@@ -1,0 +1,200 @@
+/**
+ * The `lambda` driver. Invoke API mode: `POST /2015-03-31/functions/{name}/invocations`
+ * signed with SigV4, `X-Amz-Log-Type: Tail`, so every response carries the
+ * REPORT line: cold starts (`Init Duration` / `Restore Duration`, method
+ * `provider`), billed duration and memory come from Lambda itself. Function URL
+ * mode (`url`): a plain POST (SigV4-signed for `AWS_IAM`), cold starts by the
+ * instance-id snippet. One undici pool per origin, made in `prepare`.
+ */
+import { Pool } from 'undici';
+import { lambdaPriceModel, type PriceModel } from '../../cost/cost.ts';
+import { FxError } from '../../errors.ts';
+import type { ResolvedTarget } from '../../scenarios/plan.ts';
+import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
+import type { Capabilities, Driver, ErrorClass, Invocation, Outcome, TargetInfo } from '../types.ts';
+import { AwsSigner, resolveAwsCredentials } from './aws-signer.ts';
+import { LambdaApiError, LambdaControl, type FunctionConfiguration } from './control-api.ts';
+import { readInvokeResponse } from './invoke-response.ts';
+import type { LambdaOptions } from './provider.ts';
+
+/** Environment variable set by `forceCold` (its value changes each time). */
+export const FORCE_COLD_ENV = 'FXBENCH_FORCE_COLD';
+
+const POOL_OPTIONS = { connections: null, pipelining: 1, keepAliveTimeout: 60_000 } as const;
+
+/** Region of a Function URL host `<id>.lambda-url.<region>.on.aws`. */
+export function regionOfFunctionUrl(url: string): string | undefined {
+  return /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(new URL(url).hostname)?.[1];
+}
+
+export class LambdaDriver implements Driver {
+  readonly capabilities: Capabilities;
+  private readonly o: LambdaOptions;
+  private readonly functionName: string | undefined;
+  private readonly urlMode: boolean;
+  private region: string | undefined;
+  private signer: AwsSigner | null = null;
+  private apiPool: Pool | null = null;
+  private urlPool: Pool | null = null;
+  private control: LambdaControl | null = null;
+  private config: FunctionConfiguration | null = null;
+  private invokePath = '';
+  private urlPath = '';
+  private apiOrigin: URL | null = null;
+  private urlOrigin: URL | null = null;
+  private readonly tracker = new InstanceTracker();
+  private coldCount = 0;
+
+  constructor(private readonly target: ResolvedTarget) {
+    this.o = target.options as LambdaOptions;
+    this.functionName = target.function || undefined;
+    this.urlMode = this.o.url !== undefined;
+    const latest = !this.o.qualifier || this.o.qualifier === '$LATEST';
+    // Config updates only reach $LATEST: a published version or alias cannot be recycled this way.
+    const canUpdate = this.functionName !== undefined && latest;
+    this.capabilities = {
+      forceCold: canUpdate,
+      reportsInitDuration: !this.urlMode,
+      reportsBilledDuration: !this.urlMode,
+      setMemory: canUpdate,
+      instanceId: this.urlMode,
+      scaleToZero: true,
+    };
+  }
+
+  info(): TargetInfo {
+    return {
+      name: this.target.name,
+      provider: 'lambda',
+      function: this.functionName ?? this.o.url ?? '',
+      memoryMB: this.config?.MemorySize ?? this.target.memoryMB ?? null,
+      region: this.region ?? this.o.region,
+      coldStartMethod: this.urlMode ? 'instance-id' : 'provider',
+    };
+  }
+
+  private fail(message: string, cause?: unknown): FxError {
+    return FxError.runFailed(`target ${this.target.name}: ${message}`, cause);
+  }
+
+  async prepare(signal?: AbortSignal): Promise<void> {
+    this.region = this.o.region ?? (this.o.url ? regionOfFunctionUrl(this.o.url) : undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!this.region) throw this.fail('region missing: set "region" on the target, or AWS_REGION');
+    const needsCredentials = !this.urlMode || this.o.auth !== 'NONE' || this.functionName !== undefined;
+    if (needsCredentials) this.signer = new AwsSigner(await resolveAwsCredentials(this.target.name, this.o.profile), this.region);
+
+    if (this.functionName !== undefined) {
+      this.apiOrigin = new URL(this.o.endpoint ?? `https://lambda.${this.region}.amazonaws.com`);
+      this.apiPool = new Pool(this.apiOrigin.origin, POOL_OPTIONS);
+      const q = this.o.qualifier ? `?Qualifier=${encodeURIComponent(this.o.qualifier)}` : '';
+      this.invokePath = `${this.apiOrigin.pathname.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(this.functionName)}/invocations${q}`;
+      this.control = new LambdaControl(this.apiPool, this.apiOrigin, this.signer!, this.functionName, this.o.qualifier);
+      try {
+        this.config = await this.control.get(signal);
+      } catch (err) {
+        if (err instanceof LambdaApiError) {
+          if (err.status === 404) throw this.fail(`function ${this.functionName}${this.o.qualifier ? `:${this.o.qualifier}` : ''} not found in region ${this.region} (${err.errorType}: ${err.message})`, err);
+          if (err.status === 403 || err.status === 401) throw this.fail(`access denied reading function ${this.functionName} in region ${this.region}: ${err.errorType}: ${err.message} (the caller needs lambda:GetFunctionConfiguration and lambda:InvokeFunction)`, err);
+          throw this.fail(`GetFunctionConfiguration for ${this.functionName} failed: HTTP ${err.status} ${err.errorType}: ${err.message}`, err);
+        }
+        throw this.fail(`cannot reach ${this.apiOrigin.origin}: ${(err as Error).message}`, err);
+      }
+      if (this.target.memoryMB !== undefined && this.config.MemorySize !== this.target.memoryMB) {
+        if (!this.capabilities.setMemory) throw this.fail(`memoryMB ${this.target.memoryMB} differs from the function's ${this.config.MemorySize} MB and a qualified version cannot be changed`);
+        await this.setMemory(this.target.memoryMB, signal);
+      }
+    }
+    if (this.urlMode) {
+      const u = new URL(this.o.url!);
+      this.urlOrigin = new URL(u.origin);
+      this.urlPath = u.pathname + u.search;
+      this.urlPool = new Pool(u.origin, POOL_OPTIONS);
+    }
+  }
+
+  async invoke(inv: Invocation, signal?: AbortSignal): Promise<Outcome> {
+    return this.urlMode ? this.invokeUrl(inv, signal) : this.invokeApi(inv, signal);
+  }
+
+  private async invokeApi(inv: Invocation, signal?: AbortSignal): Promise<Outcome> {
+    const bytesOut = inv.payload.length;
+    try {
+      const url = new URL(this.invokePath, this.apiOrigin!);
+      const headers = await this.signer!.sign('POST', url, { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse', 'x-amz-log-type': 'Tail' }, inv.payload);
+      const res = await this.apiPool!.request({ method: 'POST', path: this.invokePath, headers, body: inv.payload, signal });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      return readInvokeResponse({ status: res.statusCode, headers: res.headers, body }, bytesOut);
+    } catch (err) {
+      return { status: 0, errorClass: 'network', errorMessage: (err as Error).message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+    }
+  }
+
+  private async invokeUrl(inv: Invocation, signal?: AbortSignal): Promise<Outcome> {
+    const bytesOut = inv.payload.length;
+    try {
+      let headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.o.auth !== 'NONE') headers = await this.signer!.sign('POST', new URL(this.urlPath, this.urlOrigin!), headers, inv.payload);
+      const res = await this.urlPool!.request({ method: 'POST', path: this.urlPath, headers, body: inv.payload, signal });
+      let bytesIn = 0;
+      for await (const chunk of res.body) bytesIn += (chunk as Buffer).length;
+      const s = res.statusCode;
+      const errorClass: ErrorClass | null = s === 429 ? 'throttled' : s === 413 ? 'payload-too-large' : s >= 500 ? 'http-5xx' : s >= 400 ? 'http-4xx' : null;
+      const seen = readInstanceHeaders(res.headers);
+      const cold = seen ? this.tracker.observe(seen) : null;
+      return { status: s, errorClass, errorMessage: errorClass ? `HTTP ${s}` : undefined, bytesIn, bytesOut, cold, coldMethod: seen ? 'instance-id' : null, instanceId: seen?.instanceId };
+    } catch (err) {
+      return { status: 0, errorClass: 'network', errorMessage: (err as Error).message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+    }
+  }
+
+  private updateTimeoutMs(): number {
+    return this.o.updateTimeout ?? 60_000;
+  }
+
+  /**
+   * Sets an environment variable (merged into the existing ones) with
+   * UpdateFunctionConfiguration and waits for `LastUpdateStatus=Successful`
+   * (bounded by `updateTimeout`, default 60 s): the next invocations of
+   * `$LATEST` land on new execution environments.
+   */
+  async forceCold(signal?: AbortSignal): Promise<void> {
+    if (!this.control) throw this.fail('forceCold needs the function name (Invoke API access)');
+    const current = await this.control.get(signal);
+    const Variables = { ...(current.Environment?.Variables ?? {}), [FORCE_COLD_ENV]: `${Date.now()}-${++this.coldCount}` };
+    try {
+      await this.control.update({ Environment: { Variables } }, signal);
+      this.config = await this.control.waitUpdated(this.updateTimeoutMs(), this.o.updatePoll ?? 1000, signal);
+    } catch (err) {
+      throw this.fail(`forceCold: ${(err as Error).message}`, err);
+    }
+  }
+
+  /** Changes MemorySize with UpdateFunctionConfiguration and waits until it applies. */
+  async setMemory(memoryMB: number, signal?: AbortSignal): Promise<void> {
+    if (!this.control) throw this.fail('setMemory needs the function name (Invoke API access)');
+    try {
+      await this.control.update({ MemorySize: memoryMB }, signal);
+      this.config = await this.control.waitUpdated(this.updateTimeoutMs(), this.o.updatePoll ?? 1000, signal);
+    } catch (err) {
+      throw this.fail(`setMemory ${memoryMB} MB: ${(err as Error).message}`, err);
+    }
+  }
+
+  /**
+   * Lambda's price model for the function's architecture (from its
+   * configuration, else `pricing.arch`), with ephemeral storage above 512 MB.
+   * Prices are us-east-1's; other regions are labelled as such.
+   */
+  priceModel(): PriceModel {
+    const arch = this.config?.Architectures?.[0] ?? this.target.arch;
+    const region = this.region ?? 'us-east-1';
+    const note = region === 'us-east-1' ? '' : `; us-east-1 list price applied to ${region}`;
+    return lambdaPriceModel(arch, this.o.prices ?? {}, note, { ephemeralMB: this.config?.EphemeralStorage?.Size });
+  }
+
+  async close(): Promise<void> {
+    const pools = [this.apiPool, this.urlPool];
+    this.apiPool = this.urlPool = null;
+    await Promise.all(pools.map((p) => p?.close().catch(() => undefined)));
+  }
+}
