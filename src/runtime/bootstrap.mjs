@@ -12,7 +12,10 @@ import { pathToFileURL } from 'node:url';
 const api = process.env.AWS_LAMBDA_RUNTIME_API;
 const [host, port] = api.split(':');
 const base = '/2018-06-01/runtime';
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// Lambda Managed Instances style: with AWS_LAMBDA_MAX_CONCURRENCY > 1 the runtime
+// polls /next that many times at once and runs invocations side by side.
+const loops = Math.max(1, Number(process.env.AWS_LAMBDA_MAX_CONCURRENCY ?? 1) || 1);
+const agent = new http.Agent({ keepAlive: true, maxSockets: loops });
 
 function call(method, urlPath, body, headers = {}) {
   return new Promise((resolve, reject) => {
@@ -71,40 +74,44 @@ const functionVersion = process.env.AWS_LAMBDA_FUNCTION_VERSION;
 const logGroupName = process.env.AWS_LAMBDA_LOG_GROUP_NAME;
 const logStreamName = process.env.AWS_LAMBDA_LOG_STREAM_NAME;
 
-for (;;) {
-  let next;
-  try {
-    next = await call('GET', '/invocation/next');
-  } catch {
-    lostRuntime();
-  }
-  const h = next.headers;
-  const requestId = h['lambda-runtime-aws-request-id'];
-  const deadline = Number(h['lambda-runtime-deadline-ms']);
-  if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
-  const context = {
-    awsRequestId: requestId,
-    invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
-    functionName,
-    functionVersion,
-    memoryLimitInMB,
-    logGroupName,
-    logStreamName,
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-  };
-  const raw = next.body.toString('utf8');
-  let event;
-  try {
-    event = raw.length ? JSON.parse(raw) : {};
-  } catch {
-    event = raw;
-  }
-  try {
-    const result = await handler(event, context);
-    const body = result === undefined ? 'null' : JSON.stringify(result);
-    await call('POST', `/invocation/${requestId}/response`, body, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  } catch (err) {
-    await postError(`/invocation/${requestId}/error`, err, err?.name ? `Function.${err.name}` : 'Function.Unhandled').catch(lostRuntime);
+async function loop() {
+  for (;;) {
+    let next;
+    try {
+      next = await call('GET', '/invocation/next');
+    } catch {
+      lostRuntime();
+    }
+    const h = next.headers;
+    const requestId = h['lambda-runtime-aws-request-id'];
+    const deadline = Number(h['lambda-runtime-deadline-ms']);
+    if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
+    const context = {
+      awsRequestId: requestId,
+      invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
+      functionName,
+      functionVersion,
+      memoryLimitInMB,
+      logGroupName,
+      logStreamName,
+      callbackWaitsForEmptyEventLoop: true,
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    };
+    const raw = next.body.toString('utf8');
+    let event;
+    try {
+      event = raw.length ? JSON.parse(raw) : {};
+    } catch {
+      event = raw;
+    }
+    try {
+      const result = await handler(event, context);
+      const body = result === undefined ? 'null' : JSON.stringify(result);
+      await call('POST', `/invocation/${requestId}/response`, body, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    } catch (err) {
+      await postError(`/invocation/${requestId}/error`, err, err?.name ? `Function.${err.name}` : 'Function.Unhandled').catch(lostRuntime);
+    }
   }
 }
+
+for (let i = 0; i < loops; i++) void loop();

@@ -1,23 +1,41 @@
 /**
- * One execution environment of the local runtime: a real OS process plus the
- * Lambda Runtime API endpoint it polls. Each instance gets its own endpoint (its
- * own port on 127.0.0.1), as each Lambda execution environment has its own
- * Runtime API, so any custom runtime works unchanged.
+ * What every instance kind of the local runtime shares: one real OS process
+ * (started under a parent-death signal and, except for `node`, a memory rlimit),
+ * a lifecycle (starting → ready → dead), in-flight accounting, the idle timer
+ * that scales it to zero, and the rules that classify invocations lost with a
+ * dying process. The kinds live in lambda-instance.ts, fork-instance.ts and
+ * http-instance.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID, randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { nowNs } from '../clock.ts';
 import type { FunctionSpec } from './function-spec.ts';
 
-/** Lambda's INIT phase limit for on-demand functions (providers.md §1.5). */
+/** Lambda's INIT phase limit for on-demand functions (providers.md §1.5); also bounds http readiness. */
 export const INIT_TIMEOUT_MS = 10_000;
 
-const RUNTIME_PREFIX = '/2018-06-01/runtime';
 const SETPRIV = '/usr/bin/setpriv';
+const PRLIMIT = '/usr/bin/prlimit';
 const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
+const HAS_PRLIMIT = process.platform === 'linux' && existsSync(PRLIMIT);
+
+/** How an invocation failed inside the platform (null: it succeeded). */
+export type InvocationErrorClass = 'function-error' | 'init-error' | 'timeout' | 'out-of-memory';
+
+/** Why the runtime killed an instance. */
+export type KillReason = 'timeout' | 'init-timeout' | 'idle' | 'stop' | 'crash';
+
+/** The HTTP request behind an invocation, for kinds that see HTTP (`http`, and `fork`'s CGI variables). */
+export interface InvokeRequest {
+  method: string;
+  /** Path below the function, e.g. `/` or `/items/1`. */
+  path: string;
+  /** Query string without `?` ('' when none). */
+  query: string;
+  /** Request headers, lower-case names. */
+  headers: Record<string, string>;
+}
 
 /** How an invocation ended, before HTTP framing. */
 export interface InstanceResult {
@@ -25,41 +43,54 @@ export interface InstanceResult {
   /** Response or error body from the function. */
   body: Buffer;
   /** Null on success. */
-  errorClass: 'function-error' | 'init-error' | 'timeout' | 'out-of-memory' | null;
+  errorClass: InvocationErrorClass | null;
   /** Lambda-Runtime-Function-Error-Type or a platform error type. */
   errorType?: string;
+  /** The invocation waited for its instance to start. */
   cold: boolean;
-  /** Spawn until first /next, ms (cold starts only). */
+  /** Instance start until ready, ms (cold starts only). */
   initMs?: number;
-  /** Event delivery until response, ms. */
+  /** Function time: event delivery until response, ms. */
   durationMs: number;
-  /** VmHWM of the instance process, MB. */
+  /** VmHWM (peak RSS) of the instance process, MB; 0 when unknown. */
   maxMemoryMB: number;
   instanceId: string;
+  /** HTTP status the function answered with (`http` and `fork` kinds). */
+  status?: number;
+  /** Response headers from the function (`http` kind; `fork`'s content type). */
+  headers?: Record<string, string>;
 }
 
-/** An invocation waiting for, or being run by, an instance. */
+/** An invocation handed to an instance. */
 export interface PendingInvocation {
   requestId: string;
   payload: Buffer;
-  /** Absolute deadline, Unix epoch ms (Lambda-Runtime-Deadline-Ms). */
+  /** Absolute deadline, Unix epoch ms (Lambda-Runtime-Deadline-Ms); default now + timeout at delivery. */
   deadlineMs?: number;
   traceId?: string;
+  /** Decoded X-Amz-Client-Context (Lambda-Runtime-Client-Context). */
+  clientContext?: string;
+  /** The HTTP request, when it came through the OpenFaaS path. */
+  request?: InvokeRequest;
+  /** Set by the instance when the invocation is accepted: it had to wait for the instance to start. */
+  cold?: boolean;
   resolve(result: InstanceResult): void;
 }
 
-/** Callbacks from an instance to the runtime that owns it. */
+/** Callbacks from an instance to the pool that owns it. */
 export interface InstanceEvents {
-  /** The instance finished an invocation and can take another. */
-  onIdle(instance: Instance): void;
-  /** The instance is gone (exited, killed, failed init). */
-  onExit(instance: Instance): void;
+  /** The instance finished starting (it may have spare slots). */
+  onReady(instance: BaseInstance): void;
+  /** An invocation finished and the instance lives on with a free slot. */
+  onSlotFree(instance: BaseInstance): void;
+  /** The instance is gone (exited, killed, failed init). Called once. */
+  onExit(instance: BaseInstance): void;
 }
 
-type State = 'starting' | 'idle' | 'busy' | 'dead';
+export type InstanceState = 'starting' | 'ready' | 'dead';
 
 /** Keeps the last `max` bytes of a stream for diagnostics (OOM detection, crash messages). */
-class Tail {
+export class Tail {
   private text = '';
   constructor(private readonly max = 4096) {}
   push(chunk: Buffer): void {
@@ -70,58 +101,49 @@ class Tail {
   }
 }
 
-/** A running (or starting) instance of a function. */
-export class Instance {
-  /** Short id, also sent as the log stream name. */
+/** A running (or starting) instance of a function: the part every kind shares. */
+export abstract class BaseInstance {
+  /** Short id, also the log stream name and the `x-fxbench-instance-id` header. */
   readonly id = randomBytes(4).toString('hex');
-  state: State = 'starting';
-  /** OS process id of the instance. */
+  state: InstanceState = 'starting';
+  /** OS process id of the instance (0 before spawn). */
   pid = 0;
-  private child!: ChildProcess;
-  private server!: http.Server;
-  private waiting: http.ServerResponse | null = null;
-  private queued: PendingInvocation | null = null;
-  private current: PendingInvocation | null = null;
-  private currentStartNs = 0;
-  private servedCount = 0;
-  private readonly spawnedNs = nowNs();
-  private initMs: number | undefined;
+  /** Invocations accepted and not yet finished. */
+  inflight = 0;
+  /** Invocations finished. */
+  served = 0;
+  /** Start until ready, ms; set once ready. */
+  initMs: number | undefined;
+  /** Resolves once the instance is dead and its process has exited. */
+  readonly exited: Promise<void>;
+  /** Set when the pool puts the instance on its free list (avoids duplicates). */
+  listed = false;
+  protected child: ChildProcess | null = null;
+  protected readonly stderr = new Tail();
+  protected killedFor: KillReason | null = null;
+  protected readonly startedNs = nowNs();
+  private markExited!: () => void;
   private initTimer: NodeJS.Timeout | undefined;
-  private invokeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
-  private killedFor: 'timeout' | 'init-timeout' | 'idle' | 'stop' | null = null;
-  private readonly stderr = new Tail();
 
-  private constructor(
+  constructor(
     readonly spec: FunctionSpec,
-    private readonly events: InstanceEvents,
-  ) {}
-
-  /** Starts the Runtime API endpoint and the process. Resolves once spawned, not once ready. */
-  static async start(spec: FunctionSpec, events: InstanceEvents): Promise<Instance> {
-    const inst = new Instance(spec, events);
-    await inst.listen();
-    inst.spawnProcess();
-    return inst;
+    protected readonly events: InstanceEvents,
+  ) {
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
   }
 
-  /** Number of invocations this instance has served. */
-  get served(): number {
-    return this.servedCount;
-  }
+  /** Hands an invocation to this instance. Never throws; the result arrives through `inv.resolve`. */
+  abstract run(inv: PendingInvocation): void;
 
-  /** Hands an invocation to this instance (delivered on its next /next). */
-  run(inv: PendingInvocation): void {
-    this.state = 'busy';
-    clearTimeout(this.idleTimer);
-    if (this.waiting) this.deliver(inv);
-    else this.queued = inv;
-  }
+  /** Resolves every invocation this instance holds when its process is gone. */
+  protected abstract lose(code: number | null, signal: NodeJS.Signals | null): void;
 
-  /** Kills the process (SIGKILL) and closes the endpoint. */
-  kill(reason: 'timeout' | 'init-timeout' | 'idle' | 'stop'): void {
+  /** Kills the process (SIGKILL); the instance turns dead once it has exited. */
+  kill(reason: KillReason): void {
     if (this.state === 'dead') return;
     this.killedFor ??= reason;
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.processExited(null, 'SIGKILL');
     try {
       this.child.kill('SIGKILL');
     } catch {
@@ -129,210 +151,148 @@ export class Instance {
     }
   }
 
-  private listen(): Promise<void> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.keepAliveTimeout = 0; // a frozen-looking long poll must not be closed by the server
-    this.server.requestTimeout = 0;
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
+  /** Called by a kind when it accepts an invocation. */
+  protected accept(inv: PendingInvocation): void {
+    clearTimeout(this.idleTimer);
+    inv.cold = this.state === 'starting';
+    this.inflight++;
   }
 
-  private spawnProcess(): void {
-    const { spec } = this;
-    const port = (this.server.address() as AddressInfo).port;
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      LANG: process.env.LANG ?? 'C.UTF-8',
-      TZ: 'UTC',
-      AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
-      _HANDLER: spec.handler,
-      LAMBDA_TASK_ROOT: spec.code,
-      LAMBDA_RUNTIME_DIR: spec.code,
-      AWS_LAMBDA_FUNCTION_NAME: spec.name,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMB),
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.name}`,
-      AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${this.id}`,
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_REGION: 'local',
-      AWS_DEFAULT_REGION: 'local',
-      ...spec.env,
-    };
-    let cmd: string;
-    let args: string[];
-    if (spec.kind === 'node') {
-      cmd = process.execPath;
-      args = [`--max-old-space-size=${spec.memoryMB}`];
-      if (/\.m?ts$/.test(spec.entry)) args.push('--import', 'tsx');
-      args.push(new URL('./bootstrap.mjs', import.meta.url).pathname);
-    } else {
-      cmd = spec.entry;
-      args = [];
+  /** Called by a kind when an invocation finished and the instance lives on. */
+  protected complete(inv: PendingInvocation, r: Omit<InstanceResult, 'requestId' | 'cold' | 'initMs' | 'instanceId'>): void {
+    this.inflight--;
+    this.served++;
+    inv.resolve(this.result(inv, r));
+    if (this.state !== 'ready') return;
+    if (this.inflight === 0) {
+      this.idleTimer = setTimeout(() => this.kill('idle'), this.spec.idleTimeoutMs);
+      this.idleTimer.unref();
     }
-    // setpriv's parent-death signal makes the kernel kill the instance if fxbench
-    // itself dies without cleaning up (SIGKILL, crash): no orphans, ever.
+    this.events.onSlotFree(this);
+  }
+
+  /** Fills the fields every result shares. */
+  protected result(inv: PendingInvocation, r: Omit<InstanceResult, 'requestId' | 'cold' | 'initMs' | 'instanceId'>): InstanceResult {
+    const cold = inv.cold ?? false;
+    return { ...r, requestId: inv.requestId, cold, initMs: cold ? (this.initMs ?? (nowNs() - this.startedNs) / 1e6) : undefined, instanceId: this.id };
+  }
+
+  /** Called by a kind once the instance can take work. */
+  protected becameReady(): void {
+    if (this.state !== 'starting') return;
+    this.initMs = (nowNs() - this.startedNs) / 1e6;
+    clearTimeout(this.initTimer);
+    this.state = 'ready';
+    if (this.inflight === 0) {
+      this.idleTimer = setTimeout(() => this.kill('idle'), this.spec.idleTimeoutMs);
+      this.idleTimer.unref();
+    }
+    this.events.onReady(this);
+  }
+
+  /**
+   * Spawns the instance process: under `setpriv --pdeathsig SIGKILL` (the kernel
+   * kills it should fxbench die without cleaning up: no orphans, ever) and, for
+   * every kind but `node` (whose cap is V8's heap limit), `prlimit --data` at the
+   * function's memory size. Both exec, so the PID is the function's own.
+   */
+  protected spawnProcess(cmd: string, args: string[], env: Record<string, string>, stdio: StdioOptions, exitEvent: 'exit' | 'close' = 'exit'): ChildProcess {
+    if (this.spec.kind !== 'node' && HAS_PRLIMIT) {
+      args = [`--data=${this.spec.memoryMB * 1024 * 1024}`, '--', cmd, ...args];
+      cmd = PRLIMIT;
+    }
     if (HAS_SETPRIV) {
       args = ['--pdeathsig', 'SIGKILL', '--', cmd, ...args];
       cmd = SETPRIV;
     }
-    this.child = spawn(cmd, args, { cwd: spec.code, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    this.pid = this.child.pid ?? 0;
-    this.child.stderr!.on('data', (c: Buffer) => this.stderr.push(c));
-    this.child.on('error', (err) => this.stderr.push(Buffer.from(String(err))));
-    this.child.on('exit', (code, signal) => this.onExit(code, signal));
-    this.initTimer = setTimeout(() => this.kill('init-timeout'), INIT_TIMEOUT_MS);
+    const child = spawn(cmd, args, { cwd: this.spec.code, env, stdio });
+    this.child = child;
+    this.pid = child.pid ?? 0;
+    child.stderr?.on('data', (c: Buffer) => this.stderr.push(c));
+    child.on('error', (err) => this.stderr.push(Buffer.from(String(err))));
+    child.on(exitEvent, (code: number | null, signal: NodeJS.Signals | null) => this.processExited(code, signal));
+    if (this.state === 'starting') this.initTimer = setTimeout(() => this.kill('init-timeout'), INIT_TIMEOUT_MS);
+    return child;
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = req.url ?? '';
-    if (!url.startsWith(RUNTIME_PREFIX)) return reply(res, 404, { errorType: 'NotFound', errorMessage: `no route ${url}` });
-    const route = url.slice(RUNTIME_PREFIX.length);
-    if (req.method === 'GET' && route === '/invocation/next') return this.onNext(res);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      let m: RegExpExecArray | null;
-      if (req.method === 'POST' && (m = /^\/invocation\/([^/]+)\/(response|error)$/.exec(route))) {
-        const requestId = decodeURIComponent(m[1]!);
-        if (!this.current || this.current.requestId !== requestId) {
-          return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `unknown or finished request id ${requestId}` });
-        }
-        reply(res, 202, { status: 'OK' });
-        const errorType = m[2] === 'error' ? String(req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
-        return this.finish(body, errorType ? 'function-error' : null, errorType);
-      }
-      if (req.method === 'POST' && route === '/init/error') {
-        reply(res, 202, { status: 'OK' });
-        this.initError = { body, type: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.InitError') };
-        return this.kill('stop');
-      }
-      reply(res, 404, { errorType: 'NotFound', errorMessage: `no route ${req.method} ${url}` });
-    });
+  private processExited(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.state === 'dead') return;
+    clearTimeout(this.initTimer);
+    clearTimeout(this.idleTimer);
+    const wasReady = this.state === 'ready';
+    this.state = 'dead';
+    this.everReady = wasReady || this.initMs !== undefined;
+    this.lose(code, signal);
+    this.inflight = 0;
+    this.markExited();
+    this.events.onExit(this);
   }
 
-  private initError: { body: Buffer; type: string } | null = null;
+  /** Whether the instance got as far as ready before it died. */
+  protected everReady = false;
 
-  private onNext(res: http.ServerResponse): void {
-    if (this.initMs === undefined) {
-      this.initMs = (nowNs() - this.spawnedNs) / 1e6;
-      clearTimeout(this.initTimer);
+  /**
+   * Classifies an invocation lost with the process: `timeout` when it was the one
+   * that timed out; `init-error` when the instance never got ready; `out-of-memory`
+   * when the process says so (V8 heap, MemoryError, ENOMEM) or was SIGKILLed by
+   * someone else (the kernel's OOM killer); else `function-error`.
+   */
+  protected lostResult(
+    inv: PendingInvocation,
+    how: { timedOut: boolean; startNs?: number; code: number | null; signal: NodeJS.Signals | null; initError?: { body: Buffer; type: string } },
+  ): InstanceResult {
+    const durationMs = how.startNs ? (nowNs() - how.startNs) / 1e6 : 0;
+    const base = { durationMs, maxMemoryMB: 0 };
+    const stderr = this.stderr.toString();
+    const exit = `code ${how.code}, signal ${how.signal}`;
+    let r: Omit<InstanceResult, 'requestId' | 'cold' | 'initMs' | 'instanceId'>;
+    if (how.timedOut) {
+      const seconds = (this.spec.timeoutMs / 1000).toFixed(2);
+      r = { ...base, errorClass: 'timeout', errorType: 'Sandbox.Timedout', body: json({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` }) };
+    } else if (how.initError || !this.everReady) {
+      const message = this.killedFor === 'init-timeout' ? `INIT phase exceeded ${INIT_TIMEOUT_MS / 1000} s` : `instance exited during init (${exit}): ${lastLine(stderr)}`;
+      r = { ...base, errorClass: 'init-error', errorType: how.initError?.type ?? 'Runtime.ExitError', body: how.initError?.body ?? json({ errorType: 'Runtime.ExitError', errorMessage: message }) };
+    } else if (looksOutOfMemory(stderr) || (how.signal === 'SIGKILL' && this.killedFor === null)) {
+      r = { ...base, errorClass: 'out-of-memory', errorType: 'Runtime.OutOfMemory', body: json({ errorType: 'Runtime.OutOfMemory', errorMessage: `instance ran out of memory (${this.spec.memoryMB} MB)` }) };
+    } else {
+      const why = this.killedFor === 'timeout' ? 'instance killed: another invocation on it timed out' : this.killedFor === 'stop' ? 'instance stopped by the runtime' : `instance exited (${exit}): ${lastLine(stderr)}`;
+      r = { ...base, errorClass: 'function-error', errorType: 'Runtime.ExitError', body: json({ errorType: 'Runtime.ExitError', errorMessage: why }) };
     }
-    this.waiting = res;
-    if (this.queued) {
-      const inv = this.queued;
-      this.queued = null;
-      this.deliver(inv);
-    } else if (this.state === 'starting') {
-      // Pre-warmed with nothing to do (not used by the runtime today, but harmless).
-      this.state = 'idle';
-      this.events.onIdle(this);
-    }
-  }
-
-  private deliver(inv: PendingInvocation): void {
-    const res = this.waiting!;
-    this.waiting = null;
-    this.current = inv;
-    this.currentStartNs = nowNs();
-    const deadline = inv.deadlineMs ?? Date.now() + this.spec.timeoutMs;
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'content-length': inv.payload.length,
-      'lambda-runtime-aws-request-id': inv.requestId,
-      'lambda-runtime-deadline-ms': String(deadline),
-      'lambda-runtime-invoked-function-arn': `arn:aws:lambda:local:000000000000:function:${this.spec.name}`,
-      'lambda-runtime-trace-id': inv.traceId ?? `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`,
-    });
-    res.end(inv.payload);
-    this.invokeTimer = setTimeout(() => this.kill('timeout'), this.spec.timeoutMs);
-  }
-
-  private finish(body: Buffer, errorClass: InstanceResult['errorClass'], errorType?: string): void {
-    const inv = this.current;
-    if (!inv) return;
-    clearTimeout(this.invokeTimer);
-    this.current = null;
-    const cold = this.servedCount === 0;
-    this.servedCount++;
-    inv.resolve({
-      requestId: inv.requestId,
-      body,
-      errorClass,
-      errorType,
-      cold,
-      initMs: cold ? this.initMs : undefined,
-      durationMs: (nowNs() - this.currentStartNs) / 1e6,
-      maxMemoryMB: this.readMaxMemoryMB(),
-      instanceId: this.id,
-    });
-    if (this.state === 'busy') {
-      this.state = 'idle';
-      this.idleTimer = setTimeout(() => this.kill('idle'), this.spec.idleTimeoutMs);
-      this.idleTimer.unref();
-      this.events.onIdle(this);
-    }
+    if (this.everReady && inv.cold === undefined) inv.cold = false;
+    return this.result(inv, r);
   }
 
   /** VmHWM (peak RSS) of the instance process, in MB, from /proc. 0 where unavailable. */
-  private readMaxMemoryMB(): number {
+  readMaxMemoryMB(): number {
+    if (!this.pid) return 0;
     try {
       const status = readFileSync(`/proc/${this.pid}/status`, 'latin1');
-      const m = /VmHWM:\s+(\d+) kB/.exec(status);
-      return m ? Math.ceil(Number(m[1]) / 1024) : 0;
+      const at = status.indexOf('VmHWM:');
+      if (at < 0) return 0;
+      return Math.ceil(parseInt(status.slice(at + 6, at + 30).trim(), 10) / 1024) || 0;
     } catch {
       return 0;
     }
   }
-
-  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    clearTimeout(this.initTimer);
-    clearTimeout(this.invokeTimer);
-    clearTimeout(this.idleTimer);
-    const wasStarting = this.initMs === undefined;
-    this.state = 'dead';
-    this.waiting?.destroy();
-    this.waiting = null;
-    this.server.closeAllConnections();
-    this.server.close();
-    const inv = this.current ?? this.queued;
-    this.current = this.queued = null;
-    if (inv) {
-      const cold = this.servedCount === 0;
-      const durationMs = this.currentStartNs ? (nowNs() - this.currentStartNs) / 1e6 : 0;
-      const base = { requestId: inv.requestId, cold, initMs: cold ? this.initMs : undefined, durationMs, maxMemoryMB: 0, instanceId: this.id };
-      const stderr = this.stderr.toString();
-      if (this.killedFor === 'timeout') {
-        const seconds = (this.spec.timeoutMs / 1000).toFixed(2);
-        inv.resolve({ ...base, errorClass: 'timeout', errorType: 'Sandbox.Timedout', body: json({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` }) });
-      } else if (this.initError || wasStarting) {
-        const message = this.initError?.body.toString() ?? (this.killedFor === 'init-timeout' ? `INIT phase exceeded ${INIT_TIMEOUT_MS / 1000} s` : `instance exited during init (code ${code}, signal ${signal}): ${lastLine(stderr)}`);
-        inv.resolve({ ...base, errorClass: 'init-error', errorType: this.initError?.type ?? 'Runtime.ExitError', body: this.initError?.body ?? json({ errorType: 'Runtime.ExitError', errorMessage: message }) });
-      } else if (/heap out of memory|Cannot allocate memory|MemoryError|std::bad_alloc/i.test(stderr)) {
-        inv.resolve({ ...base, errorClass: 'out-of-memory', errorType: 'Runtime.OutOfMemory', body: json({ errorType: 'Runtime.OutOfMemory', errorMessage: `instance ran out of memory (${this.spec.memoryMB} MB)` }) });
-      } else {
-        inv.resolve({ ...base, errorClass: 'function-error', errorType: 'Runtime.ExitError', body: json({ errorType: 'Runtime.ExitError', errorMessage: `instance exited (code ${code}, signal ${signal}): ${lastLine(stderr)}` }) });
-      }
-    }
-    this.events.onExit(this);
-  }
 }
 
-function json(value: unknown): Buffer {
+/** True when a process's stderr says it ran out of memory (V8 heap, Python MemoryError, ENOMEM, C++ bad_alloc). */
+export function looksOutOfMemory(stderr: string): boolean {
+  return /heap out of memory|Cannot allocate memory|MemoryError|std::bad_alloc|out of memory/i.test(stderr);
+}
+
+/** The environment every instance gets, before the function's own `env`. */
+export function baseEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', LANG: process.env.LANG ?? 'C.UTF-8', TZ: 'UTC' };
+}
+
+export function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
 }
 
-function lastLine(text: string): string {
+export function lastLine(text: string): string {
   const lines = text.trim().split('\n');
   return lines[lines.length - 1] ?? '';
-}
-
-function reply(res: http.ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
 }
 
 /** A fresh Lambda-style request id. */

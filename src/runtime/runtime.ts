@@ -1,24 +1,21 @@
 /**
  * The local FaaS runtime: functions served by real OS processes, started on
  * demand (a cold start costs what that really costs), reused while warm, reaped
- * when idle, capped by a concurrency limit, reached over HTTP on 127.0.0.1 at
- * the Lambda Invoke API path.
+ * when idle, capped by a concurrency limit (throttled, or queued for a while),
+ * reached over HTTP on 127.0.0.1 at the Lambda Invoke API and OpenFaaS gateway
+ * paths (gateway.ts). This file is the scheduler: which instance serves which
+ * invocation.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Instance, newRequestId, type InstanceResult } from './instance.ts';
 import type { FunctionSpec } from './function-spec.ts';
-import { formatReportLine, lambdaBilledMs } from './report-line.ts';
+import { ForkInstance } from './fork-instance.ts';
+import { createGatewayHandler, frameLambda, MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
+import { HttpInstance } from './http-instance.ts';
+import { newRequestId, type BaseInstance, type InstanceEvents, type InstanceResult, type InvokeRequest, type PendingInvocation } from './instance.ts';
+import { LambdaInstance } from './lambda-instance.ts';
 
-/** Lambda's synchronous request payload limit: 6 MB (providers.md §1.1). */
-export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
-
-/** Result of one invocation through the runtime, ready to frame as HTTP. */
-export interface RuntimeInvokeResult {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
+export { MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
 
 /** Options for the runtime. */
 export interface LocalRuntimeOptions {
@@ -28,11 +25,52 @@ export interface LocalRuntimeOptions {
   port?: number;
 }
 
+/** Options for one invocation. */
+export interface InvokeOptions {
+  /** Lambda path only: return the log tail (START/END/REPORT) base64 in X-Amz-Log-Result. */
+  logTail?: boolean;
+  /** The HTTP request behind the invocation (OpenFaaS path): method, path, query, headers. */
+  request?: InvokeRequest;
+  /** X-Amzn-Trace-Id to pass on as Lambda-Runtime-Trace-Id. */
+  traceId?: string;
+  /** Decoded X-Amz-Client-Context to pass on as Lambda-Runtime-Client-Context. */
+  clientContext?: string;
+}
+
+/** What became of an invocation, before it is framed for one API or the other. */
+export type InvokeOutcome =
+  | { type: 'result'; spec: FunctionSpec; result: InstanceResult }
+  | { type: 'throttled'; spec: FunctionSpec }
+  | { type: 'too-large'; limitBytes: number }
+  | { type: 'not-found' }
+  | { type: 'stopping' };
+
+/** A function's state, as the OpenFaaS system API reports it. */
+export interface FunctionStatus {
+  spec: FunctionSpec;
+  /** Live instances (starting or ready). */
+  replicas: number;
+  /** Instances ready to serve. */
+  availableReplicas: number;
+  /** Invocations received since the runtime started. */
+  invocations: number;
+}
+
+interface Waiter {
+  inv: PendingInvocation;
+  timer: NodeJS.Timeout;
+  throttle(): void;
+}
+
 /** Per-function pool of instances. */
 class FunctionPool {
-  readonly instances = new Set<Instance>();
-  /** Idle instances, most recently used last (reused first, as Lambda tends to). */
-  readonly idle: Instance[] = [];
+  readonly instances = new Set<BaseInstance>();
+  readonly starting = new Set<BaseInstance>();
+  /** Ready instances with a free slot, most recently used last (reused first, as Lambda tends to). */
+  readonly free: BaseInstance[] = [];
+  /** Invocations waiting for capacity (queueTimeout > 0). */
+  readonly queue: Waiter[] = [];
+  invocations = 0;
   constructor(public spec: FunctionSpec) {}
 }
 
@@ -43,7 +81,9 @@ export class LocalRuntime {
   private stopped = false;
   private readonly host: string;
   private readonly port: number;
-  /** Base URL of the invoke endpoint, once started. */
+  /** When the runtime was created (OpenFaaS `createdAt`). */
+  readonly createdAt = new Date();
+  /** Base URL of the HTTP endpoint, once started. */
   url = '';
 
   constructor(functions: FunctionSpec[], opts: LocalRuntimeOptions = {}) {
@@ -52,9 +92,9 @@ export class LocalRuntime {
     this.port = opts.port ?? 0;
   }
 
-  /** Starts the invoke endpoint. */
+  /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */
   async start(): Promise<string> {
-    const server = http.createServer((req, res) => this.handle(req, res));
+    const server = http.createServer(createGatewayHandler(this));
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -62,8 +102,22 @@ export class LocalRuntime {
     });
     this.server = server;
     const addr = server.address() as AddressInfo;
-    this.url = `http://${this.host}:${addr.port}`;
+    this.url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
     return this.url;
+  }
+
+  /** Specs of every function served, in declaration order. */
+  functions(): FunctionSpec[] {
+    return [...this.pools.values()].map((p) => p.spec);
+  }
+
+  /** State of one function; undefined when unknown. */
+  status(name: string): FunctionStatus | undefined {
+    const pool = this.pools.get(name);
+    if (!pool) return undefined;
+    let available = 0;
+    for (const i of pool.instances) if (i.state === 'ready') available++;
+    return { spec: pool.spec, replicas: pool.instances.size, availableReplicas: available, invocations: pool.invocations };
   }
 
   /** PIDs of every live instance process (for tests and for cleanup). */
@@ -78,11 +132,37 @@ export class LocalRuntime {
     return this.pools.get(name)?.instances.size ?? 0;
   }
 
-  /** Stops every instance of `name` so that the next invocations are cold. */
+  /** Stops every instance of `name` (in-flight invocations fail) so that the next invocations are cold. */
   async drain(name: string): Promise<void> {
     const pool = this.pools.get(name);
     if (!pool) return;
-    await Promise.all([...pool.instances].map((i) => killAndWait(i)));
+    const all = [...pool.instances];
+    for (const i of all) i.kill('stop');
+    await Promise.all(all.map((i) => i.exited));
+  }
+
+  /**
+   * Sets the number of instances of `name`, as OpenFaaS's scale-function does:
+   * 0 drains every instance; more than now starts instances ahead of demand
+   * (their init is paid before any invocation, so invocations on them are warm,
+   * like provisioned concurrency); fewer stops idle instances. Capped by
+   * maxInstances; `fork` functions have no standing instances. Resolves to the
+   * number of instances afterwards.
+   */
+  async scale(name: string, replicas: number): Promise<number> {
+    const pool = this.pools.get(name);
+    if (!pool) throw new Error(`unknown function ${name}`);
+    if (replicas === 0) {
+      await this.drain(name);
+    } else if (pool.spec.kind !== 'fork' && !this.stopped) {
+      const want = Math.min(replicas, pool.spec.maxInstances);
+      while (pool.instances.size < want) this.createInstance(pool);
+      const idle = [...pool.instances].filter((i) => i.inflight === 0);
+      const excess = idle.slice(0, Math.max(0, pool.instances.size - replicas));
+      for (const i of excess) i.kill('stop');
+      await Promise.all(excess.map((i) => i.exited));
+    }
+    return pool.instances.size;
   }
 
   /** Changes a function's spec (e.g. memory); running instances are drained. */
@@ -94,44 +174,62 @@ export class LocalRuntime {
   }
 
   /**
-   * Invokes `name` once with `payload`. Never throws: throttles, unknown
-   * functions and platform errors come back as an HTTP-shaped result.
+   * Invokes `name` once with `payload`, framed as the Lambda Invoke API answers.
+   * Never throws: throttles, unknown functions and platform errors come back as
+   * an HTTP-shaped result.
    */
-  async invoke(name: string, payload: Buffer, opts: { logTail?: boolean } = {}): Promise<RuntimeInvokeResult> {
+  async invoke(name: string, payload: Buffer, opts: InvokeOptions = {}): Promise<RuntimeInvokeResult> {
+    return frameLambda(name, await this.call(name, payload, opts), opts.logTail ?? false, payload.length);
+  }
+
+  /**
+   * Runs one invocation: on a free warm instance (most recently used first), else
+   * on a new instance while under maxInstances (a cold start), else queued for
+   * up to queueTimeout, else throttled. Never throws.
+   */
+  call(name: string, payload: Buffer, opts: InvokeOptions = {}): Promise<InvokeOutcome> {
     const pool = this.pools.get(name);
-    if (!pool) return apiError(404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:local:000000000000:function:${name}`);
-    if (payload.length > MAX_SYNC_PAYLOAD_BYTES) {
-      return apiError(413, 'RequestTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
-    }
-    if (this.stopped) return apiError(503, 'ServiceException', 'runtime is stopping');
-    let instance = pool.idle.pop();
-    if (!instance) {
-      if (pool.instances.size >= pool.spec.maxInstances) {
-        return apiError(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
-      }
-      instance = await Instance.start(pool.spec, {
-        onIdle: (i) => {
-          if (!this.stopped) pool.idle.push(i);
-        },
-        onExit: (i) => {
-          pool.instances.delete(i);
-          const at = pool.idle.indexOf(i);
-          if (at >= 0) pool.idle.splice(at, 1);
-        },
-      });
-      pool.instances.add(instance);
-    }
-    const requestId = newRequestId();
-    const result = await new Promise<InstanceResult>((resolve) => instance.run({ requestId, payload, resolve }));
-    return frame(pool.spec, result, opts.logTail ?? false);
+    if (!pool) return Promise.resolve({ type: 'not-found' });
+    if (this.stopped) return Promise.resolve({ type: 'stopping' });
+    if (payload.length > MAX_SYNC_PAYLOAD_BYTES && !opts.request) return Promise.resolve({ type: 'too-large', limitBytes: MAX_SYNC_PAYLOAD_BYTES });
+    pool.invocations++;
+    return new Promise<InvokeOutcome>((resolve) => {
+      const inv: PendingInvocation = {
+        requestId: newRequestId(),
+        payload,
+        traceId: opts.traceId,
+        clientContext: opts.clientContext,
+        request: opts.request,
+        resolve: (result) => resolve({ type: 'result', spec: pool.spec, result }),
+      };
+      if (this.dispatch(pool, inv)) return;
+      if (pool.spec.queueTimeoutMs <= 0) return resolve({ type: 'throttled', spec: pool.spec });
+      const waiter: Waiter = {
+        inv,
+        throttle: () => resolve({ type: 'throttled', spec: pool.spec }),
+        timer: setTimeout(() => {
+          const at = pool.queue.indexOf(waiter);
+          if (at >= 0) pool.queue.splice(at, 1);
+          waiter.throttle();
+        }, pool.spec.queueTimeoutMs),
+      };
+      pool.queue.push(waiter);
+    });
   }
 
   /** Stops the endpoint and kills every instance; resolves when all have exited. */
   async stop(): Promise<void> {
     this.stopped = true;
-    const all: Instance[] = [];
-    for (const pool of this.pools.values()) all.push(...pool.instances);
-    await Promise.all(all.map((i) => killAndWait(i)));
+    const all: BaseInstance[] = [];
+    for (const pool of this.pools.values()) {
+      for (const w of pool.queue.splice(0)) {
+        clearTimeout(w.timer);
+        w.throttle();
+      }
+      all.push(...pool.instances);
+    }
+    for (const i of all) i.kill('stop');
+    await Promise.all(all.map((i) => i.exited));
     if (this.server) {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));
@@ -151,84 +249,77 @@ export class LocalRuntime {
     }
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const m = /^\/2015-03-31\/functions\/([^/?]+)\/invocations(?:\?.*)?$/.exec(req.url ?? '');
-    if (req.method === 'GET' && req.url === '/health') return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"status":"ok"}') });
-    if (!m || req.method !== 'POST') {
-      req.resume();
-      return send(res, apiError(404, 'UnknownOperationException', `no route ${req.method} ${req.url}`));
-    }
-    const name = decodeURIComponent(m[1]!).split(':').pop()!;
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_SYNC_PAYLOAD_BYTES) {
-      req.resume();
-      return send(res, apiError(413, 'RequestTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`));
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_SYNC_PAYLOAD_BYTES + 1) chunks.push(c);
-    });
-    req.on('end', () => {
-      const logTail = String(req.headers['x-amz-log-type'] ?? '').toLowerCase() === 'tail';
-      this.invoke(name, Buffer.concat(chunks), { logTail }).then(
-        (r) => send(res, r),
-        (err) => send(res, apiError(500, 'ServiceException', String(err))),
-      );
-    });
-  }
-}
-
-function killAndWait(i: Instance): Promise<void> {
-  if (i.state === 'dead') return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      if (i.state === 'dead') {
-        clearInterval(timer);
-        resolve();
+  /** Puts `inv` on an instance if there is capacity; false when at maxInstances with no free slot. */
+  private dispatch(pool: FunctionPool, inv: PendingInvocation): boolean {
+    const conc = pool.spec.concurrency;
+    while (pool.free.length) {
+      const inst = pool.free[pool.free.length - 1]!;
+      if (inst.state !== 'ready' || inst.inflight >= conc) {
+        pool.free.pop();
+        inst.listed = false;
+        continue;
       }
-    }, 5);
-    i.kill('stop');
-  });
-}
-
-/** Turns an instance result into the Invoke API response (plus fxbench's own headers). */
-function frame(spec: FunctionSpec, r: InstanceResult, logTail: boolean): RuntimeInvokeResult {
-  const billedMs = lambdaBilledMs(r.durationMs, r.initMs);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'x-amzn-requestid': r.requestId,
-    'x-amz-executed-version': '$LATEST',
-    'x-fxbench-cold': r.cold ? '1' : '0',
-    'x-fxbench-duration-ms': r.durationMs.toFixed(3),
-    'x-fxbench-billed-ms': String(billedMs),
-    'x-fxbench-memory-mb': String(spec.memoryMB),
-    'x-fxbench-max-memory-mb': String(r.maxMemoryMB),
-    'x-fxbench-instance-id': r.instanceId,
-  };
-  if (r.initMs !== undefined) headers['x-fxbench-init-ms'] = r.initMs.toFixed(3);
-  if (r.errorClass) {
-    headers['x-amz-function-error'] = 'Unhandled';
-    headers['x-fxbench-error-class'] = r.errorClass;
+      inst.run(inv);
+      if (inst.inflight >= conc) {
+        pool.free.pop();
+        inst.listed = false;
+      }
+      return true;
+    }
+    // An instance still starting with a free slot (started ahead by scale(), or concurrency > 1): wait for it.
+    for (const inst of pool.starting) {
+      if (inst.inflight < conc && pool.spec.kind !== 'fork') {
+        inst.run(inv);
+        return true;
+      }
+    }
+    if (pool.instances.size >= pool.spec.maxInstances) return false;
+    this.createInstance(pool).run(inv);
+    return true;
   }
-  if (logTail) {
-    const report = formatReportLine({ requestId: r.requestId, durationMs: r.durationMs, billedMs, memoryMB: spec.memoryMB, maxMemoryMB: r.maxMemoryMB, initMs: r.initMs });
-    const log = `START RequestId: ${r.requestId} Version: $LATEST\nEND RequestId: ${r.requestId}\n${report}\n`;
-    headers['x-amz-log-result'] = Buffer.from(log).toString('base64');
+
+  private createInstance(pool: FunctionPool): BaseInstance {
+    const events: InstanceEvents = {
+      onReady: (i) => {
+        pool.starting.delete(i);
+        this.offer(pool, i);
+      },
+      onSlotFree: (i) => this.offer(pool, i),
+      onExit: (i) => {
+        pool.instances.delete(i);
+        pool.starting.delete(i);
+        if (i.listed) {
+          const at = pool.free.indexOf(i);
+          if (at >= 0) pool.free.splice(at, 1);
+          i.listed = false;
+        }
+        this.drainQueue(pool);
+      },
+    };
+    const spec = pool.spec;
+    const inst = spec.kind === 'fork' ? new ForkInstance(spec, events) : spec.kind === 'http' ? new HttpInstance(spec, events) : new LambdaInstance(spec, events);
+    pool.instances.add(inst);
+    pool.starting.add(inst);
+    return inst;
   }
-  return { status: 200, headers, body: r.body };
-}
 
-function apiError(status: number, type: string, message: string, extra: Record<string, string> = {}): RuntimeInvokeResult {
-  return {
-    status,
-    headers: { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': newRequestId() },
-    body: Buffer.from(JSON.stringify({ Type: 'User', message, ...extra })),
-  };
-}
+  /** A ready instance has a free slot: list it (on top) and serve waiting invocations. */
+  private offer(pool: FunctionPool, i: BaseInstance): void {
+    if (this.stopped || i.state !== 'ready') return;
+    if (!i.listed && i.inflight < pool.spec.concurrency) {
+      pool.free.push(i);
+      i.listed = true;
+    }
+    this.drainQueue(pool);
+  }
 
-function send(res: http.ServerResponse, r: RuntimeInvokeResult): void {
-  res.writeHead(r.status, { ...r.headers, 'content-length': r.body.length });
-  res.end(r.body);
+  private drainQueue(pool: FunctionPool): void {
+    if (this.stopped) return;
+    while (pool.queue.length) {
+      const w = pool.queue[0]!;
+      if (!this.dispatch(pool, w.inv)) break;
+      pool.queue.shift();
+      clearTimeout(w.timer);
+    }
+  }
 }

@@ -1,0 +1,189 @@
+/**
+ * Kinds `node` and `bootstrap`: an execution environment speaking the Lambda
+ * Runtime API (2018-06-01). Each instance gets its own endpoint (its own port on
+ * 127.0.0.1), as each Lambda execution environment has its own Runtime API, so
+ * any custom runtime works unchanged. Ready = the first `GET /invocation/next`.
+ * With concurrency > 1 the runtime may poll `/next` that many times at once
+ * (AWS_LAMBDA_MAX_CONCURRENCY, as Lambda Managed Instances allow).
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { nowNs } from '../clock.ts';
+import type { FunctionSpec } from './function-spec.ts';
+import { BaseInstance, baseEnv, type InstanceEvents, type PendingInvocation } from './instance.ts';
+
+const RUNTIME_PREFIX = '/2018-06-01/runtime';
+const NEXT_PATH = RUNTIME_PREFIX + '/invocation/next';
+const INVOCATION_PREFIX = RUNTIME_PREFIX + '/invocation/';
+const INIT_ERROR_PATH = RUNTIME_PREFIX + '/init/error';
+const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url).pathname;
+const ACCEPTED = Buffer.from('{"status":"OK"}');
+const ACCEPTED_HEADERS = { 'content-type': 'application/json', 'content-length': String(ACCEPTED.length) };
+
+interface Running {
+  inv: PendingInvocation;
+  startNs: number;
+  timer: NodeJS.Timeout;
+}
+
+/** An instance of a `node` or `bootstrap` function. */
+export class LambdaInstance extends BaseInstance {
+  private readonly server: http.Server;
+  private readonly arn: string;
+  /** Pending `/next` long polls. */
+  private readonly waiting: http.ServerResponse[] = [];
+  /** Accepted invocations not yet delivered (the runtime has not asked yet). */
+  private readonly queued: PendingInvocation[] = [];
+  private readonly running = new Map<string, Running>();
+  private readonly timedOut = new Set<string>();
+  private initError: { body: Buffer; type: string } | undefined;
+
+  /** Starts the Runtime API endpoint, then the process; returns at once (state `starting`). */
+  constructor(spec: FunctionSpec, events: InstanceEvents) {
+    super(spec, events);
+    this.arn = `arn:aws:lambda:local:000000000000:function:${spec.name}`;
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.keepAliveTimeout = 0; // a frozen-looking long poll must not be closed by the server
+    this.server.requestTimeout = 0;
+    this.server.on('error', (err) => {
+      this.stderr.push(Buffer.from(`runtime API endpoint failed: ${err.message}`));
+      this.kill('crash');
+    });
+    this.server.listen(0, '127.0.0.1', () => {
+      if (this.state === 'dead') return void this.server.close();
+      this.spawnRuntime();
+    });
+  }
+
+  run(inv: PendingInvocation): void {
+    if (this.state === 'dead') return void inv.resolve(this.lostResult(inv, { timedOut: false, code: null, signal: null }));
+    this.accept(inv);
+    const res = this.waiting.pop();
+    if (res) this.deliver(inv, res);
+    else this.queued.push(inv);
+  }
+
+  private spawnRuntime(): void {
+    const { spec } = this;
+    const port = (this.server.address() as AddressInfo).port;
+    const env: Record<string, string> = {
+      ...baseEnv(),
+      AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
+      _HANDLER: spec.handler,
+      LAMBDA_TASK_ROOT: spec.code,
+      LAMBDA_RUNTIME_DIR: spec.code,
+      AWS_LAMBDA_FUNCTION_NAME: spec.name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMB),
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_TIMEOUT: String(Math.ceil(spec.timeoutMs / 1000)),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${this.id}`,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_REGION: 'local',
+      AWS_DEFAULT_REGION: 'local',
+      ...(spec.concurrency > 1 ? { AWS_LAMBDA_MAX_CONCURRENCY: String(spec.concurrency) } : {}),
+      ...spec.env,
+    };
+    if (spec.kind === 'node') {
+      const args = [`--max-old-space-size=${spec.memoryMB}`];
+      if (/\.m?ts$/.test(spec.entry)) args.push('--import', 'tsx');
+      args.push(BOOTSTRAP);
+      this.spawnProcess(process.execPath, args, env, ['ignore', 'ignore', 'pipe']);
+    } else {
+      this.spawnProcess(spec.entry, [], env, ['ignore', 'ignore', 'pipe']);
+    }
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '';
+    if (req.method === 'GET' && url === NEXT_PATH) return this.onNext(res);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      if (req.method === 'POST' && url.startsWith(INVOCATION_PREFIX)) {
+        const rest = url.slice(INVOCATION_PREFIX.length);
+        const slash = rest.indexOf('/');
+        const kind = slash > 0 ? rest.slice(slash + 1) : '';
+        if (kind === 'response' || kind === 'error') {
+          const requestId = decodeURIComponent(rest.slice(0, slash));
+          const running = this.running.get(requestId);
+          if (!running) return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `unknown or finished request id ${requestId}` });
+          res.writeHead(202, ACCEPTED_HEADERS);
+          res.end(ACCEPTED);
+          const errorType = kind === 'error' ? String(req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
+          return this.finish(running, body, errorType);
+        }
+      }
+      if (req.method === 'POST' && url === INIT_ERROR_PATH) {
+        if (this.state !== 'starting') return reply(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after init finished' });
+        reply(res, 202, { status: 'OK' });
+        this.initError = { body, type: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.InitError') };
+        return this.kill('crash');
+      }
+      reply(res, 404, { errorType: 'NotFound', errorMessage: `no route ${req.method} ${url}` });
+    });
+  }
+
+  private onNext(res: http.ServerResponse): void {
+    if (this.state === 'dead') return void res.destroy();
+    if (this.state === 'starting') this.becameReady();
+    const inv = this.queued.shift();
+    if (inv) this.deliver(inv, res);
+    else this.waiting.push(res);
+  }
+
+  private deliver(inv: PendingInvocation, res: http.ServerResponse): void {
+    const deadline = inv.deadlineMs ?? Date.now() + this.spec.timeoutMs;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'content-length': String(inv.payload.length),
+      'lambda-runtime-aws-request-id': inv.requestId,
+      'lambda-runtime-deadline-ms': String(deadline),
+      'lambda-runtime-invoked-function-arn': this.arn,
+      'lambda-runtime-trace-id': inv.traceId ?? traceId(),
+    };
+    if (inv.clientContext) headers['lambda-runtime-client-context'] = inv.clientContext;
+    res.writeHead(200, headers);
+    res.end(inv.payload);
+    const timer = setTimeout(() => {
+      this.timedOut.add(inv.requestId);
+      this.kill('timeout');
+    }, this.spec.timeoutMs);
+    this.running.set(inv.requestId, { inv, startNs: nowNs(), timer });
+  }
+
+  private finish(running: Running, body: Buffer, errorType: string | undefined): void {
+    clearTimeout(running.timer);
+    this.running.delete(running.inv.requestId);
+    const durationMs = (nowNs() - running.startNs) / 1e6;
+    // A runtime that catches its own out-of-memory error (Python's MemoryError) reports it as such.
+    const errorClass = errorType === undefined ? null : /MemoryError|OutOfMemory/i.test(errorType) ? 'out-of-memory' : 'function-error';
+    this.complete(running.inv, { body, errorClass, errorType, durationMs, maxMemoryMB: this.readMaxMemoryMB() });
+  }
+
+  protected lose(code: number | null, signal: NodeJS.Signals | null): void {
+    for (const res of this.waiting.splice(0)) res.destroy();
+    this.server.closeAllConnections();
+    this.server.close();
+    for (const r of this.running.values()) {
+      clearTimeout(r.timer);
+      r.inv.resolve(this.lostResult(r.inv, { timedOut: this.timedOut.has(r.inv.requestId), startNs: r.startNs, code, signal, initError: this.initError }));
+    }
+    this.running.clear();
+    for (const inv of this.queued.splice(0)) inv.resolve(this.lostResult(inv, { timedOut: false, code, signal, initError: this.initError }));
+  }
+}
+
+/** An X-Ray-style trace header, as Lambda passes in Lambda-Runtime-Trace-Id. */
+function traceId(): string {
+  const r = randomBytes(20).toString('hex');
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${r.slice(0, 24)};Parent=${r.slice(24, 40)};Sampled=0`;
+}
+
+function reply(res: http.ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
