@@ -4,6 +4,12 @@
  *   import { defineScenario, burst } from 'fxbench';
  */
 export { defineScenario, defineConfig, burst } from './scenarios/types.ts';
+export { steady, ramp } from './scenarios/types.ts';
+export type { SteadyPhase, RampPhase } from './scenarios/types.ts';
+export { warmup, keepalive, payload, memorySweep } from './scenarios/types.ts';
+export type { WarmupPhase, KeepalivePhase, PayloadPhase, MemoryPhase, Thresholds, ThresholdRule } from './scenarios/types.ts';
+export { evaluateThresholds } from './metrics/thresholds.ts';
+export type { ThresholdOutcome } from './report/result.ts';
 export type { ScenarioDefinition, BenchConfig, TargetConfig, NamedTarget, Phase, BurstPhase } from './scenarios/types.ts';
 export type { FunctionConfig } from './runtime/function-spec.ts';
 export { loadScenario } from './scenarios/load.ts';

@@ -20,13 +20,15 @@ import type { RoundMeta } from './phases/phase.ts';
 import { abortingThreshold, evaluateThresholds } from '../metrics/thresholds.ts';
 import { FxError } from '../errors.ts';
 import type { Plan, ResolvedTarget } from './plan.ts';
+import { PhaseLive, roundStats, type TickEvent } from './engine/live.ts';
 
 /** What a run reports while it goes. */
 export type RunEvent =
   | { kind: 'target'; target: string }
   | { kind: 'phase'; target: string; phase: string; description: string }
   | { kind: 'progress'; target: string; phase: string; message: string }
-  | { kind: 'target-error'; target: string; message: string };
+  | { kind: 'target-error'; target: string; message: string }
+  | TickEvent;
 
 /** Options for runPlan. */
 export interface RunOptions {
@@ -41,11 +43,14 @@ export interface RunOptions {
   createDriver?: (t: ResolvedTarget) => Driver;
   /** Called once a target's driver is prepared (tests read PIDs from it). */
   onDriver?: (target: string, driver: Driver) => void;
+  /** Run only this share of the load (workers, `--shard i/N`): index from 0 (see PhaseModule.share). */
+  shard?: { index: number; count: number };
 }
 
 /** Runs every target of a plan. Resolves with the Result even when interrupted or a target failed. */
 export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result> {
   const startedAt = new Date().toISOString();
+  const originNs = nowNs(); // t = 0 of every timeline
   const signal = opts.signal ?? new AbortController().signal;
   const hard = new AbortController();
   // Every in-flight invocation listens on it: thousands of listeners are expected.
@@ -60,7 +65,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
     for (const target of plan.targets) {
       if (signal.aborted || stop.byThreshold) break;
       emit({ kind: 'target', target: target.name });
-      targets.push(await runTarget(plan, target, { ...opts, signal, hardSignal: hard.signal, emit, samples, stop }));
+      targets.push(await runTarget(plan, target, { ...opts, signal, hardSignal: hard.signal, emit, samples, stop, originNs }));
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
@@ -86,6 +91,7 @@ interface TargetRunContext extends RunOptions {
   samples: WriteStream | null;
   /** Set when an `abortOnFail` threshold crossed: no further phase or target runs. */
   stop: { byThreshold?: string };
+  originNs: number;
 }
 
 async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext): Promise<TargetResult> {
@@ -102,11 +108,16 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     for (const phase of plan.phases) {
       if (c.signal.aborted || c.stop.byThreshold) break;
       const mod = PHASES[phase.kind]!;
-      c.emit({ kind: 'phase', target: target.name, phase: phase.name, description: mod.describe(phase.settings) });
+      const settings = c.shard ? (mod.share ? mod.share(phase.settings, c.shard.index, c.shard.count) : c.shard.index === 0 ? phase.settings : undefined) : phase.settings;
+      if (!settings) continue;
+      c.emit({ kind: 'phase', target: target.name, phase: phase.name, description: mod.describe(settings) });
       const rounds = new Map<number, Recorder>();
-      let memoryMB = driver.info().memoryMB ?? 128;
+      const configuredMB = driver.info().memoryMB;
+      let memoryMB = configuredMB ?? 128;
       const meta = new Map<number, RoundMeta>();
-      await mod.run(phase.settings, {
+      const live = new PhaseLive(target.name, phase.name, mod.plannedMs?.(settings) ?? null, rounds, meta, c.emit);
+      await live.during(mod.run(settings, {
+        roundStats: (round) => roundStats(rounds.get(round)),
         signal: c.signal,
         capabilities: driver.capabilities,
         progress: (message) => c.emit({ kind: 'progress', target: target.name, phase: phase.name, message }),
@@ -136,24 +147,28 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
           io?.onReport?.({ latencyUs, status: out.status, errorClass: out.errorClass, cold: out.cold, instanceId: out.instanceId });
           if (io?.record === false) return;
           let rec = rounds.get(round);
-          if (!rec) rounds.set(round, (rec = new Recorder()));
+          if (!rec) rounds.set(round, (rec = new Recorder({ originNs: c.originNs })));
           rec.add(sample);
           c.samples?.write(JSON.stringify(sample) + '\n');
         },
-      });
+      }));
+      // A phase's memory change (memory sweep) lasts for that phase only.
+      if (configuredMB !== null && memoryMB !== configuredMB && driver.setMemory && !c.signal.aborted) await driver.setMemory(configuredMB, c.signal);
       const multi = rounds.size > 1;
       for (const [round, rec] of [...rounds.entries()].sort((a, b) => a[0] - b[0])) {
         const figures = withPhaseCost(phaseFigures(rec.recorded, price.source), price);
-        const pr: PhaseResult = { name: phase.name, kind: phase.kind, ...(multi || round > 1 ? { round } : {}), ...meta.get(round), ...figures };
+        const pr: PhaseResult = { name: phase.name, kind: phase.kind, ...(multi || round > 1 ? { round } : {}), ...meta.get(round), ...figures, timeline: rec.timelinePoints() };
         result.phases.push(pr);
         allRecorded.push(rec.recorded);
       }
+      if (mod.summarize) Object.assign(result, mod.summarize(settings, result.phases.slice(-rounds.size)));
       const crossed = plan.thresholds?.length ? abortingThreshold(plan.thresholds, result) : undefined;
       if (crossed) {
         c.stop.byThreshold = crossed;
         c.emit({ kind: 'progress', target: target.name, phase: phase.name, message: `threshold crossed, stopping the run (abortOnFail): ${crossed}` });
       }
     }
+    result.coldStartMethod = driver.info().coldStartMethod; // drivers may learn it from responses (instance ids)
   } catch (err) {
     result.error = (err as Error).message;
     c.emit({ kind: 'target-error', target: target.name, message: result.error });

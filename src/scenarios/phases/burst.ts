@@ -3,10 +3,16 @@
  * serverless question it answers: "how many cold starts does a burst of N cost,
  * and how slow are they?" Against a function scaled to zero, round 1 is N cold
  * starts; a round soon after finds N warm instances.
+ *
+ * With `coldFirst`, every round starts from cold: the driver forces it where it
+ * can (capability `forceCold`), else the phase waits `idleWindow` before each
+ * round for the platform to reap idle instances. Each round reports the
+ * instances it saw for the first time (`newInstances`).
  */
 import { check, checkObject, optional, required } from '../../config/check.ts';
 import { nowNs, sleep } from '../../clock.ts';
-import type { PhaseModule } from './phase.ts';
+import { FxError } from '../../errors.ts';
+import { invokeWithReport, type PhaseModule } from './phase.ts';
 
 /** Checked burst settings. */
 export interface BurstSettings {
@@ -14,6 +20,10 @@ export interface BurstSettings {
   concurrency: number;
   rounds: number;
   gapMs: number;
+  /** Start every round from cold instances (absent: false). */
+  coldFirst?: boolean;
+  /** With coldFirst on a driver that cannot force cold: wait this long before each round, ms. */
+  idleWindowMs?: number;
 }
 
 export const burstPhase: PhaseModule<BurstSettings> = {
@@ -27,29 +37,68 @@ export const burstPhase: PhaseModule<BurstSettings> = {
       concurrency: required(check.int(1, 10_000)),
       rounds: optional(check.int(1, 1_000)),
       gap: optional(check.durationMs()),
+      coldFirst: optional(check.boolean()),
+      idleWindow: optional(check.durationMs()),
     });
     if (!o || ctx.issues.length > before) return undefined;
-    return { name: (o.name as string) ?? 'burst', concurrency: o.concurrency as number, rounds: (o.rounds as number) ?? 1, gapMs: (o.gap as number) ?? 1000 };
+    if (o.idleWindow !== undefined && o.coldFirst !== true) {
+      ctx.issues.push({ file: ctx.file, field: `${path}.idleWindow`, message: 'only used with coldFirst: true (the wait before each round on drivers that cannot force cold starts)' });
+      return undefined;
+    }
+    return {
+      name: (o.name as string) ?? 'burst',
+      concurrency: o.concurrency as number,
+      rounds: (o.rounds as number) ?? 1,
+      gapMs: (o.gap as number) ?? 1000,
+      ...(o.coldFirst === true ? { coldFirst: true } : {}),
+      ...(o.idleWindow !== undefined ? { idleWindowMs: o.idleWindow as number } : {}),
+    };
   },
 
   describe(s) {
-    return `burst: ${s.concurrency} at once × ${s.rounds} round${s.rounds > 1 ? 's' : ''}, ${s.gapMs} ms apart`;
+    const cold = s.coldFirst ? `, cold before each round${s.idleWindowMs !== undefined ? ` (forced, else ${s.idleWindowMs} ms idle)` : ''}` : '';
+    return `burst: ${s.concurrency} at once × ${s.rounds} round${s.rounds > 1 ? 's' : ''}, ${s.gapMs} ms apart${cold}`;
   },
 
   bounds(s, timeoutMs) {
-    return { maxRequests: s.concurrency * s.rounds, maxDurationMs: s.rounds * timeoutMs + (s.rounds - 1) * s.gapMs };
+    return { maxRequests: s.concurrency * s.rounds, maxDurationMs: s.rounds * (timeoutMs + (s.idleWindowMs ?? 0)) + (s.rounds - 1) * s.gapMs };
   },
 
   async run(s, ctx) {
+    if (s.coldFirst && !ctx.capabilities.forceCold && s.idleWindowMs === undefined) {
+      throw FxError.runFailed(`burst ${s.name}: coldFirst needs a driver that can force cold starts (capability forceCold) or an idleWindow to wait before each round (e.g. idleWindow: '10m')`);
+    }
+    const seen = new Set<string>();
     for (let round = 1; round <= s.rounds; round++) {
       if (ctx.signal.aborted) return;
+      if (s.coldFirst) {
+        if (ctx.capabilities.forceCold) {
+          ctx.progress(`round ${round}/${s.rounds}: forcing cold instances`);
+          await ctx.forceCold();
+        } else {
+          ctx.progress(`round ${round}/${s.rounds}: waiting ${s.idleWindowMs} ms for idle instances to be reaped`);
+          await sleep(s.idleWindowMs!, ctx.signal);
+          if (ctx.signal.aborted) return;
+        }
+      }
       ctx.progress(`round ${round}/${s.rounds}: ${s.concurrency} at once`);
       // One intended instant for the whole round: latency counts from it, so a
       // client that is slow to send shows up in the figures instead of hiding.
       const intendedNs = nowNs();
-      const inFlight: Promise<void>[] = [];
-      for (let seq = 0; seq < s.concurrency; seq++) inFlight.push(ctx.invoke(round, seq, intendedNs));
-      await Promise.all(inFlight);
+      const inFlight = [];
+      for (let seq = 0; seq < s.concurrency; seq++) inFlight.push(invokeWithReport(ctx, round, seq, intendedNs));
+      const reports = await Promise.all(inFlight);
+      let newInstances = 0;
+      let identified = false;
+      for (const r of reports) {
+        if (!r?.instanceId) continue;
+        identified = true;
+        if (!seen.has(r.instanceId)) {
+          seen.add(r.instanceId);
+          newInstances++;
+        }
+      }
+      ctx.annotate?.(round, { ...(identified ? { newInstances } : {}), ...(s.coldFirst ? { forcedCold: ctx.capabilities.forceCold } : {}) });
       if (round < s.rounds) await sleep(s.gapMs, ctx.signal);
     }
   },

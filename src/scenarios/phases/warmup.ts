@@ -1,0 +1,130 @@
+/**
+ * Warmup: a sequential series of invocations, `interval` apart, starting from a
+ * cold instance. It shows the cold → warm transition: the first invocation pays
+ * the cold start, the next few may still pay for lazy initialisation and JIT,
+ * then latency settles. The phase reports how many invocations that took
+ * (`settledAfter`, see settlePoint).
+ *
+ * Cold first: forced where the driver can (capability `forceCold`); else the
+ * phase waits `idleWindow`; `coldFirst: false` starts from whatever state the
+ * function is in.
+ */
+import { check, checkObject, optional, required } from '../../config/check.ts';
+import { nowNs, sleep } from '../../clock.ts';
+import { FxError } from '../../errors.ts';
+import { invokeWithReport, type PhaseModule } from './phase.ts';
+
+/** Checked warmup settings. */
+export interface WarmupSettings {
+  name: string;
+  /** Invocations in the series. */
+  requests: number;
+  /** From one send to the next, ms (a slow response delays the next send; sends never overlap). */
+  intervalMs: number;
+  /** Start from a cold instance (default true). */
+  coldFirst: boolean;
+  /** Without capability forceCold: wait this long first so the platform reaps idle instances, ms. */
+  idleWindowMs?: number;
+}
+
+/** How settlePoint judges "settled". */
+export interface SettleOptions {
+  /** Consecutive invocations that must be within the band (default 3, fewer when the series is shorter). */
+  window?: number;
+  /** Band: at most `factor` × the steady median … (default 2) */
+  factor?: number;
+  /** … or the steady median plus `slackMs`, whichever is larger (default 2 ms: loopback jitter). */
+  slackMs?: number;
+}
+
+/**
+ * Invocations before latency settled: the index of the first run of `window`
+ * consecutive invocations whose latency is within the band around the steady
+ * median (the median of the series' second half); failed invocations
+ * (NaN/Infinity) are never within it. 1 means "only the cold start was slow",
+ * 0 "it was never slow", null "it never settled" (or the series is empty).
+ */
+export function settlePoint(latenciesMs: readonly number[], opts: SettleOptions = {}): number | null {
+  const n = latenciesMs.length;
+  if (n === 0) return null;
+  const finite = latenciesMs.slice(Math.floor(n / 2)).filter(Number.isFinite).sort((a, b) => a - b);
+  if (!finite.length) return null;
+  const mid = finite.length >> 1;
+  const median = finite.length % 2 ? finite[mid]! : (finite[mid - 1]! + finite[mid]!) / 2;
+  const band = Math.max(median * (opts.factor ?? 2), median + (opts.slackMs ?? 2));
+  const w = Math.min(opts.window ?? 3, n);
+  for (let k = 0; k + w <= n; k++) {
+    let ok = true;
+    for (let j = k; j < k + w && ok; j++) ok = Number.isFinite(latenciesMs[j]!) && latenciesMs[j]! <= band;
+    if (ok) return k;
+  }
+  return null;
+}
+
+export const warmupPhase: PhaseModule<WarmupSettings> = {
+  kind: 'warmup',
+
+  check(raw, path, ctx) {
+    const before = ctx.issues.length;
+    const o = checkObject(raw, path, ctx, {
+      kind: required(check.oneOf(['warmup'])),
+      name: optional(check.string()),
+      requests: required(check.int(1, 10_000)),
+      interval: optional(check.durationMs()),
+      coldFirst: optional(check.boolean()),
+      idleWindow: optional(check.durationMs()),
+    });
+    if (!o || ctx.issues.length > before) return undefined;
+    if (o.idleWindow !== undefined && o.coldFirst === false) {
+      ctx.issues.push({ file: ctx.file, field: `${path}.idleWindow`, message: 'not used with coldFirst: false' });
+      return undefined;
+    }
+    return {
+      name: (o.name as string) ?? 'warmup',
+      requests: o.requests as number,
+      intervalMs: (o.interval as number) ?? 100,
+      coldFirst: (o.coldFirst as boolean | undefined) ?? true,
+      ...(o.idleWindow !== undefined ? { idleWindowMs: o.idleWindow as number } : {}),
+    };
+  },
+
+  describe(s) {
+    return `warmup: ${s.requests} in a row, ${s.intervalMs} ms apart${s.coldFirst ? ', from a cold instance' : ''}`;
+  },
+
+  bounds(s, timeoutMs) {
+    return { maxRequests: s.requests, maxDurationMs: (s.idleWindowMs ?? 0) + s.requests * Math.max(s.intervalMs, timeoutMs) };
+  },
+
+  async run(s, ctx) {
+    if (s.coldFirst) {
+      if (ctx.capabilities.forceCold) {
+        ctx.progress('forcing a cold instance');
+        await ctx.forceCold();
+      } else if (s.idleWindowMs !== undefined) {
+        ctx.progress(`waiting ${s.idleWindowMs} ms for idle instances to be reaped`);
+        await sleep(s.idleWindowMs, ctx.signal);
+      } else {
+        throw FxError.runFailed(`warmup ${s.name}: starting cold needs a driver that can force cold starts (capability forceCold) or an idleWindow to wait first; or set coldFirst: false`);
+      }
+    }
+    ctx.progress(`${s.requests} invocations, ${s.intervalMs} ms apart`);
+    const latenciesMs: number[] = [];
+    const startNs = nowNs();
+    for (let seq = 0; seq < s.requests; seq++) {
+      if (ctx.signal.aborted) return;
+      const dueNs = startNs + seq * s.intervalMs * 1e6;
+      const waitMs = (dueNs - nowNs()) / 1e6;
+      if (waitMs > 0) await sleep(waitMs, ctx.signal);
+      if (ctx.signal.aborted) return;
+      // Sends never overlap: when the previous response came back after this one
+      // was due, the series is late by design and latency counts from the send.
+      const r = await invokeWithReport(ctx, 1, seq, Math.max(dueNs, nowNs()));
+      if (!r) return;
+      latenciesMs.push(r.errorClass ? Infinity : r.latencyUs / 1000);
+    }
+    const settledAfter = settlePoint(latenciesMs);
+    ctx.annotate?.(1, { settledAfter, ...(s.coldFirst ? { forcedCold: ctx.capabilities.forceCold } : {}) });
+    ctx.progress(settledAfter === null ? 'latency never settled' : `latency settled after ${settledAfter} invocation${settledAfter === 1 ? '' : 's'}`);
+  },
+};
