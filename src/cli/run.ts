@@ -11,9 +11,11 @@ import { killAllLocalInstancesSync } from '../drivers/local.ts';
 import { ExitCode, FxError } from '../errors.ts';
 import { writeReports, defaultReportDir } from '../report/write.ts';
 import { formatSummary } from '../report/text.ts';
+import { formatThresholds } from '../report/thresholds-table.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { PHASES } from '../scenarios/phases/index.ts';
 import { runPlan, type RunEvent } from '../scenarios/runner.ts';
+import { createProgress } from './progress.ts';
 
 /** Parsed flags of `run`. */
 export interface RunArgs {
@@ -67,7 +69,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     plan.targets = plan.targets.filter((t) => args.targets!.includes(t.name));
   }
   const outDir = args.out ? path.resolve(args.out) : defaultReportDir(plan.outRoot, plan.name);
-  const log = args.quiet ? () => undefined : (line: string) => process.stderr.write(line + '\n');
+  const progress = createProgress({ stream: process.stderr, quiet: args.quiet });
+  const log = (line: string) => progress.line(line);
 
   log(`fxbench: ${plan.name} (${plan.file})${plan.configFile ? ` with ${plan.configFile}` : ''}`);
   for (const t of plan.targets) log(`  target ${t.name}: ${t.provider} function ${t.function}`);
@@ -89,14 +92,18 @@ export async function runCommand(args: RunArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
   const started = performance.now();
   try {
-    const result = await runPlan(plan, { signal: ac.signal, samplesFile: args.samples, onEvent: (e) => log(describeEvent(e)) });
+    const result = await runPlan(plan, { signal: ac.signal, samplesFile: args.samples, onEvent: (e) => (e.kind === 'tick' ? progress.tick(e) : log(describeEvent(e))) });
+    progress.done();
     const written = await writeReports(result, outDir);
     process.stdout.write(formatSummary(result) + '\n');
+    if (result.thresholds.length) process.stdout.write(`\n${formatThresholds(result.thresholds)}\n`);
+    if (result.abortedByThreshold) process.stdout.write(`stopped early: threshold crossed (abortOnFail): ${result.abortedByThreshold}\n`);
     log(`\nwrote ${path.relative(process.cwd(), written.results) || written.results}`);
     log(`wrote ${path.relative(process.cwd(), written.html) || written.html}`);
     log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (result.interrupted) return ExitCode.interrupted;
     if (result.targets.some((t) => t.error)) return ExitCode.runFailed;
+    if (result.thresholds.some((t) => !t.ok)) return ExitCode.thresholds;
     return ExitCode.ok;
   } finally {
     process.off('SIGINT', onSignal);
@@ -104,7 +111,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
 }
 
-function describeEvent(e: RunEvent): string {
+function describeEvent(e: Exclude<RunEvent, { kind: 'tick' }>): string {
   switch (e.kind) {
     case 'target':
       return `▶ ${e.target}`;

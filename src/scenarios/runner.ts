@@ -104,6 +104,7 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
   try {
     await driver.prepare(c.signal);
     if (driver.priceModel) price = driver.priceModel();
+    Object.assign(result, driver.info()); // prepare may have learned memory size and region
     c.onDriver?.(target.name, driver);
     for (const phase of plan.phases) {
       if (c.signal.aborted || c.stop.byThreshold) break;
