@@ -39,6 +39,8 @@ export interface FakeFunctionConfig {
   updateDelayMs?: number;
   env?: Record<string, string>;
   ephemeralMB?: number;
+  /** Function URL auth type, served at `/url/{name}/` (default AWS_IAM). */
+  urlAuth?: 'NONE' | 'AWS_IAM';
 }
 
 /**
@@ -103,7 +105,7 @@ export class FakeLambda {
 
   addFunction(f: FakeFunctionConfig): void {
     this.fns.set(f.name, {
-      cfg: { memoryMB: 128, arch: 'x86_64', logFormat: 'Text', timeoutS: 3, initMs: 40, updateDelayMs: 150, env: {}, ephemeralMB: 512, ...f },
+      cfg: { memoryMB: 128, arch: 'x86_64', logFormat: 'Text', timeoutS: 3, initMs: 40, updateDelayMs: 150, env: {}, ephemeralMB: 512, urlAuth: 'AWS_IAM', ...f },
       envs: [],
       generation: 0,
       lastUpdateStatus: 'Successful',
@@ -171,6 +173,8 @@ export class FakeLambda {
     const sigError = await this.verify(req, body, url);
     this.requests.push({ method: req.method!, path: req.url!, headers: req.headers, signatureValid: sigError === null });
     const requestId = randomUUID();
+    const urlMatch = /^\/url\/([^/]+)\/$/.exec(url.pathname);
+    if (urlMatch) return this.functionUrl(urlMatch[1]!, sigError, body, requestId, req, res);
     const error = (status: number, type: string, message: string, extra: Record<string, unknown> = {}) => {
       const text = JSON.stringify({ Type: 'User', message, ...extra });
       res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': type, 'content-length': Buffer.byteLength(text) });
@@ -191,6 +195,29 @@ export class FakeLambda {
     if (m[2] === 'configuration') return this.configuration(req.method!, fn, arn, body, res, error);
     if (req.method !== 'POST') return error(405, 'MethodNotAllowed', 'Method not allowed');
     return this.invoke(fn, name, body, requestId, req, res, error);
+  }
+
+  /**
+   * A Function URL ([AWS-URLs-Inv]): the event is the request, the function's
+   * returned `{ statusCode, headers, body }` becomes the HTTP response; no log
+   * tail. AWS_IAM URLs need a valid signature (else 403 Forbidden).
+   */
+  private async functionUrl(name: string, sigError: string | null, body: Buffer, requestId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fn = this.fns.get(name);
+    const plain = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    if (!fn) return plain(404, '{"Message":null}');
+    if (fn.cfg.urlAuth === 'AWS_IAM' && sigError) return plain(403, '{"Message":"Forbidden"}');
+    const captured = new CaptureResponse();
+    await this.invoke(fn, name, body, requestId, { headers: {} } as IncomingMessage, captured as unknown as ServerResponse, (s, _t, m) => plain(s, JSON.stringify({ Message: m })));
+    if (captured.status === 0) return; // already answered with an error
+    if (captured.headers['x-amz-function-error']) return plain(502, '{"Message":"Internal Server Error"}');
+    const out = JSON.parse(captured.body) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+    const text = out.body ?? '';
+    res.writeHead(out.statusCode ?? 200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, ...out.headers, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
   }
 
   private configJson(fn: FnState, arn: string): Record<string, unknown> {
@@ -329,5 +356,20 @@ export class FakeLambda {
       JSON.stringify({ time, type: 'platform.report', record: { requestId: id, metrics, status: r.status ?? 'success', ...(r.errorType ? { errorType: r.errorType } : {}) } }),
       '',
     ].join('\n');
+  }
+}
+
+/** Collects what `invoke` writes, for the Function URL mapping. */
+class CaptureResponse {
+  status = 0;
+  headers: Record<string, string> = {};
+  body = '';
+  writeHead(status: number, headers: Record<string, string>): this {
+    this.status = status;
+    this.headers = headers;
+    return this;
+  }
+  end(text: string): void {
+    this.body = text;
   }
 }
