@@ -8,6 +8,9 @@ export default defineConfig({
     echo: { kind: 'node', code: 'functions/echo', handler: 'index.handler', memoryMB: 256 },
     'heavy-init': { kind: 'node', code: 'functions/heavy-init', handler: 'index.handler', memoryMB: 256, timeout: '5s' },
     fail: { kind: 'node', code: 'functions/fail', handler: 'index.handler', memoryMB: 128, timeout: '1s' },
+    'python-hello': { kind: 'bootstrap', code: 'functions/python-hello', handler: 'handler.handler', memoryMB: 128, timeout: '3s' },
+    'fork-hello': { kind: 'fork', code: 'functions/fork-hello', command: './handler.py', memoryMB: 128, timeout: '3s' },
+    'http-hello': { kind: 'http', code: 'functions/http-hello', command: 'node server.mjs', memoryMB: 256, timeout: '3s', concurrency: 10, billing: 'cloud-run' },
   },
   targets: {
     'local-hello': { provider: 'local', function: 'hello' },

@@ -3,5 +3,6 @@ import type { CliCommand } from './command.ts';
 import { compareCli } from './compare.ts';
 import { planCli } from './plan.ts';
 import { runCli } from './run.ts';
+import { serveCli } from './serve.ts';
 
-export const COMMANDS: CliCommand[] = [runCli, planCli, compareCli];
+export const COMMANDS: CliCommand[] = [runCli, planCli, compareCli, serveCli];

@@ -13,6 +13,9 @@
 import { nowNs } from '../clock.ts';
 import { BaseInstance, baseEnv, looksOutOfMemory, json, lastLine, type PendingInvocation } from './instance.ts';
 
+/** How often peak RSS is sampled while the process runs, ms (it is gone from /proc once it exits). */
+const SAMPLE_EVERY_MS = 20;
+
 /** One process, one invocation. */
 export class ForkInstance extends BaseInstance {
   private inv: PendingInvocation | null = null;
@@ -21,6 +24,7 @@ export class ForkInstance extends BaseInstance {
   private timedOut = false;
   private readonly stdout: Buffer[] = [];
   private peakMB = 0;
+  private sampler: NodeJS.Timeout | undefined;
 
   run(inv: PendingInvocation): void {
     this.accept(inv);
@@ -32,7 +36,7 @@ export class ForkInstance extends BaseInstance {
     child.once('spawn', () => {
       this.startNs = nowNs();
       this.becameReady();
-      this.sample();
+      this.sampler = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
     });
     child.stdout!.on('data', (c: Buffer) => {
       this.stdout.push(c);
@@ -53,6 +57,7 @@ export class ForkInstance extends BaseInstance {
 
   protected lose(code: number | null, signal: NodeJS.Signals | null): void {
     clearTimeout(this.timer);
+    clearInterval(this.sampler);
     const inv = this.inv;
     this.inv = null;
     if (!inv) return;

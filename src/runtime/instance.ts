@@ -118,6 +118,8 @@ export abstract class BaseInstance {
   readonly exited: Promise<void>;
   /** Set when the pool puts the instance on its free list (avoids duplicates). */
   listed = false;
+  /** Being killed: takes no more work even before its process has exited. */
+  retiring = false;
   protected child: ChildProcess | null = null;
   protected readonly stderr = new Tail();
   protected killedFor: KillReason | null = null;
@@ -143,6 +145,7 @@ export abstract class BaseInstance {
   kill(reason: KillReason): void {
     if (this.state === 'dead') return;
     this.killedFor ??= reason;
+    this.retiring = true;
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.processExited(null, 'SIGKILL');
     try {
       this.child.kill('SIGKILL');
@@ -163,7 +166,7 @@ export abstract class BaseInstance {
     this.inflight--;
     this.served++;
     inv.resolve(this.result(inv, r));
-    if (this.state !== 'ready') return;
+    if (this.state !== 'ready' || this.retiring) return;
     if (this.inflight === 0) {
       this.idleTimer = setTimeout(() => this.kill('idle'), this.spec.idleTimeoutMs);
       this.idleTimer.unref();
@@ -278,7 +281,7 @@ export abstract class BaseInstance {
 
 /** True when a process's stderr says it ran out of memory (V8 heap, Python MemoryError, ENOMEM, C++ bad_alloc). */
 export function looksOutOfMemory(stderr: string): boolean {
-  return /heap out of memory|Cannot allocate memory|MemoryError|std::bad_alloc|out of memory/i.test(stderr);
+  return /heap out of memory|Cannot allocate memory|MemoryError|std::bad_alloc|out of memory|allocation failed/i.test(stderr);
 }
 
 /** The environment every instance gets, before the function's own `env`. */

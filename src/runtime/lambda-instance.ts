@@ -160,6 +160,8 @@ export class LambdaInstance extends BaseInstance {
     const durationMs = (nowNs() - running.startNs) / 1e6;
     // A runtime that catches its own out-of-memory error (Python's MemoryError) reports it as such.
     const errorClass = errorType === undefined ? null : /MemoryError|OutOfMemory/i.test(errorType) ? 'out-of-memory' : 'function-error';
+    // Like Lambda, an environment that ran out of memory is not reused.
+    if (errorClass === 'out-of-memory') this.kill('crash');
     this.complete(running.inv, { body, errorClass, errorType, durationMs, maxMemoryMB: this.readMaxMemoryMB() });
   }
 

@@ -254,7 +254,7 @@ export class LocalRuntime {
     const conc = pool.spec.concurrency;
     while (pool.free.length) {
       const inst = pool.free[pool.free.length - 1]!;
-      if (inst.state !== 'ready' || inst.inflight >= conc) {
+      if (inst.state !== 'ready' || inst.retiring || inst.inflight >= conc) {
         pool.free.pop();
         inst.listed = false;
         continue;
@@ -268,7 +268,7 @@ export class LocalRuntime {
     }
     // An instance still starting with a free slot (started ahead by scale(), or concurrency > 1): wait for it.
     for (const inst of pool.starting) {
-      if (inst.inflight < conc && pool.spec.kind !== 'fork') {
+      if (inst.inflight < conc && !inst.retiring && pool.spec.kind !== 'fork') {
         inst.run(inv);
         return true;
       }
@@ -305,7 +305,7 @@ export class LocalRuntime {
 
   /** A ready instance has a free slot: list it (on top) and serve waiting invocations. */
   private offer(pool: FunctionPool, i: BaseInstance): void {
-    if (this.stopped || i.state !== 'ready') return;
+    if (this.stopped || i.state !== 'ready' || i.retiring) return;
     if (!i.listed && i.inflight < pool.spec.concurrency) {
       pool.free.push(i);
       i.listed = true;

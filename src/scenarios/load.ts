@@ -49,6 +49,22 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   return { ...plan, configFile: configShown };
 }
 
+/**
+ * Loads and checks bench.config.ts alone (for `fxbench serve`): the explicit
+ * file, else the one in the cwd. Throws FxError (exit 2) listing every issue.
+ */
+export async function loadConfig(opts: LoadOptions = {}): Promise<{ configFile: string; functions: Map<string, FunctionSpec> }> {
+  const cwd = opts.cwd ?? process.cwd();
+  const configAbs = opts.configFile ? path.resolve(cwd, opts.configFile) : findConfig(cwd, cwd);
+  if (!configAbs || !existsSync(configAbs)) throw FxError.invalid([{ file: opts.configFile ?? CONFIG_FILE, message: 'config file not found' }]);
+  const shown = path.relative(cwd, configAbs) || configAbs;
+  const config = await importDefault(configAbs, shown, 'config');
+  const ctx: CheckContext = { file: shown, issues: [] };
+  const cfg = checkConfig(config, path.dirname(configAbs), ctx);
+  if (ctx.issues.length) throw FxError.invalid(ctx.issues);
+  return { configFile: shown, functions: cfg.functions };
+}
+
 async function importDefault(abs: string, shown: string, what: string): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
