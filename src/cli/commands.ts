@@ -1,8 +1,9 @@
 /** Every CLI command, in --help order. Add a command: one file in src/cli, one line here. */
 import type { CliCommand } from './command.ts';
 import { compareCli } from './compare.ts';
+import { historyCli } from './history.ts';
 import { planCli } from './plan.ts';
 import { runCli } from './run.ts';
 import { serveCli } from './serve.ts';
 
-export const COMMANDS: CliCommand[] = [runCli, planCli, compareCli, serveCli];
+export const COMMANDS: CliCommand[] = [runCli, planCli, compareCli, serveCli, historyCli];

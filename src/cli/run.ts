@@ -16,9 +16,10 @@ import { loadScenario } from '../scenarios/load.ts';
 import { PHASES } from '../scenarios/phases/index.ts';
 import { runPlan, type RunEvent } from '../scenarios/runner.ts';
 import { createProgress } from './progress.ts';
+import { checkRunGates, finishRunGates, RUN_GATE_OPTIONS, runGateArgs, type RunGateArgs } from './run-gates.ts';
 
 /** Parsed flags of `run`. */
-export interface RunArgs {
+export interface RunArgs extends RunGateArgs {
   scenario: string;
   out?: string;
   targets?: string[];
@@ -41,6 +42,7 @@ export const runCli: CliCommand = {
         .option('config', { alias: 'c', type: 'string', describe: 'bench.config.ts to use (default: searched from the scenario folder upwards)' })
         .option('samples', { type: 'string', describe: 'Also stream every sample to this NDJSON file' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No plan or progress output; only the summary table' })
+        .options(RUN_GATE_OPTIONS)
         .example('$0 run scenarios/burst.ts', 'burst against the local runtime')
         .example('$0 run scenarios/burst.ts --target local-heavy --out /tmp/r', 'one target, chosen folder')
         .epilogue(EPILOGUE),
@@ -53,6 +55,7 @@ export const runCli: CliCommand = {
           config: args.config as string | undefined,
           samples: args.samples as string | undefined,
           quiet: args.quiet as boolean | undefined,
+          ...runGateArgs(args),
         }),
       );
     },
@@ -69,6 +72,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     plan.targets = plan.targets.filter((t) => args.targets!.includes(t.name));
   }
   const outDir = args.out ? path.resolve(args.out) : defaultReportDir(plan.outRoot, plan.name);
+  checkRunGates(args, plan.targets.map((t) => t.name));
   const progress = createProgress({ stream: process.stderr, quiet: args.quiet });
   const log = (line: string) => progress.line(line);
 
@@ -101,10 +105,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
     log(`\nwrote ${path.relative(process.cwd(), written.results) || written.results}`);
     log(`wrote ${path.relative(process.cwd(), written.html) || written.html}`);
     log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const gateCode = result.interrupted ? ExitCode.ok : await finishRunGates(args, result, outDir, log);
     if (result.interrupted) return ExitCode.interrupted;
     if (result.targets.some((t) => t.error)) return ExitCode.runFailed;
     if (result.thresholds.some((t) => !t.ok)) return ExitCode.thresholds;
-    return ExitCode.ok;
+    return gateCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
