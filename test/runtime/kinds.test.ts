@@ -1,0 +1,183 @@
+// Every instance kind of the local runtime, end to end through real processes:
+// `node` (fxbench's bootstrap), `bootstrap` (a Python custom runtime speaking the
+// Lambda Runtime API), `fork` (a process per invocation, stdin → stdout) and
+// `http` (a long-lived upstream server, proxied). Each asserts the cold/warm
+// accounting and that no instance outlives the runtime (by PID).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LocalRuntime } from '../../src/runtime/runtime.ts';
+import { alive } from '../helpers/cli.ts';
+import { call, spec, startRuntime } from '../helpers/runtime.ts';
+
+/** Stops `rt` and asserts every PID it ever reported is gone. */
+async function stopAndCheck(rt: LocalRuntime, pids: number[]): Promise<void> {
+  await rt.stop();
+  for (const pid of pids) assert.not.ok(alive(pid), `instance ${pid} outlived the runtime`);
+  assert.equal(rt.pids(), []);
+}
+
+// ---
+const node = suite('kind node: a handler module run by fxbench bootstrap');
+let rtNode: LocalRuntime;
+node.before(async () => {
+  rtNode = await startRuntime([spec('hello', { kind: 'node', code: 'functions/hello' })]);
+});
+node.after(() => rtNode.stop());
+
+node('the first invocation is cold with an init duration; the second is warm on the same instance', async () => {
+  const a = await call(rtNode, 'hello', { name: 'a' });
+  assert.is(a.status, 200);
+  assert.is(a.errorClass, null);
+  assert.is(a.json.message, 'hello, a');
+  assert.ok(a.cold);
+  assert.ok(a.initMs! > 5 && a.initMs! < 5000, `init ${a.initMs} ms`);
+  assert.ok(a.billedMs >= Math.ceil(a.durationMs + a.initMs!), 'Lambda bills init on a cold start');
+  const b = await call(rtNode, 'hello', { name: 'b' });
+  assert.not.ok(b.cold);
+  assert.is(b.initMs, undefined);
+  assert.is(b.instanceId, a.instanceId);
+  assert.is(b.json.instanceId, a.json.instanceId, 'the function saw the same process');
+  assert.is(b.json.invocations, 2);
+  assert.ok(b.maxMemoryMB > 10 && b.maxMemoryMB < 200, `VmHWM ${b.maxMemoryMB} MB`);
+  await stopAndCheck(rtNode, rtNode.pids());
+});
+
+node.run();
+
+// ---
+const custom = suite('kind bootstrap: any executable custom runtime');
+let rtCustom: LocalRuntime;
+custom.before(async () => {
+  rtCustom = await startRuntime([
+    spec('python-hello', { kind: 'bootstrap', code: 'functions/python-hello', handler: 'handler.handler', memoryMB: 192 }),
+    spec('env-echo', { kind: 'bootstrap', code: 'test/fixtures/functions/env-echo', handler: 'whatever.fn', env: { CUSTOM: 'yes' }, timeout: '2s' }),
+  ]);
+});
+custom.after(() => rtCustom.stop());
+
+custom('a Python custom runtime serves cold then warm, reporting init only on the cold start', async () => {
+  const a = await call(rtCustom, 'python-hello', { name: 'py' });
+  assert.is(a.errorClass, null, a.body);
+  assert.is(a.json.message, 'hello, py');
+  assert.is(a.json.runtime, 'python');
+  assert.ok(a.cold);
+  assert.ok(a.initMs! > 5, `init ${a.initMs} ms`);
+  const b = await call(rtCustom, 'python-hello', {});
+  assert.not.ok(b.cold);
+  assert.is(b.initMs, undefined);
+  assert.is(b.json.instanceId, a.json.instanceId);
+  assert.is(b.json.invocations, 2);
+  assert.ok(rtCustom.pids().includes(b.json.pid as number), 'the PID the runtime holds is the function process itself');
+});
+
+custom('the runtime passes the documented Runtime API headers and environment', async () => {
+  const before = Date.now();
+  const r = await call(rtCustom, 'env-echo', { ping: 1 });
+  assert.is(r.errorClass, null, r.body);
+  const h = r.json.headers as Record<string, string>;
+  const env = r.json.env as Record<string, string>;
+  assert.equal(r.json.event, { ping: 1 });
+  assert.is(h['lambda-runtime-aws-request-id'], r.headers['x-amzn-requestid']);
+  const deadline = Number(h['lambda-runtime-deadline-ms']);
+  assert.ok(deadline >= before + 2000 && deadline <= Date.now() + 2000, `deadline ${deadline} is now + timeout`);
+  assert.is(h['lambda-runtime-invoked-function-arn'], 'arn:aws:lambda:local:000000000000:function:env-echo');
+  assert.match(h['lambda-runtime-trace-id']!, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+  assert.match(env.AWS_LAMBDA_RUNTIME_API!, /^127\.0\.0\.1:\d+$/);
+  assert.is(env._HANDLER, 'whatever.fn');
+  assert.match(env.LAMBDA_TASK_ROOT!, /test\/fixtures\/functions\/env-echo$/);
+  assert.is(env.AWS_LAMBDA_FUNCTION_NAME, 'env-echo');
+  assert.is(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, '128');
+  assert.is(env.AWS_LAMBDA_FUNCTION_VERSION, '$LATEST');
+  assert.is(env.AWS_LAMBDA_LOG_GROUP_NAME, '/aws/lambda/env-echo');
+  assert.is(env.AWS_LAMBDA_LOG_STREAM_NAME, `local/[$LATEST]${r.instanceId}`);
+  assert.is(env.AWS_LAMBDA_INITIALIZATION_TYPE, 'on-demand');
+  assert.is(env.TZ, 'UTC');
+  assert.is(env.CUSTOM, 'yes');
+});
+
+custom('stopping the runtime ends every custom-runtime process', async () => {
+  await stopAndCheck(rtCustom, rtCustom.pids());
+});
+
+custom.run();
+
+// ---
+const fork = suite('kind fork: a process per invocation (OpenFaaS classic watchdog)');
+let rtFork: LocalRuntime;
+fork.before(async () => {
+  rtFork = await startRuntime([spec('fork-hello', { kind: 'fork', code: 'functions/fork-hello', command: './handler.py' })]);
+});
+fork.after(() => rtFork.stop());
+
+fork('every invocation is a new process and is reported cold; the body goes in on stdin, stdout comes back', async () => {
+  const seen = new Set<number>();
+  for (let i = 0; i < 3; i++) {
+    const r = await call(rtFork, 'fork-hello', { n: i });
+    assert.is(r.errorClass, null, r.body);
+    assert.ok(r.cold, `invocation ${i} is cold`);
+    assert.ok(r.initMs !== undefined && r.initMs >= 0 && r.initMs < 2000, `init (process creation) ${r.initMs} ms`);
+    assert.is(r.json.bytes, JSON.stringify({ n: i }).length);
+    assert.is(r.json.method, 'POST');
+    seen.add(r.json.pid as number);
+  }
+  assert.is(seen.size, 3, 'three processes');
+  for (const pid of seen) assert.not.ok(alive(pid), `process ${pid} ended after its invocation`);
+  assert.is(rtFork.instanceCount('fork-hello'), 0);
+});
+
+fork('through the OpenFaaS path the process sees the method, path and query as CGI variables', async () => {
+  const res = await fetch(`${rtFork.url}/function/fork-hello/items/7?x=1&y=2`, { method: 'PUT', body: 'plain text' });
+  const body = (await res.json()) as Record<string, unknown>;
+  assert.is(res.status, 200);
+  assert.equal({ method: body.method, path: body.path, query: body.query, bytes: body.bytes }, { method: 'PUT', path: '/items/7', query: 'x=1&y=2', bytes: 10 });
+  assert.is(res.headers.get('x-fxbench-cold'), '1');
+});
+
+fork.run();
+
+// ---
+const web = suite('kind http: a long-lived upstream server per instance (of-watchdog http mode)');
+let rtWeb: LocalRuntime;
+web.before(async () => {
+  rtWeb = await startRuntime([
+    spec('http-hello', { kind: 'http', code: 'functions/http-hello', command: 'node server.mjs' }),
+    spec('slow-ready', { kind: 'http', code: 'test/fixtures/functions/slow-ready', command: ['node', 'server.mjs'], readyPath: '/ready', env: { READY_AFTER_MS: '300' } }),
+  ]);
+});
+web.after(() => rtWeb.stop());
+
+web('the upstream starts on demand (cold), then serves warm from the same process', async () => {
+  const a = await call(rtWeb, 'http-hello', {});
+  assert.is(a.errorClass, null, a.body);
+  assert.ok(a.cold);
+  assert.ok(a.initMs! > 5, `init ${a.initMs} ms`);
+  const b = await call(rtWeb, 'http-hello', {});
+  assert.not.ok(b.cold);
+  assert.is(b.json.instanceId, a.json.instanceId);
+  assert.is(b.json.invocations, 2);
+  assert.is(rtWeb.instanceCount('http-hello'), 1);
+});
+
+web('the OpenFaaS path proxies method, sub-path, query and headers both ways', async () => {
+  const res = await fetch(`${rtWeb.url}/function/http-hello/items/1?x=2`, { method: 'GET' });
+  const body = (await res.json()) as Record<string, unknown>;
+  assert.is(res.status, 200);
+  assert.is(body.method, 'GET');
+  assert.is(body.url, '/items/1?x=2');
+  assert.is(res.headers.get('x-upstream'), 'http-hello');
+  assert.is(res.headers.get('x-fxbench-cold'), '0');
+});
+
+web('with readyPath, no request reaches the upstream before it says ready', async () => {
+  const r = await call(rtWeb, 'slow-ready', {});
+  assert.is(r.errorClass, null, r.body);
+  assert.is(r.json.readyBefore, true);
+  assert.ok(r.cold);
+  assert.ok(r.initMs! >= 300, `init ${r.initMs} ms covers the 300 ms until ready`);
+});
+
+web('stopping the runtime ends every upstream', async () => {
+  await stopAndCheck(rtWeb, rtWeb.pids());
+});
+
+web.run();
