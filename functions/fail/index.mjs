@@ -11,7 +11,9 @@ export const handler = async (event) => {
     case 'exit':
       process.exit(3);
     case 'hang':
-      return new Promise(() => {});
+      // A pending timer keeps the event loop alive, as a stuck call would; a bare
+      // never-settling promise would let Node exit instead.
+      return new Promise(() => setInterval(() => {}, 60_000));
     case 'oom': {
       const hoard = [];
       for (;;) hoard.push(new Array(1e6).fill(Math.random()));

@@ -75,6 +75,8 @@ export interface Outcome {
   maxMemoryMB?: number;
   /** Identity of the instance that served the invocation. */
   instanceId?: string;
+  /** The provider's id of this invocation (Lambda x-amzn-RequestId, OpenFaaS X-Call-Id), for log correlation. */
+  requestId?: string;
 }
 
 /** What a report says about a target. */

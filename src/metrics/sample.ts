@@ -28,6 +28,8 @@ export interface Sample {
   billedMs?: number;
   maxMemoryMB?: number;
   instanceId?: string;
+  /** The provider's id of this invocation (Lambda x-amzn-RequestId, OpenFaaS X-Call-Id), for log correlation. */
+  requestId?: string;
   /** Cost of this invocation in USD under the target's price model, when known. */
   costUSD?: number;
 }

@@ -120,10 +120,13 @@ export class LocalRuntime {
     return { spec: pool.spec, replicas: pool.instances.size, availableReplicas: available, invocations: pool.invocations };
   }
 
-  /** PIDs of every live instance process (for tests and for cleanup). */
-  pids(): number[] {
+  /** PIDs of every live instance process, or of one function's (for tests and for cleanup). */
+  pids(name?: string): number[] {
     const out: number[] = [];
-    for (const pool of this.pools.values()) for (const i of pool.instances) if (i.pid) out.push(i.pid);
+    for (const pool of this.pools.values()) {
+      if (name !== undefined && pool.spec.name !== name) continue;
+      for (const i of pool.instances) if (i.pid) out.push(i.pid);
+    }
     return out;
   }
 

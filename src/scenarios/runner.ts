@@ -141,7 +141,7 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
             target: target.name, phase: phase.name, round, seq, intendedNs, startNs, latencyUs,
             status: out.status, errorClass: out.errorClass, bytesOut: out.bytesOut, bytesIn: out.bytesIn,
             cold: out.cold, coldMethod: out.coldMethod, initMs: out.initMs, durationMs: out.durationMs,
-            billedMs: out.billedMs, maxMemoryMB: out.maxMemoryMB, instanceId: out.instanceId,
+            billedMs: out.billedMs, maxMemoryMB: out.maxMemoryMB, instanceId: out.instanceId, requestId: out.requestId,
           };
           // Throttled and rejected invocations are not billed by any provider.
           if (out.status >= 200 && out.status < 300) sample.costUSD = price.price({ billedMs: out.billedMs, durationMs: out.durationMs, latencyMs: latencyUs / 1000, initMs: out.initMs, memoryMB });
