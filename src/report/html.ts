@@ -1,17 +1,19 @@
 /**
  * index.html: one self-contained file that opens offline. Scripts (vega,
- * vega-lite, vega-embed), styles and data are inline; it loads nothing. Tables
- * are rendered here, escaped; charts are vega-lite specs fed from one embedded
- * JSON block.
+ * vega-lite, vega-embed), styles and data are inline; a Content-Security-Policy
+ * forbids loading anything else. Tables are rendered here, escaped
+ * (html-sections.ts); charts are vega-lite specs (charts/*) fed from one
+ * embedded JSON block of named datasets, so the page is built from histograms
+ * and per-second series, never from raw samples.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { formatMs, formatUSD } from '../units.ts';
-import { spectrumData, spectrumSpec } from './charts/latency-spectrum.ts';
+import type { Chart } from './charts/chart.ts';
+import { buildCharts } from './charts/index.ts';
 import { escapeHtml as e, inlineScript, jsonForScript } from './escape.ts';
-import type { PhaseResult, Result, TargetResult } from './result.ts';
-import { errorTotal } from './text.ts';
+import { headerSection, summarySection, targetsSection, thresholdsSection } from './html-sections.ts';
+import type { Result } from './result.ts';
 
 const require = createRequire(import.meta.url);
 let vendorCache: string | null = null;
@@ -34,95 +36,150 @@ function packageDir(name: string): string {
   throw new Error(`cannot find the folder of package ${name}`);
 }
 
-function pct(x: number): string {
-  return `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 1)}%`;
+/** What the page script needs of a chart (its datasets travel separately, by name). */
+interface ChartPayload {
+  id: string;
+  spec: Record<string, unknown>;
+  datasets: string[];
+  widthShares?: number[];
 }
 
-function phaseRow(t: TargetResult, p: Omit<PhaseResult, 'name' | 'kind'> & { name?: string; round?: number }, label: string): string {
-  const l = p.latencyMs;
-  const errs = Object.entries(p.errors).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
-  const cells = [
-    label,
-    String(p.requests),
-    errorTotal(p) ? `<span class="bad" title="${e(errs)}">${errorTotal(p)}</span>` : '0',
-    `${p.coldStarts} <small>(${pct(p.coldStartRate)})</small>`,
-    formatMs(l?.p50), formatMs(l?.p90), formatMs(l?.p99), formatMs(l?.p999), formatMs(l?.max),
-    formatMs(p.initDurationMs?.p50),
-    p.throughputRps ? p.throughputRps.toFixed(1) : '-',
-    formatUSD(p.cost?.perMillionUSD),
-  ];
-  return `<tr>${cells.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
+/** The chart ids a result's report draws, in page order (tests check each rendered). */
+export function chartIds(result: Result): string[] {
+  return buildCharts(result).map((c) => c.id);
 }
 
-function targetSection(t: TargetResult): string {
-  const head = ['phase', 'requests', 'errors', 'cold starts', 'p50', 'p90', 'p99', 'p99.9', 'max', 'init p50', 'req/s', '$ / 1M'];
-  const rows = t.phases.map((p) => phaseRow(t, p, e(p.round ? `${p.name} #${p.round}` : p.name)));
-  if (t.summary && t.phases.length > 1) rows.push(phaseRow(t, t.summary, '<em>all phases</em>').replace('<tr>', '<tr class="total">'));
-  const price = t.summary?.cost?.priceSource ?? t.phases.find((p) => p.cost)?.cost?.priceSource;
-  return `<section class="target">
-<h2>${e(t.name)}</h2>
-<p class="meta">provider <b>${e(t.provider)}</b> · function <b>${e(t.function)}</b>${t.region ? ` · region <b>${e(t.region)}</b>` : ''} · memory <b>${t.memoryMB ?? '-'} MB</b> · cold starts decided by <b>${e(t.coldStartMethod)}</b>${price ? ` · prices: ${e(price)}` : ''}</p>
-${t.error ? `<p class="error">target failed: ${e(t.error)}</p>` : ''}
-<table><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
-<tbody>${rows.join('\n')}</tbody></table>
-<p class="note">latency in ms, measured by the client from the intended send time</p>
-</section>`;
-}
+const STYLE = `
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --bad: #cf222e; --good: #1a7f37; --card: #f6f8fa; --accent: #0969da; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #30363d; --bad: #ff7b72; --good: #3fb950; --card: #151b23; --accent: #4493f8; } }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1280px; padding: 24px 28px 48px; }
+h1 { font-size: 24px; margin: 0 0 6px; overflow-wrap: anywhere; } h1 .brand { color: var(--muted); font-weight: 400; font-size: 15px; margin-right: 6px; vertical-align: 3px; }
+h2 { font-size: 17px; margin: 28px 0 8px; } h2 small { font-size: 13px; font-weight: 500; margin-left: 8px; }
+.description { margin: 0 0 4px; font-size: 15px; overflow-wrap: anywhere; }
+.meta, .note { color: var(--muted); margin: 4px 0; overflow-wrap: anywhere; } .note { font-size: 12px; }
+nav { margin: 14px 0 0; font-size: 13px; display: flex; flex-wrap: wrap; gap: 4px 16px; } nav a { color: var(--accent); text-decoration: none; white-space: nowrap; } nav a:hover { text-decoration: underline; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+.scroll { overflow-x: auto; }
+th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; vertical-align: top; }
+thead th { font-weight: 600; color: var(--muted); font-size: 12px; border-bottom-width: 2px; }
+th[scope=row], thead th:first-child, .text { text-align: left; }
+th[scope=row] { font-weight: 600; } th.long { white-space: normal; overflow-wrap: anywhere; min-width: 240px; }
+table.compact { width: auto; min-width: 50%; }
+td.muted { color: var(--muted); white-space: normal; min-width: 240px; }
+small { color: var(--muted); } small.classes { display: block; font-size: 11px; white-space: normal; max-width: 200px; margin-left: auto; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 7px; vertical-align: 0; }
+tr.failed td { text-align: left; color: var(--bad); white-space: normal; overflow-wrap: anywhere; }
+.bad { color: var(--bad); } .good { color: var(--good); }
+tr.fail .verdict { color: var(--bad); font-weight: 600; } tr.pass .verdict { color: var(--good); } .verdict { text-align: left; }
+.banner { background: var(--card); border-left: 4px solid var(--bad); padding: 8px 12px; overflow-wrap: anywhere; }
+table.runs { margin-top: 10px; } table.runs td { white-space: normal; overflow-wrap: anywhere; }
+details.phases { margin: 8px 0; border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; }
+details.phases > summary { cursor: pointer; padding: 4px 0; font-weight: 600; overflow-wrap: anywhere; }
+details.phases[open] > summary { margin-bottom: 4px; }
+.charts { display: grid; grid-template-columns: 1fr; gap: 16px; margin-top: 8px; }
+.chart { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px 10px; min-width: 0; }
+.chart h3 { margin: 0 0 2px; font-size: 15px; } .chart .note { margin: 0 0 10px; }
+.chart .view { width: 100%; min-height: 120px; color: var(--fg); } /* legend symbols drawn in currentColor follow the theme */
+#vg-tooltip-element { font-family: inherit; }
+`;
 
 /** Renders the report for a result. */
 export function renderHtml(result: Result): string {
-  const data = { spectrum: spectrumData(result) };
-  const charts = [{ id: 'chart-latency-spectrum', title: 'Latency percentile spectrum (warm vs cold)', spec: spectrumSpec(), dataName: 'spectrum' }];
-  const durationS = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+  const charts = buildCharts(result);
+  const datasets: Record<string, unknown[]> = {};
+  for (const c of charts) Object.assign(datasets, c.datasets);
+  const payload: ChartPayload[] = charts.map((c) => ({ id: c.id, spec: c.spec, datasets: Object.keys(c.datasets), ...(c.widthShares ? { widthShares: c.widthShares } : {}) }));
+  const nav = [
+    ['targets', 'Targets'], ['summary', 'Summary'], ...(result.thresholds.length ? [['thresholds', 'Thresholds']] : []),
+    ...charts.map((c) => [`chart-${c.id}`, c.title.replace(/ \(.*\)$/, '').replace(/[:,].*$/, '')]),
+  ];
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'">
+<meta name="generator" content="fxbench ${e(result.tool.version)}">
 <title>fxbench · ${e(result.scenario.name)}</title>
-<style>
-:root { color-scheme: light dark; --fg: #1b1f24; --bg: #fff; --muted: #57606a; --line: #d0d7de; --bad: #cf222e; --card: #f6f8fa; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #8d96a0; --line: #30363d; --bad: #ff7b72; --card: #161b22; } }
-body { font: 14px/1.45 system-ui, -apple-system, Segoe UI, sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1200px; padding: 24px; }
-h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 24px 0 4px; }
-.meta, .note { color: var(--muted); margin: 4px 0; } .note { font-size: 12px; }
-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
-th[scope=row], thead th:first-child { text-align: left; }
-tr.total { font-weight: 600; }
-.bad, .error { color: var(--bad); } .banner { background: var(--card); border-left: 4px solid var(--bad); padding: 8px 12px; }
-.chart { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 12px; margin: 16px 0; }
-.chart h3 { margin: 0 0 8px; font-size: 15px; } .chart .view { width: 100%; }
-</style>
+<style>${STYLE}</style>
 </head>
 <body>
-<header>
-<h1>${e(result.scenario.name)}</h1>
-${result.scenario.description ? `<p>${e(result.scenario.description)}</p>` : ''}
-<p class="meta">${e(result.scenario.file)} · started ${e(result.startedAt)} · ${durationS.toFixed(1)} s · fxbench ${e(result.tool.version)} on Node ${e(result.tool.node)}, ${e(result.tool.platform)}, ${result.tool.cpus} CPUs</p>
-${result.interrupted ? '<p class="banner">This run was interrupted: the figures cover what ran before it stopped.</p>' : ''}
-</header>
+${headerSection(result)}
+<nav>${nav.map(([id, label]) => `<a href="#${id}">${e(label)}</a>`).join('')}</nav>
 <main>
-${result.targets.map(targetSection).join('\n')}
-${charts.map((c) => `<section class="chart"><h3>${e(c.title)}</h3><div class="view" id="${c.id}"></div></section>`).join('\n')}
+<div class="scroll" id="targets">${targetsSection(result)}</div>
+${thresholdsSection(result).replace('<section class="thresholds">', '<section class="thresholds scroll" id="thresholds">')}
+<div class="scroll" id="summary">${summarySection(result)}</div>
+<section class="charts">
+${charts.map(chartSection).join('\n')}
+</section>
 </main>
-<script type="application/json" id="fxbench-data">${jsonForScript(data)}</script>
+<script type="application/json" id="fxbench-data">${jsonForScript(datasets)}</script>
+<script type="application/json" id="fxbench-charts">${jsonForScript(payload)}</script>
 <script type="application/json" id="fxbench-result">${jsonForScript(result)}</script>
 ${vendorScripts()}
-<script>
-(function () {
-  var data = JSON.parse(document.getElementById('fxbench-data').textContent);
-  var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
-  var charts = ${jsonForScript(charts)};
-  window.fxbenchRendered = Promise.all(charts.map(function (c) {
-    var spec = c.spec;
-    spec.data = { values: data[c.dataName] };
-    return vegaEmbed('#' + c.id, spec, { renderer: 'svg', actions: false, theme: dark ? 'dark' : undefined, config: { background: null } });
-  }));
-})();
-</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;
 }
+
+function chartSection(c: Chart): string {
+  return `<section class="chart" id="chart-${c.id}-section"><h3 id="chart-${c.id}">${e(c.title)}</h3><p class="note">${e(c.note)}</p><div class="view" id="view-${c.id}" data-chart="${c.id}"></div></section>`;
+}
+
+/**
+ * Binds each chart's datasets, sizes concatenated views to the card, and embeds
+ * it (SVG, tooltips, the dark theme when the page is dark). Re-renders when the
+ * colour scheme changes or the window is resized. `window.fxbenchRendered`
+ * resolves once every chart is drawn (the browser test waits for it).
+ */
+const PAGE_SCRIPT = `
+(function () {
+  'use strict';
+  var values = JSON.parse(document.getElementById('fxbench-data').textContent);
+  var charts = JSON.parse(document.getElementById('fxbench-charts').textContent);
+  var scheme = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  var views = {};
+  function config(dark) {
+    var fg = dark ? '#c9d1d9' : '#3d444d', grid = dark ? '#262c34' : '#e8ebef', domain = dark ? '#3d444d' : '#d1d9e0';
+    return {
+      background: null,
+      font: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif',
+      axis: { labelColor: fg, titleColor: fg, gridColor: grid, domainColor: domain, tickColor: domain, labelFontSize: 11, titleFontSize: 12, titleFontWeight: 500 },
+      legend: { labelColor: fg, titleColor: fg, labelFontSize: 11, titleFontSize: 11, labelLimit: 320, symbolStrokeWidth: 2, columns: 4 },
+      title: { color: fg, anchor: 'start', fontWeight: 600 },
+      text: { color: fg },
+      view: { stroke: null }
+    };
+  }
+  function render(c) {
+    var el = document.getElementById('view-' + c.id);
+    var spec = JSON.parse(JSON.stringify(c.spec));
+    spec.datasets = {};
+    c.datasets.forEach(function (name) { spec.datasets[name] = values[name]; });
+    var parts = spec.hconcat || spec.vconcat;
+    if (c.widthShares && parts) {
+      var width = Math.max(el.clientWidth, 320);
+      // Room for each sub-view's y axis (labels and title) and the gap between views.
+      var free = width - parts.length * 95 - (spec.hconcat ? 30 : 0);
+      parts.forEach(function (p, i) { p.width = Math.max(120, Math.floor(spec.hconcat ? free * c.widthShares[i] : width - 95)); });
+    }
+    var dark = !!(scheme && scheme.matches);
+    if (views[c.id]) views[c.id].finalize();
+    return vegaEmbed(el, spec, { renderer: 'svg', actions: false, config: config(dark), tooltip: { theme: dark ? 'dark' : 'light' } })
+      .then(function (r) { views[c.id] = r; return c.id; });
+  }
+  function renderAll() { return Promise.all(charts.map(render)); }
+  window.fxbenchRendered = renderAll();
+  if (scheme && scheme.addEventListener) scheme.addEventListener('change', renderAll);
+  var timer = null, lastWidth = window.innerWidth;
+  window.addEventListener('resize', function () {
+    if (window.innerWidth === lastWidth) return;
+    lastWidth = window.innerWidth;
+    clearTimeout(timer);
+    timer = setTimeout(renderAll, 200);
+  });
+})();
+`;

@@ -5,6 +5,7 @@
  */
 import { decodeHistogram, percentileSpectrum } from '../../metrics/histogram.ts';
 import type { Result } from '../result.ts';
+import { colorByTarget, dashLegend, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
 /** One plotted point. */
 export interface SpectrumPoint {
@@ -34,23 +35,26 @@ export function spectrumData(result: Result): SpectrumPoint[] {
   return out;
 }
 
-/** The vega-lite spec; data is bound at render time from the embedded JSON. */
-export function spectrumSpec(): object {
+/** The vega-lite spec; data (`spectrum`) is bound at render time from the embedded JSON. */
+export function spectrumSpec(result: Result, points: SpectrumPoint[] = spectrumData(result)): Record<string, unknown> {
+  const series = (['warm', 'cold', 'all'] as const).filter((s) => points.some((p) => p.series === s));
+  const dashes = { warm: [1, 0], cold: [6, 3], all: [2, 2] };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: VEGA_LITE_SCHEMA,
     description: 'Latency percentile spectrum, warm and cold apart',
     width: 'container',
     height: 320,
-    mark: { type: 'line', point: true, interpolate: 'monotone' },
+    data: { name: 'spectrum' },
+    mark: { type: 'line', point: { size: 28, filled: true }, interpolate: 'monotone', strokeWidth: 1.75 },
     encoding: {
       x: {
-        field: 'nines', type: 'quantitative', title: 'percentile',
-        axis: { values: [0, 0.30103, 1, 2, 3, 4], labelExpr: "datum.value < 0.01 ? '0%' : datum.value < 0.5 ? '50%' : format(100 - 100 / pow(10, datum.value), '.3~f') + '%'" },
+        field: 'nines', type: 'quantitative', title: 'percentile (log "nines" scale)',
+        axis: { values: [0, 0.30103, 1, 2, 3, 4, 5], labelExpr: "datum.value < 0.01 ? '0%' : datum.value < 0.5 ? '50%' : format(100 - 100 / pow(10, datum.value), '.3~f') + '%'" },
         scale: { domainMin: 0 },
       },
-      y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log' } },
-      color: { field: 'target', type: 'nominal', title: 'target' },
-      strokeDash: { field: 'series', type: 'nominal', title: 'series', scale: { domain: ['warm', 'cold', 'all'], range: [[1, 0], [6, 3], [2, 2]] } },
+      y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log', nice: false, padding: 8 } },
+      color: colorByTarget(result, 'top', points.map((p) => p.target)),
+      strokeDash: { field: 'series', type: 'nominal', title: 'series', scale: { domain: series, range: series.map((s) => dashes[s]) }, legend: dashLegend() },
       detail: { field: 'series' },
       tooltip: [
         { field: 'target' }, { field: 'series' },
@@ -58,5 +62,18 @@ export function spectrumSpec(): object {
         { field: 'latencyMs', title: 'latency (ms)', format: '.3~f' },
       ],
     },
+  };
+}
+
+/** Chart 1; null when no target has a latency histogram. */
+export function spectrumChart(result: Result): Chart | null {
+  const points = spectrumData(result);
+  if (!points.length) return null;
+  return {
+    id: 'latency-spectrum',
+    title: 'Latency percentile spectrum (warm vs cold)',
+    note: 'HdrHistogram style: each step right is ten times rarer (90%, 99%, 99.9%…). Solid: warm invocations; dashed: cold starts. Both axes logarithmic.',
+    datasets: { spectrum: points },
+    spec: spectrumSpec(result, points),
   };
 }

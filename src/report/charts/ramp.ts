@@ -1,0 +1,51 @@
+/**
+ * Ramp chart: p99 latency at each offered rate of a ramp phase
+ * (TargetResult.ramp), failed steps hollow, the knee marked by a vertical rule.
+ * Left out when no target ran a ramp.
+ */
+import type { Result } from '../result.ts';
+import { colorByTarget, tickValues, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
+
+/** Builds the chart, or null when no target ran a ramp. */
+export function rampChart(result: Result): Chart | null {
+  const steps = result.targets.flatMap((t) =>
+    (t.ramp?.steps ?? []).filter((s) => s.p99Ms !== null).map((s) => ({ target: t.name, rateRps: s.rateRps, p99Ms: Math.max(s.p99Ms!, 0.001), errorRate: s.errorRate, verdict: s.ok ? 'within bounds' : 'broke' })),
+  );
+  if (!steps.length) return null;
+  const knees = result.targets.filter((t) => t.ramp && t.ramp.kneeRps !== null).map((t) => ({ target: t.name, kneeRps: t.ramp!.kneeRps, brokeAtRps: t.ramp!.brokeAtRps }));
+  const x = { field: 'rateRps', type: 'quantitative', title: 'offered rate (requests / s)', axis: { values: tickValues(steps.map((s) => s.rateRps)), labelOverlap: true } };
+  return {
+    id: 'ramp',
+    title: 'Ramp: p99 latency vs offered rate',
+    note: 'Each step of the ramp; hollow points broke the bounds. Dotted rules mark the knee: the highest rate still within bounds.',
+    datasets: { rampSteps: steps, rampKnees: knees },
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      width: 'container',
+      height: 240,
+      layer: [
+        {
+          data: { name: 'rampSteps' },
+          mark: { type: 'line', point: false, strokeWidth: 1.5 },
+          encoding: { x, y: { field: 'p99Ms', type: 'quantitative', title: 'p99 (ms, log)', scale: { type: 'log' } }, color: colorByTarget(result, 'top', steps.map((s) => s.target)) },
+        },
+        {
+          data: { name: 'rampSteps' },
+          mark: { type: 'point', size: 60, strokeWidth: 2 },
+          encoding: {
+            x, y: { field: 'p99Ms', type: 'quantitative' }, color: colorByTarget(result, 'shared'),
+            fill: { condition: { test: "datum.verdict === 'broke'", value: 'transparent' }, field: 'target', type: 'nominal', scale: colorByTarget(result).scale as object },
+            tooltip: [{ field: 'target' }, { field: 'rateRps', title: 'rate (req/s)' }, { field: 'p99Ms', title: 'p99 (ms)', format: '.3~f' }, { field: 'errorRate', title: 'error rate', format: '.2%' }, { field: 'verdict' }],
+          },
+        },
+        ...(knees.length
+          ? [{
+              data: { name: 'rampKnees' },
+              mark: { type: 'rule', strokeDash: [2, 3], strokeWidth: 1.5 },
+              encoding: { x: { field: 'kneeRps', type: 'quantitative' }, color: colorByTarget(result, 'shared'), tooltip: [{ field: 'target' }, { field: 'kneeRps', title: 'knee (req/s)' }, { field: 'brokeAtRps', title: 'broke at (req/s)' }] },
+            }]
+          : []),
+      ],
+    },
+  };
+}

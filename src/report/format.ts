@@ -1,0 +1,35 @@
+/**
+ * Small formatters shared by the HTML, Markdown and chart code: fixed-locale
+ * integers, percentages, USD without exponents, error breakdowns. Pure.
+ */
+import type { PhaseResult, TargetResult } from './result.ts';
+
+/** A rate (0–1) as a percentage, with more digits for small rates: "5.2%", "0.29%". */
+export function pct(x: number): string {
+  if (!Number.isFinite(x)) return '-';
+  return `${(x * 100).toFixed(x > 0 && x < 0.01 ? 2 : 1)}%`;
+}
+
+/** 1234567 → "1,234,567" (fixed locale so outputs are the same everywhere). */
+export function int(n: number): string {
+  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** USD with three significant digits and never an exponent: "$0.000000229", "$0.2292", "$12.34". */
+export function usdPlain(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return '-';
+  if (usd === 0) return '$0';
+  if (usd >= 0.01) return `$${usd.toFixed(usd >= 100 ? 2 : 4)}`;
+  const digits = Math.min(15, 2 - Math.floor(Math.log10(usd)));
+  return `$${usd.toFixed(digits)}`;
+}
+
+/** Error classes with a count, e.g. "4 throttled, 2 timeout"; empty when none. */
+export function errorBreakdown(p: Pick<PhaseResult, 'errors'>): string {
+  return Object.entries(p.errors).filter(([, n]) => n > 0).map(([k, n]) => `${int(n)} ${k}`).join(', ');
+}
+
+/** The price table(s) a target's costs came from. */
+export function priceSources(t: TargetResult): string[] {
+  return [...new Set([t.summary?.cost?.priceSource, ...t.phases.map((p) => p.cost?.priceSource)].filter((s): s is string => !!s))];
+}

@@ -1,0 +1,125 @@
+/**
+ * The HTML report's tables: header (scenario, when, where, targets), summary per
+ * target with per-phase rows on expand, thresholds. Every string that came from
+ * a scenario, a target or a function response goes through `escapeHtml`.
+ */
+import { formatMs, formatUSD } from '../units.ts';
+import { phaseLabel } from './charts/chart.ts';
+import { targetColor } from './charts/palette.ts';
+import { escapeHtml as e } from './escape.ts';
+import type { PhaseResult, Result, TargetResult } from './result.ts';
+import { errorTotal } from './text.ts';
+import { errorBreakdown, int, pct, priceSources, usdPlain } from './format.ts';
+
+type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
+
+const swatch = (i: number) => `<span class="swatch" style="background:${targetColor(i)}"></span>`;
+
+/** Header: scenario, when, where it ran, and the runs of a side-by-side result. */
+export function headerSection(result: Result): string {
+  const durationS = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+  const tool = result.tool;
+  const runs = result.runs?.length
+    ? `<table class="runs"><thead><tr><th scope="col">run</th><th scope="col">scenario</th><th scope="col">started</th><th scope="col">took</th><th scope="col">fxbench</th><th scope="col">Node</th><th scope="col">machine</th><th scope="col">results file</th></tr></thead><tbody>${result.runs
+        .map((r) => `<tr><th scope="row">${e(r.label)}</th><td>${e(r.scenario.name)}</td><td>${e(when(r.startedAt))}</td><td>${((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s</td><td>${e(r.tool.version)}</td><td>${e(r.tool.node)}</td><td>${machine(r.tool)}</td><td>${e(r.file)}${r.interrupted ? ' <span class="bad">(interrupted)</span>' : ''}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
+  return `<header>
+<h1><span class="brand">fxbench</span> ${e(result.scenario.name)}</h1>
+${result.scenario.description ? `<p class="description">${e(result.scenario.description)}</p>` : ''}
+<p class="meta">${e(result.scenario.file)} · started <time datetime="${e(result.startedAt)}">${e(when(result.startedAt))}</time> · took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s · fxbench ${e(tool.version)} · Node ${e(tool.node)} · ${machine(tool)}</p>
+${runs}
+${result.interrupted ? '<p class="banner">This run was interrupted: the figures cover what ran before it stopped.</p>' : ''}
+${result.abortedByThreshold ? `<p class="banner">The run was stopped early by a threshold: ${e(result.abortedByThreshold)}</p>` : ''}
+</header>`;
+}
+
+function machine(tool: Result['tool']): string {
+  return `${tool.hostname ? `${e(tool.hostname)}, ` : ''}${e(tool.platform)}, ${e(tool.cpus)} CPUs`;
+}
+
+/** The targets: provider, function, region, memory, cold-start method, price source; each with its chart colour. */
+export function targetsSection(result: Result): string {
+  const rows = result.targets.map((t, i) => {
+    const prices = priceSources(t);
+    return `<tr><th scope="row"${isLong(t.name) ? ' class="long"' : ''}>${swatch(i)}${e(t.name)}</th><td class="text">${e(t.provider)}</td><td class="text">${e(t.function)}</td><td class="text">${t.region ? e(t.region) : '-'}</td><td>${t.memoryMB ?? '-'}${t.memoryMB ? ' MB' : ''}</td><td class="text">${e(t.coldStartMethod)}</td><td class="text muted">${prices.length ? prices.map(e).join('<br>') : '-'}</td></tr>`;
+  });
+  return `<section class="targets"><h2>Targets</h2>
+<table><thead><tr><th scope="col">target</th><th scope="col" class="text">provider</th><th scope="col" class="text">function</th><th scope="col" class="text">region</th><th scope="col">memory</th><th scope="col" class="text">cold starts decided by</th><th scope="col" class="text">prices</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></section>`;
+}
+
+const FIGURE_HEAD = ['requests', 'errors', 'cold starts', 'p50', 'p90', 'p99', 'p99.9', 'max', 'init p50', 'init p99', 'req/s', '$ / invocation', '$ / 1M'];
+
+/** The figure cells shared by target and phase rows. */
+function figureCells(p: Figures): string[] {
+  const l = p.latencyMs;
+  const errors = errorTotal(p);
+  const errCell = errors
+    ? `<span class="bad">${int(errors)} · ${pct(p.requests ? errors / p.requests : 0)}</span><small class="classes">${e(errorBreakdown(p))}</small>`
+    : '0';
+  return [
+    int(p.requests),
+    errCell,
+    `${int(p.coldStarts)} <small>(${pct(p.coldStartRate)})</small>`,
+    formatMs(l?.p50), formatMs(l?.p90), formatMs(l?.p99), formatMs(l?.p999), formatMs(l?.max),
+    formatMs(p.initDurationMs?.p50), formatMs(p.initDurationMs?.p99),
+    p.throughputRps ? p.throughputRps.toFixed(1) : '-',
+    usdPlain(p.cost?.perInvocationUSD),
+    formatUSD(p.cost?.perMillionUSD),
+  ];
+}
+
+const row = (head: string, cells: string[], long = false) => `<tr><th scope="row"${long ? ' class="long"' : ''}>${head}</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+
+/** Names longer than this wrap in their table cell (shorter ones never break). */
+const LONG_NAME = 36;
+const isLong = (name: string) => name.length > LONG_NAME;
+
+/** An ISO timestamp as people read it: `2026-03-01 10:00:00 UTC` (the input itself when it is not a date). */
+export function when(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/** One row per target (its summary over all phases), then each target's phases on expand. */
+export function summarySection(result: Result): string {
+  const head = `<thead><tr><th scope="col">target</th>${FIGURE_HEAD.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>`;
+  const rows = result.targets.map((t, i) => {
+    const failed = t.error ? `<tr class="failed"><td colspan="${FIGURE_HEAD.length + 1}">target failed: ${e(t.error)}</td></tr>` : '';
+    return row(`${swatch(i)}${e(t.name)}`, t.summary ? figureCells(t.summary) : FIGURE_HEAD.map(() => '-'), isLong(t.name)) + failed;
+  });
+  return `<section class="summary"><h2>Summary</h2>
+<table>${head}<tbody>${rows.join('\n')}</tbody></table>
+<p class="note">Latency in ms, measured by the client from the intended send time, over every phase of the target. Errors: count · share of invocations, by class below. Cold starts: count (share of invocations whose state is known).</p>
+${result.targets.map(phaseDetails).join('\n')}
+</section>`;
+}
+
+/** A target's per-phase table inside a <details>. */
+function phaseDetails(t: TargetResult, i: number): string {
+  if (!t.phases.length) return '';
+  const open = (p: PhaseResult) => p.late !== undefined || p.dropped !== undefined;
+  const openModel = t.phases.some(open);
+  const extraHead = openModel ? '<th scope="col">late</th><th scope="col">dropped</th>' : '';
+  const rows = t.phases.map((p) => {
+    const extra = openModel ? `<td>${p.late !== undefined ? int(p.late) : '-'}</td><td>${p.dropped !== undefined ? int(p.dropped) : '-'}</td>` : '';
+    return row(e(phaseLabel(p)), figureCells(p), isLong(phaseLabel(p))).replace(/<\/tr>$/, `${extra}</tr>`);
+  });
+  const rampNote = t.ramp ? `<p class="note">Ramp: knee at ${t.ramp.kneeRps ?? '-'} req/s${t.ramp.brokeAtRps !== null ? `, broke at ${t.ramp.brokeAtRps} req/s` : ''}.</p>` : '';
+  return `<details class="phases"><summary>${swatch(i)}${e(t.name)}: ${t.phases.length} phase${t.phases.length === 1 ? '' : 's'}</summary>
+<table><thead><tr><th scope="col">phase</th>${FIGURE_HEAD.map((h) => `<th scope="col">${h}</th>`).join('')}${extraHead}</tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>${rampNote}</details>`;
+}
+
+/** Threshold outcomes with pass/fail; empty when the scenario has none. */
+export function thresholdsSection(result: Result): string {
+  if (!result.thresholds.length) return '';
+  const failed = result.thresholds.filter((t) => !t.ok).length;
+  const rows = result.thresholds.map(
+    (t) => `<tr class="${t.ok ? 'pass' : 'fail'}"><td class="verdict">${t.ok ? '✔ pass' : '✘ fail'}</td><th scope="row">${e(t.target)}</th><td class="text">${e(t.metric)}</td><td class="text">${e(t.condition)}</td><td>${t.actual === null ? '-' : e(+t.actual.toPrecision(6))}</td></tr>`,
+  );
+  return `<section class="thresholds"><h2>Thresholds <small class="${failed ? 'bad' : 'good'}">${failed ? `${failed} of ${result.thresholds.length} crossed` : `all ${result.thresholds.length} held`}</small></h2>
+<table class="compact"><thead><tr><th scope="col" class="text">result</th><th scope="col" class="text">target</th><th scope="col" class="text">metric</th><th scope="col" class="text">condition</th><th scope="col">actual</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table></section>`;
+}

@@ -1,0 +1,89 @@
+/**
+ * summary.md: a Markdown summary sized for a CI job page (GitHub's
+ * GITHUB_STEP_SUMMARY): one row per target, thresholds with pass/fail, and the
+ * per-phase table folded in a <details>. Text from scenarios, targets and
+ * function responses is escaped, so it can neither format nor inject markup.
+ */
+import { formatMs, formatUSD } from '../units.ts';
+import { phaseLabel } from './charts/chart.ts';
+import { errorBreakdown, int, pct, priceSources } from './format.ts';
+import type { PhaseResult, Result } from './result.ts';
+import { errorTotal } from './text.ts';
+
+/** Escapes text for a Markdown table cell: no markup, no formatting, no cell breaks. */
+export function escapeMarkdown(value: unknown): string {
+  return String(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+const m = escapeMarkdown;
+
+function mdTable(head: string[], align: ('l' | 'r' | 'c')[], rows: string[][]): string {
+  const sep = align.map((a) => (a === 'l' ? ':---' : a === 'r' ? '---:' : ':---:'));
+  return [head, sep, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
+
+function errorsCell(p: Figures): string {
+  const n = errorTotal(p);
+  return n ? `${int(n)} (${pct(p.requests ? n / p.requests : 0)}: ${m(errorBreakdown(p))})` : '0';
+}
+
+/** summary.md */
+export function renderMarkdown(result: Result): string {
+  const out: string[] = [];
+  const durationS = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+  const tool = result.tool;
+  out.push(`### fxbench · ${m(result.scenario.name)}`, '');
+  if (result.scenario.description) out.push(m(result.scenario.description), '');
+  out.push(`${m(result.scenario.file)} · started ${m(result.startedAt)} · took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s · fxbench ${m(tool.version)} · Node ${m(tool.node)} · ${tool.hostname ? `${m(tool.hostname)}, ` : ''}${m(tool.platform)}, ${tool.cpus} CPUs`, '');
+  if (result.runs?.length) {
+    out.push(mdTable(['run', 'scenario', 'started', 'results file'], ['l', 'l', 'l', 'l'], result.runs.map((r) => [m(r.label), m(r.scenario.name), m(r.startedAt), m(r.file)])), '');
+  }
+  if (result.interrupted) out.push('> **Interrupted**: the figures cover what ran before the run stopped.', '');
+  if (result.abortedByThreshold) out.push(`> **Stopped by a threshold**: ${m(result.abortedByThreshold)}`, '');
+
+  out.push(
+    mdTable(
+      ['target', 'provider', 'requests', 'errors', 'cold starts', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'init p50 ms', 'req/s', '$ / 1M'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      result.targets.map((t) => {
+        const s = t.summary;
+        if (!s) return [m(t.name), m(t.provider), ...new Array<string>(11).fill('-')];
+        const l = s.latencyMs;
+        return [
+          m(t.name) + (t.error ? ` ⚠️ failed: ${m(t.error)}` : ''), m(t.provider), int(s.requests), errorsCell(s), `${int(s.coldStarts)} (${pct(s.coldStartRate)})`,
+          formatMs(l?.p50), formatMs(l?.p90), formatMs(l?.p99), formatMs(l?.p999), formatMs(l?.max), formatMs(s.initDurationMs?.p50),
+          s.throughputRps ? s.throughputRps.toFixed(1) : '-', formatUSD(s.cost?.perMillionUSD),
+        ];
+      }),
+    ),
+    '',
+  );
+
+  if (result.thresholds.length) {
+    const failed = result.thresholds.filter((t) => !t.ok).length;
+    out.push(failed ? `**Thresholds: ${failed} of ${result.thresholds.length} crossed**` : `**Thresholds: all ${result.thresholds.length} held**`, '');
+    out.push(
+      mdTable(['', 'target', 'metric', 'condition', 'actual'], ['c', 'l', 'l', 'l', 'r'], result.thresholds.map((t) => [t.ok ? '✅' : '❌', m(t.target), m(t.metric), m(t.condition), t.actual === null ? '-' : String(+t.actual.toPrecision(6))])),
+      '',
+    );
+  }
+
+  const phaseRows = result.targets.flatMap((t) =>
+    t.phases.map((p) => [m(t.name), m(phaseLabel(p)), int(p.requests), errorsCell(p), `${int(p.coldStarts)} (${pct(p.coldStartRate)})`, formatMs(p.latencyMs?.p50), formatMs(p.latencyMs?.p99), formatMs(p.latencyMs?.max), formatMs(p.initDurationMs?.p50), formatUSD(p.cost?.perMillionUSD)]),
+  );
+  if (phaseRows.length) {
+    out.push('<details><summary>Per phase</summary>', '');
+    out.push(mdTable(['target', 'phase', 'requests', 'errors', 'cold starts', 'p50 ms', 'p99 ms', 'max ms', 'init p50 ms', '$ / 1M'], ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'], phaseRows), '');
+    out.push('</details>', '');
+  }
+  const prices = [...new Set(result.targets.flatMap(priceSources))];
+  if (prices.length) out.push(`Prices: ${prices.map(m).join('; ')}. Latency is client-side, from the intended send time.`, '');
+  return out.join('\n');
+}
