@@ -29,7 +29,7 @@ export interface WarmupSettings {
 
 /** How settlePoint judges "settled". */
 export interface SettleOptions {
-  /** Consecutive invocations that must be within the band (default 3, fewer when the series is shorter). */
+  /** Invocations from the settle point of which a majority must be within the band (default 3, fewer when the series is shorter). */
   window?: number;
   /** Band: at most `factor` × the steady median … (default 2) */
   factor?: number;
@@ -38,11 +38,13 @@ export interface SettleOptions {
 }
 
 /**
- * Invocations before latency settled: the index of the first run of `window`
- * consecutive invocations whose latency is within the band around the steady
- * median (the median of the series' second half); failed invocations
- * (NaN/Infinity) are never within it. 1 means "only the cold start was slow",
- * 0 "it was never slow", null "it never settled" (or the series is empty).
+ * Invocations before latency settled: the first invocation within the band
+ * around the steady median (the median of the series' second half) that starts
+ * a window of `window` invocations most of which are within it too, so one
+ * scheduling hiccup does not postpone the point but a still-slow series does.
+ * Failed invocations (NaN/Infinity) are never within the band. 1 means "only
+ * the cold start was slow", 0 "it was never slow", null "it never settled" (or
+ * the series is empty).
  */
 export function settlePoint(latenciesMs: readonly number[], opts: SettleOptions = {}): number | null {
   const n = latenciesMs.length;
@@ -53,10 +55,12 @@ export function settlePoint(latenciesMs: readonly number[], opts: SettleOptions 
   const median = finite.length % 2 ? finite[mid]! : (finite[mid - 1]! + finite[mid]!) / 2;
   const band = Math.max(median * (opts.factor ?? 2), median + (opts.slackMs ?? 2));
   const w = Math.min(opts.window ?? 3, n);
+  const within = (j: number) => Number.isFinite(latenciesMs[j]!) && latenciesMs[j]! <= band;
   for (let k = 0; k + w <= n; k++) {
-    let ok = true;
-    for (let j = k; j < k + w && ok; j++) ok = Number.isFinite(latenciesMs[j]!) && latenciesMs[j]! <= band;
-    if (ok) return k;
+    if (!within(k)) continue;
+    let count = 0;
+    for (let j = k; j < k + w; j++) if (within(j)) count++;
+    if (count * 2 > w) return k;
   }
   return null;
 }
