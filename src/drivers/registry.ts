@@ -5,6 +5,7 @@
 import { FxError } from '../errors.ts';
 import type { ResolvedTarget } from '../scenarios/plan.ts';
 import { lambdaProvider } from './lambda/provider.ts';
+import { openfaasProvider } from './openfaas/provider.ts';
 import { localProvider } from './local-provider.ts';
 import type { ProviderModule } from './provider.ts';
 import type { Driver } from './types.ts';
@@ -12,6 +13,7 @@ import type { Driver } from './types.ts';
 export const PROVIDER_MODULES: Record<string, ProviderModule> = {
   [localProvider.provider]: localProvider,
   [lambdaProvider.provider]: lambdaProvider,
+  [openfaasProvider.provider]: openfaasProvider,
 };
 
 /** Makes the driver for a target. */

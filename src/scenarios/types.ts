@@ -5,6 +5,7 @@
  */
 import type { FunctionConfig } from '../runtime/function-spec.ts';
 import type { LambdaTargetConfig } from '../drivers/lambda/target.ts';
+import type { OpenFaasTargetConfig } from '../drivers/openfaas/target.ts';
 
 /** Fields every target has, whatever its provider. */
 export interface CommonTargetFields {
@@ -25,7 +26,7 @@ export interface LocalTargetConfig extends CommonTargetFields {
  * A target: one function on one provider. A union over providers: each
  * provider adds its interface here (and its module in drivers/registry.ts).
  */
-export type TargetConfig = LocalTargetConfig | LambdaTargetConfig;
+export type TargetConfig = LocalTargetConfig | LambdaTargetConfig | OpenFaasTargetConfig;
 
 /** A target declared inline in a scenario: a config target plus its name. */
 export type NamedTarget = TargetConfig & { name: string };
