@@ -6,12 +6,14 @@ import { FxError } from '../errors.ts';
 import type { ResolvedTarget } from '../scenarios/plan.ts';
 import { lambdaProvider } from './lambda/provider.ts';
 import { openfaasProvider } from './openfaas/provider.ts';
+import { httpProvider } from './http-provider.ts';
 import { localProvider } from './local-provider.ts';
 import type { ProviderModule } from './provider.ts';
 import type { Driver } from './types.ts';
 
 export const PROVIDER_MODULES: Record<string, ProviderModule> = {
   [localProvider.provider]: localProvider,
+  [httpProvider.provider]: httpProvider,
   [lambdaProvider.provider]: lambdaProvider,
   [openfaasProvider.provider]: openfaasProvider,
 };

@@ -6,6 +6,7 @@
 import { ERROR_CLASSES, type ErrorClass } from '../drivers/types.ts';
 import { newHistogram, recordUs, type Histogram } from './histogram.ts';
 import type { Sample } from './sample.ts';
+import { Timeline, type TimelinePoint } from './timeline.ts';
 
 /** Counters by error class, every class present (0 when none). */
 export type ErrorCounts = Record<ErrorClass, number>;
@@ -45,8 +46,14 @@ export interface Recorded {
 export class Recorder {
   private readonly r: Recorded;
   private readonly instanceIds = new Set<string>();
+  private readonly timeline: Timeline | null;
 
-  constructor() {
+  /**
+   * @param opts.originNs monotonic ns the run started at; when given, the recorder
+   *   also keeps the per-second series (see timeline.ts) with t counted from it.
+   */
+  constructor(opts: { originNs?: number } = {}) {
+    this.timeline = opts.originNs === undefined ? null : new Timeline(opts.originNs);
     this.r = {
       requests: 0,
       ok: 0,
@@ -97,6 +104,17 @@ export class Recorder {
     if (s.startNs < r.firstStartNs) r.firstStartNs = s.intendedNs < s.startNs ? s.intendedNs : s.startNs;
     const endNs = s.intendedNs + s.latencyUs * 1000;
     if (endNs > r.lastEndNs) r.lastEndNs = endNs;
+    this.timeline?.add(endNs, !s.errorClass, s.cold === true, s.latencyUs);
+  }
+
+  /** The per-second series (closes the current second); undefined without an origin. */
+  timelinePoints(): TimelinePoint[] | undefined {
+    return this.timeline?.points();
+  }
+
+  /** Latency of the current second so far (for live progress). */
+  currentSecond(): { p50Ms: number | null; p99Ms: number | null } {
+    return this.timeline?.current() ?? { p50Ms: null, p99Ms: null };
   }
 
   /** The figures so far. The histograms are live: copy before mutating. */

@@ -73,6 +73,8 @@ export interface TimelinePoint {
   /** Latency percentiles of this second's invocations, ms; null when there were none. */
   p50Ms: number | null;
   p99Ms: number | null;
+  /** This second's latency HdrHistogram (µs, compressed base64), so workers' and shards' seconds add exactly. */
+  histogram?: string;
 }
 
 /** Outcome of a ramp phase: where latency bent (knee) and where the target broke. */
@@ -82,6 +84,8 @@ export interface RampResult {
   /** First rate whose step failed, req/s; null when none failed. */
   brokeAtRps: number | null;
   steps: { rateRps: number; p99Ms: number | null; errorRate: number; ok: boolean }[];
+  /** The SLO the steps were held to (so a merge of shards can re-judge the steps). */
+  slo?: { p99Ms: number; errorRate: number };
 }
 
 /** One target's results. */

@@ -5,7 +5,8 @@
  */
 import type { CheckContext } from '../../config/check.ts';
 import type { Capabilities, ErrorClass } from '../../drivers/types.ts';
-import type { PhaseResult } from '../../report/result.ts';
+import type { PhaseResult, TargetResult } from '../../report/result.ts';
+import type { RoundStats } from '../engine/live.ts';
 
 /** Upper bounds of a phase, known before it runs. */
 export interface PhaseBounds {
@@ -37,6 +38,8 @@ export interface PhaseContext {
    * lacks capability `setMemory`.
    */
   setMemory?(memoryMB: number): Promise<void>;
+  /** Figures of `round` so far (ramp checks a step against its SLO). Optional so existing contexts stay valid. */
+  roundStats?(round: number): RoundStats | undefined;
 }
 
 /** Per-invocation options of PhaseContext.invoke. */
@@ -67,7 +70,7 @@ export interface InvokeReport {
 }
 
 /** Figures a phase attaches to one round's PhaseResult (all optional schema fields). */
-export type RoundMeta = Partial<Pick<PhaseResult, 'idleGapMs' | 'payloadBytes' | 'memoryMB' | 'newInstances' | 'settledAfter' | 'forcedCold'>>;
+export type RoundMeta = Partial<Pick<PhaseResult, 'idleGapMs' | 'payloadBytes' | 'memoryMB' | 'newInstances' | 'settledAfter' | 'forcedCold' | 'late' | 'dropped' | 'rateRps'>>;
 
 /** A phase kind. `S` is its checked settings. */
 export interface PhaseModule<S extends object> {
@@ -78,4 +81,14 @@ export interface PhaseModule<S extends object> {
   describe(s: S): string;
   bounds(s: S, timeoutMs: number): PhaseBounds;
   run(s: S, ctx: PhaseContext): Promise<void>;
+  /** Planned length, ms, for progress (elapsed / planned). Optional. */
+  plannedMs?(s: S): number;
+  /**
+   * The share of the phase one of `count` workers or shards runs (`index` from 0):
+   * rates and users divided so the shards add up to the whole. A phase without it
+   * runs whole in shard 0 and not at all in the others.
+   */
+  share?(s: S, index: number, count: number): S | undefined;
+  /** Target-level figures from the phase's round results once it ran (ramp's knee). */
+  summarize?(s: S, rounds: PhaseResult[]): Partial<Pick<TargetResult, 'ramp'>>;
 }

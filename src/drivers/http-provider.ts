@@ -1,0 +1,78 @@
+/**
+ * The `http` provider: any URL as a target. Fields: `url` (required, http or
+ * https), `method` (default POST), `headers`, `body` (replaces the scenario
+ * payload), `expectStatus` (default any 2xx), `timeout` (default "30s"),
+ * `connections` (default unlimited). Header values never reach a report.
+ */
+import { check, describeValue, fail, isPlainObject, optional, required, type Checker } from '../config/check.ts';
+import { HttpDriver, type HttpTargetOptions } from './http.ts';
+import type { ProviderModule } from './provider.ts';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+const statusList: Checker<number[]> = (v, p, c) => {
+  const list = Array.isArray(v) ? v : [v];
+  if (!list.length || !list.every((x) => Number.isInteger(x) && (x as number) >= 100 && (x as number) <= 599)) {
+    fail(c, p, `expected an HTTP status (100–599) or a list of them, got ${describeValue(v)}`);
+    return [];
+  }
+  return list as number[];
+};
+
+const body: Checker<Buffer | undefined> = (v, p, c) => {
+  if (typeof v === 'string') return Buffer.from(v);
+  try {
+    return Buffer.from(JSON.stringify(v));
+  } catch (err) {
+    fail(c, p, `expected a string or a JSON value: ${(err as Error).message}`);
+    return undefined;
+  }
+};
+
+export const httpProvider: ProviderModule = {
+  provider: 'http',
+  description: 'any URL over HTTP(S): method, headers, body, expected status',
+  functionRequired: false,
+  fields: {
+    url: required(check.string()),
+    method: optional(check.oneOf(METHODS)),
+    headers: optional(check.record(check.string())),
+    body: optional(body),
+    expectStatus: optional(statusList),
+    timeout: optional(check.durationMs()),
+    connections: optional(check.int(1, 100_000)),
+  },
+  resolve(checked, path, ctx) {
+    const url = checked.url as string;
+    let u: URL | undefined;
+    try {
+      u = new URL(url);
+    } catch {
+      /* reported below */
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
+      ctx.issues.push({ file: ctx.file, field: `${path}.url`, message: `expected an http:// or https:// URL, got ${describeValue(url)}` });
+      return undefined;
+    }
+    const timeoutMs = (checked.timeout as number | undefined) ?? 30_000;
+    if (timeoutMs <= 0) {
+      ctx.issues.push({ file: ctx.file, field: `${path}.timeout`, message: 'expected a timeout above 0' });
+      return undefined;
+    }
+    const headers = (checked.headers as Record<string, string> | undefined) ?? {};
+    if (!isPlainObject(headers)) return undefined;
+    const method = (checked.method as string | undefined) ?? 'POST';
+    const hasContentType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
+    const options: HttpTargetOptions = {
+      url,
+      method,
+      headers: hasContentType || method === 'GET' || method === 'HEAD' ? headers : { 'content-type': 'application/json', ...headers },
+      body: checked.body as Buffer | undefined,
+      expectStatus: checked.expectStatus as number[] | undefined,
+      timeoutMs,
+      connections: (checked.connections as number | undefined) ?? null,
+    };
+    return { options: options as unknown as Record<string, unknown> };
+  },
+  create: (target) => new HttpDriver(target),
+};

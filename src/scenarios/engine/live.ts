@@ -1,0 +1,114 @@
+/**
+ * Live figures of the phase that is running: the runner emits a `tick` event a
+ * few times a second from them (progress display, workers reporting to their
+ * parent), and phases read a round's figures so far (ramp checks its SLO).
+ */
+import type { Recorder } from '../../metrics/recorder.ts';
+import type { RoundMeta } from '../phases/phase.ts';
+
+/** How often ticks are emitted, ms. */
+export const TICK_MS = 250;
+
+/** A snapshot of the running phase (RunEvent kind `tick`). */
+export interface TickEvent {
+  kind: 'tick';
+  target: string;
+  phase: string;
+  /** Since the phase started, ms. */
+  elapsedMs: number;
+  /** Planned length of the phase, ms; null when the phase cannot say. */
+  plannedMs: number | null;
+  /** Counts over the phase so far (all rounds). */
+  requests: number;
+  ok: number;
+  errors: number;
+  coldStarts: number;
+  late: number;
+  dropped: number;
+  /** Completed requests per second over the last tick. */
+  rps: number;
+  /** Latency of the current round so far, ms. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** Figures of one round so far. */
+export interface RoundStats {
+  requests: number;
+  ok: number;
+  errors: number;
+  /** p99 latency so far, ms; null before the first response. */
+  p99Ms: number | null;
+}
+
+/** Reads a round's figures from its recorder. */
+export function roundStats(rec: Recorder | undefined): RoundStats | undefined {
+  if (!rec) return undefined;
+  const r = rec.recorded;
+  return { requests: r.requests, ok: r.ok, errors: r.requests - r.ok, p99Ms: r.all.totalCount ? r.all.getValueAtPercentile(99) / 1000 : null };
+}
+
+/** Emits ticks for one phase while it runs; `stop()` ends them. */
+export class PhaseLive {
+  private readonly timer: NodeJS.Timeout;
+  private readonly startMs = performance.now();
+  private lastMs = this.startMs;
+  private lastRequests = 0;
+
+  constructor(
+    private readonly target: string,
+    private readonly phase: string,
+    private readonly plannedMs: number | null,
+    private readonly rounds: Map<number, Recorder>,
+    private readonly meta: Map<number, RoundMeta>,
+    private readonly emit: (e: TickEvent) => void,
+  ) {
+    this.timer = setInterval(() => this.emit(this.snapshot()), TICK_MS);
+    this.timer.unref();
+  }
+
+  /** The figures now. */
+  snapshot(): TickEvent {
+    let requests = 0, ok = 0, coldStarts = 0, late = 0, dropped = 0;
+    let latest: Recorder | undefined;
+    let latestRound = -Infinity;
+    for (const [round, rec] of this.rounds) {
+      const r = rec.recorded;
+      requests += r.requests;
+      ok += r.ok;
+      coldStarts += r.coldStarts;
+      if (round > latestRound) (latestRound = round), (latest = rec);
+    }
+    for (const m of this.meta.values()) {
+      late += m.late ?? 0;
+      dropped += m.dropped ?? 0;
+    }
+    const now = performance.now();
+    const rps = now > this.lastMs ? ((requests - this.lastRequests) * 1000) / (now - this.lastMs) : 0;
+    this.lastMs = now;
+    this.lastRequests = requests;
+    const all = latest?.recorded.all;
+    const has = all && all.totalCount > 0;
+    return {
+      kind: 'tick', target: this.target, phase: this.phase, elapsedMs: now - this.startMs, plannedMs: this.plannedMs,
+      requests, ok, errors: requests - ok, coldStarts, late, dropped, rps,
+      p50Ms: has ? all.getValueAtPercentile(50) / 1000 : null,
+      p99Ms: has ? all.getValueAtPercentile(99) / 1000 : null,
+    };
+  }
+
+  /** Resolves like `run`, and stops ticking once it settles. */
+  async during<T>(run: Promise<T>): Promise<T> {
+    try {
+      return await run;
+    } finally {
+      this.stop();
+    }
+  }
+
+  /** Stops ticking (emits one last tick). */
+  stop(): void {
+    clearInterval(this.timer);
+    this.emit(this.snapshot());
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The open model: sends leave on the pacer's schedule whether or not earlier
+ * ones came back, and every latency counts from the send's *intended* time, so a
+ * stalled target shows in the percentiles (no coordinated omission). When the
+ * engine cannot keep up — the in-flight cap is reached or the event loop fell
+ * behind — the sends that leave late are counted (`late`), and the ones still
+ * owed when the schedule's time is up are counted as `dropped`, never silently
+ * skipped.
+ */
+import { nowNs, sleep } from '../../clock.ts';
+import type { Pacer } from './pacer.ts';
+
+/** A send later than this after its intended time counts as late: 10 ms. */
+export const DEFAULT_LATE_AFTER_MS = 10;
+
+/** Options of one open-model run. */
+export interface OpenLoopOptions {
+  pacer: Pacer;
+  /** Most sends in flight at once; further due sends wait (and count as late). */
+  maxInFlight: number;
+  signal: AbortSignal;
+  /** Sends one invocation meant for `intendedNs` (monotonic); resolves when it finished, never rejects. */
+  send(seq: number, intendedNs: number): Promise<void>;
+  /** A send this much after its intended time counts as late, ms (default 10). */
+  lateAfterMs?: number;
+  /** Told the running totals whenever `late` grows (for live progress). */
+  onLate?(late: number): void;
+  /** The clock (tests inject one); default clock.ts's `nowNs`. */
+  now?: () => number;
+}
+
+/** What an open-model run did. */
+export interface OpenLoopStats {
+  /** Sends the schedule planned. */
+  planned: number;
+  /** Sends made. */
+  sent: number;
+  /** Sends made more than `lateAfterMs` after their intended time. */
+  late: number;
+  /** Sends the schedule owed but never made because time ran out (0 when interrupted: those were never owed). */
+  dropped: number;
+  /** Most sends in flight at one time. */
+  maxInFlight: number;
+}
+
+/** Runs an open-model schedule to its end (or until `signal` aborts); resolves once every send has finished. */
+export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
+  const now = o.now ?? nowNs;
+  const lateAfterNs = (o.lateAfterMs ?? DEFAULT_LATE_AFTER_MS) * 1e6;
+  const startNs = now();
+  let hits = 0;
+  let late = 0;
+  let inFlight = 0;
+  let peak = 0;
+  let wake: (() => void) | null = null;
+  let drained: (() => void) | null = null;
+  const done = () => {
+    inFlight--;
+    if (wake) {
+      const w = wake;
+      wake = null;
+      w();
+    }
+    if (inFlight === 0 && drained) drained();
+  };
+  let batch = 0;
+  while (!o.signal.aborted) {
+    const elapsed = now() - startNs;
+    const { waitNs, stop } = o.pacer.pace(elapsed, hits);
+    if (stop) break;
+    if (waitNs > 0) {
+      batch = 0;
+      // Timers fire in whole ms at best: sleep to just before the send is due,
+      // then yield with setImmediate for the last fraction of a millisecond.
+      if (waitNs >= 1.5e6) await sleep(Math.floor(waitNs / 1e6 - 0.5), o.signal);
+      else await new Promise<void>((r) => setImmediate(r));
+      continue;
+    }
+    if (inFlight >= o.maxInFlight) {
+      batch = 0;
+      // Wait for a slot, but no longer than the schedule lasts: what is still owed then is dropped.
+      const leftMs = (o.pacer.durationNs - elapsed) / 1e6;
+      await Promise.race([new Promise<void>((r) => (wake = r)), sleep(Math.max(1, leftMs), o.signal)]);
+      wake = null;
+      continue;
+    }
+    const intendedNs = startNs + o.pacer.hitAtNs(hits);
+    if (elapsed - (intendedNs - startNs) > lateAfterNs) {
+      late++;
+      o.onLate?.(late);
+    }
+    inFlight++;
+    if (inFlight > peak) peak = inFlight;
+    o.send(hits, intendedNs).then(done, done);
+    hits++;
+    // Catching up sends many at once; yield now and then so responses are read meanwhile.
+    if (++batch >= 64) {
+      batch = 0;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+  if (inFlight > 0) await new Promise<void>((r) => (drained = r));
+  const planned = o.pacer.plannedHits;
+  return { planned, sent: hits, late, dropped: o.signal.aborted ? 0 : planned - hits, maxInFlight: peak };
+}

@@ -1,0 +1,141 @@
+/**
+ * Ramp to the knee: raises the open-model rate step by step from `from` to `to`
+ * (`steps` equal steps sharing `duration`) and holds each step to an SLO (p99
+ * latency, error rate). Reports the knee — the highest rate whose step still met
+ * the SLO — and the rate at which it broke; by default it stops at the first
+ * broken step (no point hammering a target past its limit). Each step is a round
+ * of the phase with its `rateRps`; invocations the engine could not send count
+ * against the step like errors.
+ */
+import { check, checkObject, fail, optional, required } from '../../config/check.ts';
+import type { PhaseResult, RampResult } from '../../report/result.ts';
+import { errorTotal } from '../../report/text.ts';
+import { runOpenLoop } from '../engine/open-loop.ts';
+import { constantPacer } from '../engine/pacer.ts';
+import type { PhaseModule } from './phase.ts';
+import { DEFAULT_MAX_IN_FLIGHT, MAX_PHASE_MS } from './steady.ts';
+
+/** Checked ramp settings. */
+export interface RampSettings {
+  name: string;
+  fromRps: number;
+  toRps: number;
+  durationMs: number;
+  steps: number;
+  slo: { p99Ms: number; errorRate: number };
+  maxInFlight: number;
+  stopOnBreak: boolean;
+}
+
+/** The rate of step `i` (from 0) of `steps`, evenly spaced from `from` to `to` inclusive. */
+export function stepRate(fromRps: number, toRps: number, steps: number, i: number): number {
+  return steps === 1 ? toRps : fromRps + ((toRps - fromRps) * i) / (steps - 1);
+}
+
+/** Whether a step's figures met the SLO: p99 within bounds and errors (sends not made included) at most the rate. */
+export function judgeStep(p: Pick<PhaseResult, 'requests' | 'errors' | 'latencyMs' | 'dropped'>, slo: RampSettings['slo']): { p99Ms: number | null; errorRate: number; ok: boolean } {
+  const dropped = p.dropped ?? 0;
+  const total = p.requests + dropped;
+  const errorRate = total ? (errorTotal(p) + dropped) / total : 0;
+  const p99Ms = p.latencyMs?.p99 ?? null;
+  return { p99Ms, errorRate, ok: total > 0 && p99Ms !== null && p99Ms <= slo.p99Ms && errorRate <= slo.errorRate };
+}
+
+/** The knee and the break from steps in rate order: the last good step before the first bad one. */
+export function findKnee(steps: RampResult['steps']): Pick<RampResult, 'kneeRps' | 'brokeAtRps'> {
+  let kneeRps: number | null = null;
+  for (const s of steps) {
+    if (!s.ok) return { kneeRps, brokeAtRps: s.rateRps };
+    kneeRps = s.rateRps;
+  }
+  return { kneeRps, brokeAtRps: null };
+}
+
+export const rampPhase: PhaseModule<RampSettings> = {
+  kind: 'ramp',
+
+  check(raw, path, ctx) {
+    const before = ctx.issues.length;
+    const o = checkObject(raw, path, ctx, {
+      kind: required(check.oneOf(['ramp'])),
+      name: optional(check.string()),
+      from: required(check.number(0.001, 1_000_000)),
+      to: required(check.number(0.001, 1_000_000)),
+      duration: required(check.durationMs()),
+      steps: optional(check.int(1, 1000)),
+      slo: required((v, p, c) => checkObject(v, p, c, { p99: required(check.durationMs()), errorRate: optional(check.number(0, 1)) })),
+      maxInFlight: optional(check.int(1, 1_000_000)),
+      stopOnBreak: optional(check.boolean()),
+    });
+    if (!o) return undefined;
+    if (typeof o.from === 'number' && typeof o.to === 'number' && o.to < o.from) fail(ctx, `${path}.to`, `expected a rate at least "from" (${o.from}), got ${o.to}`);
+    const durationMs = o.duration as number | undefined;
+    if (durationMs !== undefined && (durationMs <= 0 || durationMs > MAX_PHASE_MS)) fail(ctx, `${path}.duration`, `expected a duration above 0 and at most 24h, got ${durationMs} ms`);
+    const steps = (o.steps as number) ?? 5;
+    if (durationMs && durationMs / steps < 100) fail(ctx, `${path}.steps`, `expected steps of at least 100 ms each; ${steps} steps in ${durationMs} ms are too short to judge`);
+    if (ctx.issues.length > before) return undefined;
+    const slo = o.slo as { p99: number; errorRate?: number };
+    return {
+      name: (o.name as string) ?? 'ramp',
+      fromRps: o.from as number,
+      toRps: o.to as number,
+      durationMs: durationMs!,
+      steps,
+      slo: { p99Ms: slo.p99, errorRate: slo.errorRate ?? 0.01 },
+      maxInFlight: (o.maxInFlight as number) ?? DEFAULT_MAX_IN_FLIGHT,
+      stopOnBreak: (o.stopOnBreak as boolean) ?? true,
+    };
+  },
+
+  describe(s) {
+    return `ramp: ${s.fromRps}/s → ${s.toRps}/s in ${s.steps} steps of ${+(s.durationMs / s.steps / 1000).toFixed(3)} s, SLO p99 ≤ ${s.slo.p99Ms} ms and errors ≤ ${+(s.slo.errorRate * 100).toFixed(3)}%${s.stopOnBreak ? ', stops at the first broken step' : ''}`;
+  },
+
+  bounds(s, timeoutMs) {
+    let maxRequests = 0;
+    for (let i = 0; i < s.steps; i++) maxRequests += constantPacer(stepRate(s.fromRps, s.toRps, s.steps, i), s.durationMs / s.steps).plannedHits;
+    return { maxRequests, maxDurationMs: s.durationMs + s.steps * timeoutMs };
+  },
+
+  plannedMs: (s) => s.durationMs,
+
+  share(s, _index, count) {
+    return { ...s, fromRps: s.fromRps / count, toRps: s.toRps / count, maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)) };
+  },
+
+  async run(s, ctx) {
+    const stepMs = s.durationMs / s.steps;
+    for (let i = 0; i < s.steps; i++) {
+      if (ctx.signal.aborted) return;
+      const round = i + 1;
+      const rateRps = stepRate(s.fromRps, s.toRps, s.steps, i);
+      ctx.progress(`step ${round}/${s.steps}: ${+rateRps.toFixed(3)}/s`);
+      ctx.annotate?.(round, { rateRps, late: 0, dropped: 0 });
+      const stats = await runOpenLoop({
+        pacer: constantPacer(rateRps, stepMs),
+        maxInFlight: s.maxInFlight,
+        signal: ctx.signal,
+        send: async (seq, intendedNs) => {
+          await ctx.invoke(round, seq, intendedNs);
+        },
+        onLate: (late) => ctx.annotate?.(round, { late }),
+      });
+      ctx.annotate?.(round, { late: stats.late, dropped: stats.dropped });
+      const live = ctx.roundStats?.(round);
+      if (!live) continue;
+      const total = live.requests + stats.dropped;
+      const errorRate = total ? (live.errors + stats.dropped) / total : 0;
+      const ok = total > 0 && live.p99Ms !== null && live.p99Ms <= s.slo.p99Ms && errorRate <= s.slo.errorRate;
+      ctx.progress(`step ${round}: p99 ${live.p99Ms ?? '-'} ms, errors ${(errorRate * 100).toFixed(2)}%: ${ok ? 'within' : 'broke'} the SLO`);
+      if (!ok && s.stopOnBreak) return;
+    }
+  },
+
+  summarize(s, rounds) {
+    const steps = rounds
+      .filter((p) => p.rateRps !== undefined)
+      .sort((a, b) => a.rateRps! - b.rateRps!)
+      .map((p) => ({ rateRps: p.rateRps!, ...judgeStep(p, s.slo) }));
+    return { ramp: { ...findKnee(steps), steps, slo: s.slo } };
+  },
+};
