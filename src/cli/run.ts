@@ -104,6 +104,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     if (result.abortedByThreshold) process.stdout.write(`stopped early: threshold crossed (abortOnFail): ${result.abortedByThreshold}\n`);
     log(`\nwrote ${path.relative(process.cwd(), written.results) || written.results}`);
     log(`wrote ${path.relative(process.cwd(), written.html) || written.html}`);
+    log(`wrote ${[written.summaryCsv, written.percentilesCsv, written.markdown].map((f) => path.relative(process.cwd(), f) || f).join(', ')}${written.stepSummary ? ` (summary.md appended to ${written.stepSummary})` : ''}`);
     log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const gateCode = result.interrupted ? ExitCode.ok : await finishRunGates(args, result, outDir, log);
     if (result.interrupted) return ExitCode.interrupted;

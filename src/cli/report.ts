@@ -1,0 +1,71 @@
+/**
+ * `fxbench report <results.json…> [--out dir]`: rebuild every output
+ * (index.html, summary.csv, percentiles.csv, summary.md) from results files,
+ * so reports can be restyled later; with several files, their targets side by
+ * side, labelled by run. A missing file, invalid JSON or an unknown schema
+ * version exits 2 naming the file (and field).
+ */
+import path from 'node:path';
+import type { CliCommand } from './command.ts';
+import { EPILOGUE } from './epilogue.ts';
+import { ExitCode, FxError, type Issue } from '../errors.ts';
+import { readResultFile } from '../metrics/compare-input.ts';
+import { combineResults, type LabelledRun } from '../report/combine.ts';
+import { formatSummary } from '../report/text.ts';
+import { defaultReportDir, writeReports } from '../report/write.ts';
+
+/** Parsed flags of `report`. */
+export interface ReportArgs {
+  results: string[];
+  out?: string;
+  quiet?: boolean;
+}
+
+/** `fxbench report` */
+export const reportCli: CliCommand = {
+  name: 'report',
+  module: (exit) => ({
+    command: 'report <results..>',
+    describe: 'Rebuild the reports (HTML, CSV, Markdown) from results.json; several files side by side',
+    builder: (y) =>
+      y
+        .positional('results', { type: 'string', array: true, describe: 'results.json files written by fxbench run', demandOption: true })
+        .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default: the results file\'s folder; with several files reports/<timestamp>-side-by-side)' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only the summary table' })
+        .example('$0 report reports/20260301-100000-burst/results.json', 'rebuild that run\'s reports in place')
+        .example('$0 report before/results.json after/results.json --out /tmp/side', 'two runs side by side')
+        .epilogue(EPILOGUE),
+    handler: async (args) => {
+      exit(await reportCommand({ results: args.results as string[], out: args.out as string | undefined, quiet: args.quiet as boolean | undefined }));
+    },
+  }),
+};
+
+/** Runs `fxbench report`; resolves to the exit code. */
+export async function reportCommand(args: ReportArgs): Promise<number> {
+  const runs: LabelledRun[] = [];
+  const issues: Issue[] = [];
+  for (const file of args.results) {
+    try {
+      runs.push({ file, result: readResultFile(file) });
+    } catch (err) {
+      if (!(err instanceof FxError)) throw err;
+      issues.push(...(err.issues.length ? err.issues : [{ file, message: err.message }]));
+    }
+  }
+  if (issues.length) throw FxError.invalid(issues);
+  const result = combineResults(runs);
+  const single = runs.length === 1 ? path.resolve(runs[0]!.file) : null;
+  const outDir = args.out ? path.resolve(args.out) : single ? path.dirname(single) : path.resolve(defaultReportDir('reports', 'side-by-side'));
+  // Rebuilding in place: the results file is the source, leave it as it is.
+  const inPlace = single !== null && single === path.join(outDir, 'results.json');
+  const written = await writeReports(result, outDir, { results: !inPlace });
+  process.stdout.write(formatSummary(result) + '\n');
+  if (!args.quiet) {
+    const rel = (p: string) => path.relative(process.cwd(), p) || p;
+    const files = [...(inPlace ? [] : [written.results]), written.html, written.summaryCsv, written.percentilesCsv, written.markdown];
+    process.stderr.write(`\nwrote ${files.map(rel).join(', ')}\n`);
+    if (written.stepSummary) process.stderr.write(`appended summary.md to ${written.stepSummary}\n`);
+  }
+  return ExitCode.ok;
+}
