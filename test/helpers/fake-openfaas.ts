@@ -29,6 +29,7 @@ interface FakeFn {
   desired: number;
   replicas: Replica[];
   labels: Record<string, string>;
+  stuck: boolean;
 }
 
 /** One function of the fake gateway. */
@@ -37,6 +38,8 @@ export interface FakeOpenFaasFunction {
   /** Real start-up delay of each replica process before it listens, ms (default 300). */
   startupMs?: number;
   labels?: Record<string, string>;
+  /** Scaling down sets the desired count but leaves replicas running (a stuck termination). */
+  stuckOnScaleDown?: boolean;
 }
 
 export class FakeOpenFaas {
@@ -50,7 +53,7 @@ export class FakeOpenFaas {
   readonly systemAuth: (string | undefined)[] = [];
 
   constructor(fns: FakeOpenFaasFunction[], readonly password = 'fx-secret-pw') {
-    for (const f of fns) this.fns.set(f.name, { name: f.name, startupMs: f.startupMs ?? 300, desired: 0, replicas: [], labels: f.labels ?? {} });
+    for (const f of fns) this.fns.set(f.name, { name: f.name, startupMs: f.startupMs ?? 300, desired: 0, replicas: [], labels: f.labels ?? {}, stuck: f.stuckOnScaleDown ?? false });
   }
 
   async start(initial: Record<string, number> = {}): Promise<string> {
@@ -65,7 +68,7 @@ export class FakeOpenFaas {
     const f = this.fns.get(name)!;
     f.desired = n;
     while (f.replicas.length < n) f.replicas.push(this.spawnReplica(f));
-    while (f.replicas.length > n) {
+    while (f.replicas.length > n && !f.stuck) {
       const r = f.replicas.pop()!;
       // Terminating takes a moment: availableReplicas drops when the process is gone.
       r.port = null;
@@ -98,7 +101,15 @@ export class FakeOpenFaas {
 
   /** Kills every replica (by PID) and closes the gateway. */
   async stop(): Promise<void> {
-    for (const f of this.fns.values()) for (const r of f.replicas) r.proc.kill('SIGKILL');
+    const exits: Promise<unknown>[] = [];
+    for (const f of this.fns.values()) {
+      for (const r of f.replicas) {
+        if (r.proc.exitCode === null && r.proc.signalCode === null) exits.push(new Promise((resolve) => r.proc.once('exit', resolve)));
+        r.proc.kill('SIGKILL');
+      }
+    }
+    // Wait (bounded) until every replica process is really gone.
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000).unref())]);
     const s = this.server;
     this.server = null;
     if (s) {
