@@ -6,6 +6,7 @@ import { FxError } from '../errors.ts';
 import type { ResolvedTarget } from '../scenarios/plan.ts';
 import { lambdaProvider } from './lambda/provider.ts';
 import { openfaasProvider } from './openfaas/provider.ts';
+import { gcfProvider } from './gcf/provider.ts';
 import { httpProvider } from './http-provider.ts';
 import { localProvider } from './local-provider.ts';
 import type { ProviderModule } from './provider.ts';
@@ -16,6 +17,7 @@ export const PROVIDER_MODULES: Record<string, ProviderModule> = {
   [httpProvider.provider]: httpProvider,
   [lambdaProvider.provider]: lambdaProvider,
   [openfaasProvider.provider]: openfaasProvider,
+  [gcfProvider.provider]: gcfProvider,
 };
 
 /** Makes the driver for a target. */

@@ -174,6 +174,7 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     result.error = (err as Error).message;
     c.emit({ kind: 'target-error', target: target.name, message: result.error });
   } finally {
+    Object.assign(result, driver.info()); // what the run taught the driver (e.g. which cold-start method applied)
     await driver.close().catch(() => undefined);
   }
   if (allRecorded.length) {

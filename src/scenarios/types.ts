@@ -6,6 +6,7 @@
 import type { FunctionConfig } from '../runtime/function-spec.ts';
 import type { LambdaTargetConfig } from '../drivers/lambda/target.ts';
 import type { OpenFaasTargetConfig } from '../drivers/openfaas/target.ts';
+import type { GcfTargetConfig } from '../drivers/gcf/target.ts';
 
 /** Fields every target has, whatever its provider. */
 export interface CommonTargetFields {
@@ -51,7 +52,7 @@ export interface HttpTargetConfig extends Omit<CommonTargetFields, 'function'> {
   connections?: number;
 }
 
-export type TargetConfig = LocalTargetConfig | LambdaTargetConfig | OpenFaasTargetConfig | HttpTargetConfig;
+export type TargetConfig = LocalTargetConfig | LambdaTargetConfig | OpenFaasTargetConfig | GcfTargetConfig | HttpTargetConfig;
 
 /** A target declared inline in a scenario: a config target plus its name. */
 export type NamedTarget = TargetConfig & { name: string };
