@@ -80,8 +80,17 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
       batch = 0;
       // Wait for a slot, but no longer than the schedule lasts: what is still owed then is dropped.
       const leftMs = (o.pacer.durationNs - elapsed) / 1e6;
-      await Promise.race([new Promise<void>((r) => (wake = r)), sleep(Math.max(1, leftMs), o.signal)]);
-      wake = null;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, Math.max(1, leftMs));
+        function finish() {
+          clearTimeout(timer);
+          o.signal.removeEventListener('abort', finish);
+          wake = null;
+          resolve();
+        }
+        wake = finish;
+        o.signal.addEventListener('abort', finish, { once: true });
+      });
       continue;
     }
     const intendedNs = startNs + o.pacer.hitAtNs(hits);
