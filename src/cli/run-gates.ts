@@ -90,7 +90,7 @@ export async function finishRunGates(args: RunGateArgs, result: Result, outDir: 
     const ran = new Set(result.targets.map((t) => t.name));
     // Targets this run did not select (--target) are not compared.
     baseline.targets = baseline.targets.filter((t) => ran.has(t.name));
-    verdict = compareResults(baseline, result, { rules: parseRules(args.maxRegression).rules, minRequests: args.minRequests, baselineFile: args.baseline, currentFile: path.join(outDir, 'results.json') });
+    verdict = compareResults(baseline, result, { rules: parseRules(args.maxRegression).rules, minRequests: args.minRequests, baselineFile: args.baseline, currentFile: path.relative(process.cwd(), path.join(outDir, 'results.json')) || path.join(outDir, 'results.json') });
     process.stdout.write('\n');
     const markdown = publishVerdict(verdict);
     writeFileSync(path.join(outDir, 'compare.md'), markdown);

@@ -53,9 +53,11 @@ function parseQuantile(token: string): number | undefined {
   const m = /^p(\d+)(?:\.(\d+))?$/.exec(token);
   if (!m) return undefined;
   const digits = m[1]!;
+  // Run-together digits mean nines only: p999, p9999 (p100 or p125 mean nothing).
+  if (m[2] === undefined && digits.length > 2 && !/^99+$/.test(digits)) return undefined;
   // p999 means 99.9 (HdrHistogram's and k6's habit); p50 and p5 mean what they say.
   const pct = m[2] !== undefined ? Number(`${digits}.${m[2]}`) : digits.length > 2 ? Number(`${digits.slice(0, 2)}.${digits.slice(2)}`) : Number(digits);
-  return pct > 0 && pct < 100 ? pct / 100 : undefined;
+  return pct > 0 && pct < 100 ? Math.round(pct * 1e6) / 1e8 : undefined;
 }
 
 /** Parses a metric name (grammar above); undefined when it is not one. */

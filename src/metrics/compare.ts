@@ -4,8 +4,7 @@
  * recomputed from the encoded histograms (compare-metrics.ts); a change beyond
  * its allowance is a regression only when it is also credible given the sample
  * counts (significance.ts: order-statistic bounds for latency quantiles,
- * Clopper–Pearson for rates). Cost is a deterministic figure and is compared
- * against its allowance alone.
+ * Clopper–Pearson for rates, a normal approximation for the mean cost).
  *
  * Inputs that cannot be compared (targets present on one side only, a baseline
  * target that failed, a target with fewer requests than `minRequests`) are bad
@@ -14,7 +13,7 @@
 import { FxError, type Issue } from '../errors.ts';
 import type { Result } from '../report/result.ts';
 import { metricSamples, metricValue, targetFigures, type Allowance, type MetricRule, type MetricSpec, type TargetFigures } from './compare-metrics.ts';
-import { DEFAULT_ALPHA, proportionBounds, quantileBounds, type Bounds } from './significance.ts';
+import { DEFAULT_ALPHA, meanBounds, proportionBounds, quantileBounds, type Bounds } from './significance.ts';
 
 /**
  * - `ok`: within its allowance.
@@ -40,7 +39,7 @@ export interface MetricComparison {
   verdict: MetricVerdict;
   /** Samples each figure rests on. */
   samples: { baseline: number; current: number };
-  /** Confidence bounds used for the credibility test (latency and rates). */
+  /** Confidence bounds on both figures, used for the credibility test. */
   bounds?: { baseline: Bounds; current: Bounds };
   /** Why, in words, when the verdict needs one. */
   note?: string;
@@ -170,26 +169,30 @@ export function compareMetric(rule: MetricRule, b: TargetFigures, c: TargetFigur
   out.change = a.kind === 'relative' ? (base === 0 ? (cur === 0 ? 0 : Infinity) : (cur - base) / base) : cur - base;
 
   // Bounds on the true figures (µs for latency, converted to ms; fractions for rates).
-  let bounds: { baseline: Bounds; current: Bounds } | undefined;
+  let bounds: { baseline: Bounds; current: Bounds };
   if (m.kind === 'latency') {
     const toMs = (x: Bounds): Bounds => ({ lower: x.lower / 1000, upper: x.upper / 1000 });
     bounds = { baseline: toMs(quantileBounds(b.histograms[m.set], m.quantile, alpha)), current: toMs(quantileBounds(c.histograms[m.set], m.quantile, alpha)) };
   } else if (m.kind === 'rate') {
     const x = (f: TargetFigures) => (m.rate === 'cold' ? f.coldStarts : f.errors);
     bounds = { baseline: proportionBounds(x(b), out.samples.baseline, alpha), current: proportionBounds(x(c), out.samples.current, alpha) };
+  } else {
+    // Cost: the latency histogram's spread stands in for the cost's (significance.ts).
+    const cv = (f: TargetFigures) => (f.histograms.all.totalCount > 1 && f.histograms.all.mean > 0 ? f.histograms.all.stdDeviation / f.histograms.all.mean : Infinity);
+    bounds = { baseline: meanBounds(base, cv(b), out.samples.baseline, alpha), current: meanBounds(cur, cv(c), out.samples.current, alpha) };
   }
-  if (bounds) out.bounds = bounds;
+  out.bounds = bounds;
 
   const worse = cur > allowedMax(base, a);
   const better = allowedMax(cur, a) < base;
   if (worse) {
     // Credible: even the current figure's lower bound is beyond what the baseline's upper bound allows.
-    if (!bounds || bounds.current.lower > allowedMax(bounds.baseline.upper, a)) out.verdict = 'regression';
+    if (bounds.current.lower > allowedMax(bounds.baseline.upper, a)) out.verdict = 'regression';
     else {
       out.verdict = 'noise';
       out.note = `beyond the allowance, but not credible with ${out.samples.baseline} and ${out.samples.current} samples (${+((1 - alpha) * 100).toFixed(1)}% bounds: current ≥ ${fmt(bounds.current.lower, out.unit)}, baseline ≤ ${fmt(bounds.baseline.upper, out.unit)})`;
     }
-  } else if (better && (!bounds || allowedMax(bounds.current.upper, a) < bounds.baseline.lower)) out.verdict = 'improved';
+  } else if (better && allowedMax(bounds.current.upper, a) < bounds.baseline.lower) out.verdict = 'improved';
   else out.verdict = 'ok';
   return out;
 }

@@ -15,6 +15,12 @@
  *   (3 significant digits): a lower bound takes the lowest value of its bucket,
  *   an upper bound the highest, so bucketing never makes a bound tighter.
  * - Proportions (cold-start rate, error rate): Clopper–Pearson exact bounds.
+ * - Cost per invocation: a mean, so normal-approximation bounds (mean ± z·sd/√n).
+ *   Results carry no spread of cost, so the latency histogram's coefficient of
+ *   variation stands in: cost is a fixed fee plus a price times billed duration,
+ *   and billed duration varies no more than measured latency (which adds the
+ *   network), so this overstates the noise: a cost regression is never called
+ *   on noise, and a real one (memory, price, duration) still shows.
  * - Gate: a regression is credible when the current lower bound exceeds the
  *   baseline upper bound plus the allowance. Each bound holds with 1 − α
  *   (α = 0.025 by default), so a credible call is wrong at most 5% of the time
@@ -142,6 +148,31 @@ export function quantileBounds(h: Histogram, q: number, alpha = DEFAULT_ALPHA): 
     lower: r.lower >= 1 ? low(valueAtRank(h, r.lower)) : 0,
     upper: r.upper <= n ? high(valueAtRank(h, r.upper)) : Infinity,
   };
+}
+
+/** The standard normal quantile Φ⁻¹(p), 0 < p < 1 (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/**
+ * Normal-approximation bounds for a mean of `n` values with coefficient of
+ * variation `cv` (sd / mean), each with confidence 1 − alpha. Used for cost per
+ * invocation, whose own spread results do not carry: see compare.ts.
+ */
+export function meanBounds(mean: number, cv: number, n: number, alpha = DEFAULT_ALPHA): Bounds {
+  if (n <= 1 || !Number.isFinite(cv)) return { lower: 0, upper: Infinity };
+  const half = normalQuantile(1 - alpha) * mean * (cv / Math.sqrt(n));
+  return { lower: Math.max(0, mean - half), upper: mean + half };
 }
 
 /** Clopper–Pearson bounds for a proportion of `x` successes in `n` trials, each with confidence 1 − alpha. */
