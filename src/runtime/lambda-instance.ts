@@ -38,6 +38,9 @@ export class LambdaInstance extends BaseInstance {
   private readonly running = new Map<string, Running>();
   private readonly timedOut = new Set<string>();
   private initError: { body: Buffer; type: string } | undefined;
+  /** Random part of this instance's trace ids; a counter makes each unique (cheaper than fresh random bytes per invocation). */
+  private readonly tracePrefix = randomBytes(8).toString('hex');
+  private traceSeq = 0;
 
   /** Starts the Runtime API endpoint, then the process; returns at once (state `starting`). */
   constructor(spec: FunctionSpec, events: InstanceEvents) {
@@ -142,7 +145,7 @@ export class LambdaInstance extends BaseInstance {
       'lambda-runtime-aws-request-id': inv.requestId,
       'lambda-runtime-deadline-ms': String(deadline),
       'lambda-runtime-invoked-function-arn': this.arn,
-      'lambda-runtime-trace-id': inv.traceId ?? traceId(),
+      'lambda-runtime-trace-id': inv.traceId ?? this.traceId(),
     };
     if (inv.clientContext) headers['lambda-runtime-client-context'] = inv.clientContext;
     res.writeHead(200, headers);
@@ -165,6 +168,12 @@ export class LambdaInstance extends BaseInstance {
     this.complete(running.inv, { body, errorClass, errorType, durationMs, maxMemoryMB: this.readMaxMemoryMB() });
   }
 
+  /** An X-Ray-style trace header, as Lambda passes in Lambda-Runtime-Trace-Id: `Root=1-<time>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
+  private traceId(): string {
+    const seq = (this.traceSeq++ >>> 0).toString(16).padStart(8, '0');
+    return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${this.tracePrefix}${seq};Parent=${seq}${this.tracePrefix.slice(0, 8)};Sampled=0`;
+  }
+
   protected lose(code: number | null, signal: NodeJS.Signals | null): void {
     for (const res of this.waiting.splice(0)) res.destroy();
     this.server.closeAllConnections();
@@ -178,11 +187,6 @@ export class LambdaInstance extends BaseInstance {
   }
 }
 
-/** An X-Ray-style trace header, as Lambda passes in Lambda-Runtime-Trace-Id. */
-function traceId(): string {
-  const r = randomBytes(20).toString('hex');
-  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${r.slice(0, 24)};Parent=${r.slice(24, 40)};Sampled=0`;
-}
 
 function reply(res: http.ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);

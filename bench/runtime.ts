@@ -1,0 +1,230 @@
+/**
+ * What the local runtime costs on top of the function itself, same machine,
+ * same run, printed as a table of figures and ratios (`npm run bench:runtime`).
+ *
+ * Warm invocation overhead: the `hello` handler behind `fxbench serve` (Lambda
+ * Invoke API path → runtime → Runtime API → fxbench's bootstrap → handler) vs
+ * the same handler behind a plain node:http server. Both servers are separate
+ * processes; the client is this process. Latency: one connection, sequential
+ * requests, microseconds from our own clock (autocannon reports whole ms).
+ * Throughput: autocannon, 10 connections, alternating runs, medians.
+ *   Goals: < 0.3 ms added at p50; runtime throughput ≥ plain / 1.5.
+ *
+ * Cold start overhead: a runtime cold start of `hello` (client latency after
+ * draining) vs a bare `node -e` that imports the same module and calls the
+ * handler once (spawn until its answer is printed). Alternating, medians.
+ *   Goal: < 15 ms added at the median.
+ *
+ * Environment: BENCH_QUICK=1 for a short run (CI smoke).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { checkFunction } from '../src/runtime/function-spec.ts';
+import { LocalRuntime } from '../src/runtime/runtime.ts';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const HELLO = path.join(ROOT, 'functions/hello/index.mjs');
+const QUICK = process.env.BENCH_QUICK === '1';
+const LATENCY_REQUESTS = QUICK ? 1000 : 5000;
+const THROUGHPUT_SECONDS = QUICK ? 2 : 5;
+const THROUGHPUT_ROUNDS = QUICK ? 1 : 3;
+const COLD_STARTS = QUICK ? 7 : 21;
+const BODY = '{"name":"bench"}';
+
+/** A plain node:http server calling the same handler: the yardstick. */
+const PLAIN_SERVER = `
+import http from 'node:http';
+const { handler } = await import(${JSON.stringify('file://' + HELLO)});
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    const event = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+    const body = JSON.stringify(await handler(event, {}));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 65000;
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+`;
+
+/** Starts a child process and resolves its URL once it prints `listening on <url>`. */
+function startServer(cmd: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start`)), 30_000);
+    child.stdout!.on('data', (c) => {
+      out += c;
+      const m = /listening on (http:\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]! });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
+  });
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+/** Sequential requests on one kept-alive connection; latencies in µs. */
+async function sequentialLatencyUs(url: string, path: string, n: number): Promise<number[]> {
+  const pool = new Pool(url, { connections: 1, pipelining: 1 });
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < n + 200; i++) {
+      const t0 = process.hrtime.bigint();
+      const res = await pool.request({ method: 'POST', path, body: BODY, headers: { 'content-type': 'application/json' } });
+      await res.body.arrayBuffer();
+      const us = Number(process.hrtime.bigint() - t0) / 1000;
+      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode} from ${url}${path}`);
+      if (i >= 200) out.push(us); // the first 200 warm the connection, JIT and instance
+    }
+  } finally {
+    await pool.close();
+  }
+  return out;
+}
+
+async function throughputRps(url: string, path: string, seconds: number): Promise<number> {
+  const r = await autocannon({ url: url + path, method: 'POST', body: BODY, headers: { 'content-type': 'application/json' }, connections: 10, duration: seconds });
+  if (r.non2xx || r.errors) throw new Error(`${url}${path}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return r.requests.average;
+}
+
+/**
+ * The bare process gets the same minimal environment as a runtime instance: an
+ * inherited NODE_EXTRA_CA_CERTS alone adds ~50 ms to a Node start (measured).
+ */
+const INSTANCE_LIKE_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: process.env.LANG ?? 'C.UTF-8', TZ: 'UTC' };
+
+/** Spawn to printed answer of a bare `node` importing the hello module and calling it once, ms. */
+function bareNodeColdMs(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `const { handler } = await import(${JSON.stringify('file://' + HELLO)}); console.log(JSON.stringify(await handler({ name: 'bench' }, {})));`], { stdio: ['ignore', 'pipe', 'inherit'], env: INSTANCE_LIKE_ENV });
+    child.stdout!.once('data', () => {
+      resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+      child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+  });
+}
+
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+const median = (v: number[]) => quantile(v, 0.5);
+
+interface Row {
+  metric: string;
+  runtime: string;
+  plain: string;
+  added: string;
+  ratio: string;
+  goal: string;
+  ok: boolean;
+}
+
+/** Runs the benchmark; returns whether every goal was met. */
+export async function benchRuntime(log: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<boolean> {
+  log(`\n## local runtime overhead${QUICK ? ' (quick)' : ''}\n`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fxbench-bench-'));
+  const config = path.join(dir, 'bench.config.mjs');
+  // Plain object (no import of 'fxbench'): the file lives outside the package.
+  writeFileSync(config, `export default { functions: { hello: { kind: 'node', code: ${JSON.stringify(path.join(ROOT, 'functions/hello'))} } } };\n`);
+  const rows: Row[] = [];
+  const plain = await startServer(process.execPath, ['--input-type=module', '-e', PLAIN_SERVER]);
+  const served = await startServer(process.execPath, [path.join(ROOT, 'bin/fxbench.mjs'), 'serve', '--port', '0', '--config', config]);
+  const lambdaPath = '/2015-03-31/functions/hello/invocations';
+  try {
+    // Warm latency: alternate plain and runtime twice, keep the better median of each (less noise from other load).
+    const p50s = { plain: [] as number[], runtime: [] as number[] };
+    const p99s = { plain: [] as number[], runtime: [] as number[] };
+    for (let round = 0; round < 2; round++) {
+      const a = await sequentialLatencyUs(plain.url, '/', LATENCY_REQUESTS);
+      const b = await sequentialLatencyUs(served.url, lambdaPath, LATENCY_REQUESTS);
+      p50s.plain.push(median(a));
+      p50s.runtime.push(median(b));
+      p99s.plain.push(quantile(a, 0.99));
+      p99s.runtime.push(quantile(b, 0.99));
+    }
+    const p50Plain = Math.min(...p50s.plain);
+    const p50Runtime = Math.min(...p50s.runtime);
+    const addedP50Ms = (p50Runtime - p50Plain) / 1000;
+    rows.push({ metric: 'warm p50 latency (1 conn)', runtime: `${(p50Runtime / 1000).toFixed(3)} ms`, plain: `${(p50Plain / 1000).toFixed(3)} ms`, added: `${addedP50Ms.toFixed(3)} ms`, ratio: `${(p50Runtime / p50Plain).toFixed(2)}×`, goal: '< 0.3 ms added', ok: addedP50Ms < 0.3 });
+    const p99Plain = Math.min(...p99s.plain);
+    const p99Runtime = Math.min(...p99s.runtime);
+    rows.push({ metric: 'warm p99 latency (1 conn)', runtime: `${(p99Runtime / 1000).toFixed(3)} ms`, plain: `${(p99Plain / 1000).toFixed(3)} ms`, added: `${((p99Runtime - p99Plain) / 1000).toFixed(3)} ms`, ratio: `${(p99Runtime / p99Plain).toFixed(2)}×`, goal: '(reported)', ok: true });
+
+    // Throughput: autocannon, 10 connections (the runtime runs 10 instances, one invocation each, Lambda's model).
+    const rps = { plain: [] as number[], runtime: [] as number[] };
+    await throughputRps(served.url, lambdaPath, 1); // start the 10 instances before measuring
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      rps.plain.push(await throughputRps(plain.url, '/', THROUGHPUT_SECONDS));
+      rps.runtime.push(await throughputRps(served.url, lambdaPath, THROUGHPUT_SECONDS));
+    }
+    const rpsPlain = median(rps.plain);
+    const rpsRuntime = median(rps.runtime);
+    rows.push({ metric: 'warm throughput (10 conns)', runtime: `${rpsRuntime.toFixed(0)} req/s`, plain: `${rpsPlain.toFixed(0)} req/s`, added: '', ratio: `plain/runtime ${(rpsPlain / rpsRuntime).toFixed(2)}×`, goal: '≤ 1.5×', ok: rpsPlain / rpsRuntime <= 1.5 });
+  } finally {
+    await Promise.all([stopServer(plain.child), stopServer(served.child)]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // Cold starts: in-process runtime (the cold path is process start-up), alternating with bare node.
+  const ctx = { file: 'bench', issues: [] };
+  const spec = checkFunction('hello', { kind: 'node', code: 'functions/hello' }, 'functions.hello', ROOT, ctx)!;
+  const rt = new LocalRuntime([spec]);
+  await rt.start();
+  const pool = new Pool(rt.url, { connections: 1 });
+  const cold = { runtime: [] as number[], bare: [] as number[], init: [] as number[] };
+  try {
+    for (let i = 0; i < COLD_STARTS; i++) {
+      cold.bare.push(await bareNodeColdMs());
+      await rt.drain('hello');
+      const t0 = process.hrtime.bigint();
+      const res = await pool.request({ method: 'POST', path: '/2015-03-31/functions/hello/invocations', body: BODY });
+      await res.body.arrayBuffer();
+      cold.runtime.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (res.headers['x-fxbench-cold'] !== '1') throw new Error('expected a cold start');
+      cold.init.push(Number(res.headers['x-fxbench-init-ms']));
+    }
+  } finally {
+    await pool.close();
+    await rt.stop();
+  }
+  const coldRuntime = median(cold.runtime);
+  const coldBare = median(cold.bare);
+  rows.push({ metric: `cold start, median of ${COLD_STARTS}`, runtime: `${coldRuntime.toFixed(1)} ms`, plain: `${coldBare.toFixed(1)} ms (node -e)`, added: `${(coldRuntime - coldBare).toFixed(1)} ms`, ratio: `${(coldRuntime / coldBare).toFixed(2)}×`, goal: '< 15 ms added', ok: coldRuntime - coldBare < 15 });
+  rows.push({ metric: '  of which Init Duration', runtime: `${median(cold.init).toFixed(1)} ms`, plain: '', added: '', ratio: '', goal: '(reported)', ok: true });
+
+  const header: Row = { metric: 'metric', runtime: 'runtime', plain: 'plain', added: 'added', ratio: 'ratio', goal: 'goal', ok: true };
+  const cols: (keyof Omit<Row, 'ok'>)[] = ['metric', 'runtime', 'plain', 'added', 'ratio', 'goal'];
+  const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[header, ...rows].map((r) => r[c].length))]));
+  const line = (r: Row, mark: string) => cols.map((c) => r[c].padEnd(width[c]!)).join('  ') + '  ' + mark;
+  log(line(header, 'met'));
+  log(cols.map((c) => '─'.repeat(width[c]!)).join('  ') + '  ───');
+  for (const r of rows) log(line(r, r.goal.startsWith('(') ? '' : r.ok ? 'yes' : 'NO'));
+  log(`\n(${os.cpus().length} cores, Node ${process.version}; plain = the same handler behind node:http; runtime = fxbench serve, Lambda Invoke API path)`);
+  return rows.every((r) => r.ok);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const ok = await benchRuntime();
+  process.exitCode = ok ? 0 : 1;
+}
