@@ -33,3 +33,9 @@ export function errorBreakdown(p: Pick<PhaseResult, 'errors'>): string {
 export function priceSources(t: TargetResult): string[] {
   return [...new Set([t.summary?.cost?.priceSource, ...t.phases.map((p) => p.cost?.priceSource)].filter((s): s is string => !!s))];
 }
+
+/** An ISO timestamp as people read it: `2026-03-01 10:00:00 UTC` (the input itself when it is not a date). */
+export function when(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}

@@ -9,11 +9,17 @@ import { targetColor } from './charts/palette.ts';
 import { escapeHtml as e } from './escape.ts';
 import type { PhaseResult, Result, TargetResult } from './result.ts';
 import { errorTotal } from './text.ts';
-import { errorBreakdown, int, pct, priceSources, usdPlain } from './format.ts';
+import { errorBreakdown, int, pct, priceSources, usdPlain, when } from './format.ts';
 
 type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
 
 const swatch = (i: number) => `<span class="swatch" style="background:${targetColor(i)}"></span>`;
+const row = (head: string, cells: string[], long = false) => `<tr><th scope="row"${long ? ' class="long"' : ''}>${head}</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+
+/** Names longer than this wrap in their table cell (shorter ones never break). */
+const LONG_NAME = 36;
+const isLong = (name: string) => name.length > LONG_NAME;
+const textCell = (text: string) => `<td class="text${isLong(text) ? ' long' : ''}">${e(text)}</td>`;
 
 /** Header: scenario, when, where it ran, and the runs of a side-by-side result. */
 export function headerSection(result: Result): string {
@@ -27,7 +33,7 @@ export function headerSection(result: Result): string {
   return `<header>
 <h1><span class="brand">fxbench</span> ${e(result.scenario.name)}</h1>
 ${result.scenario.description ? `<p class="description">${e(result.scenario.description)}</p>` : ''}
-<p class="meta">${e(result.scenario.file)} · started <time datetime="${e(result.startedAt)}">${e(when(result.startedAt))}</time> · took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s · fxbench ${e(tool.version)} · Node ${e(tool.node)} · ${machine(tool)}</p>
+<p class="meta">${e(result.scenario.file)} · started <time datetime="${e(result.startedAt)}">${e(when(result.startedAt))}</time> · ${result.runs?.length ? `${result.runs.length} runs` : `took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s`} · fxbench ${e(tool.version)} · Node ${e(tool.node)} · ${machine(tool)}</p>
 ${runs}
 ${result.interrupted ? '<p class="banner">This run was interrupted: the figures cover what ran before it stopped.</p>' : ''}
 ${result.abortedByThreshold ? `<p class="banner">The run was stopped early by a threshold: ${e(result.abortedByThreshold)}</p>` : ''}
@@ -42,7 +48,7 @@ function machine(tool: Result['tool']): string {
 export function targetsSection(result: Result): string {
   const rows = result.targets.map((t, i) => {
     const prices = priceSources(t);
-    return `<tr><th scope="row"${isLong(t.name) ? ' class="long"' : ''}>${swatch(i)}${e(t.name)}</th><td class="text">${e(t.provider)}</td><td class="text">${e(t.function)}</td><td class="text">${t.region ? e(t.region) : '-'}</td><td>${t.memoryMB ?? '-'}${t.memoryMB ? ' MB' : ''}</td><td class="text">${e(t.coldStartMethod)}</td><td class="text muted">${prices.length ? prices.map(e).join('<br>') : '-'}</td></tr>`;
+    return `<tr><th scope="row"${isLong(t.name) ? ' class="long"' : ''}>${swatch(i)}${e(t.name)}</th>${textCell(t.provider)}${textCell(t.function)}${textCell(t.region ?? '-')}<td>${t.memoryMB ?? '-'}${t.memoryMB ? ' MB' : ''}</td>${textCell(t.coldStartMethod)}<td class="text muted">${prices.length ? prices.map(e).join('<br>') : '-'}</td></tr>`;
   });
   return `<section class="targets"><h2>Targets</h2>
 <table><thead><tr><th scope="col">target</th><th scope="col" class="text">provider</th><th scope="col" class="text">function</th><th scope="col" class="text">region</th><th scope="col">memory</th><th scope="col" class="text">cold starts decided by</th><th scope="col" class="text">prices</th></tr></thead>
@@ -68,18 +74,6 @@ function figureCells(p: Figures): string[] {
     usdPlain(p.cost?.perInvocationUSD),
     formatUSD(p.cost?.perMillionUSD),
   ];
-}
-
-const row = (head: string, cells: string[], long = false) => `<tr><th scope="row"${long ? ' class="long"' : ''}>${head}</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
-
-/** Names longer than this wrap in their table cell (shorter ones never break). */
-const LONG_NAME = 36;
-const isLong = (name: string) => name.length > LONG_NAME;
-
-/** An ISO timestamp as people read it: `2026-03-01 10:00:00 UTC` (the input itself when it is not a date). */
-export function when(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
 /** One row per target (its summary over all phases), then each target's phases on expand. */
@@ -117,7 +111,7 @@ export function thresholdsSection(result: Result): string {
   if (!result.thresholds.length) return '';
   const failed = result.thresholds.filter((t) => !t.ok).length;
   const rows = result.thresholds.map(
-    (t) => `<tr class="${t.ok ? 'pass' : 'fail'}"><td class="verdict">${t.ok ? '✔ pass' : '✘ fail'}</td><th scope="row">${e(t.target)}</th><td class="text">${e(t.metric)}</td><td class="text">${e(t.condition)}</td><td>${t.actual === null ? '-' : e(+t.actual.toPrecision(6))}</td></tr>`,
+    (t) => `<tr class="${t.ok ? 'pass' : 'fail'}"><td class="verdict">${t.ok ? '✔ pass' : '✘ fail'}</td><th scope="row"${isLong(t.target) ? ' class="long"' : ''}>${e(t.target)}</th>${textCell(t.metric)}${textCell(t.condition)}<td>${t.actual === null ? '-' : e(+t.actual.toPrecision(6))}</td></tr>`,
   );
   return `<section class="thresholds"><h2>Thresholds <small class="${failed ? 'bad' : 'good'}">${failed ? `${failed} of ${result.thresholds.length} crossed` : `all ${result.thresholds.length} held`}</small></h2>
 <table class="compact"><thead><tr><th scope="col" class="text">result</th><th scope="col" class="text">target</th><th scope="col" class="text">metric</th><th scope="col" class="text">condition</th><th scope="col">actual</th></tr></thead>

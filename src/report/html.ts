@@ -64,7 +64,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; vertical-align: top; }
 thead th { font-weight: 600; color: var(--muted); font-size: 12px; border-bottom-width: 2px; }
 th[scope=row], thead th:first-child, .text { text-align: left; }
-th[scope=row] { font-weight: 600; } th.long { white-space: normal; overflow-wrap: anywhere; min-width: 240px; }
+th[scope=row] { font-weight: 600; } .long { white-space: normal; overflow-wrap: anywhere; min-width: 240px; }
 table.compact { width: auto; min-width: 50%; }
 td.muted { color: var(--muted); white-space: normal; min-width: 240px; }
 small { color: var(--muted); } small.classes { display: block; font-size: 11px; white-space: normal; max-width: 200px; margin-left: auto; }
@@ -73,7 +73,7 @@ tr.failed td { text-align: left; color: var(--bad); white-space: normal; overflo
 .bad { color: var(--bad); } .good { color: var(--good); }
 tr.fail .verdict { color: var(--bad); font-weight: 600; } tr.pass .verdict { color: var(--good); } .verdict { text-align: left; }
 .banner { background: var(--card); border-left: 4px solid var(--bad); padding: 8px 12px; overflow-wrap: anywhere; }
-table.runs { margin-top: 10px; } table.runs td { white-space: normal; overflow-wrap: anywhere; }
+table.runs { margin-top: 10px; } table.runs td, table.runs th { text-align: left; white-space: normal; overflow-wrap: anywhere; }
 details.phases { margin: 8px 0; border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; }
 details.phases > summary { cursor: pointer; padding: 4px 0; font-weight: 600; overflow-wrap: anywhere; }
 details.phases[open] > summary { margin-bottom: 4px; }
@@ -89,6 +89,8 @@ export function renderHtml(result: Result): string {
   const charts = buildCharts(result);
   const datasets: Record<string, unknown[]> = {};
   for (const c of charts) Object.assign(datasets, c.datasets);
+  // Six significant digits are more than a chart can show, and keep the page small.
+  const compact = JSON.parse(JSON.stringify(datasets, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? +v.toPrecision(6) : v))) as Record<string, unknown[]>;
   const payload: ChartPayload[] = charts.map((c) => ({ id: c.id, spec: c.spec, datasets: Object.keys(c.datasets), ...(c.widthShares ? { widthShares: c.widthShares } : {}) }));
   const nav = [
     ['targets', 'Targets'], ['summary', 'Summary'], ...(result.thresholds.length ? [['thresholds', 'Thresholds']] : []),
@@ -115,7 +117,7 @@ ${thresholdsSection(result).replace('<section class="thresholds">', '<section cl
 ${charts.map(chartSection).join('\n')}
 </section>
 </main>
-<script type="application/json" id="fxbench-data">${jsonForScript(datasets)}</script>
+<script type="application/json" id="fxbench-data">${jsonForScript(compact)}</script>
 <script type="application/json" id="fxbench-charts">${jsonForScript(payload)}</script>
 <script type="application/json" id="fxbench-result">${jsonForScript(result)}</script>
 ${vendorScripts()}

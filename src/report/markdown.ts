@@ -6,7 +6,7 @@
  */
 import { formatMs, formatUSD } from '../units.ts';
 import { phaseLabel } from './charts/chart.ts';
-import { errorBreakdown, int, pct, priceSources } from './format.ts';
+import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
 import type { PhaseResult, Result } from './result.ts';
 import { errorTotal } from './text.ts';
 
@@ -16,7 +16,7 @@ export function escapeMarkdown(value: unknown): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/\r?\n|\r/g, ' ');
 }
 
@@ -41,9 +41,9 @@ export function renderMarkdown(result: Result): string {
   const tool = result.tool;
   out.push(`### fxbench · ${m(result.scenario.name)}`, '');
   if (result.scenario.description) out.push(m(result.scenario.description), '');
-  out.push(`${m(result.scenario.file)} · started ${m(result.startedAt)} · took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s · fxbench ${m(tool.version)} · Node ${m(tool.node)} · ${tool.hostname ? `${m(tool.hostname)}, ` : ''}${m(tool.platform)}, ${tool.cpus} CPUs`, '');
+  out.push(`${m(result.scenario.file)} · started ${m(when(result.startedAt))} · ${result.runs?.length ? `${result.runs.length} runs` : `took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s`} · fxbench ${m(tool.version)} · Node ${m(tool.node)} · ${tool.hostname ? `${m(tool.hostname)}, ` : ''}${m(tool.platform)}, ${tool.cpus} CPUs`, '');
   if (result.runs?.length) {
-    out.push(mdTable(['run', 'scenario', 'started', 'results file'], ['l', 'l', 'l', 'l'], result.runs.map((r) => [m(r.label), m(r.scenario.name), m(r.startedAt), m(r.file)])), '');
+    out.push(mdTable(['run', 'scenario', 'started', 'results file'], ['l', 'l', 'l', 'l'], result.runs.map((r) => [m(r.label), m(r.scenario.name), m(when(r.startedAt)), m(r.file)])), '');
   }
   if (result.interrupted) out.push('> **Interrupted**: the figures cover what ran before the run stopped.', '');
   if (result.abortedByThreshold) out.push(`> **Stopped by a threshold**: ${m(result.abortedByThreshold)}`, '');

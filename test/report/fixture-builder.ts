@@ -206,11 +206,11 @@ export function xssFixture(): Result {
   return result;
 }
 
-/** A million invocations (two targets × 500,000 over 500 s each), with per-second timelines. */
+/** A million invocations (two targets × 500,000 at 500 req/s, 1000 s each), with per-second timelines. */
 export function millionFixture(): Result {
   const r = rng(1_000_000);
   const clock = { s: 0 };
-  const spec = (warm: number): PhaseSpec => ({ name: 'steady', kind: 'steady', requests: 500_000, durationS: 500, warmMedianMs: warm, coldP: 0.0005, initMedianMs: 120, errorP: 0.001, rateRps: 1000, late: 0, dropped: 0, timeline: true });
+  const spec = (warm: number): PhaseSpec => ({ name: 'steady', kind: 'steady', requests: 500_000, durationS: 1000, warmMedianMs: warm, coldP: 0.0005, initMedianMs: 120, errorP: 0.001, rateRps: 500, late: 0, dropped: 0, timeline: true });
   const a = simulateTarget({ name: 'local-hello', provider: 'local', function: 'hello', memoryMB: 128, coldStartMethod: 'provider' }, [spec(3)], r, clock, LOCAL_PRICE);
   const b = simulateTarget({ name: 'local-heavy', provider: 'local', function: 'heavy-init', memoryMB: 256, coldStartMethod: 'provider' }, [spec(5)], r, clock, LOCAL_PRICE);
   return { ...header('million', 'One million invocations', '2026-03-04T00:00:00.000Z', Math.ceil(clock.s)), targets: [a, b], thresholds: [] };

@@ -70,7 +70,7 @@ export function coldStartsChart(result: Result): Chart | null {
   const rateView = {
     title: { text: 'cold-start rate', fontSize: 12 },
     data: { name: 'coldRate' },
-    height: { step: 26 },
+    height: Math.max(56, 30 * rates.length),
     encoding: {
       y: { field: 'target', type: 'nominal', title: null, sort: null },
       x: { field: 'rate', type: 'quantitative', title: 'cold starts / invocations', axis: { format: '.1~%', tickCount: 5 }, scale: { domain: [0, Math.min(1, Math.max(0.05, ...rates.map((r) => r.rate)) * 1.25)] } },

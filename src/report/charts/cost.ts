@@ -68,7 +68,7 @@ export function costChart(result: Result): Chart | null {
   const barView = {
     title: points.length ? { text: 'cost per 1M invocations', fontSize: 12 } : undefined,
     data: { name: 'costBars' },
-    height: { step: 26 },
+    height: Math.max(56, 30 * bars.length),
     encoding: {
       y: { field: 'target', type: 'nominal', title: null, sort: null },
       x: { field: 'perMillionUSD', type: 'quantitative', title: 'USD per 1M invocations', axis: { format: '$,.2~f' } },
