@@ -44,6 +44,8 @@ export class LambdaDriver implements Driver {
   private urlOrigin: URL | null = null;
   private readonly tracker = new InstanceTracker();
   private coldCount = 0;
+  /** Memory Size from the last REPORT line (when the configuration could not be read). */
+  private reportedMemoryMB: number | undefined;
 
   constructor(private readonly target: ResolvedTarget) {
     this.o = target.options as LambdaOptions;
@@ -67,7 +69,7 @@ export class LambdaDriver implements Driver {
       name: this.target.name,
       provider: 'lambda',
       function: this.functionName ?? this.o.url ?? '',
-      memoryMB: this.config?.MemorySize ?? this.target.memoryMB ?? null,
+      memoryMB: this.config?.MemorySize ?? this.reportedMemoryMB ?? this.target.memoryMB ?? null,
       region: this.region ?? this.o.region,
       coldStartMethod: this.urlMode ? 'instance-id' : 'provider',
     };
@@ -92,6 +94,13 @@ export class LambdaDriver implements Driver {
       try {
         this.config = await this.control.get(signal);
       } catch (err) {
+        if (err instanceof LambdaApiError && ((err.status === 404 && err.errorType === 'UnknownOperationException') || err.errorType === 'AccessDeniedException')) {
+          // No control plane here (a local emulator such as `fxbench serve`) or no permission to read
+          // it: check the function exists with a DryRun invocation; no forceCold or setMemory then.
+          await this.dryRun(signal);
+          this.capabilities.forceCold = this.capabilities.setMemory = false;
+          return this.prepareUrl();
+        }
         if (err instanceof LambdaApiError) {
           if (err.status === 404) throw this.fail(`function ${this.functionName}${this.o.qualifier ? `:${this.o.qualifier}` : ''} not found in region ${this.region} (${err.errorType}: ${err.message})`, err);
           if (err.status === 403 || err.status === 401) throw this.fail(`access denied reading function ${this.functionName} in region ${this.region}: ${err.errorType}: ${err.message} (the caller needs lambda:GetFunctionConfiguration and lambda:InvokeFunction)`, err);
@@ -104,12 +113,29 @@ export class LambdaDriver implements Driver {
         await this.setMemory(this.target.memoryMB, signal);
       }
     }
-    if (this.urlMode) {
-      const u = new URL(this.o.url!);
-      this.urlOrigin = new URL(u.origin);
-      this.urlPath = u.pathname + u.search;
-      this.urlPool = new Pool(u.origin, POOL_OPTIONS);
-    }
+    this.prepareUrl();
+  }
+
+  private prepareUrl(): void {
+    if (!this.urlMode) return;
+    const u = new URL(this.o.url!);
+    this.urlOrigin = new URL(u.origin);
+    this.urlPath = u.pathname + u.search;
+    this.urlPool = new Pool(u.origin, POOL_OPTIONS);
+  }
+
+  /** `X-Amz-Invocation-Type: DryRun`: 204 when the function exists and may be invoked; runs nothing. */
+  private async dryRun(signal?: AbortSignal): Promise<void> {
+    const url = new URL(this.invokePath, this.apiOrigin!);
+    const headers = await this.signer!.sign('POST', url, { 'x-amz-invocation-type': 'DryRun' }, '');
+    const res = await this.apiPool!.request({ method: 'POST', path: this.invokePath, headers, body: '', signal }).catch((err: Error) => {
+      throw this.fail(`cannot reach ${this.apiOrigin!.origin}: ${err.message}`, err);
+    });
+    const text = await res.body.text();
+    if (res.statusCode === 204 || res.statusCode === 200) return;
+    const type = String(res.headers['x-amzn-errortype'] ?? '').split(':')[0];
+    if (res.statusCode === 404) throw this.fail(`function ${this.functionName} not found in region ${this.region} (${type || 'HTTP 404'}: ${text.slice(0, 200)})`);
+    throw this.fail(`DryRun invocation of ${this.functionName} failed: HTTP ${res.statusCode} ${type} ${text.slice(0, 200)}`);
   }
 
   async invoke(inv: Invocation, signal?: AbortSignal): Promise<Outcome> {
@@ -123,7 +149,9 @@ export class LambdaDriver implements Driver {
       const headers = await this.signer!.sign('POST', url, { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse', 'x-amz-log-type': 'Tail' }, inv.payload);
       const res = await this.apiPool!.request({ method: 'POST', path: this.invokePath, headers, body: inv.payload, signal });
       const body = Buffer.from(await res.body.arrayBuffer());
-      return readInvokeResponse({ status: res.statusCode, headers: res.headers, body }, bytesOut);
+      const { outcome, report } = readInvokeResponse({ status: res.statusCode, headers: res.headers, body }, bytesOut);
+      if (report?.memoryMB) this.reportedMemoryMB = report.memoryMB;
+      return outcome;
     } catch (err) {
       return { status: 0, errorClass: 'network', errorMessage: (err as Error).message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
     }

@@ -62,14 +62,14 @@ export function reportFromLogResult(logResult: string | undefined): ReportFields
  * `provider`; no REPORT ⇒ unknown. `billedMs` includes Billed Restore Duration
  * (billed at the duration rate); `initMs` is the Restore Duration on SnapStart.
  */
-export function readInvokeResponse(res: InvokeResponse, bytesOut: number): Outcome {
-  const base = { status: res.status, bytesIn: res.body.length, bytesOut };
+export function readInvokeResponse(res: InvokeResponse, bytesOut: number): { outcome: Outcome; report?: ReportFields } {
+  const base = { status: res.status, bytesIn: res.body.length, bytesOut, requestId: header(res.headers, 'x-amzn-requestid') };
   const amznType = header(res.headers, 'x-amzn-errortype')?.split(':')[0];
   if (res.status >= 400) {
     const err = parseJson(res.body);
     const msg = [amznType, typeof err?.Reason === 'string' ? err.Reason : undefined, typeof err?.message === 'string' ? err.message : typeof err?.Message === 'string' ? err.Message : undefined].filter(Boolean).join(': ');
     const errorClass: ErrorClass = res.status === 429 ? 'throttled' : res.status === 413 ? 'payload-too-large' : res.status >= 500 ? 'http-5xx' : 'http-4xx';
-    return { ...base, errorClass, errorMessage: msg || `HTTP ${res.status}`, cold: null, coldMethod: null };
+    return { outcome: { ...base, errorClass, errorMessage: msg || `HTTP ${res.status}`, cold: null, coldMethod: null } };
   }
   const report = reportFromLogResult(header(res.headers, 'x-amz-log-result'));
   const cold = report ? report.initMs !== undefined || report.restoreMs !== undefined : null;
@@ -92,5 +92,5 @@ export function readInvokeResponse(res: InvokeResponse, bytesOut: number): Outco
     const seen = readInstanceBody(res.body);
     if (seen) out.instanceId = seen.instanceId;
   }
-  return out;
+  return { outcome: out, report };
 }
