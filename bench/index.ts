@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark in bench/, one after another, each printing
+ * its own table of figures and ratios. Exits 1 when any goal is missed (the
+ * figures are still printed). Add a benchmark: one file exporting an async
+ * function that returns whether its goals were met, and one line below.
+ */
+import { benchRuntime } from './runtime.ts';
+
+const benches: Array<[string, () => Promise<boolean>]> = [['runtime', () => benchRuntime()]];
+
+let ok = true;
+for (const [name, run] of benches) {
+  try {
+    ok = (await run()) && ok;
+  } catch (err) {
+    ok = false;
+    process.stderr.write(`bench ${name} failed: ${(err as Error).stack ?? String(err)}\n`);
+  }
+}
+process.exitCode = ok ? 0 : 1;
