@@ -16,7 +16,7 @@ for (let i = 0; i < count; i++) {
   const r = result(['a', 'b', 'c'].map((t) => target(t, phases)), `writer-${tag}`);
   r.startedAt = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
   // Each run opens and closes the store, like separate `fxbench run` processes.
-  const store = HistoryStore.open(file);
+  const store = HistoryStore.open(file!);
   try {
     store.record(r, `${tag}-${i}`);
   } finally {
