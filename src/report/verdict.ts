@@ -79,7 +79,7 @@ export function formatVerdictMarkdown(v: CompareVerdict): string {
     if (noted.length) out.push('', ...noted.map((m) => `- ${md(m.metric)}: ${md(m.note!)}`));
   }
   if (v.notes.length) out.push('', ...v.notes.map((n) => `> ${md(n)}`));
-  out.push('', `A change beyond its allowance is a regression only when ${Math.round((1 - v.alpha * 2) * 100)}% confidence bounds on both runs agree (order-statistic bounds for latency, Clopper–Pearson for rates); otherwise it is noise.`);
+  out.push('', `A change beyond its allowance is a regression only when ${Math.round((1 - v.alpha * 2) * 100)}% confidence bounds on both runs agree (order-statistic bounds for latency, Clopper–Pearson for rates, a normal approximation for cost); otherwise it is noise.`);
   return out.join('\n') + '\n';
 }
 
