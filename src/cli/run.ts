@@ -14,12 +14,13 @@ import { formatSummary } from '../report/text.ts';
 import { formatThresholds } from '../report/thresholds-table.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { PHASES } from '../scenarios/phases/index.ts';
-import { runPlan, type RunEvent } from '../scenarios/runner.ts';
+import type { RunEvent } from '../scenarios/runner.ts';
 import { createProgress } from './progress.ts';
+import { checkScale, runScaled, scaleArgs, SCALE_OPTIONS, type ScaleArgs } from './run-scale.ts';
 import { checkRunGates, finishRunGates, RUN_GATE_OPTIONS, runGateArgs, type RunGateArgs } from './run-gates.ts';
 
 /** Parsed flags of `run`. */
-export interface RunArgs extends RunGateArgs {
+export interface RunArgs extends RunGateArgs, ScaleArgs {
   scenario: string;
   out?: string;
   targets?: string[];
@@ -43,6 +44,7 @@ export const runCli: CliCommand = {
         .option('samples', { type: 'string', describe: 'Also stream every sample to this NDJSON file' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No plan or progress output; only the summary table' })
         .options(RUN_GATE_OPTIONS)
+        .options(SCALE_OPTIONS)
         .example('$0 run scenarios/burst.ts', 'burst against the local runtime')
         .example('$0 run scenarios/burst.ts --target local-heavy --out /tmp/r', 'one target, chosen folder')
         .epilogue(EPILOGUE),
@@ -56,6 +58,7 @@ export const runCli: CliCommand = {
           samples: args.samples as string | undefined,
           quiet: args.quiet as boolean | undefined,
           ...runGateArgs(args),
+          ...scaleArgs(args),
         }),
       );
     },
@@ -73,6 +76,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   const outDir = args.out ? path.resolve(args.out) : defaultReportDir(plan.outRoot, plan.name);
   checkRunGates(args, plan.targets.map((t) => t.name));
+  checkScale(args);
   const progress = createProgress({ stream: process.stderr, quiet: args.quiet });
   const log = (line: string) => progress.line(line);
 
@@ -96,7 +100,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
   const started = performance.now();
   try {
-    const result = await runPlan(plan, { signal: ac.signal, samplesFile: args.samples, onEvent: (e) => (e.kind === 'tick' ? progress.tick(e) : log(describeEvent(e))) });
+    const result = await runScaled(plan, args, { signal: ac.signal, samplesFile: args.samples, onEvent: (e) => (e.kind === 'tick' ? progress.tick(e) : log(describeEvent(e))) });
     progress.done();
     const written = await writeReports(result, outDir);
     process.stdout.write(formatSummary(result) + '\n');

@@ -133,6 +133,8 @@ export interface Result {
   thresholds: ThresholdOutcome[];
   /** Set when a threshold with `abortOnFail` crossed and stopped the run: `target metric condition`. */
   abortedByThreshold?: string;
+  /** Set on a partial result (`--shard i/N`): which share of the load it ran, `index` from 1 as on the command line. `fxbench merge` combines shards. */
+  shard?: { index: number; count: number };
   /**
    * Set on a side-by-side result (`fxbench report a.json b.json`): the runs it
    * combines; target names are then prefixed with each run's label.

@@ -39,6 +39,8 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   /** Stream every sample as NDJSON to this file. */
   samplesFile?: string;
+  /** Append to `samplesFile` instead of truncating it (workers share one file; each line is one write). */
+  samplesAppend?: boolean;
   /** Makes drivers (tests inject instrumented ones). Default: the registry. */
   createDriver?: (t: ResolvedTarget) => Driver;
   /** Called once a target's driver is prepared (tests read PIDs from it). */
@@ -58,7 +60,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
   const onAbort = () => setTimeout(() => hard.abort(), opts.graceMs ?? 5000).unref();
   signal.addEventListener('abort', onAbort, { once: true });
   const emit = opts.onEvent ?? (() => undefined);
-  const samples: WriteStream | null = opts.samplesFile ? createWriteStream(opts.samplesFile) : null;
+  const samples: WriteStream | null = opts.samplesFile ? createWriteStream(opts.samplesFile, { flags: opts.samplesAppend ? 'a' : 'w' }) : null;
   const targets: TargetResult[] = [];
   const stop: { byThreshold?: string } = {};
   try {

@@ -1,0 +1,65 @@
+/**
+ * The scale-out flags of `fxbench run`: `--workers N` (N processes on this
+ * machine, results merged exactly) and `--shard i/N` (run share i of N and write
+ * a partial result; `fxbench merge` combines the shards). Kept out of run.ts so
+ * that file stays a thin command.
+ */
+import type { Options } from 'yargs';
+import { FxError } from '../errors.ts';
+import { evaluateThresholds } from '../metrics/thresholds.ts';
+import type { Result } from '../report/result.ts';
+import type { Plan } from '../scenarios/plan.ts';
+import { runPlan, type RunOptions } from '../scenarios/runner.ts';
+import { runWorkers } from '../scenarios/workers/pool.ts';
+
+/** Most worker processes accepted. */
+export const MAX_WORKERS = 64;
+
+/** Parsed scale-out flags. */
+export interface ScaleArgs {
+  workers?: number;
+  /** `--shard i/N` as given (i from 1). */
+  shard?: string;
+}
+
+/** The yargs options. */
+export const SCALE_OPTIONS: Record<string, Options> = {
+  workers: { alias: 'w', type: 'number', describe: 'Run the load in N worker processes (one core each), each with 1/N of the rate or users; results merged exactly' },
+  shard: { type: 'string', describe: 'Run share i of N ("2/4") and write a partial result; combine shards with fxbench merge' },
+};
+
+/** Picks the scale-out flags from yargs' parsed args. */
+export function scaleArgs(args: Record<string, unknown>): ScaleArgs {
+  return { workers: args.workers as number | undefined, shard: args.shard as string | undefined };
+}
+
+/** Parses `i/N` (i from 1) into an index from 0; throws FxError (exit 2) when malformed. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || i < 1 || i > n) throw FxError.invalid([{ field: '--shard', message: `expected i/N with 1 ≤ i ≤ N, e.g. "1/4", got ${JSON.stringify(text)}` }]);
+  return { index: i - 1, count: n };
+}
+
+/** Checks the flags before anything runs (exit 2 on bad input). */
+export function checkScale(a: ScaleArgs): void {
+  if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > MAX_WORKERS)) throw FxError.invalid([{ field: '--workers', message: `expected an integer from 1 to ${MAX_WORKERS}, got ${a.workers}` }]);
+  if (a.shard !== undefined) parseShard(a.shard);
+  if (a.shard !== undefined && (a.workers ?? 1) > 1) throw FxError.invalid([{ field: '--workers', message: 'cannot be combined with --shard (run each shard with its own workers by sharding finer: --shard i/N with a larger N)' }]);
+}
+
+/** Runs the plan as the flags say: in this process, in N workers, or one shard. */
+export async function runScaled(plan: Plan, a: ScaleArgs & { scenario: string; config?: string; targets?: string[] }, opts: RunOptions & { signal: AbortSignal }): Promise<Result> {
+  if ((a.workers ?? 1) > 1) {
+    const merged = await runWorkers({ workers: a.workers!, scenario: a.scenario, config: a.config, targets: a.targets, samplesFile: opts.samplesFile, signal: opts.signal, onEvent: opts.onEvent });
+    // Thresholds are judged on the merged figures, never on one worker's share.
+    return { ...merged, thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, merged.targets) : [] };
+  }
+  if (a.shard) {
+    const shard = parseShard(a.shard);
+    const result = await runPlan(plan, { ...opts, shard });
+    return { ...result, shard: { index: shard.index + 1, count: shard.count } };
+  }
+  return runPlan(plan, opts);
+}

@@ -1,0 +1,83 @@
+/**
+ * `--workers N`: runs a scenario in N worker processes, each with a share of
+ * the load (PhaseModule.share: rates and users divided), and merges their
+ * results exactly (metrics/merge.ts). Node runs one event loop per process, so
+ * this is how one machine's cores all generate load. Live ticks of the workers
+ * are added into one for the progress line.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { FxError } from '../../errors.ts';
+import { mergeResults } from '../../metrics/merge.ts';
+import type { Result } from '../../report/result.ts';
+import type { TickEvent } from '../engine/live.ts';
+import type { RunEvent } from '../runner.ts';
+import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';
+
+const ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+
+/** Options of runWorkers. */
+export interface WorkersOptions {
+  workers: number;
+  scenario: string;
+  config?: string;
+  targets?: string[];
+  samplesFile?: string;
+  signal: AbortSignal;
+  onEvent?: (e: RunEvent) => void;
+  /** Called with each worker's PID once started (tests, cleanup). */
+  onWorker?: (pid: number) => void;
+}
+
+/** Adds the workers' latest ticks of one phase into one: counts and rates add; latency shows the worst worker. */
+export function addTicks(ticks: TickEvent[]): TickEvent {
+  const t = ticks[0]!;
+  const max = (f: (x: TickEvent) => number | null) => ticks.reduce<number | null>((a, x) => (f(x) === null ? a : Math.max(a ?? 0, f(x)!)), null);
+  const add = (f: (x: TickEvent) => number) => ticks.reduce((a, x) => a + f(x), 0);
+  return {
+    ...t,
+    elapsedMs: Math.max(...ticks.map((x) => x.elapsedMs)),
+    requests: add((x) => x.requests), ok: add((x) => x.ok), errors: add((x) => x.errors), coldStarts: add((x) => x.coldStarts),
+    late: add((x) => x.late), dropped: add((x) => x.dropped), rps: add((x) => x.rps),
+    p50Ms: max((x) => x.p50Ms), p99Ms: max((x) => x.p99Ms),
+  };
+}
+
+/** Runs the scenario in `workers` processes and resolves with the merged Result. */
+export async function runWorkers(o: WorkersOptions): Promise<Result> {
+  if (o.samplesFile) writeFileSync(o.samplesFile, ''); // workers append to it
+  const children: ChildProcess[] = [];
+  const latest = new Map<number, TickEvent>();
+  const onAbort = () => children.forEach((c) => c.connected && c.send({ kind: 'abort' } satisfies ToWorker));
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const results = await Promise.all(
+      Array.from({ length: o.workers }, (_, index) => {
+        const job: WorkerJob = { scenario: o.scenario, config: o.config, targets: o.targets, shard: { index, count: o.workers }, samplesFile: o.samplesFile };
+        const child = fork(ENTRY, [JSON.stringify(job)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        children.push(child);
+        if (child.pid) o.onWorker?.(child.pid);
+        return new Promise<Result>((resolve, reject) => {
+          let settled = false;
+          child.on('message', (m: FromWorker) => {
+            if (m.kind === 'result') (settled = true), resolve(m.result);
+            else if (m.kind === 'failed') (settled = true), reject(new FxError(m.exitCode === 2 ? 2 : 3, `worker ${index + 1}: ${m.message}`));
+            else if (m.event.kind === 'tick') {
+              latest.set(index, m.event);
+              const same = [...latest.values()].filter((x) => x.target === m.event.target && x.phase === (m.event as TickEvent).phase);
+              if (index === 0 || same.length === latest.size) o.onEvent?.(addTicks(same));
+            } else if (index === 0) o.onEvent?.(m.event); // phase and step lines once, not N times
+          });
+          child.on('exit', (code, sig) => {
+            if (!settled) reject(FxError.runFailed(`worker ${index + 1} exited (${sig ?? code}) without a result`));
+          });
+        });
+      }),
+    );
+    return mergeResults(results);
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  }
+}

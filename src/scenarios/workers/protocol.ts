@@ -1,0 +1,23 @@
+/** Messages between `fxbench run --workers N` and its worker processes (IPC, JSON). */
+import type { Result } from '../../report/result.ts';
+import type { RunEvent } from '../runner.ts';
+
+/** What a worker is told to run (passed as its one argument, JSON). */
+export interface WorkerJob {
+  scenario: string;
+  config?: string;
+  targets?: string[];
+  /** This worker's share: index from 0 of `count`. */
+  shard: { index: number; count: number };
+  samplesFile?: string;
+  graceMs?: number;
+}
+
+/** Parent → worker. */
+export type ToWorker = { kind: 'abort' };
+
+/** Worker → parent. */
+export type FromWorker =
+  | { kind: 'event'; event: RunEvent }
+  | { kind: 'result'; result: Result }
+  | { kind: 'failed'; message: string; exitCode: number };
