@@ -62,6 +62,7 @@ export const keepalivePhase: PhaseModule<KeepaliveSettings> = {
   },
 
   async run(s, ctx) {
+    if (ctx.capabilities.scaleToZero === false) ctx.progress('note: this platform does not stop idle instances by itself (capability scaleToZero is false); expect every probe to be warm');
     for (const [i, gapMs] of s.idleGapsMs.entries()) {
       const round = i + 1;
       ctx.annotate?.(round, { idleGapMs: gapMs });
