@@ -43,6 +43,8 @@ export const reportCli: CliCommand = {
 
 /** Runs `fxbench report`; resolves to the exit code. */
 export async function reportCommand(args: ReportArgs): Promise<number> {
+  // yargs reports a missing positional itself, but still calls the handler.
+  if (!args.results?.length) throw FxError.invalid([{ field: 'results', message: 'name at least one results.json, e.g. fxbench report reports/<run>/results.json' }]);
   const runs: LabelledRun[] = [];
   const issues: Issue[] = [];
   for (const file of args.results) {
