@@ -5,8 +5,14 @@
  * function that returns whether its goals were met, and one line below.
  */
 import { benchRuntime } from './runtime.ts';
+import { benchLoad } from './load.ts';
+import { benchLoadMemory } from './load-memory.ts';
 
-const benches: Array<[string, () => Promise<boolean>]> = [['runtime', () => benchRuntime()]];
+const benches: Array<[string, () => Promise<boolean>]> = [
+  ['runtime', () => benchRuntime()],
+  ['load', () => benchLoad()],
+  ['load-memory', () => benchLoadMemory()],
+];
 
 let ok = true;
 for (const [name, run] of benches) {
