@@ -27,7 +27,7 @@ export function headerSection(result: Result): string {
   const tool = result.tool;
   const runs = result.runs?.length
     ? `<table class="runs"><thead><tr><th scope="col">run</th><th scope="col">scenario</th><th scope="col">started</th><th scope="col">took</th><th scope="col">fxbench</th><th scope="col">Node</th><th scope="col">machine</th><th scope="col">results file</th></tr></thead><tbody>${result.runs
-        .map((r) => `<tr><th scope="row">${e(r.label)}</th><td>${e(r.scenario.name)}</td><td>${e(when(r.startedAt))}</td><td>${((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s</td><td>${e(r.tool.version)}</td><td>${e(r.tool.node)}</td><td>${machine(r.tool)}</td><td>${e(r.file)}${r.interrupted ? ' <span class="bad">(interrupted)</span>' : ''}</td></tr>`)
+        .map((r) => `<tr><th scope="row">${e(r.label)}</th><td>${e(r.scenario.name)}</td><td>${e(when(r.startedAt))}</td><td>${((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s</td><td>${e(r.tool.version)}</td><td>${e(r.tool.node)}</td><td>${machine(r.tool)}</td><td class="file">${e(r.file)}${r.interrupted ? ' <span class="bad">(interrupted)</span>' : ''}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
   return `<header>

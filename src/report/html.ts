@@ -73,7 +73,7 @@ tr.failed td { text-align: left; color: var(--bad); white-space: normal; overflo
 .bad { color: var(--bad); } .good { color: var(--good); }
 tr.fail .verdict { color: var(--bad); font-weight: 600; } tr.pass .verdict { color: var(--good); } .verdict { text-align: left; }
 .banner { background: var(--card); border-left: 4px solid var(--bad); padding: 8px 12px; overflow-wrap: anywhere; }
-table.runs { margin-top: 10px; } table.runs td, table.runs th { text-align: left; white-space: normal; overflow-wrap: anywhere; }
+table.runs { margin-top: 10px; } table.runs td, table.runs th { text-align: left; } table.runs td.file { white-space: normal; overflow-wrap: anywhere; }
 details.phases { margin: 8px 0; border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; }
 details.phases > summary { cursor: pointer; padding: 4px 0; font-weight: 600; overflow-wrap: anywhere; }
 details.phases[open] > summary { margin-bottom: 4px; }
@@ -162,7 +162,7 @@ const PAGE_SCRIPT = `
     spec.datasets = {};
     c.datasets.forEach(function (name) { spec.datasets[name] = values[name]; });
     var parts = spec.hconcat || spec.vconcat;
-    if (c.widthShares && parts) {
+    if (c.widthShares && parts && !c.fixed) {
       var width = Math.max(el.clientWidth, 320);
       // Room for each sub-view's y axis (labels and title) and the gap between views.
       var free = width - parts.length * 95 - (spec.hconcat ? 30 : 0);
@@ -171,7 +171,22 @@ const PAGE_SCRIPT = `
     var dark = !!(scheme && scheme.matches);
     if (views[c.id]) views[c.id].finalize();
     return vegaEmbed(el, spec, { renderer: 'svg', actions: false, config: config(dark), tooltip: { theme: dark ? 'dark' : 'light' } })
-      .then(function (r) { views[c.id] = r; return c.id; });
+      .then(function (r) {
+        views[c.id] = r;
+        // Axis labels and legends come on top of the widths set above: if the
+        // drawing ends up wider than its card, shrink the views by the excess once.
+        var svg = el.querySelector('svg');
+        var over = svg ? svg.getBoundingClientRect().width - el.clientWidth : 0;
+        if (parts && c.widthShares && over > 1 && !c.refit) {
+          var shrunk = JSON.parse(JSON.stringify(c));
+          shrunk.refit = true;
+          var views0 = shrunk.spec.hconcat || shrunk.spec.vconcat;
+          views0.forEach(function (p, i) { p.width = Math.max(100, parts[i].width - Math.ceil(spec.hconcat ? over * c.widthShares[i] : over)); });
+          shrunk.fixed = true;
+          return render(shrunk);
+        }
+        return c.id;
+      });
   }
   function renderAll() { return Promise.all(charts.map(render)); }
   window.fxbenchRendered = renderAll();

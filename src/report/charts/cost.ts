@@ -79,7 +79,7 @@ export function costChart(result: Result): Chart | null {
     },
     layer: [
       { mark: { type: 'bar', cornerRadiusEnd: 2 }, encoding: { color: colorByTarget(result, points.length ? 'shared' : 'none') } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { text: { field: 'perMillionUSD', format: '$,.4~r' } } },
+      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { text: { field: 'perMillionUSD', format: '$,.4r' } } },
     ],
   };
   const note = 'Cost per million invocations at the price table shown in the header (free tiers excluded)';
