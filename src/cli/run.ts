@@ -11,6 +11,7 @@ import { killAllLocalInstancesSync } from '../drivers/local.ts';
 import { ExitCode, FxError } from '../errors.ts';
 import { writeReports, defaultReportDir } from '../report/write.ts';
 import { formatSummary } from '../report/text.ts';
+import { formatRamps } from '../report/ramp-text.ts';
 import { formatThresholds } from '../report/thresholds-table.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { PHASES } from '../scenarios/phases/index.ts';
@@ -104,6 +105,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     progress.done();
     const written = await writeReports(result, outDir);
     process.stdout.write(formatSummary(result) + '\n');
+    if (formatRamps(result)) process.stdout.write(formatRamps(result) + '\n');
     if (result.thresholds.length) process.stdout.write(`\n${formatThresholds(result.thresholds)}\n`);
     if (result.abortedByThreshold) process.stdout.write(`stopped early: threshold crossed (abortOnFail): ${result.abortedByThreshold}\n`);
     log(`\nwrote ${path.relative(process.cwd(), written.results) || written.results}`);
