@@ -115,7 +115,7 @@ export function selfHostedPriceModel(nodeUSDPerHour: number, nodes = 1, what = '
  * Fills a phase's cost from its measured throughput where the model is
  * throughput-based (self-hosted); returns the figures unchanged otherwise.
  */
-export function withPhaseCost<F extends { requests: number; throughputRps: number; cost: CostFigures | null }>(figures: F, model: PriceModel): F {
+export function withPhaseCost<F extends { requests: number; throughputRps: number; cost: CostFigures | null }>(figures: F, model: PriceModel): Omit<F, 'cost'> & { cost: CostFigures | null } {
   if (!model.perInvocationFromThroughput) return figures;
   const per = model.perInvocationFromThroughput(figures.throughputRps);
   if (per === undefined || !figures.requests) return figures;

@@ -155,7 +155,8 @@ errors('"Task timed out" is a timeout; Runtime.OutOfMemory is out-of-memory; Imp
 
 errors('429 is throttled and keeps the Reason; the other invocation succeeds', async () => {
   const d = await driverFor('one-at-a-time');
-  const [a, b] = await Promise.all([d.invoke(payload({ sleepMs: 300 })), new Promise((r) => setTimeout(r, 100)).then(() => d.invoke(payload({})))]);
+  // The first holds the only environment for 1 s; the second is sent 100 ms in (tolerance: 900 ms of skew).
+  const [a, b] = await Promise.all([d.invoke(payload({ sleepMs: 1000 })), new Promise((r) => setTimeout(r, 100)).then(() => d.invoke(payload({})))]);
   assert.is(a.errorClass, null);
   assert.is(b.status, 429);
   assert.is(b.errorClass, 'throttled');
@@ -307,8 +308,9 @@ url('an AWS_IAM URL is signed; cold starts come from the instance-id headers', a
   for (let i = 0; i < 3; i++) outs.push(await d.invoke(payload({})));
   assert.equal(outs.map((o) => [o.status, o.cold, o.coldMethod]), [[200, true, 'instance-id'], [200, false, 'instance-id'], [200, false, 'instance-id']]);
   assert.is(new Set(outs.map((o) => o.instanceId)).size, 1);
-  // Three at once: the warm one is reused, two new environments are cold.
-  const burst = await Promise.all([0, 1, 2].map(() => d.invoke(payload({ sleepMs: 100 }))));
+  // Three at once: the warm one is reused, two new environments are cold. Each holds its
+  // environment 1 s, so the three overlap even on a loaded machine (tolerance: 1 s of send skew).
+  const burst = await Promise.all([0, 1, 2].map(() => d.invoke(payload({ sleepMs: 1000 }))));
   assert.is(burst.filter((o) => o.cold).length, 2);
   assert.is(new Set([...outs, ...burst].map((o) => o.instanceId)).size, 3);
   // A function error through a URL is a 502.
