@@ -150,7 +150,7 @@ const PAGE_SCRIPT = `
       background: null,
       font: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif',
       axis: { labelColor: fg, titleColor: fg, gridColor: grid, domainColor: domain, tickColor: domain, labelFontSize: 11, titleFontSize: 12, titleFontWeight: 500 },
-      legend: { labelColor: fg, titleColor: fg, labelFontSize: 11, titleFontSize: 11, labelLimit: 320, symbolStrokeWidth: 2, columns: 4 },
+      legend: { labelColor: fg, titleColor: fg, labelFontSize: 11, titleFontSize: 11, labelLimit: 320, symbolStrokeWidth: 2, columns: 6 },
       title: { color: fg, anchor: 'start', fontWeight: 600 },
       text: { color: fg },
       view: { stroke: null }

@@ -5,7 +5,7 @@
  */
 import type { Result } from '../result.ts';
 import { colorByTarget, dashLegend, NEUTRAL_SYMBOL, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
-import { timelineRows } from './timeline-data.ts';
+import { DOTS_UP_TO, timelineRows } from './timeline-data.ts';
 
 /** Builds the chart, or null when the run has no timeline. */
 export function latencyOverTimeChart(result: Result): Chart | null {
@@ -20,7 +20,10 @@ export function latencyOverTimeChart(result: Result): Chart | null {
   }
   if (!lines.length) return null;
   const coarse = rows.some((r) => r.widthS > 1);
-  const x = { field: 'tS', type: 'quantitative', title: "seconds since the target's first invocation" };
+  // Short series get a dot per second, so a phase that lasted one second still shows.
+  const dots = rows.length <= DOTS_UP_TO;
+  const tooltip = [{ field: 'target' }, { field: 'phase' }, { field: 'tS', title: 'second' }, { field: 'stat', title: 'percentile' }, { field: 'latencyMs', title: 'latency (ms)', format: '.3~f' }];
+  const x = { field: 'tS', type: 'quantitative', title: "seconds since the target's first invocation", axis: { tickMinStep: 1, format: 'd' } };
   const y = { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log', nice: false, padding: 8 } };
   return {
     id: 'latency-over-time',
@@ -41,9 +44,11 @@ export function latencyOverTimeChart(result: Result): Chart | null {
             color: colorByTarget(result, 'top', lines.map((l) => l.target)),
             strokeDash: { field: 'stat', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p99'], range: [[1, 0], [5, 3]] }, legend: dashLegend() },
             detail: { field: 'phase' },
-            tooltip: [{ field: 'target' }, { field: 'phase' }, { field: 'tS', title: 'second' }, { field: 'stat', title: 'percentile' }, { field: 'latencyMs', title: 'latency (ms)', format: '.3~f' }],
+            tooltip,
           },
         },
+        // Dots in their own layer: on the line layer they would replace the dashes in the legend.
+        ...(dots ? [{ data: { name: 'latencyOverTime' }, mark: { type: 'point', size: 20, filled: true, opacity: 1 }, encoding: { x, y, color: colorByTarget(result, 'shared'), tooltip } }] : []),
         ...(cold.length
           ? [{
               data: { name: 'coldStartsOverTime' },

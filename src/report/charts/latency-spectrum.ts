@@ -45,7 +45,8 @@ export function spectrumSpec(result: Result, points: SpectrumPoint[] = spectrumD
     width: 'container',
     height: 320,
     data: { name: 'spectrum' },
-    mark: { type: 'line', point: { size: 28, filled: true }, interpolate: 'monotone', strokeWidth: 1.75 },
+    // Dots in their own layer: on the line layer they would replace the dashes in the legend.
+    layer: [{ mark: { type: 'line', interpolate: 'monotone', strokeWidth: 1.75 } }, { mark: { type: 'point', size: 24, filled: true, opacity: 1 }, encoding: { strokeDash: null } }],
     encoding: {
       x: {
         field: 'nines', type: 'quantitative', title: 'percentile (log "nines" scale)',

@@ -9,6 +9,9 @@
 import type { Result } from '../result.ts';
 import { phaseLabel, targetStartS } from './chart.ts';
 
+/** Per-second series up to this many rows (all targets) draw a dot per row. */
+export const DOTS_UP_TO = 240;
+
 /** Most points per target and series kept in the report. */
 export const MAX_POINTS = 600;
 
