@@ -51,7 +51,8 @@ export function payloadChart(result: Result): Chart | null {
       width: 'container',
       height: 260,
       data: { name: 'payload' },
-      mark: { type: 'line', point: { size: 45, filled: true } },
+      // Dots in their own layer: on the line layer they would replace the dashes in the legend.
+      layer: [{ mark: { type: 'line', strokeWidth: 1.75 } }, { mark: { type: 'point', size: 40, filled: true, opacity: 1 }, encoding: { strokeDash: null } }],
       encoding: {
         x: { field: 'payloadBytes', type: 'quantitative', title: 'payload (log)', scale: { type: 'log', nice: false, padding: 16 }, axis: { labelExpr: BYTES_LABEL_EXPR, labelOverlap: true, values: tickValues(points.map((p) => p.payloadBytes)) } },
         y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log', nice: false, padding: 8 } },
