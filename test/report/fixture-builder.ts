@@ -156,7 +156,7 @@ export function fullFixture(): Result {
   const local = simulateTarget({ name: 'local-hello', provider: 'local', function: 'hello', memoryMB: 128, coldStartMethod: 'provider' }, fullSpecs(4, 90, 0.004), r, clock, LOCAL_PRICE);
   const aws = simulateTarget({ name: 'aws-hello', provider: 'aws-lambda', function: 'hello-arm', memoryMB: 512, region: 'us-east-1', coldStartMethod: 'provider' }, fullSpecs(11, 240, 0.02), r, clock, AWS_PRICE);
   aws.ramp = {
-    kneeRps: 200, brokeAtRps: 400,
+    kneeRps: 200, brokeAtRps: 400, slo: { p99Ms: 300, errorRate: 0.01 },
     steps: [
       { rateRps: 50, p99Ms: 31.5, errorRate: 0, ok: true },
       { rateRps: 100, p99Ms: 33.1, errorRate: 0, ok: true },

@@ -12,13 +12,14 @@ export function rampChart(result: Result): Chart | null {
     (t.ramp?.steps ?? []).filter((s) => s.p99Ms !== null).map((s) => ({ target: t.name, rateRps: s.rateRps, p99Ms: Math.max(s.p99Ms!, 0.001), errorRate: s.errorRate, verdict: s.ok ? 'within bounds' : 'broke' })),
   );
   if (!steps.length) return null;
+  const slos = result.targets.filter((t) => t.ramp?.slo && t.ramp.steps.length).map((t) => ({ target: t.name, p99Ms: t.ramp!.slo!.p99Ms }));
   const knees = result.targets.filter((t) => t.ramp && t.ramp.kneeRps !== null).map((t) => ({ target: t.name, kneeRps: t.ramp!.kneeRps, brokeAtRps: t.ramp!.brokeAtRps }));
   const x = { field: 'rateRps', type: 'quantitative', title: 'offered rate (requests / s)', axis: { values: tickValues(steps.map((s) => s.rateRps)), labelOverlap: true } };
   return {
     id: 'ramp',
     title: 'Ramp: p99 latency vs offered rate',
-    note: 'Each step of the ramp; hollow points broke the bounds. Dotted rules mark the knee: the highest rate still within bounds.',
-    datasets: { rampSteps: steps, rampKnees: knees },
+    note: `Each step of the ramp; hollow points broke the bounds. Dotted rules mark the knee: the highest rate still within bounds${slos.length ? '; dashed lines, the p99 bound' : ''}.`,
+    datasets: { rampSteps: steps, rampKnees: knees, ...(slos.length ? { rampSlo: slos } : {}) },
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       width: 'container',
@@ -43,6 +44,13 @@ export function rampChart(result: Result): Chart | null {
               data: { name: 'rampKnees' },
               mark: { type: 'rule', strokeDash: [2, 3], strokeWidth: 1.5 },
               encoding: { x: { field: 'kneeRps', type: 'quantitative' }, color: colorByTarget(result, 'shared'), tooltip: [{ field: 'target' }, { field: 'kneeRps', title: 'knee (req/s)' }, { field: 'brokeAtRps', title: 'broke at (req/s)' }] },
+            }]
+          : []),
+        ...(slos.length
+          ? [{
+              data: { name: 'rampSlo' },
+              mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1, opacity: 0.8 },
+              encoding: { y: { field: 'p99Ms', type: 'quantitative' }, color: colorByTarget(result, 'shared'), tooltip: [{ field: 'target' }, { field: 'p99Ms', title: 'p99 bound (ms)' }] },
             }]
           : []),
       ],
