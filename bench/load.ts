@@ -39,8 +39,8 @@ function hasTaskset(): boolean {
   }
 }
 
-function runChild(tool: string, url: string, connections: number, pin: boolean): Promise<Run> {
-  const args = ['--import', 'tsx', path.join(ROOT, 'bench/load-child.ts'), tool, url, String(connections), String(SECONDS)];
+function runChild(tool: string, url: string, connections: number, pin: boolean, seconds = SECONDS): Promise<Run> {
+  const args = ['--import', 'tsx', path.join(ROOT, 'bench/load-child.ts'), tool, url, String(connections), String(seconds)];
   const child = pin ? spawn('taskset', ['-c', '0', process.execPath, ...args], { cwd: ROOT }) : spawn(process.execPath, args, { cwd: ROOT });
   let out = '';
   let err = '';
@@ -70,6 +70,8 @@ export async function benchLoad(): Promise<boolean> {
   const rows: string[][] = [];
   try {
     for (const [name, url] of targets) {
+      // A fresh server is slow until V8 has compiled its hot path: warm it with both tools first, unmeasured.
+      for (const tool of ['autocannon', 'fxbench']) await runChild(tool, url, 10, pin, 1);
       for (const c of CONNECTIONS) {
         const runs: Record<string, Run[]> = { fxbench: [], autocannon: [] };
         for (let round = 0; round < ROUNDS; round++) {
