@@ -3,7 +3,8 @@
  * returns a verdict (a regression is data, never a throw). Figures are
  * recomputed from the encoded histograms (compare-metrics.ts); a change beyond
  * its allowance is a regression only when it is also credible given the sample
- * counts (significance.ts: order-statistic bounds for latency quantiles,
+ * counts, i.e. the confidence bounds of the two runs do not overlap
+ * (significance.ts: order-statistic bounds for latency quantiles,
  * Clopper–Pearson for rates, a normal approximation for the mean cost).
  *
  * Inputs that cannot be compared (targets present on one side only, a baseline
@@ -17,9 +18,9 @@ import { DEFAULT_ALPHA, meanBounds, proportionBounds, quantileBounds, type Bound
 
 /**
  * - `ok`: within its allowance.
- * - `regression`: beyond its allowance, and credibly so.
+ * - `regression`: beyond its allowance, and credibly worse (bounds apart).
  * - `noise`: beyond its allowance, but the samples cannot tell it from noise.
- * - `improved`: better by more than the allowance, credibly.
+ * - `improved`: better by more than the allowance, and credibly better.
  * - `n/a`: no figure on one side (e.g. no cold starts in either run).
  */
 export type MetricVerdict = 'ok' | 'regression' | 'noise' | 'improved' | 'n/a';
@@ -186,13 +187,14 @@ export function compareMetric(rule: MetricRule, b: TargetFigures, c: TargetFigur
   const worse = cur > allowedMax(base, a);
   const better = allowedMax(cur, a) < base;
   if (worse) {
-    // Credible: even the current figure's lower bound is beyond what the baseline's upper bound allows.
-    if (bounds.current.lower > allowedMax(bounds.baseline.upper, a)) out.verdict = 'regression';
+    // Credible: the current figure's lower bound is above the baseline's upper
+    // bound, so the run really is worse, and by more than allowed (point figures).
+    if (bounds.current.lower > bounds.baseline.upper) out.verdict = 'regression';
     else {
       out.verdict = 'noise';
       out.note = `beyond the allowance, but not credible with ${out.samples.baseline} and ${out.samples.current} samples (${+((1 - alpha) * 100).toFixed(1)}% bounds: current ≥ ${fmt(bounds.current.lower, out.unit)}, baseline ≤ ${fmt(bounds.baseline.upper, out.unit)})`;
     }
-  } else if (better && allowedMax(bounds.current.upper, a) < bounds.baseline.lower) out.verdict = 'improved';
+  } else if (better && bounds.current.upper < bounds.baseline.lower) out.verdict = 'improved';
   else out.verdict = 'ok';
   return out;
 }

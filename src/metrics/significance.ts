@@ -21,10 +21,11 @@
  *   and billed duration varies no more than measured latency (which adds the
  *   network), so this overstates the noise: a cost regression is never called
  *   on noise, and a real one (memory, price, duration) still shows.
- * - Gate: a regression is credible when the current lower bound exceeds the
- *   baseline upper bound plus the allowance. Each bound holds with 1 − α
- *   (α = 0.025 by default), so a credible call is wrong at most 5% of the time
- *   even before the allowance, which makes it far rarer still.
+ * - Gate (compare.ts): a change beyond its allowance is a regression only when
+ *   it is credible: the current figure's lower bound is above the baseline's
+ *   upper bound. Each bound holds with 1 − α (α = 0.025 by default), so for two
+ *   samples of one distribution a credible call needs both bounds to miss: far
+ *   rarer than 5%.
  *
  * No randomness: the same two result files always give the same verdict.
  */

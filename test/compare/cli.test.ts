@@ -4,6 +4,7 @@
 // to GITHUB_STEP_SUMMARY.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -122,7 +123,7 @@ run('runs and compares in one step; writes compare.md, compare.json, JUnit and h
   const first = await runCli(['run', `${F}/delay-burst.ts`, '-c', `${F}/bench.config.ts`, '--out', a, '-q']);
   assert.is(first.code, 0, first.stderr);
   const junit = path.join(tmp.dir, 'run-junit.xml');
-  const second = await runCli(['run', `${F}/delay-burst.ts`, '-c', `${F}/bench.config.ts`, '--out', b, '-q', '--baseline', path.join(a, 'results.json'), '--junit', junit, '--max-regression', 'latency.p50=+100%,latency.warm.p50=+100%']);
+  const second = await runCli(['run', `${F}/delay-burst.ts`, '-c', `${F}/bench.config.ts`, '--out', b, '-q', '--baseline', path.join(a, 'results.json'), '--junit', junit, '--max-regression', 'latency.p50=off,latency.warm.p50=off']);
   assert.is(second.code, 0, second.stdout + second.stderr);
   assert.match(second.stdout, /\nlocal-delay\n  metric\s+baseline/);
   assert.match(second.stdout, /compare: ok: no regression/);
@@ -135,7 +136,28 @@ run('runs and compares in one step; writes compare.md, compare.json, JUnit and h
   const h = await runCli(['history', '--db', path.join(tmp.dir, 'runs/history.sqlite'), '--metric', 'cold.rate']);
   assert.is(h.code, 0, h.stderr);
   assert.match(h.stdout, /^local-delay  cold\.rate  /);
-  assert.is(h.stdout.match(/delay-burst\s+0\.0333\s/g)?.length, 2, h.stdout);
+  // delay-burst: 2 at once × 60 rounds, the first round cold: 2 of 120.
+  assert.is(h.stdout.match(/delay-burst\s+0\.0167\s/g)?.length, 2, h.stdout);
+});
+
+run('exits 1 when the run regressed against its baseline, with the table and JUnit failures', async () => {
+  // A baseline no real run can match: 118 warm invocations at 2 ms, 2 cold at 50 ms
+  // (the delay function sleeps 20 ms per call).
+  const fast = result([target('local-delay', [phase({ warmUs: Array(118).fill(2000), coldUs: [50_000, 50_000] })])], 'delay-burst');
+  const baseline = file('fast-baseline.json', fast);
+  const out = path.join(tmp.dir, 'runs/regressed');
+  const junit = path.join(tmp.dir, 'regressed-junit.xml');
+  const r = await runCli(['run', `${F}/delay-burst.ts`, '-c', `${F}/bench.config.ts`, '--out', out, '-q', '--baseline', baseline, '--junit', junit, '--no-history']);
+  assert.is(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^  latency\.warm\.p50\s+2\.000 ms\s+\d+\.\d+ ms\s+\+\d+\.\d%\s+\+10%\s+REGRESSION\s+118\/118$/m);
+  assert.match(r.stdout, /\ncompare: FAILED: \d regressions \(local-delay: latency\.p50, [^)]*latency\.warm\.p50/);
+  assert.match(readFileSync(path.join(out, 'compare.md'), 'utf8'), /^## fxbench compare: ❌ \d regressions\n/);
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
+  assert.ok(Number(doc.testsuites.failures) >= 2, `failures ${doc.testsuites.failures}`);
+  // --no-history: the store beside the run folders still holds the first test's 2 runs only.
+  const db = new Database(path.join(tmp.dir, 'runs/history.sqlite'), { readonly: true });
+  assert.is((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n, 2);
+  db.close();
 });
 
 run('a baseline without the run\'s target stops before anything is sent (exit 2)', async () => {
