@@ -18,6 +18,12 @@ import { writeJUnit } from '../report/junit.ts';
 import type { Result } from '../report/result.ts';
 import { checkGateFlags, publishVerdict } from './compare.ts';
 
+/** A path relative to the current folder when it is inside it, else absolute. */
+function shownPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
+}
+
 /** yargs options `run` adds for CI. */
 export const RUN_GATE_OPTIONS: Record<string, Options> = {
   baseline: { type: 'string', describe: 'Compare with this results.json after the run; exit 1 on a regression' },
@@ -77,7 +83,7 @@ export async function finishRunGates(args: RunGateArgs, result: Result, outDir: 
       } finally {
         store.close();
       }
-      log(`recorded in ${path.relative(process.cwd(), file) || file}`);
+      log(`recorded in ${shownPath(file)}`);
     } catch (err) {
       // History is a convenience: a locked or unreadable store never fails the run.
       log(`warning: could not record the run in ${file}: ${(err as Error).message}`);
@@ -90,7 +96,7 @@ export async function finishRunGates(args: RunGateArgs, result: Result, outDir: 
     const ran = new Set(result.targets.map((t) => t.name));
     // Targets this run did not select (--target) are not compared.
     baseline.targets = baseline.targets.filter((t) => ran.has(t.name));
-    verdict = compareResults(baseline, result, { rules: parseRules(args.maxRegression).rules, minRequests: args.minRequests, baselineFile: args.baseline, currentFile: path.relative(process.cwd(), path.join(outDir, 'results.json')) || path.join(outDir, 'results.json') });
+    verdict = compareResults(baseline, result, { rules: parseRules(args.maxRegression).rules, minRequests: args.minRequests, baselineFile: args.baseline, currentFile: shownPath(path.join(outDir, 'results.json')) });
     process.stdout.write('\n');
     const markdown = publishVerdict(verdict);
     writeFileSync(path.join(outDir, 'compare.md'), markdown);

@@ -41,7 +41,7 @@ noise(`two runs of the same build pass in at least 19 of ${TRIALS} trials`, asyn
   let passed = 0;
   const failures: string[] = [];
   for (let i = 0; i < TRIALS; i++) {
-    const [a, b]: Result[] = await Promise.all([runPlan(build(20)), runPlan(build(20))]);
+    const [a, b]: [Result, Result] = await Promise.all([runPlan(build(20)), runPlan(build(20))]);
     assert.is(a.targets[0]!.summary!.requests, 120);
     assert.is(b.targets[0]!.summary!.requests, 120);
     const v = compareResults(a, b, { rules });
