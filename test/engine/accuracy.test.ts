@@ -37,9 +37,10 @@ test('p50, p90 and p99 are within 5% + 1 ms of the server-side truth (closed mod
     const tolerance = truthMs * 0.05 + 1;
     assert.ok(Math.abs(got - truthMs) <= tolerance, `p${pct}: fxbench ${got} ms, truth ${truthMs} ms (tolerance ±${tolerance.toFixed(2)} ms)`);
   }
-  // And the mix is what the server was built to give.
-  assert.ok(quantile(truthUs, 50) >= 5000 && quantile(truthUs, 50) < 20_000);
-  assert.ok(quantile(truthUs, 90) >= 50_000 && quantile(truthUs, 99) >= 500_000);
+  // And the mix is what the server was built to give (libuv timers count from the
+  // loop's cached time, so a "5 ms" timer may end a little before 5 ms of hrtime).
+  const [t50, t90, t99] = [50, 90, 99].map((q) => quantile(truthUs, q) / 1000);
+  assert.ok(t50! >= 4 && t50! < 20 && t90! >= 45 && t90! < 200 && t99! >= 450, `server-side p50 ${t50} ms, p90 ${t90} ms, p99 ${t99} ms`);
 });
 
 test.run();
