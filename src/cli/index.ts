@@ -7,13 +7,11 @@ import yargs from 'yargs';
 import { ExitCode, FxError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { COMMANDS } from './commands.ts';
-
 import { EPILOGUE } from './epilogue.ts';
 
 /** Parses `argv` (without node and script) and runs the command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
-  let parseFailed = false;
   const parser = yargs(argv)
     .scriptName('fxbench')
     .usage('$0 <command> [options]')
@@ -26,16 +24,17 @@ export async function main(argv: string[]): Promise<number> {
     .epilogue(EPILOGUE)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
+      // Throwing (rather than printing and returning) stops yargs from running
+      // the command's handler after a failed parse.
       if (err) throw err;
-      parseFailed = true;
-      process.stderr.write(`fxbench: ${msg}\nRun "fxbench --help" for usage.\n`);
+      throw new FxError(ExitCode.badInput, `${msg}\nRun "fxbench --help" for usage.`);
     });
   try {
     await parser.parseAsync();
   } catch (err) {
     return report(err);
   }
-  return parseFailed ? ExitCode.badInput : code;
+  return code;
 }
 
 function report(err: unknown): number {
