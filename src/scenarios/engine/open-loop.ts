@@ -10,6 +10,9 @@
 import { nowNs, sleep } from '../../clock.ts';
 import type { Pacer } from './pacer.ts';
 
+/** Waits shorter than this are spun (setImmediate) rather than slept: 0.2 ms. */
+const SPIN_BELOW_NS = 200_000;
+
 /** A send later than this after its intended time counts as late: 10 ms. */
 export const DEFAULT_LATE_AFTER_MS = 10;
 
@@ -70,9 +73,12 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
     if (stop) break;
     if (waitNs > 0) {
       batch = 0;
-      // Timers fire in whole ms at best: sleep to just before the send is due,
-      // then yield with setImmediate for the last fraction of a millisecond.
-      if (waitNs >= 1.5e6) await sleep(Math.floor(waitNs / 1e6 - 0.5), o.signal);
+      // Timers fire in whole milliseconds, never early: a send may leave up to ~1 ms
+      // after its intended time, and its latency counts that (it is measured from
+      // the intended time). Spinning on setImmediate would be exact but burns a
+      // core at any rate above a few hundred per second — a core the local
+      // runtime's instances need — so only the last sliver of a wait is spun.
+      if (waitNs >= SPIN_BELOW_NS) await sleep(Math.max(1, Math.round(waitNs / 1e6)), o.signal);
       else await new Promise<void>((r) => setImmediate(r));
       continue;
     }
