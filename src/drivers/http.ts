@@ -29,6 +29,8 @@ export interface HttpTargetOptions {
   timeoutMs: number;
   /** Connections of the pool (default: unlimited, one per invocation in flight). */
   connections: number | null;
+  /** Client: `http1` (the lean one; http:// only) or `undici`. Default: http1 for http://, undici for https://. Not a user field: tests pin it. */
+  transport?: 'http1' | 'undici';
 }
 
 /** Classifies a response status that is not an expected one. */
@@ -77,7 +79,7 @@ export class HttpDriver implements Driver {
   }
 
   async prepare(): Promise<void> {
-    if (this.origin.startsWith('http:')) {
+    if ((this.o.transport ?? (this.origin.startsWith('http:') ? 'http1' : 'undici')) === 'http1') {
       this.fast = new Http1Pool(this.origin, { connections: this.o.connections, timeoutMs: this.o.timeoutMs, keepHeaders: [INSTANCE_ID_HEADER, INVOCATION_COUNT_HEADER] });
       return;
     }
