@@ -54,7 +54,9 @@ export function formatTick(e: TickEvent): string {
 export function createProgress(o: ProgressOptions): Progress {
   if (o.quiet) return { line: () => undefined, tick: () => undefined, done: () => undefined };
   const now = o.now ?? (() => performance.now());
-  const tty = o.tty ?? Boolean((o.stream as NodeJS.WriteStream).isTTY);
+  const ws = o.stream as NodeJS.WriteStream;
+  // A terminal that reports no size (some CI ptys) would get nothing from an in-place redraw: print plain lines there.
+  const tty = o.tty ?? Boolean(ws.isTTY && (ws.rows ?? 24) > 0 && (ws.columns ?? 80) > 0);
   if (!tty) {
     let lastMs = -Infinity;
     let lastPhase = '';
