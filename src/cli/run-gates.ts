@@ -1,8 +1,8 @@
 /**
  * What `fxbench run` does around a run for CI: `--baseline FILE` compares the
  * result with a baseline (checked before anything is sent), `--junit FILE` writes
- * JUnit XML (thresholds plus compared metrics), and every complete run is
- * recorded in the history store. The exit code combines thresholds and
+ * JUnit XML (thresholds plus compared metrics), and every complete run (not
+ * interrupted, not a `--shard` partial) is recorded in the history store. The exit code combines thresholds and
  * regressions: 1 when either failed. run.ts calls `checkRunGates` before the run
  * and `finishRunGates` after writing the reports.
  */
@@ -74,7 +74,8 @@ export function checkRunGates(args: RunGateArgs, targets: string[]): void {
  * metric regressed, else 0.
  */
 export async function finishRunGates(args: RunGateArgs, result: Result, outDir: string, log: (line: string) => void): Promise<number> {
-  if (args.history !== false && !result.interrupted) {
+  // A shard's partial result would skew the trend: record the merged one (`fxbench history --add`).
+  if (args.history !== false && !result.interrupted && !result.shard) {
     const file = args.history ? path.resolve(args.history) : defaultHistoryFile(outDir);
     try {
       const store = HistoryStore.open(file);
