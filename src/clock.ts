@@ -17,16 +17,31 @@ export function nowMs(): number {
   return nowNs() / 1e6;
 }
 
-/** Sleeps for `ms`, waking early (without throwing) when `signal` aborts. */
+/**
+ * Sleeps for at least `ms` on the monotonic clock, waking early (without
+ * throwing) when `signal` aborts. Node's timers run on a cached millisecond loop
+ * clock and can fire up to ~1 ms early against hrtime; the remainder is slept
+ * again (the last sub-millisecond with setImmediate), so a bound is never cut short.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
+    const targetNs = nowNs() + ms * 1e6;
+    let timer: NodeJS.Timeout | undefined;
+    let immediate: NodeJS.Immediate | undefined;
+    const done = () => {
       clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
       signal?.removeEventListener('abort', done);
       resolve();
-    }
+    };
+    const check = () => {
+      const remainingMs = (targetNs - nowNs()) / 1e6;
+      if (remainingMs <= 0) return done();
+      if (remainingMs >= 1) timer = setTimeout(check, Math.floor(remainingMs));
+      else immediate = setImmediate(check);
+    };
     signal?.addEventListener('abort', done, { once: true });
+    timer = setTimeout(check, ms);
   });
 }

@@ -39,7 +39,16 @@ export async function runClosedLoop(o: ClosedLoopOptions): Promise<ClosedLoopSta
     while (!o.signal.aborted && seq < max && now() < endNs) {
       const t = now();
       await o.send(seq++, t);
-      if (o.thinkMs) await sleep(Math.min(o.thinkMs, Math.max(0, (endNs - now()) / 1e6)), o.signal);
+      if (o.thinkMs) {
+        // The time bound falls inside this think time: wait it out and stop. (Re-checking
+        // the clock instead would send once more whenever the timer fires a hair early.)
+        const remainingMs = (endNs - now()) / 1e6;
+        if (remainingMs <= o.thinkMs) {
+          await sleep(Math.max(0, remainingMs), o.signal);
+          break;
+        }
+        await sleep(o.thinkMs, o.signal);
+      }
     }
   };
   await Promise.all(Array.from({ length: o.users }, user));
