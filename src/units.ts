@@ -43,13 +43,13 @@ export function formatMs(ms: number | null | undefined): string {
   return ms.toFixed(3);
 }
 
-/** Formats a USD amount with enough digits to show sub-cent prices. */
+/** USD with three significant digits and never an exponent: "$0.000000229", "$0.2292", "$12.34". */
 export function formatUSD(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return '-';
   if (usd === 0) return '$0';
-  if (usd >= 100) return `$${usd.toFixed(2)}`;
-  if (usd >= 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toPrecision(3)}`;
+  if (usd >= 0.01) return `$${usd.toFixed(usd >= 100 ? 2 : 4)}`;
+  const digits = Math.min(15, 2 - Math.floor(Math.log10(usd)));
+  return `$${usd.toFixed(digits)}`;
 }
 
 /** Formats bytes as B/KB/MB (binary). */

@@ -2,15 +2,15 @@
  * `fxbench plan <results.json> --rps N …`: capacity planning from a measured
  * run. Prints the plan and writes plan.json next to the results (or --out).
  */
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, FxError, type Issue } from '../errors.ts';
 import { formatPlan } from '../plan/format.ts';
 import { planCapacity, type PlanOptions } from '../plan/plan.ts';
 import { SCALING_LIMITS, type ScalingLimits } from '../plan/limits.ts';
-import { SCHEMA_VERSION, type Result } from '../report/result.ts';
+import { readResultFile } from '../metrics/compare-input.ts';
 import { parseDurationMs } from '../units.ts';
+import type { Options } from 'yargs';
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
 
@@ -86,39 +86,26 @@ export function planOptionsFromFlags(f: PlanFlags): PlanOptions {
   return opts;
 }
 
-/** Reads and checks a results.json (exit 2 with the reason when it cannot). */
-export function readResultFile(file: string): Result {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw FxError.invalid([{ file, message: 'results file not found' }]);
-  }
-  let result: Result;
-  try {
-    result = JSON.parse(text) as Result;
-  } catch (err) {
-    throw FxError.invalid([{ file, message: `not valid JSON: ${(err as Error).message}` }]);
-  }
-  if (result?.schemaVersion !== SCHEMA_VERSION) throw FxError.invalid([{ file, field: 'schemaVersion', message: `expected ${SCHEMA_VERSION}, got ${JSON.stringify(result?.schemaVersion)}` }]);
-  if (!Array.isArray(result.targets)) throw FxError.invalid([{ file, field: 'targets', message: 'expected an array' }]);
-  return result;
+/** Plan options from parsed args when any plan flag was given (`--rps` required then); undefined otherwise. */
+export function planOptionsIfAsked(args: Record<string, unknown>): PlanOptions | undefined {
+  const names = ['rps', 'peak-rps', 'peak-duration', 'peaks-per-month', 'p99', 'monthly-requests', 'provider', 'node-price-hour', 'instance-concurrency', 'limit'];
+  if (!names.some((n) => args[n] !== undefined)) return undefined;
+  return planOptionsFromFlags(args as PlanFlags);
 }
 
-/** Adds the plan flags to a yargs builder (shared by `plan`, and by `run`/`report` when they print a plan). */
-export function planFlags<T>(y: import('yargs').Argv<T>) {
-  return y
-    .option('rps', { type: 'number', describe: 'Sustained rate to plan for, req/s' })
-    .option('peak-rps', { type: 'number', describe: 'Peak rate, req/s' })
-    .option('peak-duration', { type: 'string', describe: 'How long the peak lasts (default 5m)' })
-    .option('peaks-per-month', { type: 'number', describe: 'Peaks per month, for the cold-start cost share (default 30)' })
-    .option('p99', { type: 'string', describe: 'p99 latency objective, e.g. 300ms' })
-    .option('monthly-requests', { type: 'string', describe: 'Monthly volume, e.g. 250M (default: rps × 30 days)' })
-    .option('provider', { type: 'string', describe: 'Providers to plan for, comma-separated: lambda,gcf,openfaas,local' })
-    .option('node-price-hour', { type: 'number', describe: 'USD per node-hour for self-hosted providers' })
-    .option('instance-concurrency', { type: 'number', describe: 'Invocations one instance serves at once (default: the provider’s)' })
-    .option('limit', { type: 'string', array: true, describe: 'Override a provider limit: lambda.maxConcurrency=3000 (repeatable)' });
-}
+/** The plan flags as yargs options (shared by `plan`, and by `run`/`report`, where they add a capacity plan). */
+export const PLAN_OPTIONS: Record<string, Options> = {
+  rps: { type: 'number', describe: 'Capacity plan: sustained rate to plan for, req/s' },
+  'peak-rps': { type: 'number', describe: 'Capacity plan: peak rate, req/s' },
+  'peak-duration': { type: 'string', describe: 'Capacity plan: how long the peak lasts (default 5m)' },
+  'peaks-per-month': { type: 'number', describe: 'Capacity plan: peaks per month, for the cold-start cost share (default 30)' },
+  p99: { type: 'string', describe: 'Capacity plan: p99 latency objective, e.g. 300ms' },
+  'monthly-requests': { type: 'string', describe: 'Capacity plan: monthly volume, e.g. 250M (default: rps × 30 days)' },
+  provider: { type: 'string', describe: 'Capacity plan: providers, comma-separated: lambda,gcf,openfaas,local' },
+  'node-price-hour': { type: 'number', describe: 'Capacity plan: USD per node-hour for self-hosted providers' },
+  'instance-concurrency': { type: 'number', describe: 'Capacity plan: invocations one instance serves at once (default: the provider’s)' },
+  limit: { type: 'string', array: true, describe: 'Capacity plan: override a provider limit, e.g. lambda.maxConcurrency=3000 (repeatable)' },
+};
 
 /** `fxbench plan` */
 export const planCli: CliCommand = {
@@ -127,7 +114,9 @@ export const planCli: CliCommand = {
     command: 'plan <results>',
     describe: 'Capacity plan from a measured run: instances, cold starts and throttling at a peak, SLO, monthly cost',
     builder: (y) =>
-      planFlags(y.positional('results', { type: 'string', demandOption: true, describe: 'results.json of a run' }))
+      y
+        .positional('results', { type: 'string', demandOption: true, describe: 'results.json of a run' })
+        .options(PLAN_OPTIONS)
         .option('out', { alias: 'o', type: 'string', describe: 'Where to write plan.json (default: beside the results)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print plan.json instead of the table' })
         .example('$0 plan reports/x/results.json --rps 500 --peak-rps 2000 --p99 300ms --monthly-requests 250M', 'plan for launch day')

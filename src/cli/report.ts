@@ -12,6 +12,9 @@ import { ExitCode, FxError, type Issue } from '../errors.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { combineResults, type LabelledRun } from '../report/combine.ts';
 import { formatSummary } from '../report/text.ts';
+import { formatPlan } from '../plan/format.ts';
+import { planCapacity, type PlanOptions } from '../plan/plan.ts';
+import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
 import { defaultReportDir, writeReports } from '../report/write.ts';
 
 /** Parsed flags of `report`. */
@@ -19,6 +22,8 @@ export interface ReportArgs {
   results: string[];
   out?: string;
   quiet?: boolean;
+  /** Capacity-plan flags (--rps …): add a capacity plan to the report. */
+  planOptions?: PlanOptions;
 }
 
 /** `fxbench report` */
@@ -32,11 +37,12 @@ export const reportCli: CliCommand = {
         .positional('results', { type: 'string', array: true, describe: 'results.json files written by fxbench run', demandOption: true })
         .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default: the results file\'s folder; with several files reports/<timestamp>-side-by-side)' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only the summary table' })
+        .options(PLAN_OPTIONS)
         .example('$0 report reports/20260301-100000-burst/results.json', 'rebuild that run\'s reports in place')
         .example('$0 report before/results.json after/results.json --out /tmp/side', 'two runs side by side')
         .epilogue(EPILOGUE),
     handler: async (args) => {
-      exit(await reportCommand({ results: args.results as string[], out: args.out as string | undefined, quiet: args.quiet as boolean | undefined }));
+      exit(await reportCommand({ results: args.results as string[], out: args.out as string | undefined, quiet: args.quiet as boolean | undefined, planOptions: planOptionsIfAsked(args) }));
     },
   }),
 };
@@ -61,8 +67,10 @@ export async function reportCommand(args: ReportArgs): Promise<number> {
   const outDir = args.out ? path.resolve(args.out) : single ? path.dirname(single) : path.resolve(defaultReportDir('reports', 'side-by-side'));
   // Rebuilding in place: the results file is the source, leave it as it is.
   const inPlace = single !== null && single === path.join(outDir, 'results.json');
-  const written = await writeReports(result, outDir, { results: !inPlace });
+  const capacity = args.planOptions ? planCapacity(result, args.planOptions) : undefined;
+  const written = await writeReports(result, outDir, { results: !inPlace, plan: capacity });
   process.stdout.write(formatSummary(result) + '\n');
+  if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
   if (!args.quiet) {
     const rel = (p: string) => path.relative(process.cwd(), p) || p;
     const files = [...(inPlace ? [] : [written.results]), written.html, written.summaryCsv, written.percentilesCsv, written.markdown];

@@ -17,6 +17,9 @@ import { loadScenario } from '../scenarios/load.ts';
 import { PHASES } from '../scenarios/phases/index.ts';
 import type { RunEvent } from '../scenarios/runner.ts';
 import { createProgress } from './progress.ts';
+import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
+import { formatPlan } from '../plan/format.ts';
+import { planCapacity, type PlanOptions } from '../plan/plan.ts';
 import { checkScale, runScaled, scaleArgs, SCALE_OPTIONS, type ScaleArgs } from './run-scale.ts';
 import { checkRunGates, finishRunGates, RUN_GATE_OPTIONS, runGateArgs, type RunGateArgs } from './run-gates.ts';
 
@@ -28,6 +31,8 @@ export interface RunArgs extends RunGateArgs, ScaleArgs {
   config?: string;
   samples?: string;
   quiet?: boolean;
+  /** Capacity-plan flags (--rps …): plan from this run, print it, add it to the report. */
+  planOptions?: PlanOptions;
 }
 
 /** `fxbench run <scenario>` */
@@ -46,6 +51,7 @@ export const runCli: CliCommand = {
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No plan or progress output; only the summary table' })
         .options(RUN_GATE_OPTIONS)
         .options(SCALE_OPTIONS)
+        .options(PLAN_OPTIONS)
         .example('$0 run scenarios/burst.ts', 'burst against the local runtime')
         .example('$0 run scenarios/burst.ts --target local-heavy --out /tmp/r', 'one target, chosen folder')
         .epilogue(EPILOGUE),
@@ -60,6 +66,7 @@ export const runCli: CliCommand = {
           quiet: args.quiet as boolean | undefined,
           ...runGateArgs(args),
           ...scaleArgs(args),
+          planOptions: planOptionsIfAsked(args),
         }),
       );
     },
@@ -103,10 +110,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
   try {
     const result = await runScaled(plan, args, { signal: ac.signal, samplesFile: args.samples, onEvent: (e) => (e.kind === 'tick' ? progress.tick(e) : log(describeEvent(e))) });
     progress.done();
-    const written = await writeReports(result, outDir);
+    const capacity = args.planOptions && !result.interrupted ? planCapacity(result, args.planOptions) : undefined;
+    const written = await writeReports(result, outDir, { plan: capacity });
     process.stdout.write(formatSummary(result) + '\n');
     if (formatRamps(result)) process.stdout.write(formatRamps(result) + '\n');
     if (result.thresholds.length) process.stdout.write(`\n${formatThresholds(result.thresholds)}\n`);
+    if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
     if (result.abortedByThreshold) process.stdout.write(`stopped early: threshold crossed (abortOnFail): ${result.abortedByThreshold}\n`);
     log(`\nwrote ${path.relative(process.cwd(), written.results) || written.results}`);
     log(`wrote ${path.relative(process.cwd(), written.html) || written.html}`);

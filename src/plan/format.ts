@@ -14,7 +14,8 @@ function yesNo(f: Figure<boolean> | undefined, yes: string, no: string): string 
   return f.value ? yes : no;
 }
 
-function rows(p: TargetPlan): [string, string, string][] {
+/** The plan's rows for one target: figure, value, what it was computed from. */
+export function planRows(p: TargetPlan): [string, string, string][] {
   const out: [string, string, string][] = [
     ['concurrency (mean)', num(p.concurrencyMean, 1), p.concurrencyMean.from],
     ['concurrency (p99)', num(p.concurrencyP99, 1), p.concurrencyP99.from],
@@ -50,7 +51,7 @@ export function formatPlan(plan: Plan): string {
   const o = plan.options;
   const head = `capacity plan for ${o.rps} req/s${o.peakRps !== undefined ? `, peak ${o.peakRps} req/s for ${o.peakDurationS ?? 300} s` : ''}${o.p99SloMs !== undefined ? `, p99 ≤ ${o.p99SloMs} ms` : ''} (from run "${plan.from.scenario}" of ${plan.from.startedAt})`;
   const blocks = plan.targets.map((p) => {
-    const r = rows(p);
+    const r = planRows(p);
     const w0 = Math.max(...r.map((x) => x[0].length));
     const w1 = Math.max(...r.map((x) => x[1].length));
     const lines = r.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);

@@ -226,10 +226,11 @@ export function throttling(baseline: number, peak: number, limits: ScalingLimits
     t += span;
   }
   const overCap = peak > cap;
+  const rate = limits.scaleStep === null ? 'no scaling-rate limit' : `+${limits.scaleStep} instances per ${limits.scaleWindowS} s`;
   return {
-    throttled: { value: throttledReq > 0, from: overCap ? `peak needs ${peak} concurrent; limit ${cap} (${limits.source})` : `scale-up of ${Math.max(0, peak - baseline)} instances at ${limits.scaleStep ?? '∞'} per ${limits.scaleWindowS ?? '-'} s (${limits.source})` },
+    throttled: { value: throttledReq > 0, from: overCap ? `peak needs ${peak} concurrent; limit ${cap} (${limits.source})` : `scale-up of ${Math.max(0, peak - baseline)} instances within ${max === null ? 'no concurrency limit' : `a limit of ${max}`}, ${rate} (${limits.source})` },
     requests: { value: Math.round(throttledReq), from: overCap ? `${peak - cap} instances short × ${fmt(rpsPerInstance, 1)} req/s each for the peak's duration` : 'requests arriving while instances were still being added' },
-    scaleUpS: { value: scaleUp, from: `${limits.scaleStep ?? '∞'} new instances per ${limits.scaleWindowS ?? '-'} s` },
+    scaleUpS: { value: scaleUp, from: rate },
   };
 }
 
@@ -272,12 +273,14 @@ function coldStartsPerMonth(t: TargetResult, plan: TargetPlan, opts: PlanOptions
     total += plan.peak.coldStarts.value * peaks;
     parts.push(`${plan.peak.coldStarts.value} per peak × ${peaks} peaks${opts.peaksPerMonth === undefined ? ' (assumed daily)' : ''}`);
   }
-  const steady = t.phases.filter((p) => p.kind === 'steady' || p.kind === 'ramp');
+  // Steady-state cold rate: steady and ramp phases after the target's first phase
+  // (the first one scales the function up from zero; its cold starts are not steady state).
+  const steady = t.phases.slice(1).filter((p) => p.kind === 'steady' || p.kind === 'ramp');
   const req = steady.reduce((a, p) => a + p.requests, 0);
   if (req) {
     const rate = steady.reduce((a, p) => a + p.coldStarts, 0) / req;
     total += rate * monthly;
-    parts.push(`steady cold rate ${(rate * 100).toFixed(3)}% × monthly requests`);
+    parts.push(`steady-state cold rate ${(rate * 100).toFixed(3)}% (${req} invocations after the first phase) × monthly requests`);
   }
   return parts.length ? { value: total, from: parts.join(' + ') } : { value: null, from: 'no peak given and no steady phase measured' };
 }

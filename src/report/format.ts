@@ -15,15 +15,6 @@ export function int(n: number): string {
   return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** USD with three significant digits and never an exponent: "$0.000000229", "$0.2292", "$12.34". */
-export function usdPlain(usd: number | null | undefined): string {
-  if (usd === null || usd === undefined || !Number.isFinite(usd)) return '-';
-  if (usd === 0) return '$0';
-  if (usd >= 0.01) return `$${usd.toFixed(usd >= 100 ? 2 : 4)}`;
-  const digits = Math.min(15, 2 - Math.floor(Math.log10(usd)));
-  return `$${usd.toFixed(digits)}`;
-}
-
 /** Error classes with a count, e.g. "4 throttled, 2 timeout"; empty when none. */
 export function errorBreakdown(p: Pick<PhaseResult, 'errors'>): string {
   return Object.entries(p.errors).filter(([, n]) => n > 0).map(([k, n]) => `${int(n)} ${k}`).join(', ');

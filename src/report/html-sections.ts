@@ -9,7 +9,7 @@ import { targetColor } from './charts/palette.ts';
 import { escapeHtml as e } from './escape.ts';
 import type { PhaseResult, Result, TargetResult } from './result.ts';
 import { errorTotal } from './text.ts';
-import { errorBreakdown, int, pct, priceSources, usdPlain, when } from './format.ts';
+import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
 
 type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
 
@@ -71,7 +71,7 @@ function figureCells(p: Figures): string[] {
     formatMs(l?.p50), formatMs(l?.p90), formatMs(l?.p99), formatMs(l?.p999), formatMs(l?.max),
     formatMs(p.initDurationMs?.p50), formatMs(p.initDurationMs?.p99),
     p.throughputRps ? p.throughputRps.toFixed(1) : '-',
-    usdPlain(p.cost?.perInvocationUSD),
+    formatUSD(p.cost?.perInvocationUSD),
     formatUSD(p.cost?.perMillionUSD),
   ];
 }

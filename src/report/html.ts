@@ -12,6 +12,8 @@ import path from 'node:path';
 import type { Chart } from './charts/chart.ts';
 import { buildCharts } from './charts/index.ts';
 import { escapeHtml as e, inlineScript, jsonForScript } from './escape.ts';
+import type { Plan } from '../plan/plan.ts';
+import { planSection } from '../plan/html.ts';
 import { headerSection, summarySection, targetsSection, thresholdsSection } from './html-sections.ts';
 import type { Result } from './result.ts';
 
@@ -85,7 +87,7 @@ details.phases[open] > summary { margin-bottom: 4px; }
 `;
 
 /** Renders the report for a result. */
-export function renderHtml(result: Result): string {
+export function renderHtml(result: Result, opts: { plan?: Plan } = {}): string {
   const charts = buildCharts(result);
   const datasets: Record<string, unknown[]> = {};
   for (const c of charts) Object.assign(datasets, c.datasets);
@@ -93,7 +95,7 @@ export function renderHtml(result: Result): string {
   const compact = JSON.parse(JSON.stringify(datasets, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? +v.toPrecision(6) : v))) as Record<string, unknown[]>;
   const payload: ChartPayload[] = charts.map((c) => ({ id: c.id, spec: c.spec, datasets: Object.keys(c.datasets), ...(c.widthShares ? { widthShares: c.widthShares } : {}) }));
   const nav = [
-    ['targets', 'Targets'], ['summary', 'Summary'], ...(result.thresholds.length ? [['thresholds', 'Thresholds']] : []),
+    ['targets', 'Targets'], ['summary', 'Summary'], ...(result.thresholds.length ? [['thresholds', 'Thresholds']] : []), ...(opts.plan ? [['capacity-plan', 'Capacity plan']] : []),
     ...charts.map((c) => [`chart-${c.id}`, c.title.replace(/ \(.*\)$/, '').replace(/[:,].*$/, '')]),
   ];
   return `<!doctype html>
@@ -113,6 +115,7 @@ ${headerSection(result)}
 <div class="scroll" id="targets">${targetsSection(result)}</div>
 ${thresholdsSection(result).replace('<section class="thresholds">', '<section class="thresholds scroll" id="thresholds">')}
 <div class="scroll" id="summary">${summarySection(result)}</div>
+${opts.plan ? planSection(opts.plan) : ''}
 <section class="charts">
 ${charts.map(chartSection).join('\n')}
 </section>

@@ -9,6 +9,7 @@ import { percentilesCsv, summaryCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Result } from './result.ts';
+import type { Plan } from '../plan/plan.ts';
 
 /** Paths of the files written. */
 export interface WrittenReports {
@@ -29,6 +30,8 @@ export interface WriteOptions {
   results?: boolean;
   /** File to append summary.md to (default: $GITHUB_STEP_SUMMARY; '' for none). */
   stepSummary?: string;
+  /** A capacity plan: written as plan.json and shown in index.html. */
+  plan?: Plan;
 }
 
 /** Writes every report for `result` into `dir` (created if needed). */
@@ -38,7 +41,8 @@ export async function writeReports(result: Result, dir: string, opts: WriteOptio
   const markdown = renderMarkdown(result);
   const results = file('results.json');
   if (opts.results !== false) await writeFile(results, JSON.stringify(result, null, 2) + '\n');
-  await writeFile(file('index.html'), renderHtml(result));
+  await writeFile(file('index.html'), renderHtml(result, { plan: opts.plan }));
+  if (opts.plan) await writeFile(file('plan.json'), JSON.stringify(opts.plan, null, 2) + '\n');
   await writeFile(file('summary.csv'), summaryCsv(result));
   await writeFile(file('percentiles.csv'), percentilesCsv(result));
   await writeFile(file('summary.md'), markdown);
