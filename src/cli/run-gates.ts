@@ -14,6 +14,7 @@ import { readResultFile } from '../metrics/compare-input.ts';
 import { parseRules } from '../metrics/compare-metrics.ts';
 import { compareResults } from '../metrics/compare.ts';
 import { defaultHistoryFile, HistoryStore } from '../history/store.ts';
+import { lastRuns, type HistoryRun } from '../history/trend.ts';
 import { writeJUnit } from '../report/junit.ts';
 import type { Result } from '../report/result.ts';
 import { checkGateFlags, publishVerdict } from './compare.ts';
@@ -68,12 +69,11 @@ export function checkRunGates(args: RunGateArgs, targets: string[]): void {
 }
 
 /**
- * After the run: records history, compares with the baseline (printing the
- * verdict, writing compare.md and compare.json beside the results, appending to
- * GITHUB_STEP_SUMMARY), writes JUnit. Resolves to 1 when a threshold failed or a
- * metric regressed, else 0.
+ * Records the run in the history store (unless --no-history, interrupted, or a
+ * --shard partial) and returns the scenario's last runs, this one included, for
+ * the report's trend chart. A locked or unreadable store never fails the run.
  */
-export async function finishRunGates(args: RunGateArgs, result: Result, outDir: string, log: (line: string) => void): Promise<number> {
+export function recordHistory(args: RunGateArgs, result: Result, outDir: string, log: (line: string) => void): HistoryRun[] {
   // A shard's partial result would skew the trend: record the merged one (`fxbench history --add`).
   if (args.history !== false && !result.interrupted && !result.shard) {
     const file = args.history ? path.resolve(args.history) : defaultHistoryFile(outDir);
@@ -85,11 +85,22 @@ export async function finishRunGates(args: RunGateArgs, result: Result, outDir: 
         store.close();
       }
       log(`recorded in ${shownPath(file)}`);
+      return lastRuns(file, { scenario: result.scenario.name, limit: 20 });
     } catch (err) {
       // History is a convenience: a locked or unreadable store never fails the run.
       log(`warning: could not record the run in ${file}: ${(err as Error).message}`);
     }
   }
+  return [];
+}
+
+/**
+ * After the run: compares with the baseline (printing the
+ * verdict, writing compare.md and compare.json beside the results, appending to
+ * GITHUB_STEP_SUMMARY), writes JUnit. Resolves to 1 when a threshold failed or a
+ * metric regressed, else 0.
+ */
+export async function finishRunGates(args: RunGateArgs, result: Result, outDir: string, log: (line: string) => void): Promise<number> {
   let regressed = false;
   let verdict;
   if (args.baseline) {

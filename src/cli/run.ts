@@ -21,7 +21,7 @@ import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
 import { formatPlan } from '../plan/format.ts';
 import { planCapacity, type PlanOptions } from '../plan/plan.ts';
 import { checkScale, runScaled, scaleArgs, SCALE_OPTIONS, type ScaleArgs } from './run-scale.ts';
-import { checkRunGates, finishRunGates, RUN_GATE_OPTIONS, runGateArgs, type RunGateArgs } from './run-gates.ts';
+import { checkRunGates, finishRunGates, recordHistory, RUN_GATE_OPTIONS, runGateArgs, type RunGateArgs } from './run-gates.ts';
 
 /** Parsed flags of `run`. */
 export interface RunArgs extends RunGateArgs, ScaleArgs {
@@ -111,7 +111,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const result = await runScaled(plan, args, { signal: ac.signal, samplesFile: args.samples, onEvent: (e) => (e.kind === 'tick' ? progress.tick(e) : log(describeEvent(e))) });
     progress.done();
     const capacity = args.planOptions && !result.interrupted ? planCapacity(result, args.planOptions) : undefined;
-    const written = await writeReports(result, outDir, { plan: capacity });
+    const history = recordHistory(args, result, outDir, log);
+    const written = await writeReports(result, outDir, { plan: capacity, history });
     process.stdout.write(formatSummary(result) + '\n');
     if (formatRamps(result)) process.stdout.write(formatRamps(result) + '\n');
     if (result.thresholds.length) process.stdout.write(`\n${formatThresholds(result.thresholds)}\n`);

@@ -17,7 +17,7 @@ ${rows}
   });
   return `<section class="capacity-plan scroll" id="capacity-plan"><h2>Capacity plan</h2><p class="meta">${e(head)}</p>
 ${blocks.join('\n')}
-<style>table.plan td.from { text-align: left; white-space: normal; color: var(--muted); font-size: 12px; } table.plan td { white-space: nowrap; }</style>
+<style>table.plan th:last-child, table.plan td.from { text-align: left; white-space: normal; color: var(--muted); font-size: 12px; } table.plan td { white-space: nowrap; }</style>
 </section>`;
 }
 

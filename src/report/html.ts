@@ -13,6 +13,8 @@ import type { Chart } from './charts/chart.ts';
 import { buildCharts } from './charts/index.ts';
 import { escapeHtml as e, inlineScript, jsonForScript } from './escape.ts';
 import type { Plan } from '../plan/plan.ts';
+import type { HistoryRun } from '../history/trend.ts';
+import type { ChartExtras } from './charts/index.ts';
 import { planSection } from '../plan/html.ts';
 import { headerSection, summarySection, targetsSection, thresholdsSection } from './html-sections.ts';
 import type { Result } from './result.ts';
@@ -47,8 +49,8 @@ interface ChartPayload {
 }
 
 /** The chart ids a result's report draws, in page order (tests check each rendered). */
-export function chartIds(result: Result): string[] {
-  return buildCharts(result).map((c) => c.id);
+export function chartIds(result: Result, extras: ChartExtras = {}): string[] {
+  return buildCharts(result, extras).map((c) => c.id);
 }
 
 const STYLE = `
@@ -87,8 +89,8 @@ details.phases[open] > summary { margin-bottom: 4px; }
 `;
 
 /** Renders the report for a result. */
-export function renderHtml(result: Result, opts: { plan?: Plan } = {}): string {
-  const charts = buildCharts(result);
+export function renderHtml(result: Result, opts: { plan?: Plan; history?: HistoryRun[] } = {}): string {
+  const charts = buildCharts(result, { history: opts.history });
   const datasets: Record<string, unknown[]> = {};
   for (const c of charts) Object.assign(datasets, c.datasets);
   // Six significant digits are more than a chart can show, and keep the page small.

@@ -10,6 +10,7 @@ import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Result } from './result.ts';
 import type { Plan } from '../plan/plan.ts';
+import type { HistoryRun } from '../history/trend.ts';
 
 /** Paths of the files written. */
 export interface WrittenReports {
@@ -32,6 +33,8 @@ export interface WriteOptions {
   stepSummary?: string;
   /** A capacity plan: written as plan.json and shown in index.html. */
   plan?: Plan;
+  /** The scenario's last runs from the history store: index.html adds a trend chart. */
+  history?: HistoryRun[];
 }
 
 /** Writes every report for `result` into `dir` (created if needed). */
@@ -41,7 +44,7 @@ export async function writeReports(result: Result, dir: string, opts: WriteOptio
   const markdown = renderMarkdown(result);
   const results = file('results.json');
   if (opts.results !== false) await writeFile(results, JSON.stringify(result, null, 2) + '\n');
-  await writeFile(file('index.html'), renderHtml(result, { plan: opts.plan }));
+  await writeFile(file('index.html'), renderHtml(result, { plan: opts.plan, history: opts.history }));
   if (opts.plan) await writeFile(file('plan.json'), JSON.stringify(opts.plan, null, 2) + '\n');
   await writeFile(file('summary.csv'), summaryCsv(result));
   await writeFile(file('percentiles.csv'), percentilesCsv(result));

@@ -12,6 +12,8 @@ import { spectrumChart } from './latency-spectrum.ts';
 import { payloadChart } from './payload.ts';
 import { rampChart } from './ramp.ts';
 import { throughputChart } from './throughput.ts';
+import { trendChart } from './trend.ts';
+import type { HistoryRun } from '../../history/trend.ts';
 
 /** Chart builders in page order. */
 export const CHART_BUILDERS: ((result: Result) => Chart | null)[] = [
@@ -25,7 +27,15 @@ export const CHART_BUILDERS: ((result: Result) => Chart | null)[] = [
   rampChart,
 ];
 
-/** The charts a result has data for. */
-export function buildCharts(result: Result): Chart[] {
-  return CHART_BUILDERS.map((build) => build(result)).filter((c): c is Chart => c !== null);
+/** Data a report may have besides the result. */
+export interface ChartExtras {
+  /** The last runs of this scenario from the history store, oldest first (this run last). */
+  history?: HistoryRun[];
+}
+
+/** The charts a result (and its extras) has data for. */
+export function buildCharts(result: Result, extras: ChartExtras = {}): Chart[] {
+  const charts = CHART_BUILDERS.map((build) => build(result));
+  charts.push(trendChart(result, extras.history));
+  return charts.filter((c): c is Chart => c !== null);
 }
