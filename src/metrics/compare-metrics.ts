@@ -21,7 +21,7 @@
  */
 import type { Issue } from '../errors.ts';
 import type { TargetResult } from '../report/result.ts';
-import { decodeHistogram, mergeHistograms, newHistogram, type Histogram } from './histogram.ts';
+import { decodeHistogram, mergeHistograms, newHistogram, type Histogram, percentileMs } from './histogram.ts';
 
 /** Which histogram a latency metric reads. */
 export type LatencySet = 'all' | 'warm' | 'cold' | 'init';
@@ -185,7 +185,7 @@ export function metricValue(f: TargetFigures, m: MetricSpec): number | null {
   switch (m.kind) {
     case 'latency': {
       const h = f.histograms[m.set];
-      return h.totalCount ? h.getValueAtPercentile(m.quantile * 100) / 1000 : null;
+      return h.totalCount ? percentileMs(h, m.quantile * 100) : null;
     }
     case 'rate':
       return m.rate === 'cold' ? (f.coldKnown ? f.coldStarts / f.coldKnown : null) : f.requests ? f.errors / f.requests : null;

@@ -49,18 +49,35 @@ export interface LatencySummary {
   max: number;
 }
 
+/** The value at percentile `p` (0–100) of a µs histogram, in ms; 0 when it is empty. */
+export function percentileMs(h: Histogram, p: number): number {
+  return h.totalCount === 0 ? 0 : h.getValueAtPercentile(p) / 1000;
+}
+
+/**
+ * Smallest and largest value as HdrHistogram reports them: the edges of the
+ * buckets holding the extremes (within 0.1% at 3 significant digits). Percentiles
+ * answer with bucket edges too, so p99 never exceeds max, and a histogram that
+ * was encoded, decoded or merged reports the same min and max as the live one.
+ */
+export function extremesUs(h: Histogram): { min: number; max: number } {
+  const js = h as unknown as { lowestEquivalentValue(v: number): number; highestEquivalentValue(v: number): number };
+  return { min: js.lowestEquivalentValue(h.minNonZeroValue), max: js.highestEquivalentValue(h.maxValue) };
+}
+
 /** Summarises a µs histogram in ms; null when it is empty. */
 export function summarizeMs(h: Histogram): LatencySummary | null {
   if (h.totalCount === 0) return null;
   const ms = (us: number) => us / 1000;
+  const { min, max } = extremesUs(h);
   return {
-    min: ms(h.minNonZeroValue),
+    min: ms(min),
     mean: ms(h.mean),
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
+    p50: percentileMs(h, 50),
+    p90: percentileMs(h, 90),
+    p99: percentileMs(h, 99),
+    p999: percentileMs(h, 99.9),
+    max: ms(max),
   };
 }
 
@@ -77,7 +94,7 @@ export function percentileSpectrum(h: Histogram): { percentile: number; latencyM
   const finest = 100 * (1 - 1 / h.totalCount);
   for (const p of grid) {
     if (p > finest && p !== 100) continue;
-    out.push({ percentile: p, latencyMs: h.getValueAtPercentile(p) / 1000 });
+    out.push({ percentile: p, latencyMs: percentileMs(h, p) });
   }
   return out;
 }

@@ -6,7 +6,7 @@
  * start to measure init on) fails with `actual: null`: no data is never a pass.
  */
 import type { PhaseResult, TargetResult, ThresholdOutcome } from '../report/result.ts';
-import { decodeHistogram, mergeHistograms, type Histogram } from './histogram.ts';
+import { decodeHistogram, extremesUs, mergeHistograms, percentileMs, type Histogram } from './histogram.ts';
 import type { MetricRef, ThresholdOperator, ThresholdSpec } from './threshold-parser.ts';
 
 /** Figures a rule can be evaluated on: phase rounds, or a target's summary. */
@@ -45,8 +45,9 @@ export function metricValue(metric: MetricRef, parts: readonly Figures[]): numbe
   if ('histogram' in src) {
     const h = merged(parts, src.histogram);
     if (h.totalCount === 0) return null;
-    const us = src.stat === 'min' ? h.minNonZeroValue : src.stat === 'max' ? h.maxValue : src.stat === 'mean' ? h.mean : h.getValueAtPercentile(src.stat);
-    return us / 1000;
+    if (src.stat === 'mean') return h.mean / 1000;
+    if (src.stat === 'min' || src.stat === 'max') return extremesUs(h)[src.stat] / 1000;
+    return percentileMs(h, src.stat);
   }
   const sum = (f: (p: Figures) => number) => parts.reduce((a, p) => a + f(p), 0);
   const requests = sum((p) => p.requests);

@@ -6,7 +6,7 @@
  * shards add exactly.
  */
 import type { TimelinePoint } from '../report/result.ts';
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs, type Histogram } from './histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, type Histogram, percentileMs } from './histogram.ts';
 
 export type { TimelinePoint };
 
@@ -39,8 +39,8 @@ export class Timeline {
   private flush(): void {
     const p = this.cur;
     if (!p) return;
-    p.p50Ms = this.live.getValueAtPercentile(50) / 1000;
-    p.p99Ms = this.live.getValueAtPercentile(99) / 1000;
+    p.p50Ms = percentileMs(this.live, 50);
+    p.p99Ms = percentileMs(this.live, 99);
     p.histogram = encodeHistogram(this.live);
     this.live.reset();
     this.done.push(p);
@@ -56,7 +56,7 @@ export class Timeline {
   /** The live figures of the current second (for progress), without closing it. */
   current(): { p50Ms: number | null; p99Ms: number | null } {
     if (!this.cur || this.live.totalCount === 0) return { p50Ms: null, p99Ms: null };
-    return { p50Ms: this.live.getValueAtPercentile(50) / 1000, p99Ms: this.live.getValueAtPercentile(99) / 1000 };
+    return { p50Ms: percentileMs(this.live, 50), p99Ms: percentileMs(this.live, 99) };
   }
 }
 
@@ -82,8 +82,8 @@ export function mergeTimelines(list: (TimelinePoint[] | undefined)[]): TimelineP
     if (e.exact && e.hs.length) {
       const h = newHistogram();
       for (const x of e.hs) h.add(x);
-      e.p.p50Ms = h.getValueAtPercentile(50) / 1000;
-      e.p.p99Ms = h.getValueAtPercentile(99) / 1000;
+      e.p.p50Ms = percentileMs(h, 50);
+      e.p.p99Ms = percentileMs(h, 99);
       e.p.histogram = encodeHistogram(h);
     } else if (e.p99s.length) {
       // Without histograms only a bound is honest: the worst shard's p99.

@@ -6,7 +6,7 @@
  * self-hosted platforms. Pure arithmetic on the Result: every figure says what
  * it was computed from, and an input the run lacks is named, never invented.
  */
-import { decodeHistogram, mergeHistograms } from '../metrics/histogram.ts';
+import { decodeHistogram, mergeHistograms, percentileMs } from '../metrics/histogram.ts';
 import type { PhaseResult, Result, TargetResult } from '../report/result.ts';
 import { SCALING_LIMITS, type ScalingLimits } from './limits.ts';
 import { providerCost, type ProviderCost } from './pricing.ts';
@@ -302,7 +302,7 @@ function memoryOptions(t: TargetResult, monthly: number, sloMs?: number): Memory
   for (const p of t.phases) if (p.memoryMB !== undefined) bySize.set(p.memoryMB, [...(bySize.get(p.memoryMB) ?? []), p]);
   return [...bySize.entries()].sort((a, b) => a[0] - b[0]).map(([memoryMB, phases]) => {
     const h = mergeHistograms(phases.map((p) => decodeHistogram(p.histograms.all)));
-    const p99Ms = h.totalCount ? h.getValueAtPercentile(99) / 1000 : null;
+    const p99Ms = h.totalCount ? percentileMs(h, 99) : null;
     const costed = phases.filter((p) => p.cost);
     const req = costed.reduce((a, p) => a + p.requests, 0);
     const per = req ? costed.reduce((a, p) => a + p.cost!.perInvocationUSD * p.requests, 0) / req : null;

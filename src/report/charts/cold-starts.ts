@@ -6,7 +6,7 @@
  * no target can tell cold from warm; the distribution is left out when no
  * target reported an init duration.
  */
-import { decodeHistogram } from '../../metrics/histogram.ts';
+import { decodeHistogram, percentileMs } from '../../metrics/histogram.ts';
 import type { Result } from '../result.ts';
 import { int } from '../format.ts';
 import { colorByTarget, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
@@ -37,7 +37,7 @@ export function initBins(result: Result): InitBin[] {
     if (h.totalCount === 0) continue;
     const n = Math.min(h.totalCount, 1000);
     const valuesMs: number[] = [];
-    for (let i = 0; i < n; i++) valuesMs.push(h.getValueAtPercentile((100 * (i + 0.5)) / n) / 1000);
+    for (let i = 0; i < n; i++) valuesMs.push(percentileMs(h, (100 * (i + 0.5)) / n));
     quantiles.push({ target: t.name, valuesMs });
   }
   if (!quantiles.length) return [];

@@ -4,7 +4,7 @@
  * cost per 1M against p99 latency per memory size: the trade-off AWS Lambda
  * Power Tuning shows. Left out when no target has a cost.
  */
-import { decodeHistogram, mergeHistograms } from '../../metrics/histogram.ts';
+import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
 import type { Result } from '../result.ts';
 import { colorByTarget, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
@@ -54,7 +54,7 @@ export function memoryPoints(result: Result): MemoryPoint[] {
     if (bySize.size < 2) continue;
     for (const [mb, g] of [...bySize.entries()].sort((a, b) => a[0] - b[0])) {
       const h = mergeHistograms(g.hist.map(decodeHistogram));
-      out.push({ target: t.name, memoryMB: mb, label: `${mb} MB`, p99Ms: h.getValueAtPercentile(99) / 1000, perMillionUSD: g.costed ? (g.totalUSD / g.costed) * 1e6 : 0, requests: h.totalCount });
+      out.push({ target: t.name, memoryMB: mb, label: `${mb} MB`, p99Ms: percentileMs(h, 99), perMillionUSD: g.costed ? (g.totalUSD / g.costed) * 1e6 : 0, requests: h.totalCount });
     }
   }
   return out;

@@ -4,7 +4,7 @@
  * at that size (exact, not an average of percentiles). Left out unless some
  * target ran at least two sizes.
  */
-import { decodeHistogram, mergeHistograms } from '../../metrics/histogram.ts';
+import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
 import type { Result } from '../result.ts';
 import { BYTES_LABEL_EXPR, colorByTarget, dashLegend, tickValues, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
@@ -30,7 +30,7 @@ export function payloadPoints(result: Result): PayloadPoint[] {
     for (const [bytes, encoded] of [...bySize.entries()].sort((a, b) => a[0] - b[0])) {
       const h = mergeHistograms(encoded.map(decodeHistogram));
       for (const [stat, pct] of [['p50', 50], ['p99', 99]] as const) {
-        out.push({ target: t.name, payloadBytes: Math.max(bytes, 1), stat, latencyMs: Math.max(h.getValueAtPercentile(pct) / 1000, 0.001), requests: h.totalCount });
+        out.push({ target: t.name, payloadBytes: Math.max(bytes, 1), stat, latencyMs: Math.max(percentileMs(h, pct), 0.001), requests: h.totalCount });
       }
     }
   }

@@ -3,6 +3,7 @@
  * few times a second from them (progress display, workers reporting to their
  * parent), and phases read a round's figures so far (ramp checks its SLO).
  */
+import { percentileMs } from '../../metrics/histogram.ts';
 import type { Recorder } from '../../metrics/recorder.ts';
 import type { RoundMeta } from '../phases/phase.ts';
 
@@ -45,7 +46,7 @@ export interface RoundStats {
 export function roundStats(rec: Recorder | undefined): RoundStats | undefined {
   if (!rec) return undefined;
   const r = rec.recorded;
-  return { requests: r.requests, ok: r.ok, errors: r.requests - r.ok, p99Ms: r.all.totalCount ? r.all.getValueAtPercentile(99) / 1000 : null };
+  return { requests: r.requests, ok: r.ok, errors: r.requests - r.ok, p99Ms: r.all.totalCount ? percentileMs(r.all, 99) : null };
 }
 
 /** Emits ticks for one phase while it runs; `stop()` ends them. */
@@ -92,8 +93,8 @@ export class PhaseLive {
     return {
       kind: 'tick', target: this.target, phase: this.phase, elapsedMs: now - this.startMs, plannedMs: this.plannedMs,
       requests, ok, errors: requests - ok, coldStarts, late, dropped, rps,
-      p50Ms: has ? all.getValueAtPercentile(50) / 1000 : null,
-      p99Ms: has ? all.getValueAtPercentile(99) / 1000 : null,
+      p50Ms: has ? percentileMs(all, 50) : null,
+      p99Ms: has ? percentileMs(all, 99) : null,
     };
   }
 
