@@ -8,7 +8,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { ERROR_CLASSES } from '../drivers/types.ts';
 import { decodeHistogram, percentileSpectrum, type LatencySummary } from '../metrics/histogram.ts';
-import { phaseLabel } from './charts/chart.ts';
+import { phaseLabel } from './format.ts';
 import type { PhaseResult, Result } from './result.ts';
 import { errorTotal } from './text.ts';
 

@@ -2,6 +2,7 @@
  * Small formatters shared by the HTML, Markdown and chart code: fixed-locale
  * integers, percentages, USD without exponents, error breakdowns. Pure.
  */
+import { formatBytes } from '../units.ts';
 import type { PhaseResult, TargetResult } from './result.ts';
 
 /** A rate (0–1) as a percentage, with more digits for small rates: "5.2%", "0.29%". */
@@ -29,4 +30,21 @@ export function priceSources(t: TargetResult): string[] {
 export function when(iso: string): string {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? iso : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/** A phase's label in tables, CSV and tooltips: `burst #2`, `payload · 64KB`, `keepalive #3 · idle 30s`. */
+export function phaseLabel(p: { name: string; round?: number; payloadBytes?: number; memoryMB?: number; idleGapMs?: number; rateRps?: number }): string {
+  const parts = [p.round ? `${p.name} #${p.round}` : p.name];
+  if (p.idleGapMs !== undefined) parts.push(`idle ${formatGap(p.idleGapMs)}`);
+  if (p.payloadBytes !== undefined) parts.push(formatBytes(p.payloadBytes));
+  if (p.memoryMB !== undefined) parts.push(`${p.memoryMB} MB`);
+  if (p.rateRps !== undefined) parts.push(`${+p.rateRps.toFixed(2)} req/s`);
+  return parts.join(' · ');
+}
+
+/** An idle gap as people say it: 500ms, 30s, 5min. */
+export function formatGap(ms: number): string {
+  if (ms >= 60_000) return `${+(ms / 60_000).toFixed(2)}min`;
+  if (ms >= 1000) return `${+(ms / 1000).toFixed(2)}s`;
+  return `${+ms.toFixed(2)}ms`;
 }

@@ -4,7 +4,7 @@
  * a scenario, a target or a function response goes through `escapeHtml`.
  */
 import { formatMs, formatUSD } from '../units.ts';
-import { phaseLabel } from './charts/chart.ts';
+import { phaseLabel } from './format.ts';
 import { targetColor } from './charts/palette.ts';
 import { escapeHtml as e } from './escape.ts';
 import type { PhaseResult, Result, TargetResult } from './result.ts';

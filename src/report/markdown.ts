@@ -5,7 +5,7 @@
  * function responses is escaped, so it can neither format nor inject markup.
  */
 import { formatMs, formatUSD } from '../units.ts';
-import { phaseLabel } from './charts/chart.ts';
+import { phaseLabel } from './format.ts';
 import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
 import type { PhaseResult, Result } from './result.ts';
 import { errorTotal } from './text.ts';

@@ -4,6 +4,7 @@
  */
 import { formatMs, formatUSD } from '../units.ts';
 import type { PhaseResult, Result } from './result.ts';
+import { phaseLabel } from './format.ts';
 
 /** Counts every error class of a phase. */
 export function errorTotal(p: Pick<PhaseResult, 'errors'>): number {
@@ -28,7 +29,7 @@ export function formatSummary(result: Result): string {
       const l = p.latencyMs;
       rows.push([
         t.name,
-        p.round ? `${p.name} #${p.round}` : p.name,
+        phaseLabel(p),
         String(p.requests),
         String(errorTotal(p)),
         String(p.coldStarts),
@@ -44,7 +45,7 @@ export function formatSummary(result: Result): string {
   const lines = [table(header, rows)];
   const sources = [...new Set(result.targets.flatMap((t) => t.phases.map((p) => p.cost?.priceSource).filter(Boolean)))];
   if (sources.length) lines.push(`cost: ${sources.join('; ')}`);
-  const errored = result.targets.flatMap((t) => t.phases.filter((p) => errorTotal(p) > 0).map((p) => `${t.name}/${p.name}${p.round ? ` #${p.round}` : ''}: ${Object.entries(p.errors).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')}`));
+  const errored = result.targets.flatMap((t) => t.phases.filter((p) => errorTotal(p) > 0).map((p) => `${t.name}/${phaseLabel(p)}: ${Object.entries(p.errors).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')}`));
   if (errored.length) lines.push(`errors: ${errored.join('; ')}`);
   if (result.interrupted) lines.push('interrupted: partial result');
   return lines.join('\n');

@@ -111,13 +111,19 @@ export function frameLambda(name: string, o: InvokeOutcome, logTail: boolean, _p
     case 'result':
       break;
   }
-  const { spec, result: r } = o;
+  const { spec } = o;
+  let r = o.result;
+  // Lambda's synchronous response limit is 6 MB too (providers.md §1.1): a bigger
+  // answer becomes a function error; fxbench classifies it payload-too-large.
+  const oversized = !r.errorClass && r.body.length > MAX_SYNC_PAYLOAD_BYTES;
+  if (oversized) r = { ...r, body: Buffer.from(JSON.stringify({ errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).`, errorType: 'Function.ResponseSizeTooLarge' })) };
   const billed = billedMs(spec.billing, r.durationMs, r.initMs);
   const headers = fxbenchHeaders(spec, r, billed);
+  if (oversized) headers['x-fxbench-error-class'] = 'payload-too-large';
   headers['content-type'] = 'application/json';
   headers['x-amzn-requestid'] = r.requestId;
   headers['x-amz-executed-version'] = '$LATEST';
-  if (r.errorClass) headers['x-amz-function-error'] = 'Unhandled';
+  if (r.errorClass || oversized) headers['x-amz-function-error'] = 'Unhandled';
   if (logTail) {
     const report = formatReportLine({ requestId: r.requestId, durationMs: r.durationMs, billedMs: billed, memoryMB: spec.memoryMB, maxMemoryMB: r.maxMemoryMB, initMs: r.initMs });
     const log = `START RequestId: ${r.requestId} Version: $LATEST\nEND RequestId: ${r.requestId}\n${report}\n`;

@@ -59,14 +59,17 @@ run('request: exact bytes out and back per size; 7 MB is payload-too-large ×3 a
   assert.ok(mb!.latencyMs!.p50 > kb!.latencyMs!.p50, `1MB p50 ${mb!.latencyMs!.p50} ms > 1KB p50 ${kb!.latencyMs!.p50} ms`);
 });
 
-run('response: a small request asks for N bytes back', async () => {
+run('response: a small request asks for N bytes back; over 6 MB is payload-too-large (Lambda’s response limit)', async () => {
   const { result } = await runFixture('payload-response');
   const t = result.targets[0]!;
   assert.is(t.error, undefined);
-  assert.equal(t.phases.map((p) => [p.payloadBytes, p.ok, p.bytesOut, p.bytesIn]), [
+  assert.equal(t.phases.slice(0, 2).map((p) => [p.payloadBytes, p.ok, p.bytesOut, p.bytesIn]), [
     [KB, 3, 3 * `{"responseBytes":${KB}}`.length, 3 * (KB + RESPONSE_OVERHEAD)],
     [MB, 3, 3 * `{"responseBytes":${MB}}`.length, 3 * (MB + RESPONSE_OVERHEAD)],
   ]);
+  const big = t.phases[2]!;
+  assert.equal([big.payloadBytes, big.requests, big.ok, big.errors['payload-too-large']], [7 * MB, 3, 0, 3]);
+  assert.ok(big.bytesIn < 3 * 1024, 'the oversized answer is replaced by the error object');
 });
 
 run('both: N bytes each way; 7 MB requests are payload-too-large', async () => {

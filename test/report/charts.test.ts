@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as vl from 'vega-lite';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
-import { phaseLabel } from '../../src/report/charts/chart.ts';
+import { phaseLabel } from '../../src/report/format.ts';
 import { initBins } from '../../src/report/charts/cold-starts.ts';
 import { memoryPoints } from '../../src/report/charts/cost.ts';
 import { buildCharts } from '../../src/report/charts/index.ts';

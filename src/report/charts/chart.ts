@@ -4,7 +4,6 @@
  * the report's one embedded JSON block. A module returns null when the run has
  * no data for its chart: the report leaves it out rather than draw it empty.
  */
-import { formatBytes } from '../../units.ts';
 import type { Result, TargetResult } from '../result.ts';
 import { targetColorScale } from './palette.ts';
 
@@ -73,19 +72,3 @@ export function dashLegend(): Record<string, unknown> {
   return { orient: 'top', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, symbolStrokeColor: NEUTRAL_SYMBOL };
 }
 
-/** A phase's label in tables, CSV and tooltips: `burst #2`, `payload · 64KB`, `keepalive #3 · idle 30s`. */
-export function phaseLabel(p: { name: string; round?: number; payloadBytes?: number; memoryMB?: number; idleGapMs?: number; rateRps?: number }): string {
-  const parts = [p.round ? `${p.name} #${p.round}` : p.name];
-  if (p.idleGapMs !== undefined) parts.push(`idle ${formatGap(p.idleGapMs)}`);
-  if (p.payloadBytes !== undefined) parts.push(formatBytes(p.payloadBytes));
-  if (p.memoryMB !== undefined) parts.push(`${p.memoryMB} MB`);
-  if (p.rateRps !== undefined) parts.push(`${+p.rateRps.toFixed(2)} req/s`);
-  return parts.join(' · ');
-}
-
-/** An idle gap as people say it: 500ms, 30s, 5min. */
-export function formatGap(ms: number): string {
-  if (ms >= 60_000) return `${+(ms / 60_000).toFixed(2)}min`;
-  if (ms >= 1000) return `${+(ms / 1000).toFixed(2)}s`;
-  return `${+ms.toFixed(2)}ms`;
-}

@@ -7,7 +7,8 @@
  * seconds' p50s and p99 the max of their p99s (an upper bound), as the note says.
  */
 import type { Result } from '../result.ts';
-import { phaseLabel, targetStartS } from './chart.ts';
+import { targetStartS } from './chart.ts';
+import { phaseLabel } from '../format.ts';
 
 /** Per-second series up to this many rows (all targets) draw a dot per row. */
 export const DOTS_UP_TO = 240;
