@@ -7,11 +7,11 @@
  * (AWS_LAMBDA_MAX_CONCURRENCY, as Lambda Managed Instances allow).
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nowNs } from '../clock.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import { BaseInstance, baseEnv, type InstanceEvents, type PendingInvocation } from './instance.ts';
+import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from './mini-http.ts';
 
 const RUNTIME_PREFIX = '/2018-06-01/runtime';
 const NEXT_PATH = RUNTIME_PREFIX + '/invocation/next';
@@ -29,10 +29,10 @@ interface Running {
 
 /** An instance of a `node` or `bootstrap` function. */
 export class LambdaInstance extends BaseInstance {
-  private readonly server: http.Server;
+  private readonly server: MiniServer;
   private readonly arn: string;
   /** Pending `/next` long polls. */
-  private readonly waiting: http.ServerResponse[] = [];
+  private readonly waiting: MiniResponse[] = [];
   /** Accepted invocations not yet delivered (the runtime has not asked yet). */
   private readonly queued: PendingInvocation[] = [];
   private readonly running = new Map<string, Running>();
@@ -46,9 +46,8 @@ export class LambdaInstance extends BaseInstance {
   constructor(spec: FunctionSpec, events: InstanceEvents) {
     super(spec, events);
     this.arn = `arn:aws:lambda:local:000000000000:function:${spec.name}`;
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.keepAliveTimeout = 0; // a frozen-looking long poll must not be closed by the server
-    this.server.requestTimeout = 0;
+    // No timeouts on this endpoint: a long poll may wait as long as the instance is idle.
+    this.server = createMiniServer((req, res) => this.handle(req, res));
     this.server.on('error', (err) => {
       this.stderr.push(Buffer.from(`runtime API endpoint failed: ${err.message}`));
       this.kill('crash');
@@ -89,7 +88,9 @@ export class LambdaInstance extends BaseInstance {
       ...spec.env,
     };
     if (spec.kind === 'node') {
-      const args = [`--max-old-space-size=${spec.memoryMB}`];
+      // The memory cap is V8's whole-heap limit. (--max-old-space-size would do too, but
+      // any value of it costs every Node start ~10 ms here; --max-heap-size ~1 ms.)
+      const args = [`--max-heap-size=${spec.memoryMB}`];
       if (/\.m?ts$/.test(spec.entry)) args.push('--import', 'tsx');
       args.push(BOOTSTRAP);
       this.spawnProcess(process.execPath, args, env, ['ignore', 'ignore', 'pipe']);
@@ -98,38 +99,33 @@ export class LambdaInstance extends BaseInstance {
     }
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = req.url ?? '';
+  private handle(req: MiniRequest, res: MiniResponse): void {
+    const { url, body } = req;
     if (req.method === 'GET' && url === NEXT_PATH) return this.onNext(res);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      if (req.method === 'POST' && url.startsWith(INVOCATION_PREFIX)) {
-        const rest = url.slice(INVOCATION_PREFIX.length);
-        const slash = rest.indexOf('/');
-        const kind = slash > 0 ? rest.slice(slash + 1) : '';
-        if (kind === 'response' || kind === 'error') {
-          const requestId = decodeURIComponent(rest.slice(0, slash));
-          const running = this.running.get(requestId);
-          if (!running) return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `unknown or finished request id ${requestId}` });
-          res.writeHead(202, ACCEPTED_HEADERS);
-          res.end(ACCEPTED);
-          const errorType = kind === 'error' ? String(req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
-          return this.finish(running, body, errorType);
-        }
+    if (req.method === 'POST' && url.startsWith(INVOCATION_PREFIX)) {
+      const rest = url.slice(INVOCATION_PREFIX.length);
+      const slash = rest.indexOf('/');
+      const kind = slash > 0 ? rest.slice(slash + 1) : '';
+      if (kind === 'response' || kind === 'error') {
+        const requestId = decodeURIComponent(rest.slice(0, slash));
+        const running = this.running.get(requestId);
+        if (!running) return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `unknown or finished request id ${requestId}` });
+        res.writeHead(202, ACCEPTED_HEADERS);
+        res.end(ACCEPTED);
+        const errorType = kind === 'error' ? (req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
+        return this.finish(running, body, errorType);
       }
-      if (req.method === 'POST' && url === INIT_ERROR_PATH) {
-        if (this.state !== 'starting') return reply(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after init finished' });
-        reply(res, 202, { status: 'OK' });
-        this.initError = { body, type: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.InitError') };
-        return this.kill('crash');
-      }
-      reply(res, 404, { errorType: 'NotFound', errorMessage: `no route ${req.method} ${url}` });
-    });
+    }
+    if (req.method === 'POST' && url === INIT_ERROR_PATH) {
+      if (this.state !== 'starting') return reply(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after init finished' });
+      reply(res, 202, { status: 'OK' });
+      this.initError = { body, type: req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.InitError' };
+      return this.kill('crash');
+    }
+    reply(res, 404, { errorType: 'NotFound', errorMessage: `no route ${req.method} ${url}` });
   }
 
-  private onNext(res: http.ServerResponse): void {
+  private onNext(res: MiniResponse): void {
     if (this.state === 'dead') return void res.destroy();
     if (this.state === 'starting') this.becameReady();
     const inv = this.queued.shift();
@@ -137,7 +133,7 @@ export class LambdaInstance extends BaseInstance {
     else this.waiting.push(res);
   }
 
-  private deliver(inv: PendingInvocation, res: http.ServerResponse): void {
+  private deliver(inv: PendingInvocation, res: MiniResponse): void {
     const deadline = inv.deadlineMs ?? Date.now() + this.spec.timeoutMs;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -188,7 +184,7 @@ export class LambdaInstance extends BaseInstance {
 }
 
 
-function reply(res: http.ServerResponse, status: number, value: unknown): void {
+function reply(res: MiniResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);

@@ -1,0 +1,99 @@
+// The Runtime API endpoint's HTTP/1.1 server (src/runtime/mini-http.ts), over
+// real sockets on 127.0.0.1: bodies split across packets, chunked bodies,
+// pipelined requests answered in order even when the first is answered last,
+// `Expect: 100-continue` as curl sends it, and malformed input refused.
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from '../../src/runtime/mini-http.ts';
+
+let server: MiniServer;
+let port = 0;
+const seen: MiniRequest[] = [];
+const held: MiniResponse[] = [];
+
+const test = suite('mini-http');
+
+test.before(async () => {
+  server = createMiniServer((req, res) => {
+    seen.push(req);
+    if (req.url === '/hold') return void held.push(res);
+    const body = JSON.stringify({ method: req.method, url: req.url, bytes: req.body.length, text: req.body.toString().slice(0, 20) });
+    res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  port = (server.address() as net.AddressInfo).port;
+});
+
+test.after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+
+/** Writes `parts` with a pause between them; resolves with everything read until `until` matches. */
+function exchange(parts: string[], until: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let got = '';
+    const timer = setTimeout(() => (s.destroy(), reject(new Error(`timed out; got ${JSON.stringify(got)}`))), 3000);
+    s.on('data', (c) => {
+      got += c;
+      if (until.test(got)) {
+        clearTimeout(timer);
+        s.destroy();
+        resolve(got);
+      }
+    });
+    s.on('error', reject);
+    void (async () => {
+      for (const p of parts) {
+        s.write(p);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+  });
+}
+
+test('a Content-Length body split across packets arrives whole', async () => {
+  const out = await exchange(['POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello', ' wrld'], /\}$/);
+  assert.match(out, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(out, '"bytes":10,"text":"hello wrld"');
+});
+
+test('a chunked body is decoded', async () => {
+  const out = await exchange(['POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n', '6\r\n world\r\n0\r\n\r\n'], /\}$/);
+  assert.match(out, '"bytes":11,"text":"hello world"');
+});
+
+test('pipelined requests are answered in order, even when the first is answered last', async () => {
+  held.length = 0;
+  const s = net.connect(port, '127.0.0.1');
+  let got = '';
+  s.on('data', (c) => (got += c));
+  s.write('GET /hold HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.is(got, '', 'the second answer waits behind the held first one');
+  held[0]!.writeHead(200, { 'content-length': 5 });
+  held[0]!.end('first');
+  await new Promise((r) => setTimeout(r, 100));
+  s.destroy();
+  assert.ok(got.indexOf('first') < got.indexOf('/second'), got);
+  assert.is(got.match(/HTTP\/1\.1 200 OK/g)!.length, 2);
+});
+
+test('curl sending Expect: 100-continue gets 100 Continue and its body through', async () => {
+  const body = 'x'.repeat(4096);
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('curl', ['-s', '-S', '--max-time', '5', '-H', 'Expect: 100-continue', '--data-binary', body, `http://127.0.0.1:${port}/big`], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+  );
+  assert.match(out, '"bytes":4096');
+});
+
+test('a malformed content-length is refused with 400 and the connection closed', async () => {
+  const out = await exchange(['POST /x HTTP/1.1\r\nContent-Length: nope\r\n\r\n'], /\r\n\r\n/);
+  assert.match(out, /^HTTP\/1\.1 400 Bad Request\r\n/);
+});
+
+test.run();
