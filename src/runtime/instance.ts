@@ -6,6 +6,7 @@
  * dying process. The kinds live in lambda-instance.ts, fork-instance.ts and
  * http-instance.ts.
  */
+import { setPriority } from 'node:os';
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
@@ -15,6 +16,8 @@ import type { FunctionSpec } from './function-spec.ts';
 /** Lambda's INIT phase limit for on-demand functions (providers.md §1.5); also bounds http readiness. */
 export const INIT_TIMEOUT_MS = 10_000;
 
+/** Niceness of instance processes (0 = the runtime's own; higher = lower priority). */
+export const INSTANCE_NICENESS = 10;
 const SETPRIV = '/usr/bin/setpriv';
 const PRLIMIT = '/usr/bin/prlimit';
 const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
@@ -211,6 +214,18 @@ export abstract class BaseInstance {
     const child = spawn(cmd, args, { cwd: this.spec.code, env, stdio });
     this.child = child;
     this.pid = child.pid ?? 0;
+    // Instances run one step below the runtime and the load generator (nice +INSTANCE_NICENESS):
+    // on a small machine a burst of N booting processes would otherwise starve the process that
+    // accepts the burst, late requests would land on instances that already finished, and a burst
+    // of N would no longer cost N cold starts. The client side must not be starved by the system
+    // it measures (on a real platform they are different machines).
+    if (this.pid) {
+      try {
+        setPriority(this.pid, INSTANCE_NICENESS);
+      } catch {
+        /* not permitted: run at the default priority */
+      }
+    }
     child.stderr?.on('data', (c: Buffer) => this.stderr.push(c));
     child.on('error', (err) => this.stderr.push(Buffer.from(String(err))));
     child.on(exitEvent, (code: number | null, signal: NodeJS.Signals | null) => this.processExited(code, signal));

@@ -27,7 +27,7 @@ cli('rebuilds every output in the results file folder and leaves results.json as
   const before = statSync(results).mtimeMs;
   const r = await runCli(['report', results], { env: NO_CI });
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /aws-hello\s+steady\s+1500\s+29\s+10\s/);
+  assert.match(r.stdout, /aws-hello\s+steady · 50 req\/s\s+1500\s+29\s+10\s/);
   for (const f of ['index.html', 'summary.csv', 'percentiles.csv', 'summary.md']) assert.ok(existsSync(path.join(dir, f)), f);
   assert.is(statSync(results).mtimeMs, before);
   const result = JSON.parse(readFileSync(results, 'utf8')) as Result;
