@@ -9,7 +9,7 @@
 //   flag is given (≈ 15 ms on every cold start here); a snapshot built with the same
 //   flag is accepted, so the memory cap costs nothing at start. A snapshot entry can
 //   only require built-in modules, hence no local imports here; handlers load with
-//   require() (ESM included, Node ≥ 20.19).
+//   import() through import-helper.cjs, required after the snapshot is deserialized.
 // - imported by bootstrap.mjs (the fallback: TypeScript handlers, handlers with
 //   top-level await, or no snapshot), which loads the handler with import().
 'use strict';
@@ -209,13 +209,17 @@ async function start(load) {
   for (let i = 0; i < loops; i++) void loop(i);
 }
 
-module.exports = { start, RuntimeApiClient };
+// A snapshot entry runs without `module`: export only when loaded as a module.
+if (typeof module !== 'undefined') module.exports = { start, RuntimeApiClient };
 
-// Building a snapshot: the instance starts in start(), loading the handler with
-// require() (require of ES modules without top-level await: Node ≥ 20.19).
+// Building a snapshot: the instance starts in start(), loading the handler through
+// import-helper.cjs (named by FXBENCH_IMPORT_HELPER), i.e. with import().
 if (v8.startupSnapshot && v8.startupSnapshot.isBuildingSnapshot()) {
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     const { createRequire } = require('node:module');
-    void start((file) => createRequire(file)(file));
+    const { pathToFileURL } = require('node:url');
+    const helper = process.env.FXBENCH_IMPORT_HELPER;
+    const importer = createRequire(helper)(helper);
+    void start((file) => importer(pathToFileURL(file).href));
   });
 }

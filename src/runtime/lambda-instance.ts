@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { nowNs } from '../clock.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import { BaseInstance, baseEnv, type InstanceEvents, type PendingInvocation } from './instance.ts';
+import { IMPORT_HELPER, readySnapshot } from './snapshot.ts';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from './mini-http.ts';
 
 const RUNTIME_PREFIX = '/2018-06-01/runtime';
@@ -89,13 +90,21 @@ export class LambdaInstance extends BaseInstance {
     };
     if (spec.kind === 'node') {
       // The memory cap is V8's heap limit, as Lambda's own Node runtime sizes the heap
-      // from the function's memory. It has a price: with any heap flag Node skips its
-      // startup snapshot, ≈ 15 ms on every cold start here (measured; bench/runtime.ts
-      // counts it in the overhead). Enforcing the cap on RSS instead was tried: without
-      // a heap limit V8 collects lazily and a warm instance's garbage crosses the cap.
+      // from the function's memory. (Enforcing it on RSS instead was tried: without a
+      // heap limit V8 collects lazily and a warm instance's garbage crosses the cap.)
+      // With a heap flag Node rejects its built-in startup snapshot (≈ 15 ms per cold
+      // start), so JavaScript handlers start from fxbench's own snapshot built with
+      // the same flag (snapshot.ts); TypeScript handlers need tsx's hooks and take the
+      // plain bootstrap.
       const args = [`--max-heap-size=${spec.memoryMB}`];
-      if (/\.m?ts$/.test(spec.entry)) args.push('--import', 'tsx');
-      args.push(BOOTSTRAP);
+      const snapshot = /\.m?ts$/.test(spec.entry) ? null : readySnapshot(spec.memoryMB);
+      if (snapshot) {
+        args.push('--snapshot-blob', snapshot);
+        env.FXBENCH_IMPORT_HELPER = IMPORT_HELPER;
+      } else {
+        if (/\.m?ts$/.test(spec.entry)) args.push('--import', 'tsx');
+        args.push(BOOTSTRAP);
+      }
       this.spawnProcess(process.execPath, args, env, ['ignore', 'ignore', 'pipe']);
     } else {
       this.spawnProcess(spec.entry, [], env, ['ignore', 'ignore', 'pipe']);

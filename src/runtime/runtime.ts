@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionSpec } from './function-spec.ts';
 import { ForkInstance } from './fork-instance.ts';
+import { ensureSnapshot } from './snapshot.ts';
 import { createGatewayHandler, frameLambda, MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
 import { HttpInstance } from './http-instance.ts';
 import { newRequestId, type BaseInstance, type InstanceEvents, type InstanceResult, type InvokeRequest, type PendingInvocation } from './instance.ts';
@@ -94,6 +95,7 @@ export class LocalRuntime {
 
   /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */
   async start(): Promise<string> {
+    await this.prepareSnapshots();
     const server = http.createServer(createGatewayHandler(this));
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -173,7 +175,15 @@ export class LocalRuntime {
     const pool = this.pools.get(name);
     if (!pool) throw new Error(`unknown function ${name}`);
     pool.spec = { ...pool.spec, ...patch };
+    await this.prepareSnapshots();
     await this.drain(name);
+  }
+
+  /** Builds (or finds cached) the startup snapshots node instances of every memory size start from (snapshot.ts). */
+  private async prepareSnapshots(): Promise<void> {
+    const sizes = new Set<number>();
+    for (const pool of this.pools.values()) if (pool.spec.kind === 'node') sizes.add(pool.spec.memoryMB);
+    await Promise.all([...sizes].map((mb) => ensureSnapshot(mb)));
   }
 
   /**
