@@ -104,7 +104,11 @@ export class HistoryStore {
       if (!readonly) {
         // WAL lets readers run beside one writer; NORMAL sync is durable across
         // process crashes (a power cut may lose the last run, never corrupt).
-        db.pragma('journal_mode = WAL');
+        // Switching a new store to WAL takes an exclusive lock that SQLite does not
+        // wait for (its busy timeout does not cover it): two runs creating the same
+        // store at once see "database is locked" here, so it is retried (measured in
+        // test/history/concurrent.test.ts, which races two writers from no store).
+        retryWhileLocked(() => db.pragma('journal_mode = WAL'), opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
         db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
         db.transaction(() => {
@@ -192,4 +196,20 @@ function phaseRow(runId: number, target: string, seq: number, provider: string, 
     histAll: p.histograms.all, histWarm: p.histograms.warm, histCold: p.histograms.cold, histInit: p.histograms.init,
     extraJson: Object.keys(extra).length ? JSON.stringify(extra) : null,
   };
+}
+
+/** Runs `fn`, retrying for up to `timeoutMs` while SQLite answers "database is locked" (SQLITE_BUSY). */
+function retryWhileLocked<T>(fn: () => T, timeoutMs: number): T {
+  const end = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (!/^SQLITE_BUSY/.test(code) && !/database is locked/.test((err as Error).message)) throw err;
+      if (Date.now() >= end) throw err;
+      Atomics.wait(pause, 0, 0, Math.min(50, 5 * (attempt + 1)));
+    }
+  }
 }
