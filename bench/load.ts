@@ -7,12 +7,17 @@
  * recorder with per-second timeline. Prints req/s, CPU ms per 1,000 requests and
  * the ratios fxbench / autocannon.
  *   Goal: ratio ≥ 1.0 req/s at no more CPU per request; below 0.8 is a defect.
- * nginx is used as a second target when an `nginx` binary exists (not installed
- * by this bench).
+ * nginx (Debian's nginx-light: `apt-get install nginx-light`) is a second target
+ * when installed: it answers faster than node:http, so the generator, not the
+ * server, is the bottleneck there. It runs unprivileged in the foreground from a
+ * temporary prefix, pinned to core 1, and is stopped by its PID.
  *
  * Environment: BENCH_QUICK=1 (2 s runs, 1 round), BENCH_LOAD_SECONDS, BENCH_LOAD_ROUNDS.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../test/helpers/servers.ts';
 
@@ -64,6 +69,8 @@ export async function benchLoad(): Promise<boolean> {
   const pin = hasTaskset();
   const server = await startServer('trivial', [], pin ? { cpu: 1 } : {});
   const targets: [string, string][] = [['node:http', server.url]];
+  const nginx = hasBinary('nginx') ? await startNginx(pin) : null;
+  if (nginx) targets.push(['nginx', nginx.url]);
   process.stdout.write(`\n## load engine vs autocannon (${SECONDS} s runs, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}, median; ${pin ? 'generator on core 0, server on core 1' : 'NOT pinned: taskset missing'})\n`);
   if (!hasBinary('nginx')) process.stdout.write('nginx: not installed here; node:http only\n');
   let ok = true;
@@ -90,11 +97,66 @@ export async function benchLoad(): Promise<boolean> {
     }
   } finally {
     server.stop();
+    nginx?.stop();
   }
   const header = ['target', 'conns', 'fxbench req/s', 'autocannon req/s', 'ratio', 'fxbench cpu ms/1k', 'autocannon cpu ms/1k', 'cpu ratio', 'verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows]) process.stdout.write(r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ') + '\n');
   return ok;
+}
+
+/** A free port on 127.0.0.1 (bound and released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** nginx answering `{}` on 127.0.0.1, one worker, foreground, temp paths under its own prefix. */
+async function startNginx(pin: boolean): Promise<{ url: string; stop(): void } | null> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fxbench-nginx-'));
+  const port = await freePort();
+  const conf = `worker_processes 1;
+error_log ${dir}/error.log;
+pid ${dir}/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:${port}; location / { default_type application/json; return 200 '{}'; } }
+}
+`;
+  writeFileSync(path.join(dir, 'nginx.conf'), conf);
+  const args = ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off; master_process off;'];
+  const child: ChildProcess = pin ? spawn('taskset', ['-c', '1', 'nginx', ...args], { stdio: 'ignore' }) : spawn('nginx', args, { stdio: 'ignore' });
+  const stop = () => {
+    if (child.pid) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Ready once it accepts a connection (bounded: 5 s).
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (up) return { url: `http://127.0.0.1:${port}`, stop };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  process.stdout.write('nginx: did not start; node:http only\n');
+  stop();
+  return null;
 }
 
 function hasBinary(name: string): boolean {
