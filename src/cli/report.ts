@@ -5,7 +5,11 @@
  * side, labelled by run. A missing file, invalid JSON or an unknown schema
  * version exits 2 naming the file (and field).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { defaultHistoryFile } from '../history/store.ts';
+import { lastRuns, type HistoryRun } from '../history/trend.ts';
+import type { Result } from '../report/result.ts';
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
 import { ExitCode, FxError, type Issue } from '../errors.ts';
@@ -13,7 +17,7 @@ import { readResultFile } from '../metrics/compare-input.ts';
 import { combineResults, type LabelledRun } from '../report/combine.ts';
 import { formatSummary } from '../report/text.ts';
 import { formatPlan } from '../plan/format.ts';
-import { planCapacity, type PlanOptions } from '../plan/plan.ts';
+import { planCapacity, type Plan, type PlanOptions } from '../plan/plan.ts';
 import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
 import { defaultReportDir, writeReports } from '../report/write.ts';
 
@@ -47,6 +51,33 @@ export const reportCli: CliCommand = {
   }),
 };
 
+/**
+ * The scenario's runs up to and including this one from the history store beside
+ * the run's folder (where `fxbench run` records them), for the trend chart; none
+ * when there is no store.
+ */
+function historyUpTo(result: Result, runDir: string): HistoryRun[] {
+  const file = defaultHistoryFile(runDir);
+  if (!existsSync(file)) return [];
+  try {
+    return lastRuns(file, { scenario: result.scenario.name, limit: 1000 }).filter((r) => r.startedAt <= result.startedAt).slice(-20);
+  } catch {
+    return [];
+  }
+}
+
+/** plan.json beside a run's results, when `fxbench run --rps …` wrote one. */
+function savedPlan(runDir: string): Plan | undefined {
+  const file = path.join(runDir, 'plan.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+    return plan.planVersion === 1 && Array.isArray(plan.targets) ? plan : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `fxbench report`; resolves to the exit code. */
 export async function reportCommand(args: ReportArgs): Promise<number> {
   // yargs reports a missing positional itself, but still calls the handler.
@@ -67,8 +98,9 @@ export async function reportCommand(args: ReportArgs): Promise<number> {
   const outDir = args.out ? path.resolve(args.out) : single ? path.dirname(single) : path.resolve(defaultReportDir('reports', 'side-by-side'));
   // Rebuilding in place: the results file is the source, leave it as it is.
   const inPlace = single !== null && single === path.join(outDir, 'results.json');
-  const capacity = args.planOptions ? planCapacity(result, args.planOptions) : undefined;
-  const written = await writeReports(result, outDir, { results: !inPlace, plan: capacity });
+  // A plan written by `run --rps …` (plan.json beside the results) stays in the rebuilt report.
+  const capacity = args.planOptions ? planCapacity(result, args.planOptions) : single ? savedPlan(path.dirname(single)) : undefined;
+  const written = await writeReports(result, outDir, { results: !inPlace, plan: capacity, history: single ? historyUpTo(result, path.dirname(single)) : undefined });
   process.stdout.write(formatSummary(result) + '\n');
   if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
   if (!args.quiet) {

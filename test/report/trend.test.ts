@@ -58,6 +58,15 @@ e2e('the second run of a scenario draws the trend; the plan section renders; not
   assert.match(html, 'id="chart-trend"');
   assert.match(html, 'Trend over the last 2 runs');
 
+  // `fxbench report` rebuilding a run finds the store beside its folder and keeps the
+  // trend, counting only the runs up to that one.
+  const rebuilt = await runCli(['report', path.join(tmp.dir, 'two/results.json'), '--quiet']);
+  assert.is(rebuilt.code, 0, rebuilt.stderr);
+  assert.match(readFileSync(file, 'utf8'), 'Trend over the last 2 runs');
+  const rebuiltFirst = await runCli(['report', path.join(tmp.dir, 'one/results.json'), '--quiet']);
+  assert.is(rebuiltFirst.code, 0, rebuiltFirst.stderr);
+  assert.not.match(readFileSync(path.join(tmp.dir, 'one/index.html'), 'utf8'), 'id="chart-trend"', 'one run up to the first: no trend');
+
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {
     const url = pathToFileURL(file).href;
