@@ -16,11 +16,11 @@
  * local driver reads.
  */
 import { randomUUID } from 'node:crypto';
-import type http from 'node:http';
 import { VERSION } from '../version.ts';
 import { billedMs } from './billing.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import { newRequestId, type InstanceResult, type InvokeRequest } from './instance.ts';
+import type { MiniRequest, MiniResponse } from './mini-http.ts';
 import { formatReportLine } from './report-line.ts';
 import type { InvokeOutcome, LocalRuntime } from './runtime.ts';
 
@@ -28,6 +28,8 @@ import type { InvokeOutcome, LocalRuntime } from './runtime.ts';
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** A sanity cap on OpenFaaS request bodies (the gateway itself has none, §2.4). */
 export const MAX_OPENFAAS_BODY_BYTES = 64 * 1024 * 1024;
+/** Bodies of the OpenFaaS system API (`{"replicas": n}`). */
+const MAX_SYSTEM_BODY_BYTES = 1024 * 1024;
 /** OpenFaaS's default function namespace; `name.openfaas-fn` resolves to `name`. */
 export const OPENFAAS_NAMESPACE = 'openfaas-fn';
 
@@ -41,40 +43,40 @@ export interface RuntimeInvokeResult {
   body: Buffer;
 }
 
-/** The request handler for a runtime's HTTP endpoint. */
-export function createGatewayHandler(rt: LocalRuntime): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+/** The largest request body each path accepts; a bigger one is answered 413 unread. */
+export function gatewayBodyLimit(_method: string, url: string): number {
+  if (url.startsWith(LAMBDA_PREFIX)) return MAX_SYNC_PAYLOAD_BYTES;
+  if (url.startsWith('/function/')) return MAX_OPENFAAS_BODY_BYTES;
+  return MAX_SYSTEM_BODY_BYTES;
+}
+
+/** The request handler for a runtime's HTTP endpoint (served by mini-http.ts). */
+export function createGatewayHandler(rt: LocalRuntime): (req: MiniRequest, res: MiniResponse) => void {
   return (req, res) => {
-    const url = req.url ?? '/';
+    const { url } = req;
     if (url.startsWith(LAMBDA_PREFIX)) return lambdaInvoke(rt, req, res, url);
     if (url.startsWith('/function/')) return openFaaSInvoke(rt, req, res, url);
     if (url.startsWith('/system/')) return system(rt, req, res, url);
-    if (req.method === 'GET' && (url === '/healthz' || url === '/health')) return send(res, text(200, 'OK'));
-    req.resume();
+    if ((req.method === 'GET' || req.method === 'HEAD') && (url === '/healthz' || url === '/health')) return send(res, text(200, 'OK'));
     send(res, text(404, `404 page not found: ${req.method} ${url}`));
   };
 }
 
 // --- Lambda Invoke API ---------------------------------------------------------
 
-function lambdaInvoke(rt: LocalRuntime, req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
+function lambdaInvoke(rt: LocalRuntime, req: MiniRequest, res: MiniResponse, url: string): void {
   const m = /^\/2015-03-31\/functions\/([^/?]+)\/invocations(?:\?(.*))?$/.exec(url);
-  if (!m || req.method !== 'POST') {
-    req.resume();
-    return send(res, apiError(404, 'UnknownOperationException', `no route ${req.method} ${url}`));
-  }
+  if (!m || req.method !== 'POST') return send(res, apiError(404, 'UnknownOperationException', `no route ${req.method} ${url}`));
   const name = lambdaFunctionName(decodeURIComponent(m[1]!));
-  if (Number(req.headers['content-length'] ?? 0) > MAX_SYNC_PAYLOAD_BYTES) {
-    req.resume();
-    return send(res, tooLarge(MAX_SYNC_PAYLOAD_BYTES));
-  }
-  readBody(req, MAX_SYNC_PAYLOAD_BYTES, (payload) => {
-    if (!payload) return send(res, tooLarge(MAX_SYNC_PAYLOAD_BYTES));
+  if (req.tooLarge) return send(res, tooLarge(MAX_SYNC_PAYLOAD_BYTES));
+  {
+    const payload = req.body;
     const h = req.headers;
     const type = String(h['x-amz-invocation-type'] ?? 'RequestResponse');
     const exists = rt.status(name) !== undefined;
     if (type === 'DryRun') return send(res, exists ? { status: 204, headers: { 'x-amzn-requestid': newRequestId() }, body: Buffer.alloc(0) } : frameLambda(name, { type: 'not-found' }, false, 0));
-    const clientContext = typeof h['x-amz-client-context'] === 'string' ? Buffer.from(h['x-amz-client-context'], 'base64').toString('utf8') : undefined;
-    const opts = { traceId: typeof h['x-amzn-trace-id'] === 'string' ? h['x-amzn-trace-id'] : undefined, clientContext };
+    const clientContext = h['x-amz-client-context'] !== undefined ? Buffer.from(h['x-amz-client-context'], 'base64').toString('utf8') : undefined;
+    const opts = { traceId: h['x-amzn-trace-id'], clientContext };
     if (type === 'Event') {
       // Asynchronous: accepted at once, run in the background (errors are the function's business).
       if (!exists) return send(res, frameLambda(name, { type: 'not-found' }, false, 0));
@@ -86,7 +88,7 @@ function lambdaInvoke(rt: LocalRuntime, req: http.IncomingMessage, res: http.Ser
       (o) => send(res, frameLambda(name, o, logTail, payload.length)),
       (err) => send(res, apiError(500, 'ServiceException', String(err))),
     );
-  });
+  }
 }
 
 /** `my-fn`, `my-fn:alias`, `123456789012:function:my-fn[:alias]`, `arn:aws:lambda:region:acct:function:my-fn[:alias]` → `my-fn`. */
@@ -146,9 +148,9 @@ function tooLarge(limit: number): RuntimeInvokeResult {
 
 // --- OpenFaaS gateway ------------------------------------------------------------
 
-function openFaaSInvoke(rt: LocalRuntime, req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
+function openFaaSInvoke(rt: LocalRuntime, req: MiniRequest, res: MiniResponse, url: string): void {
   const startTime = unixNs();
-  const callId = typeof req.headers['x-call-id'] === 'string' && req.headers['x-call-id'] ? req.headers['x-call-id'] : randomUUID();
+  const callId = req.headers['x-call-id'] || randomUUID();
   const q = url.indexOf('?');
   const pathPart = q >= 0 ? url.slice(0, q) : url;
   const query = q >= 0 ? url.slice(q + 1) : '';
@@ -158,18 +160,13 @@ function openFaaSInvoke(rt: LocalRuntime, req: http.IncomingMessage, res: http.S
   const name = openFaaSFunctionName(rt, rawName);
   const sub = slash >= 0 ? rest.slice(slash) : '/';
   const gatewayHeaders = { 'x-call-id': callId, 'x-start-time': startTime, 'x-served-by': SERVED_BY };
-  readBody(req, MAX_OPENFAAS_BODY_BYTES, (payload) => {
-    if (!payload) return send(res, withHeaders(text(413, 'request body too large'), gatewayHeaders));
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    headers['x-call-id'] = callId;
-    headers['x-start-time'] = startTime;
-    const request: InvokeRequest = { method: req.method ?? 'GET', path: sub, query, headers };
-    rt.call(name, payload, { request }).then(
-      (o) => send(res, withHeaders(frameOpenFaaS(rawName, o), gatewayHeaders)),
-      (err) => send(res, withHeaders(text(500, String(err)), gatewayHeaders)),
-    );
-  });
+  if (req.tooLarge) return send(res, withHeaders(text(413, 'request body too large'), gatewayHeaders));
+  const headers: Record<string, string> = { ...req.headers, 'x-call-id': callId, 'x-start-time': startTime };
+  const request: InvokeRequest = { method: req.method, path: sub, query, headers };
+  rt.call(name, req.body, { request }).then(
+    (o) => send(res, withHeaders(frameOpenFaaS(rawName, o), gatewayHeaders)),
+    (err) => send(res, withHeaders(text(500, String(err)), gatewayHeaders)),
+  );
 }
 
 /** `name` or `name.openfaas-fn` → the runtime's function name. */
@@ -214,25 +211,24 @@ export function frameOpenFaaS(name: string, o: InvokeOutcome): RuntimeInvokeResu
 
 // --- OpenFaaS system API ---------------------------------------------------------
 
-function system(rt: LocalRuntime, req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
+function system(rt: LocalRuntime, req: MiniRequest, res: MiniResponse, url: string): void {
   const path = url.split('?')[0]!;
   if (req.method === 'GET' && (path === '/system/functions' || path === '/system/functions/')) {
-    req.resume();
     return send(res, jsonResponse(200, rt.functions().map((f) => functionStatus(rt, f.name))));
   }
   let m = /^\/system\/function\/([^/]+)$/.exec(path);
   if (req.method === 'GET' && m) {
-    req.resume();
     const name = openFaaSFunctionName(rt, decodeURIComponent(m[1]!));
     return send(res, rt.status(name) ? jsonResponse(200, functionStatus(rt, name)) : text(404, `function ${name} not found`));
   }
   m = /^\/system\/scale-function\/([^/]+)$/.exec(path);
   if (req.method === 'POST' && m) {
     const name = openFaaSFunctionName(rt, decodeURIComponent(m[1]!));
-    return readBody(req, 1024 * 1024, (body) => {
+    if (req.tooLarge) return send(res, text(413, 'request body too large'));
+    {
       let replicas: unknown;
       try {
-        replicas = (JSON.parse(body?.toString('utf8') || 'null') as { replicas?: unknown } | null)?.replicas;
+        replicas = (JSON.parse(req.body.toString('utf8') || 'null') as { replicas?: unknown } | null)?.replicas;
       } catch {
         return send(res, text(400, 'Cannot parse request. Please pass valid JSON.'));
       }
@@ -242,9 +238,9 @@ function system(rt: LocalRuntime, req: http.IncomingMessage, res: http.ServerRes
         () => send(res, { status: 202, headers: {}, body: Buffer.alloc(0) }),
         (err) => send(res, text(500, String(err))),
       );
-    });
+      return;
+    }
   }
-  req.resume();
   send(res, text(404, `404 page not found: ${req.method} ${url}`));
 }
 
@@ -289,17 +285,6 @@ function fxbenchHeaders(spec: FunctionSpec, r: InstanceResult, billed: number): 
   return h;
 }
 
-/** Reads a request body up to `limit` bytes; calls back with null when over it. */
-function readBody(req: http.IncomingMessage, limit: number, done: (body: Buffer | null) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (c: Buffer) => {
-    size += c.length;
-    if (size <= limit) chunks.push(c);
-  });
-  req.on('end', () => done(size > limit ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-}
-
 /** Wall-clock Unix time in nanoseconds, as a decimal string (X-Start-Time). */
 function unixNs(): string {
   const ms = performance.timeOrigin + performance.now();
@@ -319,8 +304,16 @@ function withHeaders(r: RuntimeInvokeResult, extra: Record<string, string>): Run
   return { ...r, headers: { ...r.headers, ...extra } };
 }
 
-function send(res: http.ServerResponse, r: RuntimeInvokeResult): void {
+function send(res: MiniResponse, r: RuntimeInvokeResult): void {
   r.headers['content-length'] = String(r.body.length);
-  res.writeHead(r.status, r.headers);
+  try {
+    res.writeHead(r.status, r.headers);
+  } catch (err) {
+    // A function's header the HTTP framing cannot carry (CR or LF in a value).
+    const bad = text(502, `the function's response could not be framed: ${(err as Error).message}`);
+    bad.headers['content-length'] = String(bad.body.length);
+    res.writeHead(bad.status, bad.headers);
+    return res.end(bad.body);
+  }
   res.end(r.body);
 }

@@ -123,7 +123,9 @@ export class LambdaInstance extends BaseInstance {
         const running = this.running.get(requestId);
         if (!running) return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `unknown or finished request id ${requestId}` });
         res.writeHead(202, ACCEPTED_HEADERS);
-        res.end(ACCEPTED);
+        // fxbench's bootstrap pipelines its next poll behind the answer and does not
+        // wait for this 202: it then leaves with the next event, in one write.
+        res.end(ACCEPTED, { coalesce: true });
         const errorType = kind === 'error' ? (req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
         return this.finish(running, body, errorType);
       }

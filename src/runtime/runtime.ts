@@ -6,15 +6,15 @@
  * paths (gateway.ts). This file is the scheduler: which instance serves which
  * invocation.
  */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionSpec } from './function-spec.ts';
 import { ForkInstance } from './fork-instance.ts';
 import { ensureSnapshot } from './snapshot.ts';
-import { createGatewayHandler, frameLambda, MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
+import { createGatewayHandler, frameLambda, gatewayBodyLimit, MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
 import { HttpInstance } from './http-instance.ts';
 import { newRequestId, type BaseInstance, type InstanceEvents, type InstanceResult, type InvokeRequest, type PendingInvocation } from './instance.ts';
 import { LambdaInstance } from './lambda-instance.ts';
+import { createMiniServer, type MiniServer } from './mini-http.ts';
 
 export { MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
 
@@ -78,7 +78,7 @@ class FunctionPool {
 /** A running local runtime. */
 export class LocalRuntime {
   private readonly pools = new Map<string, FunctionPool>();
-  private server: http.Server | null = null;
+  private server: MiniServer | null = null;
   private stopped = false;
   private readonly host: string;
   private readonly port: number;
@@ -96,8 +96,8 @@ export class LocalRuntime {
   /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */
   async start(): Promise<string> {
     await this.prepareSnapshots();
-    const server = http.createServer(createGatewayHandler(this));
-    server.keepAliveTimeout = 65_000;
+    // Idle client connections close after 65 s, as node:http's keepAliveTimeout did here.
+    const server = createMiniServer(createGatewayHandler(this), { bodyLimit: gatewayBodyLimit, idleTimeoutMs: 65_000 });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, this.host, () => resolve());
