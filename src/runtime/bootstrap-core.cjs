@@ -198,6 +198,9 @@ async function start(load) {
       } catch (err) {
         answer = errorRequest(`/invocation/${requestId}/error`, err, err?.name ? `Function.${err.name}` : 'Function.Unhandled');
       }
+      // This process's RSS high-water mark (getrusage ru_maxrss, the kernel's VmHWM),
+      // so the runtime need not read /proc/<pid>/status for Max Memory Used.
+      answer.headers['x-fxbench-max-rss-kb'] = process.resourceUsage().maxRSS;
       // The answer and the next long poll leave together (HTTP/1.1 pipelining):
       // the runtime replies 202 to the first and holds the second until work comes.
       const [posted, polled] = client.send([answer, { method: 'GET', path: base + '/invocation/next' }]);

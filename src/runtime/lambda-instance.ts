@@ -127,7 +127,9 @@ export class LambdaInstance extends BaseInstance {
         // wait for this 202: it then leaves with the next event, in one write.
         res.end(ACCEPTED, { coalesce: true });
         const errorType = kind === 'error' ? (req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
-        return this.finish(running, body, errorType);
+        // fxbench's own bootstrap reports its RSS high-water mark (ru_maxrss); any other runtime's is read from /proc.
+        const maxRssKB = Number(req.headers['x-fxbench-max-rss-kb']);
+        return this.finish(running, body, errorType, maxRssKB > 0 ? Math.ceil(maxRssKB / 1024) : undefined);
       }
     }
     if (req.method === 'POST' && url === INIT_ERROR_PATH) {
@@ -167,7 +169,7 @@ export class LambdaInstance extends BaseInstance {
     this.running.set(inv.requestId, { inv, startNs: nowNs(), timer });
   }
 
-  private finish(running: Running, body: Buffer, errorType: string | undefined): void {
+  private finish(running: Running, body: Buffer, errorType: string | undefined, maxMemoryMB?: number): void {
     clearTimeout(running.timer);
     this.running.delete(running.inv.requestId);
     const durationMs = (nowNs() - running.startNs) / 1e6;
@@ -175,7 +177,7 @@ export class LambdaInstance extends BaseInstance {
     const errorClass = errorType === undefined ? null : /MemoryError|OutOfMemory/i.test(errorType) ? 'out-of-memory' : 'function-error';
     // Like Lambda, an environment that ran out of memory is not reused.
     if (errorClass === 'out-of-memory') this.kill('crash');
-    this.complete(running.inv, { body, errorClass, errorType, durationMs, maxMemoryMB: this.readMaxMemoryMB() });
+    this.complete(running.inv, { body, errorClass, errorType, durationMs, maxMemoryMB: maxMemoryMB ?? this.readMaxMemoryMB() });
   }
 
   /** An X-Ray-style trace header, as Lambda passes in Lambda-Runtime-Trace-Id: `Root=1-<time>-<24 hex>;Parent=<16 hex>;Sampled=0`. */

@@ -3,6 +3,7 @@
 // Lambda Runtime API), `fork` (a process per invocation, stdin → stdout) and
 // `http` (a long-lived upstream server, proxied). Each asserts the cold/warm
 // accounting and that no instance outlives the runtime (by PID).
+import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LocalRuntime } from '../../src/runtime/runtime.ts';
@@ -39,6 +40,11 @@ node('the first invocation is cold with an init duration; the second is warm on 
   assert.is(b.json.instanceId, a.json.instanceId, 'the function saw the same process');
   assert.is(b.json.invocations, 2);
   assert.ok(b.maxMemoryMB > 10 && b.maxMemoryMB < 200, `VmHWM ${b.maxMemoryMB} MB`);
+  // The bootstrap reports its own ru_maxrss; it must agree with the kernel's VmHWM read from outside.
+  const [pid] = rtNode.pids();
+  const hwmKB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  const procMB = Math.ceil(hwmKB / 1024);
+  assert.ok(b.maxMemoryMB <= procMB && b.maxMemoryMB >= procMB - 2, `reported ${b.maxMemoryMB} MB, /proc/${pid}/status VmHWM ${procMB} MB`);
   await stopAndCheck(rtNode, rtNode.pids());
 });
 
