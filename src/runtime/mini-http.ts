@@ -66,15 +66,15 @@ interface Conn {
   socket: net.Socket;
   /** Requests parsed and not yet answered on the wire. */
   open: number;
-  /** Sweeps seen with no request open and no data. */
-  idleSweeps: number;
+  /** When data last came in or the last open request was answered (Date.now()). */
+  lastActive: number;
 }
 
 /** Creates the server; `handler` is called once per complete request. */
 export function createMiniServer(handler: (req: MiniRequest, res: MiniResponse) => void, opts: MiniServerOptions = {}): MiniServer {
   const conns = new Set<Conn>();
   const server = net.createServer((socket) => {
-    const conn: Conn = { socket, open: 0, idleSweeps: 0 };
+    const conn: Conn = { socket, open: 0, lastActive: Date.now() };
     conns.add(conn);
     socket.setNoDelay(true);
     socket.on('close', () => conns.delete(conn));
@@ -85,15 +85,14 @@ export function createMiniServer(handler: (req: MiniRequest, res: MiniResponse) 
     for (const c of conns) c.socket.destroy();
   };
   if (opts.idleTimeoutMs !== undefined) {
-    const limit = Math.max(1, Math.ceil(opts.idleTimeoutMs / SWEEP_MS));
+    const idleMs = opts.idleTimeoutMs;
     let sweeper: NodeJS.Timeout | null = null;
     server.on('listening', () => {
+      // Closed between idleMs and idleMs + one sweep after their last activity.
       sweeper = setInterval(() => {
-        for (const c of conns) {
-          if (c.open > 0) continue;
-          if (++c.idleSweeps >= limit) c.socket.destroy();
-        }
-      }, SWEEP_MS).unref();
+        const now = Date.now();
+        for (const c of conns) if (c.open === 0 && now - c.lastActive >= idleMs) c.socket.destroy();
+      }, Math.min(SWEEP_MS, Math.max(10, idleMs / 4))).unref();
     });
     server.on('close', () => sweeper && clearInterval(sweeper));
   }
@@ -121,9 +120,10 @@ function httpDate(): string {
   return dateValue;
 }
 
-/** A header value that could split the response (CR or LF) is refused, as node:http does. */
-function checkValue(name: string, value: string): string {
+/** A header name or value that could split the response (CR or LF) is refused, as node:http does. */
+function checkHeader(name: string, value: string): string {
   if (/[\r\n]/.test(value)) throw new TypeError(`invalid character in header "${name}"`);
+  if (/[\r\n:]/.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
   return value;
 }
 
@@ -146,7 +146,7 @@ function serve(conn: Conn, handler: (req: MiniRequest, res: MiniResponse) => voi
       if (slots[0]!.coalesce && slots.length > 1 && !slots[1]!.data) break;
       const slot = slots.shift()!;
       out.push(slot.data!);
-      conn.open--;
+      if (--conn.open === 0) conn.lastActive = Date.now();
       if (slot.close) {
         close = true;
         break;
@@ -165,7 +165,7 @@ function serve(conn: Conn, handler: (req: MiniRequest, res: MiniResponse) => voi
   // Responses completed while a chunk is parsed leave together after it.
   let parsing = false;
   socket.on('data', (chunk: Buffer) => {
-    conn.idleSweeps = 0;
+    conn.lastActive = Date.now();
     if (closing) return;
     if (skip > 0) {
       const n = Math.min(skip, chunk.length);
@@ -260,7 +260,10 @@ function serve(conn: Conn, handler: (req: MiniRequest, res: MiniResponse) => voi
       }
       buf = buf.subarray(rest);
       continued = false;
-      respond({ method, url, headers, body, ...(tooLarge ? { tooLarge } : {}) }, close || (tooLarge && chunked));
+      // After a 413 the connection closes when the rest of the body cannot be skipped
+      // by count (chunked), or may never come (the client waits for 100 Continue).
+      const expectsContinue = (headers['expect'] ?? '').toLowerCase() === '100-continue';
+      respond({ method, url, headers, body, ...(tooLarge ? { tooLarge } : {}) }, close || (tooLarge && (chunked || (expectsContinue && skip > 0))));
     }
   }
 
@@ -274,7 +277,7 @@ function serve(conn: Conn, handler: (req: MiniRequest, res: MiniResponse) => voi
     handler(req, {
       writeHead(status, h) {
         let t = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n`;
-        for (const k in h) t += `${k}: ${checkValue(k, String(h[k]))}\r\n`;
+        for (const k in h) t += `${k}: ${checkHeader(k, String(h[k]))}\r\n`;
         top = t;
       },
       end(b, opts) {
