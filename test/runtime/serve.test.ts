@@ -93,6 +93,27 @@ api('Lambda: over maxInstances is 429 TooManyRequestsException; Event is 202, Dr
   assert.is(dry.status, 204);
 });
 
+api('Lambda: a payload over 6 MB is 413 RequestTooLargeException without reaching an instance; the same connection serves the next invoke', async () => {
+  const { Pool } = await import('undici');
+  const pool = new Pool(serve.url, { connections: 1, pipelining: 1 });
+  try {
+    const path = '/2015-03-31/functions/hello/invocations';
+    const big = Buffer.alloc(6 * 1024 * 1024 + 1, 'a');
+    const tooBig = await pool.request({ method: 'POST', path, body: big });
+    assert.is(tooBig.statusCode, 413);
+    assert.is(tooBig.headers['x-amzn-errortype'], 'RequestTooLargeException');
+    assert.match(await tooBig.body.text(), /Request must be smaller than 6291456 bytes/);
+    const connects: number[] = [];
+    pool.on('connect', () => connects.push(Date.now()));
+    const ok = await pool.request({ method: 'POST', path, body: '{"name":"after"}' });
+    assert.is(ok.statusCode, 200);
+    assert.is(JSON.parse(await ok.body.text()).message, 'hello, after');
+    assert.is(connects.length, 0, 'the 413 left the keep-alive connection usable');
+  } finally {
+    await pool.close();
+  }
+});
+
 api('OpenFaaS: /function/{name} echoes X-Call-Id, stamps X-Start-Time (Unix ns) and X-Duration-Seconds', async () => {
   const beforeNs = BigInt(Date.now()) * 1_000_000n;
   const t0 = performance.now();
