@@ -107,6 +107,11 @@ interface Slot {
   close: boolean;
 }
 
+/** Space or tab (optional whitespace around a header value). */
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
 /** `Date` header value, refreshed at most once a second. */
 let dateSecond = -1;
 let dateValue = '';
@@ -120,11 +125,14 @@ function httpDate(): string {
   return dateValue;
 }
 
-/** A header name or value that could split the response (CR or LF) is refused, as node:http does. */
-function checkHeader(name: string, value: string): string {
-  if (/[\r\n]/.test(value)) throw new TypeError(`invalid character in header "${name}"`);
-  if (/[\r\n:]/.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
-  return value;
+
+/** The error for a header that could split the response, as node:http refuses it. */
+function badHeader(h: Record<string, string | number>): TypeError {
+  for (const k in h) {
+    if (/[\r\n:]/.test(k)) return new TypeError(`invalid header name ${JSON.stringify(k)}`);
+    if (/[\r\n]/.test(String(h[k]))) return new TypeError(`invalid character in header "${k}"`);
+  }
+  return new TypeError('invalid header');
 }
 
 function serve(conn: Conn, handler: (req: MiniRequest, res: MiniResponse) => void, bodyLimit?: (method: string, url: string) => number): void {
@@ -190,16 +198,23 @@ function serve(conn: Conn, handler: (req: MiniRequest, res: MiniResponse) => voi
         if (buf.length > MAX_HEAD_BYTES) bad('request head too large');
         return;
       }
-      const lines = buf.toString('latin1', 0, end).split('\r\n');
-      const [method, url, version] = lines[0]!.split(' ');
+      const text = buf.toString('latin1', 0, end);
+      let eol = text.indexOf('\r\n');
+      if (eol < 0) eol = text.length;
+      const [method, url, version] = text.slice(0, eol).split(' ');
       if (!method || !url || !version?.startsWith('HTTP/1.')) return bad('malformed request line');
       const headers: Record<string, string> = {};
-      for (let i = 1; i < lines.length; i++) {
-        const line = lines[i]!;
-        const c = line.indexOf(':');
-        if (c <= 0) continue;
-        const name = line.slice(0, c).trim().toLowerCase();
-        const value = line.slice(c + 1).trim();
+      for (let at = eol + 2; at < text.length; at = eol + 2) {
+        eol = text.indexOf('\r\n', at);
+        if (eol < 0) eol = text.length;
+        const c = text.indexOf(':', at);
+        if (c <= at || c > eol) continue;
+        let v0 = c + 1;
+        let v1 = eol;
+        while (v0 < v1 && isBlank(text.charCodeAt(v0))) v0++;
+        while (v1 > v0 && isBlank(text.charCodeAt(v1 - 1))) v1--;
+        const name = text.slice(at, c).trim().toLowerCase();
+        const value = text.slice(v0, v1);
         const had = headers[name];
         headers[name] = had === undefined ? value : `${had}, ${value}`;
       }
@@ -276,9 +291,18 @@ function serve(conn: Conn, handler: (req: MiniRequest, res: MiniResponse) => voi
     let top: string | null = null;
     handler(req, {
       writeHead(status, h) {
-        let t = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n`;
-        for (const k in h) t += `${k}: ${checkHeader(k, String(h[k]))}\r\n`;
-        top = t;
+        // Names without CR, LF or ':', values without CR or LF: tested once for all headers.
+        let t = '';
+        let names = '';
+        let values = '';
+        for (const k in h) {
+          const v = String(h[k]);
+          t += k + ': ' + v + '\r\n';
+          names += k;
+          values += v;
+        }
+        if (/[\r\n:]/.test(names) || /[\r\n]/.test(values)) throw badHeader(h);
+        top = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n` + t;
       },
       end(b, opts) {
         if (slot.data) return;
