@@ -1,0 +1,50 @@
+// `npm run bench:runtime` stays runnable: the benchmark in its quick mode
+// (BENCH_QUICK=1, ~30 s) as a real process, load on 127.0.0.1 only. Asserts the
+// table's rows and that its figures are real measurements (positive, ratios
+// consistent with the figures they divide), not whether the goals are met: speed
+// is judged by the benchmark itself, on a quiet machine, not by a timed test.
+// Every process it starts (plain server, floor front and its 10 workers,
+// fxbench serve and its instances) is gone afterwards, checked by PID.
+import { spawn } from 'node:child_process';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { alive, descendants, waitFor } from '../helpers/cli.ts';
+
+const test = suite('bench:runtime (quick)');
+
+test('prints the table with measured figures and leaves no process behind', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/runtime.ts'], { env: { ...process.env, BENCH_QUICK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
+  const seen = new Set<number>();
+  const poll = setInterval(() => {
+    for (const pid of descendants(child.pid!)) seen.add(pid);
+  }, 200);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearInterval(poll);
+  assert.ok(code === 0 || code === 1, `exit ${code} (0 all goals met, 1 some missed):\n${out}`);
+  const row = (name: string) => {
+    const line = out.split('\n').find((l) => l.startsWith(name));
+    assert.ok(line, `row "${name}" in:\n${out}`);
+    return line!;
+  };
+  const num = (s: string, re: RegExp) => Number(re.exec(s)?.[1]);
+  const p50 = row('warm p50 latency (1 conn)');
+  assert.ok(num(p50, /^\S.*?\s+([\d.]+) ms/) > 0, p50);
+  const tput = row('warm throughput (10 conns)');
+  const [rt, plain] = [...tput.matchAll(/(\d+) req\/s/g)].map((m) => Number(m[1]));
+  assert.ok(rt! > 100 && plain! > 100, tput);
+  const ratio = num(tput, /plain\/runtime ([\d.]+)×/);
+  assert.ok(Math.abs(ratio - plain! / rt!) < 0.01, `ratio ${ratio} = ${plain}/${rt}`);
+  const floor = row('  floor: bare forwarder to 10 processes');
+  assert.ok(num(floor, /(\d+) req\/s/) > 100, floor);
+  const cold = row('cold start, median of 7');
+  assert.ok(num(cold, /([\d.]+) ms/) > 1, cold);
+  assert.match(out, /\d+ cores, Node v\d+/);
+  // Process count: plain, floor front + 10 workers, serve + 10 instances at least.
+  assert.ok(seen.size >= 20, `saw ${seen.size} descendant processes`);
+  await waitFor(() => [...seen].every((pid) => !alive(pid)), 10_000, 'every benchmark process to exit');
+});
+
+test.run();
