@@ -180,7 +180,21 @@ export abstract class BaseInstance {
   /** Fills the fields every result shares. */
   protected result(inv: PendingInvocation, r: Omit<InstanceResult, 'requestId' | 'cold' | 'initMs' | 'instanceId'>): InstanceResult {
     const cold = inv.cold ?? false;
-    return { ...r, requestId: inv.requestId, cold, initMs: cold ? (this.initMs ?? (nowNs() - this.startedNs) / 1e6) : undefined, instanceId: this.id };
+    // Written field by field (no object spread): this runs once per invocation.
+    const out: InstanceResult = {
+      requestId: inv.requestId,
+      body: r.body,
+      errorClass: r.errorClass,
+      errorType: r.errorType,
+      cold,
+      initMs: cold ? (this.initMs ?? (nowNs() - this.startedNs) / 1e6) : undefined,
+      durationMs: r.durationMs,
+      maxMemoryMB: r.maxMemoryMB,
+      instanceId: this.id,
+    };
+    if (r.status !== undefined) out.status = r.status;
+    if (r.headers !== undefined) out.headers = r.headers;
+    return out;
   }
 
   /** Called by a kind once the instance can take work. */

@@ -213,7 +213,7 @@ export class LocalRuntime {
         traceId: opts.traceId,
         clientContext: opts.clientContext,
         request: opts.request,
-        resolve: (result) => resolve({ type: 'result', spec: pool.spec, result }),
+        resolve: resultTo(resolve, pool.spec),
       };
       if (this.dispatch(pool, inv)) return;
       if (pool.spec.queueTimeoutMs <= 0) return resolve({ type: 'throttled', spec: pool.spec });
@@ -335,4 +335,13 @@ export class LocalRuntime {
       clearTimeout(w.timer);
     }
   }
+}
+
+/**
+ * The per-invocation callback that frames an instance's result. Made by a function
+ * rather than written inline as a named property: tsx (esbuild keepNames) would
+ * wrap an inline one in a defineProperty call on every invocation.
+ */
+function resultTo(resolve: (o: InvokeOutcome) => void, spec: FunctionSpec): (result: InstanceResult) => void {
+  return (result) => resolve({ type: 'result', spec, result });
 }
