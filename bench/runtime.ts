@@ -10,7 +10,9 @@
  * Throughput: autocannon, 10 connections, alternating runs, medians.
  *   Goals: < 0.3 ms added at p50; runtime throughput ≥ plain / 1.5.
  * Also reported: the same throughput through a bare forwarder to 10 worker
- * processes (FLOOR_SERVER), i.e. what process isolation alone costs here.
+ * processes (FLOOR_SERVER), i.e. what process isolation alone costs here; and
+ * each server's CPU per request (its process tree's user + system time from
+ * /proc over the run), steadier than req/s when other tenants share the cores.
  *
  * Cold start overhead: a runtime cold start of `hello` (client latency after
  * draining) vs a bare `node -e` that imports the same module and calls the
@@ -20,7 +22,7 @@
  * Environment: BENCH_QUICK=1 for a short run (CI smoke).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -193,10 +195,32 @@ async function sequentialLatencyUs(url: string, path: string, n: number): Promis
   return out;
 }
 
-async function throughputRps(url: string, path: string, seconds: number): Promise<number> {
+/** CPU seconds (user + system) used so far by `pid` and every live descendant, from /proc. */
+function treeCpuSeconds(pid: number): number {
+  let total = 0;
+  const walk = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+      for (const c of readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ').filter(Boolean)) walk(Number(c));
+    } catch {
+      /* exited meanwhile */
+    }
+  };
+  walk(pid);
+  return total;
+}
+/** USER_HZ: Linux reports process times in 1/100 s on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
+
+/** Requests per second, and the server side's CPU per request (its process and its children: instances, workers), µs. */
+async function throughputRps(url: string, path: string, seconds: number, serverPid?: number): Promise<{ rps: number; cpuUs: number }> {
+  const cpu0 = serverPid ? treeCpuSeconds(serverPid) : 0;
   const r = await autocannon({ url: url + path, method: 'POST', body: BODY, headers: { 'content-type': 'application/json' }, connections: 10, duration: seconds });
+  const cpu = serverPid ? treeCpuSeconds(serverPid) - cpu0 : 0;
   if (r.non2xx || r.errors) throw new Error(`${url}${path}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return r.requests.average;
+  return { rps: r.requests.average, cpuUs: (cpu * 1e6) / r.requests.total };
 }
 
 /**
@@ -269,18 +293,25 @@ export async function benchRuntime(log: (line: string) => void = (l) => process.
     // Throughput: autocannon, 10 connections (the runtime runs 10 instances, one invocation each, Lambda's model).
     // Each of the 10 instances (and floor workers) runs its code thousands of times first, so V8 has optimised it.
     const rps = { plain: [] as number[], runtime: [] as number[], floor: [] as number[] };
+    const cpu = { plain: [] as number[], runtime: [] as number[], floor: [] as number[] };
     await throughputRps(served.url, lambdaPath, QUICK ? 1 : 3); // also starts the 10 instances
     await throughputRps(floor.url, '/', QUICK ? 1 : 3);
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
-      rps.plain.push(await throughputRps(plain.url, '/', THROUGHPUT_SECONDS));
-      rps.floor.push(await throughputRps(floor.url, '/', THROUGHPUT_SECONDS));
-      rps.runtime.push(await throughputRps(served.url, lambdaPath, THROUGHPUT_SECONDS));
+      for (const [key, target, p] of [['plain', plain, '/'], ['floor', floor, '/'], ['runtime', served, lambdaPath]] as const) {
+        const r = await throughputRps(target.url, p, THROUGHPUT_SECONDS, target.child.pid);
+        rps[key].push(r.rps);
+        cpu[key].push(r.cpuUs);
+      }
     }
     const rpsPlain = median(rps.plain);
     const rpsRuntime = median(rps.runtime);
     const rpsFloor = median(rps.floor);
     rows.push({ metric: 'warm throughput (10 conns)', runtime: `${rpsRuntime.toFixed(0)} req/s`, plain: `${rpsPlain.toFixed(0)} req/s`, added: '', ratio: `plain/runtime ${(rpsPlain / rpsRuntime).toFixed(2)}×`, goal: '≤ 1.5×', ok: rpsPlain / rpsRuntime <= 1.5 });
     rows.push({ metric: '  floor: bare forwarder to 10 processes', runtime: `${rpsFloor.toFixed(0)} req/s`, plain: `${rpsPlain.toFixed(0)} req/s`, added: '', ratio: `plain/floor ${(rpsPlain / rpsFloor).toFixed(2)}×`, goal: '(reported)', ok: true });
+    // CPU per request is steadier than req/s on a shared machine: it does not depend on what else gets the cores.
+    const [cpuPlain, cpuFloor, cpuRuntime] = [median(cpu.plain), median(cpu.floor), median(cpu.runtime)];
+    rows.push({ metric: '  server CPU per request', runtime: `${cpuRuntime.toFixed(0)} µs`, plain: `${cpuPlain.toFixed(0)} µs`, added: `${(cpuRuntime - cpuPlain).toFixed(0)} µs`, ratio: `runtime/plain ${(cpuRuntime / cpuPlain).toFixed(2)}×`, goal: '(reported)', ok: true });
+    rows.push({ metric: '  floor CPU per request', runtime: `${cpuFloor.toFixed(0)} µs`, plain: `${cpuPlain.toFixed(0)} µs`, added: `${(cpuFloor - cpuPlain).toFixed(0)} µs`, ratio: `floor/plain ${(cpuFloor / cpuPlain).toFixed(2)}×`, goal: '(reported)', ok: true });
     rows.push({ metric: '  runtime vs that floor', runtime: `${rpsRuntime.toFixed(0)} req/s`, plain: `${rpsFloor.toFixed(0)} req/s`, added: '', ratio: `floor/runtime ${(rpsFloor / rpsRuntime).toFixed(2)}×`, goal: '(reported)', ok: true });
   } finally {
     await Promise.all([stopServer(plain.child), stopServer(floor.child), stopServer(served.child)]);

@@ -39,6 +39,9 @@ test('prints the table with measured figures and leaves no process behind', asyn
   assert.ok(Math.abs(ratio - plain! / rt!) < 0.01, `ratio ${ratio} = ${plain}/${rt}`);
   const floor = row('  floor: bare forwarder to 10 processes');
   assert.ok(num(floor, /(\d+) req\/s/) > 100, floor);
+  const cpu = row('  server CPU per request');
+  const [cpuRuntime, cpuPlain] = [...cpu.matchAll(/(\d+) µs/g)].map((m) => Number(m[1]));
+  assert.ok(cpuRuntime! > 0 && cpuPlain! > 0, cpu);
   const cold = row('cold start, median of 7');
   assert.ok(num(cold, /([\d.]+) ms/) > 1, cold);
   assert.match(out, /\d+ cores, Node v\d+/);
