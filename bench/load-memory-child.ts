@@ -11,7 +11,7 @@
  */
 import type { Driver } from '../src/drivers/types.ts';
 import { Recorder } from '../src/metrics/recorder.ts';
-import type { Sample } from '../src/metrics/sample.ts';
+import type { Sample } from '../src/model/sample.ts';
 import { steadyPhase } from '../src/scenarios/phases/steady.ts';
 import { runPlan } from '../src/scenarios/runner.ts';
 

@@ -10,12 +10,12 @@
  */
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
-import { ExitCode, FxError } from '../errors.ts';
+import { ExitCode, FxError } from '../model/errors.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { DEFAULT_ALLOWANCES, parseRules } from '../metrics/compare-metrics.ts';
 import { compareResults, type CompareVerdict } from '../metrics/compare.ts';
 import { writeJUnit } from '../report/junit.ts';
-import type { Result } from '../report/result.ts';
+import type { Result } from '../model/result.ts';
 import { appendStepSummary, formatVerdictMarkdown, formatVerdictText } from '../report/verdict.ts';
 
 /** Flags shared by `compare` and `run --baseline`. */

@@ -7,7 +7,7 @@
  */
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
-import { ExitCode, FxError } from '../errors.ts';
+import { ExitCode, FxError } from '../model/errors.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { parseMetric, type MetricSpec } from '../metrics/compare-metrics.ts';
 import { HistoryStore } from '../history/store.ts';

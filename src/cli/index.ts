@@ -4,7 +4,7 @@
  * errors print a stack because they are bugs.
  */
 import yargs from 'yargs';
-import { ExitCode, FxError } from '../errors.ts';
+import { ExitCode, FxError } from '../model/errors.ts';
 import { VERSION } from '../version.ts';
 import { COMMANDS } from './commands.ts';
 import { EPILOGUE } from './epilogue.ts';

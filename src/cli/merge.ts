@@ -7,9 +7,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
-import { ExitCode, FxError } from '../errors.ts';
+import { ExitCode, FxError } from '../model/errors.ts';
 import { mergeResults } from '../metrics/merge.ts';
-import type { Result } from '../report/result.ts';
+import type { Result } from '../model/result.ts';
 import { formatSummary } from '../report/text.ts';
 
 /** Reads a results file; a missing or malformed one is bad input (exit 2). */

@@ -4,10 +4,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, FxError, type Issue } from '../errors.ts';
-import { formatPlan } from '../plan/format.ts';
-import { planCapacity, type PlanOptions } from '../plan/plan.ts';
-import { SCALING_LIMITS, type ScalingLimits } from '../plan/limits.ts';
+import { ExitCode, FxError, type Issue } from '../model/errors.ts';
+import { formatPlan } from '../capacity/format.ts';
+import { planCapacity, type PlanOptions } from '../capacity/capacity.ts';
+import { SCALING_LIMITS, type ScalingLimits } from '../capacity/limits.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { parseDurationMs } from '../units.ts';
 import type { Options } from 'yargs';

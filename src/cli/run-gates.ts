@@ -9,14 +9,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Options } from 'yargs';
-import { ExitCode, FxError } from '../errors.ts';
+import { ExitCode, FxError } from '../model/errors.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { parseRules } from '../metrics/compare-metrics.ts';
 import { compareResults } from '../metrics/compare.ts';
 import { defaultHistoryFile, HistoryStore } from '../history/store.ts';
 import { lastRuns, type HistoryRun } from '../history/trend.ts';
 import { writeJUnit } from '../report/junit.ts';
-import type { Result } from '../report/result.ts';
+import type { Result } from '../model/result.ts';
 import { checkGateFlags, publishVerdict } from './compare.ts';
 
 /** A path relative to the current folder when it is inside it, else absolute. */

@@ -5,9 +5,9 @@
  * that file stays a thin command.
  */
 import type { Options } from 'yargs';
-import { FxError } from '../errors.ts';
+import { FxError } from '../model/errors.ts';
 import { evaluateThresholds } from '../metrics/thresholds.ts';
-import type { Result } from '../report/result.ts';
+import type { Result } from '../model/result.ts';
 import type { Plan } from '../scenarios/plan.ts';
 import { runPlan, type RunOptions } from '../scenarios/runner.ts';
 import { runWorkers } from '../scenarios/workers/pool.ts';

@@ -6,7 +6,7 @@
  */
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
-import { FxError } from '../errors.ts';
+import { FxError } from '../model/errors.ts';
 import { LocalRuntime } from '../runtime/runtime.ts';
 import { loadConfig } from '../scenarios/load.ts';
 

@@ -4,7 +4,7 @@
  * user fixes a file in one pass (after k6's `Validate() []error`). Unknown fields
  * in an object are errors: a misspelled option must never be silently ignored.
  */
-import type { Issue } from '../errors.ts';
+import type { Issue } from '../model/errors.ts';
 import { parseBytes, parseDurationMs } from '../units.ts';
 
 /** Where a check is happening: the file and the path to the value. */
@@ -90,8 +90,25 @@ export const check = {
   },
 };
 
-/** Field specs for `object()`: a checker each, `optional` marks fields that may be absent. */
-export type Fields = Record<string, { check: Checker<unknown>; optional?: boolean }>;
+/** One field of an object: its checker, and whether it may be absent. */
+export interface Field<T> {
+  check: Checker<T>;
+  optional?: boolean;
+}
+
+/** Field specs for `checkObject()`: a checker each, `optional` marks fields that may be absent. */
+export type Fields = Record<string, Field<unknown>>;
+
+type FieldValue<F> = F extends Field<infer T> ? T : never;
+type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K] extends { optional: true } ? K : never }[keyof F];
+type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F>>;
+
+/**
+ * The value `checkObject(…, fields)` returns: each required field with its
+ * checker's type, each optional one possibly absent. Types of checked settings are
+ * derived from their fields, so a field is declared once.
+ */
+export type Checked<F extends Fields> = { [K in RequiredKeys<F>]: FieldValue<F[K]> } & { [K in OptionalKeys<F>]?: FieldValue<F[K]> };
 
 /** Makes a field optional. */
 export function optional<T>(c: Checker<T>): { check: Checker<T>; optional: true } {
@@ -107,7 +124,7 @@ export function required<T>(c: Checker<T>): { check: Checker<T>; optional?: fals
  * Checks an object strictly: required fields present, optional ones checked when
  * present, unknown fields reported with the list of known ones.
  */
-export function checkObject(value: unknown, path: string, ctx: CheckContext, fields: Fields): Record<string, unknown> | undefined {
+export function checkObject<F extends Fields>(value: unknown, path: string, ctx: CheckContext, fields: F): Checked<F> | undefined {
   if (!isPlainObject(value)) {
     fail(ctx, path, `expected an object, got ${describeValue(value)}`);
     return undefined;
@@ -124,7 +141,8 @@ export function checkObject(value: unknown, path: string, ctx: CheckContext, fie
   for (const key of Object.keys(value)) {
     if (!(key in fields)) fail(ctx, join(path, key), `unknown field; expected one of ${Object.keys(fields).join(', ')}`);
   }
-  return out;
+  // Every field was checked by its own checker above, so `out` has the shape Checked<F> describes.
+  return out as Checked<F>;
 }
 
 /** Joins a path and a key: `phases[0]` + `size` → `phases[0].size`. */

@@ -3,7 +3,8 @@
  * prices.ts (dated) and can be overridden per target. Each driver supplies its
  * model (`Driver.priceModel()`); the runner never asks which provider it is.
  */
-import type { CostFigures } from '../report/result.ts';
+import type { PriceModel } from '../model/price.ts';
+import type { CostFigures } from '../model/result.ts';
 import {
   GCF_GEN1_CPU_MHZ,
   GCF_GEN1_PRICES,
@@ -15,20 +16,6 @@ import {
   type GcfGen2Prices,
   type LambdaPrices,
 } from './prices.ts';
-
-/** Prices an invocation; `undefined` when the model cannot (e.g. no duration). */
-export interface PriceModel {
-  /** Printed in reports next to every cost figure. */
-  source: string;
-  /** USD for one invocation. */
-  price(inv: { billedMs?: number; durationMs?: number; latencyMs: number; initMs?: number; memoryMB: number }): number | undefined;
-  /**
-   * For platforms billed by the node rather than by the invocation (self-hosted):
-   * USD per invocation of a whole phase from its measured throughput (req/s).
-   * When present, it replaces the per-invocation sum (see {@link withPhaseCost}).
-   */
-  perInvocationFromThroughput?(throughputRps: number): number | undefined;
-}
 
 /**
  * Lambda: request fee plus memory × billed duration (plus ephemeral storage above

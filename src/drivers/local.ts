@@ -5,11 +5,13 @@
  * starts are reported by the runtime itself (method `provider`).
  */
 import { Pool } from 'undici';
-import { FxError } from '../errors.ts';
+import { FxError } from '../model/errors.ts';
 import { LocalRuntime } from '../runtime/runtime.ts';
-import type { FunctionSpec } from '../runtime/function-spec.ts';
-import type { ResolvedTarget } from '../scenarios/plan.ts';
-import type { Capabilities, Driver, ErrorClass, Invocation, Outcome, TargetInfo } from './types.ts';
+import type { Driver } from './types.ts';
+import type { Capabilities, ErrorClass, Invocation, Outcome } from '../model/invocation.ts';
+import type { TargetInfo } from '../model/result.ts';
+import type { FunctionSpec } from '../model/function.ts';
+import type { ResolvedTarget } from '../model/target.ts';
 
 const live = new Set<LocalRuntime>();
 let exitHookInstalled = false;

@@ -5,9 +5,9 @@
  * provider's name.
  */
 import type { CheckContext, Fields } from '../config/check.ts';
-import type { FunctionSpec } from '../runtime/function-spec.ts';
-import type { ResolvedTarget } from '../scenarios/plan.ts';
 import type { Driver } from './types.ts';
+import type { FunctionSpec } from '../model/function.ts';
+import type { ResolvedTarget } from '../model/target.ts';
 
 /** What a provider may look up while resolving a target. */
 export interface ResolveContext {

@@ -2,8 +2,7 @@
  * Every provider by name. The one place that maps provider names to code: add a
  * provider by adding its module here.
  */
-import { FxError } from '../errors.ts';
-import type { ResolvedTarget } from '../scenarios/plan.ts';
+import { FxError } from '../model/errors.ts';
 import { lambdaProvider } from './lambda/provider.ts';
 import { openfaasProvider } from './openfaas/provider.ts';
 import { gcfProvider } from './gcf/provider.ts';
@@ -11,6 +10,7 @@ import { httpProvider } from './http-provider.ts';
 import { localProvider } from './local-provider.ts';
 import type { ProviderModule } from './provider.ts';
 import type { Driver } from './types.ts';
+import type { ResolvedTarget } from '../model/target.ts';
 
 export const PROVIDER_MODULES: Record<string, ProviderModule> = {
   [localProvider.provider]: localProvider,

@@ -1,5 +1,5 @@
 /** Checkers shared by the cloud providers' target fields. */
-import { check, checkObject, fail, optional, type Checker } from '../config/check.ts';
+import { check, checkObject, fail, optional, type Checker, type Field } from '../config/check.ts';
 
 /** An absolute http(s) URL, returned as a string. */
 export function urlChecker(): Checker<string> {
@@ -17,6 +17,7 @@ export function urlChecker(): Checker<string> {
 }
 
 /** A `prices` override object: each named field an optional number ≥ 0 (USD). */
-export function pricesChecker(names: readonly string[]): Checker<Record<string, number>> {
-  return (v, p, c) => (checkObject(v, p, c, Object.fromEntries(names.map((n) => [n, optional(check.number(0))]))) ?? {}) as Record<string, number>;
+export function pricesChecker<const N extends string>(names: readonly N[]): Checker<Partial<Record<N, number>>> {
+  const fields: Record<string, Field<number>> = Object.fromEntries(names.map((n) => [n, optional(check.number(0))]));
+  return (v, p, c) => checkObject(v, p, c, fields) ?? {};
 }

@@ -15,8 +15,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { FxError } from '../errors.ts';
-import type { PhaseResult, Result } from '../report/result.ts';
+import { FxError } from '../model/errors.ts';
+import type { PhaseResult, Result } from '../model/result.ts';
 
 /** Schema version, kept in SQLite's user_version. */
 export const HISTORY_SCHEMA_VERSION = 1;

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { metricSamples, metricValue, parseMetric, targetFigures, type MetricSpec } from '../metrics/compare-metrics.ts';
-import type { PhaseResult, TargetResult } from '../report/result.ts';
+import type { PhaseResult, TargetResult } from '../model/result.ts';
 import { HistoryStore } from './store.ts';
 
 /** Filters for reading the history. */

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isPlainObject } from '../config/check.ts';
-import { FxError, type Issue } from '../errors.ts';
-import { SCHEMA_VERSION, type Result } from '../report/result.ts';
+import { FxError, type Issue } from '../model/errors.ts';
+import { SCHEMA_VERSION, type Result } from '../model/result.ts';
 import { decodeHistogram } from './histogram.ts';
 
 const HISTOGRAM_SETS = ['all', 'warm', 'cold', 'init'] as const;

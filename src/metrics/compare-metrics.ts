@@ -19,8 +19,8 @@
  *              | "+" number        absolute, in the metric's unit (rates: a fraction; cost: USD per million)
  *              | "off"             do not compare this metric
  */
-import type { Issue } from '../errors.ts';
-import type { TargetResult } from '../report/result.ts';
+import type { Issue } from '../model/errors.ts';
+import type { TargetResult } from '../model/result.ts';
 import { decodeHistogram, mergeHistograms, newHistogram, type Histogram, percentileMs } from './histogram.ts';
 
 /** Which histogram a latency metric reads. */

@@ -11,8 +11,8 @@
  * target that failed, a target with fewer requests than `minRequests`) are bad
  * input: FxError, exit 2, naming each.
  */
-import { FxError, type Issue } from '../errors.ts';
-import type { Result } from '../report/result.ts';
+import { FxError, type Issue } from '../model/errors.ts';
+import type { Result } from '../model/result.ts';
 import { metricSamples, metricValue, targetFigures, type Allowance, type MetricRule, type MetricSpec, type TargetFigures } from './compare-metrics.ts';
 import { DEFAULT_ALPHA, meanBounds, proportionBounds, quantileBounds, type Bounds } from './significance.ts';
 

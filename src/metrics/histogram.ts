@@ -5,6 +5,7 @@
  * histograms added (shards, targets, phases) without the raw samples.
  */
 import * as hdr from 'hdr-histogram-js';
+import type { LatencySummary } from '../model/result.ts';
 
 export type Histogram = hdr.Histogram;
 
@@ -36,17 +37,6 @@ export function mergeHistograms(list: Histogram[]): Histogram {
   const out = newHistogram();
   for (const h of list) out.add(h);
   return out;
-}
-
-/** The latency figures every report shows, in milliseconds. */
-export interface LatencySummary {
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
 }
 
 /** The value at percentile `p` (0–100) of a µs histogram, in ms; 0 when it is empty. */

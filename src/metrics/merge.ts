@@ -6,12 +6,13 @@
  * at the same time, so throughputs and open-model rates add too. Distinct
  * instances cannot be told apart across shards: their sum is an upper bound.
  */
-import { FxError } from '../errors.ts';
-import { mergeRecorded, phaseFigures, type PhaseResult, type Result, type TargetResult } from '../report/result.ts';
+import { FxError } from '../model/errors.ts';
+import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
 import { findKnee, judgeStep } from '../scenarios/phases/ramp.ts';
 import { decodeHistogram } from './histogram.ts';
 import { emptyErrorCounts, type Recorded } from './recorder.ts';
 import { mergeTimelines } from './timeline.ts';
+import { mergeRecorded, phaseFigures } from './figures.ts';
 
 type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
 

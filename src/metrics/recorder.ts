@@ -3,13 +3,12 @@
  * each sample, then read the figures). Memory is constant in the number of
  * samples: nothing keeps a sample after `add` returns.
  */
-import { ERROR_CLASSES, type ErrorClass } from '../drivers/types.ts';
 import { newHistogram, recordUs, type Histogram } from './histogram.ts';
-import type { Sample } from './sample.ts';
-import { Timeline, type TimelinePoint } from './timeline.ts';
+import type { Sample } from '../model/sample.ts';
+import { Timeline } from './timeline.ts';
+import { ERROR_CLASSES } from '../model/invocation.ts';
+import type { ErrorCounts, TimelinePoint } from '../model/result.ts';
 
-/** Counters by error class, every class present (0 when none). */
-export type ErrorCounts = Record<ErrorClass, number>;
 
 /** A zeroed set of error counters. */
 export function emptyErrorCounts(): ErrorCounts {

@@ -30,7 +30,7 @@
  * provider-reported init duration of cold starts.
  */
 import { describeValue, isPlainObject, type CheckContext } from '../config/check.ts';
-import { ERROR_CLASSES } from '../drivers/types.ts';
+import { ERROR_CLASSES } from '../model/invocation.ts';
 
 /** The comparison of a condition. */
 export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';

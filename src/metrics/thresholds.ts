@@ -5,7 +5,7 @@
  * whose figure is missing (the target failed, the phase never ran, no cold
  * start to measure init on) fails with `actual: null`: no data is never a pass.
  */
-import type { PhaseResult, TargetResult, ThresholdOutcome } from '../report/result.ts';
+import type { PhaseResult, TargetResult, ThresholdOutcome } from '../model/result.ts';
 import { decodeHistogram, extremesUs, mergeHistograms, percentileMs, type Histogram } from './histogram.ts';
 import type { MetricRef, ThresholdOperator, ThresholdSpec } from './threshold-parser.ts';
 

@@ -5,10 +5,9 @@
  * histogram encoded (a few hundred bytes), so seconds from several workers or
  * shards add exactly.
  */
-import type { TimelinePoint } from '../report/result.ts';
+import type { TimelinePoint } from '../model/result.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, recordUs, type Histogram, percentileMs } from './histogram.ts';
 
-export type { TimelinePoint };
 
 /** Folds samples into per-second points. */
 export class Timeline {

@@ -5,7 +5,7 @@
  * its folder for `…/<folder>/results.json` (fxbench run's layout), else its name.
  */
 import path from 'node:path';
-import { SCHEMA_VERSION, type Result, type RunInfo } from './result.ts';
+import { SCHEMA_VERSION, type Result, type RunInfo } from '../model/result.ts';
 
 /** One results file to combine. */
 export interface LabelledRun {

@@ -6,11 +6,11 @@
  * units their column names say; an empty cell means "not measured".
  */
 import { stringify } from 'csv-stringify/sync';
-import { ERROR_CLASSES } from '../drivers/types.ts';
-import { decodeHistogram, percentileSpectrum, type LatencySummary } from '../metrics/histogram.ts';
+import { decodeHistogram, percentileSpectrum } from '../metrics/histogram.ts';
 import { phaseLabel } from './format.ts';
-import type { PhaseResult, Result } from './result.ts';
+import type { PhaseResult, Result, LatencySummary } from '../model/result.ts';
 import { errorTotal } from './text.ts';
+import { ERROR_CLASSES } from '../model/invocation.ts';
 
 /** A number with at most `digits` decimals, no exponent, no trailing zeros; '' for none. */
 export function decimal(x: number | null | undefined, digits: number): string {

@@ -3,7 +3,7 @@
  * integers, percentages, USD without exponents, error breakdowns. Pure.
  */
 import { formatBytes } from '../units.ts';
-import type { PhaseResult, TargetResult } from './result.ts';
+import type { PhaseResult, TargetResult } from '../model/result.ts';
 
 /** A rate (0–1) as a percentage, with more digits for small rates: "5.2%", "0.29%". */
 export function pct(x: number): string {

@@ -12,12 +12,12 @@ import path from 'node:path';
 import type { Chart } from './charts/chart.ts';
 import { buildCharts } from './charts/index.ts';
 import { escapeHtml as e, inlineScript, jsonForScript } from './escape.ts';
-import type { Plan } from '../plan/plan.ts';
+import type { Plan } from '../capacity/capacity.ts';
 import type { HistoryRun } from '../history/trend.ts';
 import type { ChartExtras } from './charts/index.ts';
-import { planSection } from '../plan/html.ts';
+import { planSection } from '../capacity/html.ts';
 import { headerSection, summarySection, targetsSection, thresholdsSection } from './html-sections.ts';
-import type { Result } from './result.ts';
+import type { Result } from '../model/result.ts';
 
 const require = createRequire(import.meta.url);
 let vendorCache: string | null = null;

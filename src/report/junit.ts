@@ -11,7 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { CompareVerdict } from '../metrics/compare.ts';
-import type { ThresholdOutcome } from './result.ts';
+import type { ThresholdOutcome } from '../model/result.ts';
 import { formatChange, formatValue } from './verdict.ts';
 
 /** One test case. */

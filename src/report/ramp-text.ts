@@ -1,5 +1,5 @@
 /** The lines printed under the summary table for targets that ran a ramp: knee, break, SLO. */
-import type { Result } from './result.ts';
+import type { Result } from '../model/result.ts';
 
 const rate = (r: number) => `${+r.toFixed(2)}/s`;
 

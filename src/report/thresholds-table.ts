@@ -5,7 +5,7 @@
  */
 import { parseMetric } from '../metrics/threshold-parser.ts';
 import { formatValue } from '../metrics/thresholds.ts';
-import type { ThresholdOutcome } from './result.ts';
+import type { ThresholdOutcome } from '../model/result.ts';
 import { table } from './text.ts';
 
 /** `latency.p99{phase:burst,round:2}` for an outcome's metric and scope. */

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { percentilesCsv, summaryCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
-import type { Result } from './result.ts';
-import type { Plan } from '../plan/plan.ts';
+import type { Result } from '../model/result.ts';
+import type { Plan } from '../capacity/capacity.ts';
 import type { HistoryRun } from '../history/trend.ts';
 
 /** Paths of the files written. */

@@ -18,11 +18,11 @@
 import { randomUUID } from 'node:crypto';
 import { VERSION } from '../version.ts';
 import { billedMs } from './billing.ts';
-import type { FunctionSpec } from './function-spec.ts';
 import { newRequestId, type InstanceResult, type InvokeRequest } from './instance.ts';
 import type { MiniRequest, MiniResponse } from './mini-http.ts';
 import { formatReportLine } from './report-line.ts';
 import type { InvokeOutcome, LocalRuntime } from './runtime.ts';
+import type { FunctionSpec } from '../model/function.ts';
 
 /** Lambda's synchronous request payload limit: 6 MB (providers.md §1.1). */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;

@@ -12,8 +12,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { nowNs } from '../clock.ts';
-import type { FunctionSpec } from './function-spec.ts';
 import { BaseInstance, baseEnv, type InstanceEvents, type PendingInvocation } from './instance.ts';
+import type { FunctionSpec } from '../model/function.ts';
 
 /** How often readiness is probed while the upstream starts, ms. Bounds the error on init duration. */
 const READY_POLL_MS = 2;

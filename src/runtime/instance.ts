@@ -11,7 +11,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { nowNs } from '../clock.ts';
-import type { FunctionSpec } from './function-spec.ts';
+import type { FunctionSpec } from '../model/function.ts';
 
 /** Lambda's INIT phase limit for on-demand functions (providers.md §1.5); also bounds http readiness. */
 export const INIT_TIMEOUT_MS = 10_000;

@@ -9,10 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { nowNs } from '../clock.ts';
-import type { FunctionSpec } from './function-spec.ts';
 import { BaseInstance, baseEnv, type InstanceEvents, type PendingInvocation } from './instance.ts';
 import { IMPORT_HELPER, readySnapshot } from './snapshot.ts';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from './mini-http.ts';
+import type { FunctionSpec } from '../model/function.ts';
 
 const RUNTIME_PREFIX = '/2018-06-01/runtime';
 const NEXT_PATH = RUNTIME_PREFIX + '/invocation/next';

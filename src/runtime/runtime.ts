@@ -7,7 +7,6 @@
  * invocation.
  */
 import type { AddressInfo } from 'node:net';
-import type { FunctionSpec } from './function-spec.ts';
 import { ForkInstance } from './fork-instance.ts';
 import { ensureSnapshot } from './snapshot.ts';
 import { createGatewayHandler, frameLambda, gatewayBodyLimit, MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
@@ -15,6 +14,7 @@ import { HttpInstance } from './http-instance.ts';
 import { newRequestId, type BaseInstance, type InstanceEvents, type InstanceResult, type InvokeRequest, type PendingInvocation } from './instance.ts';
 import { LambdaInstance } from './lambda-instance.ts';
 import { createMiniServer, type MiniServer } from './mini-http.ts';
+import type { FunctionSpec } from '../model/function.ts';
 
 export { MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
 

@@ -9,14 +9,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { check, checkObject, describeValue, isPlainObject, optional, type CheckContext } from '../config/check.ts';
-import { FxError, type Issue } from '../errors.ts';
-import { checkFunction, type FunctionSpec } from '../runtime/function-spec.ts';
+import { FxError, type Issue } from '../model/errors.ts';
+import { checkFunction } from '../runtime/function-spec.ts';
 import { CONFIG_FILE_NAME } from '../config/names.ts';
 import { PROVIDER_MODULES } from '../drivers/registry.ts';
 import { PHASES } from './phases/index.ts';
 import { checkPayload } from './payload.ts';
 import { checkThresholds } from '../metrics/threshold-parser.ts';
-import type { PhasePlan, Plan, ResolvedTarget } from './plan.ts';
+import type { PhasePlan, Plan } from './plan.ts';
+import type { FunctionSpec } from '../model/function.ts';
+import type { ResolvedTarget } from '../model/target.ts';
 
 const CONFIG_FILE = CONFIG_FILE_NAME;
 
@@ -145,13 +147,14 @@ function checkTarget(raw: unknown, p: string, ctx: CheckContext, functions: Map<
   if (!o || ctx.issues.length > before) return undefined;
   const resolved = mod.resolve(o, p, ctx, { functions, configFile: CONFIG_FILE });
   if (!resolved || ctx.issues.length > before) return undefined;
+  const all: Record<string, unknown> = o;
   const options: Record<string, unknown> = {};
-  for (const k of Object.keys(mod.fields)) if (o[k] !== undefined) options[k] = o[k];
+  for (const k of Object.keys(mod.fields)) if (all[k] !== undefined) options[k] = all[k];
   return {
     provider: mod.provider,
-    function: (o.function as string | undefined) ?? '',
-    memoryMB: o.memoryMB as number | undefined,
-    arch: (o.pricing as { arch?: 'x86_64' | 'arm64' } | undefined)?.arch ?? 'x86_64',
+    function: o.function ?? '',
+    memoryMB: o.memoryMB,
+    arch: o.pricing?.arch ?? 'x86_64',
     options,
     ...resolved,
   };

@@ -8,7 +8,7 @@
  * Synthetic bodies are also what the payload-sweep phase sends (syntheticBody).
  */
 import { describeValue, fail, type CheckContext } from '../config/check.ts';
-import { FxError } from '../errors.ts';
+import { FxError } from '../model/errors.ts';
 import { formatBytes, parseBytes } from '../units.ts';
 
 /** The smallest synthetic body: `{}`. */

@@ -2,23 +2,8 @@
  * The validated form of a scenario: what the runner executes. Nothing reaches
  * the runner without passing load.ts.
  */
-import type { FunctionSpec } from '../runtime/function-spec.ts';
 import type { ThresholdSpec } from '../metrics/threshold-parser.ts';
-
-/** A target resolved against bench.config.ts. */
-export interface ResolvedTarget {
-  name: string;
-  /** A key of PROVIDER_MODULES (drivers/registry.ts). */
-  provider: string;
-  /** Function name as the provider knows it ('' where a provider needs none). */
-  function: string;
-  memoryMB?: number;
-  arch: 'x86_64' | 'arm64';
-  /** For `local`: the function the runtime serves. */
-  localFunction?: FunctionSpec;
-  /** Provider-specific checked settings (the provider module's `fields`). */
-  options: Record<string, unknown>;
-}
+import type { ResolvedTarget } from '../model/target.ts';
 
 /** A checked phase with units resolved (ms, bytes). */
 export interface PhasePlan {

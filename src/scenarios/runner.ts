@@ -8,19 +8,22 @@ import os from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { nowNs } from '../clock.ts';
-import { lambdaPriceModel, withPhaseCost, type PriceModel } from '../cost/cost.ts';
+import { lambdaPriceModel, withPhaseCost } from '../cost/cost.ts';
 import { createDriver } from '../drivers/registry.ts';
 import type { Driver } from '../drivers/types.ts';
 import { Recorder } from '../metrics/recorder.ts';
-import type { Sample } from '../metrics/sample.ts';
-import { mergeRecorded, phaseFigures, SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../report/result.ts';
+import type { Sample } from '../model/sample.ts';
+import { SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../model/result.ts';
 import { VERSION } from '../version.ts';
 import { PHASES } from './phases/index.ts';
 import type { RoundMeta } from './phases/phase.ts';
 import { abortingThreshold, evaluateThresholds } from '../metrics/thresholds.ts';
-import { FxError } from '../errors.ts';
-import type { Plan, ResolvedTarget } from './plan.ts';
+import { FxError } from '../model/errors.ts';
+import type { Plan } from './plan.ts';
 import { PhaseLive, roundStats, type TickEvent } from './engine/live.ts';
+import type { PriceModel } from '../model/price.ts';
+import { mergeRecorded, phaseFigures } from '../metrics/figures.ts';
+import type { ResolvedTarget } from '../model/target.ts';
 
 /** What a run reports while it goes. */
 export type RunEvent =

@@ -3,20 +3,11 @@
  * (bench.config.ts). `defineScenario` and `defineConfig` only give them types, so
  * editors autocomplete; validation happens in load.ts.
  */
-import type { FunctionConfig } from '../runtime/function-spec.ts';
 import type { LambdaTargetConfig } from '../drivers/lambda/target.ts';
 import type { OpenFaasTargetConfig } from '../drivers/openfaas/target.ts';
 import type { GcfTargetConfig } from '../drivers/gcf/target.ts';
-
-/** Fields every target has, whatever its provider. */
-export interface CommonTargetFields {
-  /** Function name as the provider knows it. */
-  function: string;
-  /** Memory size in MB; overrides the function's own. */
-  memoryMB?: number;
-  /** How cost is computed or projected (default x86_64 Lambda rules for local). */
-  pricing?: { arch?: 'x86_64' | 'arm64' };
-}
+import type { FunctionConfig } from '../model/function.ts';
+import type { CommonTargetFields } from '../model/target.ts';
 
 /** `local`: a function declared under `functions` in bench.config.ts, served by the local runtime. */
 export interface LocalTargetConfig extends CommonTargetFields {

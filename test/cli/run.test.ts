@@ -7,7 +7,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeHistogram, percentileMs } from '../../src/metrics/histogram.ts';
-import type { Result } from '../../src/report/result.ts';
+import type { Result } from '../../src/model/result.ts';
 import { alive, descendants, finished, runCli, scratch, startCli, waitFor } from '../helpers/cli.ts';
 
 const F = 'test/fixtures/scenarios';

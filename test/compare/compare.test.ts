@@ -3,7 +3,7 @@
 // shard-merged results, allowances, and inputs that cannot be compared (exit 2).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ExitCode } from '../../src/errors.ts';
+import { ExitCode } from '../../src/model/errors.ts';
 import { checkResult } from '../../src/metrics/compare-input.ts';
 import { parseAllowance, parseMetric, parseRules } from '../../src/metrics/compare-metrics.ts';
 import { compareResults, type CompareVerdict } from '../../src/metrics/compare.ts';

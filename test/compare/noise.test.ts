@@ -14,7 +14,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseRules } from '../../src/metrics/compare-metrics.ts';
 import { compareResults, type CompareVerdict } from '../../src/metrics/compare.ts';
-import type { Result } from '../../src/report/result.ts';
+import type { Result } from '../../src/model/result.ts';
 import type { Plan } from '../../src/scenarios/plan.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import { runPlan } from '../../src/scenarios/runner.ts';

@@ -3,7 +3,8 @@
  * histograms, counters and cost are exactly what a run would write.
  */
 import { Recorder } from '../../src/metrics/recorder.ts';
-import { phaseFigures, SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../../src/report/result.ts';
+import { SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../../src/model/result.ts';
+import { phaseFigures } from '../../src/metrics/figures.ts';
 
 /** A seeded PRNG (mulberry32): the same seed gives the same samples. */
 export function rng(seed: number): () => number {

@@ -12,12 +12,12 @@ import * as assert from 'uvu/assert';
 import { GcfDriver, gcfErrorClass, parseGen1Url } from '../../src/drivers/gcf/driver.ts';
 import { LatencyColdHeuristic } from '../../src/drivers/gcf/heuristic.ts';
 import { jwtExpiryMs } from '../../src/drivers/gcf/id-token.ts';
-import type { ResolvedTarget } from '../../src/scenarios/plan.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import { runPlan } from '../../src/scenarios/runner.ts';
 import { alive, isFxError, ROOT, scratch } from '../helpers/cli.ts';
 import { FakeGceMetadata } from '../helpers/fake-gce-metadata.ts';
 import { createHash } from 'node:crypto';
+import type { ResolvedTarget } from '../../src/model/target.ts';
 
 const FUNCTION = path.join(ROOT, 'test/drivers/gcf-function.mjs');
 const children: ChildProcess[] = [];

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LambdaDriver } from '../../src/drivers/lambda/driver.ts';
-import type { ResolvedTarget } from '../../src/scenarios/plan.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import { runPlan } from '../../src/scenarios/runner.ts';
 import { alive, descendants, finished, isFxError, scratch, startCli, waitFor } from '../helpers/cli.ts';
+import type { ResolvedTarget } from '../../src/model/target.ts';
 
 process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
 process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LambdaDriver } from '../../src/drivers/lambda/driver.ts';
-import type { ResolvedTarget } from '../../src/scenarios/plan.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import { runPlan } from '../../src/scenarios/runner.ts';
 import { FakeLambda, FAKE_CREDENTIALS, SYNC_PAYLOAD_LIMIT } from '../helpers/fake-lambda.ts';
 import { isFxError, scratch } from '../helpers/cli.ts';
+import type { ResolvedTarget } from '../../src/model/target.ts';
 
 process.env.AWS_ACCESS_KEY_ID = FAKE_CREDENTIALS.accessKeyId;
 process.env.AWS_SECRET_ACCESS_KEY = FAKE_CREDENTIALS.secretAccessKey;

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OpenFaasDriver } from '../../src/drivers/openfaas/driver.ts';
-import type { ResolvedTarget } from '../../src/scenarios/plan.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import { runPlan } from '../../src/scenarios/runner.ts';
 import { alive, isFxError, scratch } from '../helpers/cli.ts';
 import { FakeOpenFaas } from '../helpers/fake-openfaas.ts';
+import type { ResolvedTarget } from '../../src/model/target.ts';
 
 const STARTUP_MS = 400;
 const fake = new FakeOpenFaas([

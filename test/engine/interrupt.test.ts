@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Result } from '../../src/report/result.ts';
+import type { Result } from '../../src/model/result.ts';
 import { alive, finished, scratch, startCli, waitFor } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
 

@@ -9,10 +9,11 @@ import * as assert from 'uvu/assert';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
 import { mergeResults } from '../../src/metrics/merge.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
-import type { Sample } from '../../src/metrics/sample.ts';
-import { phaseFigures, SCHEMA_VERSION, type Result } from '../../src/report/result.ts';
+import type { Sample } from '../../src/model/sample.ts';
+import { SCHEMA_VERSION, type Result } from '../../src/model/result.ts';
 import { runCli, scratch } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
+import { phaseFigures } from '../../src/metrics/figures.ts';
 
 function sample(latencyUs: number, endS: number, errorClass: Sample['errorClass'] = null, cold: boolean | null = false): Sample {
   const intendedNs = endS * 1e9 - latencyUs * 1000;

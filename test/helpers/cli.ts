@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
-import { FxError } from '../../src/errors.ts';
+import { FxError } from '../../src/model/errors.ts';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');

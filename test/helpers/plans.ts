@@ -5,9 +5,10 @@
 import os from 'node:os';
 import type { CheckContext } from '../../src/config/check.ts';
 import { httpProvider } from '../../src/drivers/http-provider.ts';
-import { FxError } from '../../src/errors.ts';
+import { FxError } from '../../src/model/errors.ts';
 import { PHASES } from '../../src/scenarios/phases/index.ts';
-import type { PhasePlan, Plan, ResolvedTarget } from '../../src/scenarios/plan.ts';
+import type { PhasePlan, Plan } from '../../src/scenarios/plan.ts';
+import type { ResolvedTarget } from '../../src/model/target.ts';
 
 /** An http target resolved as load.ts resolves one (fields checked by the provider). */
 export function httpTarget(name: string, fields: Record<string, unknown>): ResolvedTarget {

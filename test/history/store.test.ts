@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ExitCode } from '../../src/errors.ts';
+import { ExitCode } from '../../src/model/errors.ts';
 import { defaultHistoryFile, HistoryStore } from '../../src/history/store.ts';
 import { lastRuns, metricTrend } from '../../src/history/trend.ts';
 import { parseMetric } from '../../src/metrics/compare-metrics.ts';

@@ -7,13 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { createDriver } from '../../src/drivers/registry.ts';
 import type { LocalDriver } from '../../src/drivers/local.ts';
-import type { Capabilities, Driver } from '../../src/drivers/types.ts';
-import type { Sample } from '../../src/metrics/sample.ts';
-import type { Result } from '../../src/report/result.ts';
+import type { Driver } from '../../src/drivers/types.ts';
+import type { Sample } from '../../src/model/sample.ts';
+import type { Result } from '../../src/model/result.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import type { Plan } from '../../src/scenarios/plan.ts';
 import { runPlan, type RunEvent } from '../../src/scenarios/runner.ts';
 import { alive, ROOT, scratch } from '../helpers/cli.ts';
+import type { Capabilities } from '../../src/model/invocation.ts';
 
 /** Fixture scenarios folder, relative to the repository root. */
 export const FIXTURES = 'test/phases/fixtures';

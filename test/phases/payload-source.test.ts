@@ -2,7 +2,7 @@
 // invocations), a synthetic size, and bad ones stopped at load (exit 2).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ExitCode } from '../../src/errors.ts';
+import { ExitCode } from '../../src/model/errors.ts';
 import { checkPayload, toBytes } from '../../src/scenarios/payload.ts';
 import { isFxError } from '../helpers/cli.ts';
 import { FIXTURES, loadFixture, runFixture } from './helpers.ts';

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Plan } from '../../src/plan/plan.ts';
-import type { Result } from '../../src/report/result.ts';
+import type { Plan } from '../../src/capacity/capacity.ts';
+import type { Result } from '../../src/model/result.ts';
 import { runCli, scratch } from '../helpers/cli.ts';
 
 const tmp = scratch();

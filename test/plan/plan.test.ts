@@ -5,11 +5,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { emptyErrorCounts } from '../../src/metrics/recorder.ts';
 import { encodeHistogram, newHistogram, recordUs, summarizeMs } from '../../src/metrics/histogram.ts';
-import { SCALING_LIMITS } from '../../src/plan/limits.ts';
-import { planCapacity, planTarget, throttling, type PlanOptions } from '../../src/plan/plan.ts';
-import type { PhaseResult, Result, TargetResult } from '../../src/report/result.ts';
+import { SCALING_LIMITS } from '../../src/capacity/limits.ts';
+import { planCapacity, planTarget, throttling, type PlanOptions } from '../../src/capacity/capacity.ts';
+import type { PhaseResult, Result, TargetResult } from '../../src/model/result.ts';
 import { planOptionsFromFlags, parseCount } from '../../src/cli/plan.ts';
-import { FxError } from '../../src/errors.ts';
+import { FxError } from '../../src/model/errors.ts';
 
 const lat = (mean: number, p99: number) => ({ min: mean / 2, mean, p50: mean, p90: p99, p99, p999: p99, max: p99 });
 

@@ -12,7 +12,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { combineResults } from '../../src/report/combine.ts';
 import { chartIds } from '../../src/report/html.ts';
-import type { Result } from '../../src/report/result.ts';
+import type { Result } from '../../src/model/result.ts';
 import { writeReports } from '../../src/report/write.ts';
 import { ROOT, scratch } from '../helpers/cli.ts';
 import { FIXTURES_DIR } from './fixture-builder.ts';

@@ -10,10 +10,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ErrorClass } from '../../src/drivers/types.ts';
 import { newHistogram, recordUs } from '../../src/metrics/histogram.ts';
 import { Recorder, type Recorded } from '../../src/metrics/recorder.ts';
-import { mergeRecorded, phaseFigures, SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult, type TimelinePoint } from '../../src/report/result.ts';
+import { SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult, type TimelinePoint } from '../../src/model/result.ts';
+import type { ErrorClass } from '../../src/model/invocation.ts';
+import { mergeRecorded, phaseFigures } from '../../src/metrics/figures.ts';
 
 /** mulberry32: a small seeded PRNG, so fixtures are the same on every machine. */
 export function rng(seed: number): () => number {

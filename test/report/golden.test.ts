@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { combineResults } from '../../src/report/combine.ts';
 import { decimal, percentilesCsv, summaryCsv } from '../../src/report/csv.ts';
 import { escapeMarkdown, renderMarkdown } from '../../src/report/markdown.ts';
-import type { Result } from '../../src/report/result.ts';
+import type { Result } from '../../src/model/result.ts';
 import { FIXTURES_DIR, XSS } from './fixture-builder.ts';
 
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden');

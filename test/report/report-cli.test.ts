@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { percentilesCsv, summaryCsv } from '../../src/report/csv.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import type { Result } from '../../src/report/result.ts';
+import type { Result } from '../../src/model/result.ts';
 import { runCli, scratch } from '../helpers/cli.ts';
 import { FIXTURES_DIR } from './fixture-builder.ts';
 

@@ -13,7 +13,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { HistoryRun } from '../../src/history/trend.ts';
 import { trendChart, trendRows } from '../../src/report/charts/trend.ts';
-import type { Result } from '../../src/report/result.ts';
+import type { Result } from '../../src/model/result.ts';
 import { ROOT, runCli, scratch } from '../helpers/cli.ts';
 
 const tmp = scratch('fxbench-trend-');

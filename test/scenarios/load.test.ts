@@ -2,7 +2,7 @@
 // field and what was expected (exit 2), and nothing is sent.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ExitCode } from '../../src/errors.ts';
+import { ExitCode } from '../../src/model/errors.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import { isFxError, ROOT } from '../helpers/cli.ts';
 

@@ -3,13 +3,14 @@
 // (target, phase, round), pass and fail, "no data" failing, and abortOnFail.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ErrorClass } from '../../src/drivers/types.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
-import type { Sample } from '../../src/metrics/sample.ts';
+import type { Sample } from '../../src/model/sample.ts';
 import { checkThresholds } from '../../src/metrics/threshold-parser.ts';
 import { abortingThreshold, evaluateThresholds } from '../../src/metrics/thresholds.ts';
-import { phaseFigures, type PhaseResult, type TargetResult } from '../../src/report/result.ts';
+import type { PhaseResult, TargetResult } from '../../src/model/result.ts';
 import { formatThresholds } from '../../src/report/thresholds-table.ts';
+import type { ErrorClass } from '../../src/model/invocation.ts';
+import { phaseFigures } from '../../src/metrics/figures.ts';
 
 /** One invocation: latency ms, cold?, error class, init ms, cost USD. */
 type Inv = { ms: number; cold?: boolean; err?: ErrorClass; initMs?: number; usd?: number };

@@ -8,13 +8,16 @@
  * the network round trip).
  */
 import { Pool } from 'undici';
-import { gcfGen1PriceModel, gcfGen2PriceModel, type PriceModel } from '../../cost/cost.ts';
-import type { ResolvedTarget } from '../../scenarios/plan.ts';
+import { gcfGen1PriceModel, gcfGen2PriceModel } from '../../cost/cost.ts';
 import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
-import type { Capabilities, ColdMethod, Driver, ErrorClass, Invocation, Outcome, TargetInfo } from '../types.ts';
+import type { Driver } from '../types.ts';
 import { LatencyColdHeuristic } from './heuristic.ts';
 import { IdTokenSource } from './id-token.ts';
-import type { GcfOptions } from './provider.ts';
+import type { GcfOptions } from './target.ts';
+import type { Capabilities, ColdMethod, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
+import type { PriceModel } from '../../model/price.ts';
+import type { TargetInfo } from '../../model/result.ts';
+import type { ResolvedTarget } from '../../model/target.ts';
 
 /** Region and project of a gen1-style URL `https://REGION-PROJECT.cloudfunctions.net/NAME`. */
 export function parseGen1Url(url: string): { region: string; project: string; name: string } | undefined {
@@ -49,7 +52,7 @@ export class GcfDriver implements Driver {
   constructor(private readonly target: ResolvedTarget) {
     this.o = target.options as unknown as GcfOptions;
     this.url = new URL(this.o.url);
-    this.generation = /\.run\.app$/.test(this.url.hostname) ? 2 : (this.o.generation ?? 2);
+    this.generation = /\.run\.app$/.test(this.url.hostname) ? 2 : this.o.generation === 1 ? 1 : 2;
     this.heuristic = new LatencyColdHeuristic(this.o.heuristicCold ?? 1000);
   }
 

@@ -6,7 +6,7 @@
  * however many invocations wait. Tokens are never logged or written to results.
  */
 import { GoogleAuth } from 'google-auth-library';
-import { FxError } from '../../errors.ts';
+import { FxError } from '../../model/errors.ts';
 
 /** Refresh this long before `exp`, ms. */
 const REFRESH_BEFORE_MS = 5 * 60_000;

@@ -1,5 +1,7 @@
+import { check, optional, required, type Checked } from '../../config/check.ts';
+import { urlChecker } from '../url-check.ts';
+import type { CommonTargetFields } from '../../model/target.ts';
 /** What a user writes for a `gcf` target (bench.config.ts or inline). */
-import type { CommonTargetFields } from '../../scenarios/types.ts';
 
 /**
  * `gcf`: a Google Cloud Function (1st gen) or Cloud Run function (2nd gen) with an
@@ -29,3 +31,17 @@ export interface GcfTargetConfig extends Omit<CommonTargetFields, 'function'> {
    */
   heuristicCold?: string | number;
 }
+
+/** The target fields a `gcf` target accepts besides the common ones, as checked at load. */
+export const gcfFields = {
+    url: required(urlChecker()),
+    generation: optional(check.int(1, 2)),
+    auth: optional(check.oneOf(['id-token', 'none'])),
+    region: optional(check.string()),
+    cpu: optional(check.number(0.08, 8)),
+    priceTier: optional(check.oneOf(['tier1', 'tier2'])),
+    heuristicCold: optional(check.durationMs()),
+};
+
+/** Target settings of a `gcf` target, as checked (durations in ms). */
+export type GcfOptions = Checked<typeof gcfFields>;

@@ -10,7 +10,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { FxError } from '../../errors.ts';
+import { FxError } from '../../model/errors.ts';
 
 /** SigV4 signing name of Lambda (both the Invoke API and Function URLs). */
 export const LAMBDA_SIGNING_NAME = 'lambda';

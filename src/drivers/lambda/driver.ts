@@ -7,15 +7,18 @@
  * instance-id snippet. One undici pool per origin, made in `prepare`.
  */
 import { Pool } from 'undici';
-import { lambdaPriceModel, type PriceModel } from '../../cost/cost.ts';
-import { FxError } from '../../errors.ts';
-import type { ResolvedTarget } from '../../scenarios/plan.ts';
+import { lambdaPriceModel } from '../../cost/cost.ts';
+import { FxError } from '../../model/errors.ts';
 import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
-import type { Capabilities, Driver, ErrorClass, Invocation, Outcome, TargetInfo } from '../types.ts';
+import type { Driver } from '../types.ts';
 import { AwsSigner, resolveAwsCredentials } from './aws-signer.ts';
 import { LambdaApiError, LambdaControl, type FunctionConfiguration } from './control-api.ts';
 import { readInvokeResponse } from './invoke-response.ts';
-import type { LambdaOptions } from './provider.ts';
+import type { LambdaOptions } from './target.ts';
+import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
+import type { PriceModel } from '../../model/price.ts';
+import type { TargetInfo } from '../../model/result.ts';
+import type { ResolvedTarget } from '../../model/target.ts';
 
 /** Environment variable set by `forceCold` (its value changes each time). */
 export const FORCE_COLD_ENV = 'FXBENCH_FORCE_COLD';

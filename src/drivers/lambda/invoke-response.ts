@@ -6,7 +6,7 @@
  */
 import { parseReport, type ReportFields } from '../../runtime/report-line.ts';
 import { readInstanceBody } from '../instance-id.ts';
-import type { ErrorClass, Outcome } from '../types.ts';
+import type { ErrorClass, Outcome } from '../../model/invocation.ts';
 
 /** The parts of an Invoke response the driver reads. */
 export interface InvokeResponse {

@@ -3,39 +3,16 @@
  * (default) or its Function URL (`url`). Target fields are checked strictly at
  * load; credentials and the function's existence are checked in `prepare`.
  */
-import { check, fail, optional } from '../../config/check.ts';
+import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
-import { pricesChecker, urlChecker } from '../url-check.ts';
+import { lambdaFields } from './target.ts';
 import { LambdaDriver } from './driver.ts';
-
-/** Target settings of a `lambda` target, as checked (durations in ms). */
-export interface LambdaOptions {
-  region?: string;
-  qualifier?: string;
-  endpoint?: string;
-  url?: string;
-  auth?: 'NONE' | 'AWS_IAM';
-  profile?: string;
-  updateTimeout?: number;
-  updatePoll?: number;
-  prices?: { perRequestUSD?: number; perGBSecondUSD?: number };
-}
 
 export const lambdaProvider: ProviderModule = {
   provider: 'lambda',
   description: 'an AWS Lambda function, through the Invoke API (SigV4) or its Function URL',
   functionRequired: false,
-  fields: {
-    region: optional(check.string()),
-    qualifier: optional(check.string()),
-    endpoint: optional(urlChecker()),
-    url: optional(urlChecker()),
-    auth: optional(check.oneOf(['NONE', 'AWS_IAM'])),
-    profile: optional(check.string()),
-    updateTimeout: optional(check.durationMs()),
-    updatePoll: optional(check.durationMs()),
-    prices: optional(pricesChecker(['perRequestUSD', 'perGBSecondUSD'])),
-  },
+  fields: lambdaFields,
   resolve(checked, path, ctx) {
     if (checked.function === undefined && checked.url === undefined) fail(ctx, `${path}.function`, 'is required (or "url" for a Function URL)');
     if (checked.auth !== undefined && checked.url === undefined) fail(ctx, `${path}.auth`, 'applies to Function URLs only: set "url" too, or remove "auth"');

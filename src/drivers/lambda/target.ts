@@ -1,5 +1,7 @@
+import { check, optional, type Checked } from '../../config/check.ts';
+import { pricesChecker, urlChecker } from '../url-check.ts';
+import type { CommonTargetFields } from '../../model/target.ts';
 /** What a user writes for a `lambda` target (bench.config.ts or inline). */
-import type { CommonTargetFields } from '../../scenarios/types.ts';
 
 /**
  * `lambda`: an AWS Lambda function. Invoke API by default (cold starts, init,
@@ -30,3 +32,19 @@ export interface LambdaTargetConfig extends Omit<CommonTargetFields, 'function'>
   /** Price overrides, USD. */
   prices?: { perRequestUSD?: number; perGBSecondUSD?: number };
 }
+
+/** The target fields a `lambda` target accepts besides the common ones, as checked at load. */
+export const lambdaFields = {
+    region: optional(check.string()),
+    qualifier: optional(check.string()),
+    endpoint: optional(urlChecker()),
+    url: optional(urlChecker()),
+    auth: optional(check.oneOf(['NONE', 'AWS_IAM'])),
+    profile: optional(check.string()),
+    updateTimeout: optional(check.durationMs()),
+    updatePoll: optional(check.durationMs()),
+    prices: optional(pricesChecker(['perRequestUSD', 'perGBSecondUSD'])),
+};
+
+/** Target settings of a `lambda` target, as checked (durations in ms). */
+export type LambdaOptions = Checked<typeof lambdaFields>;

@@ -10,13 +10,16 @@
  * function's own duration; `X-Call-Id` is kept as the request id.
  */
 import { Pool } from 'undici';
-import { selfHostedPriceModel, type PriceModel } from '../../cost/cost.ts';
+import { selfHostedPriceModel } from '../../cost/cost.ts';
 import { sleep } from '../../clock.ts';
-import { FxError } from '../../errors.ts';
-import type { ResolvedTarget } from '../../scenarios/plan.ts';
+import { FxError } from '../../model/errors.ts';
 import { readInstanceHeaders } from '../instance-id.ts';
-import type { Capabilities, Driver, ErrorClass, Invocation, Outcome, TargetInfo } from '../types.ts';
-import type { OpenFaasOptions } from './provider.ts';
+import type { Driver } from '../types.ts';
+import type { OpenFaasOptions } from './target.ts';
+import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
+import type { PriceModel } from '../../model/price.ts';
+import type { TargetInfo } from '../../model/result.ts';
+import type { ResolvedTarget } from '../../model/target.ts';
 
 /** The fields of the gateway's function status (faas-provider `FunctionStatus`) fxbench reads. */
 export interface FunctionStatus {

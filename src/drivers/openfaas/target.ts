@@ -1,5 +1,7 @@
+import { check, optional, required, type Checked } from '../../config/check.ts';
+import { urlChecker } from '../url-check.ts';
+import type { CommonTargetFields } from '../../model/target.ts';
 /** What a user writes for an `openfaas` target (bench.config.ts or inline). */
-import type { CommonTargetFields } from '../../scenarios/types.ts';
 
 /**
  * `openfaas`: a function behind an OpenFaaS gateway. Invocations go to
@@ -23,3 +25,17 @@ export interface OpenFaasTargetConfig extends CommonTargetFields {
   /** Nodes the function's replicas occupy (default 1). */
   nodes?: number;
 }
+
+/** The target fields a `openfaas` target accepts besides the common ones, as checked at load. */
+export const openfaasFields = {
+    gateway: required(urlChecker()),
+    username: optional(check.string()),
+    password: optional(check.string()),
+    scaleTimeout: optional(check.durationMs()),
+    scalePoll: optional(check.durationMs()),
+    nodePricePerHourUSD: optional(check.number(0)),
+    nodes: optional(check.int(1, 10_000)),
+};
+
+/** Target settings of a `openfaas` target, as checked (durations in ms). */
+export type OpenFaasOptions = Checked<typeof openfaasFields>;

@@ -4,7 +4,7 @@
  * the report's one embedded JSON block. A module returns null when the run has
  * no data for its chart: the report leaves it out rather than draw it empty.
  */
-import type { Result, TargetResult } from '../result.ts';
+import type { Result, TargetResult } from '../../model/result.ts';
 import { targetColorScale } from './palette.ts';
 
 /** One chart of the report. */

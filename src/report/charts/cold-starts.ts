@@ -7,7 +7,7 @@
  * target reported an init duration.
  */
 import { decodeHistogram, percentileMs } from '../../metrics/histogram.ts';
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { int } from '../format.ts';
 import { colorByTarget, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 

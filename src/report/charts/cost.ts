@@ -5,7 +5,7 @@
  * Power Tuning shows. Left out when no target has a cost.
  */
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { colorByTarget, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
 /** One target's cost bar. */

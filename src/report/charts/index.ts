@@ -2,7 +2,7 @@
  * Every chart of the report, in page order. Each module returns null when the
  * run has no data for it, and the report leaves it out.
  */
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import type { Chart } from './chart.ts';
 import { coldStartsChart } from './cold-starts.ts';
 import { costChart } from './cost.ts';

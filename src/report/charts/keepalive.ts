@@ -5,7 +5,7 @@
  * (cold starts over invocations). Left out unless some target has at least two
  * distinct gaps.
  */
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { colorByTarget, DURATION_LABEL_EXPR, tickValues, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
 /** One point of a target's curve. */

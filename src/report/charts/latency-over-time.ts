@@ -3,7 +3,7 @@
  * PhaseResult.timeline), with the seconds that had cold starts marked by a
  * triangle sized by how many. Left out when no phase has a timeline.
  */
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { colorByTarget, dashLegend, NEUTRAL_SYMBOL, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 import { DOTS_UP_TO, timelineRows } from './timeline-data.ts';
 

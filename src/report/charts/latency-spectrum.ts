@@ -4,7 +4,7 @@
  * one line per target and series (warm, cold), so tails are visible at all.
  */
 import { decodeHistogram, percentileSpectrum } from '../../metrics/histogram.ts';
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { colorByTarget, dashLegend, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
 /** One plotted point. */

@@ -5,7 +5,7 @@
  * target ran at least two sizes.
  */
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { BYTES_LABEL_EXPR, colorByTarget, dashLegend, tickValues, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
 /** One point: a target's p50 or p99 at one payload size. */

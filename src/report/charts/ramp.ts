@@ -3,7 +3,7 @@
  * (TargetResult.ramp), failed steps hollow, the knee marked by a vertical rule.
  * Left out when no target ran a ramp.
  */
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { colorByTarget, tickValues, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
 /** Builds the chart, or null when no target ran a ramp. */

@@ -3,7 +3,7 @@
  * errors) per target, from PhaseResult.timeline. Left out when no phase has a
  * timeline.
  */
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { colorByTarget, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 import { DOTS_UP_TO, timelineRows } from './timeline-data.ts';
 

@@ -6,7 +6,7 @@
  * target so the report stays small: counts add; p50 is the mean of the
  * seconds' p50s and p99 the max of their p99s (an upper bound), as the note says.
  */
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { targetStartS } from './chart.ts';
 import { phaseLabel } from '../format.ts';
 

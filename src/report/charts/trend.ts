@@ -4,7 +4,7 @@
  * and cost in the tooltip. Left out when the store holds fewer than two runs.
  */
 import type { HistoryRun } from '../../history/trend.ts';
-import type { Result } from '../result.ts';
+import type { Result } from '../../model/result.ts';
 import { colorByTarget, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
 /** One plotted point: a target's figure in one run. */

@@ -12,7 +12,7 @@
  * the sweep shows the cost side and where a function runs out of memory.
  */
 import { check, checkObject, describeValue, isPlainObject, required, optional } from '../../config/check.ts';
-import { FxError } from '../../errors.ts';
+import { FxError } from '../../model/errors.ts';
 import { PHASES } from './index.ts';
 import type { PhaseContext, PhaseModule } from './phase.ts';
 

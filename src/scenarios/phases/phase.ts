@@ -4,9 +4,9 @@
  * run, bounds checked before anything is sent, and the schedule itself.
  */
 import type { CheckContext } from '../../config/check.ts';
-import type { Capabilities, ErrorClass } from '../../drivers/types.ts';
-import type { PhaseResult, TargetResult } from '../../report/result.ts';
+import type { PhaseResult, TargetResult } from '../../model/result.ts';
 import type { RoundStats } from '../engine/live.ts';
+import type { Capabilities, ErrorClass } from '../../model/invocation.ts';
 
 /** Upper bounds of a phase, known before it runs. */
 export interface PhaseBounds {

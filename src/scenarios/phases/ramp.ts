@@ -8,7 +8,7 @@
  * against the step like errors.
  */
 import { check, checkObject, fail, optional, required } from '../../config/check.ts';
-import type { PhaseResult, RampResult } from '../../report/result.ts';
+import type { PhaseResult, RampResult } from '../../model/result.ts';
 import { errorTotal } from '../../report/text.ts';
 import { runOpenLoop } from '../engine/open-loop.ts';
 import { constantPacer } from '../engine/pacer.ts';

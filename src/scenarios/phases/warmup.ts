@@ -11,7 +11,7 @@
  */
 import { check, checkObject, optional, required } from '../../config/check.ts';
 import { nowNs, sleep } from '../../clock.ts';
-import { FxError } from '../../errors.ts';
+import { FxError } from '../../model/errors.ts';
 import { invokeWithReport, type PhaseModule } from './phase.ts';
 
 /** Checked warmup settings. */

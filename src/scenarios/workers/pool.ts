@@ -8,9 +8,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { writeFileSync } from 'node:fs';
-import { FxError } from '../../errors.ts';
+import { FxError } from '../../model/errors.ts';
 import { mergeResults } from '../../metrics/merge.ts';
-import type { Result } from '../../report/result.ts';
+import type { Result } from '../../model/result.ts';
 import type { TickEvent } from '../engine/live.ts';
 import type { RunEvent } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';

@@ -1,5 +1,5 @@
 /** Messages between `fxbench run --workers N` and its worker processes (IPC, JSON). */
-import type { Result } from '../../report/result.ts';
+import type { Result } from '../../model/result.ts';
 import type { RunEvent } from '../runner.ts';
 
 /** What a worker is told to run (passed as its one argument, JSON). */

@@ -6,7 +6,7 @@
  * ignores it and stops when the parent says so (or when the parent is gone).
  */
 import { killAllLocalInstancesSync } from '../../drivers/local.ts';
-import { FxError } from '../../errors.ts';
+import { FxError } from '../../model/errors.ts';
 import { loadScenario } from '../load.ts';
 import { runPlan } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';

@@ -1,13 +1,25 @@
 /**
- * The result schema (v1, ../shared/DESIGN.md "Result schema"): the contract
+ * The result schema (v1; README "Result schema"): the contract
  * between a run and everything after it. Names here are fixed; add fields freely,
  * rename none without bumping SCHEMA_VERSION.
  */
-import type { ColdMethod } from '../drivers/types.ts';
-import { encodeHistogram, mergeHistograms, summarizeMs, type LatencySummary } from '../metrics/histogram.ts';
-import { emptyErrorCounts, type ErrorCounts, type Recorded } from '../metrics/recorder.ts';
+import type { ColdMethod, ErrorClass } from './invocation.ts';
 
 export const SCHEMA_VERSION = 1;
+
+/** The latency figures every report shows, in milliseconds. */
+export interface LatencySummary {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** Failed invocations by class. */
+export type ErrorCounts = Record<ErrorClass, number>;
 
 /** Cost figures of a phase or target, USD. */
 export interface CostFigures {
@@ -104,6 +116,9 @@ export interface TargetResult {
   ramp?: RampResult;
 }
 
+/** What a driver says about its target: the identifying part of a TargetResult. */
+export type TargetInfo = Pick<TargetResult, 'name' | 'provider' | 'function' | 'memoryMB' | 'region' | 'coldStartMethod'>;
+
 /** A threshold's outcome. */
 export interface ThresholdOutcome {
   target: string;
@@ -153,56 +168,4 @@ export interface RunInfo {
   startedAt: string;
   finishedAt: string;
   interrupted: boolean;
-}
-
-/** Adds recorded figures (phases of a target, shards of a phase) into new ones. */
-export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
-  const errors = emptyErrorCounts();
-  const out: Recorded = {
-    requests: 0, ok: 0, errors, coldStarts: 0, coldUnknown: 0, instances: 0, bytesOut: 0, bytesIn: 0, costUSD: 0, costed: 0,
-    firstStartNs: Infinity, lastEndNs: 0,
-    all: mergeHistograms(list.map((r) => r.all)),
-    warm: mergeHistograms(list.map((r) => r.warm)),
-    cold: mergeHistograms(list.map((r) => r.cold)),
-    init: mergeHistograms(list.map((r) => r.init)),
-  };
-  for (const r of list) {
-    out.requests += r.requests;
-    out.ok += r.ok;
-    for (const k of Object.keys(errors) as (keyof ErrorCounts)[]) errors[k] += r.errors[k];
-    out.coldStarts += r.coldStarts;
-    out.coldUnknown += r.coldUnknown;
-    out.instances += r.instances; // an upper bound across phases; phases report their own
-    out.bytesOut += r.bytesOut;
-    out.bytesIn += r.bytesIn;
-    out.costUSD += r.costUSD;
-    out.costed += r.costed;
-    out.firstStartNs = Math.min(out.firstStartNs, r.firstStartNs);
-    out.lastEndNs = Math.max(out.lastEndNs, r.lastEndNs);
-  }
-  return out;
-}
-
-/** Turns recorded figures into the schema's phase figures. */
-export function phaseFigures(r: Readonly<Recorded>, priceSource: string | null): Omit<PhaseResult, 'name' | 'kind' | 'round'> {
-  const spanS = r.lastEndNs > r.firstStartNs ? (r.lastEndNs - r.firstStartNs) / 1e9 : 0;
-  const perInvocation = r.costed ? r.costUSD / r.costed : 0;
-  const known = r.requests - r.coldUnknown;
-  return {
-    requests: r.requests,
-    ok: r.ok,
-    errors: { ...r.errors },
-    coldStarts: r.coldStarts,
-    coldStartRate: known ? r.coldStarts / known : 0,
-    instances: r.instances || undefined,
-    latencyMs: summarizeMs(r.all),
-    warmLatencyMs: summarizeMs(r.warm),
-    coldLatencyMs: summarizeMs(r.cold),
-    initDurationMs: summarizeMs(r.init),
-    throughputRps: spanS ? r.requests / spanS : 0,
-    bytesOut: r.bytesOut,
-    bytesIn: r.bytesIn,
-    cost: priceSource && r.costed ? { perInvocationUSD: perInvocation, perMillionUSD: perInvocation * 1e6, totalUSD: r.costUSD, priceSource } : null,
-    histograms: { all: encodeHistogram(r.all), warm: encodeHistogram(r.warm), cold: encodeHistogram(r.cold), init: encodeHistogram(r.init) },
-  };
 }

@@ -7,7 +7,7 @@
  * it was computed from, and an input the run lacks is named, never invented.
  */
 import { decodeHistogram, mergeHistograms, percentileMs } from '../metrics/histogram.ts';
-import type { PhaseResult, Result, TargetResult } from '../report/result.ts';
+import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
 import { SCALING_LIMITS, type ScalingLimits } from './limits.ts';
 import { providerCost, type ProviderCost } from './pricing.ts';
 

@@ -2,7 +2,8 @@
  * Per-invocation cost by provider, for projecting one measured duration onto
  * each provider's billing (plan --provider). Prices come from src/cost (dated).
  */
-import { gcfGen2PriceModel, lambdaPriceModel, type PriceModel } from '../cost/cost.ts';
+import { gcfGen2PriceModel, lambdaPriceModel } from '../cost/cost.ts';
+import type { PriceModel } from '../model/price.ts';
 
 /** How a provider bills, for the plan. */
 export interface ProviderCost {

@@ -1,10 +1,11 @@
-import type { ColdMethod, ErrorClass } from '../drivers/types.ts';
+import type { Outcome } from './invocation.ts';
 
 /**
- * One invocation as measured by the runner. Samples are streamed to the
+ * One invocation as measured by the runner: the driver's Outcome (less its
+ * free-text message) plus where and when it ran. Samples are streamed to the
  * recorder (and optionally to an NDJSON file), never collected in an array.
  */
-export interface Sample {
+export interface Sample extends Omit<Outcome, 'errorMessage'> {
   target: string;
   phase: string;
   /** Round of a repeating phase, from 1. */
@@ -17,19 +18,6 @@ export interface Sample {
   startNs: number;
   /** Latency measured from `intendedNs` to the end of the response, µs. */
   latencyUs: number;
-  status: number;
-  errorClass: ErrorClass | null;
-  bytesOut: number;
-  bytesIn: number;
-  cold: boolean | null;
-  coldMethod: ColdMethod | null;
-  initMs?: number;
-  durationMs?: number;
-  billedMs?: number;
-  maxMemoryMB?: number;
-  instanceId?: string;
-  /** The provider's id of this invocation (Lambda x-amzn-RequestId, OpenFaaS X-Call-Id), for log correlation. */
-  requestId?: string;
   /** Cost of this invocation in USD under the target's price model, when known. */
   costUSD?: number;
 }

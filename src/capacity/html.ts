@@ -1,7 +1,7 @@
 /** The "Capacity plan" section of index.html: one table per target × provider, every figure with its basis. */
 import { escapeHtml as e } from '../report/escape.ts';
 import { planRows } from './format.ts';
-import type { Plan } from './plan.ts';
+import type { Plan } from './capacity.ts';
 
 /** Renders the plan section (escaped throughout). */
 export function planSection(plan: Plan): string {

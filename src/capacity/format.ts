@@ -1,6 +1,6 @@
 /** The capacity plan as a terminal table (one block per target × provider), each figure with its basis. */
 import { formatUSD } from '../units.ts';
-import type { Figure, Plan, TargetPlan } from './plan.ts';
+import type { Figure, Plan, TargetPlan } from './capacity.ts';
 
 function num(f: Figure | undefined, digits = 1, unit = ''): string {
   if (!f || f.value === null || f.value === undefined) return '-';
