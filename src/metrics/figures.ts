@@ -59,3 +59,8 @@ export function phaseFigures(r: Readonly<Recorded>, priceSource: string | null):
     histograms: { all: encodeHistogram(r.all), warm: encodeHistogram(r.warm), cold: encodeHistogram(r.cold), init: encodeHistogram(r.init) },
   };
 }
+
+/** Counts every error class of a phase. */
+export function errorTotal(p: Pick<PhaseResult, 'errors'>): number {
+  return Object.values(p.errors).reduce((a, b) => a + b, 0);
+}

@@ -8,11 +8,11 @@
  */
 import { FxError } from '../model/errors.ts';
 import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
-import { findKnee, judgeStep } from '../scenarios/phases/ramp.ts';
 import { decodeHistogram } from './histogram.ts';
 import { emptyErrorCounts, type Recorded } from './recorder.ts';
 import { mergeTimelines } from './timeline.ts';
 import { mergeRecorded, phaseFigures } from './figures.ts';
+import { findKnee, judgeStep } from './ramp-knee.ts';
 
 type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
 

@@ -9,8 +9,8 @@ import { stringify } from 'csv-stringify/sync';
 import { decodeHistogram, percentileSpectrum } from '../metrics/histogram.ts';
 import { phaseLabel } from './format.ts';
 import type { PhaseResult, Result, LatencySummary } from '../model/result.ts';
-import { errorTotal } from './text.ts';
 import { ERROR_CLASSES } from '../model/invocation.ts';
+import { errorTotal } from '../metrics/figures.ts';
 
 /** A number with at most `digits` decimals, no exponent, no trailing zeros; '' for none. */
 export function decimal(x: number | null | undefined, digits: number): string {

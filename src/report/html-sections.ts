@@ -8,8 +8,8 @@ import { phaseLabel } from './format.ts';
 import { targetColor } from './charts/palette.ts';
 import { escapeHtml as e } from './escape.ts';
 import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
-import { errorTotal } from './text.ts';
 import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
+import { errorTotal } from '../metrics/figures.ts';
 
 type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
 

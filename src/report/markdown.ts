@@ -8,7 +8,7 @@ import { formatMs, formatUSD } from '../units.ts';
 import { phaseLabel } from './format.ts';
 import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
 import type { PhaseResult, Result } from '../model/result.ts';
-import { errorTotal } from './text.ts';
+import { errorTotal } from '../metrics/figures.ts';
 
 /** Escapes text for a Markdown table cell: no markup, no formatting, no cell breaks. */
 export function escapeMarkdown(value: unknown): string {

@@ -5,11 +5,7 @@
 import { formatMs, formatUSD } from '../units.ts';
 import type { PhaseResult, Result } from '../model/result.ts';
 import { phaseLabel } from './format.ts';
-
-/** Counts every error class of a phase. */
-export function errorTotal(p: Pick<PhaseResult, 'errors'>): number {
-  return Object.values(p.errors).reduce((a, b) => a + b, 0);
-}
+import { errorTotal } from '../metrics/figures.ts';
 
 /** Lays out rows as a fixed-width table; numbers right-aligned. */
 export function table(header: string[], rows: string[][]): string {

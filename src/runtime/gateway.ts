@@ -21,7 +21,7 @@ import { billedMs } from './billing.ts';
 import { newRequestId, type InstanceResult, type InvokeRequest } from './instance.ts';
 import type { MiniRequest, MiniResponse } from './mini-http.ts';
 import { formatReportLine } from './report-line.ts';
-import type { InvokeOutcome, LocalRuntime } from './runtime.ts';
+import type { InvokeOutcome, Platform } from './platform.ts';
 import type { FunctionSpec } from '../model/function.ts';
 
 /** Lambda's synchronous request payload limit: 6 MB (providers.md §1.1). */
@@ -51,7 +51,7 @@ export function gatewayBodyLimit(_method: string, url: string): number {
 }
 
 /** The request handler for a runtime's HTTP endpoint (served by mini-http.ts). */
-export function createGatewayHandler(rt: LocalRuntime): (req: MiniRequest, res: MiniResponse) => void {
+export function createGatewayHandler(rt: Platform): (req: MiniRequest, res: MiniResponse) => void {
   return (req, res) => {
     const { url } = req;
     if (url.startsWith(LAMBDA_PREFIX)) return lambdaInvoke(rt, req, res, url);
@@ -64,7 +64,7 @@ export function createGatewayHandler(rt: LocalRuntime): (req: MiniRequest, res: 
 
 // --- Lambda Invoke API ---------------------------------------------------------
 
-function lambdaInvoke(rt: LocalRuntime, req: MiniRequest, res: MiniResponse, url: string): void {
+function lambdaInvoke(rt: Platform, req: MiniRequest, res: MiniResponse, url: string): void {
   const m = /^\/2015-03-31\/functions\/([^/?]+)\/invocations(?:\?(.*))?$/.exec(url);
   if (!m || req.method !== 'POST') return send(res, apiError(404, 'UnknownOperationException', `no route ${req.method} ${url}`));
   const name = lambdaFunctionName(decodeURIComponent(m[1]!));
@@ -148,7 +148,7 @@ function tooLarge(limit: number): RuntimeInvokeResult {
 
 // --- OpenFaaS gateway ------------------------------------------------------------
 
-function openFaaSInvoke(rt: LocalRuntime, req: MiniRequest, res: MiniResponse, url: string): void {
+function openFaaSInvoke(rt: Platform, req: MiniRequest, res: MiniResponse, url: string): void {
   const startTime = unixNs();
   const callId = req.headers['x-call-id'] || randomUUID();
   const q = url.indexOf('?');
@@ -170,7 +170,7 @@ function openFaaSInvoke(rt: LocalRuntime, req: MiniRequest, res: MiniResponse, u
 }
 
 /** `name` or `name.openfaas-fn` → the runtime's function name. */
-function openFaaSFunctionName(rt: LocalRuntime, raw: string): string {
+function openFaaSFunctionName(rt: Platform, raw: string): string {
   if (rt.status(raw)) return raw;
   const suffix = `.${OPENFAAS_NAMESPACE}`;
   return raw.endsWith(suffix) ? raw.slice(0, -suffix.length) : raw;
@@ -211,7 +211,7 @@ export function frameOpenFaaS(name: string, o: InvokeOutcome): RuntimeInvokeResu
 
 // --- OpenFaaS system API ---------------------------------------------------------
 
-function system(rt: LocalRuntime, req: MiniRequest, res: MiniResponse, url: string): void {
+function system(rt: Platform, req: MiniRequest, res: MiniResponse, url: string): void {
   const path = url.split('?')[0]!;
   if (req.method === 'GET' && (path === '/system/functions' || path === '/system/functions/')) {
     return send(res, jsonResponse(200, rt.functions().map((f) => functionStatus(rt, f.name))));
@@ -249,7 +249,7 @@ function system(rt: LocalRuntime, req: MiniRequest, res: MiniResponse, url: stri
  * `availableReplicas` and `invocationCount` are omitted when 0, as Go's
  * `omitempty` does: absent means 0 (providers.md §2.1).
  */
-function functionStatus(rt: LocalRuntime, name: string): Record<string, unknown> {
+function functionStatus(rt: Platform, name: string): Record<string, unknown> {
   const s = rt.status(name)!;
   const spec = s.spec;
   const out: Record<string, unknown> = {

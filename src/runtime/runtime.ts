@@ -7,6 +7,7 @@
  * invocation.
  */
 import type { AddressInfo } from 'node:net';
+import type { FunctionStatus, InvokeOptions, InvokeOutcome, Platform } from './platform.ts';
 import { ForkInstance } from './fork-instance.ts';
 import { ensureSnapshot } from './snapshot.ts';
 import { createGatewayHandler, frameLambda, gatewayBodyLimit, MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
@@ -16,7 +17,6 @@ import { LambdaInstance } from './lambda-instance.ts';
 import { createMiniServer, type MiniServer } from './mini-http.ts';
 import type { FunctionSpec } from '../model/function.ts';
 
-export { MAX_SYNC_PAYLOAD_BYTES, type RuntimeInvokeResult } from './gateway.ts';
 
 /** Options for the runtime. */
 export interface LocalRuntimeOptions {
@@ -24,37 +24,6 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** Port; 0 (default) picks a free one. */
   port?: number;
-}
-
-/** Options for one invocation. */
-export interface InvokeOptions {
-  /** Lambda path only: return the log tail (START/END/REPORT) base64 in X-Amz-Log-Result. */
-  logTail?: boolean;
-  /** The HTTP request behind the invocation (OpenFaaS path): method, path, query, headers. */
-  request?: InvokeRequest;
-  /** X-Amzn-Trace-Id to pass on as Lambda-Runtime-Trace-Id. */
-  traceId?: string;
-  /** Decoded X-Amz-Client-Context to pass on as Lambda-Runtime-Client-Context. */
-  clientContext?: string;
-}
-
-/** What became of an invocation, before it is framed for one API or the other. */
-export type InvokeOutcome =
-  | { type: 'result'; spec: FunctionSpec; result: InstanceResult }
-  | { type: 'throttled'; spec: FunctionSpec }
-  | { type: 'too-large'; limitBytes: number }
-  | { type: 'not-found' }
-  | { type: 'stopping' };
-
-/** A function's state, as the OpenFaaS system API reports it. */
-export interface FunctionStatus {
-  spec: FunctionSpec;
-  /** Live instances (starting or ready). */
-  replicas: number;
-  /** Instances ready to serve. */
-  availableReplicas: number;
-  /** Invocations received since the runtime started. */
-  invocations: number;
 }
 
 interface Waiter {
@@ -76,7 +45,7 @@ class FunctionPool {
 }
 
 /** A running local runtime. */
-export class LocalRuntime {
+export class LocalRuntime implements Platform {
   private readonly pools = new Map<string, FunctionPool>();
   private server: MiniServer | null = null;
   private stopped = false;

@@ -6,9 +6,10 @@
 import * as assert from 'uvu/assert';
 import type { CheckContext } from '../../src/config/check.ts';
 import { checkFunction } from '../../src/runtime/function-spec.ts';
-import { LocalRuntime, type InvokeOptions } from '../../src/runtime/runtime.ts';
+import { LocalRuntime } from '../../src/runtime/runtime.ts';
 import { ROOT } from './cli.ts';
 import type { FunctionConfig, FunctionSpec } from '../../src/model/function.ts';
+import type { InvokeOptions } from '../../src/runtime/platform.ts';
 
 /** A checked spec for `config` (paths relative to the repository root); fails the test on any issue. */
 export function spec(name: string, config: FunctionConfig): FunctionSpec {

@@ -50,7 +50,8 @@ test('a driver without setMemory: a run error naming the capability, nothing sen
 });
 
 test('validation: sizes within Lambda’s range, an inner phase that is not a sweep', async () => {
-  const { memoryPhase } = await import('../../src/scenarios/phases/memory.ts');
+  const { PHASES } = await import('../../src/scenarios/phases/index.ts');
+  const memoryPhase = PHASES.memory!;
   const ctx = { file: 's.ts', issues: [] as { field?: string; message: string }[] };
   memoryPhase.check({ kind: 'memory', sizes: [64, 256], phase: { kind: 'memory', sizes: [128], phase: {} } }, 'phases[0]', ctx);
   assert.equal(ctx.issues.map((i) => i.field), ['phases[0].sizes[0]']);

@@ -5,7 +5,7 @@
  */
 import { percentileMs } from '../../metrics/histogram.ts';
 import type { Recorder } from '../../metrics/recorder.ts';
-import type { RoundMeta } from '../phases/phase.ts';
+import type { PhaseResult } from '../../model/result.ts';
 
 /** How often ticks are emitted, ms. */
 export const TICK_MS = 250;
@@ -32,6 +32,9 @@ export interface TickEvent {
   p50Ms: number | null;
   p99Ms: number | null;
 }
+
+/** Figures a phase attaches to one round's PhaseResult (all optional schema fields). */
+export type RoundMeta = Partial<Pick<PhaseResult, 'idleGapMs' | 'payloadBytes' | 'memoryMB' | 'newInstances' | 'settledAfter' | 'forcedCold' | 'late' | 'dropped' | 'rateRps'>>;
 
 /** Figures of one round so far. */
 export interface RoundStats {

@@ -60,10 +60,6 @@ export const burstPhase: PhaseModule<BurstSettings> = {
     return `burst: ${s.concurrency} at once × ${s.rounds} round${s.rounds > 1 ? 's' : ''}, ${s.gapMs} ms apart${cold}`;
   },
 
-  bounds(s, timeoutMs) {
-    return { maxRequests: s.concurrency * s.rounds, maxDurationMs: s.rounds * (timeoutMs + (s.idleWindowMs ?? 0)) + (s.rounds - 1) * s.gapMs };
-  },
-
   async run(s, ctx) {
     if (s.coldFirst && !ctx.capabilities.forceCold && s.idleWindowMs === undefined) {
       throw FxError.runFailed(`burst ${s.name}: coldFirst needs a driver that can force cold starts (capability forceCold) or an idleWindow to wait before each round (e.g. idleWindow: '10m')`);

@@ -1,19 +1,24 @@
 /** Every phase kind by name. The runner looks phases up here, never by `if`. */
 import { burstPhase } from './burst.ts';
 import { keepalivePhase } from './keepalive.ts';
-import { memoryPhase } from './memory.ts';
+import { memoryPhaseOver } from './memory.ts';
 import { payloadPhase } from './payload.ts';
 import { warmupPhase } from './warmup.ts';
 import type { PhaseModule } from './phase.ts';
 import { rampPhase } from './ramp.ts';
 import { steadyPhase } from './steady.ts';
 
-export const PHASES: Record<string, PhaseModule<object>> = {
-  burst: burstPhase as unknown as PhaseModule<object>,
-  warmup: warmupPhase as unknown as PhaseModule<object>,
-  keepalive: keepalivePhase as unknown as PhaseModule<object>,
-  payload: payloadPhase as unknown as PhaseModule<object>,
-  memory: memoryPhase as unknown as PhaseModule<object>,
-  steady: steadyPhase as unknown as PhaseModule<object>,
-  ramp: rampPhase as unknown as PhaseModule<object>,
+// A module's run() takes its own settings type; the registry holds them under one
+// type, so each is erased to PhaseModule<object> once, here (settings only ever
+// come from the same module's check()).
+const erase = <S extends object>(m: PhaseModule<S>) => m as unknown as PhaseModule<object>;
+
+const SINGLE: Record<string, PhaseModule<object>> = {
+  burst: erase(burstPhase),
+  warmup: erase(warmupPhase),
+  keepalive: erase(keepalivePhase),
+  payload: erase(payloadPhase),
 };
+const LOAD: Record<string, PhaseModule<object>> = { steady: erase(steadyPhase), ramp: erase(rampPhase) };
+
+export const PHASES: Record<string, PhaseModule<object>> = { ...SINGLE, memory: erase(memoryPhaseOver({ ...SINGLE, ...LOAD })), ...LOAD };

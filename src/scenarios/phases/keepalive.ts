@@ -56,11 +56,6 @@ export const keepalivePhase: PhaseModule<KeepaliveSettings> = {
     return `keepalive: ${s.probesPerGap} probe${s.probesPerGap > 1 ? 's' : ''} after each idle gap of ${s.idleGapsMs.map(showGap).join(', ')}`;
   },
 
-  bounds(s, timeoutMs) {
-    const idleMs = s.idleGapsMs.reduce((a, b) => a + b, 0) * s.probesPerGap;
-    return { maxRequests: 2 * s.idleGapsMs.length * s.probesPerGap, maxDurationMs: idleMs + 2 * timeoutMs * s.idleGapsMs.length * s.probesPerGap };
-  },
-
   async run(s, ctx) {
     if (ctx.capabilities.scaleToZero === false) ctx.progress('note: this platform does not stop idle instances by itself (capability scaleToZero is false); expect every probe to be warm');
     for (const [i, gapMs] of s.idleGapsMs.entries()) {

@@ -13,7 +13,6 @@
  */
 import { check, checkObject, describeValue, isPlainObject, required, optional } from '../../config/check.ts';
 import { FxError } from '../../model/errors.ts';
-import { PHASES } from './index.ts';
 import type { PhaseContext, PhaseModule } from './phase.ts';
 
 /** Checked memory-sweep settings. */
@@ -25,7 +24,13 @@ export interface MemorySettings {
   phase: { kind: string; settings: Record<string, unknown> };
 }
 
-export const memoryPhase: PhaseModule<MemorySettings> = {
+/**
+ * The memory-sweep phase over `PHASES`, the phase kinds it may run at each size
+ * (every kind but itself: index.ts passes them in, so this module does not import
+ * the registry that lists it).
+ */
+export function memoryPhaseOver(PHASES: Readonly<Record<string, PhaseModule<object>>>): PhaseModule<MemorySettings> {
+  return {
   kind: 'memory',
 
   check(raw, path, ctx) {
@@ -62,11 +67,6 @@ export const memoryPhase: PhaseModule<MemorySettings> = {
     return `memory sweep: ${s.sizesMB.join(', ')} MB, each running ${PHASES[s.phase.kind]!.describe(s.phase.settings)}`;
   },
 
-  bounds(s, timeoutMs) {
-    const inner = PHASES[s.phase.kind]!.bounds(s.phase.settings, timeoutMs);
-    return { maxRequests: inner.maxRequests * s.sizesMB.length, maxDurationMs: inner.maxDurationMs * s.sizesMB.length };
-  },
-
   async run(s, ctx) {
     if (!ctx.capabilities.setMemory || !ctx.setMemory) {
       throw FxError.runFailed(`memory sweep ${s.name}: this target's driver cannot change the memory size (no capability setMemory); run the sweep on a target that can (local, lambda)`);
@@ -99,3 +99,4 @@ export const memoryPhase: PhaseModule<MemorySettings> = {
     }
   },
 };
+}

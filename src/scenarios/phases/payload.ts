@@ -79,11 +79,6 @@ export const payloadPhase: PhaseModule<PayloadSettings> = {
     return `payload: ${s.requestsPerSize} × each of ${s.sizesBytes.map(formatBytes).join(', ')} (${s.direction}${s.direction === 'both' ? ' ways' : ''})`;
   },
 
-  bounds(s, timeoutMs) {
-    const n = s.sizesBytes.length * s.requestsPerSize;
-    return { maxRequests: n + 1, maxDurationMs: (n + 1) * timeoutMs };
-  },
-
   async run(s, ctx) {
     ctx.progress('warming the function (not recorded)');
     await ctx.invoke(1, 0, nowNs(), { payload: sweepBody(MIN_SYNTHETIC_BYTES, 'request'), record: false });

@@ -1,18 +1,12 @@
 /**
  * What every phase module provides (after k6's executor configs): strict
  * checking that reports every problem, a one-line description printed before the
- * run, bounds checked before anything is sent, and the schedule itself.
+ * run, and the schedule itself.
  */
 import type { CheckContext } from '../../config/check.ts';
 import type { PhaseResult, TargetResult } from '../../model/result.ts';
-import type { RoundStats } from '../engine/live.ts';
+import type { RoundMeta, RoundStats } from '../engine/live.ts';
 import type { Capabilities, ErrorClass } from '../../model/invocation.ts';
-
-/** Upper bounds of a phase, known before it runs. */
-export interface PhaseBounds {
-  maxRequests: number;
-  maxDurationMs: number;
-}
 
 /** What a phase can do while it runs. */
 export interface PhaseContext {
@@ -69,9 +63,6 @@ export interface InvokeReport {
   instanceId?: string;
 }
 
-/** Figures a phase attaches to one round's PhaseResult (all optional schema fields). */
-export type RoundMeta = Partial<Pick<PhaseResult, 'idleGapMs' | 'payloadBytes' | 'memoryMB' | 'newInstances' | 'settledAfter' | 'forcedCold' | 'late' | 'dropped' | 'rateRps'>>;
-
 /** A phase kind. `S` is its checked settings. */
 export interface PhaseModule<S extends object> {
   kind: string;
@@ -79,7 +70,6 @@ export interface PhaseModule<S extends object> {
   check(raw: Record<string, unknown>, path: string, ctx: CheckContext): S | undefined;
   /** One line for the plan printed before the run. */
   describe(s: S): string;
-  bounds(s: S, timeoutMs: number): PhaseBounds;
   run(s: S, ctx: PhaseContext): Promise<void>;
   /** Planned length, ms, for progress (elapsed / planned). Optional. */
   plannedMs?(s: S): number;

@@ -9,11 +9,11 @@
  */
 import { check, checkObject, fail, optional, required } from '../../config/check.ts';
 import type { PhaseResult, RampResult } from '../../model/result.ts';
-import { errorTotal } from '../../report/text.ts';
 import { runOpenLoop } from '../engine/open-loop.ts';
 import { constantPacer } from '../engine/pacer.ts';
 import type { PhaseModule } from './phase.ts';
 import { DEFAULT_MAX_IN_FLIGHT, MAX_PHASE_MS } from './steady.ts';
+import { findKnee, judgeStep, type RampSlo } from '../../metrics/ramp-knee.ts';
 
 /** Checked ramp settings. */
 export interface RampSettings {
@@ -22,7 +22,7 @@ export interface RampSettings {
   toRps: number;
   durationMs: number;
   steps: number;
-  slo: { p99Ms: number; errorRate: number };
+  slo: RampSlo;
   maxInFlight: number;
   stopOnBreak: boolean;
 }
@@ -30,25 +30,6 @@ export interface RampSettings {
 /** The rate of step `i` (from 0) of `steps`, evenly spaced from `from` to `to` inclusive. */
 export function stepRate(fromRps: number, toRps: number, steps: number, i: number): number {
   return steps === 1 ? toRps : fromRps + ((toRps - fromRps) * i) / (steps - 1);
-}
-
-/** Whether a step's figures met the SLO: p99 within bounds and errors (sends not made included) at most the rate. */
-export function judgeStep(p: Pick<PhaseResult, 'requests' | 'errors' | 'latencyMs' | 'dropped'>, slo: RampSettings['slo']): { p99Ms: number | null; errorRate: number; ok: boolean } {
-  const dropped = p.dropped ?? 0;
-  const total = p.requests + dropped;
-  const errorRate = total ? (errorTotal(p) + dropped) / total : 0;
-  const p99Ms = p.latencyMs?.p99 ?? null;
-  return { p99Ms, errorRate, ok: total > 0 && p99Ms !== null && p99Ms <= slo.p99Ms && errorRate <= slo.errorRate };
-}
-
-/** The knee and the break from steps in rate order: the last good step before the first bad one. */
-export function findKnee(steps: RampResult['steps']): Pick<RampResult, 'kneeRps' | 'brokeAtRps'> {
-  let kneeRps: number | null = null;
-  for (const s of steps) {
-    if (!s.ok) return { kneeRps, brokeAtRps: s.rateRps };
-    kneeRps = s.rateRps;
-  }
-  return { kneeRps, brokeAtRps: null };
 }
 
 export const rampPhase: PhaseModule<RampSettings> = {
@@ -89,12 +70,6 @@ export const rampPhase: PhaseModule<RampSettings> = {
 
   describe(s) {
     return `ramp: ${s.fromRps}/s → ${s.toRps}/s in ${s.steps} steps of ${+(s.durationMs / s.steps / 1000).toFixed(3)} s, SLO p99 ≤ ${s.slo.p99Ms} ms and errors ≤ ${+(s.slo.errorRate * 100).toFixed(3)}%${s.stopOnBreak ? ', stops at the first broken step' : ''}`;
-  },
-
-  bounds(s, timeoutMs) {
-    let maxRequests = 0;
-    for (let i = 0; i < s.steps; i++) maxRequests += constantPacer(stepRate(s.fromRps, s.toRps, s.steps, i), s.durationMs / s.steps).plannedHits;
-    return { maxRequests, maxDurationMs: s.durationMs + s.steps * timeoutMs };
   },
 
   plannedMs: (s) => s.durationMs,

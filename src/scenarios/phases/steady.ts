@@ -78,11 +78,6 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
     return `steady: ${s.users} users for ${secs}${s.thinkMs ? `, ${s.thinkMs} ms think time` : ''}${s.maxRequests ? `, at most ${s.maxRequests} invocations` : ''} (closed model)`;
   },
 
-  bounds(s, timeoutMs) {
-    const maxRequests = s.rateRps !== undefined ? constantPacer(s.rateRps, s.durationMs).plannedHits : (s.maxRequests ?? s.users! * Math.ceil(s.durationMs));
-    return { maxRequests, maxDurationMs: s.durationMs + timeoutMs };
-  },
-
   plannedMs: (s) => s.durationMs,
 
   share(s, index, count) {

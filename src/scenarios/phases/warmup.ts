@@ -96,10 +96,6 @@ export const warmupPhase: PhaseModule<WarmupSettings> = {
     return `warmup: ${s.requests} in a row, ${s.intervalMs} ms apart${s.coldFirst ? ', from a cold instance' : ''}`;
   },
 
-  bounds(s, timeoutMs) {
-    return { maxRequests: s.requests, maxDurationMs: (s.idleWindowMs ?? 0) + s.requests * Math.max(s.intervalMs, timeoutMs) };
-  },
-
   async run(s, ctx) {
     if (s.coldFirst) {
       if (ctx.capabilities.forceCold) {
