@@ -9,7 +9,7 @@
  */
 import autocannon from 'autocannon';
 import type { CheckContext } from '../src/config/check.ts';
-import { httpProvider } from '../src/drivers/http-provider.ts';
+import { httpProvider } from '../src/drivers/http/provider.ts';
 import { steadyPhase } from '../src/scenarios/phases/steady.ts';
 import { runPlan } from '../src/scenarios/runner.ts';
 

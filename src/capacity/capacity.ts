@@ -8,8 +8,8 @@
  */
 import { decodeHistogram, mergeHistograms, percentileMs } from '../metrics/histogram.ts';
 import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
-import { SCALING_LIMITS, type ScalingLimits } from './limits.ts';
-import { providerCost, type ProviderCost } from './pricing.ts';
+import { planningFor } from '../drivers/registry.ts';
+import type { ProviderCost, ScalingLimits } from '../model/planning.ts';
 
 /** Seconds in the 30-day month the plan assumes when it derives volume from a rate. */
 export const MONTH_S = 30 * 24 * 3600;
@@ -94,9 +94,9 @@ export function planCapacity(result: Result, opts: PlanOptions): Plan {
   const limitsUsed: Record<string, ScalingLimits> = {};
   for (const t of result.targets) {
     if (!t.summary) continue;
-    const providers = opts.providers?.length ? opts.providers : t.provider === 'local' ? ['local', 'lambda'] : [t.provider];
+    const providers = opts.providers?.length ? opts.providers : [t.provider, ...(planningFor(t.provider).billedAs ?? [])];
     for (const provider of providers) {
-      const limits = { ...(SCALING_LIMITS[provider] ?? SCALING_LIMITS.openfaas!), ...(opts.limits?.[provider] ?? {}) };
+      const limits = { ...planningFor(provider).limits, ...(opts.limits?.[provider] ?? {}) };
       limitsUsed[provider] = limits;
       targets.push(planTarget(t, provider, limits, opts));
     }
@@ -110,7 +110,7 @@ const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFi
 export function planTarget(t: TargetResult, provider: string, limits: ScalingLimits, opts: PlanOptions): TargetPlan {
   const s = t.summary!;
   const missing: string[] = [];
-  const pricing = providerCost(provider);
+  const pricing = planningFor(provider).cost;
   const selfHosted = pricing.kind === 'self-hosted';
   const k = opts.instanceConcurrency ?? limits.instanceConcurrency;
 
@@ -287,7 +287,7 @@ function coldStartsPerMonth(t: TargetResult, plan: TargetPlan, opts: PlanOptions
 
 /** Warm per-invocation cost measured in the run, when its billing is the planned provider's. */
 function measuredWarmCost(t: TargetResult, provider: string): Figure | null {
-  const sameBilling = t.provider === provider || (t.provider === 'local' && provider === 'lambda');
+  const sameBilling = t.provider === provider || (planningFor(t.provider).billedAs ?? []).includes(provider);
   if (!sameBilling) return null;
   const warmPhases = t.phases.filter((p) => p.coldStarts === 0 && p.cost && p.requests > 0);
   const req = warmPhases.reduce((a, p) => a + p.requests, 0);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { ExitCode, FxError, type Issue } from '../model/errors.ts';
 import { formatPlan } from '../capacity/format.ts';
 import { planCapacity, type PlanOptions } from '../capacity/capacity.ts';
-import { SCALING_LIMITS, type ScalingLimits } from '../capacity/limits.ts';
+import { plannedProviders } from '../drivers/registry.ts';
+import type { ScalingLimits } from '../model/planning.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { parseDurationMs } from '../units.ts';
 import type { Options } from 'yargs';
@@ -66,8 +67,9 @@ export function planOptionsFromFlags(f: PlanFlags): PlanOptions {
   }
   if (f.provider !== undefined) {
     const list = f.provider.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = list.filter((p) => !SCALING_LIMITS[p]);
-    if (unknown.length) bad('--provider', `unknown provider ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected some of ${Object.keys(SCALING_LIMITS).join(', ')}`);
+    const known = plannedProviders();
+    const unknown = list.filter((p) => !known.includes(p));
+    if (unknown.length) bad('--provider', `unknown provider ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected some of ${known.join(', ')}`);
     opts.providers = list;
   }
   opts.nodePriceHourUSD = positive(f['node-price-hour'], '--node-price-hour');

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
-import { killAllLocalInstancesSync } from '../drivers/local.ts';
+import { killAllLocalInstancesSync } from '../drivers/local/driver.ts';
 import { ExitCode, FxError } from '../model/errors.ts';
 import { writeReports, defaultReportDir } from '../report/write.ts';
 import { formatSummary } from '../report/text.ts';

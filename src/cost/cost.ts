@@ -3,8 +3,10 @@
  * prices.ts (dated) and can be overridden per target. Each driver supplies its
  * model (`Driver.priceModel()`); the runner never asks which provider it is.
  */
+import type { ProviderCost } from '../model/planning.ts';
 import type { PriceModel } from '../model/price.ts';
 import type { CostFigures } from '../model/result.ts';
+import { roundUp } from './billing.ts';
 import {
   GCF_GEN1_CPU_MHZ,
   GCF_GEN1_PRICES,
@@ -89,10 +91,10 @@ export function gcfGen2PriceModel(vcpu?: number, override: Partial<GcfGen2Prices
  * Assumes the nodes serve only this function and cost the same whether busy or
  * idle; the source string says so in every report.
  */
-export function selfHostedPriceModel(nodeUSDPerHour: number, nodes = 1, what = 'self-hosted'): PriceModel {
-  const perSecondUSD = (nodeUSDPerHour * nodes) / 3600;
+export function selfHostedPriceModel(nodePricePerHourUSD: number, nodes = 1, what = 'self-hosted'): PriceModel {
+  const perSecondUSD = (nodePricePerHourUSD * nodes) / 3600;
   return {
-    source: `${what}: ${nodes} node${nodes > 1 ? 's' : ''} × $${nodeUSDPerHour}/h (configured) ÷ measured throughput; assumes the node${nodes > 1 ? 's serve' : ' serves'} only this function`,
+    source: `${what}: ${nodes} node${nodes > 1 ? 's' : ''} × $${nodePricePerHourUSD}/h (configured) ÷ measured throughput; assumes the node${nodes > 1 ? 's serve' : ' serves'} only this function`,
     price: () => undefined,
     perInvocationFromThroughput: (rps) => (rps > 0 ? perSecondUSD / rps : undefined),
   };
@@ -109,7 +111,14 @@ export function withPhaseCost<F extends { requests: number; throughputRps: numbe
   return { ...figures, cost: { perInvocationUSD: per, perMillionUSD: per * 1e6, totalUSD: per * figures.requests, priceSource: model.source } };
 }
 
-/** Rounds `ms` up to a multiple of `step` (at least one step). */
-export function roundUp(ms: number, step: number): number {
-  return Math.max(step, Math.ceil(ms / step) * step);
+/** A capacity plan's cost model for a provider billed per invocation, from its price model. */
+export function managedCost(model: PriceModel): ProviderCost {
+  return {
+    kind: 'managed',
+    source: model.source,
+    invocationUSD: (inv) => model.price({ durationMs: inv.durationMs, latencyMs: inv.durationMs, memoryMB: inv.memoryMB }) ?? 0,
+  };
 }
+
+/** A capacity plan's cost model for a self-hosted platform: billed by the node, not the invocation. */
+export const SELF_HOSTED_COST: ProviderCost = { kind: 'self-hosted', source: 'self-hosted: node price × nodes', invocationUSD: () => 0 };

@@ -1,11 +1,12 @@
 /**
  * How a provider plugs in: the target fields it accepts (checked strictly, like
  * every other input), how it resolves them, and how it makes a driver. Adding a
- * provider is one file plus one line in registry.ts; nothing else branches on a
- * provider's name.
+ * provider is one folder plus one line in registry.ts (and its target type in
+ * targets.ts); nothing outside drivers/ names a provider.
  */
 import type { CheckContext, Fields } from '../config/check.ts';
 import type { Driver } from './types.ts';
+import type { ProviderPlanning } from '../model/planning.ts';
 import type { FunctionSpec } from '../model/function.ts';
 import type { ResolvedTarget } from '../model/target.ts';
 
@@ -36,6 +37,8 @@ export interface ProviderModule {
    * `path`. Return the provider options to keep on the target, or undefined on error.
    */
   resolve(checked: Record<string, unknown>, path: string, ctx: CheckContext, rc: ResolveContext): Partial<ResolvedTarget> | undefined;
+  /** Limits and billing for capacity plans; absent: planned as a self-hosted platform of unknown limits. */
+  planning?: ProviderPlanning;
   /** Makes the driver for a resolved target. */
   create(target: ResolvedTarget): Driver;
 }

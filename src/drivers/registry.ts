@@ -6,10 +6,11 @@ import { FxError } from '../model/errors.ts';
 import { lambdaProvider } from './lambda/provider.ts';
 import { openfaasProvider } from './openfaas/provider.ts';
 import { gcfProvider } from './gcf/provider.ts';
-import { httpProvider } from './http-provider.ts';
-import { localProvider } from './local-provider.ts';
+import { httpProvider } from './http/provider.ts';
+import { localProvider } from './local/provider.ts';
 import type { ProviderModule } from './provider.ts';
 import type { Driver } from './types.ts';
+import type { ProviderPlanning } from '../model/planning.ts';
 import type { ResolvedTarget } from '../model/target.ts';
 
 export const PROVIDER_MODULES: Record<string, ProviderModule> = {
@@ -25,4 +26,19 @@ export function createDriver(target: ResolvedTarget): Driver {
   const mod = PROVIDER_MODULES[target.provider];
   if (!mod) throw FxError.runFailed(`target ${target.name}: no driver for provider ${JSON.stringify(target.provider)}`);
   return mod.create(target);
+}
+
+/** Providers a capacity plan can be made for (those declaring `planning`). */
+export function plannedProviders(): string[] {
+  return Object.values(PROVIDER_MODULES)
+    .filter((m) => m.planning)
+    .map((m) => m.provider);
+}
+
+/**
+ * A provider's planning entry. A provider without one (e.g. `http`) is planned
+ * as a self-hosted platform whose limits are the user's: the `openfaas` entry.
+ */
+export function planningFor(provider: string): ProviderPlanning {
+  return (PROVIDER_MODULES[provider]?.planning ?? openfaasProvider.planning)!;
 }

@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { VERSION } from '../version.ts';
-import { billedMs } from './billing.ts';
+import { billedMs } from '../cost/billing.ts';
 import { newRequestId, type InstanceResult, type InvokeRequest } from './instance.ts';
 import type { MiniRequest, MiniResponse } from './mini-http.ts';
 import { formatReportLine } from './report-line.ts';

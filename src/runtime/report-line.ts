@@ -22,14 +22,6 @@ export interface ReportFields {
   errorType?: string;
 }
 
-/**
- * Billed duration under Lambda's rules since 2025-08-01: 1 ms granularity rounded
- * up, and the INIT phase billed on cold starts (providers.md §1.5, [AWS-INIT]).
- */
-export function lambdaBilledMs(durationMs: number, initMs?: number): number {
-  return Math.max(1, Math.ceil(durationMs + (initMs ?? 0)));
-}
-
 /** Formats a REPORT line exactly as Lambda's text log format does (TAB-separated, trailing TAB). */
 export function formatReportLine(f: ReportFields): string {
   let line = `REPORT RequestId: ${f.requestId}\tDuration: ${f.durationMs.toFixed(2)} ms\tBilled Duration: ${f.billedMs} ms\tMemory Size: ${f.memoryMB} MB\tMax Memory Used: ${f.maxMemoryMB} MB\t`;

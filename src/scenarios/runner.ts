@@ -102,7 +102,7 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
   const driver = (c.createDriver ?? createDriver)(target);
   const info = driver.info();
   const result: TargetResult = { ...info, phases: [], summary: null };
-  let price: PriceModel = lambdaPriceModel(target.arch, {}, target.provider === 'local' ? '; projected from the local runtime’s billed duration' : '');
+  let price: PriceModel = lambdaPriceModel(target.arch);
   const allRecorded = [];
   let invocationIndex = 0; // per target: the payload generator's `i`
   try {

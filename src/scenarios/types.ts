@@ -3,47 +3,10 @@
  * (bench.config.ts). `defineScenario` and `defineConfig` only give them types, so
  * editors autocomplete; validation happens in load.ts.
  */
-import type { LambdaTargetConfig } from '../drivers/lambda/target.ts';
-import type { OpenFaasTargetConfig } from '../drivers/openfaas/target.ts';
-import type { GcfTargetConfig } from '../drivers/gcf/target.ts';
+import type { TargetConfig } from '../drivers/targets.ts';
 import type { FunctionConfig } from '../model/function.ts';
-import type { CommonTargetFields } from '../model/target.ts';
 
-/** `local`: a function declared under `functions` in bench.config.ts, served by the local runtime. */
-export interface LocalTargetConfig extends CommonTargetFields {
-  provider: 'local';
-}
 
-/**
- * A target: one function on one provider. A union over providers: each
- * provider adds its interface here (and its module in drivers/registry.ts).
- */
-/**
- * `http`: any URL (an HTTP-triggered function, a Function URL, a test server).
- * Cold starts are told by instance id when the response carries
- * `x-fxbench-instance-id`; otherwise they are not measured.
- */
-export interface HttpTargetConfig extends Omit<CommonTargetFields, 'function'> {
-  provider: 'http';
-  /** http:// or https:// URL invoked. */
-  url: string;
-  /** Shown in reports (default: the URL without its query). */
-  function?: string;
-  /** Default "POST" with the scenario payload as body; GET and HEAD send none. */
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
-  /** Request headers (never written to reports). */
-  headers?: Record<string, string>;
-  /** Fixed body (string or JSON value) instead of the scenario payload. */
-  body?: unknown;
-  /** Status or statuses that count as success (default: any 2xx). */
-  expectStatus?: number | number[];
-  /** Per-invocation timeout (default "30s"). */
-  timeout?: string | number;
-  /** Connections to keep (default: one per invocation in flight). */
-  connections?: number;
-}
-
-export type TargetConfig = LocalTargetConfig | LambdaTargetConfig | OpenFaasTargetConfig | GcfTargetConfig | HttpTargetConfig;
 
 /** A target declared inline in a scenario: a config target plus its name. */
 export type NamedTarget = TargetConfig & { name: string };

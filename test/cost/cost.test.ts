@@ -3,7 +3,8 @@
 // from, so a reader can check it against ../shared/providers.md §1.5 and §3.5.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gcfGen1CpuGHz, gcfGen1PriceModel, gcfGen2DefaultVcpu, gcfGen2PriceModel, lambdaPriceModel, roundUp, selfHostedPriceModel, withPhaseCost } from '../../src/cost/cost.ts';
+import { gcfGen1CpuGHz, gcfGen1PriceModel, gcfGen2DefaultVcpu, gcfGen2PriceModel, lambdaPriceModel, selfHostedPriceModel, withPhaseCost } from '../../src/cost/cost.ts';
+import { roundUp } from '../../src/cost/billing.ts';
 
 /** Equal to well below a cent fraction: 1e-15 USD. */
 const near = (actual: number | undefined, expected: number, what: string) => assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-15, `${what}: ${actual} ≠ ${expected}`);

@@ -3,6 +3,7 @@ import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
 import { gcfFields } from './target.ts';
 import { GcfDriver } from './driver.ts';
+import { gcfGen2PriceModel, managedCost } from '../../cost/cost.ts';
 
 export const gcfProvider: ProviderModule = {
   provider: 'gcf',
@@ -14,6 +15,19 @@ export const gcfProvider: ProviderModule = {
     if (checked.cpu !== undefined && checked.generation === 1) fail(ctx, `${path}.cpu`, 'applies to 2nd gen only (1st gen CPU follows memory)');
     if (checked.priceTier !== undefined && checked.generation !== 1) fail(ctx, `${path}.priceTier`, 'applies to 1st gen only (set generation: 1)');
     return {};
+  },
+  planning: {
+    limits: {
+      // Gen2 functions run at concurrency 1 by default (../shared/providers.md §3.5); no scaling rate is
+      // documented in the sources we keep, so throttling risk is not assessed unless configured.
+      maxConcurrency: null,
+      scaleStep: null,
+      scaleWindowS: null,
+      instanceConcurrency: 1,
+      source: 'Cloud Run functions: concurrency 1 per instance by default (providers.md §3.5, 2026); scaling rate not documented here',
+    },
+    // Cloud Run functions (gen2) is what `gcloud functions deploy` creates today; gen1 is legacy.
+    cost: managedCost(gcfGen2PriceModel()),
   },
   create: (target) => new GcfDriver(target),
 };

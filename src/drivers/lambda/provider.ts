@@ -7,6 +7,7 @@ import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
 import { lambdaFields } from './target.ts';
 import { LambdaDriver } from './driver.ts';
+import { lambdaPriceModel, managedCost } from '../../cost/cost.ts';
 
 export const lambdaProvider: ProviderModule = {
   provider: 'lambda',
@@ -18,6 +19,19 @@ export const lambdaProvider: ProviderModule = {
     if (checked.auth !== undefined && checked.url === undefined) fail(ctx, `${path}.auth`, 'applies to Function URLs only: set "url" too, or remove "auth"');
     if (typeof checked.function === 'string' && !/^[\w:.$-]{1,256}$/.test(checked.function)) fail(ctx, `${path}.function`, `expected a function name, name:alias or ARN, got ${JSON.stringify(checked.function)}`);
     return {};
+  },
+  planning: {
+    limits: {
+      // docs.aws.amazon.com/lambda/latest/dg/limits.html: "Concurrent executions: 1,000" default quota (per Region);
+      // docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html: "for each function, your concurrency scaling rate
+      // is 1,000 execution environment instances every 10 seconds". Both read 2026-11-22.
+      maxConcurrency: 1000,
+      scaleStep: 1000,
+      scaleWindowS: 10,
+      instanceConcurrency: 1,
+      source: 'AWS Lambda quotas and scaling behavior docs (read 2026-11-22): 1,000 concurrent per Region (default), +1,000 instances per 10 s per function',
+    },
+    cost: managedCost(lambdaPriceModel('x86_64')),
   },
   create: (target) => new LambdaDriver(target),
 };

@@ -21,8 +21,8 @@ import type { PriceModel } from '../../model/price.ts';
 import type { TargetInfo } from '../../model/result.ts';
 import type { ResolvedTarget } from '../../model/target.ts';
 
-/** The fields of the gateway's function status (faas-provider `FunctionStatus`) fxbench reads. */
-export interface FunctionStatus {
+/** The fields of the gateway's function status (faas-provider `OpenFaasFunctionStatus`) fxbench reads. */
+export interface OpenFaasFunctionStatus {
   name: string;
   namespace?: string;
   image?: string;
@@ -58,7 +58,7 @@ export class OpenFaasDriver implements Driver {
   private pool: Pool | null = null;
   private auth: string | undefined;
   private fromZero = false;
-  private status: FunctionStatus | null = null;
+  private status: OpenFaasFunctionStatus | null = null;
   private readonly invokePath: string;
 
   constructor(private readonly target: ResolvedTarget) {
@@ -76,7 +76,7 @@ export class OpenFaasDriver implements Driver {
   }
 
   /** Replica counts now, from `GET /system/function/{name}`. */
-  async functionStatus(signal?: AbortSignal): Promise<FunctionStatus> {
+  async functionStatus(signal?: AbortSignal): Promise<OpenFaasFunctionStatus> {
     const path = `${this.gateway.pathname.replace(/\/$/, '')}/system/function/${encodeURIComponent(this.target.function)}`;
     let res;
     try {
@@ -89,7 +89,7 @@ export class OpenFaasDriver implements Driver {
     if (res.statusCode === 404) throw this.fail(`function ${this.target.function} not found on gateway ${this.gateway.origin}`);
     if (res.statusCode !== 200) throw this.fail(`GET /system/function/${this.target.function}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
     try {
-      return JSON.parse(text) as FunctionStatus;
+      return JSON.parse(text) as OpenFaasFunctionStatus;
     } catch {
       throw this.fail(`GET /system/function/${this.target.function}: not JSON: ${text.slice(0, 200)}`);
     }

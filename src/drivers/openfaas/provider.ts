@@ -3,6 +3,7 @@ import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
 import { openfaasFields } from './target.ts';
 import { OpenFaasDriver } from './driver.ts';
+import { SELF_HOSTED_COST } from '../../cost/cost.ts';
 
 export const openfaasProvider: ProviderModule = {
   provider: 'openfaas',
@@ -13,6 +14,16 @@ export const openfaasProvider: ProviderModule = {
       fail(ctx, `${path}.function`, `expected an OpenFaaS function name ("name" or "name.namespace", lower-case DNS label), got ${JSON.stringify(checked.function)}`);
     }
     return {};
+  },
+  planning: {
+    limits: {
+      maxConcurrency: null,
+      scaleStep: null,
+      scaleWindowS: null,
+      instanceConcurrency: 1,
+      source: 'OpenFaaS: self-hosted, limits are your cluster’s (set --limit maxConcurrency=…)',
+    },
+    cost: SELF_HOSTED_COST,
   },
   create: (target) => new OpenFaasDriver(target),
 };

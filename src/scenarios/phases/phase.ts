@@ -16,7 +16,7 @@ export interface PhaseContext {
    * Invokes the target once, as intended at `intendedNs` (monotonic), and records
    * the sample under `round`. Resolves when the invocation has finished; never throws.
    */
-  invoke(round: number, seq: number, intendedNs: number, opts?: InvokeOptions): Promise<void>;
+  invoke(round: number, seq: number, intendedNs: number, opts?: PhaseInvokeOptions): Promise<void>;
   /** Makes the next invocations cold, where the driver can. */
   forceCold(): Promise<void>;
   /** Reports progress (a round starting, a step) to whoever watches the run. */
@@ -37,7 +37,7 @@ export interface PhaseContext {
 }
 
 /** Per-invocation options of PhaseContext.invoke. */
-export interface InvokeOptions {
+export interface PhaseInvokeOptions {
   /** Request body of this invocation (default: the scenario's payload). */
   payload?: Uint8Array;
   /** Fold the sample into the round's figures (default true); false for warming invocations that must not count. */
@@ -47,7 +47,7 @@ export interface InvokeOptions {
 }
 
 /** Invokes through `ctx` and resolves with what the invocation did; undefined when the run was aborted first. */
-export async function invokeWithReport(ctx: PhaseContext, round: number, seq: number, intendedNs: number, opts: Omit<InvokeOptions, 'onReport'> = {}): Promise<InvokeReport | undefined> {
+export async function invokeWithReport(ctx: PhaseContext, round: number, seq: number, intendedNs: number, opts: Omit<PhaseInvokeOptions, 'onReport'> = {}): Promise<InvokeReport | undefined> {
   let report: InvokeReport | undefined;
   await ctx.invoke(round, seq, intendedNs, { ...opts, onReport: (r) => (report = r) });
   return report;

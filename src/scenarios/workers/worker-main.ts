@@ -5,7 +5,7 @@
  * Result. Ctrl-C reaches every process of the terminal's group: the worker
  * ignores it and stops when the parent says so (or when the parent is gone).
  */
-import { killAllLocalInstancesSync } from '../../drivers/local.ts';
+import { killAllLocalInstancesSync } from '../../drivers/local/driver.ts';
 import { FxError } from '../../model/errors.ts';
 import { loadScenario } from '../load.ts';
 import { runPlan } from '../runner.ts';

@@ -9,13 +9,13 @@
  * `x-fxbench-instance-id` (instance-id.ts); otherwise the method is `none`.
  */
 import { Pool, errors as undiciErrors } from 'undici';
-import { Http1Error, Http1Pool } from './http1-client.ts';
-import { INSTANCE_ID_HEADER, INVOCATION_COUNT_HEADER, InstanceTracker, readInstanceHeaders } from './instance-id.ts';
-import type { Driver } from './types.ts';
-import type { Capabilities, ErrorClass, Invocation, Outcome } from '../model/invocation.ts';
-import type { PriceModel } from '../model/price.ts';
-import type { TargetInfo } from '../model/result.ts';
-import type { ResolvedTarget } from '../model/target.ts';
+import { Http1Error, Http1Pool } from '../http1-client.ts';
+import { INSTANCE_ID_HEADER, INVOCATION_COUNT_HEADER, InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
+import type { Driver } from '../types.ts';
+import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
+import type { PriceModel } from '../../model/price.ts';
+import type { TargetInfo } from '../../model/result.ts';
+import type { ResolvedTarget } from '../../model/target.ts';
 
 /** Checked options of an http target (http-provider.ts). */
 export interface HttpTargetOptions {

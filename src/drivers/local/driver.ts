@@ -5,13 +5,15 @@
  * starts are reported by the runtime itself (method `provider`).
  */
 import { Pool } from 'undici';
-import { FxError } from '../model/errors.ts';
-import { LocalRuntime } from '../runtime/runtime.ts';
-import type { Driver } from './types.ts';
-import type { Capabilities, ErrorClass, Invocation, Outcome } from '../model/invocation.ts';
-import type { TargetInfo } from '../model/result.ts';
-import type { FunctionSpec } from '../model/function.ts';
-import type { ResolvedTarget } from '../model/target.ts';
+import { FxError } from '../../model/errors.ts';
+import { LocalRuntime } from '../../runtime/runtime.ts';
+import type { Driver } from '../types.ts';
+import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
+import type { TargetInfo } from '../../model/result.ts';
+import type { FunctionSpec } from '../../model/function.ts';
+import type { ResolvedTarget } from '../../model/target.ts';
+import type { PriceModel } from '../../model/price.ts';
+import { lambdaPriceModel } from '../../cost/cost.ts';
 
 const live = new Set<LocalRuntime>();
 let exitHookInstalled = false;
@@ -32,6 +34,11 @@ export class LocalDriver implements Driver {
     if (!target.localFunction) throw FxError.runFailed(`target ${target.name}: no local function resolved`);
     this.spec = target.localFunction;
     this.path = `/2015-03-31/functions/${encodeURIComponent(this.spec.name)}/invocations`;
+  }
+
+  /** Lambda's rules at the target's architecture: the local runtime bills like Lambda (its REPORT line). */
+  priceModel(): PriceModel {
+    return lambdaPriceModel(this.target.arch, {}, '; projected from the local runtime’s billed duration');
   }
 
   info(): TargetInfo {

@@ -1,7 +1,8 @@
 /** The `local` provider: functions declared in bench.config.ts, served by the local runtime. */
-import { CONFIG_FILE_NAME } from '../config/names.ts';
-import { LocalDriver } from './local.ts';
-import type { ProviderModule } from './provider.ts';
+import { CONFIG_FILE_NAME } from '../../config/names.ts';
+import { LocalDriver } from './driver.ts';
+import type { ProviderModule } from '../provider.ts';
+import { SELF_HOSTED_COST } from '../../cost/cost.ts';
 
 export const localProvider: ProviderModule = {
   provider: 'local',
@@ -17,6 +18,17 @@ export const localProvider: ProviderModule = {
     }
     const memoryMB = checked.memoryMB as number | undefined;
     return { localFunction: memoryMB ? { ...spec, memoryMB } : spec };
+  },
+  planning: {
+    limits: {
+      maxConcurrency: 100,
+      scaleStep: null,
+      scaleWindowS: null,
+      instanceConcurrency: 1,
+      source: 'fxbench local runtime defaults: maxInstances 100, one invocation per instance',
+    },
+    cost: SELF_HOSTED_COST,
+    billedAs: ['lambda'],
   },
   create: (target) => new LocalDriver(target),
 };

@@ -4,9 +4,9 @@
  * payload), `expectStatus` (default any 2xx), `timeout` (default "30s"),
  * `connections` (default unlimited). Header values never reach a report.
  */
-import { check, describeValue, fail, isPlainObject, optional, required, type Checker } from '../config/check.ts';
-import { HttpDriver, type HttpTargetOptions } from './http.ts';
-import type { ProviderModule } from './provider.ts';
+import { check, describeValue, fail, isPlainObject, optional, required, type Checker } from '../../config/check.ts';
+import { HttpDriver, type HttpTargetOptions } from './driver.ts';
+import type { ProviderModule } from '../provider.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
