@@ -1,0 +1,92 @@
+/**
+ * The request side of mini-http.ts: what a parsed request looks like and the
+ * pure steps that read one out of a connection's buffer (header lines, a chunked
+ * body, a Content-Length). Nothing here touches a socket; the connection
+ * (mini-http-connection.ts) drives these steps and answers what they report.
+ */
+
+/** A parsed request: header names lower-cased, body complete. */
+export interface MiniRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The body was over the limit: it was skipped, `body` is empty. */
+  tooLarge?: boolean;
+}
+
+/** A request head (request line and headers) larger than this is refused. */
+export const MAX_HEAD_BYTES = 64 * 1024;
+/** The body limit when the server is given none. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
+
+/** scanChunked: the body is not all in yet. */
+export const CHUNKED_INCOMPLETE = -1;
+/** scanChunked: the chunks so far add up to more than the limit. */
+export const CHUNKED_TOO_LARGE = -2;
+/** scanChunked: a chunk size line is not a hexadecimal number. */
+export const CHUNKED_MALFORMED = -3;
+
+/** Space or tab (optional whitespace around a header value). */
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/**
+ * The header lines of a request head, `text` being the head without its final
+ * CRLF CRLF and `from` the start of the first header line. Names are trimmed and
+ * lower-cased, values stripped of surrounding spaces and tabs, repeated names
+ * joined with ", " (as node:http does); lines without a name and colon are skipped.
+ */
+export function parseHeaders(text: string, from: number): Record<string, string> {
+  const headers: Record<string, string> = {};
+  let eol: number;
+  for (let at = from; at < text.length; at = eol + 2) {
+    eol = text.indexOf('\r\n', at);
+    if (eol < 0) eol = text.length;
+    const c = text.indexOf(':', at);
+    if (c <= at || c > eol) continue;
+    let v0 = c + 1;
+    let v1 = eol;
+    while (v0 < v1 && isBlank(text.charCodeAt(v0))) v0++;
+    while (v1 > v0 && isBlank(text.charCodeAt(v1 - 1))) v1--;
+    const name = text.slice(at, c).trim().toLowerCase();
+    const value = text.slice(v0, v1);
+    const had = headers[name];
+    headers[name] = had === undefined ? value : `${had}, ${value}`;
+  }
+  return headers;
+}
+
+/**
+ * Reads a chunked body starting at `at` in `buf`, pushing each complete chunk's
+ * bytes (views of `buf`) onto `parts`. Returns the offset just past the body's
+ * final empty line once the last chunk and any trailers are in; otherwise
+ * CHUNKED_MALFORMED, CHUNKED_TOO_LARGE (the sizes read so far exceed `limit`) or
+ * CHUNKED_INCOMPLETE, whichever it meets first.
+ */
+export function scanChunked(buf: Buffer, at: number, limit: number, parts: Buffer[]): number {
+  let size = 0;
+  for (;;) {
+    const nl = buf.indexOf('\r\n', at);
+    if (nl < 0) return CHUNKED_INCOMPLETE;
+    const n = parseInt(buf.toString('latin1', at, nl), 16);
+    if (Number.isNaN(n) || n < 0) return CHUNKED_MALFORMED;
+    if (n === 0) {
+      const trailerEnd = buf.indexOf('\r\n\r\n', nl);
+      return trailerEnd < 0 ? CHUNKED_INCOMPLETE : trailerEnd + 4;
+    }
+    size += n;
+    if (size > limit) return CHUNKED_TOO_LARGE;
+    if (buf.length < nl + 2 + n + 2) return CHUNKED_INCOMPLETE;
+    parts.push(buf.subarray(nl + 2, nl + 2 + n));
+    at = nl + 2 + n + 2;
+  }
+}
+
+/** The body length a Content-Length value declares (0 when absent); -1 when it is not a safe decimal integer. */
+export function parseContentLength(raw: string | undefined): number {
+  const len = raw === undefined ? 0 : Number(raw);
+  if (!/^\d*$/.test(raw ?? '') || !Number.isSafeInteger(len)) return -1;
+  return len;
+}
