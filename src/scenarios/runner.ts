@@ -18,7 +18,9 @@ import { VERSION } from '../version.ts';
 import { PHASES } from './phases/index.ts';
 import { abortingThreshold, evaluateThresholds } from '../metrics/thresholds.ts';
 import { FxError } from '../model/errors.ts';
-import type { Plan } from './plan.ts';
+import type { PhasePlan, Plan } from './plan.ts';
+import type { PhaseContext } from './phases/phase.ts';
+import type { Outcome } from '../model/invocation.ts';
 import { PhaseLive, roundStats, type TickEvent, type RoundMeta } from './engine/live.ts';
 import type { PriceModel } from '../model/price.ts';
 import { mergeRecorded, phaseFigures } from '../metrics/figures.ts';
@@ -98,80 +100,59 @@ interface TargetRunContext extends RunOptions {
   originNs: number;
 }
 
+/**
+ * Something that folds the stream of samples (after vegeta's `Report`): the
+ * recorders of a phase's rounds, the NDJSON samples file. Every sink sees every
+ * recorded sample, in order.
+ */
+export interface SampleSink {
+  add(sample: Sample): void;
+}
+
+/** Folds samples into one Recorder per round of a phase (live progress reads them too). */
+class RoundRecorders implements SampleSink {
+  readonly rounds = new Map<number, Recorder>();
+  constructor(private readonly originNs: number) {}
+  add(sample: Sample): void {
+    let rec = this.rounds.get(sample.round);
+    if (!rec) this.rounds.set(sample.round, (rec = new Recorder({ originNs: this.originNs })));
+    rec.add(sample);
+  }
+}
+
+/** Streams samples to an NDJSON file, one line (one write) per sample. */
+class NdjsonSink implements SampleSink {
+  constructor(private readonly out: WriteStream) {}
+  add(sample: Sample): void {
+    this.out.write(JSON.stringify(sample) + '\n');
+  }
+}
+
+/** A target's state across its phases. */
+interface TargetState {
+  plan: Plan;
+  target: ResolvedTarget;
+  driver: Driver;
+  result: TargetResult;
+  price: PriceModel;
+  /** Every round's recorded figures, for the target's summary. */
+  allRecorded: Recorder['recorded'][];
+  /** Per target: the payload generator's `i`. */
+  invocationIndex: number;
+}
+
 async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext): Promise<TargetResult> {
   const driver = (c.createDriver ?? createDriver)(target);
-  const info = driver.info();
-  const result: TargetResult = { ...info, phases: [], summary: null };
-  let price: PriceModel = lambdaPriceModel(target.arch);
-  const allRecorded = [];
-  let invocationIndex = 0; // per target: the payload generator's `i`
+  const t: TargetState = { plan, target, driver, result: { ...driver.info(), phases: [], summary: null }, price: lambdaPriceModel(target.arch), allRecorded: [], invocationIndex: 0 };
+  const { result } = t;
   try {
     await driver.prepare(c.signal);
-    if (driver.priceModel) price = driver.priceModel();
+    if (driver.priceModel) t.price = driver.priceModel();
     Object.assign(result, driver.info()); // prepare may have learned memory size and region
     c.onDriver?.(target.name, driver);
     for (const phase of plan.phases) {
       if (c.signal.aborted || c.stop.byThreshold) break;
-      const mod = PHASES[phase.kind]!;
-      const settings = c.shard ? (mod.share ? mod.share(phase.settings, c.shard.index, c.shard.count) : c.shard.index === 0 ? phase.settings : undefined) : phase.settings;
-      if (!settings) continue;
-      c.emit({ kind: 'phase', target: target.name, phase: phase.name, description: mod.describe(settings) });
-      const rounds = new Map<number, Recorder>();
-      const configuredMB = driver.info().memoryMB;
-      let memoryMB = configuredMB ?? 128;
-      const meta = new Map<number, RoundMeta>();
-      const live = new PhaseLive(target.name, phase.name, mod.plannedMs?.(settings) ?? null, rounds, meta, c.emit);
-      await live.during(mod.run(settings, {
-        roundStats: (round) => roundStats(rounds.get(round)),
-        signal: c.signal,
-        capabilities: driver.capabilities,
-        progress: (message) => c.emit({ kind: 'progress', target: target.name, phase: phase.name, message }),
-        forceCold: async () => {
-          if (driver.capabilities.forceCold) await driver.forceCold?.(c.signal);
-        },
-        annotate: (round, m) => meta.set(round, { ...meta.get(round), ...m }),
-        setMemory: async (mb) => {
-          if (!driver.capabilities.setMemory || !driver.setMemory) throw FxError.runFailed(`target ${target.name}: phase ${phase.name} changes the memory size, but the ${target.provider} driver cannot (no capability setMemory)`);
-          await driver.setMemory(mb, c.signal);
-          memoryMB = mb;
-        },
-        invoke: async (round, seq, intendedNs, io) => {
-          if (c.signal.aborted) return;
-          const payload = io?.payload ?? (plan.payloadFor ? plan.payloadFor(invocationIndex++) : plan.payload);
-          const startNs = nowNs();
-          const out = await driver.invoke({ seq, payload }, c.hardSignal);
-          const latencyUs = (nowNs() - intendedNs) / 1000;
-          const sample: Sample = {
-            target: target.name, phase: phase.name, round, seq, intendedNs, startNs, latencyUs,
-            status: out.status, errorClass: out.errorClass, bytesOut: out.bytesOut, bytesIn: out.bytesIn,
-            cold: out.cold, coldMethod: out.coldMethod, initMs: out.initMs, durationMs: out.durationMs,
-            billedMs: out.billedMs, maxMemoryMB: out.maxMemoryMB, instanceId: out.instanceId, requestId: out.requestId,
-          };
-          // Throttled and rejected invocations are not billed by any provider.
-          if (out.status >= 200 && out.status < 300) sample.costUSD = price.price({ billedMs: out.billedMs, durationMs: out.durationMs, latencyMs: latencyUs / 1000, initMs: out.initMs, memoryMB });
-          io?.onReport?.({ latencyUs, status: out.status, errorClass: out.errorClass, cold: out.cold, instanceId: out.instanceId });
-          if (io?.record === false) return;
-          let rec = rounds.get(round);
-          if (!rec) rounds.set(round, (rec = new Recorder({ originNs: c.originNs })));
-          rec.add(sample);
-          c.samples?.write(JSON.stringify(sample) + '\n');
-        },
-      }));
-      // A phase's memory change (memory sweep) lasts for that phase only.
-      if (configuredMB !== null && memoryMB !== configuredMB && driver.setMemory && !c.signal.aborted) await driver.setMemory(configuredMB, c.signal);
-      const multi = rounds.size > 1;
-      for (const [round, rec] of [...rounds.entries()].sort((a, b) => a[0] - b[0])) {
-        const figures = withPhaseCost(phaseFigures(rec.recorded, price.source), price);
-        const pr: PhaseResult = { name: phase.name, kind: phase.kind, ...(multi || round > 1 ? { round } : {}), ...meta.get(round), ...figures, timeline: rec.timelinePoints() };
-        result.phases.push(pr);
-        allRecorded.push(rec.recorded);
-      }
-      if (mod.summarize) Object.assign(result, mod.summarize(settings, result.phases.slice(-rounds.size)));
-      const crossed = plan.thresholds?.length ? abortingThreshold(plan.thresholds, result) : undefined;
-      if (crossed) {
-        c.stop.byThreshold = crossed;
-        c.emit({ kind: 'progress', target: target.name, phase: phase.name, message: `threshold crossed, stopping the run (abortOnFail): ${crossed}` });
-      }
+      await runPhase(t, phase, c);
     }
     result.coldStartMethod = driver.info().coldStartMethod; // drivers may learn it from responses (instance ids)
   } catch (err) {
@@ -181,9 +162,92 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     Object.assign(result, driver.info()); // what the run taught the driver (e.g. which cold-start method applied)
     await driver.close().catch(() => undefined);
   }
-  if (allRecorded.length) {
-    const merged = mergeRecorded(allRecorded);
-    result.summary = withPhaseCost(phaseFigures(merged, price.source), price);
-  }
+  if (t.allRecorded.length) result.summary = withPhaseCost(phaseFigures(mergeRecorded(t.allRecorded), t.price.source), t.price);
   return result;
+}
+
+/** Runs one phase against a target (its share of it, under `--shard`) and adds its rounds to the result. */
+async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): Promise<void> {
+  const { target, driver, result } = t;
+  const mod = PHASES[phase.kind]!;
+  const settings = c.shard ? (mod.share ? mod.share(phase.settings, c.shard.index, c.shard.count) : c.shard.index === 0 ? phase.settings : undefined) : phase.settings;
+  if (!settings) return;
+  c.emit({ kind: 'phase', target: target.name, phase: phase.name, description: mod.describe(settings) });
+  const recorders = new RoundRecorders(c.originNs);
+  const sinks: SampleSink[] = c.samples ? [recorders, new NdjsonSink(c.samples)] : [recorders];
+  const configuredMB = driver.info().memoryMB;
+  const memory = { mb: configuredMB ?? 128 };
+  const meta = new Map<number, RoundMeta>();
+  const live = new PhaseLive(target.name, phase.name, mod.plannedMs?.(settings) ?? null, recorders.rounds, meta, c.emit);
+  await live.during(mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta })));
+  // A phase's memory change (memory sweep) lasts for that phase only.
+  if (configuredMB !== null && memory.mb !== configuredMB && driver.setMemory && !c.signal.aborted) await driver.setMemory(configuredMB, c.signal);
+  const multi = recorders.rounds.size > 1;
+  for (const [round, rec] of [...recorders.rounds.entries()].sort((a, b) => a[0] - b[0])) {
+    const figures = withPhaseCost(phaseFigures(rec.recorded, t.price.source), t.price);
+    const pr: PhaseResult = { name: phase.name, kind: phase.kind, ...(multi || round > 1 ? { round } : {}), ...meta.get(round), ...figures, timeline: rec.timelinePoints() };
+    result.phases.push(pr);
+    t.allRecorded.push(rec.recorded);
+  }
+  if (mod.summarize) Object.assign(result, mod.summarize(settings, result.phases.slice(-recorders.rounds.size)));
+  const crossed = t.plan.thresholds?.length ? abortingThreshold(t.plan.thresholds, result) : undefined;
+  if (crossed) {
+    c.stop.byThreshold = crossed;
+    c.emit({ kind: 'progress', target: target.name, phase: phase.name, message: `threshold crossed, stopping the run (abortOnFail): ${crossed}` });
+  }
+}
+
+interface PhaseState {
+  recorders: RoundRecorders;
+  sinks: SampleSink[];
+  /** Memory size the phase's invocations are priced at, MB (a memory sweep changes it). */
+  memory: { mb: number };
+  meta: Map<number, RoundMeta>;
+}
+
+/** What a phase module may do while it runs: invoke (each sample priced and folded into the sinks), force cold, set memory. */
+function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps: PhaseState): PhaseContext {
+  const { plan, target, driver } = t;
+  return {
+    roundStats: (round) => roundStats(ps.recorders.rounds.get(round)),
+    signal: c.signal,
+    capabilities: driver.capabilities,
+    progress: (message) => c.emit({ kind: 'progress', target: target.name, phase: phase.name, message }),
+    forceCold: async () => {
+      if (driver.capabilities.forceCold) await driver.forceCold?.(c.signal);
+    },
+    annotate: (round, m) => ps.meta.set(round, { ...ps.meta.get(round), ...m }),
+    setMemory: async (mb) => {
+      if (!driver.capabilities.setMemory || !driver.setMemory) throw FxError.runFailed(`target ${target.name}: phase ${phase.name} changes the memory size, but the ${target.provider} driver cannot (no capability setMemory)`);
+      await driver.setMemory(mb, c.signal);
+      ps.memory.mb = mb;
+    },
+    invoke: async (round, seq, intendedNs, io) => {
+      if (c.signal.aborted) return;
+      const payload = io?.payload ?? (plan.payloadFor ? plan.payloadFor(t.invocationIndex++) : plan.payload);
+      const startNs = nowNs();
+      const out = await driver.invoke({ seq, payload }, c.hardSignal);
+      const latencyUs = (nowNs() - intendedNs) / 1000;
+      const sample = toSample(out, target.name, phase.name, round, seq, intendedNs, startNs, latencyUs);
+      // Throttled and rejected invocations are not billed by any provider.
+      if (out.status >= 200 && out.status < 300) sample.costUSD = t.price.price({ billedMs: out.billedMs, durationMs: out.durationMs, latencyMs: latencyUs / 1000, initMs: out.initMs, memoryMB: ps.memory.mb });
+      io?.onReport?.({ latencyUs, status: out.status, errorClass: out.errorClass, cold: out.cold, instanceId: out.instanceId });
+      if (io?.record === false) return;
+      for (const sink of ps.sinks) sink.add(sample);
+    },
+  };
+}
+
+/**
+ * The sample of one invocation: the driver's outcome (less its message) with
+ * where and when it ran. Built field by field, in the NDJSON file's key order
+ * (and an object spread costs more on this per-invocation path).
+ */
+function toSample(out: Outcome, target: string, phase: string, round: number, seq: number, intendedNs: number, startNs: number, latencyUs: number): Sample {
+  return {
+    target, phase, round, seq, intendedNs, startNs, latencyUs,
+    status: out.status, errorClass: out.errorClass, bytesOut: out.bytesOut, bytesIn: out.bytesIn,
+    cold: out.cold, coldMethod: out.coldMethod, initMs: out.initMs, durationMs: out.durationMs,
+    billedMs: out.billedMs, maxMemoryMB: out.maxMemoryMB, instanceId: out.instanceId, requestId: out.requestId,
+  };
 }
