@@ -24,7 +24,9 @@ function mask(value, key) {
   if (value && typeof value === 'object') {
     const out = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'histograms' || k === 'encoded' || /At$/.test(k)) out[k] = typeof v;
+      // Per-second series depend on where the clock's second boundaries fell: left out.
+      if (k === 'timeline') continue;
+      if (k === 'histograms' || k === 'histogram' || k === 'encoded' || /At$/.test(k)) out[k] = typeof v;
       else out[k] = mask(v, k);
     }
     return out;
@@ -33,8 +35,22 @@ function mask(value, key) {
   if (typeof value === 'string' && /^\d{8}-\d{6}/.test(value)) return '<stamp>';
   return value;
 }
+// The chart data embedded in index.html: each array reduced to its distinct
+// masked items (how many per-second points there are depends on timing).
+function maskChartData(html) {
+  return html.replace(/(<script type="application\/json" id="fxbench-data">)(.*?)(<\/script>)/s, (_, a, json, b) => {
+    const dedupe = (v) => {
+      if (Array.isArray(v)) return [...new Set(v.map((x) => JSON.stringify(dedupe(x))))].sort().map((x) => JSON.parse(x));
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dedupe(x)]));
+      return typeof v === 'number' ? '#' : v;
+    };
+    return `${a}${JSON.stringify(dedupe(JSON.parse(json)), null, 1)}${b}`;
+  });
+}
 const maskText = (s) =>
   s
+    .replace(/^.*req\/s.*$\n?/gm, '') // live progress lines: how many appear depends on timing
+    .replace(/(wrote |history: )\S*\/report\//g, '$1<out>/')
     .replace(/[A-Za-z0-9+/]{80,}={0,2}/g, '<b64>')
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<iso>')
     .replace(/\d{8}-\d{6}[-\w]*/g, '<stamp>')
@@ -62,7 +78,7 @@ for (const file of scenarios) {
     for (const f of readdirSync(reportDir).sort()) {
       const p = path.join(reportDir, f);
       const text = readFileSync(p, 'utf8');
-      const masked = f.endsWith('.json') ? `${JSON.stringify(mask(JSON.parse(text)), null, 1)}\n` : maskText(text);
+      const masked = f.endsWith('.json') ? `${JSON.stringify(mask(JSON.parse(text)), null, 1)}\n` : maskText(f.endsWith('.html') ? maskChartData(text) : text);
       writeFileSync(path.join(dir, `${f}.masked`), masked);
     }
     rmSync(reportDir, { recursive: true, force: true });
