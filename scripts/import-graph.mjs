@@ -7,6 +7,7 @@
 //
 //   node scripts/import-graph.mjs            cycles and layer violations
 //   node scripts/import-graph.mjs --edges    also print every edge (for a drawing)
+//   node scripts/import-graph.mjs --src DIR  another tree laid out the same way (tests)
 //
 // Layers, bottom to top: a file may import its own layer or any lower one, never a
 // higher one. The folder name is the layer; files directly in src/ are named here.
@@ -15,7 +16,8 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const src = path.join(root, 'src');
+const srcArg = process.argv.indexOf('--src');
+const src = srcArg > 0 ? path.resolve(process.argv[srcArg + 1]) : path.join(root, 'src');
 
 /** Layer of each top-level folder (or file) of src/; higher imports lower only. */
 export const LAYERS = [

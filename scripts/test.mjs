@@ -32,17 +32,24 @@ let skipped = 0;
 const failedFiles = [];
 const started = Date.now();
 
-// The type check counts as one test: a type error is a defect like any other.
-if (!filters.length || filters.includes('typecheck')) {
-  process.stdout.write('\n# typecheck (tsc --noEmit)\n');
+// Static checks count as one test each: a type error, an import cycle or an
+// upward import (scripts/import-graph.mjs), or a formatting/lint finding is a
+// defect like any other.
+const STATIC_CHECKS = [
+  { name: 'typecheck', title: 'typecheck (tsc --noEmit)', args: [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root] },
+  { name: 'imports', title: 'imports (scripts/import-graph.mjs: no cycle, no upward import)', args: [path.join(root, 'scripts/import-graph.mjs')] },
+];
+for (const check of STATIC_CHECKS) {
+  if (filters.length && !filters.includes(check.name)) continue;
+  process.stdout.write(`\n# ${check.title}\n`);
   const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], { cwd: root, stdio: 'inherit' });
+    const child = spawn(process.execPath, check.args, { cwd: root, stdio: 'inherit' });
     child.on('close', (c) => resolve(c ?? 1));
   });
   if (code === 0) passed++;
   else {
     failed++;
-    failedFiles.push('typecheck');
+    failedFiles.push(check.name);
   }
 }
 
