@@ -10,16 +10,22 @@
  * 1xx/204/304. One request per connection at a time (no pipelining: a stalled
  * response must not hold back others); connections are opened on demand up to
  * `connections`, further requests queue.
+ *
+ * This file is the pool (queueing, reuse, deadlines, idle closing); a connection
+ * and its response parser are http1-connection.ts.
  */
-import net from 'node:net';
+import {
+  Http1Connection,
+  Http1Error,
+  type ConnectionPool,
+  type Http1Response,
+  type PendingRequest,
+} from './http1-connection.ts';
 
-/** A response as the engine needs it. */
-export interface Http1Response {
-  status: number;
-  bytesIn: number;
-  /** Values of the response headers named in `keepHeaders` (lower case). */
-  headers: Record<string, string>;
-}
+/** The transport's error (defined in http1-connection.ts). */
+export { Http1Error } from './http1-connection.ts';
+/** A response as the engine needs it (defined in http1-connection.ts). */
+export type { Http1Response } from './http1-connection.ts';
 
 /** Options of an Http1Pool. */
 export interface Http1PoolOptions {
@@ -33,198 +39,8 @@ export interface Http1PoolOptions {
   idleMs?: number;
 }
 
-/** An error of the transport; `timeout` tells a timed-out request from a network failure. */
-export class Http1Error extends Error {
-  constructor(message: string, readonly timeout = false) {
-    super(message);
-    this.name = 'Http1Error';
-  }
-}
-
-interface Pending {
-  head: Buffer;
-  body: Uint8Array | undefined;
-  noBody: boolean;
-  resolve(r: Http1Response): void;
-  reject(e: Error): void;
-}
-
-const CRLF2 = Buffer.from('\r\n\r\n');
-
-class Conn {
-  readonly socket: net.Socket;
-  req: Pending | null = null;
-  deadline = 0;
-  idleSince = 0;
-  idleMs: number;
-  private buf: Buffer | null = null;
-  // Parser state of the current response.
-  private state: 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'close' = 'head';
-  private status = 0;
-  private remaining = 0;
-  private bytesIn = 0;
-  private keep = true;
-  private headers: Record<string, string> = {};
-
-  constructor(private readonly pool: Http1Pool, host: string, port: number) {
-    this.idleMs = pool.idleMs;
-    this.socket = net.connect({ host, port, noDelay: true });
-    this.socket.on('data', (d) => this.onData(d));
-    this.socket.on('error', (e) => this.fail(new Http1Error(e.message)));
-    this.socket.on('close', () => {
-      if (this.state === 'close' && this.req) return this.finish(false);
-      this.fail(new Http1Error('connection closed before the response ended'));
-    });
-  }
-
-  send(p: Pending, timeoutMs: number): void {
-    this.req = p;
-    this.deadline = performance.now() + timeoutMs;
-    this.state = 'head';
-    this.bytesIn = 0;
-    this.keep = true;
-    this.headers = {};
-    if (p.body && p.body.length) {
-      this.socket.cork();
-      this.socket.write(p.head);
-      this.socket.write(p.body);
-      this.socket.uncork();
-    } else this.socket.write(p.head);
-  }
-
-  fail(e: Error): void {
-    this.pool.drop(this);
-    this.socket.destroy();
-    const r = this.req;
-    this.req = null;
-    if (r) r.reject(e);
-  }
-
-  private finish(keep: boolean): void {
-    const r = this.req!;
-    this.req = null;
-    this.buf = null;
-    const res: Http1Response = { status: this.status, bytesIn: this.bytesIn, headers: this.headers };
-    if (keep && this.keep) this.pool.release(this);
-    else {
-      this.pool.drop(this);
-      this.socket.destroy();
-    }
-    r.resolve(res);
-  }
-
-  private onData(d: Buffer): void {
-    if (!this.req) return; // bytes on an idle connection: ignored (the server is closing it)
-    this.deadline = performance.now() + this.pool.timeoutMs;
-    const b = this.buf ? Buffer.concat([this.buf, d]) : d;
-    this.buf = null;
-    let i = 0;
-    for (;;) {
-      if (!this.req) return;
-      if (this.state === 'length' && this.remaining === 0) return this.finish(true);
-      if (i >= b.length) return; // wait for more bytes
-      switch (this.state) {
-        case 'head': {
-          const end = b.indexOf(CRLF2, i);
-          if (end < 0) {
-            if (b.length - i > 65536) return this.fail(new Http1Error('response head larger than 64 KB'));
-            this.buf = b.subarray(i);
-            return;
-          }
-          this.parseHead(b.toString('latin1', i, end));
-          i = end + 4;
-          continue; // after a 1xx head the state stays 'head': the real head follows
-        }
-        case 'length': {
-          const n = Math.min(this.remaining, b.length - i);
-          this.remaining -= n;
-          this.bytesIn += n;
-          i += n;
-          continue;
-        }
-        case 'close':
-          this.bytesIn += b.length - i;
-          return;
-        case 'chunk-size': {
-          const eol = b.indexOf(13, i);
-          if (eol < 0 || eol + 1 >= b.length) {
-            this.buf = b.subarray(i);
-            return;
-          }
-          const size = parseInt(b.toString('latin1', i, eol), 16);
-          if (!Number.isFinite(size)) return this.fail(new Http1Error('bad chunk size'));
-          i = eol + 2;
-          if (size === 0) this.state = 'trailers';
-          else (this.remaining = size), (this.state = 'chunk-data');
-          continue;
-        }
-        case 'chunk-data': {
-          const n = Math.min(this.remaining, b.length - i);
-          this.remaining -= n;
-          this.bytesIn += n;
-          i += n;
-          if (this.remaining === 0) this.state = 'chunk-crlf';
-          continue;
-        }
-        case 'chunk-crlf':
-          if (b.length - i < 2) {
-            this.buf = b.subarray(i);
-            return;
-          }
-          i += 2;
-          this.state = 'chunk-size';
-          continue;
-        case 'trailers': {
-          // The body ends with an empty line: right here without trailers, after them otherwise.
-          if (b.length - i < 2) {
-            this.buf = b.subarray(i);
-            return;
-          }
-          if (b[i] === 13 && b[i + 1] === 10) return this.finish(true);
-          if (b.indexOf(CRLF2, i) < 0) {
-            this.buf = b.subarray(i);
-            return;
-          }
-          return this.finish(true);
-        }
-      }
-    }
-  }
-
-  private parseHead(head: string): void {
-    // "HTTP/1.1 200 OK\r\nname: value\r\n…"
-    this.status = parseInt(head.slice(9, 12), 10);
-    let length = -1;
-    let chunked = false;
-    this.keep = !head.startsWith('HTTP/1.0');
-    let pos = head.indexOf('\r\n');
-    while (pos >= 0 && pos < head.length) {
-      const next = head.indexOf('\r\n', pos + 2);
-      const line = head.slice(pos + 2, next < 0 ? head.length : next);
-      pos = next;
-      const colon = line.indexOf(':');
-      if (colon <= 0) continue;
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === 'content-length') length = parseInt(value, 10);
-      else if (name === 'transfer-encoding') chunked = value.toLowerCase().includes('chunked');
-      else if (name === 'connection') this.keep = value.toLowerCase() !== 'close';
-      else if (name === 'keep-alive') {
-        const m = /timeout=(\d+)/.exec(value);
-        // Close a second before the server would, so a reused connection is never one it is closing.
-        if (m) this.idleMs = Math.max(0, Math.min(this.pool.idleMs, Number(m[1]) * 1000 - 1000));
-      } else if (this.pool.keepHeaders.has(name)) this.headers[name] = value;
-    }
-    if (this.status < 200) return;
-    if (this.req!.noBody || this.status === 204 || this.status === 304) (this.state = 'length'), (this.remaining = 0);
-    else if (chunked) this.state = 'chunk-size';
-    else if (length >= 0) (this.state = 'length'), (this.remaining = length);
-    else (this.state = 'close'), (this.keep = false);
-  }
-}
-
 /** Connections to one origin (`http://host:port`). */
-export class Http1Pool {
+export class Http1Pool implements ConnectionPool {
   readonly timeoutMs: number;
   readonly idleMs: number;
   readonly keepHeaders: Set<string>;
@@ -232,12 +48,13 @@ export class Http1Pool {
   private readonly port: number;
   private readonly hostHeader: string;
   private readonly max: number;
-  private readonly all = new Set<Conn>();
-  private readonly idle: Conn[] = [];
-  private readonly queue: Pending[] = [];
+  private readonly all = new Set<Http1Connection>();
+  private readonly idle: Http1Connection[] = [];
+  private readonly queue: PendingRequest[] = [];
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
+  /** A pool for `origin` (`http://host[:port]`; no connection is opened before the first request). */
   constructor(origin: string, o: Http1PoolOptions) {
     const u = new URL(origin);
     if (u.protocol !== 'http:') throw new Error(`Http1Pool: plain http only, got ${u.protocol}`);
@@ -268,7 +85,7 @@ export class Http1Pool {
   request(head: Buffer, body: Uint8Array | undefined, noBody: boolean): Promise<Http1Response> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Http1Error('pool closed'));
-      const p: Pending = { head, body, noBody, resolve, reject };
+      const p: PendingRequest = { head, body, noBody, resolve, reject };
       const c = this.idle.pop();
       if (c) return c.send(p, this.timeoutMs);
       if (this.all.size < this.max) return this.open().send(p, this.timeoutMs);
@@ -276,14 +93,14 @@ export class Http1Pool {
     });
   }
 
-  private open(): Conn {
-    const c = new Conn(this, this.host, this.port);
+  private open(): Http1Connection {
+    const c = new Http1Connection(this, this.host, this.port);
     this.all.add(c);
     return c;
   }
 
   /** A connection finished its response and can be reused. */
-  release(c: Conn): void {
+  release(c: Http1Connection): void {
     const next = this.queue.shift();
     if (next) return c.send(next, this.timeoutMs);
     c.idleSince = performance.now();
@@ -291,7 +108,7 @@ export class Http1Pool {
   }
 
   /** A connection is gone (closed, failed, or not reusable). */
-  drop(c: Conn): void {
+  drop(c: Http1Connection): void {
     if (!this.all.delete(c)) return;
     const i = this.idle.indexOf(c);
     if (i >= 0) this.idle.splice(i, 1);
