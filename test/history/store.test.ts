@@ -14,7 +14,7 @@ import { parseMetric } from '../../src/metrics/compare-metrics.ts';
 import { compareResults } from '../../src/metrics/compare.ts';
 import { parseRules } from '../../src/metrics/compare-metrics.ts';
 import { isFxError, scratch } from '../helpers/cli.ts';
-import { lognormalUs, phase, result, target } from '../compare/synthetic.ts';
+import { lognormalUs, phase, result, target } from '../helpers/results.ts';
 
 const tmp = scratch('fxbench-history-');
 const run = (i: number, warmMs: number) => {

@@ -4,7 +4,7 @@
 // phases each) into the store at argv[2], tagged argv[3], one run at a time as
 // `fxbench run` does, then prints "done <tag> <count>".
 import { HistoryStore } from '../../src/history/store.ts';
-import { lognormalUs, phase, result, target } from '../compare/synthetic.ts';
+import { lognormalUs, phase, result, target } from '../helpers/results.ts';
 
 const [file, tag, countText, startAtText] = process.argv.slice(2);
 const count = Number(countText);

@@ -12,7 +12,7 @@ import { escapeMarkdown, renderMarkdown } from '../../src/report/markdown.ts';
 import type { Result } from '../../src/model/result.ts';
 import { FIXTURES_DIR, XSS } from './fixture-builder.ts';
 
-const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden');
+const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), '../fixtures/golden');
 const load = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')) as Result;
 const full = load('results-full.json');
 const sideBySide = combineResults([
