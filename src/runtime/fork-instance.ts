@@ -11,7 +11,9 @@
  * outside and are counted in the duration, as a watchdog's X-Duration-Seconds does.
  */
 import { nowNs } from '../clock.ts';
-import { BaseInstance, baseEnv, looksOutOfMemory, json, lastLine, type PendingInvocation } from './instance.ts';
+import { BaseInstance, json } from './instance.ts';
+import type { PendingInvocation } from './invocation.ts';
+import { baseEnv, lastLine, looksOutOfMemory } from './instance-process.ts';
 
 /** How often peak RSS is sampled while the process runs, ms (it is gone from /proc once it exits). */
 const SAMPLE_EVERY_MS = 20;

@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { VERSION } from '../version.ts';
 import { billedMs } from '../cost/billing.ts';
-import { newRequestId, type InstanceResult, type InvokeRequest } from './instance.ts';
+import { newRequestId, type InstanceResult, type InvokeRequest } from './invocation.ts';
 import type { MiniRequest, MiniResponse } from './mini-http.ts';
 import { formatReportLine } from './report-line.ts';
 import type { InvokeOutcome, Platform } from './platform.ts';

@@ -12,7 +12,9 @@
 import http from 'node:http';
 import net from 'node:net';
 import { nowNs } from '../clock.ts';
-import { BaseInstance, baseEnv, type InstanceEvents, type PendingInvocation } from './instance.ts';
+import { BaseInstance, type InstanceEvents } from './instance.ts';
+import type { PendingInvocation } from './invocation.ts';
+import { baseEnv } from './instance-process.ts';
 import type { FunctionSpec } from '../model/function.ts';
 
 /** How often readiness is probed while the upstream starts, ms. Bounds the error on init duration. */

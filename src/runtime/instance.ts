@@ -4,81 +4,38 @@
  * a lifecycle (starting → ready → dead), in-flight accounting, the idle timer
  * that scales it to zero, and the rules that classify invocations lost with a
  * dying process. The kinds live in lambda-instance.ts, fork-instance.ts and
- * http-instance.ts.
+ * http-instance.ts; starting the process and reading it back is
+ * instance-process.ts.
  */
-import { setPriority } from 'node:os';
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { nowNs } from '../clock.ts';
 import type { FunctionSpec } from '../model/function.ts';
+import { lastLine, looksOutOfMemory, PeakRssReader, spawnInstanceProcess, Tail } from './instance-process.ts';
+import type { InstanceResult, PendingInvocation, ResultFields } from './invocation.ts';
 
-/** Lambda's INIT phase limit for on-demand functions (providers.md §1.5); also bounds http readiness. */
+/**
+ * Lambda's INIT phase limit for on-demand functions, 10 s (AWS Compute Blog,
+ * https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/, read 2026-11);
+ * also bounds http readiness.
+ */
 export const INIT_TIMEOUT_MS = 10_000;
 
-/** Niceness of instance processes (0 = the runtime's own; higher = lower priority). */
-export const INSTANCE_NICENESS = 10;
-const SETPRIV = '/usr/bin/setpriv';
-const PRLIMIT = '/usr/bin/prlimit';
-const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
-const HAS_PRLIMIT = process.platform === 'linux' && existsSync(PRLIMIT);
-
-/** How an invocation failed inside the platform (null: it succeeded). */
-export type InvocationErrorClass = 'function-error' | 'init-error' | 'timeout' | 'out-of-memory';
+/** How an invocation was lost with its instance's process (BaseInstance.lostResult). */
+interface Loss {
+  /** This invocation is the one that timed out. */
+  timedOut: boolean;
+  /** When the function was handed the invocation (nowNs()); unset when it never was. */
+  startNs?: number;
+  /** The process's exit code and signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** What the runtime posted to /runtime/init/error, if it did. */
+  initError?: { body: Buffer; type: string };
+}
 
 /** Why the runtime killed an instance. */
 export type KillReason = 'timeout' | 'init-timeout' | 'idle' | 'stop' | 'crash';
-
-/** The HTTP request behind an invocation, for kinds that see HTTP (`http`, and `fork`'s CGI variables). */
-export interface InvokeRequest {
-  method: string;
-  /** Path below the function, e.g. `/` or `/items/1`. */
-  path: string;
-  /** Query string without `?` ('' when none). */
-  query: string;
-  /** Request headers, lower-case names. */
-  headers: Record<string, string>;
-}
-
-/** How an invocation ended, before HTTP framing. */
-export interface InstanceResult {
-  requestId: string;
-  /** Response or error body from the function. */
-  body: Buffer;
-  /** Null on success. */
-  errorClass: InvocationErrorClass | null;
-  /** Lambda-Runtime-Function-Error-Type or a platform error type. */
-  errorType?: string;
-  /** The invocation waited for its instance to start. */
-  cold: boolean;
-  /** Instance start until ready, ms (cold starts only). */
-  initMs?: number;
-  /** Function time: event delivery until response, ms. */
-  durationMs: number;
-  /** VmHWM (peak RSS) of the instance process, MB; 0 when unknown. */
-  maxMemoryMB: number;
-  instanceId: string;
-  /** HTTP status the function answered with (`http` and `fork` kinds). */
-  status?: number;
-  /** Response headers from the function (`http` kind; `fork`'s content type). */
-  headers?: Record<string, string>;
-}
-
-/** An invocation handed to an instance. */
-export interface PendingInvocation {
-  requestId: string;
-  payload: Buffer;
-  /** Absolute deadline, Unix epoch ms (Lambda-Runtime-Deadline-Ms); default now + timeout at delivery. */
-  deadlineMs?: number;
-  traceId?: string;
-  /** Decoded X-Amz-Client-Context (Lambda-Runtime-Client-Context). */
-  clientContext?: string;
-  /** The HTTP request, when it came through the OpenFaaS path. */
-  request?: InvokeRequest;
-  /** Set by the instance when the invocation is accepted: it had to wait for the instance to start. */
-  cold?: boolean;
-  resolve(result: InstanceResult): void;
-}
 
 /** Callbacks from an instance to the pool that owns it. */
 export interface InstanceEvents {
@@ -91,18 +48,6 @@ export interface InstanceEvents {
 }
 
 export type InstanceState = 'starting' | 'ready' | 'dead';
-
-/** Keeps the last `max` bytes of a stream for diagnostics (OOM detection, crash messages). */
-export class Tail {
-  private text = '';
-  constructor(private readonly max = 4096) {}
-  push(chunk: Buffer): void {
-    this.text = (this.text + chunk.toString('utf8')).slice(-this.max);
-  }
-  toString(): string {
-    return this.text;
-  }
-}
 
 /** A running (or starting) instance of a function: the part every kind shares. */
 export abstract class BaseInstance {
@@ -127,6 +72,8 @@ export abstract class BaseInstance {
   protected readonly stderr = new Tail();
   protected killedFor: KillReason | null = null;
   protected readonly startedNs = nowNs();
+  /** Reads the process's peak RSS (keeps /proc/<pid>/status open). */
+  private readonly peakRss = new PeakRssReader();
   private markExited!: () => void;
   private initTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -149,9 +96,10 @@ export abstract class BaseInstance {
     if (this.state === 'dead') return;
     this.killedFor ??= reason;
     this.retiring = true;
-    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.processExited(null, 'SIGKILL');
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return this.processExited(null, 'SIGKILL');
     try {
-      this.child.kill('SIGKILL');
+      child.kill('SIGKILL');
     } catch {
       /* already gone */
     }
@@ -165,7 +113,7 @@ export abstract class BaseInstance {
   }
 
   /** Called by a kind when an invocation finished and the instance lives on. */
-  protected complete(inv: PendingInvocation, r: Omit<InstanceResult, 'requestId' | 'cold' | 'initMs' | 'instanceId'>): void {
+  protected complete(inv: PendingInvocation, r: ResultFields): void {
     this.inflight--;
     this.served++;
     inv.resolve(this.result(inv, r));
@@ -178,7 +126,7 @@ export abstract class BaseInstance {
   }
 
   /** Fills the fields every result shares. */
-  protected result(inv: PendingInvocation, r: Omit<InstanceResult, 'requestId' | 'cold' | 'initMs' | 'instanceId'>): InstanceResult {
+  protected result(inv: PendingInvocation, r: ResultFields): InstanceResult {
     const cold = inv.cold ?? false;
     // Written field by field (no object spread): this runs once per invocation.
     const out: InstanceResult = {
@@ -211,39 +159,26 @@ export abstract class BaseInstance {
   }
 
   /**
-   * Spawns the instance process: under `setpriv --pdeathsig SIGKILL` (the kernel
-   * kills it should fxbench die without cleaning up: no orphans, ever) and, for
-   * every kind but `node` (whose cap is V8's heap limit), `prlimit --data` at the
-   * function's memory size. Both exec, so the PID is the function's own.
+   * Spawns the instance process (spawnInstanceProcess: no orphans, memory rlimit,
+   * lower priority) and follows it: stderr kept for diagnostics, its exit ends the
+   * instance (on `exitEvent`), and while starting the INIT timeout runs.
    */
-  protected spawnProcess(cmd: string, args: string[], env: Record<string, string>, stdio: StdioOptions, exitEvent: 'exit' | 'close' = 'exit'): ChildProcess {
-    if (this.spec.kind !== 'node' && HAS_PRLIMIT) {
-      args = [`--data=${this.spec.memoryMB * 1024 * 1024}`, '--', cmd, ...args];
-      cmd = PRLIMIT;
-    }
-    if (HAS_SETPRIV) {
-      args = ['--pdeathsig', 'SIGKILL', '--', cmd, ...args];
-      cmd = SETPRIV;
-    }
-    const child = spawn(cmd, args, { cwd: this.spec.code, env, stdio });
+  protected spawnProcess(
+    cmd: string,
+    args: string[],
+    env: Record<string, string>,
+    stdio: StdioOptions,
+    exitEvent: 'exit' | 'close' = 'exit',
+  ): ChildProcess {
+    const child = spawnInstanceProcess(this.spec, cmd, args, env, stdio);
     this.child = child;
     this.pid = child.pid ?? 0;
-    // Instances run one step below the runtime and the load generator (nice +INSTANCE_NICENESS):
-    // on a small machine a burst of N booting processes would otherwise starve the process that
-    // accepts the burst, late requests would land on instances that already finished, and a burst
-    // of N would no longer cost N cold starts. The client side must not be starved by the system
-    // it measures (on a real platform they are different machines).
-    if (this.pid) {
-      try {
-        setPriority(this.pid, INSTANCE_NICENESS);
-      } catch {
-        /* not permitted: run at the default priority */
-      }
-    }
     child.stderr?.on('data', (c: Buffer) => this.stderr.push(c));
     child.on('error', (err) => this.stderr.push(Buffer.from(String(err))));
     child.on(exitEvent, (code: number | null, signal: NodeJS.Signals | null) => this.processExited(code, signal));
-    if (this.state === 'starting') this.initTimer = setTimeout(() => this.kill('init-timeout'), INIT_TIMEOUT_MS);
+    if (this.state === 'starting') {
+      this.initTimer = setTimeout(() => this.kill('init-timeout'), INIT_TIMEOUT_MS);
+    }
     return child;
   }
 
@@ -255,7 +190,7 @@ export abstract class BaseInstance {
     this.state = 'dead';
     this.everReady = wasReady || this.initMs !== undefined;
     this.lose(code, signal);
-    this.closeStatus();
+    this.peakRss.close();
     this.inflight = 0;
     this.markExited();
     this.events.onExit(this);
@@ -270,86 +205,69 @@ export abstract class BaseInstance {
    * when the process says so (V8 heap, MemoryError, ENOMEM) or was SIGKILLed by
    * someone else (the kernel's OOM killer); else `function-error`.
    */
-  protected lostResult(
-    inv: PendingInvocation,
-    how: { timedOut: boolean; startNs?: number; code: number | null; signal: NodeJS.Signals | null; initError?: { body: Buffer; type: string } },
-  ): InstanceResult {
+  protected lostResult(inv: PendingInvocation, how: Loss): InstanceResult {
     const durationMs = how.startNs ? (nowNs() - how.startNs) / 1e6 : 0;
     const base = { durationMs, maxMemoryMB: 0 };
     const stderr = this.stderr.toString();
     const exit = `code ${how.code}, signal ${how.signal}`;
-    let r: Omit<InstanceResult, 'requestId' | 'cold' | 'initMs' | 'instanceId'>;
+    let r: ResultFields;
     if (how.timedOut) {
       const seconds = (this.spec.timeoutMs / 1000).toFixed(2);
-      r = { ...base, errorClass: 'timeout', errorType: 'Sandbox.Timedout', body: json({ errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds} seconds` }) };
+      const errorMessage = `Task timed out after ${seconds} seconds`;
+      r = {
+        ...base,
+        errorClass: 'timeout',
+        errorType: 'Sandbox.Timedout',
+        body: json({ errorType: 'Sandbox.Timedout', errorMessage }),
+      };
     } else if (how.initError || !this.everReady) {
-      const message = this.killedFor === 'init-timeout' ? `INIT phase exceeded ${INIT_TIMEOUT_MS / 1000} s` : `instance exited during init (${exit}): ${lastLine(stderr)}`;
-      r = { ...base, errorClass: 'init-error', errorType: how.initError?.type ?? 'Runtime.ExitError', body: how.initError?.body ?? json({ errorType: 'Runtime.ExitError', errorMessage: message }) };
+      const message =
+        this.killedFor === 'init-timeout'
+          ? `INIT phase exceeded ${INIT_TIMEOUT_MS / 1000} s`
+          : `instance exited during init (${exit}): ${lastLine(stderr)}`;
+      r = {
+        ...base,
+        errorClass: 'init-error',
+        errorType: how.initError?.type ?? 'Runtime.ExitError',
+        body: how.initError?.body ?? json({ errorType: 'Runtime.ExitError', errorMessage: message }),
+      };
     } else if (looksOutOfMemory(stderr) || (how.signal === 'SIGKILL' && this.killedFor === null)) {
-      r = { ...base, errorClass: 'out-of-memory', errorType: 'Runtime.OutOfMemory', body: json({ errorType: 'Runtime.OutOfMemory', errorMessage: `instance ran out of memory (${this.spec.memoryMB} MB)` }) };
+      const errorMessage = `instance ran out of memory (${this.spec.memoryMB} MB)`;
+      r = {
+        ...base,
+        errorClass: 'out-of-memory',
+        errorType: 'Runtime.OutOfMemory',
+        body: json({ errorType: 'Runtime.OutOfMemory', errorMessage }),
+      };
     } else {
-      const why = this.killedFor === 'timeout' ? 'instance killed: another invocation on it timed out' : this.killedFor === 'stop' ? 'instance stopped by the runtime' : `instance exited (${exit}): ${lastLine(stderr)}`;
-      r = { ...base, errorClass: 'function-error', errorType: 'Runtime.ExitError', body: json({ errorType: 'Runtime.ExitError', errorMessage: why }) };
+      const why =
+        this.killedFor === 'timeout'
+          ? 'instance killed: another invocation on it timed out'
+          : this.killedFor === 'stop'
+            ? 'instance stopped by the runtime'
+            : `instance exited (${exit}): ${lastLine(stderr)}`;
+      r = {
+        ...base,
+        errorClass: 'function-error',
+        errorType: 'Runtime.ExitError',
+        body: json({ errorType: 'Runtime.ExitError', errorMessage: why }),
+      };
     }
     if (this.everReady && inv.cold === undefined) inv.cold = false;
     return this.result(inv, r);
   }
 
   /**
-   * VmHWM (peak RSS) of the instance process, in MB, from /proc/<pid>/status; 0
-   * where unavailable. The file is kept open and re-read from offset 0: opening
-   * it costs ~45 µs per invocation on the warm path, a re-read ~11 µs (measured).
+   * VmHWM (peak RSS) of the instance process, in MB (PeakRssReader: the status
+   * file stays open between invocations); 0 where unavailable.
    */
   readMaxMemoryMB(): number {
     if (!this.pid) return 0;
-    try {
-      if (this.statusFd < 0) this.statusFd = openSync(`/proc/${this.pid}/status`, 'r');
-      const n = readSync(this.statusFd, STATUS_BUF, 0, STATUS_BUF.length, 0);
-      const status = STATUS_BUF.toString('latin1', 0, n);
-      const at = status.indexOf('VmHWM:');
-      if (at < 0) return 0;
-      return Math.ceil(parseInt(status.slice(at + 6, at + 30).trim(), 10) / 1024) || 0;
-    } catch {
-      return 0;
-    }
-  }
-
-  private statusFd = -1;
-
-  private closeStatus(): void {
-    if (this.statusFd < 0) return;
-    try {
-      closeSync(this.statusFd);
-    } catch {
-      /* already closed */
-    }
-    this.statusFd = -1;
+    return this.peakRss.read(this.pid);
   }
 }
 
-/** Shared read buffer for /proc/<pid>/status (reads are synchronous, so one is enough). */
-const STATUS_BUF = Buffer.alloc(8192);
-
-/** True when a process's stderr says it ran out of memory (V8 heap, Python MemoryError, ENOMEM, C++ bad_alloc). */
-export function looksOutOfMemory(stderr: string): boolean {
-  return /heap out of memory|Cannot allocate memory|MemoryError|std::bad_alloc|out of memory|allocation failed/i.test(stderr);
-}
-
-/** The environment every instance gets, before the function's own `env`. */
-export function baseEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', LANG: process.env.LANG ?? 'C.UTF-8', TZ: 'UTC' };
-}
-
+/** `value` as a JSON body. */
 export function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
-}
-
-export function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return lines[lines.length - 1] ?? '';
-}
-
-/** A fresh Lambda-style request id. */
-export function newRequestId(): string {
-  return randomUUID();
 }

@@ -9,7 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { nowNs } from '../clock.ts';
-import { BaseInstance, baseEnv, type InstanceEvents, type PendingInvocation } from './instance.ts';
+import { BaseInstance, type InstanceEvents } from './instance.ts';
+import type { PendingInvocation } from './invocation.ts';
+import { baseEnv } from './instance-process.ts';
 import { IMPORT_HELPER, readySnapshot } from './snapshot.ts';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from './mini-http.ts';
 import type { FunctionSpec } from '../model/function.ts';

@@ -4,7 +4,7 @@
  * runtime.ts implements them (so neither imports the other).
  */
 import type { FunctionSpec } from '../model/function.ts';
-import type { InstanceResult, InvokeRequest } from './instance.ts';
+import type { InstanceResult, InvokeRequest } from './invocation.ts';
 
 /** Options for one invocation. */
 export interface InvokeOptions {
