@@ -19,7 +19,7 @@ const seconds = Number(s);
 
 async function fxbench(): Promise<{ requests: number; errors: number }> {
   const ctx: CheckContext = { issues: [] };
-  const resolved = httpProvider.resolve({ url, method: 'GET' }, 't', ctx, { functions: new Map(), configFile: '' })!;
+  const resolved = httpProvider.resolve({ provider: 'http', url: url ?? '', method: 'GET' }, 't', ctx, { functions: new Map(), configFile: '' })!;
   const settings = steadyPhase.check({ kind: 'steady', users: connections, duration: seconds * 1000 }, 'p', ctx)!;
   if (ctx.issues.length) throw new Error(JSON.stringify(ctx.issues));
   const plan = { file: 'bench', name: 'bench-load', targets: [{ name: 't', provider: 'http', function: '', arch: 'x86_64' as const, options: {}, ...resolved }], phases: [{ kind: 'steady', name: 'steady', settings: settings as unknown as Record<string, unknown> }], payload: Buffer.alloc(0), outRoot: '/tmp' };

@@ -8,17 +8,17 @@ import { openfaasProvider } from './openfaas/provider.ts';
 import { gcfProvider } from './gcf/provider.ts';
 import { httpProvider } from './http/provider.ts';
 import { localProvider } from './local/provider.ts';
-import type { ProviderModule } from './provider.ts';
+import { registered, type RegisteredProvider } from './provider.ts';
 import type { Driver } from './types.ts';
 import type { ProviderPlanning } from '../model/planning.ts';
 import type { ResolvedTarget } from '../model/target.ts';
 
-export const PROVIDER_MODULES: Record<string, ProviderModule> = {
-  [localProvider.provider]: localProvider,
-  [httpProvider.provider]: httpProvider,
-  [lambdaProvider.provider]: lambdaProvider,
-  [openfaasProvider.provider]: openfaasProvider,
-  [gcfProvider.provider]: gcfProvider,
+export const PROVIDER_MODULES: Record<string, RegisteredProvider> = {
+  [localProvider.provider]: registered(localProvider),
+  [httpProvider.provider]: registered(httpProvider),
+  [lambdaProvider.provider]: registered(lambdaProvider),
+  [openfaasProvider.provider]: registered(openfaasProvider),
+  [gcfProvider.provider]: registered(gcfProvider),
 };
 
 /** Makes the driver for a target. */

@@ -12,7 +12,7 @@ export interface CommonTargetFields {
 }
 
 /** A target resolved against bench.config.ts. */
-export interface ResolvedTarget {
+export interface ResolvedTarget<O = Record<string, unknown>> {
   name: string;
   /** A key of PROVIDER_MODULES (drivers/registry.ts). */
   provider: string;
@@ -23,5 +23,5 @@ export interface ResolvedTarget {
   /** For `local`: the function the runtime serves. */
   localFunction?: FunctionSpec;
   /** Provider-specific checked settings (the provider module's `fields`). */
-  options: Record<string, unknown>;
+  options: O;
 }

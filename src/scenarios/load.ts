@@ -114,7 +114,7 @@ function checkConfig(raw: unknown, baseDir: string, ctx: CheckContext): CheckedC
   }
   if (o.defaults !== undefined) {
     const d = checkObject(o.defaults, 'defaults', ctx, { out: optional(check.string()) });
-    if (d?.out) out.outRoot = path.resolve(baseDir, d.out as string);
+    if (d?.out) out.outRoot = path.resolve(baseDir, d.out);
   }
   return out;
 }
@@ -175,7 +175,7 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
 
   const targets: ResolvedTarget[] = [];
   const seen = new Set<string>();
-  ((o.targets as unknown[]) ?? []).forEach((t, i) => {
+  (o.targets ?? []).forEach((t, i) => {
     const p = `targets[${i}]`;
     let resolved: ResolvedTarget | undefined;
     if (typeof t === 'string') {
@@ -199,7 +199,7 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
   });
 
   const phases: PhasePlan[] = [];
-  ((o.phases as unknown[]) ?? []).forEach((ph, i) => {
+  (o.phases ?? []).forEach((ph, i) => {
     const p = `phases[${i}]`;
     if (!isPlainObject(ph)) return ctx.issues.push({ file, field: p, message: `expected a phase object such as burst({ concurrency: 10 }), got ${describeValue(ph)}` });
     const mod = PHASES[String(ph.kind)];
@@ -211,5 +211,5 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
   const { payload, payloadFor } = checkPayload(o.payload, o.payloadSize, ctx);
   const thresholds = o.thresholds === undefined ? undefined : checkThresholds(o.thresholds, 'thresholds', ctx, { targets: targets.map((t) => t.name), phases: phases.map((p) => p.name) });
   if (ctx.issues.length) return undefined;
-  return { file, name: o.name as string, description: o.description as string | undefined, targets, phases, payload, payloadFor, thresholds, outRoot: cfg.outRoot };
+  return { file, name: o.name, description: o.description, targets, phases, payload, payloadFor, thresholds, outRoot: cfg.outRoot };
 }

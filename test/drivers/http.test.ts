@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import type { CheckContext } from '../../src/config/check.ts';
 import { classifyStatus, HttpDriver } from '../../src/drivers/http/driver.ts';
 import { httpProvider } from '../../src/drivers/http/provider.ts';
+import { registered } from '../../src/drivers/provider.ts';
 import { Http1Pool } from '../../src/drivers/http1-client.ts';
 import { httpTarget } from '../helpers/plans.ts';
 import { startServer, type TestServer } from '../helpers/servers.ts';
@@ -174,7 +175,7 @@ function resolveIssues(raw: Record<string, unknown>): string[] {
   const ctx: CheckContext = { file: 'bench.config.ts', issues: [] };
   const checked: Record<string, unknown> = {};
   for (const [k, spec] of Object.entries(httpProvider.fields)) if (raw[k] !== undefined) checked[k] = spec.check(raw[k], `targets.t.${k}`, ctx);
-  if (!ctx.issues.length) httpProvider.resolve(checked, 'targets.t', ctx, { functions: new Map(), configFile: 'bench.config.ts' });
+  if (!ctx.issues.length) registered(httpProvider).resolve({ provider: 'http', ...checked }, 'targets.t', ctx, { functions: new Map(), configFile: 'bench.config.ts' });
   return ctx.issues.map((i) => `${i.field}: ${i.message}`);
 }
 

@@ -49,8 +49,8 @@ export class GcfDriver implements Driver {
   private readonly heuristic: LatencyColdHeuristic;
   private method: ColdMethod = 'instance-id';
 
-  constructor(private readonly target: ResolvedTarget) {
-    this.o = target.options as unknown as GcfOptions;
+  constructor(private readonly target: ResolvedTarget<GcfOptions>) {
+    this.o = target.options;
     this.url = new URL(this.o.url);
     this.generation = /\.run\.app$/.test(this.url.hostname) ? 2 : this.o.generation === 1 ? 1 : 2;
     this.heuristic = new LatencyColdHeuristic(this.o.heuristicCold ?? 1000);

@@ -5,7 +5,7 @@ import { gcfFields } from './target.ts';
 import { GcfDriver } from './driver.ts';
 import { gcfGen2PriceModel, managedCost } from '../../cost/cost.ts';
 
-export const gcfProvider: ProviderModule = {
+export const gcfProvider: ProviderModule<typeof gcfFields> = {
   provider: 'gcf',
   description: 'an HTTP-triggered Google Cloud Function (1st gen) or Cloud Run function (2nd gen)',
   functionRequired: false,

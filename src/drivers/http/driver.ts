@@ -18,7 +18,7 @@ import type { TargetInfo } from '../../model/result.ts';
 import type { ResolvedTarget } from '../../model/target.ts';
 
 /** Checked options of an http target (http-provider.ts). */
-export interface HttpTargetOptions {
+export type HttpTargetOptions = {
   url: string;
   /** Default "POST" (the scenario payload is the body); GET and HEAD send no body. */
   method: string;
@@ -33,7 +33,7 @@ export interface HttpTargetOptions {
   connections: number | null;
   /** Client: `http1` (the lean one; http:// only) or `undici`. Default: http1 for http://, undici for https://. Not a user field: tests pin it. */
   transport?: 'http1' | 'undici';
-}
+};
 
 /** Classifies a response status that is not an expected one. */
 export function classifyStatus(status: number, expect?: number[]): ErrorClass | null {
@@ -64,8 +64,8 @@ export class HttpDriver implements Driver {
   private readonly tracker = new InstanceTracker();
   private sawInstanceId = false;
 
-  constructor(private readonly target: ResolvedTarget) {
-    this.o = target.options as unknown as HttpTargetOptions;
+  constructor(private readonly target: ResolvedTarget<HttpTargetOptions>) {
+    this.o = target.options;
     const u = new URL(this.o.url);
     this.origin = u.origin;
     this.path = `${u.pathname}${u.search}`;

@@ -29,21 +29,24 @@ const body: Checker<Buffer | undefined> = (v, p, c) => {
   }
 };
 
-export const httpProvider: ProviderModule = {
+/** The target fields an `http` target accepts besides the common ones. */
+export const httpFields = {
+  url: required(check.string()),
+  method: optional(check.oneOf(METHODS)),
+  headers: optional(check.record(check.string())),
+  body: optional(body),
+  expectStatus: optional(statusList),
+  timeout: optional(check.durationMs()),
+  connections: optional(check.int(1, 100_000)),
+};
+
+export const httpProvider: ProviderModule<typeof httpFields, HttpTargetOptions> = {
   provider: 'http',
   description: 'any URL over HTTP(S): method, headers, body, expected status',
   functionRequired: false,
-  fields: {
-    url: required(check.string()),
-    method: optional(check.oneOf(METHODS)),
-    headers: optional(check.record(check.string())),
-    body: optional(body),
-    expectStatus: optional(statusList),
-    timeout: optional(check.durationMs()),
-    connections: optional(check.int(1, 100_000)),
-  },
+  fields: httpFields,
   resolve(checked, path, ctx) {
-    const url = checked.url as string;
+    const url = checked.url;
     let u: URL | undefined;
     try {
       u = new URL(url);
@@ -54,25 +57,25 @@ export const httpProvider: ProviderModule = {
       ctx.issues.push({ file: ctx.file, field: `${path}.url`, message: `expected an http:// or https:// URL, got ${describeValue(url)}` });
       return undefined;
     }
-    const timeoutMs = (checked.timeout as number | undefined) ?? 30_000;
+    const timeoutMs = checked.timeout ?? 30_000;
     if (timeoutMs <= 0) {
       ctx.issues.push({ file: ctx.file, field: `${path}.timeout`, message: 'expected a timeout above 0' });
       return undefined;
     }
-    const headers = (checked.headers as Record<string, string> | undefined) ?? {};
+    const headers = checked.headers ?? {};
     if (!isPlainObject(headers)) return undefined;
-    const method = (checked.method as string | undefined) ?? 'POST';
+    const method = checked.method ?? 'POST';
     const hasContentType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
     const options: HttpTargetOptions = {
       url,
       method,
       headers: hasContentType || method === 'GET' || method === 'HEAD' ? headers : { 'content-type': 'application/json', ...headers },
-      body: checked.body as Buffer | undefined,
-      expectStatus: checked.expectStatus as number[] | undefined,
+      body: checked.body,
+      expectStatus: checked.expectStatus,
       timeoutMs,
-      connections: (checked.connections as number | undefined) ?? null,
+      connections: checked.connections ?? null,
     };
-    return { options: options as unknown as Record<string, unknown> };
+    return { options };
   },
   create: (target) => new HttpDriver(target),
 };

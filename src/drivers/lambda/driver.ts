@@ -50,8 +50,8 @@ export class LambdaDriver implements Driver {
   /** Memory Size from the last REPORT line (when the configuration could not be read). */
   private reportedMemoryMB: number | undefined;
 
-  constructor(private readonly target: ResolvedTarget) {
-    this.o = target.options as LambdaOptions;
+  constructor(private readonly target: ResolvedTarget<LambdaOptions>) {
+    this.o = target.options;
     this.functionName = target.function || undefined;
     this.urlMode = this.o.url !== undefined;
     const latest = !this.o.qualifier || this.o.qualifier === '$LATEST';

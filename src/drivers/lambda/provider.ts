@@ -9,7 +9,7 @@ import { lambdaFields } from './target.ts';
 import { LambdaDriver } from './driver.ts';
 import { lambdaPriceModel, managedCost } from '../../cost/cost.ts';
 
-export const lambdaProvider: ProviderModule = {
+export const lambdaProvider: ProviderModule<typeof lambdaFields> = {
   provider: 'lambda',
   description: 'an AWS Lambda function, through the Invoke API (SigV4) or its Function URL',
   functionRequired: false,

@@ -4,19 +4,19 @@ import { LocalDriver } from './driver.ts';
 import type { ProviderModule } from '../provider.ts';
 import { SELF_HOSTED_COST } from '../../cost/cost.ts';
 
-export const localProvider: ProviderModule = {
+export const localProvider: ProviderModule<Record<string, never>> = {
   provider: 'local',
   description: 'a function declared under "functions" in bench.config.ts, served by the local runtime',
   fields: {},
   resolve(checked, path, ctx, rc) {
-    const fn = checked.function as string;
+    const fn = checked.function ?? '';
     const spec = rc.functions.get(fn);
     if (!spec) {
       const known = [...rc.functions.keys()];
       ctx.issues.push({ file: ctx.file, field: `${path}.function`, message: `unknown local function ${JSON.stringify(fn)}; ${known.length ? `declared functions: ${known.join(', ')}` : `declare it under "functions" in ${CONFIG_FILE_NAME}`}` });
       return undefined;
     }
-    const memoryMB = checked.memoryMB as number | undefined;
+    const memoryMB = checked.memoryMB;
     return { localFunction: memoryMB ? { ...spec, memoryMB } : spec };
   },
   planning: {

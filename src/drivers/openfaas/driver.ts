@@ -61,8 +61,8 @@ export class OpenFaasDriver implements Driver {
   private status: OpenFaasFunctionStatus | null = null;
   private readonly invokePath: string;
 
-  constructor(private readonly target: ResolvedTarget) {
-    this.o = target.options as unknown as OpenFaasOptions;
+  constructor(private readonly target: ResolvedTarget<OpenFaasOptions>) {
+    this.o = target.options;
     this.gateway = new URL(this.o.gateway);
     this.invokePath = `${this.gateway.pathname.replace(/\/$/, '')}/function/${encodeURIComponent(target.function)}`;
   }

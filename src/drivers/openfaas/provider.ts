@@ -5,7 +5,7 @@ import { openfaasFields } from './target.ts';
 import { OpenFaasDriver } from './driver.ts';
 import { SELF_HOSTED_COST } from '../../cost/cost.ts';
 
-export const openfaasProvider: ProviderModule = {
+export const openfaasProvider: ProviderModule<typeof openfaasFields> = {
   provider: 'openfaas',
   description: 'a function behind an OpenFaaS gateway (/function/NAME; /system API with basic auth)',
   fields: openfaasFields,

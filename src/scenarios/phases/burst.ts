@@ -46,12 +46,12 @@ export const burstPhase: PhaseModule<BurstSettings> = {
       return undefined;
     }
     return {
-      name: (o.name as string) ?? 'burst',
-      concurrency: o.concurrency as number,
-      rounds: (o.rounds as number) ?? 1,
-      gapMs: (o.gap as number) ?? 1000,
+      name: o.name ?? 'burst',
+      concurrency: o.concurrency,
+      rounds: o.rounds ?? 1,
+      gapMs: o.gap ?? 1000,
       ...(o.coldFirst === true ? { coldFirst: true } : {}),
-      ...(o.idleWindow !== undefined ? { idleWindowMs: o.idleWindow as number } : {}),
+      ...(o.idleWindow !== undefined ? { idleWindowMs: o.idleWindow } : {}),
     };
   },
 

@@ -49,7 +49,7 @@ export const keepalivePhase: PhaseModule<KeepaliveSettings> = {
       probesPerGap: optional(check.int(1, 1_000)),
     });
     if (!o || ctx.issues.length > before) return undefined;
-    return { name: (o.name as string) ?? 'keepalive', idleGapsMs: o.idleGaps as number[], probesPerGap: (o.probesPerGap as number) ?? 1 };
+    return { name: o.name ?? 'keepalive', idleGapsMs: o.idleGaps, probesPerGap: o.probesPerGap ?? 1 };
   },
 
   describe(s) {

@@ -60,7 +60,7 @@ export function memoryPhaseOver(PHASES: Readonly<Record<string, PhaseModule<obje
     }
     const settings = mod.check(inner, p, ctx);
     if (!settings || ctx.issues.length > before) return undefined;
-    return { name: (o.name as string) ?? 'memory', sizesMB: o.sizes as number[], phase: { kind: mod.kind, settings: settings as Record<string, unknown> } };
+    return { name: o.name ?? 'memory', sizesMB: o.sizes, phase: { kind: mod.kind, settings: settings as Record<string, unknown> } };
   },
 
   describe(s) {

@@ -63,8 +63,8 @@ export const payloadPhase: PhaseModule<PayloadSettings> = {
       direction: optional(check.oneOf(PAYLOAD_DIRECTIONS)),
     });
     if (!o || ctx.issues.length > before) return undefined;
-    const direction = (o.direction as PayloadDirection | undefined) ?? 'request';
-    const sizes = o.sizes as number[];
+    const direction = o.direction ?? 'request';
+    const sizes = o.sizes;
     if (direction === 'both') {
       sizes.forEach((b, i) => {
         const min = JSON.stringify({ responseBytes: b }).length;
@@ -72,7 +72,7 @@ export const payloadPhase: PhaseModule<PayloadSettings> = {
       });
       if (ctx.issues.length > before) return undefined;
     }
-    return { name: (o.name as string) ?? 'payload', sizesBytes: sizes, requestsPerSize: (o.requestsPerSize as number) ?? 10, direction };
+    return { name: o.name ?? 'payload', sizesBytes: sizes, requestsPerSize: o.requestsPerSize ?? 10, direction };
   },
 
   describe(s) {

@@ -50,21 +50,22 @@ export const rampPhase: PhaseModule<RampSettings> = {
     });
     if (!o) return undefined;
     if (typeof o.from === 'number' && typeof o.to === 'number' && o.to < o.from) fail(ctx, `${path}.to`, `expected a rate at least "from" (${o.from}), got ${o.to}`);
-    const durationMs = o.duration as number | undefined;
+    const durationMs = o.duration;
     if (durationMs !== undefined && (durationMs <= 0 || durationMs > MAX_PHASE_MS)) fail(ctx, `${path}.duration`, `expected a duration above 0 and at most 24h, got ${durationMs} ms`);
-    const steps = (o.steps as number) ?? 5;
+    const steps = o.steps ?? 5;
     if (durationMs && durationMs / steps < 100) fail(ctx, `${path}.steps`, `expected steps of at least 100 ms each; ${steps} steps in ${durationMs} ms are too short to judge`);
     if (ctx.issues.length > before) return undefined;
-    const slo = o.slo as { p99: number; errorRate?: number };
+    const slo = o.slo;
+    if (!slo) return undefined; // not an object: its checker recorded why
     return {
-      name: (o.name as string) ?? 'ramp',
-      fromRps: o.from as number,
-      toRps: o.to as number,
+      name: o.name ?? 'ramp',
+      fromRps: o.from,
+      toRps: o.to,
       durationMs: durationMs!,
       steps,
       slo: { p99Ms: slo.p99, errorRate: slo.errorRate ?? 0.01 },
-      maxInFlight: (o.maxInFlight as number) ?? DEFAULT_MAX_IN_FLIGHT,
-      stopOnBreak: (o.stopOnBreak as boolean) ?? true,
+      maxInFlight: o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      stopOnBreak: o.stopOnBreak ?? true,
     };
   },
 

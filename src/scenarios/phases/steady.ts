@@ -56,19 +56,19 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
     });
     if (!o) return undefined;
     if ((o.rate === undefined) === (o.users === undefined)) fail(ctx, path, 'expected exactly one of "rate" (open model, invocations per second) and "users" (closed model, virtual users)');
-    const durationMs = o.duration as number | undefined;
+    const durationMs = o.duration;
     if (durationMs !== undefined && (durationMs <= 0 || durationMs > MAX_PHASE_MS)) fail(ctx, `${path}.duration`, `expected a duration above 0 and at most 24h, got ${durationMs} ms`);
     if (o.rate !== undefined && (o.think !== undefined || o.requests !== undefined)) fail(ctx, path, '"think" and "requests" belong to the closed model ("users"); the open model is bounded by rate × duration');
     if (o.users !== undefined && o.maxInFlight !== undefined) fail(ctx, `${path}.maxInFlight`, 'belongs to the open model ("rate"); the closed model has "users" in flight');
     if (ctx.issues.length > before) return undefined;
     return {
-      name: (o.name as string) ?? 'steady',
-      rateRps: o.rate as number | undefined,
-      users: o.users as number | undefined,
+      name: o.name ?? 'steady',
+      rateRps: o.rate,
+      users: o.users,
       durationMs: durationMs!,
-      maxInFlight: (o.maxInFlight as number) ?? DEFAULT_MAX_IN_FLIGHT,
-      thinkMs: (o.think as number) ?? 0,
-      maxRequests: o.requests as number | undefined,
+      maxInFlight: o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      thinkMs: o.think ?? 0,
+      maxRequests: o.requests,
     };
   },
 

@@ -84,11 +84,11 @@ export const warmupPhase: PhaseModule<WarmupSettings> = {
       return undefined;
     }
     return {
-      name: (o.name as string) ?? 'warmup',
-      requests: o.requests as number,
-      intervalMs: (o.interval as number) ?? 100,
-      coldFirst: (o.coldFirst as boolean | undefined) ?? true,
-      ...(o.idleWindow !== undefined ? { idleWindowMs: o.idleWindow as number } : {}),
+      name: o.name ?? 'warmup',
+      requests: o.requests,
+      intervalMs: o.interval ?? 100,
+      coldFirst: o.coldFirst ?? true,
+      ...(o.idleWindow !== undefined ? { idleWindowMs: o.idleWindow } : {}),
     };
   },
 

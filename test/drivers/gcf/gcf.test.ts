@@ -18,6 +18,7 @@ import { alive, isFxError, ROOT, scratch } from '../../helpers/cli.ts';
 import { FakeGceMetadata } from '../../helpers/fake-gce-metadata.ts';
 import { createHash } from 'node:crypto';
 import type { ResolvedTarget } from '../../../src/model/target.ts';
+import type { GcfOptions } from '../../../src/drivers/gcf/target.ts';
 
 const FUNCTION = path.join(ROOT, 'test/fixtures/gcf/function.mjs');
 const children: ChildProcess[] = [];
@@ -49,10 +50,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
   child.kill('SIGKILL');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 }
-function target(url: string, options: Record<string, unknown> = {}): ResolvedTarget {
+function target(url: string, options: Partial<GcfOptions> = {}): ResolvedTarget<GcfOptions> {
   return { name: 'gcf-hello', provider: 'gcf', function: '', arch: 'x86_64', options: { url, auth: 'none', ...options } };
 }
-async function driverFor(url: string, options: Record<string, unknown> = {}): Promise<GcfDriver> {
+async function driverFor(url: string, options: Partial<GcfOptions> = {}): Promise<GcfDriver> {
   const d = new GcfDriver(target(url, options));
   drivers.push(d);
   await d.prepare();

@@ -14,6 +14,7 @@ import { runPlan } from '../../../src/scenarios/runner.ts';
 import { FakeLambda, FAKE_CREDENTIALS, SYNC_PAYLOAD_LIMIT } from '../../helpers/fake-lambda.ts';
 import { isFxError, scratch } from '../../helpers/cli.ts';
 import type { ResolvedTarget } from '../../../src/model/target.ts';
+import type { LambdaOptions } from '../../../src/drivers/lambda/target.ts';
 
 process.env.AWS_ACCESS_KEY_ID = FAKE_CREDENTIALS.accessKeyId;
 process.env.AWS_SECRET_ACCESS_KEY = FAKE_CREDENTIALS.secretAccessKey;
@@ -38,10 +39,10 @@ const fake = new FakeLambda([
 let endpoint = '';
 const drivers: LambdaDriver[] = [];
 
-function target(fn: string, options: Record<string, unknown> = {}, memoryMB?: number): ResolvedTarget {
+function target(fn: string, options: Partial<LambdaOptions> = {}, memoryMB?: number): ResolvedTarget<LambdaOptions> {
   return { name: `t-${fn}`, provider: 'lambda', function: fn, memoryMB, arch: 'x86_64', options: { region: 'us-east-1', endpoint, updatePoll: 50, ...options } };
 }
-async function driverFor(fn: string, options: Record<string, unknown> = {}, memoryMB?: number): Promise<LambdaDriver> {
+async function driverFor(fn: string, options: Partial<LambdaOptions> = {}, memoryMB?: number): Promise<LambdaDriver> {
   const d = new LambdaDriver(target(fn, options, memoryMB));
   drivers.push(d);
   await d.prepare();

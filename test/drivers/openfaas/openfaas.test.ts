@@ -13,6 +13,7 @@ import { runPlan } from '../../../src/scenarios/runner.ts';
 import { alive, isFxError, scratch } from '../../helpers/cli.ts';
 import { FakeOpenFaas } from '../../helpers/fake-openfaas.ts';
 import type { ResolvedTarget } from '../../../src/model/target.ts';
+import type { OpenFaasOptions } from '../../../src/drivers/openfaas/target.ts';
 
 const STARTUP_MS = 400;
 const fake = new FakeOpenFaas([
@@ -25,10 +26,10 @@ let gateway = '';
 const drivers: OpenFaasDriver[] = [];
 process.env.OPENFAAS_PASSWORD = fake.password;
 
-function target(fn: string, options: Record<string, unknown> = {}): ResolvedTarget {
+function target(fn: string, options: Partial<OpenFaasOptions> = {}): ResolvedTarget<OpenFaasOptions> {
   return { name: `of-${fn}`, provider: 'openfaas', function: fn, arch: 'x86_64', options: { gateway, scalePoll: 50, ...options } };
 }
-async function driverFor(fn: string, options: Record<string, unknown> = {}): Promise<OpenFaasDriver> {
+async function driverFor(fn: string, options: Partial<OpenFaasOptions> = {}): Promise<OpenFaasDriver> {
   const d = new OpenFaasDriver(target(fn, options));
   drivers.push(d);
   await d.prepare();
