@@ -1,7 +1,8 @@
 /**
  * Price tables, one per provider, every figure with its date and source
- * (../shared/providers.md §1.5, §3.5; source keys in brackets are listed in its
- * §8). USD, list price, US regions, free tiers excluded. Override any figure per
+ * (AWS: https://aws.amazon.com/lambda/pricing/ and the AWS price catalog of 2026-08-21;
+ * Google: https://cloud.google.com/functions/pricing-1stgen and https://cloud.google.com/run/pricing;
+ * each figure's `source` says which and when). USD, list price, US regions, free tiers excluded. Override any figure per
  * target (`prices` in the target).
  */
 
@@ -125,7 +126,7 @@ export const GCF_GEN2_PRICES: GcfGen2Prices = {
 /**
  * Default vCPUs of a gen2 function by memory, when the target does not say
  * (Cloud Run functions memory/CPU defaults, cloud.google.com/functions/docs/configuring/memory;
- * not in providers.md: verify; set `cpu` on the target to be exact).
+ * not verified live; set `cpu` on the target to be exact).
  */
 export const GCF_GEN2_DEFAULT_VCPU: readonly { memoryMB: number; vcpu: number }[] = [
   { memoryMB: 128, vcpu: 0.083 },

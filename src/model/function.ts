@@ -8,7 +8,7 @@
  * - `lambda`: 1 ms steps, rounded up; the INIT phase billed on cold starts (since 2025-08-01).
  * - `gcf-gen1`: Cloud Functions 1st gen: 100 ms steps, rounded up; init not billed separately.
  * - `cloud-run`: Cloud Run / Cloud Run functions (gen2), request-based billing: 100 ms steps,
- *   rounded up, startup time of the instance included on cold starts (providers.md open item 4: verify).
+ *   rounded up, startup time of the instance included on cold starts (Cloud Run pricing, https://cloud.google.com/run/pricing, read 2026-11; not verified live).
  */
 export const BILLING_MODELS = ['lambda', 'gcf-gen1', 'cloud-run'] as const;
 export type BillingModel = (typeof BILLING_MODELS)[number];

@@ -1,4 +1,4 @@
-/** The `gcf` provider: an HTTP-triggered Google Cloud Function, gen1 or gen2 (providers.md §3). */
+/** The `gcf` provider: an HTTP-triggered Google Cloud Function, gen1 or gen2 (https://cloud.google.com/functions/docs/calling/http, read 2026-11). */
 import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
 import { gcfFields } from './target.ts';
@@ -18,13 +18,13 @@ export const gcfProvider: ProviderModule<typeof gcfFields> = {
   },
   planning: {
     limits: {
-      // Gen2 functions run at concurrency 1 by default (../shared/providers.md §3.5); no scaling rate is
+      // Gen2 functions run at concurrency 1 by default (https://cloud.google.com/run/pricing and the Cloud Run functions docs, read 2026-11); no scaling rate is
       // documented in the sources we keep, so throttling risk is not assessed unless configured.
       maxConcurrency: null,
       scaleStep: null,
       scaleWindowS: null,
       instanceConcurrency: 1,
-      source: 'Cloud Run functions: concurrency 1 per instance by default (providers.md §3.5, 2026); scaling rate not documented here',
+      source: 'Cloud Run functions: concurrency 1 per instance by default (cloud.google.com/run/docs/about-concurrency, read 2026-11); scaling rate not documented here',
     },
     // Cloud Run functions (gen2) is what `gcloud functions deploy` creates today; gen1 is legacy.
     cost: managedCost(gcfGen2PriceModel()),

@@ -3,7 +3,7 @@
  * the target's undici pool (the same pool as invocations): GetFunctionConfiguration
  * (`GET /2015-03-31/functions/{name}/configuration`) and UpdateFunctionConfiguration
  * (`PUT` on the same path), plus a bounded wait for `LastUpdateStatus=Successful`
- * (providers.md §1.3, [AWS-States]).
+ * (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html, read 2026-11).
  */
 import type { Pool } from 'undici';
 import { sleep } from '../../clock.ts';

@@ -1,5 +1,6 @@
 /**
- * Reads one Lambda Invoke API response (providers.md §1.1–1.2) into an Outcome:
+ * Reads one Lambda Invoke API response (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html and the REPORT line of
+ * https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html, read 2026-11) into an Outcome:
  * status codes and error headers become an error class, the base64 log tail
  * (`X-Amz-Log-Result`, with `X-Amz-Log-Type: Tail`) gives the REPORT figures and
  * the cold-start signal. Pure: tested without a server.

@@ -1,4 +1,4 @@
-/** The `openfaas` provider: a function behind an OpenFaaS gateway (providers.md §2). */
+/** The `openfaas` provider: a function behind an OpenFaaS gateway (gateway REST API: https://docs.openfaas.com/reference/rest-api/, read 2026-11). */
 import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
 import { openfaasFields } from './target.ts';
