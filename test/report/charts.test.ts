@@ -16,7 +16,7 @@ import { targetColorScale } from '../../src/report/charts/palette.ts';
 import { payloadPoints } from '../../src/report/charts/payload.ts';
 import { MAX_POINTS, timelineRows } from '../../src/report/charts/timeline-data.ts';
 import type { Result } from '../../src/model/result.ts';
-import { FIXTURES_DIR } from './fixture-builder.ts';
+import { FIXTURES_DIR } from '../helpers/results.ts';
 
 const load = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')) as Result;
 const full = load('results-full.json');

@@ -10,7 +10,7 @@ import { combineResults } from '../../src/report/combine.ts';
 import { decimal, percentilesCsv, summaryCsv } from '../../src/report/csv.ts';
 import { escapeMarkdown, renderMarkdown } from '../../src/report/markdown.ts';
 import type { Result } from '../../src/model/result.ts';
-import { FIXTURES_DIR, XSS } from './fixture-builder.ts';
+import { FIXTURES_DIR, XSS } from '../helpers/results.ts';
 
 const GOLDEN = path.join(path.dirname(new URL(import.meta.url).pathname), '../fixtures/golden');
 const load = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')) as Result;

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chartIds, renderHtml } from '../../src/report/html.ts';
 import type { Result } from '../../src/model/result.ts';
-import { FIXTURES_DIR, XSS } from './fixture-builder.ts';
+import { FIXTURES_DIR, XSS } from '../helpers/results.ts';
 
 const load = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')) as Result;
 const full = load('results-full.json');

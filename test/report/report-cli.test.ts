@@ -10,7 +10,7 @@ import { percentilesCsv, summaryCsv } from '../../src/report/csv.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import type { Result } from '../../src/model/result.ts';
 import { runCli, scratch } from '../helpers/cli.ts';
-import { FIXTURES_DIR } from './fixture-builder.ts';
+import { FIXTURES_DIR } from '../helpers/results.ts';
 
 const tmp = scratch('fxbench-report-');
 const fixture = (name: string) => path.join(FIXTURES_DIR, name);
