@@ -9,87 +9,13 @@
 import { decodeHistogram, mergeHistograms, percentileMs } from '../metrics/histogram.ts';
 import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
 import { planningFor } from '../drivers/registry.ts';
-import type { ProviderCost, ScalingLimits } from '../model/planning.ts';
-
-/** Seconds in the 30-day month the plan assumes when it derives volume from a rate. */
-export const MONTH_S = 30 * 24 * 3600;
-/** Hours in an average month (365 × 24 / 12), for node-hour pricing. */
-export const MONTH_HOURS = 730;
-
-/** What the user asks the plan for. */
-export interface PlanOptions {
-  /** Sustained rate to plan for, requests per second. */
-  rps: number;
-  /** Peak rate, requests per second. */
-  peakRps?: number;
-  /** How long the peak lasts, seconds (default 300 when a peak is given). */
-  peakDurationS?: number;
-  /** Peaks per month for the cold-start cost share (default 30: one a day). */
-  peaksPerMonth?: number;
-  /** p99 latency objective, ms. */
-  p99SloMs?: number;
-  /** Requests per month (default: rps × 30 days). */
-  monthlyRequests?: number;
-  /** Providers to plan for (default: the target's own; local targets also get `lambda`). */
-  providers?: string[];
-  /** Price of one node per hour, USD, for self-hosted providers. */
-  nodePriceHourUSD?: number;
-  /** Invocations one instance serves at once (default: the provider's). */
-  instanceConcurrency?: number;
-  /** Limit overrides per provider. */
-  limits?: Record<string, Partial<ScalingLimits>>;
-}
-
-/** A planned figure and where it came from. `value` null means it could not be computed; `from` says why. */
-export interface Figure<T = number> {
-  value: T | null;
-  from: string;
-}
-
-/** One memory size of a memory sweep, planned. */
-export interface MemoryOption {
-  memoryMB: number;
-  p99Ms: number | null;
-  perMillionUSD: number | null;
-  monthlyUSD: number | null;
-  meetsSlo: boolean | null;
-}
-
-/** The plan for one target on one provider. */
-export interface TargetPlan {
-  target: string;
-  /** Provider the plan is for. */
-  provider: string;
-  /** Provider the figures were measured on. */
-  measuredOn: string;
-  concurrencyMean: Figure;
-  concurrencyP99: Figure;
-  instances: Figure;
-  peak?: { instances: Figure; coldStarts: Figure; coldStartMs: Figure; throttled: Figure<boolean>; throttledRequests: Figure; scaleUpS: Figure };
-  slo?: { p99Ms: number; holds: Figure<boolean>; basis: 'measured' | 'extrapolated' | 'not measured' };
-  monthlyRequests: Figure;
-  perInvocationUSD: Figure;
-  monthlyUSD: Figure;
-  coldStartsPerMonth: Figure;
-  coldShare: Figure;
-  memory?: MemoryOption[];
-  cheapestMemoryMB?: Figure;
-  nodes?: { perNodeRps: Figure; nodes: Figure; peakNodes?: Figure; monthlyUSD: Figure };
-  /** Inputs the plan needed but the run lacks, in words. */
-  missing: string[];
-}
-
-/** The whole plan (plan.json). */
-export interface Plan {
-  planVersion: 1;
-  from: { scenario: string; startedAt: string };
-  options: PlanOptions;
-  targets: TargetPlan[];
-  limits: Record<string, ScalingLimits>;
-}
+import type { ScalingLimits } from '../model/planning.ts';
+import { fmt } from './format.ts';
+import { throttling } from './throttling.ts';
+import { MONTH_HOURS, MONTH_S, type CapacityPlan, type Figure, type MemoryOption, type PlanOptions, type TargetPlan } from './types.ts';
 
 /** Plans every target of a result for every requested provider. */
-export function planCapacity(result: Result, opts: PlanOptions): Plan {
+export function planCapacity(result: Result, opts: PlanOptions): CapacityPlan {
   const targets: TargetPlan[] = [];
   const limitsUsed: Record<string, ScalingLimits> = {};
   for (const t of result.targets) {
@@ -104,7 +30,6 @@ export function planCapacity(result: Result, opts: PlanOptions): Plan {
   return { planVersion: 1, from: { scenario: result.scenario.name, startedAt: result.startedAt }, options: opts, targets, limits: limitsUsed };
 }
 
-const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
 
 /** Plans one target on one provider. Exported for tests. */
 export function planTarget(t: TargetResult, provider: string, limits: ScalingLimits, opts: PlanOptions): TargetPlan {
@@ -188,50 +113,6 @@ function fmtCount(n: number): string {
 function coldFigures(t: TargetResult): { latency: Figure } {
   const c = t.summary?.coldLatencyMs;
   return { latency: c ? { value: c.p50, from: `cold-start latency p50 measured over ${t.summary!.coldStarts} cold starts` } : { value: null, from: 'no cold start measured in this run' } };
-}
-
-/**
- * Throttling when load goes from `baseline` to `peak` instances: the provider
- * adds `scaleStep` instances per `scaleWindowS` up to `maxConcurrency`; while
- * short, the missing instances' share of the rate is throttled.
- */
-export function throttling(baseline: number, peak: number, limits: ScalingLimits, durationS: number, rpsPerInstance: number): { throttled: Figure<boolean>; requests: Figure; scaleUpS: Figure } {
-  const max = limits.maxConcurrency;
-  if (max === null && limits.scaleStep === null) {
-    const why = `${limits.source}: no documented limit, throttling not assessed`;
-    return { throttled: { value: null, from: why }, requests: { value: null, from: why }, scaleUpS: { value: null, from: why } };
-  }
-  const cap = max ?? Infinity;
-  let available = Math.min(baseline, cap);
-  let throttledReq = 0;
-  let t = 0;
-  let scaleUp = 0;
-  const step = limits.scaleStep ?? Infinity;
-  const window = limits.scaleWindowS ?? durationS;
-  // The provider grants up to one step at once, then one step per window.
-  while (t < durationS) {
-    available = Math.min(available + step, cap, peak);
-    const span = Math.min(window, durationS - t);
-    const short = peak - available;
-    if (short > 0) {
-      throttledReq += short * rpsPerInstance * span;
-      if (available < Math.min(peak, cap)) scaleUp += span;
-    }
-    if (available >= Math.min(peak, cap) && short <= 0) break;
-    if (available >= cap) {
-      // Capped: the shortfall lasts the whole peak.
-      throttledReq += short * rpsPerInstance * (durationS - t - span);
-      break;
-    }
-    t += span;
-  }
-  const overCap = peak > cap;
-  const rate = limits.scaleStep === null ? 'no scaling-rate limit' : `+${limits.scaleStep} instances per ${limits.scaleWindowS} s`;
-  return {
-    throttled: { value: throttledReq > 0, from: overCap ? `peak needs ${peak} concurrent; limit ${cap} (${limits.source})` : `scale-up of ${Math.max(0, peak - baseline)} instances within ${max === null ? 'no concurrency limit' : `a limit of ${max}`}, ${rate} (${limits.source})` },
-    requests: { value: Math.round(throttledReq), from: overCap ? `${peak - cap} instances short × ${fmt(rpsPerInstance, 1)} req/s each for the peak's duration` : 'requests arriving while instances were still being added' },
-    scaleUpS: { value: scaleUp, from: rate },
-  };
 }
 
 /** Whether the p99 SLO holds at `rps`, from the ramp knee, steady phases, or (said so) extrapolated. */
@@ -326,4 +207,3 @@ function nodePlan(t: TargetResult, opts: PlanOptions, missing: string[]): NonNul
   return { perNodeRps: perNode, nodes, peakNodes, monthlyUSD };
 }
 
-export type { ProviderCost };

@@ -1,6 +1,9 @@
 /** The capacity plan as a terminal table (one block per target × provider), each figure with its basis. */
 import { formatUSD } from '../units.ts';
-import type { Figure, Plan, TargetPlan } from './capacity.ts';
+import type { Figure, CapacityPlan, TargetPlan } from './types.ts';
+
+/** A number as the plan's `from` texts show it: integers as they are, others to `digits` places. */
+export const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
 
 function num(f: Figure | undefined, digits = 1, unit = ''): string {
   if (!f || f.value === null || f.value === undefined) return '-';
@@ -47,7 +50,7 @@ export function planRows(p: TargetPlan): [string, string, string][] {
 }
 
 /** Renders the plan for the terminal. */
-export function formatPlan(plan: Plan): string {
+export function formatPlan(plan: CapacityPlan): string {
   const o = plan.options;
   const head = `capacity plan for ${o.rps} req/s${o.peakRps !== undefined ? `, peak ${o.peakRps} req/s for ${o.peakDurationS ?? 300} s` : ''}${o.p99SloMs !== undefined ? `, p99 ≤ ${o.p99SloMs} ms` : ''} (from run "${plan.from.scenario}" of ${plan.from.startedAt})`;
   const blocks = plan.targets.map((p) => {

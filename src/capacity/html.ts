@@ -1,10 +1,10 @@
 /** The "Capacity plan" section of index.html: one table per target × provider, every figure with its basis. */
 import { escapeHtml as e } from '../report/escape.ts';
 import { planRows } from './format.ts';
-import type { Plan } from './capacity.ts';
+import type { CapacityPlan } from './types.ts';
 
 /** Renders the plan section (escaped throughout). */
-export function planSection(plan: Plan): string {
+export function planSection(plan: CapacityPlan): string {
   const o = plan.options;
   const head = `for ${o.rps} req/s${o.peakRps !== undefined ? `, peak ${o.peakRps} req/s for ${o.peakDurationS ?? 300} s` : ''}${o.p99SloMs !== undefined ? `, p99 ≤ ${o.p99SloMs} ms` : ''}${o.monthlyRequests !== undefined ? `, ${o.monthlyRequests.toLocaleString('en-US')} requests/month` : ''}`;
   const blocks = plan.targets.map((p) => {

@@ -17,7 +17,8 @@ import { readResultFile } from '../metrics/compare-input.ts';
 import { combineResults, type LabelledRun } from '../report/combine.ts';
 import { formatSummary } from '../report/text.ts';
 import { formatPlan } from '../capacity/format.ts';
-import { planCapacity, type Plan, type PlanOptions } from '../capacity/capacity.ts';
+import { planCapacity } from '../capacity/capacity.ts';
+import type { CapacityPlan, PlanOptions } from '../capacity/types.ts';
 import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
 import { defaultReportDir, writeReports } from '../report/write.ts';
 
@@ -67,11 +68,11 @@ function historyUpTo(result: Result, runDir: string): HistoryRun[] {
 }
 
 /** plan.json beside a run's results, when `fxbench run --rps …` wrote one. */
-function savedPlan(runDir: string): Plan | undefined {
+function savedPlan(runDir: string): CapacityPlan | undefined {
   const file = path.join(runDir, 'plan.json');
   if (!existsSync(file)) return undefined;
   try {
-    const plan = JSON.parse(readFileSync(file, 'utf8')) as Plan;
+    const plan = JSON.parse(readFileSync(file, 'utf8')) as CapacityPlan;
     return plan.planVersion === 1 && Array.isArray(plan.targets) ? plan : undefined;
   } catch {
     return undefined;

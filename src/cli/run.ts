@@ -19,7 +19,8 @@ import type { RunEvent } from '../scenarios/runner.ts';
 import { createProgress } from './progress.ts';
 import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
 import { formatPlan } from '../capacity/format.ts';
-import { planCapacity, type PlanOptions } from '../capacity/capacity.ts';
+import { planCapacity } from '../capacity/capacity.ts';
+import type { PlanOptions } from '../capacity/types.ts';
 import { checkScale, runScaled, scaleArgs, SCALE_OPTIONS, type ScaleArgs } from './run-scale.ts';
 import { checkRunGates, finishRunGates, recordHistory, RUN_GATE_OPTIONS, runGateArgs, type RunGateArgs } from './run-gates.ts';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Chart } from './charts/chart.ts';
 import { buildCharts } from './charts/index.ts';
 import { escapeHtml as e, inlineScript, jsonForScript } from './escape.ts';
-import type { Plan } from '../capacity/capacity.ts';
+import type { CapacityPlan } from '../capacity/types.ts';
 import type { HistoryRun } from '../history/trend.ts';
 import type { ChartExtras } from './charts/index.ts';
 import { planSection } from '../capacity/html.ts';
@@ -89,7 +89,7 @@ details.phases[open] > summary { margin-bottom: 4px; }
 `;
 
 /** Renders the report for a result. */
-export function renderHtml(result: Result, opts: { plan?: Plan; history?: HistoryRun[] } = {}): string {
+export function renderHtml(result: Result, opts: { plan?: CapacityPlan; history?: HistoryRun[] } = {}): string {
   const charts = buildCharts(result, { history: opts.history });
   const datasets: Record<string, unknown[]> = {};
   for (const c of charts) Object.assign(datasets, c.datasets);

@@ -9,7 +9,7 @@ import { percentilesCsv, summaryCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Result } from '../model/result.ts';
-import type { Plan } from '../capacity/capacity.ts';
+import type { CapacityPlan } from '../capacity/types.ts';
 import type { HistoryRun } from '../history/trend.ts';
 
 /** Paths of the files written. */
@@ -32,7 +32,7 @@ export interface WriteOptions {
   /** File to append summary.md to (default: $GITHUB_STEP_SUMMARY; '' for none). */
   stepSummary?: string;
   /** A capacity plan: written as plan.json and shown in index.html. */
-  plan?: Plan;
+  plan?: CapacityPlan;
   /** The scenario's last runs from the history store: index.html adds a trend chart. */
   history?: HistoryRun[];
 }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Plan } from '../../src/capacity/capacity.ts';
+import type { CapacityPlan as Plan } from '../../src/capacity/types.ts';
 import type { Result } from '../../src/model/result.ts';
 import { runCli, scratch } from '../helpers/cli.ts';
 
