@@ -11,13 +11,9 @@ import type { AddressInfo } from 'node:net';
 import type { FunctionStatus, InvokeOptions, InvokeOutcome, Platform } from './platform.ts';
 import { FunctionPool } from './function-pool.ts';
 import { ensureSnapshot } from './snapshot.ts';
-import {
-  createGatewayHandler,
-  frameLambda,
-  gatewayBodyLimit,
-  MAX_SYNC_PAYLOAD_BYTES,
-  type RuntimeInvokeResult,
-} from './gateway.ts';
+import { createGatewayHandler, gatewayBodyLimit } from './gateway.ts';
+import { frameLambda, MAX_SYNC_PAYLOAD_BYTES } from './gateway-lambda.ts';
+import type { RuntimeInvokeResult } from './gateway-response.ts';
 import type { BaseInstance } from './instance.ts';
 import { newRequestId, type InstanceResult, type PendingInvocation } from './invocation.ts';
 import { createMiniServer, type MiniServer } from './mini-http.ts';
