@@ -2,8 +2,12 @@
  * Lambda's REPORT log line: formatting (the local runtime writes it) and parsing
  * (the Lambda driver reads it from X-Amz-Log-Result). Both the tab-separated text
  * form and the JSON `platform.report` form are read. Field order follows real
- * Lambda (providers.md §1.2): Duration, Billed Duration, Memory Size, Max Memory
- * Used, then optional Restore/Init Duration.
+ * Lambda: Duration, Billed Duration, Memory Size, Max Memory Used, then optional
+ * Restore/Init Duration (sources, read 2026-11: the Lambda Node.js logging guide,
+ * https://github.com/awsdocs/aws-lambda-developer-guide/blob/38e9014/doc_source/nodejs-logging.md;
+ * maxday/lambda-perf's REPORT parser,
+ * https://github.com/maxday/lambda-perf/blob/6070b79/common_lib/src/report_log.rs; the JSON
+ * form, https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html).
  */
 
 /** Figures a REPORT line carries. */
