@@ -47,6 +47,7 @@ export interface InstanceEvents {
   onExit(instance: BaseInstance): void;
 }
 
+/** Where an instance is in its life: starting (process up, not yet ready), ready, or dead (process gone). */
 export type InstanceState = 'starting' | 'ready' | 'dead';
 
 /** A running (or starting) instance of a function: the part every kind shares. */
