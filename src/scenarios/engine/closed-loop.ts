@@ -22,6 +22,8 @@ export interface ClosedLoopOptions {
   send(seq: number, intendedNs: number): Promise<void>;
   /** The clock (tests inject one); default clock.ts's `nowNs`. */
   now?: () => number;
+  /** Waits `ms` on that clock, waking early when `signal` aborts (tests inject one with `now`); default clock.ts's `sleep`. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** What a closed-model run did. */
@@ -32,6 +34,7 @@ export interface ClosedLoopStats {
 /** Runs N users until the time or count bound (or `signal`); resolves once every user stopped. */
 export async function runClosedLoop(o: ClosedLoopOptions): Promise<ClosedLoopStats> {
   const now = o.now ?? nowNs;
+  const sleepFor = o.sleep ?? sleep;
   const endNs = now() + o.durationMs * 1e6;
   const max = o.maxRequests ?? Infinity;
   let seq = 0;
@@ -44,10 +47,10 @@ export async function runClosedLoop(o: ClosedLoopOptions): Promise<ClosedLoopSta
         // the clock instead would send once more whenever the timer fires a hair early.)
         const remainingMs = (endNs - now()) / 1e6;
         if (remainingMs <= o.thinkMs) {
-          await sleep(Math.max(0, remainingMs), o.signal);
+          await sleepFor(Math.max(0, remainingMs), o.signal);
           break;
         }
-        await sleep(o.thinkMs, o.signal);
+        await sleepFor(o.thinkMs, o.signal);
       }
     }
   };

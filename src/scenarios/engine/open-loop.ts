@@ -30,6 +30,13 @@ export interface OpenLoopOptions {
   onLate?(late: number): void;
   /** The clock (tests inject one); default clock.ts's `nowNs`. */
   now?: () => number;
+  /**
+   * Waits `ms` on that clock, waking early when `signal` aborts (tests inject one
+   * with `now`, to run a schedule in virtual time); default clock.ts's `sleep`.
+   * The in-flight cap's wait ends when a send comes back (in tests always), else
+   * on a real timer at the schedule's end.
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** What an open-model run did. */
@@ -49,6 +56,7 @@ export interface OpenLoopStats {
 /** Runs an open-model schedule to its end (or until `signal` aborts); resolves once every send has finished. */
 export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
   const now = o.now ?? nowNs;
+  const sleepFor = o.sleep ?? sleep;
   const lateAfterNs = (o.lateAfterMs ?? DEFAULT_LATE_AFTER_MS) * 1e6;
   const startNs = now();
   let hits = 0;
@@ -78,7 +86,9 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
       // the intended time). Spinning on setImmediate would be exact but burns a
       // core at any rate above a few hundred per second — a core the local
       // runtime's instances need — so only the last sliver of a wait is spun.
-      if (waitNs >= SPIN_BELOW_NS) await sleep(Math.max(1, Math.round(waitNs / 1e6)), o.signal);
+      if (waitNs >= SPIN_BELOW_NS) await sleepFor(Math.max(1, Math.round(waitNs / 1e6)), o.signal);
+      // An injected clock moves only when slept on: its last sliver is slept, not spun.
+      else if (o.sleep) await o.sleep(waitNs / 1e6, o.signal);
       else await new Promise<void>((r) => setImmediate(r));
       continue;
     }

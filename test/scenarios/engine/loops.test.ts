@@ -1,60 +1,94 @@
-// The arrival loops with a fake send (no network): exact counts, the in-flight
-// cap, late and dropped sends. Timing tolerances are stated where they appear.
+// The arrival loops with a fake send (no network) in virtual time (the clock and
+// the sleep are injected, see test/helpers/virtual-time.ts): no real timer, so the
+// counts are exact — the planned count, the in-flight cap, late and dropped
+// sends, the abort, the closed loop's count and time bounds and think time.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sleep } from '../../../src/clock.ts';
 import { runClosedLoop } from '../../../src/scenarios/engine/closed-loop.ts';
 import { runOpenLoop } from '../../../src/scenarios/engine/open-loop.ts';
-import { constantPacer } from '../../../src/scenarios/engine/pacer.ts';
+import { constantPacer, linearPacer } from '../../../src/scenarios/engine/pacer.ts';
+import { VirtualClock } from '../../helpers/virtual-time.ts';
 
+const MS = 1e6;
 const open = suite('open loop');
 
-open('sends exactly the planned count at the rate, each with its intended time', async () => {
+open('sends exactly the planned count at the rate, each with its intended time, none early and none late', async () => {
+  const clock = new VirtualClock();
   const intended: number[] = [];
-  const stats = await runOpenLoop({
-    pacer: constantPacer(400, 500),
-    maxInFlight: 1000,
-    signal: new AbortController().signal,
-    send: async (seq, t) => void (intended[seq] = t),
-  });
+  const sentAt: number[] = [];
+  const stats = await clock.run(
+    runOpenLoop({
+      pacer: constantPacer(400, 500),
+      maxInFlight: 1000,
+      signal: new AbortController().signal,
+      now: clock.now,
+      sleep: clock.sleep,
+      send: async (seq, t) => {
+        intended[seq] = t;
+        sentAt[seq] = clock.now();
+      },
+    }),
+  );
   assert.is(stats.planned, 200);
   assert.is(stats.sent, 200);
   assert.is(stats.dropped, 0);
+  assert.is(stats.late, 0);
   assert.is(intended.length, 200);
   for (let i = 1; i < 200; i++) assert.ok(Math.abs(intended[i]! - intended[i - 1]! - 2.5e6) < 1, `intended times 2.5 ms apart (send ${i})`);
+  // Waits are slept in whole milliseconds (rounded), the last sliver exactly: a send leaves at its time or up to 1 ms after.
+  for (let i = 0; i < 200; i++) assert.ok(sentAt[i]! >= intended[i]! && sentAt[i]! - intended[i]! <= 1 * MS, `send ${i} at ${sentAt[i]}, intended ${intended[i]}`);
 });
 
 open('at the in-flight cap, due sends wait and count as late; what time leaves owed is dropped', async () => {
   // 100/s for 1 s, each send takes 100 ms, at most 5 in flight: the target absorbs
-  // 50/s, so about half the sends leave late and the rest are dropped.
+  // 50/s, so half the sends are made — all but the first 5 late — and the rest dropped.
+  const clock = new VirtualClock();
   let inFlight = 0;
   let peak = 0;
-  const stats = await runOpenLoop({
-    pacer: constantPacer(100, 1000),
-    maxInFlight: 5,
-    signal: new AbortController().signal,
-    send: async () => {
-      peak = Math.max(peak, ++inFlight);
-      await sleep(100);
-      inFlight--;
-    },
-  });
+  const stats = await clock.run(
+    runOpenLoop({
+      pacer: constantPacer(100, 1000),
+      maxInFlight: 5,
+      signal: new AbortController().signal,
+      now: clock.now,
+      sleep: clock.sleep,
+      send: async () => {
+        peak = Math.max(peak, ++inFlight);
+        await clock.sleep(100);
+        inFlight--;
+      },
+    }),
+  );
   assert.is(peak, 5, 'never more than the cap in flight');
   assert.is(stats.maxInFlight, 5);
   assert.is(stats.sent + stats.dropped, 100, 'every planned send is either made or counted as dropped');
-  // Tolerance: timers on a busy 2-core machine; the physics gives 50 sent, 45 of them late.
-  assert.ok(stats.sent >= 40 && stats.sent <= 60, `sent ${stats.sent}`);
-  assert.ok(stats.late >= stats.sent - 10, `late ${stats.late} of ${stats.sent} (all but the first 5 wait for a slot)`);
+  assert.is(stats.sent, 50, 'five every 100 ms');
+  assert.is(stats.late, 45, 'all but the first 5 wait for a slot');
+  assert.is(stats.dropped, 50);
 });
 
 open('an abort stops scheduling at once and drops nothing (the sends were never owed)', async () => {
+  const clock = new VirtualClock();
   const ac = new AbortController();
-  setTimeout(() => ac.abort(), 100);
-  const started = performance.now();
-  const stats = await runOpenLoop({ pacer: constantPacer(100, 10_000), maxInFlight: 100, signal: ac.signal, send: async () => undefined });
-  assert.ok(performance.now() - started < 1000, 'stopped well before the 10 s schedule');
-  assert.ok(stats.sent >= 5 && stats.sent <= 30, `sent ${stats.sent} in ~100 ms at 100/s`);
+  void clock.sleep(100).then(() => ac.abort());
+  const stats = await clock.run(runOpenLoop({ pacer: constantPacer(100, 10_000), maxInFlight: 100, signal: ac.signal, now: clock.now, sleep: clock.sleep, send: async () => undefined }));
+  assert.is(clock.now(), 100 * MS, 'stopped at the abort, not at the end of the 10 s schedule');
+  assert.is(stats.sent, 10, 'the sends due at 0, 10, … 90 ms');
   assert.is(stats.dropped, 0);
+});
+
+open('a linear ramp 0 → 200/s over 2 s: sends leave on the schedule, second by second', async () => {
+  const clock = new VirtualClock();
+  const pacer = linearPacer(0, 200, 2000);
+  const at: number[] = [];
+  const stats = await clock.run(runOpenLoop({ pacer, maxInFlight: 1000, signal: new AbortController().signal, now: clock.now, sleep: clock.sleep, send: async () => void at.push(clock.now()) }));
+  assert.is(stats.sent, pacer.plannedHits);
+  assert.is(stats.sent, 200);
+  assert.is(stats.late, 0);
+  // The integral of the rate: 50 sends in the first second, 150 in the second.
+  assert.is(at.filter((t) => t < 1000 * MS).length, 50);
+  assert.is(at.filter((t) => t >= 1000 * MS).length, 150);
+  for (let i = 0; i < at.length; i++) assert.ok(at[i]! >= pacer.hitAtNs(i) && at[i]! - pacer.hitAtNs(i) <= 1 * MS, `send ${i} on time`);
 });
 
 // ---
@@ -62,32 +96,38 @@ open('an abort stops scheduling at once and drops nothing (the sends were never 
 const closed = suite('closed loop');
 
 closed('N users never have more than N in flight and stop at the count bound exactly', async () => {
+  const clock = new VirtualClock();
   let inFlight = 0;
   let peak = 0;
-  const stats = await runClosedLoop({
-    users: 3,
-    durationMs: 10_000,
-    maxRequests: 100,
-    signal: new AbortController().signal,
-    send: async () => {
-      peak = Math.max(peak, ++inFlight);
-      await sleep(1);
-      inFlight--;
-    },
-  });
+  const stats = await clock.run(
+    runClosedLoop({
+      users: 3,
+      durationMs: 10_000,
+      maxRequests: 100,
+      signal: new AbortController().signal,
+      now: clock.now,
+      sleep: clock.sleep,
+      send: async () => {
+        peak = Math.max(peak, ++inFlight);
+        await clock.sleep(1);
+        inFlight--;
+      },
+    }),
+  );
   assert.is(stats.sent, 100);
   assert.is(peak, 3);
 });
 
 closed('stops at the time bound; think time spaces each user’s sends', async () => {
+  const clock = new VirtualClock();
   const times: number[] = [];
-  const started = performance.now();
-  const stats = await runClosedLoop({ users: 1, durationMs: 300, thinkMs: 50, signal: new AbortController().signal, send: async () => void times.push(performance.now()) });
-  const took = performance.now() - started;
-  assert.ok(took >= 300 && took < 600, `took ${took} ms for a 300 ms bound`);
-  // 300 ms / 50 ms think ≈ 6 sends; timers only ever fire late, so at most 6, and at least 4 on a busy machine.
-  assert.ok(stats.sent >= 4 && stats.sent <= 6, `sent ${stats.sent}`);
-  for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 49, 'at least the think time apart');
+  const stats = await clock.run(
+    runClosedLoop({ users: 1, durationMs: 300, thinkMs: 50, signal: new AbortController().signal, now: clock.now, sleep: clock.sleep, send: async () => void times.push(clock.now()) }),
+  );
+  assert.is(clock.now(), 300 * MS, 'took the 300 ms bound: the last think time is waited out');
+  // 300 ms / 50 ms think: sends at 0, 50, … 250 ms.
+  assert.is(stats.sent, 6);
+  for (let i = 1; i < times.length; i++) assert.is(times[i]! - times[i - 1]!, 50 * MS, 'the think time apart');
 });
 
 open.run();
