@@ -48,10 +48,10 @@ export function finished(child: ChildProcess & { out: { stdout: string; stderr: 
   });
 }
 
-/** Waits until `predicate()` holds, polling every 20 ms; throws after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Waits until `predicate()` holds (it may be async), polling every 20 ms; throws after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

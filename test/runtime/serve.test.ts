@@ -29,6 +29,25 @@ async function lambda(url: string, name: string, event: unknown, headers: Record
   return { res, body, log, lastLine: log.replace(/\n$/, '').split('\n').pop() ?? '' };
 }
 
+/** Invocations of `name` the gateway has received so far (its OpenFaaS status counts each as it arrives). */
+async function received(url: string, name: string): Promise<number> {
+  const s = (await (await fetch(`${url}/system/function/${name}`)).json()) as { invocationCount?: number };
+  return s.invocationCount ?? 0;
+}
+
+/**
+ * Sends `first`, and `second` once the gateway has received the first: with
+ * maxInstances 1 the first then holds the only instance of `sleep` (for its
+ * init and the 500 ms it sleeps), so the second finds none free.
+ */
+async function whileHeld<T>(url: string, first: () => Promise<T>, second: () => Promise<T>): Promise<[T, T]> {
+  const before = await received(url, 'sleep');
+  const a = first();
+  await waitFor(async () => (await received(url, 'sleep')) > before, 10_000, 'the gateway to receive the first invocation');
+  const b = await second();
+  return [await a, b];
+}
+
 // ---
 const api = suite('fxbench serve: Lambda Invoke API and OpenFaaS gateway paths');
 let serve: { cli: Cli; url: string };
@@ -81,7 +100,7 @@ api('Lambda: a function error is 200 with X-Amz-Function-Error: Unhandled and th
 });
 
 api('Lambda: over maxInstances is 429 TooManyRequestsException; Event is 202, DryRun 204', async () => {
-  const [a, b] = await Promise.all([lambda(serve.url, 'sleep', { sleepMs: 500 }), new Promise((r) => setTimeout(r, 100)).then(() => lambda(serve.url, 'sleep', {}))]);
+  const [a, b] = await whileHeld(serve.url, () => lambda(serve.url, 'sleep', { sleepMs: 500 }), () => lambda(serve.url, 'sleep', {}));
   assert.is(a.res.status, 200);
   assert.is(b.res.status, 429);
   assert.is(b.res.headers.get('x-amzn-errortype'), 'TooManyRequestsException');
@@ -138,7 +157,7 @@ api('OpenFaaS: /function/{name} echoes X-Call-Id, stamps X-Start-Time (Unix ns) 
 });
 
 api('OpenFaaS: throttled is 429; a timeout is 504 from the watchdog', async () => {
-  const [a, b] = await Promise.all([fetch(`${serve.url}/function/sleep`, { method: 'POST', body: '{"sleepMs":500}' }), new Promise((r) => setTimeout(r, 100)).then(() => fetch(`${serve.url}/function/sleep`, { method: 'POST', body: '{}' }))]);
+  const [a, b] = await whileHeld(serve.url, () => fetch(`${serve.url}/function/sleep`, { method: 'POST', body: '{"sleepMs":500}' }), () => fetch(`${serve.url}/function/sleep`, { method: 'POST', body: '{}' }));
   assert.is(a.status, 200);
   assert.is(b.status, 429);
   await Promise.all([a.arrayBuffer(), b.arrayBuffer()]);
@@ -176,11 +195,11 @@ api('OpenFaaS system API: list, status with replicas, scale to 0 drains (by PID)
   const up = await fetch(`${serve.url}/system/scale-function/python-hello`, { method: 'POST', body: '{"replicas":1}' });
   assert.is(up.status, 202);
   let ready = 0;
-  for (let i = 0; i < 100 && !ready; i++) {
+  const available = async () => {
     const s = (await (await fetch(`${serve.url}/system/function/python-hello`)).json()) as Record<string, number>;
-    ready = s.availableReplicas ?? 0;
-    if (!ready) await new Promise((r) => setTimeout(r, 50));
-  }
+    return (ready = s.availableReplicas ?? 0) > 0;
+  };
+  await waitFor(available, 5000, 'the pre-started instance to become available').catch(() => undefined);
   assert.is(ready, 1, 'the pre-started instance becomes available');
   const warm = await fetch(`${serve.url}/function/python-hello`, { method: 'POST', body: '{}' });
   assert.is(warm.headers.get('x-fxbench-cold'), '0', 'its init was paid ahead: warm');

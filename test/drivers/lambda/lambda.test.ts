@@ -12,7 +12,7 @@ import { LambdaDriver } from '../../../src/drivers/lambda/driver.ts';
 import { loadScenario } from '../../../src/scenarios/load.ts';
 import { runPlan } from '../../../src/scenarios/runner.ts';
 import { FakeLambda, FAKE_CREDENTIALS, SYNC_PAYLOAD_LIMIT } from '../../helpers/fake-lambda.ts';
-import { isFxError, scratch } from '../../helpers/cli.ts';
+import { isFxError, scratch, waitFor } from '../../helpers/cli.ts';
 import type { ResolvedTarget } from '../../../src/model/target.ts';
 import type { LambdaOptions } from '../../../src/drivers/lambda/target.ts';
 
@@ -159,8 +159,13 @@ errors('"Task timed out" is a timeout; Runtime.OutOfMemory is out-of-memory; Imp
 
 errors('429 is throttled and keeps the Reason; the other invocation succeeds', async () => {
   const d = await driverFor('one-at-a-time');
-  // The first holds the only environment for 1 s; the second is sent 100 ms in (tolerance: 900 ms of skew).
-  const [a, b] = await Promise.all([d.invoke(payload({ sleepMs: 1000 })), new Promise((r) => setTimeout(r, 100)).then(() => d.invoke(payload({})))]);
+  // The first holds the only environment for 1 s; the second is sent once the fake has the first
+  // (it marks the environment busy as the invocation arrives).
+  const before = fake.invocations.get('one-at-a-time') ?? 0;
+  const first = d.invoke(payload({ sleepMs: 1000 }));
+  await waitFor(() => (fake.invocations.get('one-at-a-time') ?? 0) > before, 10_000, 'the fake to receive the first invocation');
+  const b = await d.invoke(payload({}));
+  const a = await first;
   assert.is(a.errorClass, null);
   assert.is(b.status, 429);
   assert.is(b.errorClass, 'throttled');
