@@ -9,11 +9,14 @@ import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from '../../src/runtime/mini-http.ts';
+import { serverHasRead, serverSocketOf, watchConnections } from '../helpers/server-side.ts';
 
 const LIMIT = 64 * 1024;
+// Only the idle-timeout suite sleeps: there, elapsed time is what is tested.
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function listen(server: MiniServer): Promise<number> {
+  watchConnections(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return (server.address() as net.AddressInfo).port;
 }
@@ -41,6 +44,10 @@ class Client {
   readonly connected: Promise<void>;
   readonly closed: Promise<void>;
   private waiters: (() => void)[] = [];
+  /** Bytes this client has written. */
+  private written = 0;
+  /** The server's end of this connection, looked up at once (a server may close it soon after). */
+  private readonly srv: Promise<net.Socket>;
 
   constructor(port: number) {
     this.socket = net.connect(port, '127.0.0.1');
@@ -62,6 +69,11 @@ class Client {
     });
     // A write racing the server's close may fail with EPIPE/ECONNRESET: the tests look at what was read.
     this.socket.on('error', () => {});
+    this.srv = serverSocketOf(this.socket).then((srv) => {
+      srv.on('data', () => this.wake()).on('close', () => this.wake());
+      return srv;
+    });
+    this.srv.catch(() => {}); // reported to the test that awaits server()
   }
 
   private wake(): void {
@@ -75,7 +87,24 @@ class Client {
   }
 
   write(data: string | Buffer): void {
+    this.written += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     this.socket.write(data);
+  }
+
+  /** The server's end of this connection; what it reads also wakes `until`. */
+  server(): Promise<net.Socket> {
+    return this.srv;
+  }
+
+  /** Resolves once the server has read everything written so far (or closed its socket). */
+  async serverCaughtUp(): Promise<void> {
+    await serverHasRead(await this.server(), this.written);
+  }
+
+  /** Resolves once every byte the server wrote on this connection has been read here. */
+  async receivedAll(what = 'everything the server wrote'): Promise<void> {
+    const srv = await this.server();
+    await this.until(() => this.chunks.reduce((n, c) => n + c.data.length, 0) >= srv.bytesWritten, what);
   }
 
   /** Resolves once `cond` holds (checked on every read/end), rejects after `ms`. */
@@ -142,6 +171,8 @@ function parseResponses(text: string, headOnly: Set<number>): Parsed[] {
 /** The server handler used by most suites; records requests, routes by URL. */
 const seen: MiniRequest[] = [];
 const held: MiniResponse[] = [];
+/** /later requests, answered when a test says so. */
+const later: MiniResponse[] = [];
 const thrown: unknown[] = [];
 
 function reply(res: MiniResponse, status: number, body: string, extra: Record<string, string> = {}): void {
@@ -173,7 +204,7 @@ function handler(req: MiniRequest, res: MiniResponse): void {
       res.writeHead(202, { 'content-length': 8 });
       return res.end('accepted');
     case '/later':
-      setTimeout(() => reply(res, 200, 'later'), 150);
+      later.push(res);
       return;
     case '/inject': {
       const kind = new URL(req.url, 'http://x').searchParams.get('kind');
@@ -225,7 +256,7 @@ limits('a Content-Length body over the limit is skipped, the handler answers 413
   const piece = big.length / 4;
   for (let i = 0; i < 3; i++) {
     c.write(big.subarray(i * piece, (i + 1) * piece));
-    await sleep(15);
+    await c.serverCaughtUp();
   }
   c.write(Buffer.concat([big.subarray(3 * piece), Buffer.from('POST /limited HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello')]));
   const [tooLarge, second] = await c.responses(2);
@@ -297,7 +328,7 @@ limits('a chunked body over the limit gets its 413, then the connection closes',
   // 5 × 16 KB = 80 KB > 64 KB; stop writing once the answer is in.
   for (let i = 0; i < 5 && !c.chunks.length; i++) {
     c.write(Buffer.concat([Buffer.from(sizeLine), chunk, Buffer.from('\r\n')]));
-    await sleep(15);
+    await c.serverCaughtUp();
   }
   const [r] = await c.responses(1);
   assert.is(r!.status, 413);
@@ -347,6 +378,7 @@ conn.before(async () => {
   port = await listen(server);
 });
 conn.after(async () => {
+  for (const r of later.splice(0)) r.destroy();
   destroyAll();
   await shut(server);
 });
@@ -356,7 +388,8 @@ conn('Connection: close: the response says so, the server ends the socket, a req
   const c = new Client(port);
   c.write('GET /bye HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /ignored HTTP/1.1\r\nHost: x\r\n\r\n');
   await c.until(() => c.endedAt !== null, 'the server to end the connection');
-  await sleep(30);
+  // Everything the server wrote came before its end; and it has read (and ignored) everything sent.
+  await c.serverCaughtUp();
   const rs = parseResponses(c.text, new Set());
   c.destroy();
   assert.is(rs.length, 1, c.text);
@@ -394,8 +427,10 @@ conn('HTTP/1.0 with Connection: keep-alive: the connection stays open for a seco
   const [first] = await c.responses(1);
   assert.is(first!.body, 'GET /ka1 0');
   assert.not.ok(first!.headers['connection'], 'no connection: close');
-  await sleep(100);
-  assert.is(c.endedAt, null, 'still open 100 ms later');
+  // A close would have been written with the answer: the server's side is neither ended nor destroyed.
+  const srv = await c.server();
+  assert.not.ok(srv.writableEnded || srv.destroyed, 'the server kept its side open');
+  assert.is(c.endedAt, null, 'still open');
   c.write('GET /ka2 HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n');
   const all = await c.responses(2);
   assert.is(all[1]!.body, 'GET /ka2 0');
@@ -408,7 +443,7 @@ conn('HEAD: the headers of the GET answer (content-length included), no body; th
   c.headOnly.add(2);
   c.write('HEAD /head HTTP/1.1\r\nHost: x\r\n\r\nGET /head HTTP/1.1\r\nHost: x\r\n\r\nHEAD /default HTTP/1.1\r\nHost: x\r\n\r\nGET /default HTTP/1.1\r\nHost: x\r\n\r\n');
   const rs = await c.responses(4);
-  await sleep(50);
+  await c.receivedAll();
   c.destroy();
   const [head, get, head2, get2] = rs;
   assert.is(head!.status, 200);
@@ -495,14 +530,17 @@ conn('repeated request headers are joined with ", " (names lower-cased)', async 
 });
 
 conn('coalesce: the 202 is held while the pipelined request is unanswered, then both leave in one write', async () => {
+  later.length = 0;
   const c = new Client(port);
-  await c.connected;
+  const srv = await c.server();
   c.write('POST /coalesce HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET /later HTTP/1.1\r\nHost: x\r\n\r\n');
-  // /later answers after 150 ms: nothing may arrive before that.
-  await sleep(100);
+  // Both requests handled: the 202 ended with coalesce, /later waiting for the test. Nothing may have left.
+  await c.until(() => later.length === 1, 'the server to hold /later');
+  assert.is(srv.bytesWritten, 0, 'the server wrote nothing: the 202 is held');
   assert.is(c.chunks.length, 0, `the 202 is held; got ${JSON.stringify(c.text)}`);
+  reply(later.shift()!, 200, 'later');
   const rs = await c.responses(2);
-  await sleep(50);
+  await c.receivedAll();
   c.destroy();
   assert.equal(rs.map((r) => r.status), [202, 200]);
   assert.equal(rs.map((r) => r.body), ['accepted', 'later']);
@@ -522,15 +560,20 @@ conn('coalesce with nothing pipelined after it: the response leaves at once', as
 });
 
 conn('without coalesce the 202 is written at once, before the pipelined request is answered', async () => {
+  later.length = 0;
   const c = new Client(port);
-  await c.connected;
+  await c.server();
   c.write('POST /plain-202 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET /later HTTP/1.1\r\nHost: x\r\n\r\n');
-  await sleep(100);
+  // /later is held by the test: whatever the server wrote meanwhile, it wrote for the 202 alone.
+  await c.until(() => later.length === 1, 'the server to hold /later');
+  await c.responses(1, 'the 202');
+  await c.receivedAll();
   assert.is(c.chunks.length, 1, 'the 202 arrived alone');
   assert.match(c.chunks[0]!.data.toString('latin1'), /^HTTP\/1\.1 202 Accepted\r\n/);
   assert.not.match(c.text, 'later');
+  reply(later.shift()!, 200, 'later');
   const rs = await c.responses(2);
-  await sleep(20);
+  await c.receivedAll();
   c.destroy();
   assert.equal(rs.map((r) => r.body), ['accepted', 'later']);
   assert.is(c.chunks.length, 2);
@@ -565,6 +608,7 @@ idle('an idle connection is closed by the server within ~2.5 s; one with a reque
   await quiet.until(() => quiet.closedAt !== null, 'the idle connection to be closed', 2500);
   assert.ok(quiet.closedAt! - t0 <= 2500, `closed after ${quiet.closedAt! - t0} ms`);
   assert.is(quiet.text, '', 'closed without an answer');
+  // Real time on purpose: that a connection with a request open outlives the idle timeout is what is tested.
   await sleep(2500 - (Date.now() - t0));
   assert.is(busy.closedAt, null, 'the connection with a request open survives 2.5 s');
   assert.is(held.length, 1);
@@ -589,6 +633,7 @@ idle('a connection used every 250 ms is not closed by a 1000 ms idle timeout', a
     c.write(`GET /tick${n} HTTP/1.1\r\nHost: x\r\n\r\n`);
     n++;
     await c.responses(n, `answer ${n}`, 1000).catch(() => {});
+    // Real time on purpose: 250 ms of quiet between uses, against the 1000 ms idle timeout.
     await sleep(250);
   }
   const closedAfter = c.closedAt === null ? null : c.closedAt - t0;

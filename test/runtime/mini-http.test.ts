@@ -7,6 +7,7 @@ import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from '../../src/runtime/mini-http.ts';
+import { serverHasRead, serverSocketOf, watchConnections } from '../helpers/server-side.ts';
 
 let server: MiniServer;
 let port = 0;
@@ -23,6 +24,7 @@ test.before(async () => {
     res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });
+  watchConnections(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   port = (server.address() as net.AddressInfo).port;
 });
@@ -32,7 +34,7 @@ test.after(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-/** Writes `parts` with a pause between them; resolves with everything read until `until` matches. */
+/** Writes `parts` one by one, each once the server has read the one before; resolves with everything read until `until` matches. */
 function exchange(parts: string[], until: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1');
@@ -48,11 +50,15 @@ function exchange(parts: string[], until: RegExp): Promise<string> {
     });
     s.on('error', reject);
     void (async () => {
+      const srv = await serverSocketOf(s);
+      let sent = 0;
       for (const p of parts) {
         s.write(p);
-        await new Promise((r) => setTimeout(r, 20));
+        sent += Buffer.byteLength(p);
+        // The server read this part before the next is written: the parts arrive in separate reads.
+        await serverHasRead(srv, sent);
       }
-    })();
+    })().catch(reject);
   });
 }
 
@@ -69,15 +75,30 @@ test('a chunked body is decoded', async () => {
 
 test('pipelined requests are answered in order, even when the first is answered last', async () => {
   held.length = 0;
+  const from = seen.length;
   const s = net.connect(port, '127.0.0.1');
   let got = '';
-  s.on('data', (c) => (got += c));
-  s.write('GET /hold HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n');
-  await new Promise((r) => setTimeout(r, 100));
+  let onData = () => {};
+  s.on('data', (c) => {
+    got += c;
+    onData();
+  });
+  const srv = await serverSocketOf(s);
+  const requests = 'GET /hold HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n';
+  s.write(requests);
+  // Both requests read and handed to the handler: /second is answered, /hold held.
+  await serverHasRead(srv, requests.length);
+  assert.equal(seen.slice(from).map((r) => r.url), ['/hold', '/second']);
+  assert.is(srv.bytesWritten, 0, 'the server wrote nothing: the second answer waits behind the held first one');
   assert.is(got, '', 'the second answer waits behind the held first one');
   held[0]!.writeHead(200, { 'content-length': 5 });
   held[0]!.end('first');
-  await new Promise((r) => setTimeout(r, 100));
+  // Read until both answers are in: "first", then /second's JSON.
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(got)}`)), 3000);
+    onData = () => (got.match(/HTTP\/1\.1 200 OK/g)?.length === 2 && got.endsWith('}') ? (clearTimeout(timer), resolve()) : undefined);
+    onData();
+  });
   s.destroy();
   assert.ok(got.indexOf('first') < got.indexOf('/second'), got);
   assert.is(got.match(/HTTP\/1\.1 200 OK/g)!.length, 2);
