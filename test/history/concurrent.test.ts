@@ -13,14 +13,21 @@ const tmp = scratch('fxbench-history-concurrent-');
 const children: ChildProcess[] = [];
 const RUNS_EACH = 60;
 
-function writer(file: string, tag: string, startAt: number): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/history/writer.ts'), file, tag, String(RUNS_EACH), String(startAt)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** A writer process (writer.ts): `ready` once it has loaded, `go()` starts its writes, `done` once it exited. */
+function writer(file: string, tag: string): { ready: Promise<void>; go(): void; done: Promise<{ code: number | null; out: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/history/writer.ts'), file, tag, String(RUNS_EACH)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.push(child);
   let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (out += c));
+  child.stdout!.on('data', (c) => (out += c));
+  child.stderr!.on('data', (c) => (out += c));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, out }))));
+  const done = new Promise<{ code: number | null; out: string }>((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, out }))));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    void done.then(({ code }) => reject(new Error(`writer ${tag} exited (${code}) before it was ready:\n${out}`)));
+  });
+  ready.catch(() => {}); // reported where it is awaited
+  return { ready, go: () => child.send('go'), done };
 }
 
 const concurrent = suite('history with two writers at once');
@@ -32,9 +39,13 @@ concurrent.after(() => {
 
 concurrent(`two writer processes racing from no store keep all ${2 * RUNS_EACH} runs intact`, async () => {
   const file = path.join(tmp.dir, 'race/history.sqlite');
-  // Both start writing at the same instant, 3 s from now (after tsx has loaded them).
-  const startAt = Date.now() + 3000;
-  const [a, b] = await Promise.all([writer(file, 'a', startAt), writer(file, 'b', startAt)]);
+  // Both start writing together: each is told to go once both have loaded.
+  const wa = writer(file, 'a');
+  const wb = writer(file, 'b');
+  await Promise.all([wa.ready, wb.ready]);
+  wa.go();
+  wb.go();
+  const [a, b] = await Promise.all([wa.done, wb.done]);
   assert.is(a.code, 0, a.out);
   assert.is(b.code, 0, b.out);
   assert.is(a.out, `done a ${RUNS_EACH}\n`);
