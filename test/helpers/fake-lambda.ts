@@ -15,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { formatReportLine, lambdaBilledMs } from '../../src/runtime/report-line.ts';
+import { formatReportLine } from '../../src/runtime/report-line.ts';
+import { lambdaBilledMs } from '../../src/cost/billing.ts';
 
 /** Test credentials (AWS's documentation example key). */
 export const FAKE_CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };

@@ -4,7 +4,7 @@
 // instances are gone (by PID) once the run is over.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { LocalDriver } from '../../src/drivers/local.ts';
+import type { LocalDriver } from '../../src/drivers/local/driver.ts';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
 import { loadScenario } from '../../src/scenarios/load.ts';
 import { runPlan } from '../../src/scenarios/runner.ts';

@@ -4,7 +4,7 @@
 // (reaped, next cold), per-instance concurrency, and billed-duration rounding.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { billedMs } from '../../src/runtime/billing.ts';
+import { billedMs } from '../../src/cost/billing.ts';
 import type { LocalRuntime } from '../../src/runtime/runtime.ts';
 import { alive, waitFor } from '../helpers/cli.ts';
 import { call, spec, startRuntime } from '../helpers/runtime.ts';
