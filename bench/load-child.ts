@@ -19,10 +19,20 @@ const seconds = Number(s);
 
 async function fxbench(): Promise<{ requests: number; errors: number }> {
   const ctx: CheckContext = { issues: [] };
-  const resolved = httpProvider.resolve({ provider: 'http', url: url ?? '', method: 'GET' }, 't', ctx, { functions: new Map(), configFile: '' })!;
+  const resolved = httpProvider.resolve({ provider: 'http', url: url ?? '', method: 'GET' }, 't', ctx, {
+    functions: new Map(),
+    configFile: '',
+  })!;
   const settings = steadyPhase.check({ kind: 'steady', users: connections, duration: seconds * 1000 }, 'p', ctx)!;
   if (ctx.issues.length) throw new Error(JSON.stringify(ctx.issues));
-  const plan = { file: 'bench', name: 'bench-load', targets: [{ name: 't', provider: 'http', function: '', arch: 'x86_64' as const, options: {}, ...resolved }], phases: [{ kind: 'steady', name: 'steady', settings: settings as unknown as Record<string, unknown> }], payload: Buffer.alloc(0), outRoot: '/tmp' };
+  const plan = {
+    file: 'bench',
+    name: 'bench-load',
+    targets: [{ name: 't', provider: 'http', function: '', arch: 'x86_64' as const, options: {}, ...resolved }],
+    phases: [{ kind: 'steady', name: 'steady', settings: settings as unknown as Record<string, unknown> }],
+    payload: Buffer.alloc(0),
+    outRoot: '/tmp',
+  };
   const r = await runPlan(plan);
   const p = r.targets[0]!.phases[0]!;
   return { requests: p.requests, errors: p.requests - p.ok };
@@ -38,4 +48,7 @@ const t0 = performance.now();
 const { requests, errors } = tool === 'fxbench' ? await fxbench() : await cannon();
 const took = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
-process.stdout.write(JSON.stringify({ requests, seconds: took, rps: requests / took, cpuMs: (cpu.user + cpu.system) / 1000, errors }) + '\n');
+process.stdout.write(
+  JSON.stringify({ requests, seconds: took, rps: requests / took, cpuMs: (cpu.user + cpu.system) / 1000, errors }) +
+    '\n',
+);

@@ -19,12 +19,26 @@ const [mode, n] = process.argv.slice(2);
 const N = Number(n);
 
 const fake: Driver = {
-  capabilities: { forceCold: false, reportsInitDuration: false, reportsBilledDuration: false, setMemory: false, instanceId: false },
+  capabilities: {
+    forceCold: false,
+    reportsInitDuration: false,
+    reportsBilledDuration: false,
+    setMemory: false,
+    instanceId: false,
+  },
   info: () => ({ name: 'fake', provider: 'fake', function: 'f', memoryMB: null, coldStartMethod: 'none' }),
   prepare: async () => undefined,
   invoke: async (inv) => {
     await new Promise<void>((r) => setImmediate(r));
-    return { status: 200, errorClass: null, bytesIn: 11, bytesOut: 0, cold: inv.seq === 0, coldMethod: 'instance-id', instanceId: 'i' };
+    return {
+      status: 200,
+      errorClass: null,
+      bytesIn: 11,
+      bytesOut: 0,
+      cold: inv.seq === 0,
+      coldMethod: 'instance-id',
+      instanceId: 'i',
+    };
   },
   close: async () => undefined,
   priceModel: () => ({ source: 'none', price: () => undefined }),
@@ -33,12 +47,34 @@ const fake: Driver = {
 const t0 = performance.now();
 if (mode === 'runner') {
   const settings = steadyPhase.check({ kind: 'steady', users: 16, requests: N, duration: '1h' }, 'p', { issues: [] })!;
-  const plan = { file: 'bench', name: 'mem', targets: [{ name: 'fake', provider: 'fake', function: '', arch: 'x86_64' as const, options: {} }], phases: [{ kind: 'steady', name: 'steady', settings: settings as unknown as Record<string, unknown> }], payload: Buffer.alloc(0), outRoot: '/tmp' };
+  const plan = {
+    file: 'bench',
+    name: 'mem',
+    targets: [{ name: 'fake', provider: 'fake', function: '', arch: 'x86_64' as const, options: {} }],
+    phases: [{ kind: 'steady', name: 'steady', settings: settings as unknown as Record<string, unknown> }],
+    payload: Buffer.alloc(0),
+    outRoot: '/tmp',
+  };
   const r = await runPlan(plan, { createDriver: () => fake });
-  if (r.targets[0]!.phases[0]!.requests !== N) throw new Error(`ran ${r.targets[0]!.phases[0]!.requests}, expected ${N}`);
+  if (r.targets[0]!.phases[0]!.requests !== N)
+    throw new Error(`ran ${r.targets[0]!.phases[0]!.requests}, expected ${N}`);
 } else {
   const rec = new Recorder({ originNs: 0 });
-  const s: Sample = { target: 't', phase: 'p', round: 1, seq: 0, intendedNs: 0, startNs: 0, latencyUs: 0, status: 200, errorClass: null, bytesOut: 0, bytesIn: 11, cold: false, coldMethod: 'instance-id' };
+  const s: Sample = {
+    target: 't',
+    phase: 'p',
+    round: 1,
+    seq: 0,
+    intendedNs: 0,
+    startNs: 0,
+    latencyUs: 0,
+    status: 200,
+    errorClass: null,
+    bytesOut: 0,
+    bytesIn: 11,
+    cold: false,
+    coldMethod: 'instance-id',
+  };
   let x = 1;
   for (let i = 0; i < N; i++) {
     x = (x * 48271) % 2147483647;
@@ -51,4 +87,7 @@ if (mode === 'runner') {
   if (rec.timelinePoints()!.length < Math.floor(N / 1000)) throw new Error('timeline short');
 }
 const took = performance.now() - t0;
-process.stdout.write(JSON.stringify({ invocations: N, maxRssMB: process.resourceUsage().maxRSS / 1024, nsPerSample: (took * 1e6) / N }) + '\n');
+process.stdout.write(
+  JSON.stringify({ invocations: N, maxRssMB: process.resourceUsage().maxRSS / 1024, nsPerSample: (took * 1e6) / N }) +
+    '\n',
+);

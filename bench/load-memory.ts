@@ -11,7 +11,11 @@ import path from 'node:path';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 function measure(mode: string, n: number): Promise<{ maxRssMB: number; nsPerSample: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/load-memory-child.ts'), mode, String(n)], { cwd: ROOT });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'bench/load-memory-child.ts'), mode, String(n)],
+    { cwd: ROOT },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (c) => (out += c));
@@ -37,10 +41,18 @@ export async function benchLoadMemory(): Promise<boolean> {
     const big = await measure(mode, 1_000_000);
     const growth = big.maxRssMB - small.maxRssMB;
     if (growth >= 50) ok = false;
-    rows.push([mode === 'runner' ? 'engine (runPlan + fake driver)' : 'recorder alone', small.maxRssMB.toFixed(1), big.maxRssMB.toFixed(1), growth.toFixed(1), big.nsPerSample.toFixed(0), growth < 50 ? 'goal met (< 50 MB)' : 'DEFECT (≥ 50 MB)']);
+    rows.push([
+      mode === 'runner' ? 'engine (runPlan + fake driver)' : 'recorder alone',
+      small.maxRssMB.toFixed(1),
+      big.maxRssMB.toFixed(1),
+      growth.toFixed(1),
+      big.nsPerSample.toFixed(0),
+      growth < 50 ? 'goal met (< 50 MB)' : 'DEFECT (≥ 50 MB)',
+    ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) process.stdout.write(r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ') + '\n');
+  for (const r of [header, ...rows])
+    process.stdout.write(r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ') + '\n');
   return ok;
 }
 

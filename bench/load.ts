@@ -45,8 +45,18 @@ function hasTaskset(): boolean {
 }
 
 function runChild(tool: string, url: string, connections: number, pin: boolean, seconds = SECONDS): Promise<Run> {
-  const args = ['--import', 'tsx', path.join(ROOT, 'bench/load-child.ts'), tool, url, String(connections), String(seconds)];
-  const child = pin ? spawn('taskset', ['-c', '0', process.execPath, ...args], { cwd: ROOT }) : spawn(process.execPath, args, { cwd: ROOT });
+  const args = [
+    '--import',
+    'tsx',
+    path.join(ROOT, 'bench/load-child.ts'),
+    tool,
+    url,
+    String(connections),
+    String(seconds),
+  ];
+  const child = pin
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], { cwd: ROOT })
+    : spawn(process.execPath, args, { cwd: ROOT });
   let out = '';
   let err = '';
   child.stdout.on('data', (c) => (out += c));
@@ -71,7 +81,9 @@ export async function benchLoad(): Promise<boolean> {
   const targets: [string, string][] = [['node:http', server.url]];
   const nginx = hasBinary('nginx') ? await startNginx(pin) : null;
   if (nginx) targets.push(['nginx', nginx.url]);
-  process.stdout.write(`\n## load engine vs autocannon (${SECONDS} s runs, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}, median; ${pin ? 'generator on core 0, server on core 1' : 'NOT pinned: taskset missing'})\n`);
+  process.stdout.write(
+    `\n## load engine vs autocannon (${SECONDS} s runs, ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}, median; ${pin ? 'generator on core 0, server on core 1' : 'NOT pinned: taskset missing'})\n`,
+  );
   if (!hasBinary('nginx')) process.stdout.write('nginx: not installed here; node:http only\n');
   let ok = true;
   const rows: string[][] = [];
@@ -86,22 +98,49 @@ export async function benchLoad(): Promise<boolean> {
           const order = round % 2 ? ['autocannon', 'fxbench'] : ['fxbench', 'autocannon'];
           for (const tool of order) runs[tool]!.push(await runChild(tool, url, c, pin));
         }
-        const fx = { rps: median(runs.fxbench!.map((r) => r.rps)), cpu: median(runs.fxbench!.map((r) => (r.cpuMs / r.requests) * 1000)) };
-        const ac = { rps: median(runs.autocannon!.map((r) => r.rps)), cpu: median(runs.autocannon!.map((r) => (r.cpuMs / r.requests) * 1000)) };
+        const fx = {
+          rps: median(runs.fxbench!.map((r) => r.rps)),
+          cpu: median(runs.fxbench!.map((r) => (r.cpuMs / r.requests) * 1000)),
+        };
+        const ac = {
+          rps: median(runs.autocannon!.map((r) => r.rps)),
+          cpu: median(runs.autocannon!.map((r) => (r.cpuMs / r.requests) * 1000)),
+        };
         const ratio = fx.rps / ac.rps;
         const cpuRatio = fx.cpu / ac.cpu;
         const errors = runs.fxbench!.reduce((a, r) => a + r.errors, 0);
         if (ratio < 0.8 || errors) ok = false;
-        rows.push([name, String(c), fx.rps.toFixed(0), ac.rps.toFixed(0), ratio.toFixed(2), fx.cpu.toFixed(2), ac.cpu.toFixed(2), cpuRatio.toFixed(2), ratio >= 1 && cpuRatio <= 1 ? 'goal met' : ratio >= 0.8 ? 'below goal' : 'DEFECT (< 0.8)']);
+        rows.push([
+          name,
+          String(c),
+          fx.rps.toFixed(0),
+          ac.rps.toFixed(0),
+          ratio.toFixed(2),
+          fx.cpu.toFixed(2),
+          ac.cpu.toFixed(2),
+          cpuRatio.toFixed(2),
+          ratio >= 1 && cpuRatio <= 1 ? 'goal met' : ratio >= 0.8 ? 'below goal' : 'DEFECT (< 0.8)',
+        ]);
       }
     }
   } finally {
     server.stop();
     nginx?.stop();
   }
-  const header = ['target', 'conns', 'fxbench req/s', 'autocannon req/s', 'ratio', 'fxbench cpu ms/1k', 'autocannon cpu ms/1k', 'cpu ratio', 'verdict'];
+  const header = [
+    'target',
+    'conns',
+    'fxbench req/s',
+    'autocannon req/s',
+    'ratio',
+    'fxbench cpu ms/1k',
+    'autocannon cpu ms/1k',
+    'cpu ratio',
+    'verdict',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) process.stdout.write(r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ') + '\n');
+  for (const r of [header, ...rows])
+    process.stdout.write(r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ') + '\n');
   return ok;
 }
 
@@ -134,7 +173,9 @@ http {
 `;
   writeFileSync(path.join(dir, 'nginx.conf'), conf);
   const args = ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off; master_process off;'];
-  const child: ChildProcess = pin ? spawn('taskset', ['-c', '1', 'nginx', ...args], { stdio: 'ignore' }) : spawn('nginx', args, { stdio: 'ignore' });
+  const child: ChildProcess = pin
+    ? spawn('taskset', ['-c', '1', 'nginx', ...args], { stdio: 'ignore' })
+    : spawn('nginx', args, { stdio: 'ignore' });
   const stop = () => {
     if (child.pid) {
       try {

@@ -183,7 +183,12 @@ async function sequentialLatencyUs(url: string, path: string, n: number): Promis
   try {
     for (let i = 0; i < n + 200; i++) {
       const t0 = process.hrtime.bigint();
-      const res = await pool.request({ method: 'POST', path, body: BODY, headers: { 'content-type': 'application/json' } });
+      const res = await pool.request({
+        method: 'POST',
+        path,
+        body: BODY,
+        headers: { 'content-type': 'application/json' },
+      });
       await res.body.arrayBuffer();
       const us = Number(process.hrtime.bigint() - t0) / 1000;
       if (res.statusCode !== 200) throw new Error(`status ${res.statusCode} from ${url}${path}`);
@@ -215,9 +220,21 @@ function treeCpuSeconds(pid: number): number {
 const CLOCK_TICKS = 100;
 
 /** Requests per second, and the server side's CPU per request (its process and its children: instances, workers), µs. */
-async function throughputRps(url: string, path: string, seconds: number, serverPid?: number): Promise<{ rps: number; cpuUs: number }> {
+async function throughputRps(
+  url: string,
+  path: string,
+  seconds: number,
+  serverPid?: number,
+): Promise<{ rps: number; cpuUs: number }> {
   const cpu0 = serverPid ? treeCpuSeconds(serverPid) : 0;
-  const r = await autocannon({ url: url + path, method: 'POST', body: BODY, headers: { 'content-type': 'application/json' }, connections: 10, duration: seconds });
+  const r = await autocannon({
+    url: url + path,
+    method: 'POST',
+    body: BODY,
+    headers: { 'content-type': 'application/json' },
+    connections: 10,
+    duration: seconds,
+  });
   const cpu = serverPid ? treeCpuSeconds(serverPid) - cpu0 : 0;
   if (r.non2xx || r.errors) throw new Error(`${url}${path}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return { rps: r.requests.average, cpuUs: (cpu * 1e6) / r.requests.total };
@@ -233,7 +250,15 @@ const INSTANCE_LIKE_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: pro
 function bareNodeColdMs(): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', `const { handler } = await import(${JSON.stringify('file://' + HELLO)}); console.log(JSON.stringify(await handler({ name: 'bench' }, {})));`], { stdio: ['ignore', 'pipe', 'inherit'], env: INSTANCE_LIKE_ENV });
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { handler } = await import(${JSON.stringify('file://' + HELLO)}); console.log(JSON.stringify(await handler({ name: 'bench' }, {})));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: INSTANCE_LIKE_ENV },
+    );
     child.stdout!.once('data', () => {
       resolve(Number(process.hrtime.bigint() - t0) / 1e6);
       child.kill('SIGKILL');
@@ -259,16 +284,28 @@ interface Row {
 }
 
 /** Runs the benchmark; returns whether every goal was met. */
-export async function benchRuntime(log: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<boolean> {
+export async function benchRuntime(
+  log: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Promise<boolean> {
   log(`\n## local runtime overhead${QUICK ? ' (quick)' : ''}\n`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fxbench-bench-'));
   const config = path.join(dir, 'bench.config.mjs');
   // Plain object (no import of 'fxbench'): the file lives outside the package.
-  writeFileSync(config, `export default { functions: { hello: { kind: 'node', code: ${JSON.stringify(path.join(ROOT, 'functions/hello'))} } } };\n`);
+  writeFileSync(
+    config,
+    `export default { functions: { hello: { kind: 'node', code: ${JSON.stringify(path.join(ROOT, 'functions/hello'))} } } };\n`,
+  );
   const rows: Row[] = [];
   const plain = await startServer(process.execPath, ['--input-type=module', '-e', PLAIN_SERVER]);
   const floor = await startServer(process.execPath, ['--input-type=module', '-e', FLOOR_SERVER]);
-  const served = await startServer(process.execPath, [path.join(ROOT, 'bin/fxbench.mjs'), 'serve', '--port', '0', '--config', config]);
+  const served = await startServer(process.execPath, [
+    path.join(ROOT, 'bin/fxbench.mjs'),
+    'serve',
+    '--port',
+    '0',
+    '--config',
+    config,
+  ]);
   const lambdaPath = '/2015-03-31/functions/hello/invocations';
   try {
     // Warm latency: alternate plain and runtime twice, keep the better median of each (less noise from other load).
@@ -285,10 +322,26 @@ export async function benchRuntime(log: (line: string) => void = (l) => process.
     const p50Plain = Math.min(...p50s.plain);
     const p50Runtime = Math.min(...p50s.runtime);
     const addedP50Ms = (p50Runtime - p50Plain) / 1000;
-    rows.push({ metric: 'warm p50 latency (1 conn)', runtime: `${(p50Runtime / 1000).toFixed(3)} ms`, plain: `${(p50Plain / 1000).toFixed(3)} ms`, added: `${addedP50Ms.toFixed(3)} ms`, ratio: `${(p50Runtime / p50Plain).toFixed(2)}×`, goal: '< 0.3 ms added', ok: addedP50Ms < 0.3 });
+    rows.push({
+      metric: 'warm p50 latency (1 conn)',
+      runtime: `${(p50Runtime / 1000).toFixed(3)} ms`,
+      plain: `${(p50Plain / 1000).toFixed(3)} ms`,
+      added: `${addedP50Ms.toFixed(3)} ms`,
+      ratio: `${(p50Runtime / p50Plain).toFixed(2)}×`,
+      goal: '< 0.3 ms added',
+      ok: addedP50Ms < 0.3,
+    });
     const p99Plain = Math.min(...p99s.plain);
     const p99Runtime = Math.min(...p99s.runtime);
-    rows.push({ metric: 'warm p99 latency (1 conn)', runtime: `${(p99Runtime / 1000).toFixed(3)} ms`, plain: `${(p99Plain / 1000).toFixed(3)} ms`, added: `${((p99Runtime - p99Plain) / 1000).toFixed(3)} ms`, ratio: `${(p99Runtime / p99Plain).toFixed(2)}×`, goal: '(reported)', ok: true });
+    rows.push({
+      metric: 'warm p99 latency (1 conn)',
+      runtime: `${(p99Runtime / 1000).toFixed(3)} ms`,
+      plain: `${(p99Plain / 1000).toFixed(3)} ms`,
+      added: `${((p99Runtime - p99Plain) / 1000).toFixed(3)} ms`,
+      ratio: `${(p99Runtime / p99Plain).toFixed(2)}×`,
+      goal: '(reported)',
+      ok: true,
+    });
 
     // Throughput: autocannon, 10 connections (the runtime runs 10 instances, one invocation each, Lambda's model).
     // Each of the 10 instances (and floor workers) runs its code thousands of times first, so V8 has optimised it.
@@ -297,7 +350,11 @@ export async function benchRuntime(log: (line: string) => void = (l) => process.
     await throughputRps(served.url, lambdaPath, QUICK ? 1 : 3); // also starts the 10 instances
     await throughputRps(floor.url, '/', QUICK ? 1 : 3);
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
-      for (const [key, target, p] of [['plain', plain, '/'], ['floor', floor, '/'], ['runtime', served, lambdaPath]] as const) {
+      for (const [key, target, p] of [
+        ['plain', plain, '/'],
+        ['floor', floor, '/'],
+        ['runtime', served, lambdaPath],
+      ] as const) {
         const r = await throughputRps(target.url, p, THROUGHPUT_SECONDS, target.child.pid);
         rps[key].push(r.rps);
         cpu[key].push(r.cpuUs);
@@ -306,13 +363,53 @@ export async function benchRuntime(log: (line: string) => void = (l) => process.
     const rpsPlain = median(rps.plain);
     const rpsRuntime = median(rps.runtime);
     const rpsFloor = median(rps.floor);
-    rows.push({ metric: 'warm throughput (10 conns)', runtime: `${rpsRuntime.toFixed(0)} req/s`, plain: `${rpsPlain.toFixed(0)} req/s`, added: '', ratio: `plain/runtime ${(rpsPlain / rpsRuntime).toFixed(2)}×`, goal: '≤ 1.5×', ok: rpsPlain / rpsRuntime <= 1.5 });
-    rows.push({ metric: '  floor: bare forwarder to 10 processes', runtime: `${rpsFloor.toFixed(0)} req/s`, plain: `${rpsPlain.toFixed(0)} req/s`, added: '', ratio: `plain/floor ${(rpsPlain / rpsFloor).toFixed(2)}×`, goal: '(reported)', ok: true });
+    rows.push({
+      metric: 'warm throughput (10 conns)',
+      runtime: `${rpsRuntime.toFixed(0)} req/s`,
+      plain: `${rpsPlain.toFixed(0)} req/s`,
+      added: '',
+      ratio: `plain/runtime ${(rpsPlain / rpsRuntime).toFixed(2)}×`,
+      goal: '≤ 1.5×',
+      ok: rpsPlain / rpsRuntime <= 1.5,
+    });
+    rows.push({
+      metric: '  floor: bare forwarder to 10 processes',
+      runtime: `${rpsFloor.toFixed(0)} req/s`,
+      plain: `${rpsPlain.toFixed(0)} req/s`,
+      added: '',
+      ratio: `plain/floor ${(rpsPlain / rpsFloor).toFixed(2)}×`,
+      goal: '(reported)',
+      ok: true,
+    });
     // CPU per request is steadier than req/s on a shared machine: it does not depend on what else gets the cores.
     const [cpuPlain, cpuFloor, cpuRuntime] = [median(cpu.plain), median(cpu.floor), median(cpu.runtime)];
-    rows.push({ metric: '  server CPU per request', runtime: `${cpuRuntime.toFixed(0)} µs`, plain: `${cpuPlain.toFixed(0)} µs`, added: `${(cpuRuntime - cpuPlain).toFixed(0)} µs`, ratio: `runtime/plain ${(cpuRuntime / cpuPlain).toFixed(2)}×`, goal: '(reported)', ok: true });
-    rows.push({ metric: '  floor CPU per request', runtime: `${cpuFloor.toFixed(0)} µs`, plain: `${cpuPlain.toFixed(0)} µs`, added: `${(cpuFloor - cpuPlain).toFixed(0)} µs`, ratio: `floor/plain ${(cpuFloor / cpuPlain).toFixed(2)}×`, goal: '(reported)', ok: true });
-    rows.push({ metric: '  runtime vs that floor', runtime: `${rpsRuntime.toFixed(0)} req/s`, plain: `${rpsFloor.toFixed(0)} req/s`, added: '', ratio: `floor/runtime ${(rpsFloor / rpsRuntime).toFixed(2)}×`, goal: '(reported)', ok: true });
+    rows.push({
+      metric: '  server CPU per request',
+      runtime: `${cpuRuntime.toFixed(0)} µs`,
+      plain: `${cpuPlain.toFixed(0)} µs`,
+      added: `${(cpuRuntime - cpuPlain).toFixed(0)} µs`,
+      ratio: `runtime/plain ${(cpuRuntime / cpuPlain).toFixed(2)}×`,
+      goal: '(reported)',
+      ok: true,
+    });
+    rows.push({
+      metric: '  floor CPU per request',
+      runtime: `${cpuFloor.toFixed(0)} µs`,
+      plain: `${cpuPlain.toFixed(0)} µs`,
+      added: `${(cpuFloor - cpuPlain).toFixed(0)} µs`,
+      ratio: `floor/plain ${(cpuFloor / cpuPlain).toFixed(2)}×`,
+      goal: '(reported)',
+      ok: true,
+    });
+    rows.push({
+      metric: '  runtime vs that floor',
+      runtime: `${rpsRuntime.toFixed(0)} req/s`,
+      plain: `${rpsFloor.toFixed(0)} req/s`,
+      added: '',
+      ratio: `floor/runtime ${(rpsFloor / rpsRuntime).toFixed(2)}×`,
+      goal: '(reported)',
+      ok: true,
+    });
   } finally {
     await Promise.all([stopServer(plain.child), stopServer(floor.child), stopServer(served.child)]);
     rmSync(dir, { recursive: true, force: true });
@@ -342,18 +439,46 @@ export async function benchRuntime(log: (line: string) => void = (l) => process.
   }
   const coldRuntime = median(cold.runtime);
   const coldBare = median(cold.bare);
-  rows.push({ metric: `cold start, median of ${COLD_STARTS}`, runtime: `${coldRuntime.toFixed(1)} ms`, plain: `${coldBare.toFixed(1)} ms (node -e)`, added: `${(coldRuntime - coldBare).toFixed(1)} ms`, ratio: `${(coldRuntime / coldBare).toFixed(2)}×`, goal: '< 15 ms added', ok: coldRuntime - coldBare < 15 });
-  rows.push({ metric: '  of which Init Duration', runtime: `${median(cold.init).toFixed(1)} ms`, plain: '', added: '', ratio: '', goal: '(reported)', ok: true });
+  rows.push({
+    metric: `cold start, median of ${COLD_STARTS}`,
+    runtime: `${coldRuntime.toFixed(1)} ms`,
+    plain: `${coldBare.toFixed(1)} ms (node -e)`,
+    added: `${(coldRuntime - coldBare).toFixed(1)} ms`,
+    ratio: `${(coldRuntime / coldBare).toFixed(2)}×`,
+    goal: '< 15 ms added',
+    ok: coldRuntime - coldBare < 15,
+  });
+  rows.push({
+    metric: '  of which Init Duration',
+    runtime: `${median(cold.init).toFixed(1)} ms`,
+    plain: '',
+    added: '',
+    ratio: '',
+    goal: '(reported)',
+    ok: true,
+  });
 
-  const header: Row = { metric: 'metric', runtime: 'runtime', plain: 'plain', added: 'added', ratio: 'ratio', goal: 'goal', ok: true };
+  const header: Row = {
+    metric: 'metric',
+    runtime: 'runtime',
+    plain: 'plain',
+    added: 'added',
+    ratio: 'ratio',
+    goal: 'goal',
+    ok: true,
+  };
   const cols: (keyof Omit<Row, 'ok'>)[] = ['metric', 'runtime', 'plain', 'added', 'ratio', 'goal'];
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[header, ...rows].map((r) => r[c].length))]));
   const line = (r: Row, mark: string) => cols.map((c) => r[c].padEnd(width[c]!)).join('  ') + '  ' + mark;
   log(line(header, 'met'));
   log(cols.map((c) => '─'.repeat(width[c]!)).join('  ') + '  ───');
   for (const r of rows) log(line(r, r.goal.startsWith('(') ? '' : r.ok ? 'yes' : 'NO'));
-  log(`\n(${os.cpus().length} cores, Node ${process.version}; plain = the same handler behind node:http; runtime = fxbench serve, Lambda Invoke API path;`);
-  log(' floor = the least any one-process-per-instance design can cost here: raw TCP, no Lambda framing, no accounting)');
+  log(
+    `\n(${os.cpus().length} cores, Node ${process.version}; plain = the same handler behind node:http; runtime = fxbench serve, Lambda Invoke API path;`,
+  );
+  log(
+    ' floor = the least any one-process-per-instance design can cost here: raw TCP, no Lambda framing, no accounting)',
+  );
   return rows.every((r) => r.ok);
 }
 

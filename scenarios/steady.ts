@@ -7,6 +7,9 @@ export default defineScenario({
   name: 'steady',
   description: 'Open model at 50/s, then a closed model with 4 users, against local-hello',
   targets: ['local-hello'],
-  phases: [steady({ name: 'open-50rps', rate: 50, duration: '5s' }), steady({ name: 'closed-4users', users: 4, duration: '5s' })],
+  phases: [
+    steady({ name: 'open-50rps', rate: 50, duration: '5s' }),
+    steady({ name: 'closed-4users', users: 4, duration: '5s' }),
+  ],
   payload: { name: 'fxbench' },
 });

@@ -43,7 +43,13 @@ for (const file of walk(src)) {
       if (!isConst) casts++;
     }
     if (ts.isTypeAssertionExpression?.(node)) casts++;
-    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && node.body) {
+    if (
+      (ts.isFunctionDeclaration(node) ||
+        ts.isMethodDeclaration(node) ||
+        ts.isArrowFunction(node) ||
+        ts.isFunctionExpression(node)) &&
+      node.body
+    ) {
       const start = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
       const end = sf.getLineAndCharacterOfPosition(node.end).line;
       let name = node.name?.getText(sf);

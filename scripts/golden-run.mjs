@@ -18,7 +18,19 @@ const scenarios = readdirSync('scenarios')
 mkdirSync(outRoot, { recursive: true });
 
 // Keys whose values are counts or choices, kept exactly; every other number is masked.
-const EXACT = new Set(['requests', 'ok', 'coldStarts', 'round', 'payloadBytes', 'memoryMB', 'schemaVersion', 'instances', 'size', 'rounds', 'concurrency']);
+const EXACT = new Set([
+  'requests',
+  'ok',
+  'coldStarts',
+  'round',
+  'payloadBytes',
+  'memoryMB',
+  'schemaVersion',
+  'instances',
+  'size',
+  'rounds',
+  'concurrency',
+]);
 function mask(value, key) {
   if (Array.isArray(value)) return value.map((v) => mask(v, key));
   if (value && typeof value === 'object') {
@@ -31,7 +43,8 @@ function mask(value, key) {
     }
     return out;
   }
-  if (typeof value === 'number') return EXACT.has(key) || key === undefined ? value : Number.isInteger(value) ? '<int>' : '<num>';
+  if (typeof value === 'number')
+    return EXACT.has(key) || key === undefined ? value : Number.isInteger(value) ? '<int>' : '<num>';
   if (typeof value === 'string' && /^\d{8}-\d{6}/.test(value)) return '<stamp>';
   return value;
 }
@@ -40,7 +53,8 @@ function mask(value, key) {
 function maskChartData(html) {
   return html.replace(/(<script type="application\/json" id="fxbench-data">)(.*?)(<\/script>)/s, (_, a, json, b) => {
     const dedupe = (v) => {
-      if (Array.isArray(v)) return [...new Set(v.map((x) => JSON.stringify(dedupe(x))))].sort().map((x) => JSON.parse(x));
+      if (Array.isArray(v))
+        return [...new Set(v.map((x) => JSON.stringify(dedupe(x))))].sort().map((x) => JSON.parse(x));
       if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, dedupe(x)]));
       return typeof v === 'number' ? '#' : v;
     };
@@ -65,11 +79,15 @@ for (const file of scenarios) {
   mkdirSync(dir, { recursive: true });
   const reportDir = path.join(dir, 'report');
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['bin/fxbench.mjs', 'run', `scenarios/${file}`, '-o', reportDir, '--no-history'], {
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
-    timeout: 300_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['bin/fxbench.mjs', 'run', `scenarios/${file}`, '-o', reportDir, '--no-history'],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', FORCE_COLOR: '0' },
+      timeout: 300_000,
+    },
+  );
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   writeFileSync(path.join(dir, 'exit.txt'), `${r.status}\n`);
   writeFileSync(path.join(dir, 'stdout.txt'), maskText(r.stdout ?? ''));
@@ -78,7 +96,9 @@ for (const file of scenarios) {
     for (const f of readdirSync(reportDir).sort()) {
       const p = path.join(reportDir, f);
       const text = readFileSync(p, 'utf8');
-      const masked = f.endsWith('.json') ? `${JSON.stringify(mask(JSON.parse(text)), null, 1)}\n` : maskText(f.endsWith('.html') ? maskChartData(text) : text);
+      const masked = f.endsWith('.json')
+        ? `${JSON.stringify(mask(JSON.parse(text)), null, 1)}\n`
+        : maskText(f.endsWith('.html') ? maskChartData(text) : text);
       writeFileSync(path.join(dir, `${f}.masked`), masked);
     }
     rmSync(reportDir, { recursive: true, force: true });

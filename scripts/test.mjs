@@ -36,8 +36,16 @@ const started = Date.now();
 // upward import (scripts/import-graph.mjs), or a formatting/lint finding is a
 // defect like any other.
 const STATIC_CHECKS = [
-  { name: 'typecheck', title: 'typecheck (tsc --noEmit)', args: [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root] },
-  { name: 'imports', title: 'imports (scripts/import-graph.mjs: no cycle, no upward import)', args: [path.join(root, 'scripts/import-graph.mjs')] },
+  {
+    name: 'typecheck',
+    title: 'typecheck (tsc --noEmit)',
+    args: [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root],
+  },
+  {
+    name: 'imports',
+    title: 'imports (scripts/import-graph.mjs: no cycle, no upward import)',
+    args: [path.join(root, 'scripts/import-graph.mjs')],
+  },
 ];
 for (const check of STATIC_CHECKS) {
   if (filters.length && !filters.includes(check.name)) continue;
@@ -58,7 +66,12 @@ for (const file of files) {
   process.stdout.write(`\n# ${rel}\n`);
   const t0 = Date.now();
   const { code, output } = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     let output = '';
     const onData = (chunk) => {
       output += chunk;
@@ -68,7 +81,9 @@ for (const file of files) {
     child.stderr.on('data', onData);
     const timer = setTimeout(() => {
       process.stdout.write(`\n# ${rel}: timed out after ${FILE_TIMEOUT_MS / 1000} s, killed\n`);
-      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
     }, FILE_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);

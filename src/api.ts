@@ -7,7 +7,14 @@ export { defineScenario, defineConfig, burst } from './scenarios/types.ts';
 export { steady, ramp } from './scenarios/types.ts';
 export type { SteadyPhase, RampPhase } from './scenarios/types.ts';
 export { warmup, keepalive, payload, memorySweep } from './scenarios/types.ts';
-export type { WarmupPhase, KeepalivePhase, PayloadPhase, MemoryPhase, Thresholds, ThresholdRule } from './scenarios/types.ts';
+export type {
+  WarmupPhase,
+  KeepalivePhase,
+  PayloadPhase,
+  MemoryPhase,
+  Thresholds,
+  ThresholdRule,
+} from './scenarios/types.ts';
 export { evaluateThresholds } from './metrics/thresholds.ts';
 export type { ThresholdOutcome } from './model/result.ts';
 export type { ScenarioDefinition, BenchConfig, NamedTarget, Phase, BurstPhase } from './scenarios/types.ts';

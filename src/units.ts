@@ -20,7 +20,15 @@ export function parseDurationMs(input: unknown): number | undefined {
   return total;
 }
 
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  B: 1,
+  KB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  KIB: 1024,
+  MIB: 1024 ** 2,
+  GIB: 1024 ** 3,
+};
 
 /**
  * Parses a size into bytes. Accepts a number (bytes) or `"1KB"`, `"64 KB"`, `"6MB"`

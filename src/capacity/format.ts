@@ -8,7 +8,8 @@ export const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) :
 function num(f: Figure | undefined, digits = 1, unit = ''): string {
   if (!f || f.value === null || f.value === undefined) return '-';
   const v = f.value;
-  const s = Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Number.isInteger(v) ? String(v) : v.toFixed(digits);
+  const s =
+    Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Number.isInteger(v) ? String(v) : v.toFixed(digits);
   return unit ? `${s} ${unit}` : s;
 }
 
@@ -32,13 +33,26 @@ export function planRows(p: TargetPlan): [string, string, string][] {
     out.push(['throttled requests', num(p.peak.throttledRequests, 0), p.peak.throttledRequests.from]);
     out.push(['scale-up time', num(p.peak.scaleUpS, 0, 's'), p.peak.scaleUpS.from]);
   }
-  if (p.slo) out.push([`p99 ≤ ${p.slo.p99Ms} ms`, `${yesNo(p.slo.holds, 'holds', 'BREAKS')} (${p.slo.basis})`, p.slo.holds.from]);
+  if (p.slo)
+    out.push([
+      `p99 ≤ ${p.slo.p99Ms} ms`,
+      `${yesNo(p.slo.holds, 'holds', 'BREAKS')} (${p.slo.basis})`,
+      p.slo.holds.from,
+    ]);
   out.push(['requests / month', num(p.monthlyRequests, 0), p.monthlyRequests.from]);
-  if (p.perInvocationUSD.value !== null) out.push(['cost / invocation', formatUSD(p.perInvocationUSD.value), p.perInvocationUSD.from]);
-  if (p.monthlyUSD.value !== null || !p.nodes) out.push(['cost / month', formatUSD(p.monthlyUSD.value), p.monthlyUSD.from]);
+  if (p.perInvocationUSD.value !== null)
+    out.push(['cost / invocation', formatUSD(p.perInvocationUSD.value), p.perInvocationUSD.from]);
+  if (p.monthlyUSD.value !== null || !p.nodes)
+    out.push(['cost / month', formatUSD(p.monthlyUSD.value), p.monthlyUSD.from]);
   out.push(['cold starts / month', num(p.coldStartsPerMonth, 0), p.coldStartsPerMonth.from]);
-  if (p.coldShare.value !== null) out.push(['cold-start share of cost', `${(p.coldShare.value * 100).toFixed(2)}%`, p.coldShare.from]);
-  for (const m of p.memory ?? []) out.push([`  ${m.memoryMB} MB`, `p99 ${m.p99Ms === null ? '-' : m.p99Ms.toFixed(1)} ms, ${formatUSD(m.monthlyUSD)}/month${m.meetsSlo === false ? ' (misses SLO)' : ''}`, `${formatUSD(m.perMillionUSD)} per 1M (memory sweep)`]);
+  if (p.coldShare.value !== null)
+    out.push(['cold-start share of cost', `${(p.coldShare.value * 100).toFixed(2)}%`, p.coldShare.from]);
+  for (const m of p.memory ?? [])
+    out.push([
+      `  ${m.memoryMB} MB`,
+      `p99 ${m.p99Ms === null ? '-' : m.p99Ms.toFixed(1)} ms, ${formatUSD(m.monthlyUSD)}/month${m.meetsSlo === false ? ' (misses SLO)' : ''}`,
+      `${formatUSD(m.perMillionUSD)} per 1M (memory sweep)`,
+    ]);
   if (p.cheapestMemoryMB) out.push(['cheapest memory', num(p.cheapestMemoryMB, 0, 'MB'), p.cheapestMemoryMB.from]);
   if (p.nodes) {
     out.push(['per-node throughput', num(p.nodes.perNodeRps, 1, 'req/s'), p.nodes.perNodeRps.from]);

@@ -8,11 +8,21 @@ import type { Figure } from './types.ts';
  * adds `scaleStep` instances per `scaleWindowS` up to `maxConcurrency`; while
  * short, the missing instances' share of the rate is throttled.
  */
-export function throttling(baseline: number, peak: number, limits: ScalingLimits, durationS: number, rpsPerInstance: number): { throttled: Figure<boolean>; requests: Figure; scaleUpS: Figure } {
+export function throttling(
+  baseline: number,
+  peak: number,
+  limits: ScalingLimits,
+  durationS: number,
+  rpsPerInstance: number,
+): { throttled: Figure<boolean>; requests: Figure; scaleUpS: Figure } {
   const max = limits.maxConcurrency;
   if (max === null && limits.scaleStep === null) {
     const why = `${limits.source}: no documented limit, throttling not assessed`;
-    return { throttled: { value: null, from: why }, requests: { value: null, from: why }, scaleUpS: { value: null, from: why } };
+    return {
+      throttled: { value: null, from: why },
+      requests: { value: null, from: why },
+      scaleUpS: { value: null, from: why },
+    };
   }
   const cap = max ?? Infinity;
   let available = Math.min(baseline, cap);
@@ -39,10 +49,21 @@ export function throttling(baseline: number, peak: number, limits: ScalingLimits
     t += span;
   }
   const overCap = peak > cap;
-  const rate = limits.scaleStep === null ? 'no scaling-rate limit' : `+${limits.scaleStep} instances per ${limits.scaleWindowS} s`;
+  const rate =
+    limits.scaleStep === null ? 'no scaling-rate limit' : `+${limits.scaleStep} instances per ${limits.scaleWindowS} s`;
   return {
-    throttled: { value: throttledReq > 0, from: overCap ? `peak needs ${peak} concurrent; limit ${cap} (${limits.source})` : `scale-up of ${Math.max(0, peak - baseline)} instances within ${max === null ? 'no concurrency limit' : `a limit of ${max}`}, ${rate} (${limits.source})` },
-    requests: { value: Math.round(throttledReq), from: overCap ? `${peak - cap} instances short × ${fmt(rpsPerInstance, 1)} req/s each for the peak's duration` : 'requests arriving while instances were still being added' },
+    throttled: {
+      value: throttledReq > 0,
+      from: overCap
+        ? `peak needs ${peak} concurrent; limit ${cap} (${limits.source})`
+        : `scale-up of ${Math.max(0, peak - baseline)} instances within ${max === null ? 'no concurrency limit' : `a limit of ${max}`}, ${rate} (${limits.source})`,
+    },
+    requests: {
+      value: Math.round(throttledReq),
+      from: overCap
+        ? `${peak - cap} instances short × ${fmt(rpsPerInstance, 1)} req/s each for the peak's duration`
+        : 'requests arriving while instances were still being added',
+    },
     scaleUpS: { value: scaleUp, from: rate },
   };
 }

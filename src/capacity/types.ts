@@ -55,7 +55,14 @@ export interface TargetPlan {
   concurrencyMean: Figure;
   concurrencyP99: Figure;
   instances: Figure;
-  peak?: { instances: Figure; coldStarts: Figure; coldStartMs: Figure; throttled: Figure<boolean>; throttledRequests: Figure; scaleUpS: Figure };
+  peak?: {
+    instances: Figure;
+    coldStarts: Figure;
+    coldStartMs: Figure;
+    throttled: Figure<boolean>;
+    throttledRequests: Figure;
+    scaleUpS: Figure;
+  };
   slo?: { p99Ms: number; holds: Figure<boolean>; basis: 'measured' | 'extrapolated' | 'not measured' };
   monthlyRequests: Figure;
   perInvocationUSD: Figure;

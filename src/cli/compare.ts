@@ -29,15 +29,25 @@ export interface GateFlags {
 /** Checks the gate flags before anything runs; throws FxError (exit 2) on a bad one. */
 export function checkGateFlags(flags: GateFlags): void {
   const { issues } = parseRules(flags.maxRegression);
-  if (flags.minRequests !== undefined && (!Number.isInteger(flags.minRequests) || flags.minRequests < 0)) issues.push({ field: '--min-requests', message: `expected an integer >= 0, got ${flags.minRequests}` });
+  if (flags.minRequests !== undefined && (!Number.isInteger(flags.minRequests) || flags.minRequests < 0))
+    issues.push({ field: '--min-requests', message: `expected an integer >= 0, got ${flags.minRequests}` });
   if (issues.length) throw FxError.invalid(issues);
 }
 
 /** Compares `current` with the baseline file; throws FxError (exit 2) when they cannot be compared. */
-export function gateAgainstBaseline(baselineFile: string, current: Result, flags: GateFlags & { currentFile?: string }): CompareVerdict {
+export function gateAgainstBaseline(
+  baselineFile: string,
+  current: Result,
+  flags: GateFlags & { currentFile?: string },
+): CompareVerdict {
   checkGateFlags(flags);
   const baseline = readResultFile(baselineFile);
-  return compareResults(baseline, current, { rules: parseRules(flags.maxRegression).rules, minRequests: flags.minRequests, baselineFile, currentFile: flags.currentFile });
+  return compareResults(baseline, current, {
+    rules: parseRules(flags.maxRegression).rules,
+    minRequests: flags.minRequests,
+    baselineFile,
+    currentFile: flags.currentFile,
+  });
 }
 
 /** Prints a verdict, appends its Markdown to GITHUB_STEP_SUMMARY (when set); returns the Markdown. */
@@ -75,12 +85,30 @@ export const compareCli: CliCommand = {
       y
         .positional('baseline', { type: 'string', describe: 'Baseline results.json', demandOption: true })
         .positional('current', { type: 'string', describe: 'Current results.json', demandOption: true })
-        .option('max-regression', { type: 'string', describe: `Allowances, e.g. 'latency.p99=+10%,cold.rate=+0.05,cost.perMillion=+5%' (defaults: ${Object.entries(DEFAULT_ALLOWANCES).map(([k, v]) => `${k}=${v}`).join(', ')}; "off" drops one)` })
-        .option('min-requests', { type: 'number', describe: 'Each target needs at least this many requests on both sides (default 1)' })
-        .option('junit', { type: 'string', describe: 'Also write JUnit XML (one test case per threshold and per compared metric) to this file' })
+        .option('max-regression', {
+          type: 'string',
+          describe: `Allowances, e.g. 'latency.p99=+10%,cold.rate=+0.05,cost.perMillion=+5%' (defaults: ${Object.entries(
+            DEFAULT_ALLOWANCES,
+          )
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}; "off" drops one)`,
+        })
+        .option('min-requests', {
+          type: 'number',
+          describe: 'Each target needs at least this many requests on both sides (default 1)',
+        })
+        .option('junit', {
+          type: 'string',
+          describe: 'Also write JUnit XML (one test case per threshold and per compared metric) to this file',
+        })
         .example('$0 compare baseline/results.json reports/nightly/results.json', 'default allowances')
-        .example("$0 compare a.json b.json --max-regression 'latency.p99=+20%,cost.perMillion=off'", 'looser p99, ignore cost')
-        .epilogue(`${EPILOGUE}\nA change beyond its allowance is a regression only when it is statistically credible given the sample counts (see docs/ci.md).`),
+        .example(
+          "$0 compare a.json b.json --max-regression 'latency.p99=+20%,cost.perMillion=off'",
+          'looser p99, ignore cost',
+        )
+        .epilogue(
+          `${EPILOGUE}\nA change beyond its allowance is a regression only when it is statistically credible given the sample counts (see docs/ci.md).`,
+        ),
     handler: async (args) => {
       exit(
         await compareCommand({

@@ -36,7 +36,13 @@ export function sparkline(values: (number | null)[]): string {
   if (!xs.length) return '';
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
-  return values.map((v) => (v === null || !Number.isFinite(v) ? ' ' : BARS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))])).join('');
+  return values
+    .map((v) =>
+      v === null || !Number.isFinite(v)
+        ? ' '
+        : BARS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))],
+    )
+    .join('');
 }
 
 function formatFigure(m: MetricSpec, v: number | null): string {
@@ -62,10 +68,28 @@ export function formatTrend(metric: MetricSpec, points: TrendPoint[]): string {
   const blocks: string[] = [];
   for (const [target, list] of byTarget) {
     const header = ['started', 'scenario', 'label', metric.name, 'change', 'samples'];
-    const rows = list.map((p, i) => [p.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), p.scenario, p.label ?? '', formatFigure(metric, p.value), formatStep(metric, i ? list[i - 1]!.value : null, p.value), String(p.samples)]);
+    const rows = list.map((p, i) => [
+      p.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+      p.scenario,
+      p.label ?? '',
+      formatFigure(metric, p.value),
+      formatStep(metric, i ? list[i - 1]!.value : null, p.value),
+      String(p.samples),
+    ]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-    blocks.push([`${target}  ${metric.name}  ${sparkline(list.map((p) => p.value))}`, line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n'));
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .join('  ')
+        .trimEnd();
+    blocks.push(
+      [
+        `${target}  ${metric.name}  ${sparkline(list.map((p) => p.value))}`,
+        line(header),
+        line(widths.map((w) => '─'.repeat(w))),
+        ...rows.map(line),
+      ].join('\n'),
+    );
   }
   return blocks.join('\n\n');
 }
@@ -73,8 +97,15 @@ export function formatTrend(metric: MetricSpec, points: TrendPoint[]): string {
 /** Runs `fxbench history`; resolves to the exit code. */
 export async function historyCommand(args: HistoryArgs): Promise<number> {
   const metric = parseMetric(args.metric);
-  if (!metric) throw FxError.invalid([{ field: '--metric', message: `unknown metric ${JSON.stringify(args.metric)}; expected latency[.warm|.cold].pNN, init.pNN, cold.rate, errors.rate or cost.perMillion` }]);
-  if (!Number.isInteger(args.last) || args.last < 1) throw FxError.invalid([{ field: '--last', message: `expected a positive integer, got ${args.last}` }]);
+  if (!metric)
+    throw FxError.invalid([
+      {
+        field: '--metric',
+        message: `unknown metric ${JSON.stringify(args.metric)}; expected latency[.warm|.cold].pNN, init.pNN, cold.rate, errors.rate or cost.perMillion`,
+      },
+    ]);
+  if (!Number.isInteger(args.last) || args.last < 1)
+    throw FxError.invalid([{ field: '--last', message: `expected a positive integer, got ${args.last}` }]);
   if (args.add?.length) {
     const results = args.add.map((f) => ({ file: f, result: readResultFile(f) }));
     const store = HistoryStore.open(args.db);
@@ -103,7 +134,12 @@ export const historyCli: CliCommand = {
         .option('db', { type: 'string', default: DEFAULT_HISTORY_DB, describe: 'History store (SQLite)' })
         .option('target', { alias: 't', type: 'string', describe: 'Only this target' })
         .option('scenario', { type: 'string', describe: 'Only runs of this scenario (by name)' })
-        .option('metric', { alias: 'm', type: 'string', default: 'latency.p99', describe: 'latency[.warm|.cold].pNN, init.pNN, cold.rate, errors.rate or cost.perMillion' })
+        .option('metric', {
+          alias: 'm',
+          type: 'string',
+          default: 'latency.p99',
+          describe: 'latency[.warm|.cold].pNN, init.pNN, cold.rate, errors.rate or cost.perMillion',
+        })
         .option('last', { alias: 'n', type: 'number', default: 20, describe: 'How many of the latest runs' })
         .option('add', { type: 'string', array: true, describe: 'Record these results.json files first (repeatable)' })
         .option('label', { type: 'string', describe: 'Label for runs recorded with --add (e.g. a commit)' })

@@ -42,6 +42,8 @@ function report(err: unknown): number {
     process.stderr.write(`fxbench: ${err.message}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`fxbench: unexpected error (a bug; please report it):\n${(err as Error)?.stack ?? String(err)}\n`);
+  process.stderr.write(
+    `fxbench: unexpected error (a bug; please report it):\n${(err as Error)?.stack ?? String(err)}\n`,
+  );
   return ExitCode.runFailed;
 }

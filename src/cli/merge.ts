@@ -26,7 +26,10 @@ export async function readResult(file: string): Promise<Result> {
   } catch (err) {
     throw FxError.invalid([{ file, message: `not JSON: ${(err as Error).message}` }]);
   }
-  if (r?.schemaVersion !== 1 || !Array.isArray(r.targets)) throw FxError.invalid([{ file, field: 'schemaVersion', message: 'expected an fxbench results file (schemaVersion 1)' }]);
+  if (r?.schemaVersion !== 1 || !Array.isArray(r.targets))
+    throw FxError.invalid([
+      { file, field: 'schemaVersion', message: 'expected an fxbench results file (schemaVersion 1)' },
+    ]);
   return r;
 }
 
@@ -38,8 +41,18 @@ export const mergeCli: CliCommand = {
     describe: 'Combine shard results (run --shard i/N) into one results file',
     builder: (y) =>
       y
-        .positional('files', { type: 'string', array: true, describe: 'results.json files of the shards', demandOption: true })
-        .option('out', { alias: 'o', type: 'string', default: 'results.json', describe: 'Merged results file to write' })
+        .positional('files', {
+          type: 'string',
+          array: true,
+          describe: 'results.json files of the shards',
+          demandOption: true,
+        })
+        .option('out', {
+          alias: 'o',
+          type: 'string',
+          default: 'results.json',
+          describe: 'Merged results file to write',
+        })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Do not print the summary table' })
         .example('$0 merge shard1/results.json shard2/results.json -o results.json', 'two shards into one')
         .epilogue(EPILOGUE),
@@ -48,11 +61,15 @@ export const mergeCli: CliCommand = {
       const results = await Promise.all(files.map(readResult));
       const shards = results.map((r) => r.shard).filter(Boolean);
       const counts = new Set(shards.map((s) => s!.count));
-      if (counts.size > 1) throw FxError.invalid([{ message: `shards of different splits: ${shards.map((s) => `${s!.index}/${s!.count}`).join(', ')}` }]);
+      if (counts.size > 1)
+        throw FxError.invalid([
+          { message: `shards of different splits: ${shards.map((s) => `${s!.index}/${s!.count}`).join(', ')}` },
+        ]);
       const seen = new Set<number>();
       for (const [i, s] of results.map((r) => r.shard).entries()) {
         if (!s) continue;
-        if (seen.has(s.index)) throw FxError.invalid([{ file: files[i], message: `shard ${s.index}/${s.count} is given twice` }]);
+        if (seen.has(s.index))
+          throw FxError.invalid([{ file: files[i], message: `shard ${s.index}/${s.count} is given twice` }]);
         seen.add(s.index);
       }
       const merged = mergeResults(results, files);
@@ -61,7 +78,10 @@ export const mergeCli: CliCommand = {
       if (!args.quiet) process.stdout.write(formatSummary(merged) + '\n');
       const count = [...counts][0];
       const missing = count ? Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i)) : [];
-      if (missing.length) process.stderr.write(`fxbench: note: shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing: the merged result covers ${seen.size} of ${count}\n`);
+      if (missing.length)
+        process.stderr.write(
+          `fxbench: note: shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing: the merged result covers ${seen.size} of ${count}\n`,
+        );
       process.stderr.write(`wrote ${path.relative(process.cwd(), out) || out}\n`);
       exit(ExitCode.ok);
     },

@@ -52,7 +52,8 @@ export function planOptionsFromFlags(f: PlanFlags): PlanOptions {
   opts.peakRps = positive(f['peak-rps'], '--peak-rps');
   if (f['peak-duration'] !== undefined) {
     const ms = parseDurationMs(f['peak-duration']);
-    if (ms === undefined || ms <= 0) bad('--peak-duration', `expected a duration such as "5m", got "${f['peak-duration']}"`);
+    if (ms === undefined || ms <= 0)
+      bad('--peak-duration', `expected a duration such as "5m", got "${f['peak-duration']}"`);
     else opts.peakDurationS = ms / 1000;
   }
   opts.peaksPerMonth = positive(f['peaks-per-month'], '--peaks-per-month');
@@ -63,14 +64,22 @@ export function planOptionsFromFlags(f: PlanFlags): PlanOptions {
   }
   if (f['monthly-requests'] !== undefined) {
     const n = parseCount(f['monthly-requests']);
-    if (n === undefined || n <= 0) bad('--monthly-requests', `expected a count such as 250M, got "${f['monthly-requests']}"`);
+    if (n === undefined || n <= 0)
+      bad('--monthly-requests', `expected a count such as 250M, got "${f['monthly-requests']}"`);
     else opts.monthlyRequests = n;
   }
   if (f.provider !== undefined) {
-    const list = f.provider.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = f.provider
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const known = plannedProviders();
     const unknown = list.filter((p) => !known.includes(p));
-    if (unknown.length) bad('--provider', `unknown provider ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected some of ${known.join(', ')}`);
+    if (unknown.length)
+      bad(
+        '--provider',
+        `unknown provider ${unknown.map((u) => JSON.stringify(u)).join(', ')}; expected some of ${known.join(', ')}`,
+      );
     opts.providers = list;
   }
   opts.nodePriceHourUSD = positive(f['node-price-hour'], '--node-price-hour');
@@ -78,7 +87,10 @@ export function planOptionsFromFlags(f: PlanFlags): PlanOptions {
   for (const spec of f.limit ?? []) {
     const m = /^(\w+)\.(maxConcurrency|scaleStep|scaleWindowS|instanceConcurrency)=(\d+(?:\.\d+)?)$/.exec(spec);
     if (!m) {
-      bad('--limit', `expected provider.field=number (fields: maxConcurrency, scaleStep, scaleWindowS, instanceConcurrency), got "${spec}"`);
+      bad(
+        '--limit',
+        `expected provider.field=number (fields: maxConcurrency, scaleStep, scaleWindowS, instanceConcurrency), got "${spec}"`,
+      );
       continue;
     }
     opts.limits ??= {};
@@ -91,7 +103,18 @@ export function planOptionsFromFlags(f: PlanFlags): PlanOptions {
 
 /** Plan options from parsed args when any plan flag was given (`--rps` required then); undefined otherwise. */
 export function planOptionsIfAsked(args: Record<string, unknown>): PlanOptions | undefined {
-  const names = ['rps', 'peak-rps', 'peak-duration', 'peaks-per-month', 'p99', 'monthly-requests', 'provider', 'node-price-hour', 'instance-concurrency', 'limit'];
+  const names = [
+    'rps',
+    'peak-rps',
+    'peak-duration',
+    'peaks-per-month',
+    'p99',
+    'monthly-requests',
+    'provider',
+    'node-price-hour',
+    'instance-concurrency',
+    'limit',
+  ];
   if (!names.some((n) => args[n] !== undefined)) return undefined;
   return planOptionsFromFlags(args as PlanFlags);
 }
@@ -101,13 +124,23 @@ export const PLAN_OPTIONS: Record<string, Options> = {
   rps: { type: 'number', describe: 'Capacity plan: sustained rate to plan for, req/s' },
   'peak-rps': { type: 'number', describe: 'Capacity plan: peak rate, req/s' },
   'peak-duration': { type: 'string', describe: 'Capacity plan: how long the peak lasts (default 5m)' },
-  'peaks-per-month': { type: 'number', describe: 'Capacity plan: peaks per month, for the cold-start cost share (default 30)' },
+  'peaks-per-month': {
+    type: 'number',
+    describe: 'Capacity plan: peaks per month, for the cold-start cost share (default 30)',
+  },
   p99: { type: 'string', describe: 'Capacity plan: p99 latency objective, e.g. 300ms' },
   'monthly-requests': { type: 'string', describe: 'Capacity plan: monthly volume, e.g. 250M (default: rps × 30 days)' },
   provider: { type: 'string', describe: 'Capacity plan: providers, comma-separated: lambda,gcf,openfaas,local' },
   'node-price-hour': { type: 'number', describe: 'Capacity plan: USD per node-hour for self-hosted providers' },
-  'instance-concurrency': { type: 'number', describe: 'Capacity plan: invocations one instance serves at once (default: the provider’s)' },
-  limit: { type: 'string', array: true, describe: 'Capacity plan: override a provider limit, e.g. lambda.maxConcurrency=3000 (repeatable)' },
+  'instance-concurrency': {
+    type: 'number',
+    describe: 'Capacity plan: invocations one instance serves at once (default: the provider’s)',
+  },
+  limit: {
+    type: 'string',
+    array: true,
+    describe: 'Capacity plan: override a provider limit, e.g. lambda.maxConcurrency=3000 (repeatable)',
+  },
 };
 
 /** `fxbench plan` */
@@ -120,9 +153,16 @@ export const planCli: CliCommand = {
       y
         .positional('results', { type: 'string', demandOption: true, describe: 'results.json of a run' })
         .options(PLAN_OPTIONS)
-        .option('out', { alias: 'o', type: 'string', describe: 'Where to write plan.json (default: beside the results)' })
+        .option('out', {
+          alias: 'o',
+          type: 'string',
+          describe: 'Where to write plan.json (default: beside the results)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'Print plan.json instead of the table' })
-        .example('$0 plan reports/x/results.json --rps 500 --peak-rps 2000 --p99 300ms --monthly-requests 250M', 'plan for launch day')
+        .example(
+          '$0 plan reports/x/results.json --rps 500 --peak-rps 2000 --p99 300ms --monthly-requests 250M',
+          'plan for launch day',
+        )
         .epilogue(EPILOGUE),
     handler: async (args) => {
       const opts = planOptionsFromFlags(args as PlanFlags);

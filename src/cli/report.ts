@@ -39,15 +39,32 @@ export const reportCli: CliCommand = {
     describe: 'Rebuild the reports (HTML, CSV, Markdown) from results.json; several files side by side',
     builder: (y) =>
       y
-        .positional('results', { type: 'string', array: true, describe: 'results.json files written by fxbench run', demandOption: true })
-        .option('out', { alias: 'o', type: 'string', describe: 'Output folder (default: the results file\'s folder; with several files reports/<timestamp>-side-by-side)' })
+        .positional('results', {
+          type: 'string',
+          array: true,
+          describe: 'results.json files written by fxbench run',
+          demandOption: true,
+        })
+        .option('out', {
+          alias: 'o',
+          type: 'string',
+          describe:
+            "Output folder (default: the results file's folder; with several files reports/<timestamp>-side-by-side)",
+        })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Print only the summary table' })
         .options(PLAN_OPTIONS)
-        .example('$0 report reports/20260301-100000-burst/results.json', 'rebuild that run\'s reports in place')
+        .example('$0 report reports/20260301-100000-burst/results.json', "rebuild that run's reports in place")
         .example('$0 report before/results.json after/results.json --out /tmp/side', 'two runs side by side')
         .epilogue(EPILOGUE),
     handler: async (args) => {
-      exit(await reportCommand({ results: args.results as string[], out: args.out as string | undefined, quiet: args.quiet as boolean | undefined, planOptions: planOptionsIfAsked(args) }));
+      exit(
+        await reportCommand({
+          results: args.results as string[],
+          out: args.out as string | undefined,
+          quiet: args.quiet as boolean | undefined,
+          planOptions: planOptionsIfAsked(args),
+        }),
+      );
     },
   }),
 };
@@ -61,7 +78,9 @@ function historyUpTo(result: Result, runDir: string): HistoryRun[] {
   const file = defaultHistoryFile(runDir);
   if (!existsSync(file)) return [];
   try {
-    return lastRuns(file, { scenario: result.scenario.name, limit: 1000 }).filter((r) => r.startedAt <= result.startedAt).slice(-20);
+    return lastRuns(file, { scenario: result.scenario.name, limit: 1000 })
+      .filter((r) => r.startedAt <= result.startedAt)
+      .slice(-20);
   } catch {
     return [];
   }
@@ -82,7 +101,10 @@ function savedPlan(runDir: string): CapacityPlan | undefined {
 /** Runs `fxbench report`; resolves to the exit code. */
 export async function reportCommand(args: ReportArgs): Promise<number> {
   // yargs reports a missing positional itself, but still calls the handler.
-  if (!args.results?.length) throw FxError.invalid([{ field: 'results', message: 'name at least one results.json, e.g. fxbench report reports/<run>/results.json' }]);
+  if (!args.results?.length)
+    throw FxError.invalid([
+      { field: 'results', message: 'name at least one results.json, e.g. fxbench report reports/<run>/results.json' },
+    ]);
   const runs: LabelledRun[] = [];
   const issues: Issue[] = [];
   for (const file of args.results) {
@@ -96,17 +118,35 @@ export async function reportCommand(args: ReportArgs): Promise<number> {
   if (issues.length) throw FxError.invalid(issues);
   const result = combineResults(runs);
   const single = runs.length === 1 ? path.resolve(runs[0]!.file) : null;
-  const outDir = args.out ? path.resolve(args.out) : single ? path.dirname(single) : path.resolve(defaultReportDir('reports', 'side-by-side'));
+  const outDir = args.out
+    ? path.resolve(args.out)
+    : single
+      ? path.dirname(single)
+      : path.resolve(defaultReportDir('reports', 'side-by-side'));
   // Rebuilding in place: the results file is the source, leave it as it is.
   const inPlace = single !== null && single === path.join(outDir, 'results.json');
   // A plan written by `run --rps …` (plan.json beside the results) stays in the rebuilt report.
-  const capacity = args.planOptions ? planCapacity(result, args.planOptions) : single ? savedPlan(path.dirname(single)) : undefined;
-  const written = await writeReports(result, outDir, { results: !inPlace, plan: capacity, history: single ? historyUpTo(result, path.dirname(single)) : undefined });
+  const capacity = args.planOptions
+    ? planCapacity(result, args.planOptions)
+    : single
+      ? savedPlan(path.dirname(single))
+      : undefined;
+  const written = await writeReports(result, outDir, {
+    results: !inPlace,
+    plan: capacity,
+    history: single ? historyUpTo(result, path.dirname(single)) : undefined,
+  });
   process.stdout.write(formatSummary(result) + '\n');
   if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
   if (!args.quiet) {
     const rel = (p: string) => path.relative(process.cwd(), p) || p;
-    const files = [...(inPlace ? [] : [written.results]), written.html, written.summaryCsv, written.percentilesCsv, written.markdown];
+    const files = [
+      ...(inPlace ? [] : [written.results]),
+      written.html,
+      written.summaryCsv,
+      written.percentilesCsv,
+      written.markdown,
+    ];
     process.stderr.write(`\nwrote ${files.map(rel).join(', ')}\n`);
     if (written.stepSummary) process.stderr.write(`appended summary.md to ${written.stepSummary}\n`);
   }

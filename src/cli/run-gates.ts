@@ -28,10 +28,20 @@ function shownPath(abs: string): string {
 /** yargs options `run` adds for CI. */
 export const RUN_GATE_OPTIONS: Record<string, Options> = {
   baseline: { type: 'string', describe: 'Compare with this results.json after the run; exit 1 on a regression' },
-  'max-regression': { type: 'string', describe: "With --baseline: allowances, e.g. 'latency.p99=+10%,cold.rate=+0.05' (see fxbench compare --help)" },
-  'min-requests': { type: 'number', describe: 'With --baseline: each target needs at least this many requests (default 1)' },
+  'max-regression': {
+    type: 'string',
+    describe: "With --baseline: allowances, e.g. 'latency.p99=+10%,cold.rate=+0.05' (see fxbench compare --help)",
+  },
+  'min-requests': {
+    type: 'number',
+    describe: 'With --baseline: each target needs at least this many requests (default 1)',
+  },
   junit: { type: 'string', describe: 'Write JUnit XML: one test case per threshold and per compared metric' },
-  history: { type: 'string', describe: 'Record the run in this history store (default: history.sqlite beside the report folder; --no-history to skip)' },
+  history: {
+    type: 'string',
+    describe:
+      'Record the run in this history store (default: history.sqlite beside the report folder; --no-history to skip)',
+  },
 };
 
 /** Parsed CI flags of `run`. */
@@ -59,13 +69,26 @@ export function runGateArgs(args: Record<string, unknown>): RunGateArgs {
 export function checkRunGates(args: RunGateArgs, targets: string[]): void {
   checkGateFlags(args);
   if (!args.baseline) {
-    if (args.maxRegression !== undefined || args.minRequests !== undefined) throw FxError.invalid([{ field: args.maxRegression !== undefined ? '--max-regression' : '--min-requests', message: 'applies to a comparison: add --baseline FILE' }]);
+    if (args.maxRegression !== undefined || args.minRequests !== undefined)
+      throw FxError.invalid([
+        {
+          field: args.maxRegression !== undefined ? '--max-regression' : '--min-requests',
+          message: 'applies to a comparison: add --baseline FILE',
+        },
+      ]);
     return;
   }
   const baseline = readResultFile(args.baseline);
   const names = baseline.targets.map((t) => t.name);
   const missing = targets.filter((t) => !names.includes(t));
-  if (missing.length) throw FxError.invalid(missing.map((t) => ({ file: args.baseline, field: 'targets', message: `target ${JSON.stringify(t)} is not in the baseline (it has: ${names.join(', ') || 'none'}); refresh the baseline or pick targets with --target` })));
+  if (missing.length)
+    throw FxError.invalid(
+      missing.map((t) => ({
+        file: args.baseline,
+        field: 'targets',
+        message: `target ${JSON.stringify(t)} is not in the baseline (it has: ${names.join(', ') || 'none'}); refresh the baseline or pick targets with --target`,
+      })),
+    );
 }
 
 /**
@@ -73,7 +96,12 @@ export function checkRunGates(args: RunGateArgs, targets: string[]): void {
  * --shard partial) and returns the scenario's last runs, this one included, for
  * the report's trend chart. A locked or unreadable store never fails the run.
  */
-export function recordHistory(args: RunGateArgs, result: Result, outDir: string, log: (line: string) => void): HistoryRun[] {
+export function recordHistory(
+  args: RunGateArgs,
+  result: Result,
+  outDir: string,
+  log: (line: string) => void,
+): HistoryRun[] {
   // A shard's partial result would skew the trend: record the merged one (`fxbench history --add`).
   if (args.history !== false && !result.interrupted && !result.shard) {
     const file = args.history ? path.resolve(args.history) : defaultHistoryFile(outDir);
@@ -100,7 +128,12 @@ export function recordHistory(args: RunGateArgs, result: Result, outDir: string,
  * GITHUB_STEP_SUMMARY), writes JUnit. Resolves to 1 when a threshold failed or a
  * metric regressed, else 0.
  */
-export async function finishRunGates(args: RunGateArgs, result: Result, outDir: string, log: (line: string) => void): Promise<number> {
+export async function finishRunGates(
+  args: RunGateArgs,
+  result: Result,
+  outDir: string,
+  log: (line: string) => void,
+): Promise<number> {
   let regressed = false;
   let verdict;
   if (args.baseline) {
@@ -108,7 +141,12 @@ export async function finishRunGates(args: RunGateArgs, result: Result, outDir: 
     const ran = new Set(result.targets.map((t) => t.name));
     // Targets this run did not select (--target) are not compared.
     baseline.targets = baseline.targets.filter((t) => ran.has(t.name));
-    verdict = compareResults(baseline, result, { rules: parseRules(args.maxRegression).rules, minRequests: args.minRequests, baselineFile: args.baseline, currentFile: shownPath(path.join(outDir, 'results.json')) });
+    verdict = compareResults(baseline, result, {
+      rules: parseRules(args.maxRegression).rules,
+      minRequests: args.minRequests,
+      baselineFile: args.baseline,
+      currentFile: shownPath(path.join(outDir, 'results.json')),
+    });
     process.stdout.write('\n');
     const markdown = publishVerdict(verdict);
     writeFileSync(path.join(outDir, 'compare.md'), markdown);

@@ -24,8 +24,16 @@ export interface ScaleArgs {
 
 /** The yargs options. */
 export const SCALE_OPTIONS: Record<string, Options> = {
-  workers: { alias: 'w', type: 'number', describe: 'Run the load in N worker processes (one core each), each with 1/N of the rate or users; results merged exactly' },
-  shard: { type: 'string', describe: 'Run share i of N ("2/4") and write a partial result; combine shards with fxbench merge' },
+  workers: {
+    alias: 'w',
+    type: 'number',
+    describe:
+      'Run the load in N worker processes (one core each), each with 1/N of the rate or users; results merged exactly',
+  },
+  shard: {
+    type: 'string',
+    describe: 'Run share i of N ("2/4") and write a partial result; combine shards with fxbench merge',
+  },
 };
 
 /** Picks the scale-out flags from yargs' parsed args. */
@@ -38,23 +46,51 @@ export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const i = m ? Number(m[1]) : NaN;
   const n = m ? Number(m[2]) : NaN;
-  if (!m || n < 1 || i < 1 || i > n) throw FxError.invalid([{ field: '--shard', message: `expected i/N with 1 ≤ i ≤ N, e.g. "1/4", got ${JSON.stringify(text)}` }]);
+  if (!m || n < 1 || i < 1 || i > n)
+    throw FxError.invalid([
+      { field: '--shard', message: `expected i/N with 1 ≤ i ≤ N, e.g. "1/4", got ${JSON.stringify(text)}` },
+    ]);
   return { index: i - 1, count: n };
 }
 
 /** Checks the flags before anything runs (exit 2 on bad input). */
 export function checkScale(a: ScaleArgs): void {
-  if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > MAX_WORKERS)) throw FxError.invalid([{ field: '--workers', message: `expected an integer from 1 to ${MAX_WORKERS}, got ${a.workers}` }]);
+  if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1 || a.workers > MAX_WORKERS))
+    throw FxError.invalid([
+      { field: '--workers', message: `expected an integer from 1 to ${MAX_WORKERS}, got ${a.workers}` },
+    ]);
   if (a.shard !== undefined) parseShard(a.shard);
-  if (a.shard !== undefined && (a.workers ?? 1) > 1) throw FxError.invalid([{ field: '--workers', message: 'cannot be combined with --shard (run each shard with its own workers by sharding finer: --shard i/N with a larger N)' }]);
+  if (a.shard !== undefined && (a.workers ?? 1) > 1)
+    throw FxError.invalid([
+      {
+        field: '--workers',
+        message:
+          'cannot be combined with --shard (run each shard with its own workers by sharding finer: --shard i/N with a larger N)',
+      },
+    ]);
 }
 
 /** Runs the plan as the flags say: in this process, in N workers, or one shard. */
-export async function runScaled(plan: Plan, a: ScaleArgs & { scenario: string; config?: string; targets?: string[] }, opts: RunOptions & { signal: AbortSignal }): Promise<Result> {
+export async function runScaled(
+  plan: Plan,
+  a: ScaleArgs & { scenario: string; config?: string; targets?: string[] },
+  opts: RunOptions & { signal: AbortSignal },
+): Promise<Result> {
   if ((a.workers ?? 1) > 1) {
-    const merged = await runWorkers({ workers: a.workers!, scenario: a.scenario, config: a.config, targets: a.targets, samplesFile: opts.samplesFile, signal: opts.signal, onEvent: opts.onEvent });
+    const merged = await runWorkers({
+      workers: a.workers!,
+      scenario: a.scenario,
+      config: a.config,
+      targets: a.targets,
+      samplesFile: opts.samplesFile,
+      signal: opts.signal,
+      onEvent: opts.onEvent,
+    });
     // Thresholds are judged on the merged figures, never on one worker's share.
-    return { ...merged, thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, merged.targets) : [] };
+    return {
+      ...merged,
+      thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, merged.targets) : [],
+    };
   }
   if (a.shard) {
     const shard = parseShard(a.shard);

@@ -22,7 +22,14 @@ import { formatPlan } from '../capacity/format.ts';
 import { planCapacity } from '../capacity/capacity.ts';
 import type { PlanOptions } from '../capacity/types.ts';
 import { checkScale, runScaled, scaleArgs, SCALE_OPTIONS, type ScaleArgs } from './run-scale.ts';
-import { checkRunGates, finishRunGates, recordHistory, RUN_GATE_OPTIONS, runGateArgs, type RunGateArgs } from './run-gates.ts';
+import {
+  checkRunGates,
+  finishRunGates,
+  recordHistory,
+  RUN_GATE_OPTIONS,
+  runGateArgs,
+  type RunGateArgs,
+} from './run-gates.ts';
 
 /** Parsed flags of `run`. */
 export interface RunArgs extends RunGateArgs, ScaleArgs {
@@ -44,12 +51,29 @@ export const runCli: CliCommand = {
     describe: 'Run a scenario file (TypeScript) against its targets and write reports',
     builder: (y) =>
       y
-        .positional('scenario', { type: 'string', describe: 'Scenario file, e.g. scenarios/burst.ts', demandOption: true })
-        .option('out', { alias: 'o', type: 'string', describe: 'Report folder (default: reports/<timestamp>-<scenario>)' })
+        .positional('scenario', {
+          type: 'string',
+          describe: 'Scenario file, e.g. scenarios/burst.ts',
+          demandOption: true,
+        })
+        .option('out', {
+          alias: 'o',
+          type: 'string',
+          describe: 'Report folder (default: reports/<timestamp>-<scenario>)',
+        })
         .option('target', { alias: 't', type: 'string', array: true, describe: 'Run only these targets (repeatable)' })
-        .option('config', { alias: 'c', type: 'string', describe: 'bench.config.ts to use (default: searched from the scenario folder upwards)' })
+        .option('config', {
+          alias: 'c',
+          type: 'string',
+          describe: 'bench.config.ts to use (default: searched from the scenario folder upwards)',
+        })
         .option('samples', { type: 'string', describe: 'Also stream every sample to this NDJSON file' })
-        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No plan or progress output; only the summary table' })
+        .option('quiet', {
+          alias: 'q',
+          type: 'boolean',
+          default: false,
+          describe: 'No plan or progress output; only the summary table',
+        })
         .options(RUN_GATE_OPTIONS)
         .options(SCALE_OPTIONS)
         .options(PLAN_OPTIONS)
@@ -80,11 +104,20 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (args.targets?.length) {
     const known = new Set(plan.targets.map((t) => t.name));
     const unknown = args.targets.filter((t) => !known.has(t));
-    if (unknown.length) throw FxError.invalid(unknown.map((t) => ({ field: '--target', message: `unknown target ${JSON.stringify(t)}; ${args.scenario} has: ${[...known].join(', ')}` })));
+    if (unknown.length)
+      throw FxError.invalid(
+        unknown.map((t) => ({
+          field: '--target',
+          message: `unknown target ${JSON.stringify(t)}; ${args.scenario} has: ${[...known].join(', ')}`,
+        })),
+      );
     plan.targets = plan.targets.filter((t) => args.targets!.includes(t.name));
   }
   const outDir = args.out ? path.resolve(args.out) : defaultReportDir(plan.outRoot, plan.name);
-  checkRunGates(args, plan.targets.map((t) => t.name));
+  checkRunGates(
+    args,
+    plan.targets.map((t) => t.name),
+  );
   checkScale(args);
   const progress = createProgress({ stream: process.stderr, quiet: args.quiet });
   const log = (line: string) => progress.line(line);
@@ -109,7 +142,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
   const started = performance.now();
   try {
-    const result = await runScaled(plan, args, { signal: ac.signal, samplesFile: args.samples, onEvent: (e) => (e.kind === 'tick' ? progress.tick(e) : log(describeEvent(e))) });
+    const result = await runScaled(plan, args, {
+      signal: ac.signal,
+      samplesFile: args.samples,
+      onEvent: (e) => (e.kind === 'tick' ? progress.tick(e) : log(describeEvent(e))),
+    });
     progress.done();
     const capacity = args.planOptions && !result.interrupted ? planCapacity(result, args.planOptions) : undefined;
     const history = recordHistory(args, result, outDir, log);
@@ -118,10 +155,13 @@ export async function runCommand(args: RunArgs): Promise<number> {
     if (formatRamps(result)) process.stdout.write(formatRamps(result) + '\n');
     if (result.thresholds.length) process.stdout.write(`\n${formatThresholds(result.thresholds)}\n`);
     if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
-    if (result.abortedByThreshold) process.stdout.write(`stopped early: threshold crossed (abortOnFail): ${result.abortedByThreshold}\n`);
+    if (result.abortedByThreshold)
+      process.stdout.write(`stopped early: threshold crossed (abortOnFail): ${result.abortedByThreshold}\n`);
     log(`\nwrote ${path.relative(process.cwd(), written.results) || written.results}`);
     log(`wrote ${path.relative(process.cwd(), written.html) || written.html}`);
-    log(`wrote ${[written.summaryCsv, written.percentilesCsv, written.markdown].map((f) => path.relative(process.cwd(), f) || f).join(', ')}${written.stepSummary ? ` (summary.md appended to ${written.stepSummary})` : ''}`);
+    log(
+      `wrote ${[written.summaryCsv, written.percentilesCsv, written.markdown].map((f) => path.relative(process.cwd(), f) || f).join(', ')}${written.stepSummary ? ` (summary.md appended to ${written.stepSummary})` : ''}`,
+    );
     log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const gateCode = result.interrupted ? ExitCode.ok : await finishRunGates(args, result, outDir, log);
     if (result.interrupted) return ExitCode.interrupted;

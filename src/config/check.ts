@@ -46,12 +46,23 @@ export const check = {
   },
   /** An integer within [min, max]. */
   int(min = -Infinity, max = Infinity): Checker<number> {
-    const what = min === 1 && max === Infinity ? 'a positive integer' : min === 0 && max === Infinity ? 'an integer >= 0' : `an integer from ${min} to ${max}`;
-    return (v, p, c) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : expected(c, p, what, v, min === -Infinity ? 0 : min));
+    const what =
+      min === 1 && max === Infinity
+        ? 'a positive integer'
+        : min === 0 && max === Infinity
+          ? 'an integer >= 0'
+          : `an integer from ${min} to ${max}`;
+    return (v, p, c) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+        ? v
+        : expected(c, p, what, v, min === -Infinity ? 0 : min);
   },
   /** A finite number within [min, max]. */
   number(min = -Infinity, max = Infinity): Checker<number> {
-    return (v, p, c) => (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : expected(c, p, `a number from ${min} to ${max}`, v, min === -Infinity ? 0 : min));
+    return (v, p, c) =>
+      typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max
+        ? v
+        : expected(c, p, `a number from ${min} to ${max}`, v, min === -Infinity ? 0 : min);
   },
   /** A duration: milliseconds as a number, or a string such as "250ms", "5s", "10m". */
   durationMs(): Checker<number> {
@@ -62,12 +73,16 @@ export const check = {
     return (v, p, c) => parseBytes(v) ?? expected(c, p, 'a size such as "1KB" or "6MB"', v, 0);
   },
   oneOf<const T extends string>(values: readonly T[]): Checker<T> {
-    return (v, p, c) => (values.includes(v as T) ? (v as T) : expected(c, p, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, v, values[0]!));
+    return (v, p, c) =>
+      values.includes(v as T)
+        ? (v as T)
+        : expected(c, p, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, v, values[0]!);
   },
   array<T>(item: Checker<T>, opts: { min?: number } = {}): Checker<T[]> {
     return (v, p, c) => {
       if (!Array.isArray(v)) return expected(c, p, 'an array', v, []);
-      if (opts.min && v.length < opts.min) fail(c, p, `expected at least ${opts.min} item${opts.min > 1 ? 's' : ''}, got ${v.length}`);
+      if (opts.min && v.length < opts.min)
+        fail(c, p, `expected at least ${opts.min} item${opts.min > 1 ? 's' : ''}, got ${v.length}`);
       return v.map((x, i) => item(x, `${p}[${i}]`, c));
     };
   },
@@ -86,7 +101,8 @@ export const check = {
   },
   /** A function value (payload generators, hooks). */
   fn<T extends (...args: never[]) => unknown>(): Checker<T> {
-    return (v, p, c) => (typeof v === 'function' ? (v as T) : expected(c, p, 'a function', v, (() => undefined) as unknown as T));
+    return (v, p, c) =>
+      typeof v === 'function' ? (v as T) : expected(c, p, 'a function', v, (() => undefined) as unknown as T);
   },
 };
 
@@ -108,7 +124,9 @@ type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F>>;
  * checker's type, each optional one possibly absent. Types of checked settings are
  * derived from their fields, so a field is declared once.
  */
-export type Checked<F extends Fields> = { [K in RequiredKeys<F>]: FieldValue<F[K]> } & { [K in OptionalKeys<F>]?: FieldValue<F[K]> };
+export type Checked<F extends Fields> = { [K in RequiredKeys<F>]: FieldValue<F[K]> } & {
+  [K in OptionalKeys<F>]?: FieldValue<F[K]>;
+};
 
 /** Makes a field optional. */
 export function optional<T>(c: Checker<T>): { check: Checker<T>; optional: true } {
@@ -124,7 +142,12 @@ export function required<T>(c: Checker<T>): { check: Checker<T>; optional?: fals
  * Checks an object strictly: required fields present, optional ones checked when
  * present, unknown fields reported with the list of known ones.
  */
-export function checkObject<F extends Fields>(value: unknown, path: string, ctx: CheckContext, fields: F): Checked<F> | undefined {
+export function checkObject<F extends Fields>(
+  value: unknown,
+  path: string,
+  ctx: CheckContext,
+  fields: F,
+): Checked<F> | undefined {
   if (!isPlainObject(value)) {
     fail(ctx, path, `expected an object, got ${describeValue(value)}`);
     return undefined;
@@ -139,7 +162,8 @@ export function checkObject<F extends Fields>(value: unknown, path: string, ctx:
     out[key] = spec.check(v, join(path, key), ctx);
   }
   for (const key of Object.keys(value)) {
-    if (!(key in fields)) fail(ctx, join(path, key), `unknown field; expected one of ${Object.keys(fields).join(', ')}`);
+    if (!(key in fields))
+      fail(ctx, join(path, key), `unknown field; expected one of ${Object.keys(fields).join(', ')}`);
   }
   // Every field was checked by its own checker above, so `out` has the shape Checked<F> describes.
   return out as Checked<F>;

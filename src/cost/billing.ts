@@ -10,7 +10,6 @@
  */
 import type { BillingModel } from '../model/function.ts';
 
-
 /** Billed milliseconds for one invocation of `durationMs` (plus `initMs` on a cold start) under `model`. */
 export function billedMs(model: BillingModel, durationMs: number, initMs?: number): number {
   switch (model) {

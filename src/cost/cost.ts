@@ -26,14 +26,23 @@ import {
  * otherwise rounds the function's duration (plus init on cold starts) up to the
  * granularity; with neither, the client-observed latency, which overstates.
  */
-export function lambdaPriceModel(arch: 'x86_64' | 'arm64' = 'x86_64', override: Partial<LambdaPrices> = {}, note = '', opts: { ephemeralMB?: number } = {}): PriceModel {
+export function lambdaPriceModel(
+  arch: 'x86_64' | 'arm64' = 'x86_64',
+  override: Partial<LambdaPrices> = {},
+  note = '',
+  opts: { ephemeralMB?: number } = {},
+): PriceModel {
   const p = { ...LAMBDA_PRICES[arch], ...override };
   const extraStorageGB = Math.max(0, (opts.ephemeralMB ?? 512) - 512) / 1024;
   return {
     source: p.source + note,
     price(inv) {
       const billed = inv.billedMs ?? roundUp((inv.durationMs ?? inv.latencyMs) + (inv.initMs ?? 0), p.granularityMs);
-      return p.perRequestUSD + (inv.memoryMB / 1024) * (billed / 1000) * p.perGBSecondUSD + extraStorageGB * (billed / 1000) * LAMBDA_EPHEMERAL_PER_GB_SECOND_USD;
+      return (
+        p.perRequestUSD +
+        (inv.memoryMB / 1024) * (billed / 1000) * p.perGBSecondUSD +
+        extraStorageGB * (billed / 1000) * LAMBDA_EPHEMERAL_PER_GB_SECOND_USD
+      );
     },
   };
 }
@@ -50,20 +59,30 @@ export function gcfGen1CpuGHz(memoryMB: number): number {
  * the caller, so compute time is the function's own duration when a driver has
  * it, else the client-observed latency (overstates by the network round trip).
  */
-export function gcfGen1PriceModel(tier: 'tier1' | 'tier2' = 'tier1', override: Partial<GcfGen1Prices> = {}, note = ''): PriceModel {
+export function gcfGen1PriceModel(
+  tier: 'tier1' | 'tier2' = 'tier1',
+  override: Partial<GcfGen1Prices> = {},
+  note = '',
+): PriceModel {
   const p = { ...GCF_GEN1_PRICES[tier], ...override };
   return {
     source: p.source + note,
     price(inv) {
       const s = roundUp(inv.billedMs ?? inv.durationMs ?? inv.latencyMs, p.granularityMs) / 1000;
-      return p.perInvocationUSD + (inv.memoryMB / 1024) * s * p.perGBSecondUSD + gcfGen1CpuGHz(inv.memoryMB) * s * p.perGHzSecondUSD;
+      return (
+        p.perInvocationUSD +
+        (inv.memoryMB / 1024) * s * p.perGBSecondUSD +
+        gcfGen1CpuGHz(inv.memoryMB) * s * p.perGHzSecondUSD
+      );
     },
   };
 }
 
 /** Default vCPUs of a gen2 function of this memory size (next size up). */
 export function gcfGen2DefaultVcpu(memoryMB: number): number {
-  const row = GCF_GEN2_DEFAULT_VCPU.find((r) => r.memoryMB >= memoryMB) ?? GCF_GEN2_DEFAULT_VCPU[GCF_GEN2_DEFAULT_VCPU.length - 1]!;
+  const row =
+    GCF_GEN2_DEFAULT_VCPU.find((r) => r.memoryMB >= memoryMB) ??
+    GCF_GEN2_DEFAULT_VCPU[GCF_GEN2_DEFAULT_VCPU.length - 1]!;
   return row.vcpu;
 }
 
@@ -104,11 +123,22 @@ export function selfHostedPriceModel(nodePricePerHourUSD: number, nodes = 1, wha
  * Fills a phase's cost from its measured throughput where the model is
  * throughput-based (self-hosted); returns the figures unchanged otherwise.
  */
-export function withPhaseCost<F extends { requests: number; throughputRps: number; cost: CostFigures | null }>(figures: F, model: PriceModel): Omit<F, 'cost'> & { cost: CostFigures | null } {
+export function withPhaseCost<F extends { requests: number; throughputRps: number; cost: CostFigures | null }>(
+  figures: F,
+  model: PriceModel,
+): Omit<F, 'cost'> & { cost: CostFigures | null } {
   if (!model.perInvocationFromThroughput) return figures;
   const per = model.perInvocationFromThroughput(figures.throughputRps);
   if (per === undefined || !figures.requests) return figures;
-  return { ...figures, cost: { perInvocationUSD: per, perMillionUSD: per * 1e6, totalUSD: per * figures.requests, priceSource: model.source } };
+  return {
+    ...figures,
+    cost: {
+      perInvocationUSD: per,
+      perMillionUSD: per * 1e6,
+      totalUSD: per * figures.requests,
+      priceSource: model.source,
+    },
+  };
 }
 
 /** A capacity plan's cost model for a provider billed per invocation, from its price model. */
@@ -116,9 +146,14 @@ export function managedCost(model: PriceModel): ProviderCost {
   return {
     kind: 'managed',
     source: model.source,
-    invocationUSD: (inv) => model.price({ durationMs: inv.durationMs, latencyMs: inv.durationMs, memoryMB: inv.memoryMB }) ?? 0,
+    invocationUSD: (inv) =>
+      model.price({ durationMs: inv.durationMs, latencyMs: inv.durationMs, memoryMB: inv.memoryMB }) ?? 0,
   };
 }
 
 /** A capacity plan's cost model for a self-hosted platform: billed by the node, not the invocation. */
-export const SELF_HOSTED_COST: ProviderCost = { kind: 'self-hosted', source: 'self-hosted: node price × nodes', invocationUSD: () => 0 };
+export const SELF_HOSTED_COST: ProviderCost = {
+  kind: 'self-hosted',
+  source: 'self-hosted: node price × nodes',
+  invocationUSD: () => 0,
+};

@@ -29,8 +29,18 @@ export interface LambdaPrices {
  * discounts a benchmark cannot see.
  */
 export const LAMBDA_PRICES: Record<'x86_64' | 'arm64', LambdaPrices> = {
-  x86_64: { perRequestUSD: 0.0000002, perGBSecondUSD: 0.0000166667, granularityMs: 1, source: 'aws-lambda us-east-1 x86_64 (price catalog 2026-08-21)' },
-  arm64: { perRequestUSD: 0.0000002, perGBSecondUSD: 0.0000133334, granularityMs: 1, source: 'aws-lambda us-east-1 arm64 (Cloudchipr 2024, verify)' },
+  x86_64: {
+    perRequestUSD: 0.0000002,
+    perGBSecondUSD: 0.0000166667,
+    granularityMs: 1,
+    source: 'aws-lambda us-east-1 x86_64 (price catalog 2026-08-21)',
+  },
+  arm64: {
+    perRequestUSD: 0.0000002,
+    perGBSecondUSD: 0.0000133334,
+    granularityMs: 1,
+    source: 'aws-lambda us-east-1 arm64 (Cloudchipr 2024, verify)',
+  },
 };
 
 /**
@@ -38,7 +48,10 @@ export const LAMBDA_PRICES: Record<'x86_64' | 'arm64', LambdaPrices> = {
  * rates, [AWS-Tiered-2022] 2022-08 for the boundaries; arm64 tier 3 marked verify).
  * For reference and `fxbench plan`-style projections; per-invocation cost uses tier 1.
  */
-export const LAMBDA_DURATION_TIERS: Record<'x86_64' | 'arm64', { uptoGBSecondsPerMonth: number; perGBSecondUSD: number }[]> = {
+export const LAMBDA_DURATION_TIERS: Record<
+  'x86_64' | 'arm64',
+  { uptoGBSecondsPerMonth: number; perGBSecondUSD: number }[]
+> = {
   x86_64: [
     { uptoGBSecondsPerMonth: 6e9, perGBSecondUSD: 0.0000166667 },
     { uptoGBSecondsPerMonth: 15e9, perGBSecondUSD: 0.000015 },
@@ -77,8 +90,20 @@ export interface GcfGen1Prices {
  * $0.0000035/GB-s + $0.0000140/GHz-s (verify).
  */
 export const GCF_GEN1_PRICES: Record<'tier1' | 'tier2', GcfGen1Prices> = {
-  tier1: { perInvocationUSD: 0.0000004, perGBSecondUSD: 0.0000025, perGHzSecondUSD: 0.00001, granularityMs: 100, source: 'gcf gen1 tier 1 (cloud.google.com/functions/pricing-1stgen; modal 2024-09)' },
-  tier2: { perInvocationUSD: 0.0000004, perGBSecondUSD: 0.0000035, perGHzSecondUSD: 0.000014, granularityMs: 100, source: 'gcf gen1 tier 2 (cloud.google.com/functions/pricing-1stgen; modal 2024-09, verify)' },
+  tier1: {
+    perInvocationUSD: 0.0000004,
+    perGBSecondUSD: 0.0000025,
+    perGHzSecondUSD: 0.00001,
+    granularityMs: 100,
+    source: 'gcf gen1 tier 1 (cloud.google.com/functions/pricing-1stgen; modal 2024-09)',
+  },
+  tier2: {
+    perInvocationUSD: 0.0000004,
+    perGBSecondUSD: 0.0000035,
+    perGHzSecondUSD: 0.000014,
+    granularityMs: 100,
+    source: 'gcf gen1 tier 2 (cloud.google.com/functions/pricing-1stgen; modal 2024-09, verify)',
+  },
 };
 
 /**

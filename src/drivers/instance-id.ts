@@ -19,7 +19,9 @@ export interface InstanceSighting {
 }
 
 /** Reads the instance headers from a response's headers (undici's lower-case record). */
-export function readInstanceHeaders(headers: Record<string, string | string[] | undefined>): InstanceSighting | undefined {
+export function readInstanceHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): InstanceSighting | undefined {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const id = first(headers[INSTANCE_ID_HEADER]);
   if (!id) return undefined;
@@ -61,7 +63,8 @@ export const INSTANCE_BODY_MAX_BYTES = 64 * 1024;
  */
 export function readInstanceBody(body: Uint8Array | string): InstanceSighting | undefined {
   if (body.length === 0 || body.length > INSTANCE_BODY_MAX_BYTES) return undefined;
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const text =
+    typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   // Cheap pre-check: most bodies are not ours and need no parse.
   if (!text.toLowerCase().includes(INSTANCE_ID_HEADER)) return undefined;
   let parsed: unknown;
@@ -73,6 +76,7 @@ export function readInstanceBody(body: Uint8Array | string): InstanceSighting | 
   const headers = (parsed as { headers?: unknown } | null)?.headers;
   if (typeof headers !== 'object' || headers === null) return undefined;
   const lower: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (typeof v === 'string' || typeof v === 'number') lower[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries(headers))
+    if (typeof v === 'string' || typeof v === 'number') lower[k.toLowerCase()] = String(v);
   return readInstanceHeaders(lower);
 }

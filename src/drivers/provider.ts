@@ -50,7 +50,12 @@ export interface ProviderModule<F extends Fields = Fields, O = Checked<F>> {
    * `path`. Return what to set on the target (`options` when they differ from the
    * checked fields), or undefined on error.
    */
-  resolve(checked: Checked<F> & CommonChecked, path: string, ctx: CheckContext, rc: ResolveContext): Partial<ResolvedTarget<O>> | undefined;
+  resolve(
+    checked: Checked<F> & CommonChecked,
+    path: string,
+    ctx: CheckContext,
+    rc: ResolveContext,
+  ): Partial<ResolvedTarget<O>> | undefined;
   /** Limits and billing for capacity plans; absent: planned as a self-hosted platform of unknown limits. */
   planning?: ProviderPlanning;
   /** Makes the driver for a resolved target. */
@@ -59,7 +64,12 @@ export interface ProviderModule<F extends Fields = Fields, O = Checked<F>> {
 
 /** A provider module as the registry holds it: its field and option types erased. */
 export interface RegisteredProvider extends Omit<ProviderModule, 'resolve' | 'create'> {
-  resolve(checked: Record<string, unknown> & CommonChecked, path: string, ctx: CheckContext, rc: ResolveContext): Partial<ResolvedTarget> | undefined;
+  resolve(
+    checked: Record<string, unknown> & CommonChecked,
+    path: string,
+    ctx: CheckContext,
+    rc: ResolveContext,
+  ): Partial<ResolvedTarget> | undefined;
   create(target: ResolvedTarget): Driver;
 }
 

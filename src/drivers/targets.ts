@@ -9,4 +9,9 @@ import type { LambdaTargetConfig } from './lambda/target.ts';
 import type { LocalTargetConfig } from './local/target.ts';
 import type { OpenFaasTargetConfig } from './openfaas/target.ts';
 
-export type TargetConfig = LocalTargetConfig | LambdaTargetConfig | OpenFaasTargetConfig | GcfTargetConfig | HttpTargetConfig;
+export type TargetConfig =
+  | LocalTargetConfig
+  | LambdaTargetConfig
+  | OpenFaasTargetConfig
+  | GcfTargetConfig
+  | HttpTargetConfig;

@@ -8,7 +8,8 @@ export function urlChecker(): Checker<string> {
     if (!s) return s;
     try {
       const u = new URL(s);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(c, p, `expected an http(s) URL, got ${JSON.stringify(s)}`);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:')
+        fail(c, p, `expected an http(s) URL, got ${JSON.stringify(s)}`);
     } catch {
       fail(c, p, `expected an absolute URL such as "https://…", got ${JSON.stringify(s)}`);
     }

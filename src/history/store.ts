@@ -92,11 +92,18 @@ export class HistoryStore {
   /** Opens (creating it and its folder if needed) the store at `file`. Throws FxError (exit 2) when it is not a history store. */
   static open(file: string, opts: OpenOptions = {}): HistoryStore {
     const readonly = opts.readonly ?? false;
-    if (readonly && !existsSync(file)) throw FxError.invalid([{ file, message: 'history store not found (runs record it beside their report folders; see --history)' }]);
+    if (readonly && !existsSync(file))
+      throw FxError.invalid([
+        { file, message: 'history store not found (runs record it beside their report folders; see --history)' },
+      ]);
     if (!readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     let db: Database.Database;
     try {
-      db = new Database(file, { readonly, fileMustExist: readonly, timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+      db = new Database(file, {
+        readonly,
+        fileMustExist: readonly,
+        timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      });
     } catch (err) {
       throw FxError.invalid([{ file, message: `cannot open the history store: ${(err as Error).message}` }]);
     }
@@ -113,13 +120,25 @@ export class HistoryStore {
         db.pragma('foreign_keys = ON');
         db.transaction(() => {
           const version = db.pragma('user_version', { simple: true }) as number;
-          if (version > HISTORY_SCHEMA_VERSION) throw FxError.invalid([{ file, message: `history schema version ${version} is newer than this fxbench reads (${HISTORY_SCHEMA_VERSION}): upgrade fxbench` }]);
+          if (version > HISTORY_SCHEMA_VERSION)
+            throw FxError.invalid([
+              {
+                file,
+                message: `history schema version ${version} is newer than this fxbench reads (${HISTORY_SCHEMA_VERSION}): upgrade fxbench`,
+              },
+            ]);
           db.exec(SCHEMA);
           if (version < HISTORY_SCHEMA_VERSION) db.pragma(`user_version = ${HISTORY_SCHEMA_VERSION}`);
         }).immediate();
       } else {
         const version = db.pragma('user_version', { simple: true }) as number;
-        if (version !== HISTORY_SCHEMA_VERSION) throw FxError.invalid([{ file, message: `not an fxbench history store (schema version ${version}, expected ${HISTORY_SCHEMA_VERSION})` }]);
+        if (version !== HISTORY_SCHEMA_VERSION)
+          throw FxError.invalid([
+            {
+              file,
+              message: `not an fxbench history store (schema version ${version}, expected ${HISTORY_SCHEMA_VERSION})`,
+            },
+          ]);
       }
     } catch (err) {
       db.close();
@@ -166,7 +185,9 @@ export class HistoryStore {
         const runId = Number(info.lastInsertRowid);
         for (const t of result.targets) {
           if (t.error) continue;
-          t.phases.forEach((p, seq) => insertPhase.run(phaseRow(runId, t.name, seq, t.provider, t.function, t.memoryMB, p)));
+          t.phases.forEach((p, seq) =>
+            insertPhase.run(phaseRow(runId, t.name, seq, t.provider, t.function, t.memoryMB, p)),
+          );
         }
         return { runId, added: true };
       })
@@ -178,22 +199,74 @@ export class HistoryStore {
   }
 }
 
-const KNOWN_PHASE_KEYS = new Set(['name', 'kind', 'round', 'requests', 'ok', 'errors', 'coldStarts', 'coldStartRate', 'latencyMs', 'warmLatencyMs', 'coldLatencyMs', 'initDurationMs', 'throughputRps', 'cost', 'histograms', 'timeline']);
+const KNOWN_PHASE_KEYS = new Set([
+  'name',
+  'kind',
+  'round',
+  'requests',
+  'ok',
+  'errors',
+  'coldStarts',
+  'coldStartRate',
+  'latencyMs',
+  'warmLatencyMs',
+  'coldLatencyMs',
+  'initDurationMs',
+  'throughputRps',
+  'cost',
+  'histograms',
+  'timeline',
+]);
 
-function phaseRow(runId: number, target: string, seq: number, provider: string, fn: string, memoryMB: number | null, p: PhaseResult): Record<string, unknown> {
+function phaseRow(
+  runId: number,
+  target: string,
+  seq: number,
+  provider: string,
+  fn: string,
+  memoryMB: number | null,
+  p: PhaseResult,
+): Record<string, unknown> {
   // Scalar fields other phase kinds add (payloadBytes, memoryMB, rateRps, …) are kept as JSON; big series (timeline) are not.
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) if (!KNOWN_PHASE_KEYS.has(k) && v !== undefined && (typeof v !== 'object' || v === null)) extra[k] = v;
+  for (const [k, v] of Object.entries(p))
+    if (!KNOWN_PHASE_KEYS.has(k) && v !== undefined && (typeof v !== 'object' || v === null)) extra[k] = v;
   return {
-    runId, target, seq, provider, function: fn, memoryMB,
-    phase: p.name, kind: p.kind, round: p.round ?? null,
-    requests: p.requests, ok: p.ok, errors: Object.values(p.errors).reduce((a, b) => a + b, 0), errorsJson: JSON.stringify(p.errors),
-    coldStarts: p.coldStarts, coldStartRate: p.coldStartRate,
-    p50: p.latencyMs?.p50 ?? null, p90: p.latencyMs?.p90 ?? null, p99: p.latencyMs?.p99 ?? null, p999: p.latencyMs?.p999 ?? null, max: p.latencyMs?.max ?? null, mean: p.latencyMs?.mean ?? null,
-    warmP50: p.warmLatencyMs?.p50 ?? null, warmP99: p.warmLatencyMs?.p99 ?? null, coldP50: p.coldLatencyMs?.p50 ?? null, coldP99: p.coldLatencyMs?.p99 ?? null, initP50: p.initDurationMs?.p50 ?? null,
+    runId,
+    target,
+    seq,
+    provider,
+    function: fn,
+    memoryMB,
+    phase: p.name,
+    kind: p.kind,
+    round: p.round ?? null,
+    requests: p.requests,
+    ok: p.ok,
+    errors: Object.values(p.errors).reduce((a, b) => a + b, 0),
+    errorsJson: JSON.stringify(p.errors),
+    coldStarts: p.coldStarts,
+    coldStartRate: p.coldStartRate,
+    p50: p.latencyMs?.p50 ?? null,
+    p90: p.latencyMs?.p90 ?? null,
+    p99: p.latencyMs?.p99 ?? null,
+    p999: p.latencyMs?.p999 ?? null,
+    max: p.latencyMs?.max ?? null,
+    mean: p.latencyMs?.mean ?? null,
+    warmP50: p.warmLatencyMs?.p50 ?? null,
+    warmP99: p.warmLatencyMs?.p99 ?? null,
+    coldP50: p.coldLatencyMs?.p50 ?? null,
+    coldP99: p.coldLatencyMs?.p99 ?? null,
+    initP50: p.initDurationMs?.p50 ?? null,
     throughputRps: p.throughputRps,
-    costPerInvocation: p.cost?.perInvocationUSD ?? null, costPerMillion: p.cost?.perMillionUSD ?? null, costTotal: p.cost?.totalUSD ?? null, priceSource: p.cost?.priceSource ?? null,
-    histAll: p.histograms.all, histWarm: p.histograms.warm, histCold: p.histograms.cold, histInit: p.histograms.init,
+    costPerInvocation: p.cost?.perInvocationUSD ?? null,
+    costPerMillion: p.cost?.perMillionUSD ?? null,
+    costTotal: p.cost?.totalUSD ?? null,
+    priceSource: p.cost?.priceSource ?? null,
+    histAll: p.histograms.all,
+    histWarm: p.histograms.warm,
+    histCold: p.histograms.cold,
+    histInit: p.histograms.init,
     extraJson: Object.keys(extra).length ? JSON.stringify(extra) : null,
   };
 }

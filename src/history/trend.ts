@@ -84,11 +84,27 @@ function targetOf(rows: PhaseRow[]): TargetResult {
         requests: r.requests,
         ok: r.ok,
         errors: JSON.parse(r.errors_json),
-        cost: r.cost_per_invocation_usd !== null && r.cost_total_usd !== null ? { perInvocationUSD: r.cost_per_invocation_usd, perMillionUSD: r.cost_per_invocation_usd * 1e6, totalUSD: r.cost_total_usd, priceSource: '' } : null,
+        cost:
+          r.cost_per_invocation_usd !== null && r.cost_total_usd !== null
+            ? {
+                perInvocationUSD: r.cost_per_invocation_usd,
+                perMillionUSD: r.cost_per_invocation_usd * 1e6,
+                totalUSD: r.cost_total_usd,
+                priceSource: '',
+              }
+            : null,
         histograms: { all: r.hist_all, warm: r.hist_warm, cold: r.hist_cold, init: r.hist_init },
       }) as unknown as PhaseResult,
   );
-  return { name: first.target, provider: first.provider, function: first.function, memoryMB: first.memory_mb, coldStartMethod: 'none', phases, summary: null };
+  return {
+    name: first.target,
+    provider: first.provider,
+    function: first.function,
+    memoryMB: first.memory_mb,
+    coldStartMethod: 'none',
+    phases,
+    summary: null,
+  };
 }
 
 /** Reads runs and their targets' rows, oldest first. */
@@ -104,9 +120,15 @@ function readRuns(store: HistoryStore, q: HistoryQuery): { run: RunRow; targets:
     where.push('EXISTS (SELECT 1 FROM phase_results p WHERE p.run_id = runs.id AND p.target = @target)');
     params.target = q.target;
   }
-  const runs = store.db.prepare(`SELECT id, scenario, started_at, label, interrupted FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT @limit`).all(params) as RunRow[];
+  const runs = store.db
+    .prepare(
+      `SELECT id, scenario, started_at, label, interrupted FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT @limit`,
+    )
+    .all(params) as RunRow[];
   runs.reverse();
-  const phaseStmt = store.db.prepare(`SELECT * FROM phase_results WHERE run_id = ? ${q.target ? 'AND target = ?' : ''} ORDER BY target, seq`);
+  const phaseStmt = store.db.prepare(
+    `SELECT * FROM phase_results WHERE run_id = ? ${q.target ? 'AND target = ?' : ''} ORDER BY target, seq`,
+  );
   return runs.map((run) => {
     const rows = (q.target ? phaseStmt.all(run.id, q.target) : phaseStmt.all(run.id)) as PhaseRow[];
     const targets = new Map<string, PhaseRow[]>();
@@ -176,7 +198,15 @@ export function metricTrend(file: string, metric: MetricSpec, q: HistoryQuery = 
     readRuns(store, q).flatMap(({ run, targets }) =>
       [...targets.values()].map((rows) => {
         const f = targetFigures(targetOf(rows));
-        return { runId: run.id, scenario: run.scenario, startedAt: run.started_at, label: run.label, target: rows[0]!.target, value: metricValue(f, metric), samples: metricSamples(f, metric) };
+        return {
+          runId: run.id,
+          scenario: run.scenario,
+          startedAt: run.started_at,
+          label: run.label,
+          target: rows[0]!.target,
+          value: metricValue(f, metric),
+          samples: metricSamples(f, metric),
+        };
       }),
     ),
   );

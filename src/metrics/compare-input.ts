@@ -14,7 +14,8 @@ const HISTOGRAM_SETS = ['all', 'warm', 'cold', 'init'] as const;
 
 /** Reads and checks a result file; throws FxError (exit 2) listing every issue. */
 export function readResultFile(file: string): Result {
-  if (!existsSync(file) || !statSync(file).isFile()) throw FxError.invalid([{ file, message: 'results file not found' }]);
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw FxError.invalid([{ file, message: 'results file not found' }]);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -35,7 +36,10 @@ export function checkResult(raw: unknown, file?: string): Issue[] {
     return issues;
   }
   if (raw.schemaVersion !== SCHEMA_VERSION) {
-    add('schemaVersion', `this fxbench reads schema version ${SCHEMA_VERSION}, got ${JSON.stringify(raw.schemaVersion ?? null)}${typeof raw.schemaVersion === 'number' && raw.schemaVersion > SCHEMA_VERSION ? ' (written by a newer fxbench: upgrade)' : ''}`);
+    add(
+      'schemaVersion',
+      `this fxbench reads schema version ${SCHEMA_VERSION}, got ${JSON.stringify(raw.schemaVersion ?? null)}${typeof raw.schemaVersion === 'number' && raw.schemaVersion > SCHEMA_VERSION ? ' (written by a newer fxbench: upgrade)' : ''}`,
+    );
     return issues;
   }
   if (!Array.isArray(raw.targets)) {
@@ -59,9 +63,12 @@ export function checkResult(raw: unknown, file?: string): Issue[] {
 
 function checkFigures(p: unknown, at: string, add: (field: string, message: string) => void): void {
   if (!isPlainObject(p)) return add(at, 'expected a phase object');
-  for (const k of ['requests', 'ok'] as const) if (typeof p[k] !== 'number' || !Number.isFinite(p[k])) add(`${at}.${k}`, 'expected a number');
-  if (!isPlainObject(p.errors) || Object.values(p.errors).some((v) => typeof v !== 'number')) add(`${at}.errors`, 'expected error counts by class');
-  if (!isPlainObject(p.histograms)) return add(`${at}.histograms`, 'expected the encoded histograms (all, warm, cold, init)');
+  for (const k of ['requests', 'ok'] as const)
+    if (typeof p[k] !== 'number' || !Number.isFinite(p[k])) add(`${at}.${k}`, 'expected a number');
+  if (!isPlainObject(p.errors) || Object.values(p.errors).some((v) => typeof v !== 'number'))
+    add(`${at}.errors`, 'expected error counts by class');
+  if (!isPlainObject(p.histograms))
+    return add(`${at}.histograms`, 'expected the encoded histograms (all, warm, cold, init)');
   for (const s of HISTOGRAM_SETS) {
     const enc = p.histograms[s];
     if (typeof enc !== 'string') {

@@ -28,7 +28,7 @@ export type LatencySet = 'all' | 'warm' | 'cold' | 'init';
 
 /** A parsed metric name. */
 export type MetricSpec =
-  | { name: string; kind: 'latency'; set: LatencySet; /** 0 < quantile < 1 */ quantile: number }
+  | { name: string; kind: 'latency'; set: LatencySet /** 0 < quantile < 1 */; quantile: number }
   | { name: string; kind: 'rate'; rate: 'cold' | 'errors' }
   | { name: string; kind: 'cost' };
 
@@ -58,7 +58,12 @@ function parseQuantile(token: string): number | undefined {
   // Run-together digits mean nines only: p999, p9999 (p100 or p125 mean nothing).
   if (m[2] === undefined && digits.length > 2 && !/^99+$/.test(digits)) return undefined;
   // p999 means 99.9 (HdrHistogram's and k6's habit); p50 and p5 mean what they say.
-  const pct = m[2] !== undefined ? Number(`${digits}.${m[2]}`) : digits.length > 2 ? Number(`${digits.slice(0, 2)}.${digits.slice(2)}`) : Number(digits);
+  const pct =
+    m[2] !== undefined
+      ? Number(`${digits}.${m[2]}`)
+      : digits.length > 2
+        ? Number(`${digits.slice(0, 2)}.${digits.slice(2)}`)
+        : Number(digits);
   return pct > 0 && pct < 100 ? Math.round(pct * 1e6) / 1e8 : undefined;
 }
 
@@ -90,8 +95,10 @@ export function parseAllowance(text: string, metric: MetricSpec): Allowance | nu
   if (!m) return `expected an allowance such as "+10%", "+5ms" or "+0.05" (or "off"), got ${JSON.stringify(text)}`;
   const value = Number(m[1]);
   if (m[2] === '%') return { kind: 'relative', fraction: value / 100 };
-  if (m[2] === 'ms' && metric.kind !== 'latency') return `"ms" applies to latency metrics only, got ${JSON.stringify(text)} for ${metric.name}`;
-  if (!m[2] && metric.kind === 'latency') return `a latency allowance needs a unit: "${value}%" or "${value}ms", got ${JSON.stringify(text)}`;
+  if (m[2] === 'ms' && metric.kind !== 'latency')
+    return `"ms" applies to latency metrics only, got ${JSON.stringify(text)} for ${metric.name}`;
+  if (!m[2] && metric.kind === 'latency')
+    return `a latency allowance needs a unit: "${value}%" or "${value}ms", got ${JSON.stringify(text)}`;
   return { kind: 'absolute', amount: value };
 }
 
@@ -108,18 +115,30 @@ export interface MetricRule {
  * `--max-regression` list (`'latency.p99=+10%,cold.rate=+0.05'`). Throws nothing:
  * problems come back as issues on `field` (exit 2 in the CLI).
  */
-export function parseRules(list: string | undefined, field = '--max-regression'): { rules: MetricRule[]; issues: Issue[] } {
+export function parseRules(
+  list: string | undefined,
+  field = '--max-regression',
+): { rules: MetricRule[]; issues: Issue[] } {
   const texts = new Map(Object.entries(DEFAULT_ALLOWANCES));
   const issues: Issue[] = [];
-  for (const item of (list ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = item.indexOf('=');
     if (eq <= 0) {
-      issues.push({ field, message: `expected metric=allowance such as "latency.p99=+10%", got ${JSON.stringify(item)}` });
+      issues.push({
+        field,
+        message: `expected metric=allowance such as "latency.p99=+10%", got ${JSON.stringify(item)}`,
+      });
       continue;
     }
     const name = item.slice(0, eq).trim();
     if (!parseMetric(name)) {
-      issues.push({ field, message: `unknown metric ${JSON.stringify(name)}; expected latency[.warm|.cold].pNN, init.pNN, cold.rate, errors.rate or cost.perMillion` });
+      issues.push({
+        field,
+        message: `unknown metric ${JSON.stringify(name)}; expected latency[.warm|.cold].pNN, init.pNN, cold.rate, errors.rate or cost.perMillion`,
+      });
       continue;
     }
     texts.set(name, item.slice(eq + 1).trim());
@@ -155,7 +174,12 @@ export interface TargetFigures {
 export function targetFigures(t: TargetResult): TargetFigures {
   const parts = t.phases.length ? t.phases : t.summary ? [t.summary] : [];
   const sets: LatencySet[] = ['all', 'warm', 'cold', 'init'];
-  const histograms = Object.fromEntries(sets.map((s) => [s, parts.length ? mergeHistograms(parts.map((p) => decodeHistogram(p.histograms[s]))) : newHistogram()])) as Record<LatencySet, Histogram>;
+  const histograms = Object.fromEntries(
+    sets.map((s) => [
+      s,
+      parts.length ? mergeHistograms(parts.map((p) => decodeHistogram(p.histograms[s]))) : newHistogram(),
+    ]),
+  ) as Record<LatencySet, Histogram>;
   let requests = 0;
   let errors = 0;
   let costTotalUSD: number | null = null;
@@ -188,7 +212,13 @@ export function metricValue(f: TargetFigures, m: MetricSpec): number | null {
       return h.totalCount ? percentileMs(h, m.quantile * 100) : null;
     }
     case 'rate':
-      return m.rate === 'cold' ? (f.coldKnown ? f.coldStarts / f.coldKnown : null) : f.requests ? f.errors / f.requests : null;
+      return m.rate === 'cold'
+        ? f.coldKnown
+          ? f.coldStarts / f.coldKnown
+          : null
+        : f.requests
+          ? f.errors / f.requests
+          : null;
     case 'cost':
       return f.costTotalUSD !== null && f.costed ? (f.costTotalUSD / f.costed) * 1e6 : null;
   }

@@ -13,7 +13,15 @@
  */
 import { FxError, type Issue } from '../model/errors.ts';
 import type { Result } from '../model/result.ts';
-import { metricSamples, metricValue, targetFigures, type Allowance, type MetricRule, type MetricSpec, type TargetFigures } from './compare-metrics.ts';
+import {
+  metricSamples,
+  metricValue,
+  targetFigures,
+  type Allowance,
+  type MetricRule,
+  type MetricSpec,
+  type TargetFigures,
+} from './compare-metrics.ts';
 import { DEFAULT_ALPHA, meanBounds, proportionBounds, quantileBounds, type Bounds } from './significance.ts';
 
 /**
@@ -97,8 +105,20 @@ export function compareResults(baseline: Result, current: Result, opts: CompareO
   const notes: string[] = [];
   const bNames = baseline.targets.map((t) => t.name);
   const cNames = current.targets.map((t) => t.name);
-  for (const n of bNames) if (!cNames.includes(n)) issues.push({ file: cFile, field: 'targets', message: `target ${JSON.stringify(n)} is in the baseline but not in the current run (current has: ${cNames.join(', ') || 'none'})` });
-  for (const n of cNames) if (!bNames.includes(n)) issues.push({ file: bFile, field: 'targets', message: `target ${JSON.stringify(n)} is in the current run but not in the baseline (baseline has: ${bNames.join(', ') || 'none'}); refresh the baseline` });
+  for (const n of bNames)
+    if (!cNames.includes(n))
+      issues.push({
+        file: cFile,
+        field: 'targets',
+        message: `target ${JSON.stringify(n)} is in the baseline but not in the current run (current has: ${cNames.join(', ') || 'none'})`,
+      });
+  for (const n of cNames)
+    if (!bNames.includes(n))
+      issues.push({
+        file: bFile,
+        field: 'targets',
+        message: `target ${JSON.stringify(n)} is in the current run but not in the baseline (baseline has: ${bNames.join(', ') || 'none'}); refresh the baseline`,
+      });
 
   const targets: TargetComparison[] = [];
   for (const b of baseline.targets) {
@@ -107,7 +127,11 @@ export function compareResults(baseline: Result, current: Result, opts: CompareO
     const bi = baseline.targets.indexOf(b);
     const ci = current.targets.indexOf(c);
     if (b.error) {
-      issues.push({ file: bFile, field: `targets[${bi}]`, message: `target ${JSON.stringify(b.name)} failed in the baseline (${b.error}); it cannot be compared against` });
+      issues.push({
+        file: bFile,
+        field: `targets[${bi}]`,
+        message: `target ${JSON.stringify(b.name)} failed in the baseline (${b.error}); it cannot be compared against`,
+      });
       continue;
     }
     if (c.error) {
@@ -117,14 +141,29 @@ export function compareResults(baseline: Result, current: Result, opts: CompareO
     const bPhases = [...new Set(b.phases.map((p) => p.name))];
     const cPhases = [...new Set(c.phases.map((p) => p.name))];
     if (bPhases.join('\u0000') !== cPhases.join('\u0000')) {
-      issues.push({ file: cFile, field: `targets[${ci}].phases`, message: `target ${JSON.stringify(c.name)} ran phases ${cPhases.join(', ') || 'none'} but the baseline ran ${bPhases.join(', ') || 'none'}; compare runs of the same scenario or refresh the baseline` });
+      issues.push({
+        file: cFile,
+        field: `targets[${ci}].phases`,
+        message: `target ${JSON.stringify(c.name)} ran phases ${cPhases.join(', ') || 'none'} but the baseline ran ${bPhases.join(', ') || 'none'}; compare runs of the same scenario or refresh the baseline`,
+      });
       continue;
     }
-    if (b.provider !== c.provider || b.function !== c.function) notes.push(`${c.name}: baseline ran ${b.provider}/${b.function}, current ${c.provider}/${c.function}`);
+    if (b.provider !== c.provider || b.function !== c.function)
+      notes.push(`${c.name}: baseline ran ${b.provider}/${b.function}, current ${c.provider}/${c.function}`);
     const bf = targetFigures(b);
     const cf = targetFigures(c);
-    if (bf.requests < minRequests) issues.push({ file: bFile, field: `targets[${bi}]`, message: `target ${JSON.stringify(b.name)} has ${bf.requests} requests, fewer than --min-requests ${minRequests}` });
-    if (cf.requests < minRequests) issues.push({ file: cFile, field: `targets[${ci}]`, message: `target ${JSON.stringify(c.name)} has ${cf.requests} requests, fewer than --min-requests ${minRequests}` });
+    if (bf.requests < minRequests)
+      issues.push({
+        file: bFile,
+        field: `targets[${bi}]`,
+        message: `target ${JSON.stringify(b.name)} has ${bf.requests} requests, fewer than --min-requests ${minRequests}`,
+      });
+    if (cf.requests < minRequests)
+      issues.push({
+        file: cFile,
+        field: `targets[${ci}]`,
+        message: `target ${JSON.stringify(c.name)} has ${cf.requests} requests, fewer than --min-requests ${minRequests}`,
+      });
     const metrics = opts.rules.map((r) => compareMetric(r, bf, cf, alpha));
     targets.push({ target: c.name, metrics, regressions: metrics.filter((m) => m.verdict === 'regression').length });
   }
@@ -146,7 +185,12 @@ export function compareResults(baseline: Result, current: Result, opts: CompareO
 const UNITS = { latency: 'ms', rate: 'fraction', cost: 'USD/1M' } as const;
 
 /** Compares one metric of one target. */
-export function compareMetric(rule: MetricRule, b: TargetFigures, c: TargetFigures, alpha = DEFAULT_ALPHA): MetricComparison {
+export function compareMetric(
+  rule: MetricRule,
+  b: TargetFigures,
+  c: TargetFigures,
+  alpha = DEFAULT_ALPHA,
+): MetricComparison {
   const m = rule.metric;
   const a = rule.allowance;
   const base = metricValue(b, m);
@@ -164,7 +208,12 @@ export function compareMetric(rule: MetricRule, b: TargetFigures, c: TargetFigur
     samples: { baseline: metricSamples(b, m), current: metricSamples(c, m) },
   };
   if (base === null || cur === null) {
-    out.note = base === null && cur === null ? 'no samples on either side' : base === null ? 'no samples in the baseline' : 'no samples in the current run';
+    out.note =
+      base === null && cur === null
+        ? 'no samples on either side'
+        : base === null
+          ? 'no samples in the baseline'
+          : 'no samples in the current run';
     return out;
   }
   out.change = a.kind === 'relative' ? (base === 0 ? (cur === 0 ? 0 : Infinity) : (cur - base) / base) : cur - base;
@@ -173,14 +222,26 @@ export function compareMetric(rule: MetricRule, b: TargetFigures, c: TargetFigur
   let bounds: { baseline: Bounds; current: Bounds };
   if (m.kind === 'latency') {
     const toMs = (x: Bounds): Bounds => ({ lower: x.lower / 1000, upper: x.upper / 1000 });
-    bounds = { baseline: toMs(quantileBounds(b.histograms[m.set], m.quantile, alpha)), current: toMs(quantileBounds(c.histograms[m.set], m.quantile, alpha)) };
+    bounds = {
+      baseline: toMs(quantileBounds(b.histograms[m.set], m.quantile, alpha)),
+      current: toMs(quantileBounds(c.histograms[m.set], m.quantile, alpha)),
+    };
   } else if (m.kind === 'rate') {
     const x = (f: TargetFigures) => (m.rate === 'cold' ? f.coldStarts : f.errors);
-    bounds = { baseline: proportionBounds(x(b), out.samples.baseline, alpha), current: proportionBounds(x(c), out.samples.current, alpha) };
+    bounds = {
+      baseline: proportionBounds(x(b), out.samples.baseline, alpha),
+      current: proportionBounds(x(c), out.samples.current, alpha),
+    };
   } else {
     // Cost: the latency histogram's spread stands in for the cost's (significance.ts).
-    const cv = (f: TargetFigures) => (f.histograms.all.totalCount > 1 && f.histograms.all.mean > 0 ? f.histograms.all.stdDeviation / f.histograms.all.mean : Infinity);
-    bounds = { baseline: meanBounds(base, cv(b), out.samples.baseline, alpha), current: meanBounds(cur, cv(c), out.samples.current, alpha) };
+    const cv = (f: TargetFigures) =>
+      f.histograms.all.totalCount > 1 && f.histograms.all.mean > 0
+        ? f.histograms.all.stdDeviation / f.histograms.all.mean
+        : Infinity;
+    bounds = {
+      baseline: meanBounds(base, cv(b), out.samples.baseline, alpha),
+      current: meanBounds(cur, cv(c), out.samples.current, alpha),
+    };
   }
   out.bounds = bounds;
 

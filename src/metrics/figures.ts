@@ -12,8 +12,18 @@ import type { ErrorCounts } from '../model/result.ts';
 export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
   const errors = emptyErrorCounts();
   const out: Recorded = {
-    requests: 0, ok: 0, errors, coldStarts: 0, coldUnknown: 0, instances: 0, bytesOut: 0, bytesIn: 0, costUSD: 0, costed: 0,
-    firstStartNs: Infinity, lastEndNs: 0,
+    requests: 0,
+    ok: 0,
+    errors,
+    coldStarts: 0,
+    coldUnknown: 0,
+    instances: 0,
+    bytesOut: 0,
+    bytesIn: 0,
+    costUSD: 0,
+    costed: 0,
+    firstStartNs: Infinity,
+    lastEndNs: 0,
     all: mergeHistograms(list.map((r) => r.all)),
     warm: mergeHistograms(list.map((r) => r.warm)),
     cold: mergeHistograms(list.map((r) => r.cold)),
@@ -37,7 +47,10 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
 }
 
 /** Turns recorded figures into the schema's phase figures. */
-export function phaseFigures(r: Readonly<Recorded>, priceSource: string | null): Omit<PhaseResult, 'name' | 'kind' | 'round'> {
+export function phaseFigures(
+  r: Readonly<Recorded>,
+  priceSource: string | null,
+): Omit<PhaseResult, 'name' | 'kind' | 'round'> {
   const spanS = r.lastEndNs > r.firstStartNs ? (r.lastEndNs - r.firstStartNs) / 1e9 : 0;
   const perInvocation = r.costed ? r.costUSD / r.costed : 0;
   const known = r.requests - r.coldUnknown;
@@ -55,8 +68,16 @@ export function phaseFigures(r: Readonly<Recorded>, priceSource: string | null):
     throughputRps: spanS ? r.requests / spanS : 0,
     bytesOut: r.bytesOut,
     bytesIn: r.bytesIn,
-    cost: priceSource && r.costed ? { perInvocationUSD: perInvocation, perMillionUSD: perInvocation * 1e6, totalUSD: r.costUSD, priceSource } : null,
-    histograms: { all: encodeHistogram(r.all), warm: encodeHistogram(r.warm), cold: encodeHistogram(r.cold), init: encodeHistogram(r.init) },
+    cost:
+      priceSource && r.costed
+        ? { perInvocationUSD: perInvocation, perMillionUSD: perInvocation * 1e6, totalUSD: r.costUSD, priceSource }
+        : null,
+    histograms: {
+      all: encodeHistogram(r.all),
+      warm: encodeHistogram(r.warm),
+      cold: encodeHistogram(r.cold),
+      init: encodeHistogram(r.init),
+    },
   };
 }
 

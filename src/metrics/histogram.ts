@@ -14,7 +14,13 @@ export const HIGHEST_US = 3_600_000_000;
 
 /** A histogram of µs values from 1 µs to 1 h with 3 significant digits. */
 export function newHistogram(): Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 32, useWebAssembly: false });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: 3,
+    bitBucketSize: 32,
+    useWebAssembly: false,
+  });
 }
 
 /** Records one µs value, clamped into the trackable range. */
@@ -78,7 +84,10 @@ export function summarizeMs(h: Histogram): LatencySummary | null {
 export function percentileSpectrum(h: Histogram): { percentile: number; latencyMs: number }[] {
   if (h.totalCount === 0) return [];
   const out: { percentile: number; latencyMs: number }[] = [];
-  const grid = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999, 100];
+  const grid = [
+    0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25, 99.5, 99.75, 99.9,
+    99.95, 99.99, 99.999, 100,
+  ];
   // Stop at the resolution the sample count supports: with n samples, percentiles
   // above 100·(1 − 1/n) are all the max.
   const finest = 100 * (1 - 1 / h.totalCount);

@@ -23,15 +23,27 @@ function recordedOf(p: Figures): Recorded {
   const total = p.cost?.totalUSD ?? 0;
   const per = p.cost?.perInvocationUSD ?? 0;
   return {
-    requests: p.requests, ok: p.ok, errors: { ...emptyErrorCounts(), ...p.errors }, coldStarts: p.coldStarts,
-    coldUnknown: p.requests - warm.totalCount - cold.totalCount, instances: p.instances ?? 0,
-    bytesOut: p.bytesOut, bytesIn: p.bytesIn, costUSD: total, costed: per > 0 ? total / per : 0,
-    firstStartNs: 0, lastEndNs: 0,
-    all: decodeHistogram(p.histograms.all), warm, cold, init: decodeHistogram(p.histograms.init),
+    requests: p.requests,
+    ok: p.ok,
+    errors: { ...emptyErrorCounts(), ...p.errors },
+    coldStarts: p.coldStarts,
+    coldUnknown: p.requests - warm.totalCount - cold.totalCount,
+    instances: p.instances ?? 0,
+    bytesOut: p.bytesOut,
+    bytesIn: p.bytesIn,
+    costUSD: total,
+    costed: per > 0 ? total / per : 0,
+    firstStartNs: 0,
+    lastEndNs: 0,
+    all: decodeHistogram(p.histograms.all),
+    warm,
+    cold,
+    init: decodeHistogram(p.histograms.init),
   };
 }
 
-const sum = (xs: (number | undefined)[]): number | undefined => (xs.every((x) => x === undefined) ? undefined : xs.reduce<number>((a, x) => a + (x ?? 0), 0));
+const sum = (xs: (number | undefined)[]): number | undefined =>
+  xs.every((x) => x === undefined) ? undefined : xs.reduce<number>((a, x) => a + (x ?? 0), 0);
 
 /** Adds the figures of one phase (or summary) from several shards. */
 export function mergeFigures(list: Figures[]): Figures {
@@ -45,9 +57,15 @@ export function mergeFigures(list: Figures[]): Figures {
   for (const k of ['latencyMs', 'warmLatencyMs', 'coldLatencyMs', 'initDurationMs'] as const) {
     const parts = list.map((p) => p[k]).filter((x) => x !== null);
     const m = out[k];
-    if (m && parts.length) out[k] = { ...m, min: Math.min(...parts.map((x) => x.min)), max: Math.max(...parts.map((x) => x.max)) };
+    if (m && parts.length)
+      out[k] = { ...m, min: Math.min(...parts.map((x) => x.min)), max: Math.max(...parts.map((x) => x.max)) };
   }
-  const optional = { late: sum(list.map((p) => p.late)), dropped: sum(list.map((p) => p.dropped)), rateRps: sum(list.map((p) => p.rateRps)), newInstances: sum(list.map((p) => p.newInstances)) };
+  const optional = {
+    late: sum(list.map((p) => p.late)),
+    dropped: sum(list.map((p) => p.dropped)),
+    rateRps: sum(list.map((p) => p.rateRps)),
+    newInstances: sum(list.map((p) => p.newInstances)),
+  };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   if (list.some((p) => p.timeline)) out.timeline = mergeTimelines(list.map((p) => p.timeline));
   return out;
@@ -65,7 +83,7 @@ export function mergeTargets(list: TargetResult[]): TargetResult {
   for (const t of list) {
     for (const p of t.phases) {
       const k = phaseKey(p);
-      if (!byKey.has(k)) (keys.push(k), byKey.set(k, []));
+      if (!byKey.has(k)) keys.push(k), byKey.set(k, []);
       byKey.get(k)!.push(p);
     }
   }
@@ -86,7 +104,10 @@ export function mergeTargets(list: TargetResult[]): TargetResult {
   const slo = list.find((t) => t.ramp?.slo)?.ramp?.slo;
   if (slo) {
     // Re-judge every step on the merged figures: a shard alone saw only its share.
-    const steps = phases.filter((p) => p.kind === 'ramp' && p.rateRps !== undefined).sort((a, b) => a.rateRps! - b.rateRps!).map((p) => ({ rateRps: p.rateRps!, ...judgeStep(p, slo) }));
+    const steps = phases
+      .filter((p) => p.kind === 'ramp' && p.rateRps !== undefined)
+      .sort((a, b) => a.rateRps! - b.rateRps!)
+      .map((p) => ({ rateRps: p.rateRps!, ...judgeStep(p, slo) }));
     out.ramp = { ...findKnee(steps), steps, slo };
   }
   return out;
@@ -101,8 +122,18 @@ export function mergeResults(list: Result[], files: string[] = list.map((_, i) =
   const first = list[0]!;
   const issues = list.flatMap((r, i) => {
     const out = [];
-    if (r.schemaVersion !== first.schemaVersion) out.push({ file: files[i], field: 'schemaVersion', message: `expected ${first.schemaVersion} like ${files[0]}, got ${r.schemaVersion}` });
-    if (r.scenario?.name !== first.scenario?.name) out.push({ file: files[i], field: 'scenario.name', message: `expected shards of one scenario: ${JSON.stringify(first.scenario?.name)} in ${files[0]}, got ${JSON.stringify(r.scenario?.name)}` });
+    if (r.schemaVersion !== first.schemaVersion)
+      out.push({
+        file: files[i],
+        field: 'schemaVersion',
+        message: `expected ${first.schemaVersion} like ${files[0]}, got ${r.schemaVersion}`,
+      });
+    if (r.scenario?.name !== first.scenario?.name)
+      out.push({
+        file: files[i],
+        field: 'scenario.name',
+        message: `expected shards of one scenario: ${JSON.stringify(first.scenario?.name)} in ${files[0]}, got ${JSON.stringify(r.scenario?.name)}`,
+      });
     return out;
   });
   if (issues.length) throw FxError.invalid(issues);
@@ -110,7 +141,7 @@ export function mergeResults(list: Result[], files: string[] = list.map((_, i) =
   const byName = new Map<string, TargetResult[]>();
   for (const r of list) {
     for (const t of r.targets) {
-      if (!byName.has(t.name)) (names.push(t.name), byName.set(t.name, []));
+      if (!byName.has(t.name)) names.push(t.name), byName.set(t.name, []);
       byName.get(t.name)!.push(t);
     }
   }
@@ -118,7 +149,10 @@ export function mergeResults(list: Result[], files: string[] = list.map((_, i) =
   return {
     ...rest,
     startedAt: list.map((r) => r.startedAt).sort()[0]!,
-    finishedAt: list.map((r) => r.finishedAt).sort().at(-1)!,
+    finishedAt: list
+      .map((r) => r.finishedAt)
+      .sort()
+      .at(-1)!,
     interrupted: list.some((r) => r.interrupted),
     targets: names.map((n) => mergeTargets(byName.get(n)!)),
     // Thresholds are judged again on the merged figures by whoever has the scenario (run --workers does).

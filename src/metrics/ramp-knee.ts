@@ -10,7 +10,10 @@ import { errorTotal } from './figures.ts';
 export type RampSlo = { p99Ms: number; errorRate: number };
 
 /** Whether a step's figures met the SLO: p99 within bounds and errors (sends not made included) at most the rate. */
-export function judgeStep(p: Pick<PhaseResult, 'requests' | 'errors' | 'latencyMs' | 'dropped'>, slo: RampSlo): { p99Ms: number | null; errorRate: number; ok: boolean } {
+export function judgeStep(
+  p: Pick<PhaseResult, 'requests' | 'errors' | 'latencyMs' | 'dropped'>,
+  slo: RampSlo,
+): { p99Ms: number | null; errorRate: number; ok: boolean } {
   const dropped = p.dropped ?? 0;
   const total = p.requests + dropped;
   const errorRate = total ? (errorTotal(p) + dropped) / total : 0;

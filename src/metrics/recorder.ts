@@ -9,7 +9,6 @@ import { Timeline } from './timeline.ts';
 import { ERROR_CLASSES } from '../model/invocation.ts';
 import type { ErrorCounts, TimelinePoint } from '../model/result.ts';
 
-
 /** A zeroed set of error counters. */
 export function emptyErrorCounts(): ErrorCounts {
   return Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as ErrorCounts;

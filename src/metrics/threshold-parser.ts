@@ -131,7 +131,8 @@ const DURATION_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1
  */
 export function parseCondition(text: string, unit: MetricUnit): Condition | string {
   const m = /^\s*(<=|>=|==|!=|<|>)\s*(\$)?\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|%)?\s*$/.exec(text);
-  if (!m) return `expected a condition such as "< 800ms", "<= 0.2" or "< $4.50" (operator <, <=, >, >=, ==, != then a number), got ${JSON.stringify(text)}`;
+  if (!m)
+    return `expected a condition such as "< 800ms", "<= 0.2" or "< $4.50" (operator <, <=, >, >=, ==, != then a number), got ${JSON.stringify(text)}`;
   const op = m[1] as ThresholdOperator;
   const dollar = m[2] !== undefined;
   const n = Number(m[3]);
@@ -139,10 +140,12 @@ export function parseCondition(text: string, unit: MetricUnit): Condition | stri
   const bad = (what: string) => `${what}, got ${JSON.stringify(text.trim())}`;
   switch (unit) {
     case 'ms':
-      if (dollar || suffix === '%') return bad('a latency metric takes a duration such as "800ms" or "1.5s" (a bare number is ms)');
+      if (dollar || suffix === '%')
+        return bad('a latency metric takes a duration such as "800ms" or "1.5s" (a bare number is ms)');
       return { op, value: suffix ? n * DURATION_MS[suffix]! : n };
     case 'fraction':
-      if (dollar || (suffix && suffix !== '%')) return bad('a rate takes a fraction from 0 to 1 (e.g. "< 0.2") or a percentage (e.g. "< 20%")');
+      if (dollar || (suffix && suffix !== '%'))
+        return bad('a rate takes a fraction from 0 to 1 (e.g. "< 0.2") or a percentage (e.g. "< 20%")');
       if (suffix === '%') return n <= 100 ? { op, value: n / 100 } : bad('a percentage from 0% to 100%');
       return n <= 1 ? { op, value: n } : bad('a rate is a fraction from 0 to 1 (write "20%" for a percentage)');
     case 'usd':
@@ -167,15 +170,18 @@ export function parseKey(key: string): { metric: MetricRef; target?: string; pha
   if (m[2] !== undefined) {
     for (const part of m[2].split(',')) {
       const t = /^\s*(target|phase|round)\s*:\s*([\w.-]+)\s*$/.exec(part);
-      if (!t) return `bad selector ${JSON.stringify(part.trim())} in ${JSON.stringify(key)}; expected target:name, phase:name or round:n`;
+      if (!t)
+        return `bad selector ${JSON.stringify(part.trim())} in ${JSON.stringify(key)}; expected target:name, phase:name or round:n`;
       const [, tag, value] = t as unknown as [string, 'target' | 'phase' | 'round', string];
       if (out[tag] !== undefined) return `selector ${tag} given twice in ${JSON.stringify(key)}`;
       if (tag === 'round') {
-        if (!/^\d+$/.test(value) || Number(value) < 1) return `round must be a whole number from 1, got ${JSON.stringify(value)} in ${JSON.stringify(key)}`;
+        if (!/^\d+$/.test(value) || Number(value) < 1)
+          return `round must be a whole number from 1, got ${JSON.stringify(value)} in ${JSON.stringify(key)}`;
         out.round = Number(value);
       } else out[tag] = value;
     }
-    if (out.round !== undefined && out.phase === undefined) return `round:${out.round} needs a phase:name in ${JSON.stringify(key)}`;
+    if (out.round !== undefined && out.phase === undefined)
+      return `round:${out.round} needs a phase:name in ${JSON.stringify(key)}`;
   }
   return out;
 }
@@ -194,7 +200,11 @@ export interface ThresholdScope {
 export function checkThresholds(raw: unknown, path: string, ctx: CheckContext, scope: ThresholdScope): ThresholdSpec[] {
   const out: ThresholdSpec[] = [];
   if (!isPlainObject(raw)) {
-    ctx.issues.push({ file: ctx.file, field: path, message: `expected an object of metric: condition, such as { 'latency.p99': '< 800ms' }, got ${describeValue(raw)}` });
+    ctx.issues.push({
+      file: ctx.file,
+      field: path,
+      message: `expected an object of metric: condition, such as { 'latency.p99': '< 800ms' }, got ${describeValue(raw)}`,
+    });
     return out;
   }
   for (const [key, value] of Object.entries(raw)) {
@@ -205,34 +215,72 @@ export function checkThresholds(raw: unknown, path: string, ctx: CheckContext, s
       continue;
     }
     if (parsed.target !== undefined && !scope.targets.includes(parsed.target)) {
-      ctx.issues.push({ file: ctx.file, field, message: `unknown target ${JSON.stringify(parsed.target)}; the scenario's targets: ${scope.targets.join(', ')}` });
+      ctx.issues.push({
+        file: ctx.file,
+        field,
+        message: `unknown target ${JSON.stringify(parsed.target)}; the scenario's targets: ${scope.targets.join(', ')}`,
+      });
     }
     if (parsed.phase !== undefined && !scope.phases.includes(parsed.phase)) {
-      ctx.issues.push({ file: ctx.file, field, message: `unknown phase ${JSON.stringify(parsed.phase)}; the scenario's phases: ${scope.phases.join(', ')}` });
+      ctx.issues.push({
+        file: ctx.file,
+        field,
+        message: `unknown phase ${JSON.stringify(parsed.phase)}; the scenario's phases: ${scope.phases.join(', ')}`,
+      });
     }
     const rules = Array.isArray(value) ? value : [value];
-    if (rules.length === 0) ctx.issues.push({ file: ctx.file, field, message: 'expected at least one condition, got an empty array' });
+    if (rules.length === 0)
+      ctx.issues.push({ file: ctx.file, field, message: 'expected at least one condition, got an empty array' });
     rules.forEach((rule, i) => {
       const rf = Array.isArray(value) ? `${field}[${i}]` : field;
       let text: unknown = rule;
       let abortOnFail = false;
       if (isPlainObject(rule)) {
         for (const k of Object.keys(rule)) {
-          if (k !== 'threshold' && k !== 'abortOnFail') ctx.issues.push({ file: ctx.file, field: `${rf}.${k}`, message: 'unknown field; expected one of threshold, abortOnFail' });
+          if (k !== 'threshold' && k !== 'abortOnFail')
+            ctx.issues.push({
+              file: ctx.file,
+              field: `${rf}.${k}`,
+              message: 'unknown field; expected one of threshold, abortOnFail',
+            });
         }
         text = rule.threshold;
         if (rule.abortOnFail !== undefined && typeof rule.abortOnFail !== 'boolean') {
-          ctx.issues.push({ file: ctx.file, field: `${rf}.abortOnFail`, message: `expected true or false, got ${describeValue(rule.abortOnFail)}` });
+          ctx.issues.push({
+            file: ctx.file,
+            field: `${rf}.abortOnFail`,
+            message: `expected true or false, got ${describeValue(rule.abortOnFail)}`,
+          });
         }
         abortOnFail = rule.abortOnFail === true;
-        if (text === undefined) return ctx.issues.push({ file: ctx.file, field: `${rf}.threshold`, message: 'is required' });
+        if (text === undefined)
+          return ctx.issues.push({ file: ctx.file, field: `${rf}.threshold`, message: 'is required' });
       }
       if (typeof text !== 'string') {
-        return ctx.issues.push({ file: ctx.file, field: rf, message: `expected a condition string such as "< 800ms" or { threshold, abortOnFail }, got ${describeValue(text)}` });
+        return ctx.issues.push({
+          file: ctx.file,
+          field: rf,
+          message: `expected a condition string such as "< 800ms" or { threshold, abortOnFail }, got ${describeValue(text)}`,
+        });
       }
       const cond = parseCondition(text, parsed.metric.unit);
-      if (typeof cond === 'string') return ctx.issues.push({ file: ctx.file, field: isPlainObject(rule) ? `${rf}.threshold` : rf, message: `${parsed.metric.name}: ${cond}` });
-      out.push({ key, metric: parsed.metric, target: parsed.target, phase: parsed.phase, round: parsed.round, condition: text.trim(), op: cond.op, value: cond.value, abortOnFail });
+      if (typeof cond === 'string')
+        return ctx.issues.push({
+          file: ctx.file,
+          field: isPlainObject(rule) ? `${rf}.threshold` : rf,
+          message: `${parsed.metric.name}: ${cond}`,
+        });
+      out.push({
+        key,
+        metric: parsed.metric,
+        target: parsed.target,
+        phase: parsed.phase,
+        round: parsed.round,
+        condition: text.trim(),
+        op: cond.op,
+        value: cond.value,
+        abortOnFail,
+      });
     });
   }
   return out;

@@ -32,7 +32,11 @@ export function compare(actual: number, op: ThresholdOperator, expected: number)
 
 /** The phase rounds of `t` a rule's scope selects (every round of every phase without a phase selector). */
 export function selectPhases(spec: Pick<ThresholdSpec, 'phase' | 'round'>, t: TargetResult): PhaseResult[] {
-  return t.phases.filter((p) => (spec.phase === undefined || p.name === spec.phase) && (spec.round === undefined || (p.round ?? 1) === spec.round));
+  return t.phases.filter(
+    (p) =>
+      (spec.phase === undefined || p.name === spec.phase) &&
+      (spec.round === undefined || (p.round ?? 1) === spec.round),
+  );
 }
 
 /**
@@ -78,7 +82,10 @@ export function metricValue(metric: MetricRef, parts: readonly Figures[]): numbe
       if (!costed.length) return null;
       const total = costed.reduce((a, p) => a + p.cost!.totalUSD, 0);
       if (src.scalar === 'cost.total') return total;
-      const invocations = costed.reduce((a, p) => a + (p.cost!.perInvocationUSD > 0 ? p.cost!.totalUSD / p.cost!.perInvocationUSD : 0), 0);
+      const invocations = costed.reduce(
+        (a, p) => a + (p.cost!.perInvocationUSD > 0 ? p.cost!.totalUSD / p.cost!.perInvocationUSD : 0),
+        0,
+      );
       if (!invocations) return null;
       return src.scalar === 'cost.perInvocation' ? total / invocations : (total / invocations) * 1e6;
     }
@@ -115,7 +122,10 @@ export function evaluateOne(spec: ThresholdSpec, t: TargetResult): ThresholdOutc
  * Evaluates every rule on every target it applies to (each target that ran,
  * or the one its `target:` selector names), in rule order then target order.
  */
-export function evaluateThresholds(specs: readonly ThresholdSpec[], targets: readonly TargetResult[]): ThresholdOutcome[] {
+export function evaluateThresholds(
+  specs: readonly ThresholdSpec[],
+  targets: readonly TargetResult[],
+): ThresholdOutcome[] {
   const out: ThresholdOutcome[] = [];
   for (const spec of specs) {
     for (const t of targets) if (spec.target === undefined || spec.target === t.name) out.push(evaluateOne(spec, t));
@@ -132,7 +142,8 @@ export function abortingThreshold(specs: readonly ThresholdSpec[], t: TargetResu
   for (const spec of specs) {
     if (!spec.abortOnFail || (spec.target !== undefined && spec.target !== t.name)) continue;
     const o = evaluateOne(spec, t);
-    if (o.actual !== null && !o.ok) return `${t.name} ${spec.key} ${spec.condition} (actual ${formatValue(o.actual, spec.metric.unit)})`;
+    if (o.actual !== null && !o.ok)
+      return `${t.name} ${spec.key} ${spec.condition} (actual ${formatValue(o.actual, spec.metric.unit)})`;
   }
   return undefined;
 }

@@ -8,7 +8,6 @@
 import type { TimelinePoint } from '../model/result.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, recordUs, type Histogram, percentileMs } from './histogram.ts';
 
-
 /** Folds samples into per-second points. */
 export class Timeline {
   private readonly done: TimelinePoint[] = [];
@@ -65,7 +64,16 @@ export function mergeTimelines(list: (TimelinePoint[] | undefined)[]): TimelineP
   for (const tl of list) {
     for (const q of tl ?? []) {
       let e = byT.get(q.t);
-      if (!e) byT.set(q.t, (e = { p: { t: q.t, requests: 0, ok: 0, errors: 0, coldStarts: 0, p50Ms: null, p99Ms: null }, hs: [], exact: true, p99s: [] }));
+      if (!e)
+        byT.set(
+          q.t,
+          (e = {
+            p: { t: q.t, requests: 0, ok: 0, errors: 0, coldStarts: 0, p50Ms: null, p99Ms: null },
+            hs: [],
+            exact: true,
+            p99s: [],
+          }),
+        );
       e.p.requests += q.requests;
       e.p.ok += q.ok;
       e.p.errors += q.errors;

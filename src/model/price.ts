@@ -5,7 +5,13 @@ export interface PriceModel {
   /** Printed in reports next to every cost figure. */
   source: string;
   /** USD for one invocation. */
-  price(inv: { billedMs?: number; durationMs?: number; latencyMs: number; initMs?: number; memoryMB: number }): number | undefined;
+  price(inv: {
+    billedMs?: number;
+    durationMs?: number;
+    latencyMs: number;
+    initMs?: number;
+    memoryMB: number;
+  }): number | undefined;
   /**
    * For platforms billed by the node rather than by the invocation (self-hosted):
    * USD per invocation of a whole phase from its measured throughput (req/s).

@@ -117,7 +117,10 @@ export interface TargetResult {
 }
 
 /** What a driver says about its target: the identifying part of a TargetResult. */
-export type TargetInfo = Pick<TargetResult, 'name' | 'provider' | 'function' | 'memoryMB' | 'region' | 'coldStartMethod'>;
+export type TargetInfo = Pick<
+  TargetResult,
+  'name' | 'provider' | 'function' | 'memoryMB' | 'region' | 'coldStartMethod'
+>;
 
 /** A threshold's outcome. */
 export interface ThresholdOutcome {

@@ -37,21 +37,38 @@ export function combineResults(runs: LabelledRun[]): Result {
   const labels = runLabels(runs.map((r) => r.file));
   const named = (label: string, name: string) => `${label} · ${name}`;
   const infos: RunInfo[] = runs.map(({ file, result }, i) => ({
-    label: labels[i]!, file, tool: result.tool, scenario: result.scenario, startedAt: result.startedAt, finishedAt: result.finishedAt, interrupted: result.interrupted,
+    label: labels[i]!,
+    file,
+    tool: result.tool,
+    scenario: result.scenario,
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    interrupted: result.interrupted,
   }));
   const scenarios = [...new Set(runs.map((r) => r.result.scenario.name))];
   const files = [...new Set(runs.map((r) => r.result.scenario.file))];
-  const times = (key: 'startedAt' | 'finishedAt') => runs.map((r) => r.result[key]).filter((t) => !Number.isNaN(Date.parse(t))).sort();
-  const aborted = runs.map((r, i) => (r.result.abortedByThreshold ? `${labels[i]}: ${r.result.abortedByThreshold}` : '')).filter(Boolean);
+  const times = (key: 'startedAt' | 'finishedAt') =>
+    runs
+      .map((r) => r.result[key])
+      .filter((t) => !Number.isNaN(Date.parse(t)))
+      .sort();
+  const aborted = runs
+    .map((r, i) => (r.result.abortedByThreshold ? `${labels[i]}: ${r.result.abortedByThreshold}` : ''))
+    .filter(Boolean);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: runs[0]!.result.tool,
-    scenario: { name: scenarios.length === 1 ? `${scenarios[0]} (${runs.length} runs)` : scenarios.join(' vs '), file: files.join(', ') },
+    scenario: {
+      name: scenarios.length === 1 ? `${scenarios[0]} (${runs.length} runs)` : scenarios.join(' vs '),
+      file: files.join(', '),
+    },
     startedAt: times('startedAt')[0] ?? runs[0]!.result.startedAt,
     finishedAt: times('finishedAt').at(-1) ?? runs[0]!.result.finishedAt,
     interrupted: runs.some((r) => r.result.interrupted),
     targets: runs.flatMap(({ result }, i) => result.targets.map((t) => ({ ...t, name: named(labels[i]!, t.name) }))),
-    thresholds: runs.flatMap(({ result }, i) => (result.thresholds ?? []).map((th) => ({ ...th, target: named(labels[i]!, th.target) }))),
+    thresholds: runs.flatMap(({ result }, i) =>
+      (result.thresholds ?? []).map((th) => ({ ...th, target: named(labels[i]!, th.target) })),
+    ),
     ...(aborted.length ? { abortedByThreshold: aborted.join('; ') } : {}),
     runs: infos,
   };

@@ -37,13 +37,41 @@ export function summaryCsv(result: Result): string {
   const classes = errorClasses(result);
   const latencyCols = (prefix: string) => LATENCY_FIELDS.map((f) => `${prefix}_${f}_ms`);
   const columns = [
-    'target', 'provider', 'function', 'region', 'target_memory_mb', 'cold_start_method',
-    'phase', 'phase_label', 'kind', 'round', 'payload_bytes', 'idle_gap_ms', 'memory_mb', 'rate_rps',
-    'requests', 'ok', 'errors', 'error_rate', ...classes.map((c) => `errors_${c.replace(/-/g, '_')}`), 'late', 'dropped',
-    'cold_starts', 'cold_start_rate', 'instances',
-    ...latencyCols('latency'), ...latencyCols('warm'), ...latencyCols('cold'), ...latencyCols('init'),
-    'throughput_rps', 'bytes_out', 'bytes_in',
-    'cost_per_invocation_usd', 'cost_per_million_usd', 'cost_total_usd', 'price_source',
+    'target',
+    'provider',
+    'function',
+    'region',
+    'target_memory_mb',
+    'cold_start_method',
+    'phase',
+    'phase_label',
+    'kind',
+    'round',
+    'payload_bytes',
+    'idle_gap_ms',
+    'memory_mb',
+    'rate_rps',
+    'requests',
+    'ok',
+    'errors',
+    'error_rate',
+    ...classes.map((c) => `errors_${c.replace(/-/g, '_')}`),
+    'late',
+    'dropped',
+    'cold_starts',
+    'cold_start_rate',
+    'instances',
+    ...latencyCols('latency'),
+    ...latencyCols('warm'),
+    ...latencyCols('cold'),
+    ...latencyCols('init'),
+    'throughput_rps',
+    'bytes_out',
+    'bytes_in',
+    'cost_per_invocation_usd',
+    'cost_per_million_usd',
+    'cost_total_usd',
+    'price_source',
   ];
   const latency = (s: LatencySummary | null) => LATENCY_FIELDS.map((f) => ms(s?.[f]));
   const rows: string[][] = [];
@@ -51,13 +79,41 @@ export function summaryCsv(result: Result): string {
     for (const p of t.phases) {
       const errors = errorTotal(p);
       rows.push([
-        t.name, t.provider, t.function, t.region ?? '', t.memoryMB === null ? '' : String(t.memoryMB), t.coldStartMethod,
-        p.name, phaseLabel(p), p.kind, p.round === undefined ? '' : String(p.round), opt(p.payloadBytes), opt(p.idleGapMs), opt(p.memoryMB), opt(p.rateRps),
-        String(p.requests), String(p.ok), String(errors), rate(p.requests ? errors / p.requests : 0), ...classes.map((c) => String((p.errors as Record<string, number>)[c] ?? 0)), opt(p.late), opt(p.dropped),
-        String(p.coldStarts), rate(p.coldStartRate), opt(p.instances),
-        ...latency(p.latencyMs), ...latency(p.warmLatencyMs), ...latency(p.coldLatencyMs), ...latency(p.initDurationMs),
-        decimal(p.throughputRps, 3), String(p.bytesOut), String(p.bytesIn),
-        usd(p.cost?.perInvocationUSD), decimal(p.cost?.perMillionUSD, 6), usd(p.cost?.totalUSD), p.cost?.priceSource ?? '',
+        t.name,
+        t.provider,
+        t.function,
+        t.region ?? '',
+        t.memoryMB === null ? '' : String(t.memoryMB),
+        t.coldStartMethod,
+        p.name,
+        phaseLabel(p),
+        p.kind,
+        p.round === undefined ? '' : String(p.round),
+        opt(p.payloadBytes),
+        opt(p.idleGapMs),
+        opt(p.memoryMB),
+        opt(p.rateRps),
+        String(p.requests),
+        String(p.ok),
+        String(errors),
+        rate(p.requests ? errors / p.requests : 0),
+        ...classes.map((c) => String((p.errors as Record<string, number>)[c] ?? 0)),
+        opt(p.late),
+        opt(p.dropped),
+        String(p.coldStarts),
+        rate(p.coldStartRate),
+        opt(p.instances),
+        ...latency(p.latencyMs),
+        ...latency(p.warmLatencyMs),
+        ...latency(p.coldLatencyMs),
+        ...latency(p.initDurationMs),
+        decimal(p.throughputRps, 3),
+        String(p.bytesOut),
+        String(p.bytesIn),
+        usd(p.cost?.perInvocationUSD),
+        decimal(p.cost?.perMillionUSD, 6),
+        usd(p.cost?.totalUSD),
+        p.cost?.priceSource ?? '',
       ]);
     }
   }
@@ -75,12 +131,23 @@ export function percentilesCsv(result: Result): string {
   const add = (target: string, phase: string, label: string, round: string, h: PhaseResult['histograms']) => {
     for (const series of ['all', 'warm', 'cold', 'init'] as const) {
       const hist = decodeHistogram(h[series]);
-      for (const pt of percentileSpectrum(hist)) rows.push([target, phase, label, round, series, decimal(pt.percentile, 3), ms(pt.latencyMs), String(hist.totalCount)]);
+      for (const pt of percentileSpectrum(hist))
+        rows.push([
+          target,
+          phase,
+          label,
+          round,
+          series,
+          decimal(pt.percentile, 3),
+          ms(pt.latencyMs),
+          String(hist.totalCount),
+        ]);
     }
   };
   for (const t of result.targets) {
     if (t.summary) add(t.name, 'all', 'all phases', '', t.summary.histograms);
-    for (const p of t.phases) add(t.name, p.name, phaseLabel(p), p.round === undefined ? '' : String(p.round), p.histograms);
+    for (const p of t.phases)
+      add(t.name, p.name, phaseLabel(p), p.round === undefined ? '' : String(p.round), p.histograms);
   }
   return stringify(rows, { header: true, columns });
 }

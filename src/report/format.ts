@@ -13,27 +13,48 @@ export function pct(x: number): string {
 
 /** 1234567 → "1,234,567" (fixed locale so outputs are the same everywhere). */
 export function int(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** Error classes with a count, e.g. "4 throttled, 2 timeout"; empty when none. */
 export function errorBreakdown(p: Pick<PhaseResult, 'errors'>): string {
-  return Object.entries(p.errors).filter(([, n]) => n > 0).map(([k, n]) => `${int(n)} ${k}`).join(', ');
+  return Object.entries(p.errors)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${int(n)} ${k}`)
+    .join(', ');
 }
 
 /** The price table(s) a target's costs came from. */
 export function priceSources(t: TargetResult): string[] {
-  return [...new Set([t.summary?.cost?.priceSource, ...t.phases.map((p) => p.cost?.priceSource)].filter((s): s is string => !!s))];
+  return [
+    ...new Set(
+      [t.summary?.cost?.priceSource, ...t.phases.map((p) => p.cost?.priceSource)].filter((s): s is string => !!s),
+    ),
+  ];
 }
 
 /** An ISO timestamp as people read it: `2026-03-01 10:00:00 UTC` (the input itself when it is not a date). */
 export function when(iso: string): string {
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return Number.isNaN(ms)
+    ? iso
+    : new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** A phase's label in tables, CSV and tooltips: `burst #2`, `payload · 64KB`, `keepalive #3 · idle 30s`. */
-export function phaseLabel(p: { name: string; round?: number; payloadBytes?: number; memoryMB?: number; idleGapMs?: number; rateRps?: number }): string {
+export function phaseLabel(p: {
+  name: string;
+  round?: number;
+  payloadBytes?: number;
+  memoryMB?: number;
+  idleGapMs?: number;
+  rateRps?: number;
+}): string {
   const parts = [p.round ? `${p.name} #${p.round}` : p.name];
   if (p.idleGapMs !== undefined) parts.push(`idle ${formatGap(p.idleGapMs)}`);
   if (p.payloadBytes !== undefined) parts.push(formatBytes(p.payloadBytes));

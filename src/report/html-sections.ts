@@ -14,7 +14,8 @@ import { errorTotal } from '../metrics/figures.ts';
 type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
 
 const swatch = (i: number) => `<span class="swatch" style="background:${targetColor(i)}"></span>`;
-const row = (head: string, cells: string[], long = false) => `<tr><th scope="row"${long ? ' class="long"' : ''}>${head}</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+const row = (head: string, cells: string[], long = false) =>
+  `<tr><th scope="row"${long ? ' class="long"' : ''}>${head}</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 
 /** Names longer than this wrap in their table cell (shorter ones never break). */
 const LONG_NAME = 36;
@@ -27,7 +28,10 @@ export function headerSection(result: Result): string {
   const tool = result.tool;
   const runs = result.runs?.length
     ? `<table class="runs"><thead><tr><th scope="col">run</th><th scope="col">scenario</th><th scope="col">started</th><th scope="col">took</th><th scope="col">fxbench</th><th scope="col">Node</th><th scope="col">machine</th><th scope="col">results file</th></tr></thead><tbody>${result.runs
-        .map((r) => `<tr><th scope="row">${e(r.label)}</th><td>${e(r.scenario.name)}</td><td>${e(when(r.startedAt))}</td><td>${((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s</td><td>${e(r.tool.version)}</td><td>${e(r.tool.node)}</td><td>${machine(r.tool)}</td><td class="file">${e(r.file)}${r.interrupted ? ' <span class="bad">(interrupted)</span>' : ''}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><th scope="row">${e(r.label)}</th><td>${e(r.scenario.name)}</td><td>${e(when(r.startedAt))}</td><td>${((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1)} s</td><td>${e(r.tool.version)}</td><td>${e(r.tool.node)}</td><td>${machine(r.tool)}</td><td class="file">${e(r.file)}${r.interrupted ? ' <span class="bad">(interrupted)</span>' : ''}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '';
   return `<header>
@@ -55,7 +59,21 @@ export function targetsSection(result: Result): string {
 <tbody>${rows.join('\n')}</tbody></table></section>`;
 }
 
-const FIGURE_HEAD = ['requests', 'errors', 'cold starts', 'p50', 'p90', 'p99', 'p99.9', 'max', 'init p50', 'init p99', 'req/s', '$ / invocation', '$ / 1M'];
+const FIGURE_HEAD = [
+  'requests',
+  'errors',
+  'cold starts',
+  'p50',
+  'p90',
+  'p99',
+  'p99.9',
+  'max',
+  'init p50',
+  'init p99',
+  'req/s',
+  '$ / invocation',
+  '$ / 1M',
+];
 
 /** The figure cells shared by target and phase rows. */
 function figureCells(p: Figures): string[] {
@@ -68,8 +86,13 @@ function figureCells(p: Figures): string[] {
     int(p.requests),
     errCell,
     `${int(p.coldStarts)} <small>(${pct(p.coldStartRate)})</small>`,
-    formatMs(l?.p50), formatMs(l?.p90), formatMs(l?.p99), formatMs(l?.p999), formatMs(l?.max),
-    formatMs(p.initDurationMs?.p50), formatMs(p.initDurationMs?.p99),
+    formatMs(l?.p50),
+    formatMs(l?.p90),
+    formatMs(l?.p99),
+    formatMs(l?.p999),
+    formatMs(l?.max),
+    formatMs(p.initDurationMs?.p50),
+    formatMs(p.initDurationMs?.p99),
     p.throughputRps ? p.throughputRps.toFixed(1) : '-',
     formatUSD(p.cost?.perInvocationUSD),
     formatUSD(p.cost?.perMillionUSD),
@@ -80,8 +103,13 @@ function figureCells(p: Figures): string[] {
 export function summarySection(result: Result): string {
   const head = `<thead><tr><th scope="col">target</th>${FIGURE_HEAD.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>`;
   const rows = result.targets.map((t, i) => {
-    const failed = t.error ? `<tr class="failed"><td colspan="${FIGURE_HEAD.length + 1}">target failed: ${e(t.error)}</td></tr>` : '';
-    return row(`${swatch(i)}${e(t.name)}`, t.summary ? figureCells(t.summary) : FIGURE_HEAD.map(() => '-'), isLong(t.name)) + failed;
+    const failed = t.error
+      ? `<tr class="failed"><td colspan="${FIGURE_HEAD.length + 1}">target failed: ${e(t.error)}</td></tr>`
+      : '';
+    return (
+      row(`${swatch(i)}${e(t.name)}`, t.summary ? figureCells(t.summary) : FIGURE_HEAD.map(() => '-'), isLong(t.name)) +
+      failed
+    );
   });
   return `<section class="summary"><h2>Summary</h2>
 <table>${head}<tbody>${rows.join('\n')}</tbody></table>
@@ -97,10 +125,14 @@ function phaseDetails(t: TargetResult, i: number): string {
   const openModel = t.phases.some(open);
   const extraHead = openModel ? '<th scope="col">late</th><th scope="col">dropped</th>' : '';
   const rows = t.phases.map((p) => {
-    const extra = openModel ? `<td>${p.late !== undefined ? int(p.late) : '-'}</td><td>${p.dropped !== undefined ? int(p.dropped) : '-'}</td>` : '';
+    const extra = openModel
+      ? `<td>${p.late !== undefined ? int(p.late) : '-'}</td><td>${p.dropped !== undefined ? int(p.dropped) : '-'}</td>`
+      : '';
     return row(e(phaseLabel(p)), figureCells(p), isLong(phaseLabel(p))).replace(/<\/tr>$/, `${extra}</tr>`);
   });
-  const rampNote = t.ramp ? `<p class="note">Ramp: knee at ${t.ramp.kneeRps ?? '-'} req/s${t.ramp.brokeAtRps !== null ? `, broke at ${t.ramp.brokeAtRps} req/s` : ''}.</p>` : '';
+  const rampNote = t.ramp
+    ? `<p class="note">Ramp: knee at ${t.ramp.kneeRps ?? '-'} req/s${t.ramp.brokeAtRps !== null ? `, broke at ${t.ramp.brokeAtRps} req/s` : ''}.</p>`
+    : '';
   return `<details class="phases"><summary>${swatch(i)}${e(t.name)}: ${t.phases.length} phase${t.phases.length === 1 ? '' : 's'}</summary>
 <table><thead><tr><th scope="col">phase</th>${FIGURE_HEAD.map((h) => `<th scope="col">${h}</th>`).join('')}${extraHead}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>${rampNote}</details>`;
@@ -111,7 +143,8 @@ export function thresholdsSection(result: Result): string {
   if (!result.thresholds.length) return '';
   const failed = result.thresholds.filter((t) => !t.ok).length;
   const rows = result.thresholds.map(
-    (t) => `<tr class="${t.ok ? 'pass' : 'fail'}"><td class="verdict">${t.ok ? '✔ pass' : '✘ fail'}</td><th scope="row"${isLong(t.target) ? ' class="long"' : ''}>${e(t.target)}</th>${textCell(t.metric)}${textCell(t.condition)}<td>${t.actual === null ? '-' : e(+t.actual.toPrecision(6))}</td></tr>`,
+    (t) =>
+      `<tr class="${t.ok ? 'pass' : 'fail'}"><td class="verdict">${t.ok ? '✔ pass' : '✘ fail'}</td><th scope="row"${isLong(t.target) ? ' class="long"' : ''}>${e(t.target)}</th>${textCell(t.metric)}${textCell(t.condition)}<td>${t.actual === null ? '-' : e(+t.actual.toPrecision(6))}</td></tr>`,
   );
   return `<section class="thresholds"><h2>Thresholds <small class="${failed ? 'bad' : 'good'}">${failed ? `${failed} of ${result.thresholds.length} crossed` : `all ${result.thresholds.length} held`}</small></h2>
 <table class="compact"><thead><tr><th scope="col" class="text">result</th><th scope="col" class="text">target</th><th scope="col" class="text">metric</th><th scope="col" class="text">condition</th><th scope="col">actual</th></tr></thead>

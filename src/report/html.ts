@@ -26,7 +26,11 @@ let vendorCache: string | null = null;
 function vendorScripts(): string {
   if (vendorCache) return vendorCache;
   const file = (pkg: string, rel: string) => readFileSync(path.join(packageDir(pkg), rel), 'utf8');
-  vendorCache = [file('vega', 'build/vega.min.js'), file('vega-lite', 'build/vega-lite.min.js'), file('vega-embed', 'build/vega-embed.min.js')]
+  vendorCache = [
+    file('vega', 'build/vega.min.js'),
+    file('vega-lite', 'build/vega-lite.min.js'),
+    file('vega-embed', 'build/vega-embed.min.js'),
+  ]
     .map((src) => `<script>${inlineScript(src)}</script>`)
     .join('\n');
   return vendorCache;
@@ -94,10 +98,22 @@ export function renderHtml(result: Result, opts: { plan?: CapacityPlan; history?
   const datasets: Record<string, unknown[]> = {};
   for (const c of charts) Object.assign(datasets, c.datasets);
   // Six significant digits are more than a chart can show, and keep the page small.
-  const compact = JSON.parse(JSON.stringify(datasets, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? +v.toPrecision(6) : v))) as Record<string, unknown[]>;
-  const payload: ChartPayload[] = charts.map((c) => ({ id: c.id, spec: c.spec, datasets: Object.keys(c.datasets), ...(c.widthShares ? { widthShares: c.widthShares } : {}) }));
+  const compact = JSON.parse(
+    JSON.stringify(datasets, (_k, v: unknown) =>
+      typeof v === 'number' && !Number.isInteger(v) ? +v.toPrecision(6) : v,
+    ),
+  ) as Record<string, unknown[]>;
+  const payload: ChartPayload[] = charts.map((c) => ({
+    id: c.id,
+    spec: c.spec,
+    datasets: Object.keys(c.datasets),
+    ...(c.widthShares ? { widthShares: c.widthShares } : {}),
+  }));
   const nav = [
-    ['targets', 'Targets'], ['summary', 'Summary'], ...(result.thresholds.length ? [['thresholds', 'Thresholds']] : []), ...(opts.plan ? [['capacity-plan', 'Capacity plan']] : []),
+    ['targets', 'Targets'],
+    ['summary', 'Summary'],
+    ...(result.thresholds.length ? [['thresholds', 'Thresholds']] : []),
+    ...(opts.plan ? [['capacity-plan', 'Capacity plan']] : []),
     ...charts.map((c) => [`chart-${c.id}`, c.title.replace(/ \(.*\)$/, '').replace(/[:,].*$/, '')]),
   ];
   return `<!doctype html>

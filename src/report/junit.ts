@@ -26,7 +26,9 @@ interface Case {
 /** Escapes text for XML content and attribute values. */
 export function escapeXml(s: string): string {
   // Characters XML 1.0 forbids (control characters but tab, LF, CR) are dropped.
-  return s.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 function suite(name: string, cases: Case[]): string {
@@ -35,13 +37,19 @@ function suite(name: string, cases: Case[]): string {
   const body = cases.map((c) => {
     const attrs = `classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="0"`;
     const inner = [
-      c.failure ? `      <failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${escapeXml(c.failure.text)}</failure>` : '',
+      c.failure
+        ? `      <failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${escapeXml(c.failure.text)}</failure>`
+        : '',
       c.skipped !== undefined ? `      <skipped message="${escapeXml(c.skipped)}"/>` : '',
       c.out ? `      <system-out>${escapeXml(c.out)}</system-out>` : '',
     ].filter(Boolean);
     return inner.length ? `    <testcase ${attrs}>\n${inner.join('\n')}\n    </testcase>` : `    <testcase ${attrs}/>`;
   });
-  return [`  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">`, ...body, '  </testsuite>'].join('\n');
+  return [
+    `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0">`,
+    ...body,
+    '  </testsuite>',
+  ].join('\n');
 }
 
 /** Renders JUnit XML for a run's threshold outcomes and, when given, a compare verdict. */
@@ -54,14 +62,29 @@ export function renderJUnit(input: { thresholds?: ThresholdOutcome[]; verdict?: 
       cases: thresholds.map((t) => ({
         classname: `fxbench.thresholds.${t.target}`,
         name: `${t.target} ${t.metric} ${t.condition}`,
-        failure: t.ok ? undefined : { message: `${t.metric} = ${t.actual ?? 'no value'}, expected ${t.condition}`, type: 'threshold', text: `target ${t.target}: ${t.metric} was ${t.actual ?? 'not measured'}; the threshold is ${t.condition}` },
+        failure: t.ok
+          ? undefined
+          : {
+              message: `${t.metric} = ${t.actual ?? 'no value'}, expected ${t.condition}`,
+              type: 'threshold',
+              text: `target ${t.target}: ${t.metric} was ${t.actual ?? 'not measured'}; the threshold is ${t.condition}`,
+            },
       })),
     });
   }
   for (const t of input.verdict?.targets ?? []) {
     const classname = `fxbench.compare.${t.target}`;
     if (t.error) {
-      suites.push({ name: `compare: ${t.target}`, cases: [{ classname, name: 'target ran', failure: { message: `the target failed: ${t.error}`, type: 'regression', text: t.error } }] });
+      suites.push({
+        name: `compare: ${t.target}`,
+        cases: [
+          {
+            classname,
+            name: 'target ran',
+            failure: { message: `the target failed: ${t.error}`, type: 'regression', text: t.error },
+          },
+        ],
+      });
       continue;
     }
     suites.push({
@@ -69,7 +92,12 @@ export function renderJUnit(input: { thresholds?: ThresholdOutcome[]; verdict?: 
       cases: t.metrics.map((m) => {
         const figures = `baseline ${formatValue(m, m.baseline)}, current ${formatValue(m, m.current)}, change ${formatChange(m)}, allowed ${m.allowanceText} (samples ${m.samples.baseline}/${m.samples.current})`;
         const c: Case = { classname, name: m.metric };
-        if (m.verdict === 'regression') c.failure = { message: `${m.metric} regressed: ${formatChange(m)} (allowed ${m.allowanceText})`, type: 'regression', text: figures };
+        if (m.verdict === 'regression')
+          c.failure = {
+            message: `${m.metric} regressed: ${formatChange(m)} (allowed ${m.allowanceText})`,
+            type: 'regression',
+            text: figures,
+          };
         else if (m.verdict === 'n/a') c.skipped = m.note ?? 'no figure';
         else c.out = `${m.verdict}: ${figures}${m.note ? `; ${m.note}` : ''}`;
         return c;

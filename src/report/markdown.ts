@@ -41,25 +41,59 @@ export function renderMarkdown(result: Result): string {
   const tool = result.tool;
   out.push(`### fxbench · ${m(result.scenario.name)}`, '');
   if (result.scenario.description) out.push(m(result.scenario.description), '');
-  out.push(`${m(result.scenario.file)} · started ${m(when(result.startedAt))} · ${result.runs?.length ? `${result.runs.length} runs` : `took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s`} · fxbench ${m(tool.version)} · Node ${m(tool.node)} · ${tool.hostname ? `${m(tool.hostname)}, ` : ''}${m(tool.platform)}, ${tool.cpus} CPUs`, '');
+  out.push(
+    `${m(result.scenario.file)} · started ${m(when(result.startedAt))} · ${result.runs?.length ? `${result.runs.length} runs` : `took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s`} · fxbench ${m(tool.version)} · Node ${m(tool.node)} · ${tool.hostname ? `${m(tool.hostname)}, ` : ''}${m(tool.platform)}, ${tool.cpus} CPUs`,
+    '',
+  );
   if (result.runs?.length) {
-    out.push(mdTable(['run', 'scenario', 'started', 'results file'], ['l', 'l', 'l', 'l'], result.runs.map((r) => [m(r.label), m(r.scenario.name), m(when(r.startedAt)), m(r.file)])), '');
+    out.push(
+      mdTable(
+        ['run', 'scenario', 'started', 'results file'],
+        ['l', 'l', 'l', 'l'],
+        result.runs.map((r) => [m(r.label), m(r.scenario.name), m(when(r.startedAt)), m(r.file)]),
+      ),
+      '',
+    );
   }
   if (result.interrupted) out.push('> **Interrupted**: the figures cover what ran before the run stopped.', '');
   if (result.abortedByThreshold) out.push(`> **Stopped by a threshold**: ${m(result.abortedByThreshold)}`, '');
 
   out.push(
     mdTable(
-      ['target', 'provider', 'requests', 'errors', 'cold starts', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'init p50 ms', 'req/s', '$ / 1M'],
+      [
+        'target',
+        'provider',
+        'requests',
+        'errors',
+        'cold starts',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'p99.9 ms',
+        'max ms',
+        'init p50 ms',
+        'req/s',
+        '$ / 1M',
+      ],
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       result.targets.map((t) => {
         const s = t.summary;
         if (!s) return [m(t.name), m(t.provider), ...new Array<string>(11).fill('-')];
         const l = s.latencyMs;
         return [
-          m(t.name) + (t.error ? ` ⚠️ failed: ${m(t.error)}` : ''), m(t.provider), int(s.requests), errorsCell(s), `${int(s.coldStarts)} (${pct(s.coldStartRate)})`,
-          formatMs(l?.p50), formatMs(l?.p90), formatMs(l?.p99), formatMs(l?.p999), formatMs(l?.max), formatMs(s.initDurationMs?.p50),
-          s.throughputRps ? s.throughputRps.toFixed(1) : '-', formatUSD(s.cost?.perMillionUSD),
+          m(t.name) + (t.error ? ` ⚠️ failed: ${m(t.error)}` : ''),
+          m(t.provider),
+          int(s.requests),
+          errorsCell(s),
+          `${int(s.coldStarts)} (${pct(s.coldStartRate)})`,
+          formatMs(l?.p50),
+          formatMs(l?.p90),
+          formatMs(l?.p99),
+          formatMs(l?.p999),
+          formatMs(l?.max),
+          formatMs(s.initDurationMs?.p50),
+          s.throughputRps ? s.throughputRps.toFixed(1) : '-',
+          formatUSD(s.cost?.perMillionUSD),
         ];
       }),
     ),
@@ -68,22 +102,56 @@ export function renderMarkdown(result: Result): string {
 
   if (result.thresholds.length) {
     const failed = result.thresholds.filter((t) => !t.ok).length;
-    out.push(failed ? `**Thresholds: ${failed} of ${result.thresholds.length} crossed**` : `**Thresholds: all ${result.thresholds.length} held**`, '');
     out.push(
-      mdTable(['', 'target', 'metric', 'condition', 'actual'], ['c', 'l', 'l', 'l', 'r'], result.thresholds.map((t) => [t.ok ? '✅' : '❌', m(t.target), m(t.metric), m(t.condition), t.actual === null ? '-' : String(+t.actual.toPrecision(6))])),
+      failed
+        ? `**Thresholds: ${failed} of ${result.thresholds.length} crossed**`
+        : `**Thresholds: all ${result.thresholds.length} held**`,
+      '',
+    );
+    out.push(
+      mdTable(
+        ['', 'target', 'metric', 'condition', 'actual'],
+        ['c', 'l', 'l', 'l', 'r'],
+        result.thresholds.map((t) => [
+          t.ok ? '✅' : '❌',
+          m(t.target),
+          m(t.metric),
+          m(t.condition),
+          t.actual === null ? '-' : String(+t.actual.toPrecision(6)),
+        ]),
+      ),
       '',
     );
   }
 
   const phaseRows = result.targets.flatMap((t) =>
-    t.phases.map((p) => [m(t.name), m(phaseLabel(p)), int(p.requests), errorsCell(p), `${int(p.coldStarts)} (${pct(p.coldStartRate)})`, formatMs(p.latencyMs?.p50), formatMs(p.latencyMs?.p99), formatMs(p.latencyMs?.max), formatMs(p.initDurationMs?.p50), formatUSD(p.cost?.perMillionUSD)]),
+    t.phases.map((p) => [
+      m(t.name),
+      m(phaseLabel(p)),
+      int(p.requests),
+      errorsCell(p),
+      `${int(p.coldStarts)} (${pct(p.coldStartRate)})`,
+      formatMs(p.latencyMs?.p50),
+      formatMs(p.latencyMs?.p99),
+      formatMs(p.latencyMs?.max),
+      formatMs(p.initDurationMs?.p50),
+      formatUSD(p.cost?.perMillionUSD),
+    ]),
   );
   if (phaseRows.length) {
     out.push('<details><summary>Per phase</summary>', '');
-    out.push(mdTable(['target', 'phase', 'requests', 'errors', 'cold starts', 'p50 ms', 'p99 ms', 'max ms', 'init p50 ms', '$ / 1M'], ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'], phaseRows), '');
+    out.push(
+      mdTable(
+        ['target', 'phase', 'requests', 'errors', 'cold starts', 'p50 ms', 'p99 ms', 'max ms', 'init p50 ms', '$ / 1M'],
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        phaseRows,
+      ),
+      '',
+    );
     out.push('</details>', '');
   }
   const prices = [...new Set(result.targets.flatMap(priceSources))];
-  if (prices.length) out.push(`Prices: ${prices.map(m).join('; ')}. Latency is client-side, from the intended send time.`, '');
+  if (prices.length)
+    out.push(`Prices: ${prices.map(m).join('; ')}. Latency is client-side, from the intended send time.`, '');
   return out.join('\n');
 }

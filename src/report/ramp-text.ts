@@ -11,7 +11,10 @@ export function formatRamps(result: Result): string {
       const r = t.ramp!;
       const slo = r.slo ? ` (SLO p99 ≤ ${r.slo.p99Ms} ms, errors ≤ ${+(r.slo.errorRate * 100).toFixed(3)}%)` : '';
       const knee = r.kneeRps === null ? 'no step met the SLO' : `knee ${rate(r.kneeRps)}`;
-      const broke = r.brokeAtRps === null ? `never broke up to ${rate(r.steps.at(-1)?.rateRps ?? 0)}` : `broke at ${rate(r.brokeAtRps)}`;
+      const broke =
+        r.brokeAtRps === null
+          ? `never broke up to ${rate(r.steps.at(-1)?.rateRps ?? 0)}`
+          : `broke at ${rate(r.brokeAtRps)}`;
       return `ramp ${t.name}: ${knee}, ${broke}${slo}`;
     })
     .join('\n');

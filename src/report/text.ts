@@ -11,13 +11,28 @@ import { errorTotal } from '../metrics/figures.ts';
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** Renders the result summary table. */
 export function formatSummary(result: Result): string {
-  const header = ['target', 'phase', 'req', 'err', 'cold', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'init p50', '$/1M inv'];
+  const header = [
+    'target',
+    'phase',
+    'req',
+    'err',
+    'cold',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'max ms',
+    'init p50',
+    '$/1M inv',
+  ];
   const rows: string[][] = [];
   for (const t of result.targets) {
     if (t.error) rows.push([t.name, `error: ${t.error}`, '', '', '', '', '', '', '', '', '']);
@@ -41,7 +56,17 @@ export function formatSummary(result: Result): string {
   const lines = [table(header, rows)];
   const sources = [...new Set(result.targets.flatMap((t) => t.phases.map((p) => p.cost?.priceSource).filter(Boolean)))];
   if (sources.length) lines.push(`cost: ${sources.join('; ')}`);
-  const errored = result.targets.flatMap((t) => t.phases.filter((p) => errorTotal(p) > 0).map((p) => `${t.name}/${phaseLabel(p)}: ${Object.entries(p.errors).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ')}`));
+  const errored = result.targets.flatMap((t) =>
+    t.phases
+      .filter((p) => errorTotal(p) > 0)
+      .map(
+        (p) =>
+          `${t.name}/${phaseLabel(p)}: ${Object.entries(p.errors)
+            .filter(([, n]) => n)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')}`,
+      ),
+  );
   if (errored.length) lines.push(`errors: ${errored.join('; ')}`);
   if (result.interrupted) lines.push('interrupted: partial result');
   return lines.join('\n');

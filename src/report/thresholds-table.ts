@@ -10,7 +10,10 @@ import { table } from './text.ts';
 
 /** `latency.p99{phase:burst,round:2}` for an outcome's metric and scope. */
 export function scopedMetric(o: Pick<ThresholdOutcome, 'metric' | 'phase' | 'round'>): string {
-  const tags = [o.phase !== undefined ? `phase:${o.phase}` : '', o.round !== undefined ? `round:${o.round}` : ''].filter(Boolean);
+  const tags = [
+    o.phase !== undefined ? `phase:${o.phase}` : '',
+    o.round !== undefined ? `round:${o.round}` : '',
+  ].filter(Boolean);
   return tags.length ? `${o.metric}{${tags.join(',')}}` : o.metric;
 }
 
@@ -41,6 +44,10 @@ export function formatThresholds(outcomes: readonly ThresholdOutcome[], opts: { 
     crossedBy(o),
     o.ok ? '✓' : '✗ crossed',
   ]);
-  const verdict = crossed.length ? `thresholds: ${crossed.length} of ${outcomes.length} crossed` : `thresholds: all ${outcomes.length} held`;
-  return shown.length ? `${table(['target', 'metric', 'condition', 'actual', 'by', 'result'], rows)}\n${verdict}` : verdict;
+  const verdict = crossed.length
+    ? `thresholds: ${crossed.length} of ${outcomes.length} crossed`
+    : `thresholds: all ${outcomes.length} held`;
+  return shown.length
+    ? `${table(['target', 'metric', 'condition', 'actual', 'by', 'result'], rows)}\n${verdict}`
+    : verdict;
 }

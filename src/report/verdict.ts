@@ -7,8 +7,20 @@ import { appendFileSync } from 'node:fs';
 import type { CompareVerdict, MetricComparison } from '../metrics/compare.ts';
 import { formatMs, formatUSD } from '../units.ts';
 
-const WORDS: Record<MetricComparison['verdict'], string> = { ok: 'ok', regression: 'REGRESSION', noise: 'noise', improved: 'improved', 'n/a': 'n/a' };
-const ICONS: Record<MetricComparison['verdict'], string> = { ok: '✅ ok', regression: '❌ **regression**', noise: '〰️ noise', improved: '🟢 improved', 'n/a': '➖ n/a' };
+const WORDS: Record<MetricComparison['verdict'], string> = {
+  ok: 'ok',
+  regression: 'REGRESSION',
+  noise: 'noise',
+  improved: 'improved',
+  'n/a': 'n/a',
+};
+const ICONS: Record<MetricComparison['verdict'], string> = {
+  ok: '✅ ok',
+  regression: '❌ **regression**',
+  noise: '〰️ noise',
+  improved: '🟢 improved',
+  'n/a': '➖ n/a',
+};
 
 /** Formats a metric's figure in its unit. */
 export function formatValue(m: Pick<MetricComparison, 'unit'>, v: number | null): string {
@@ -22,7 +34,16 @@ export function formatValue(m: Pick<MetricComparison, 'unit'>, v: number | null)
 export function formatChange(m: MetricComparison): string {
   if (m.change === null) return '-';
   const x = Math.abs(m.change);
-  const text = m.allowance.kind === 'relative' ? (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '∞') : m.unit === 'ms' ? `${formatMs(x)} ms` : m.unit === 'USD/1M' ? formatUSD(x) : x.toFixed(4);
+  const text =
+    m.allowance.kind === 'relative'
+      ? Number.isFinite(x)
+        ? `${(x * 100).toFixed(1)}%`
+        : '∞'
+      : m.unit === 'ms'
+        ? `${formatMs(x)} ms`
+        : m.unit === 'USD/1M'
+          ? formatUSD(x)
+          : x.toFixed(4);
   // A change that rounds to nothing gets no direction.
   const sign = /[1-9∞]/.test(text) ? (m.change > 0 ? '+' : '−') : '±';
   return `${sign}${text}`;
@@ -31,7 +52,11 @@ export function formatChange(m: MetricComparison): string {
 /** Lays out a fixed-width table: columns in `left` left-aligned, the others right-aligned. */
 function alignTable(header: string[], rows: string[][], left: number[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (left.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (left.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].map((l) => `  ${l}`).join('\n');
 }
 
@@ -42,19 +67,47 @@ function headline(v: CompareVerdict): string {
 
 /** The verdict as terminal text: one table per target, notes, and the last line `compare: …`. */
 export function formatVerdictText(v: CompareVerdict): string {
-  const out: string[] = [`baseline: ${v.baseline.file ?? v.baseline.scenario} (${v.baseline.startedAt})`, `current:  ${v.current.file ?? v.current.scenario} (${v.current.startedAt})`];
+  const out: string[] = [
+    `baseline: ${v.baseline.file ?? v.baseline.scenario} (${v.baseline.startedAt})`,
+    `current:  ${v.current.file ?? v.current.scenario} (${v.current.startedAt})`,
+  ];
   for (const t of v.targets) {
     out.push('', t.target);
     if (t.error) {
       out.push(`  REGRESSION: the target failed in the current run: ${t.error}`);
       continue;
     }
-    const rows = t.metrics.map((m) => [m.metric, formatValue(m, m.baseline), formatValue(m, m.current), formatChange(m), m.allowanceText, WORDS[m.verdict], `${m.samples.baseline}/${m.samples.current}`]);
+    const rows = t.metrics.map((m) => [
+      m.metric,
+      formatValue(m, m.baseline),
+      formatValue(m, m.current),
+      formatChange(m),
+      m.allowanceText,
+      WORDS[m.verdict],
+      `${m.samples.baseline}/${m.samples.current}`,
+    ]);
     out.push(alignTable(['metric', 'baseline', 'current', 'change', 'allowed', 'verdict', 'samples'], rows, [0, 5]));
     for (const m of t.metrics) if (m.note && m.verdict !== 'n/a') out.push(`  ${m.metric}: ${m.note}`);
   }
   for (const n of v.notes) out.push(`note: ${n}`);
-  out.push('', `compare: ${v.ok ? 'ok' : 'FAILED'}: ${headline(v)}${v.ok ? '' : ` (${v.targets.filter((t) => t.regressions).map((t) => (t.error ? `${t.target}: failed` : `${t.target}: ${t.metrics.filter((m) => m.verdict === 'regression').map((m) => m.metric).join(', ')}`)).join('; ')})`}`);
+  out.push(
+    '',
+    `compare: ${v.ok ? 'ok' : 'FAILED'}: ${headline(v)}${
+      v.ok
+        ? ''
+        : ` (${v.targets
+            .filter((t) => t.regressions)
+            .map((t) =>
+              t.error
+                ? `${t.target}: failed`
+                : `${t.target}: ${t.metrics
+                    .filter((m) => m.verdict === 'regression')
+                    .map((m) => m.metric)
+                    .join(', ')}`,
+            )
+            .join('; ')})`
+    }`,
+  );
   return out.join('\n');
 }
 
@@ -74,12 +127,18 @@ export function formatVerdictMarkdown(v: CompareVerdict): string {
       continue;
     }
     out.push('| metric | baseline | current | change | allowed | verdict |', '|---|---:|---:|---:|---:|---|');
-    for (const m of t.metrics) out.push(`| ${md(m.metric)} | ${md(formatValue(m, m.baseline))} | ${md(formatValue(m, m.current))} | ${md(formatChange(m))} | ${md(m.allowanceText)} | ${ICONS[m.verdict]} |`);
+    for (const m of t.metrics)
+      out.push(
+        `| ${md(m.metric)} | ${md(formatValue(m, m.baseline))} | ${md(formatValue(m, m.current))} | ${md(formatChange(m))} | ${md(m.allowanceText)} | ${ICONS[m.verdict]} |`,
+      );
     const noted = t.metrics.filter((m) => m.note && m.verdict !== 'n/a');
     if (noted.length) out.push('', ...noted.map((m) => `- ${md(m.metric)}: ${md(m.note!)}`));
   }
   if (v.notes.length) out.push('', ...v.notes.map((n) => `> ${md(n)}`));
-  out.push('', `A change beyond its allowance is a regression only when ${Math.round((1 - v.alpha * 2) * 100)}% confidence bounds on both runs agree (order-statistic bounds for latency, Clopper–Pearson for rates, a normal approximation for cost); otherwise it is noise.`);
+  out.push(
+    '',
+    `A change beyond its allowance is a regression only when ${Math.round((1 - v.alpha * 2) * 100)}% confidence bounds on both runs agree (order-statistic bounds for latency, Clopper–Pearson for rates, a normal approximation for cost); otherwise it is noise.`,
+  );
   return out.join('\n') + '\n';
 }
 

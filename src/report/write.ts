@@ -52,7 +52,12 @@ export async function writeReports(result: Result, dir: string, opts: WriteOptio
   const stepSummary = opts.stepSummary ?? process.env.GITHUB_STEP_SUMMARY ?? '';
   if (stepSummary) await appendFile(stepSummary, markdown + '\n');
   return {
-    dir, results, html: file('index.html'), summaryCsv: file('summary.csv'), percentilesCsv: file('percentiles.csv'), markdown: file('summary.md'),
+    dir,
+    results,
+    html: file('index.html'),
+    summaryCsv: file('summary.csv'),
+    percentilesCsv: file('percentiles.csv'),
+    markdown: file('summary.md'),
     stepSummary: stepSummary || null,
   };
 }

@@ -43,13 +43,17 @@ class RuntimeApiClient {
   }
   /** Sends requests in one write; resolves one promise per request, in order. */
   send(requests) {
-    let text = '';
+    const text = '';
     const bodies = [];
     for (const r of requests) {
       const body = r.body === undefined ? null : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
       let head = `${r.method} ${r.path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n`;
       for (const [k, v] of Object.entries(r.headers ?? {})) head += `${k}: ${v}\r\n`;
-      head += body ? `Content-Length: ${body.length}\r\n\r\n` : (r.method === 'GET' ? '\r\n' : 'Content-Length: 0\r\n\r\n');
+      head += body
+        ? `Content-Length: ${body.length}\r\n\r\n`
+        : r.method === 'GET'
+          ? '\r\n'
+          : 'Content-Length: 0\r\n\r\n';
       bodies.push(Buffer.from(head), ...(body ? [body] : []));
     }
     const promises = requests.map(() => new Promise((resolve, reject) => this.pending.push({ resolve, reject })));
@@ -79,7 +83,10 @@ class RuntimeApiClient {
           if (nl < 0) return;
           const size = parseInt(this.buf.toString('latin1', at, nl), 16);
           if (this.buf.length < nl + 2 + size + 2) return;
-          if (size === 0) { rest = nl + 4; break; }
+          if (size === 0) {
+            rest = nl + 4;
+            break;
+          }
           parts.push(this.buf.subarray(nl + 2, nl + 2 + size));
           at = nl + 2 + size + 2;
         }
@@ -97,16 +104,27 @@ class RuntimeApiClient {
   }
 }
 
-
 const base = '/2018-06-01/runtime';
 
 function errorBody(err) {
   const e = err instanceof Error ? err : new Error(String(err));
-  return JSON.stringify({ errorType: e.name || 'Error', errorMessage: e.message, stackTrace: (e.stack || '').split('\n').slice(1).map((s) => s.trim()) });
+  return JSON.stringify({
+    errorType: e.name || 'Error',
+    errorMessage: e.message,
+    stackTrace: (e.stack || '')
+      .split('\n')
+      .slice(1)
+      .map((s) => s.trim()),
+  });
 }
 
 function errorRequest(urlPath, err, type) {
-  return { method: 'POST', path: base + urlPath, body: errorBody(err), headers: { 'content-type': 'application/json', 'lambda-runtime-function-error-type': type } };
+  return {
+    method: 'POST',
+    path: base + urlPath,
+    body: errorBody(err),
+    headers: { 'content-type': 'application/json', 'lambda-runtime-function-error-type': type },
+  };
 }
 
 // The runtime is gone (fxbench exited): nothing will ever ask for work again.
@@ -123,13 +141,15 @@ function handlerFile() {
   const fnName = handlerSpec.slice(dot + 1);
   const candidates = ['.mjs', '.js', '.cjs', '.ts', '.mts'].map((ext) => path.join(root, modName + ext));
   const file = candidates.find((f) => fs.existsSync(f));
-  if (!file) throw Object.assign(new Error(`Cannot find module '${modName}' in ${root}`), { name: 'Runtime.ImportModuleError' });
+  if (!file)
+    throw Object.assign(new Error(`Cannot find module '${modName}' in ${root}`), { name: 'Runtime.ImportModuleError' });
   return { file, fnName, handlerSpec };
 }
 
 function pickHandler(mod, fnName, handlerSpec) {
   const fn = mod[fnName] ?? (mod.default && mod.default[fnName]);
-  if (typeof fn !== 'function') throw Object.assign(new Error(`${handlerSpec} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+  if (typeof fn !== 'function')
+    throw Object.assign(new Error(`${handlerSpec} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
   return fn;
 }
 
@@ -194,9 +214,18 @@ async function start(load) {
       try {
         const result = await handler(event, context);
         const body = result === undefined ? 'null' : JSON.stringify(result);
-        answer = { method: 'POST', path: `${base}/invocation/${requestId}/response`, body, headers: { 'content-type': 'application/json' } };
+        answer = {
+          method: 'POST',
+          path: `${base}/invocation/${requestId}/response`,
+          body,
+          headers: { 'content-type': 'application/json' },
+        };
       } catch (err) {
-        answer = errorRequest(`/invocation/${requestId}/error`, err, err?.name ? `Function.${err.name}` : 'Function.Unhandled');
+        answer = errorRequest(
+          `/invocation/${requestId}/error`,
+          err,
+          err?.name ? `Function.${err.name}` : 'Function.Unhandled',
+        );
       }
       // This process's RSS high-water mark (getrusage ru_maxrss, the kernel's VmHWM),
       // so the runtime need not read /proc/<pid>/status for Max Memory Used.

@@ -33,7 +33,17 @@ export class ForkInstance extends BaseInstance {
     this.inv = inv;
     const { spec } = this;
     const req = inv.request;
-    const env: Record<string, string> = { ...baseEnv(), ...cgiEnv(req?.method ?? 'POST', req?.path ?? '/', req?.query ?? '', req?.headers ?? { 'content-type': 'application/json' }, inv.payload.length), ...spec.env };
+    const env: Record<string, string> = {
+      ...baseEnv(),
+      ...cgiEnv(
+        req?.method ?? 'POST',
+        req?.path ?? '/',
+        req?.query ?? '',
+        req?.headers ?? { 'content-type': 'application/json' },
+        inv.payload.length,
+      ),
+      ...spec.env,
+    };
     const child = this.spawnProcess(spec.command[0]!, spec.command.slice(1), env, ['pipe', 'pipe', 'pipe'], 'close');
     child.once('spawn', () => {
       this.startNs = nowNs();
@@ -67,7 +77,16 @@ export class ForkInstance extends BaseInstance {
     const stderr = this.stderr.toString();
     if (code === 0 && !this.timedOut) {
       const contentType = this.spec.env.content_type ?? inv.request?.headers['content-type'] ?? 'application/json';
-      return inv.resolve(this.result(inv, { body: Buffer.concat(this.stdout), errorClass: null, durationMs, maxMemoryMB: this.peakMB, status: 200, headers: { 'content-type': contentType } }));
+      return inv.resolve(
+        this.result(inv, {
+          body: Buffer.concat(this.stdout),
+          errorClass: null,
+          durationMs,
+          maxMemoryMB: this.peakMB,
+          status: 200,
+          headers: { 'content-type': contentType },
+        }),
+      );
     }
     if (this.timedOut || !this.everReady || this.killedFor !== null) {
       const r = this.lostResult(inv, { timedOut: this.timedOut, startNs: this.startNs || undefined, code, signal });
@@ -75,8 +94,19 @@ export class ForkInstance extends BaseInstance {
     }
     const oom = looksOutOfMemory(stderr) || signal === 'SIGKILL';
     const errorType = oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
-    const message = oom ? `process ran out of memory (${this.spec.memoryMB} MB)` : `exit status ${code ?? signal}${stderr ? `: ${lastLine(stderr)}` : ''}`;
-    inv.resolve(this.result(inv, { body: json({ errorType, errorMessage: message }), errorClass: oom ? 'out-of-memory' : 'function-error', errorType, durationMs, maxMemoryMB: this.peakMB, status: 500 }));
+    const message = oom
+      ? `process ran out of memory (${this.spec.memoryMB} MB)`
+      : `exit status ${code ?? signal}${stderr ? `: ${lastLine(stderr)}` : ''}`;
+    inv.resolve(
+      this.result(inv, {
+        body: json({ errorType, errorMessage: message }),
+        errorClass: oom ? 'out-of-memory' : 'function-error',
+        errorType,
+        durationMs,
+        maxMemoryMB: this.peakMB,
+        status: 500,
+      }),
+    );
   }
 }
 
@@ -84,11 +114,22 @@ export class ForkInstance extends BaseInstance {
  * The classic watchdog's CGI variables (cgi_headers=true): every request header
  * as `Http_<Name>` with dashes as underscores, plus method, path, query and length.
  */
-function cgiEnv(method: string, path: string, query: string, headers: Record<string, string>, length: number): Record<string, string> {
+function cgiEnv(
+  method: string,
+  path: string,
+  query: string,
+  headers: Record<string, string>,
+  length: number,
+): Record<string, string> {
   const env: Record<string, string> = { Http_Method: method, Http_Path: path, Http_ContentLength: String(length) };
   if (query) env.Http_Query = query;
   for (const [name, value] of Object.entries(headers)) {
-    const key = 'Http_' + name.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('_');
+    const key =
+      'Http_' +
+      name
+        .split('-')
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join('_');
     env[key] = value;
   }
   return env;

@@ -154,8 +154,7 @@ function resolveEntry(
 function checkCommand(v: unknown, p: string, c: CheckContext): string[] {
   if (typeof v === 'string' && v.trim()) return v.trim().split(/\s+/);
   if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.length > 0)) return v as string[];
-  const message =
-    `expected a command such as "python3 handler.py" or ["python3", "handler.py"], got ${JSON.stringify(v)}`;
+  const message = `expected a command such as "python3 handler.py" or ["python3", "handler.py"], got ${JSON.stringify(v)}`;
   c.issues.push({ file: c.file, field: p, message });
   return [];
 }

@@ -102,8 +102,7 @@ export function frameLambda(
   // answer becomes a function error; fxbench classifies it payload-too-large.
   const oversized = !r.errorClass && r.body.length > MAX_SYNC_PAYLOAD_BYTES;
   if (oversized) {
-    const errorMessage =
-      `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).`;
+    const errorMessage = `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).`;
     r = { ...r, body: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })) };
   }
   const billed = billedMs(spec.billing, r.durationMs, r.initMs);

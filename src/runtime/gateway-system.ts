@@ -19,7 +19,13 @@ export const SYSTEM_PREFIX = '/system/';
 export function system(rt: Platform, req: MiniRequest, res: MiniResponse, url: string): void {
   const path = url.split('?')[0]!;
   if (req.method === 'GET' && (path === '/system/functions' || path === '/system/functions/')) {
-    return send(res, jsonResponse(200, rt.functions().map((f) => functionStatus(rt, f.name))));
+    return send(
+      res,
+      jsonResponse(
+        200,
+        rt.functions().map((f) => functionStatus(rt, f.name)),
+      ),
+    );
   }
   let m = /^\/system\/function\/([^/]+)$/.exec(path);
   if (req.method === 'GET' && m) {

@@ -20,7 +20,17 @@ import type { FunctionSpec } from '../model/function.ts';
 /** How often readiness is probed while the upstream starts, ms. Bounds the error on init duration. */
 const READY_POLL_MS = 2;
 /** Hop-by-hop and framing headers never copied across the proxy. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'host',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+]);
 
 interface Running {
   inv: PendingInvocation;
@@ -102,7 +112,14 @@ export class HttpInstance extends BaseInstance {
     headers['content-length'] = String(inv.payload.length);
     const path = r ? r.path + (r.query ? `?${r.query}` : '') : '/';
     const startNs = nowNs();
-    const req = http.request({ host: '127.0.0.1', port: this.port, method: r?.method ?? 'POST', path, headers, agent: this.agent });
+    const req = http.request({
+      host: '127.0.0.1',
+      port: this.port,
+      method: r?.method ?? 'POST',
+      path,
+      headers,
+      agent: this.agent,
+    });
     const running: Running = { inv, startNs, req, timer: setTimeout(() => this.timeout(running), this.spec.timeoutMs) };
     this.running.add(running);
     req.on('response', (res) => {
@@ -112,10 +129,19 @@ export class HttpInstance extends BaseInstance {
         if (!this.running.delete(running)) return;
         clearTimeout(running.timer);
         const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP_HEADERS.has(k)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined && !HOP_HEADERS.has(k)) out[k] = Array.isArray(v) ? v.join(', ') : v;
         const status = res.statusCode ?? 502;
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        this.complete(inv, { body, errorClass: status >= 500 ? 'function-error' : null, errorType: status >= 500 ? `Http.${status}` : undefined, durationMs: (nowNs() - startNs) / 1e6, maxMemoryMB: this.readMaxMemoryMB(), status, headers: out });
+        this.complete(inv, {
+          body,
+          errorClass: status >= 500 ? 'function-error' : null,
+          errorType: status >= 500 ? `Http.${status}` : undefined,
+          durationMs: (nowNs() - startNs) / 1e6,
+          maxMemoryMB: this.readMaxMemoryMB(),
+          status,
+          headers: out,
+        });
       });
       res.on('error', () => this.broken(running));
     });
@@ -150,11 +176,17 @@ export class HttpInstance extends BaseInstance {
     this.agent.destroy();
     for (const r of this.running) {
       clearTimeout(r.timer);
-      const lost = this.lostResult(r.inv, { timedOut: this.timedOut.has(r.inv.requestId), startNs: r.startNs, code, signal });
+      const lost = this.lostResult(r.inv, {
+        timedOut: this.timedOut.has(r.inv.requestId),
+        startNs: r.startNs,
+        code,
+        signal,
+      });
       r.inv.resolve({ ...lost, status: lost.errorClass === 'timeout' ? 504 : 500 });
     }
     this.running.clear();
-    for (const inv of this.queued.splice(0)) inv.resolve({ ...this.lostResult(inv, { timedOut: false, code, signal }), status: 500 });
+    for (const inv of this.queued.splice(0))
+      inv.resolve({ ...this.lostResult(inv, { timedOut: false, code, signal }), status: 500 });
   }
 }
 

@@ -62,7 +62,8 @@ export class LambdaInstance extends BaseInstance {
   }
 
   run(inv: PendingInvocation): void {
-    if (this.state === 'dead') return void inv.resolve(this.lostResult(inv, { timedOut: false, code: null, signal: null }));
+    if (this.state === 'dead')
+      return void inv.resolve(this.lostResult(inv, { timedOut: false, code: null, signal: null }));
     this.accept(inv);
     const res = this.waiting.pop();
     if (res) this.deliver(inv, res);
@@ -123,19 +124,25 @@ export class LambdaInstance extends BaseInstance {
       if (kind === 'response' || kind === 'error') {
         const requestId = decodeURIComponent(rest.slice(0, slash));
         const running = this.running.get(requestId);
-        if (!running) return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `unknown or finished request id ${requestId}` });
+        if (!running)
+          return reply(res, 400, {
+            errorType: 'InvalidRequestID',
+            errorMessage: `unknown or finished request id ${requestId}`,
+          });
         res.writeHead(202, ACCEPTED_HEADERS);
         // fxbench's bootstrap pipelines its next poll behind the answer and does not
         // wait for this 202: it then leaves with the next event, in one write.
         res.end(ACCEPTED, { coalesce: true });
-        const errorType = kind === 'error' ? (req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
+        const errorType =
+          kind === 'error' ? (req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
         // fxbench's own bootstrap reports its RSS high-water mark (ru_maxrss); any other runtime's is read from /proc.
         const maxRssKB = Number(req.headers['x-fxbench-max-rss-kb']);
         return this.finish(running, body, errorType, maxRssKB > 0 ? Math.ceil(maxRssKB / 1024) : undefined);
       }
     }
     if (req.method === 'POST' && url === INIT_ERROR_PATH) {
-      if (this.state !== 'starting') return reply(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after init finished' });
+      if (this.state !== 'starting')
+        return reply(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after init finished' });
       reply(res, 202, { status: 'OK' });
       this.initError = { body, type: req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.InitError' };
       return this.kill('crash');
@@ -176,10 +183,17 @@ export class LambdaInstance extends BaseInstance {
     this.running.delete(running.inv.requestId);
     const durationMs = (nowNs() - running.startNs) / 1e6;
     // A runtime that catches its own out-of-memory error (Python's MemoryError) reports it as such.
-    const errorClass = errorType === undefined ? null : /MemoryError|OutOfMemory/i.test(errorType) ? 'out-of-memory' : 'function-error';
+    const errorClass =
+      errorType === undefined ? null : /MemoryError|OutOfMemory/i.test(errorType) ? 'out-of-memory' : 'function-error';
     // Like Lambda, an environment that ran out of memory is not reused.
     if (errorClass === 'out-of-memory') this.kill('crash');
-    this.complete(running.inv, { body, errorClass, errorType, durationMs, maxMemoryMB: maxMemoryMB ?? this.readMaxMemoryMB() });
+    this.complete(running.inv, {
+      body,
+      errorClass,
+      errorType,
+      durationMs,
+      maxMemoryMB: maxMemoryMB ?? this.readMaxMemoryMB(),
+    });
   }
 
   /** An X-Ray-style trace header, as Lambda passes in Lambda-Runtime-Trace-Id: `Root=1-<time>-<24 hex>;Parent=<16 hex>;Sampled=0`. */
@@ -194,13 +208,21 @@ export class LambdaInstance extends BaseInstance {
     this.server.close();
     for (const r of this.running.values()) {
       clearTimeout(r.timer);
-      r.inv.resolve(this.lostResult(r.inv, { timedOut: this.timedOut.has(r.inv.requestId), startNs: r.startNs, code, signal, initError: this.initError }));
+      r.inv.resolve(
+        this.lostResult(r.inv, {
+          timedOut: this.timedOut.has(r.inv.requestId),
+          startNs: r.startNs,
+          code,
+          signal,
+          initError: this.initError,
+        }),
+      );
     }
     this.running.clear();
-    for (const inv of this.queued.splice(0)) inv.resolve(this.lostResult(inv, { timedOut: false, code, signal, initError: this.initError }));
+    for (const inv of this.queued.splice(0))
+      inv.resolve(this.lostResult(inv, { timedOut: false, code, signal, initError: this.initError }));
   }
 }
-
 
 function reply(res: MiniResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);

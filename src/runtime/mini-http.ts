@@ -65,10 +65,13 @@ export function createMiniServer(
     let sweeper: NodeJS.Timeout | null = null;
     server.on('listening', () => {
       // Closed between idleMs and idleMs + one sweep after their last activity.
-      sweeper = setInterval(() => {
-        const now = Date.now();
-        for (const c of conns) if (c.open === 0 && now - c.lastActive >= idleMs) c.socket.destroy();
-      }, Math.min(SWEEP_MS, Math.max(10, idleMs / 4))).unref();
+      sweeper = setInterval(
+        () => {
+          const now = Date.now();
+          for (const c of conns) if (c.open === 0 && now - c.lastActive >= idleMs) c.socket.destroy();
+        },
+        Math.min(SWEEP_MS, Math.max(10, idleMs / 4)),
+      ).unref();
     });
     server.on('close', () => sweeper && clearInterval(sweeper));
   }

@@ -29,7 +29,8 @@ export interface ReportFields {
 /** Formats a REPORT line exactly as Lambda's text log format does (TAB-separated, trailing TAB). */
 export function formatReportLine(f: ReportFields): string {
   let line = `REPORT RequestId: ${f.requestId}\tDuration: ${f.durationMs.toFixed(2)} ms\tBilled Duration: ${f.billedMs} ms\tMemory Size: ${f.memoryMB} MB\tMax Memory Used: ${f.maxMemoryMB} MB\t`;
-  if (f.restoreMs !== undefined) line += `Restore Duration: ${f.restoreMs.toFixed(2)} ms\tBilled Restore Duration: ${f.billedRestoreMs ?? 0} ms\t`;
+  if (f.restoreMs !== undefined)
+    line += `Restore Duration: ${f.restoreMs.toFixed(2)} ms\tBilled Restore Duration: ${f.billedRestoreMs ?? 0} ms\t`;
   if (f.initMs !== undefined) line += `Init Duration: ${f.initMs.toFixed(2)} ms\t`;
   return line;
 }
@@ -52,7 +53,8 @@ export function parseReport(log: string): ReportFields | undefined {
 }
 
 function parseTextReport(line: string): ReportFields | undefined {
-  const field = (name: string): string | undefined => new RegExp(`(?:^|\\t)${name}: ([^\\t]+?)(?: ms| MB)?(?:\\t|$)`).exec(line)?.[1];
+  const field = (name: string): string | undefined =>
+    new RegExp(`(?:^|\\t)${name}: ([^\\t]+?)(?: ms| MB)?(?:\\t|$)`).exec(line)?.[1];
   const num = (name: string): number | undefined => {
     const v = field(name);
     return v === undefined ? undefined : Number(v);
@@ -76,7 +78,10 @@ function parseTextReport(line: string): ReportFields | undefined {
 
 function parseJsonReport(line: string): ReportFields | undefined {
   try {
-    const o = JSON.parse(line) as { type?: string; record?: { requestId?: string; status?: string; errorType?: string; metrics?: Record<string, number> } };
+    const o = JSON.parse(line) as {
+      type?: string;
+      record?: { requestId?: string; status?: string; errorType?: string; metrics?: Record<string, number> };
+    };
     if (o.type !== 'platform.report' || !o.record?.metrics) return undefined;
     const m = o.record.metrics;
     return {

@@ -60,7 +60,12 @@ async function build(memoryMB: number): Promise<string | null> {
     // Built beside, then renamed: concurrent builders never see half a file.
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, [`--max-heap-size=${memoryMB}`, '--snapshot-blob', tmp, '--build-snapshot', CORE], { timeout: BUILD_TIMEOUT_MS, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, (err) => (err ? reject(err) : resolve())),
+      execFile(
+        process.execPath,
+        [`--max-heap-size=${memoryMB}`, '--snapshot-blob', tmp, '--build-snapshot', CORE],
+        { timeout: BUILD_TIMEOUT_MS, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+        (err) => (err ? reject(err) : resolve()),
+      ),
     );
     renameSync(tmp, file);
     return file;

@@ -34,11 +34,13 @@ export interface LoadOptions {
 export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<Plan> {
   const cwd = opts.cwd ?? process.cwd();
   const abs = path.resolve(cwd, file);
-  if (!existsSync(abs) || !statSync(abs).isFile()) throw FxError.invalid([{ file, message: 'scenario file not found' }]);
+  if (!existsSync(abs) || !statSync(abs).isFile())
+    throw FxError.invalid([{ file, message: 'scenario file not found' }]);
   const scenario = await importDefault(abs, file, 'scenario');
 
   const configAbs = opts.configFile ? path.resolve(cwd, opts.configFile) : findConfig(path.dirname(abs), cwd);
-  if (opts.configFile && (!configAbs || !existsSync(configAbs))) throw FxError.invalid([{ file: opts.configFile, message: 'config file not found' }]);
+  if (opts.configFile && (!configAbs || !existsSync(configAbs)))
+    throw FxError.invalid([{ file: opts.configFile, message: 'config file not found' }]);
   const configShown = configAbs ? path.relative(cwd, configAbs) || configAbs : undefined;
   const config = configAbs ? await importDefault(configAbs, configShown!, 'config') : {};
 
@@ -55,10 +57,13 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
  * Loads and checks bench.config.ts alone (for `fxbench serve`): the explicit
  * file, else the one in the cwd. Throws FxError (exit 2) listing every issue.
  */
-export async function loadConfig(opts: LoadOptions = {}): Promise<{ configFile: string; functions: Map<string, FunctionSpec> }> {
+export async function loadConfig(
+  opts: LoadOptions = {},
+): Promise<{ configFile: string; functions: Map<string, FunctionSpec> }> {
   const cwd = opts.cwd ?? process.cwd();
   const configAbs = opts.configFile ? path.resolve(cwd, opts.configFile) : findConfig(cwd, cwd);
-  if (!configAbs || !existsSync(configAbs)) throw FxError.invalid([{ file: opts.configFile ?? CONFIG_FILE, message: 'config file not found' }]);
+  if (!configAbs || !existsSync(configAbs))
+    throw FxError.invalid([{ file: opts.configFile ?? CONFIG_FILE, message: 'config file not found' }]);
   const shown = path.relative(cwd, configAbs) || configAbs;
   const config = await importDefault(configAbs, shown, 'config');
   const ctx: CheckContext = { file: shown, issues: [] };
@@ -72,10 +77,18 @@ async function importDefault(abs: string, shown: string, what: string): Promise<
   try {
     mod = await tsImport(pathToFileURL(abs).href, import.meta.url);
   } catch (err) {
-    throw FxError.invalid([{ file: shown, message: `cannot load ${what} file: ${(err as Error).message.split('\n')[0]}` }]);
+    throw FxError.invalid([
+      { file: shown, message: `cannot load ${what} file: ${(err as Error).message.split('\n')[0]}` },
+    ]);
   }
   const value = mod.default ?? (mod['module.exports'] as Record<string, unknown> | undefined)?.default;
-  if (value === undefined) throw FxError.invalid([{ file: shown, message: `expected a default export (export default define${what === 'config' ? 'Config' : 'Scenario'}({...}))` }]);
+  if (value === undefined)
+    throw FxError.invalid([
+      {
+        file: shown,
+        message: `expected a default export (export default define${what === 'config' ? 'Config' : 'Scenario'}({...}))`,
+      },
+    ]);
   return value;
 }
 
@@ -98,19 +111,41 @@ interface CheckedConfig {
 }
 
 function checkConfig(raw: unknown, baseDir: string, ctx: CheckContext): CheckedConfig {
-  const out: CheckedConfig = { functions: new Map(), targets: new Map(), outRoot: path.resolve(baseDir, 'reports'), baseDir };
-  const o = checkObject(raw, '', ctx, { functions: optional(check.any()), targets: optional(check.any()), defaults: optional(check.any()) });
+  const out: CheckedConfig = {
+    functions: new Map(),
+    targets: new Map(),
+    outRoot: path.resolve(baseDir, 'reports'),
+    baseDir,
+  };
+  const o = checkObject(raw, '', ctx, {
+    functions: optional(check.any()),
+    targets: optional(check.any()),
+    defaults: optional(check.any()),
+  });
   if (!o) return out;
   if (o.functions !== undefined) {
-    if (!isPlainObject(o.functions)) ctx.issues.push({ file: ctx.file, field: 'functions', message: `expected an object of functions by name, got ${describeValue(o.functions)}` });
-    else for (const [name, fn] of Object.entries(o.functions)) {
-      const spec = checkFunction(name, fn, `functions.${name}`, baseDir, ctx);
-      if (spec) out.functions.set(name, spec);
-    }
+    if (!isPlainObject(o.functions))
+      ctx.issues.push({
+        file: ctx.file,
+        field: 'functions',
+        message: `expected an object of functions by name, got ${describeValue(o.functions)}`,
+      });
+    else
+      for (const [name, fn] of Object.entries(o.functions)) {
+        const spec = checkFunction(name, fn, `functions.${name}`, baseDir, ctx);
+        if (spec) out.functions.set(name, spec);
+      }
   }
   if (o.targets !== undefined) {
-    if (!isPlainObject(o.targets)) ctx.issues.push({ file: ctx.file, field: 'targets', message: `expected an object of targets by name, got ${describeValue(o.targets)}` });
-    else for (const [name, t] of Object.entries(o.targets)) out.targets.set(name, checkTarget(t, `targets.${name}`, ctx, out.functions));
+    if (!isPlainObject(o.targets))
+      ctx.issues.push({
+        file: ctx.file,
+        field: 'targets',
+        message: `expected an object of targets by name, got ${describeValue(o.targets)}`,
+      });
+    else
+      for (const [name, t] of Object.entries(o.targets))
+        out.targets.set(name, checkTarget(t, `targets.${name}`, ctx, out.functions));
   }
   if (o.defaults !== undefined) {
     const d = checkObject(o.defaults, 'defaults', ctx, { out: optional(check.string()) });
@@ -125,7 +160,13 @@ type ExtraFields = Record<string, { check: (v: unknown, p: string, c: CheckConte
  * Checks a target: the common fields, then the provider's own fields and rules
  * (drivers/provider.ts). Unknown fields are errors, listing what this provider accepts.
  */
-function checkTarget(raw: unknown, p: string, ctx: CheckContext, functions: Map<string, FunctionSpec>, extra: ExtraFields = {}): Omit<ResolvedTarget, 'name'> | undefined {
+function checkTarget(
+  raw: unknown,
+  p: string,
+  ctx: CheckContext,
+  functions: Map<string, FunctionSpec>,
+  extra: ExtraFields = {},
+): Omit<ResolvedTarget, 'name'> | undefined {
   const before = ctx.issues.length;
   if (!isPlainObject(raw)) {
     ctx.issues.push({ file: ctx.file, field: p, message: `expected a target object, got ${describeValue(raw)}` });
@@ -133,7 +174,13 @@ function checkTarget(raw: unknown, p: string, ctx: CheckContext, functions: Map<
   }
   const mod = PROVIDER_MODULES[String(raw.provider)];
   if (!mod) {
-    ctx.issues.push({ file: ctx.file, field: `${p}.provider`, message: `expected one of ${Object.keys(PROVIDER_MODULES).map((k) => JSON.stringify(k)).join(', ')}, got ${describeValue(raw.provider)}` });
+    ctx.issues.push({
+      file: ctx.file,
+      field: `${p}.provider`,
+      message: `expected one of ${Object.keys(PROVIDER_MODULES)
+        .map((k) => JSON.stringify(k))
+        .join(', ')}, got ${describeValue(raw.provider)}`,
+    });
     return undefined;
   }
   const o = checkObject(raw, p, ctx, {
@@ -160,7 +207,12 @@ function checkTarget(raw: unknown, p: string, ctx: CheckContext, functions: Map<
   };
 }
 
-function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: CheckContext): Omit<Plan, 'configFile'> | undefined {
+function checkScenario(
+  raw: unknown,
+  file: string,
+  cfg: CheckedConfig,
+  ctx: CheckContext,
+): Omit<Plan, 'configFile'> | undefined {
   const o = checkObject(raw, '', ctx, {
     name: { check: check.string() },
     description: optional(check.string()),
@@ -171,7 +223,12 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
     thresholds: optional(check.any()),
   });
   if (!o) return undefined;
-  if (typeof o.name === 'string' && !/^[\w.-]+$/.test(o.name)) ctx.issues.push({ file, field: 'name', message: `expected letters, digits, ".", "-" or "_" (it names the report folder), got ${describeValue(o.name)}` });
+  if (typeof o.name === 'string' && !/^[\w.-]+$/.test(o.name))
+    ctx.issues.push({
+      file,
+      field: 'name',
+      message: `expected letters, digits, ".", "-" or "_" (it names the report folder), got ${describeValue(o.name)}`,
+    });
 
   const targets: ResolvedTarget[] = [];
   const seen = new Set<string>();
@@ -181,7 +238,11 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
     if (typeof t === 'string') {
       if (!cfg.targets.has(t)) {
         const known = [...cfg.targets.keys()];
-        ctx.issues.push({ file, field: p, message: `unknown target ${JSON.stringify(t)}; ${known.length ? `targets in ${CONFIG_FILE}: ${known.join(', ')}` : `no targets are declared in ${CONFIG_FILE}`}` });
+        ctx.issues.push({
+          file,
+          field: p,
+          message: `unknown target ${JSON.stringify(t)}; ${known.length ? `targets in ${CONFIG_FILE}: ${known.join(', ')}` : `no targets are declared in ${CONFIG_FILE}`}`,
+        });
         return;
       }
       const base = cfg.targets.get(t);
@@ -190,10 +251,15 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
       const base = checkTarget(t, p, ctx, cfg.functions, { name: { check: check.string() } });
       if (base) resolved = { name: String(t.name), ...base };
     } else {
-      ctx.issues.push({ file, field: p, message: `expected a target name or an object { name, provider, function }, got ${describeValue(t)}` });
+      ctx.issues.push({
+        file,
+        field: p,
+        message: `expected a target name or an object { name, provider, function }, got ${describeValue(t)}`,
+      });
     }
     if (!resolved) return;
-    if (seen.has(resolved.name)) ctx.issues.push({ file, field: p, message: `target ${JSON.stringify(resolved.name)} is listed twice` });
+    if (seen.has(resolved.name))
+      ctx.issues.push({ file, field: p, message: `target ${JSON.stringify(resolved.name)} is listed twice` });
     seen.add(resolved.name);
     targets.push(resolved);
   });
@@ -201,15 +267,48 @@ function checkScenario(raw: unknown, file: string, cfg: CheckedConfig, ctx: Chec
   const phases: PhasePlan[] = [];
   (o.phases ?? []).forEach((ph, i) => {
     const p = `phases[${i}]`;
-    if (!isPlainObject(ph)) return ctx.issues.push({ file, field: p, message: `expected a phase object such as burst({ concurrency: 10 }), got ${describeValue(ph)}` });
+    if (!isPlainObject(ph))
+      return ctx.issues.push({
+        file,
+        field: p,
+        message: `expected a phase object such as burst({ concurrency: 10 }), got ${describeValue(ph)}`,
+      });
     const mod = PHASES[String(ph.kind)];
-    if (!mod) return ctx.issues.push({ file, field: `${p}.kind`, message: `expected one of ${Object.keys(PHASES).map((k) => JSON.stringify(k)).join(', ')}, got ${describeValue(ph.kind)}` });
+    if (!mod)
+      return ctx.issues.push({
+        file,
+        field: `${p}.kind`,
+        message: `expected one of ${Object.keys(PHASES)
+          .map((k) => JSON.stringify(k))
+          .join(', ')}, got ${describeValue(ph.kind)}`,
+      });
     const settings = mod.check(ph, p, ctx);
-    if (settings) phases.push({ kind: mod.kind, name: (settings as { name: string }).name, settings: settings as Record<string, unknown> });
+    if (settings)
+      phases.push({
+        kind: mod.kind,
+        name: (settings as { name: string }).name,
+        settings: settings as Record<string, unknown>,
+      });
   });
 
   const { payload, payloadFor } = checkPayload(o.payload, o.payloadSize, ctx);
-  const thresholds = o.thresholds === undefined ? undefined : checkThresholds(o.thresholds, 'thresholds', ctx, { targets: targets.map((t) => t.name), phases: phases.map((p) => p.name) });
+  const thresholds =
+    o.thresholds === undefined
+      ? undefined
+      : checkThresholds(o.thresholds, 'thresholds', ctx, {
+          targets: targets.map((t) => t.name),
+          phases: phases.map((p) => p.name),
+        });
   if (ctx.issues.length) return undefined;
-  return { file, name: o.name, description: o.description, targets, phases, payload, payloadFor, thresholds, outRoot: cfg.outRoot };
+  return {
+    file,
+    name: o.name,
+    description: o.description,
+    targets,
+    phases,
+    payload,
+    payloadFor,
+    thresholds,
+    outRoot: cfg.outRoot,
+  };
 }

@@ -28,7 +28,8 @@ export interface PayloadSource {
 export function toBytes(value: unknown): Uint8Array {
   if (typeof value === 'string') return Buffer.from(value);
   if (value instanceof Uint8Array) return value;
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') throw new Error(`expected a JSON value, a string or bytes, got ${describeValue(value)}`);
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol')
+    throw new Error(`expected a JSON value, a string or bytes, got ${describeValue(value)}`);
   const text = JSON.stringify(value);
   if (text === undefined) throw new Error(`expected a JSON value, a string or bytes, got ${describeValue(value)}`);
   return Buffer.from(text);
@@ -61,7 +62,12 @@ export function checkPayload(payload: unknown, payloadSize: unknown, ctx: CheckC
   }
   if (payloadSize !== undefined) {
     const bytes = parseBytes(payloadSize);
-    if (bytes === undefined || bytes < MIN_SYNTHETIC_BYTES) fail(ctx, 'payloadSize', `expected a size such as "1KB" or "64KB" (at least ${MIN_SYNTHETIC_BYTES} bytes), got ${describeValue(payloadSize)}`);
+    if (bytes === undefined || bytes < MIN_SYNTHETIC_BYTES)
+      fail(
+        ctx,
+        'payloadSize',
+        `expected a size such as "1KB" or "64KB" (at least ${MIN_SYNTHETIC_BYTES} bytes), got ${describeValue(payloadSize)}`,
+      );
     else out.payload = syntheticBody(bytes);
     return out;
   }

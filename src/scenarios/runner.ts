@@ -64,14 +64,18 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
   const onAbort = () => setTimeout(() => hard.abort(), opts.graceMs ?? 5000).unref();
   signal.addEventListener('abort', onAbort, { once: true });
   const emit = opts.onEvent ?? (() => undefined);
-  const samples: WriteStream | null = opts.samplesFile ? createWriteStream(opts.samplesFile, { flags: opts.samplesAppend ? 'a' : 'w' }) : null;
+  const samples: WriteStream | null = opts.samplesFile
+    ? createWriteStream(opts.samplesFile, { flags: opts.samplesAppend ? 'a' : 'w' })
+    : null;
   const targets: TargetResult[] = [];
   const stop: { byThreshold?: string } = {};
   try {
     for (const target of plan.targets) {
       if (signal.aborted || stop.byThreshold) break;
       emit({ kind: 'target', target: target.name });
-      targets.push(await runTarget(plan, target, { ...opts, signal, hardSignal: hard.signal, emit, samples, stop, originNs }));
+      targets.push(
+        await runTarget(plan, target, { ...opts, signal, hardSignal: hard.signal, emit, samples, stop, originNs }),
+      );
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
@@ -79,7 +83,13 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
   }
   return {
     schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'fxbench', version: VERSION, node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length },
+    tool: {
+      name: 'fxbench',
+      version: VERSION,
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.cpus().length,
+    },
     scenario: { name: plan.name, file: plan.file, description: plan.description },
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -143,7 +153,15 @@ interface TargetState {
 
 async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext): Promise<TargetResult> {
   const driver = (c.createDriver ?? createDriver)(target);
-  const t: TargetState = { plan, target, driver, result: { ...driver.info(), phases: [], summary: null }, price: lambdaPriceModel(target.arch), allRecorded: [], invocationIndex: 0 };
+  const t: TargetState = {
+    plan,
+    target,
+    driver,
+    result: { ...driver.info(), phases: [], summary: null },
+    price: lambdaPriceModel(target.arch),
+    allRecorded: [],
+    invocationIndex: 0,
+  };
   const { result } = t;
   try {
     await driver.prepare(c.signal);
@@ -162,7 +180,8 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     Object.assign(result, driver.info()); // what the run taught the driver (e.g. which cold-start method applied)
     await driver.close().catch(() => undefined);
   }
-  if (t.allRecorded.length) result.summary = withPhaseCost(phaseFigures(mergeRecorded(t.allRecorded), t.price.source), t.price);
+  if (t.allRecorded.length)
+    result.summary = withPhaseCost(phaseFigures(mergeRecorded(t.allRecorded), t.price.source), t.price);
   return result;
 }
 
@@ -170,7 +189,13 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
 async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): Promise<void> {
   const { target, driver, result } = t;
   const mod = PHASES[phase.kind]!;
-  const settings = c.shard ? (mod.share ? mod.share(phase.settings, c.shard.index, c.shard.count) : c.shard.index === 0 ? phase.settings : undefined) : phase.settings;
+  const settings = c.shard
+    ? mod.share
+      ? mod.share(phase.settings, c.shard.index, c.shard.count)
+      : c.shard.index === 0
+        ? phase.settings
+        : undefined
+    : phase.settings;
   if (!settings) return;
   c.emit({ kind: 'phase', target: target.name, phase: phase.name, description: mod.describe(settings) });
   const recorders = new RoundRecorders(c.originNs);
@@ -178,14 +203,29 @@ async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): 
   const configuredMB = driver.info().memoryMB;
   const memory = { mb: configuredMB ?? 128 };
   const meta = new Map<number, RoundMeta>();
-  const live = new PhaseLive(target.name, phase.name, mod.plannedMs?.(settings) ?? null, recorders.rounds, meta, c.emit);
+  const live = new PhaseLive(
+    target.name,
+    phase.name,
+    mod.plannedMs?.(settings) ?? null,
+    recorders.rounds,
+    meta,
+    c.emit,
+  );
   await live.during(mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta })));
   // A phase's memory change (memory sweep) lasts for that phase only.
-  if (configuredMB !== null && memory.mb !== configuredMB && driver.setMemory && !c.signal.aborted) await driver.setMemory(configuredMB, c.signal);
+  if (configuredMB !== null && memory.mb !== configuredMB && driver.setMemory && !c.signal.aborted)
+    await driver.setMemory(configuredMB, c.signal);
   const multi = recorders.rounds.size > 1;
   for (const [round, rec] of [...recorders.rounds.entries()].sort((a, b) => a[0] - b[0])) {
     const figures = withPhaseCost(phaseFigures(rec.recorded, t.price.source), t.price);
-    const pr: PhaseResult = { name: phase.name, kind: phase.kind, ...(multi || round > 1 ? { round } : {}), ...meta.get(round), ...figures, timeline: rec.timelinePoints() };
+    const pr: PhaseResult = {
+      name: phase.name,
+      kind: phase.kind,
+      ...(multi || round > 1 ? { round } : {}),
+      ...meta.get(round),
+      ...figures,
+      timeline: rec.timelinePoints(),
+    };
     result.phases.push(pr);
     t.allRecorded.push(rec.recorded);
   }
@@ -193,7 +233,12 @@ async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): 
   const crossed = t.plan.thresholds?.length ? abortingThreshold(t.plan.thresholds, result) : undefined;
   if (crossed) {
     c.stop.byThreshold = crossed;
-    c.emit({ kind: 'progress', target: target.name, phase: phase.name, message: `threshold crossed, stopping the run (abortOnFail): ${crossed}` });
+    c.emit({
+      kind: 'progress',
+      target: target.name,
+      phase: phase.name,
+      message: `threshold crossed, stopping the run (abortOnFail): ${crossed}`,
+    });
   }
 }
 
@@ -218,7 +263,10 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
     },
     annotate: (round, m) => ps.meta.set(round, { ...ps.meta.get(round), ...m }),
     setMemory: async (mb) => {
-      if (!driver.capabilities.setMemory || !driver.setMemory) throw FxError.runFailed(`target ${target.name}: phase ${phase.name} changes the memory size, but the ${target.provider} driver cannot (no capability setMemory)`);
+      if (!driver.capabilities.setMemory || !driver.setMemory)
+        throw FxError.runFailed(
+          `target ${target.name}: phase ${phase.name} changes the memory size, but the ${target.provider} driver cannot (no capability setMemory)`,
+        );
       await driver.setMemory(mb, c.signal);
       ps.memory.mb = mb;
     },
@@ -230,8 +278,21 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
       const latencyUs = (nowNs() - intendedNs) / 1000;
       const sample = toSample(out, target.name, phase.name, round, seq, intendedNs, startNs, latencyUs);
       // Throttled and rejected invocations are not billed by any provider.
-      if (out.status >= 200 && out.status < 300) sample.costUSD = t.price.price({ billedMs: out.billedMs, durationMs: out.durationMs, latencyMs: latencyUs / 1000, initMs: out.initMs, memoryMB: ps.memory.mb });
-      io?.onReport?.({ latencyUs, status: out.status, errorClass: out.errorClass, cold: out.cold, instanceId: out.instanceId });
+      if (out.status >= 200 && out.status < 300)
+        sample.costUSD = t.price.price({
+          billedMs: out.billedMs,
+          durationMs: out.durationMs,
+          latencyMs: latencyUs / 1000,
+          initMs: out.initMs,
+          memoryMB: ps.memory.mb,
+        });
+      io?.onReport?.({
+        latencyUs,
+        status: out.status,
+        errorClass: out.errorClass,
+        cold: out.cold,
+        instanceId: out.instanceId,
+      });
       if (io?.record === false) return;
       for (const sink of ps.sinks) sink.add(sample);
     },
@@ -243,11 +304,35 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
  * where and when it ran. Built field by field, in the NDJSON file's key order
  * (and an object spread costs more on this per-invocation path).
  */
-function toSample(out: Outcome, target: string, phase: string, round: number, seq: number, intendedNs: number, startNs: number, latencyUs: number): Sample {
+function toSample(
+  out: Outcome,
+  target: string,
+  phase: string,
+  round: number,
+  seq: number,
+  intendedNs: number,
+  startNs: number,
+  latencyUs: number,
+): Sample {
   return {
-    target, phase, round, seq, intendedNs, startNs, latencyUs,
-    status: out.status, errorClass: out.errorClass, bytesOut: out.bytesOut, bytesIn: out.bytesIn,
-    cold: out.cold, coldMethod: out.coldMethod, initMs: out.initMs, durationMs: out.durationMs,
-    billedMs: out.billedMs, maxMemoryMB: out.maxMemoryMB, instanceId: out.instanceId, requestId: out.requestId,
+    target,
+    phase,
+    round,
+    seq,
+    intendedNs,
+    startNs,
+    latencyUs,
+    status: out.status,
+    errorClass: out.errorClass,
+    bytesOut: out.bytesOut,
+    bytesIn: out.bytesIn,
+    cold: out.cold,
+    coldMethod: out.coldMethod,
+    initMs: out.initMs,
+    durationMs: out.durationMs,
+    billedMs: out.billedMs,
+    maxMemoryMB: out.maxMemoryMB,
+    instanceId: out.instanceId,
+    requestId: out.requestId,
   };
 }

@@ -6,8 +6,6 @@
 import type { TargetConfig } from '../drivers/targets.ts';
 import type { FunctionConfig } from '../model/function.ts';
 
-
-
 /** A target declared inline in a scenario: a config target plus its name. */
 export type NamedTarget = TargetConfig & { name: string };
 
@@ -214,7 +212,9 @@ export function defineConfig(c: BenchConfig): BenchConfig {
 }
 
 /** A steady phase (see {@link SteadyPhase}): `steady({ rate: 100, duration: '30s' })` or `steady({ users: 10, duration: '30s' })`. */
-export function steady(p: SteadyPhase extends infer T ? (T extends unknown ? Omit<T, 'kind'> : never) : never): SteadyPhase {
+export function steady(
+  p: SteadyPhase extends infer T ? (T extends unknown ? Omit<T, 'kind'> : never) : never,
+): SteadyPhase {
   return { kind: 'steady', ...p } as SteadyPhase;
 }
 

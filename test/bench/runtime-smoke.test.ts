@@ -13,7 +13,10 @@ import { alive, descendants, waitFor } from '../helpers/cli.ts';
 const test = suite('bench:runtime (quick)');
 
 test('prints the table with measured figures and leaves no process behind', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/runtime.ts'], { env: { ...process.env, BENCH_QUICK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/runtime.ts'], {
+    env: { ...process.env, BENCH_QUICK: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));

@@ -24,15 +24,43 @@ function encoded(valuesMs: number[]): string {
 function phase(over: Partial<PhaseResult> = {}): PhaseResult {
   const empty = encoded([]);
   return {
-    name: 'p', kind: 'burst', requests: 100, ok: 100, errors: emptyErrorCounts(), coldStarts: 0, coldStartRate: 0,
-    latencyMs: lat(120, 250), warmLatencyMs: lat(120, 250), coldLatencyMs: null, initDurationMs: null,
-    throughputRps: 50, bytesOut: 0, bytesIn: 0, cost: null, histograms: { all: empty, warm: empty, cold: empty, init: empty }, ...over,
+    name: 'p',
+    kind: 'burst',
+    requests: 100,
+    ok: 100,
+    errors: emptyErrorCounts(),
+    coldStarts: 0,
+    coldStartRate: 0,
+    latencyMs: lat(120, 250),
+    warmLatencyMs: lat(120, 250),
+    coldLatencyMs: null,
+    initDurationMs: null,
+    throughputRps: 50,
+    bytesOut: 0,
+    bytesIn: 0,
+    cost: null,
+    histograms: { all: empty, warm: empty, cold: empty, init: empty },
+    ...over,
   };
 }
 
 function target(over: Partial<TargetResult> = {}, summary: Partial<PhaseResult> = {}): TargetResult {
-  const { name: _n, kind: _k, round: _r, ...s } = phase({ coldStarts: 10, coldLatencyMs: lat(900, 1200), initDurationMs: lat(300, 400), ...summary });
-  return { name: 't', provider: 'openfaas', function: 'f', memoryMB: 512, coldStartMethod: 'provider', phases: [phase()], summary: s, ...over };
+  const {
+    name: _n,
+    kind: _k,
+    round: _r,
+    ...s
+  } = phase({ coldStarts: 10, coldLatencyMs: lat(900, 1200), initDurationMs: lat(300, 400), ...summary });
+  return {
+    name: 't',
+    provider: 'openfaas',
+    function: 'f',
+    memoryMB: 512,
+    coldStartMethod: 'provider',
+    phases: [phase()],
+    summary: s,
+    ...over,
+  };
 }
 
 const lambda = planningFor('lambda').limits;
@@ -69,13 +97,16 @@ peak('2000 req/s peak: 500 instances, 375 of them new (cold), within Lambda limi
   assert.is(p.peak!.coldStartMs.value, 900);
 });
 
-peak('6000 req/s needs 1500 concurrent: over the 1,000 default, 500 short × 4 req/s × 300 s = 600,000 throttled', () => {
-  const p = planTarget(target(), 'lambda', lambda, { rps: 500, peakRps: 6000 });
-  assert.is(p.peak!.instances.value, 1500);
-  assert.is(p.peak!.throttled.value, true);
-  assert.is(p.peak!.throttledRequests.value, 600_000);
-  assert.match(p.peak!.throttled.from, 'peak needs 1500 concurrent; limit 1000');
-});
+peak(
+  '6000 req/s needs 1500 concurrent: over the 1,000 default, 500 short × 4 req/s × 300 s = 600,000 throttled',
+  () => {
+    const p = planTarget(target(), 'lambda', lambda, { rps: 500, peakRps: 6000 });
+    assert.is(p.peak!.instances.value, 1500);
+    assert.is(p.peak!.throttled.value, true);
+    assert.is(p.peak!.throttledRequests.value, 600_000);
+    assert.match(p.peak!.throttled.from, 'peak needs 1500 concurrent; limit 1000');
+  },
+);
 
 peak('with the quota raised, the scaling rate (1,000 per 10 s) throttles the first 20 s', () => {
   // baseline 125 → peak 3000: +1000 at once (1125, 1875 short for 10 s), +1000 (2125, 875 short for 10 s), then enough.
@@ -118,9 +149,22 @@ cost('monthly volume defaults to the rate sustained for 30 days, and says so', (
 });
 
 cost('a local target projected to Lambda uses the measured billed cost of warm invocations', () => {
-  const warm = phase({ cost: { perInvocationUSD: 0.00000025, perMillionUSD: 0.25, totalUSD: 0.000025, priceSource: 'aws-lambda us-east-1 x86_64 (price catalog 2026-08-21)' } });
-  const cold = phase({ coldStarts: 100, cost: { perInvocationUSD: 0.000002, perMillionUSD: 2, totalUSD: 0.0002, priceSource: 'x' } });
-  const p = planTarget(target({ provider: 'local', phases: [cold, warm] }), 'lambda', lambda, { rps: 1, monthlyRequests: 1e6 });
+  const warm = phase({
+    cost: {
+      perInvocationUSD: 0.00000025,
+      perMillionUSD: 0.25,
+      totalUSD: 0.000025,
+      priceSource: 'aws-lambda us-east-1 x86_64 (price catalog 2026-08-21)',
+    },
+  });
+  const cold = phase({
+    coldStarts: 100,
+    cost: { perInvocationUSD: 0.000002, perMillionUSD: 2, totalUSD: 0.0002, priceSource: 'x' },
+  });
+  const p = planTarget(target({ provider: 'local', phases: [cold, warm] }), 'lambda', lambda, {
+    rps: 1,
+    monthlyRequests: 1e6,
+  });
   assert.is(p.perInvocationUSD.value, 0.00000025);
   assert.match(p.perInvocationUSD.from, 'measured billed cost of 100 warm invocations');
 });
@@ -131,7 +175,15 @@ cost.run();
 
 const slo = suite('SLO: measured from the ramp, or named as not measured');
 
-const ramp = { kneeRps: 200, brokeAtRps: 400, steps: [{ rateRps: 100, p99Ms: 50, errorRate: 0, ok: true }, { rateRps: 200, p99Ms: 120, errorRate: 0, ok: true }, { rateRps: 400, p99Ms: 900, errorRate: 0.02, ok: false }] };
+const ramp = {
+  kneeRps: 200,
+  brokeAtRps: 400,
+  steps: [
+    { rateRps: 100, p99Ms: 50, errorRate: 0, ok: true },
+    { rateRps: 200, p99Ms: 120, errorRate: 0, ok: true },
+    { rateRps: 400, p99Ms: 900, errorRate: 0.02, ok: false },
+  ],
+};
 
 slo('the ramp step at or above the planned rate decides', () => {
   const a = planTarget(target({ ramp }), 'lambda', lambda, { rps: 150, p99SloMs: 300 });
@@ -152,7 +204,10 @@ slo('without a ramp: "no ramp phase: SLO at 500 req/s not measured", and an extr
 });
 
 slo('no cold start measured: the peak cold-start latency is named as missing, not invented', () => {
-  const p = planTarget(target({}, { coldStarts: 0, coldLatencyMs: null, initDurationMs: null }), 'lambda', lambda, { rps: 500, peakRps: 2000 });
+  const p = planTarget(target({}, { coldStarts: 0, coldLatencyMs: null, initDurationMs: null }), 'lambda', lambda, {
+    rps: 500,
+    peakRps: 2000,
+  });
   assert.is(p.peak!.coldStartMs.value, null);
   assert.is(p.coldShare.value, null);
   assert.ok(p.missing.some((m) => m.startsWith('no cold start measured')));
@@ -165,17 +220,36 @@ slo.run();
 const sweep = suite('memory sweep and self-hosted nodes');
 
 sweep('the cheapest memory size that meets the p99 SLO', () => {
-  const mk = (memoryMB: number, ms: number, per: number) => phase({ memoryMB, histograms: { all: encoded(Array(100).fill(ms)), warm: encoded([]), cold: encoded([]), init: encoded([]) }, cost: { perInvocationUSD: per, perMillionUSD: per * 1e6, totalUSD: per * 100, priceSource: 's' } });
-  const t = target({ provider: 'local', phases: [mk(128, 400, 0.0000009), mk(256, 200, 0.0000011), mk(512, 100, 0.0000012)] });
+  const mk = (memoryMB: number, ms: number, per: number) =>
+    phase({
+      memoryMB,
+      histograms: { all: encoded(Array(100).fill(ms)), warm: encoded([]), cold: encoded([]), init: encoded([]) },
+      cost: { perInvocationUSD: per, perMillionUSD: per * 1e6, totalUSD: per * 100, priceSource: 's' },
+    });
+  const t = target({
+    provider: 'local',
+    phases: [mk(128, 400, 0.0000009), mk(256, 200, 0.0000011), mk(512, 100, 0.0000012)],
+  });
   const p = planTarget(t, 'lambda', lambda, { rps: 10, p99SloMs: 300, monthlyRequests: 1e6 });
-  assert.equal(p.memory!.map((m) => [m.memoryMB, m.meetsSlo]), [[128, false], [256, true], [512, true]]);
+  assert.equal(
+    p.memory!.map((m) => [m.memoryMB, m.meetsSlo]),
+    [
+      [128, false],
+      [256, true],
+      [512, true],
+    ],
+  );
   assert.ok(Math.abs(p.memory![1]!.p99Ms! - 200) < 0.2);
   assert.is(p.cheapestMemoryMB!.value, 256);
   assert.ok(Math.abs(p.memory![1]!.monthlyUSD! - 1.1) < 1e-9);
 });
 
 sweep('self-hosted: nodes at the ramp knee, node-hours priced', () => {
-  const p = planTarget(target({ ramp }), 'openfaas', planningFor('openfaas').limits, { rps: 1000, peakRps: 2000, nodePriceHourUSD: 0.1 });
+  const p = planTarget(target({ ramp }), 'openfaas', planningFor('openfaas').limits, {
+    rps: 1000,
+    peakRps: 2000,
+    nodePriceHourUSD: 0.1,
+  });
   assert.is(p.nodes!.perNodeRps.value, 200);
   assert.is(p.nodes!.nodes.value, 5);
   assert.is(p.nodes!.peakNodes!.value, 10);
@@ -187,9 +261,17 @@ sweep('self-hosted: nodes at the ramp knee, node-hours priced', () => {
 });
 
 sweep('planCapacity plans a local target for local and Lambda by default', () => {
-  const result = { schemaVersion: 1, scenario: { name: 's', file: 'f' }, startedAt: 'x', targets: [target({ provider: 'local' })] } as unknown as Result;
+  const result = {
+    schemaVersion: 1,
+    scenario: { name: 's', file: 'f' },
+    startedAt: 'x',
+    targets: [target({ provider: 'local' })],
+  } as unknown as Result;
   const plan = planCapacity(result, { rps: 5 });
-  assert.equal(plan.targets.map((t) => t.provider), ['local', 'lambda']);
+  assert.equal(
+    plan.targets.map((t) => t.provider),
+    ['local', 'lambda'],
+  );
 });
 
 sweep.run();
@@ -201,8 +283,24 @@ const flags = suite('plan flags');
 flags('parse counts, durations and limits', () => {
   assert.is(parseCount('250M'), 250e6);
   assert.is(parseCount('1.5k'), 1500);
-  const o: PlanOptions = planOptionsFromFlags({ rps: 500, 'peak-rps': 2000, 'peak-duration': '5m', p99: '300ms', 'monthly-requests': '250M', provider: 'lambda,gcf', limit: ['lambda.maxConcurrency=3000'] });
-  assert.equal(o, { rps: 500, peakRps: 2000, peakDurationS: 300, p99SloMs: 300, monthlyRequests: 250e6, providers: ['lambda', 'gcf'], limits: { lambda: { maxConcurrency: 3000 } } });
+  const o: PlanOptions = planOptionsFromFlags({
+    rps: 500,
+    'peak-rps': 2000,
+    'peak-duration': '5m',
+    p99: '300ms',
+    'monthly-requests': '250M',
+    provider: 'lambda,gcf',
+    limit: ['lambda.maxConcurrency=3000'],
+  });
+  assert.equal(o, {
+    rps: 500,
+    peakRps: 2000,
+    peakDurationS: 300,
+    p99SloMs: 300,
+    monthlyRequests: 250e6,
+    providers: ['lambda', 'gcf'],
+    limits: { lambda: { maxConcurrency: 3000 } },
+  });
 });
 
 flags('bad flags: every problem at once, exit 2', () => {
@@ -212,7 +310,10 @@ flags('bad flags: every problem at once, exit 2', () => {
   } catch (err) {
     assert.ok(err instanceof FxError);
     assert.is(err.exitCode, 2);
-    assert.equal(err.issues.map((i) => i.field), ['--rps', '--p99', '--provider', '--limit']);
+    assert.equal(
+      err.issues.map((i) => i.field),
+      ['--rps', '--p99', '--provider', '--limit'],
+    );
   }
 });
 

@@ -14,18 +14,36 @@ const tmp = scratch();
 const test = suite('plan from a real ramp run');
 test.after(() => tmp.cleanup());
 
-const FLAGS = ['--rps', '50', '--peak-rps', '400', '--p99', '300ms', '--monthly-requests', '100M', '--provider', 'local,lambda', '--node-price-hour', '0.05'];
+const FLAGS = [
+  '--rps',
+  '50',
+  '--peak-rps',
+  '400',
+  '--p99',
+  '300ms',
+  '--monthly-requests',
+  '100M',
+  '--provider',
+  'local,lambda',
+  '--node-price-hour',
+  '0.05',
+];
 
 test('run --rps … plans from the measured ramp: SLO measured, nodes from the knee, Lambda cost from billed duration', async () => {
   const out = path.join(tmp.dir, 'ramp');
-  const r = await runCli(['run', 'scenarios/ramp.ts', '--out', out, '--quiet', '--no-history', ...FLAGS], { timeoutMs: 90_000 });
+  const r = await runCli(['run', 'scenarios/ramp.ts', '--out', out, '--quiet', '--no-history', ...FLAGS], {
+    timeoutMs: 90_000,
+  });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /capacity plan for 50 req\/s, peak 400 req\/s for 300 s, p99 ≤ 300 ms/);
   const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
   const plan = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8')) as Plan;
   const t = result.targets[0]!;
   assert.ok(t.ramp && t.ramp.steps.length === 5, 'the run has a ramp');
-  assert.equal(plan.targets.map((p) => p.provider), ['local', 'lambda']);
+  assert.equal(
+    plan.targets.map((p) => p.provider),
+    ['local', 'lambda'],
+  );
   const [local, lambda] = plan.targets as [Plan['targets'][0], Plan['targets'][0]];
 
   // Little's law on the measured warm latency, exactly.
@@ -39,7 +57,12 @@ test('run --rps … plans from the measured ramp: SLO measured, nodes from the k
   assert.not.ok(lambda.missing.some((m) => m.startsWith('no ramp phase')));
   // Lambda cost: the local runtime's billed duration, priced with the dated table.
   assert.match(lambda.perInvocationUSD.from, /measured billed cost of \d+ warm invocations/);
-  assert.ok(Math.abs(lambda.monthlyUSD.value! - (lambda.perInvocationUSD.value! * 100e6 + (lambda.monthlyUSD.value! * lambda.coldShare.value!))) < 1e-6);
+  assert.ok(
+    Math.abs(
+      lambda.monthlyUSD.value! -
+        (lambda.perInvocationUSD.value! * 100e6 + lambda.monthlyUSD.value! * lambda.coldShare.value!),
+    ) < 1e-6,
+  );
   // Self-hosted: nodes at the ramp knee, priced per node-hour.
   if (t.ramp!.kneeRps) {
     assert.is(local.nodes!.perNodeRps.value, t.ramp!.kneeRps);
@@ -52,7 +75,14 @@ test('run --rps … plans from the measured ramp: SLO measured, nodes from the k
   assert.match(html, /<a href="#capacity-plan">Capacity plan<\/a>/);
 
   // The same plan from the results file alone.
-  const again = await runCli(['plan', path.join(out, 'results.json'), ...FLAGS, '--out', path.join(tmp.dir, 'plan2.json'), '--json']);
+  const again = await runCli([
+    'plan',
+    path.join(out, 'results.json'),
+    ...FLAGS,
+    '--out',
+    path.join(tmp.dir, 'plan2.json'),
+    '--json',
+  ]);
   assert.is(again.code, 0, again.stderr);
   const plan2 = JSON.parse(readFileSync(path.join(tmp.dir, 'plan2.json'), 'utf8')) as Plan;
   assert.equal(plan2.targets, plan.targets);

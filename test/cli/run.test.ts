@@ -21,7 +21,10 @@ run('writes results.json and index.html and prints the summary table', async () 
   const out = path.join(tmp.dir, 'ok');
   const r = await runCli(['run', `${F}/small-burst.ts`, '--out', out]);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /target\s+phase\s+req\s+err\s+cold\s+p50 ms\s+p90 ms\s+p99 ms\s+max ms\s+init p50\s+\$\/1M inv/);
+  assert.match(
+    r.stdout,
+    /target\s+phase\s+req\s+err\s+cold\s+p50 ms\s+p90 ms\s+p99 ms\s+max ms\s+init p50\s+\$\/1M inv/,
+  );
   assert.match(r.stdout, /local-hello\s+burst #1\s+4\s+0\s+4\s/);
   assert.match(r.stdout, /local-hello\s+burst #2\s+4\s+0\s+0\s/);
   assert.match(r.stderr, /round 2\/2/);
@@ -30,14 +33,29 @@ run('writes results.json and index.html and prints the summary table', async () 
   assert.is(result.schemaVersion, 1);
   assert.is(result.tool.name, 'fxbench');
   assert.equal(result.scenario, { name: 'small-burst', file: `${F}/small-burst.ts` });
-  assert.ok(!Number.isNaN(Date.parse(result.startedAt)) && Date.parse(result.finishedAt) >= Date.parse(result.startedAt));
+  assert.ok(
+    !Number.isNaN(Date.parse(result.startedAt)) && Date.parse(result.finishedAt) >= Date.parse(result.startedAt),
+  );
   assert.is(result.interrupted, false);
   const t = result.targets[0]!;
-  assert.equal([t.name, t.provider, t.function, t.memoryMB, t.coldStartMethod], ['local-hello', 'local', 'hello', 128, 'provider']);
+  assert.equal(
+    [t.name, t.provider, t.function, t.memoryMB, t.coldStartMethod],
+    ['local-hello', 'local', 'hello', 128, 'provider'],
+  );
   assert.is(t.phases.length, 2);
   const p = t.phases[0]!;
   assert.equal(Object.keys(p.latencyMs!).sort(), ['max', 'mean', 'min', 'p50', 'p90', 'p99', 'p999']);
-  assert.equal(Object.keys(p.errors).sort(), ['function-error', 'http-4xx', 'http-5xx', 'init-error', 'network', 'out-of-memory', 'payload-too-large', 'throttled', 'timeout']);
+  assert.equal(Object.keys(p.errors).sort(), [
+    'function-error',
+    'http-4xx',
+    'http-5xx',
+    'init-error',
+    'network',
+    'out-of-memory',
+    'payload-too-large',
+    'throttled',
+    'timeout',
+  ]);
   assert.is(p.kind, 'burst');
   assert.ok(p.throughputRps > 0);
   assert.ok(p.cost && p.cost.perMillionUSD === p.cost.perInvocationUSD * 1e6 && p.cost.totalUSD > 0);
@@ -87,10 +105,14 @@ run('Ctrl-C: stops, writes the partial result with interrupted: true, exits 130,
   const out = path.join(tmp.dir, 'sigint');
   const child = startCli(['run', `${F}/long-burst.ts`, '--out', out]);
   const seen = new Set<number>();
-  await waitFor(() => {
-    for (const pid of descendants(child.pid!)) seen.add(pid);
-    return /round 3\//.test(child.out.stderr);
-  }, 30_000, 'round 3');
+  await waitFor(
+    () => {
+      for (const pid of descendants(child.pid!)) seen.add(pid);
+      return /round 3\//.test(child.out.stderr);
+    },
+    30_000,
+    'round 3',
+  );
   for (const pid of descendants(child.pid!)) seen.add(pid);
   assert.ok(seen.size >= 4, `saw ${seen.size} instance processes`);
   child.kill('SIGINT');

@@ -3,25 +3,46 @@
 // from, so a reader can check it against ../shared/providers.md §1.5 and §3.5.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gcfGen1CpuGHz, gcfGen1PriceModel, gcfGen2DefaultVcpu, gcfGen2PriceModel, lambdaPriceModel, selfHostedPriceModel, withPhaseCost } from '../../src/cost/cost.ts';
+import {
+  gcfGen1CpuGHz,
+  gcfGen1PriceModel,
+  gcfGen2DefaultVcpu,
+  gcfGen2PriceModel,
+  lambdaPriceModel,
+  selfHostedPriceModel,
+  withPhaseCost,
+} from '../../src/cost/cost.ts';
 import { roundUp } from '../../src/cost/billing.ts';
 
 /** Equal to well below a cent fraction: 1e-15 USD. */
-const near = (actual: number | undefined, expected: number, what: string) => assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-15, `${what}: ${actual} ≠ ${expected}`);
+const near = (actual: number | undefined, expected: number, what: string) =>
+  assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-15, `${what}: ${actual} ≠ ${expected}`);
 
 // ---
 const lambda = suite('Lambda cost');
 
 lambda('512 MB x86 billed 662 ms (Oct 2025 REPORT, INIT billed): $0.0000002 + 0.5 GB × 0.662 s × $0.0000166667', () => {
   const m = lambdaPriceModel('x86_64');
-  near(m.price({ billedMs: 662, latencyMs: 700, memoryMB: 512 }), 0.0000002 + 0.5 * 0.662 * 0.0000166667, 'per invocation');
+  near(
+    m.price({ billedMs: 662, latencyMs: 700, memoryMB: 512 }),
+    0.0000002 + 0.5 * 0.662 * 0.0000166667,
+    'per invocation',
+  );
   near(m.price({ billedMs: 662, latencyMs: 700, memoryMB: 512 }), 0.0000057166777, 'written out');
-  assert.is(((m.price({ billedMs: 662, latencyMs: 700, memoryMB: 512 })! * 1e6) * 100).toFixed(4), '571.6678', 'cents per million');
+  assert.is(
+    (m.price({ billedMs: 662, latencyMs: 700, memoryMB: 512 })! * 1e6 * 100).toFixed(4),
+    '571.6678',
+    'cents per million',
+  );
   assert.is(m.source, 'aws-lambda us-east-1 x86_64 (price catalog 2026-08-21)');
 });
 
 lambda('without a Billed Duration: Duration + Init rounded up to 1 ms (395.99 + 265.72 → 662)', () => {
-  near(lambdaPriceModel().price({ durationMs: 395.99, initMs: 265.72, latencyMs: 900, memoryMB: 512 }), 0.0000057166777, 'same as billed 662');
+  near(
+    lambdaPriceModel().price({ durationMs: 395.99, initMs: 265.72, latencyMs: 900, memoryMB: 512 }),
+    0.0000057166777,
+    'same as billed 662',
+  );
 });
 
 lambda('the documented 128 MB line billed 200 ms: $0.0000002 + 0.125 × 0.2 × $0.0000166667', () => {
@@ -29,12 +50,20 @@ lambda('the documented 128 MB line billed 200 ms: $0.0000002 + 0.125 × 0.2 × $
 });
 
 lambda('arm64 1024 MB billed 100 ms at $0.0000133334/GB-s', () => {
-  near(lambdaPriceModel('arm64').price({ billedMs: 100, latencyMs: 120, memoryMB: 1024 }), 0.0000002 + 1 * 0.1 * 0.0000133334, 'arm');
+  near(
+    lambdaPriceModel('arm64').price({ billedMs: 100, latencyMs: 120, memoryMB: 1024 }),
+    0.0000002 + 1 * 0.1 * 0.0000133334,
+    'arm',
+  );
 });
 
 lambda('ephemeral storage above 512 MB adds $0.0000000309 per GB-s', () => {
   const m = lambdaPriceModel('x86_64', {}, '', { ephemeralMB: 1024 });
-  near(m.price({ billedMs: 1000, latencyMs: 1000, memoryMB: 1024 }), 0.0000002 + 1 * 1 * 0.0000166667 + 0.5 * 1 * 0.0000000309, 'with 1 GB /tmp');
+  near(
+    m.price({ billedMs: 1000, latencyMs: 1000, memoryMB: 1024 }),
+    0.0000002 + 1 * 1 * 0.0000166667 + 0.5 * 1 * 0.0000000309,
+    'with 1 GB /tmp',
+  );
 });
 
 lambda('overrides replace table figures and the note is appended to the source', () => {
@@ -57,7 +86,15 @@ gen1('128 MB for 260 ms bills 300 ms: $0.0000004 + 0.125 GB × 0.3 s × $0.00000
 });
 
 gen1('the per-100 ms tier-1 table (published to 3 figures) follows from the unit prices', () => {
-  const table: [number, number][] = [[128, 0.000000231], [256, 0.000000463], [512, 0.000000925], [1024, 0.00000165], [2048, 0.0000029], [4096, 0.0000058], [8192, 0.0000068]];
+  const table: [number, number][] = [
+    [128, 0.000000231],
+    [256, 0.000000463],
+    [512, 0.000000925],
+    [1024, 0.00000165],
+    [2048, 0.0000029],
+    [4096, 0.0000058],
+    [8192, 0.0000068],
+  ];
   const m = gcfGen1PriceModel();
   for (const [mb, per100] of table) {
     const compute = m.price({ latencyMs: 100, memoryMB: mb })! - 0.0000004;
@@ -68,7 +105,11 @@ gen1('the per-100 ms tier-1 table (published to 3 figures) follows from the unit
 });
 
 gen1('tier 2 prices $0.0000035/GB-s and $0.000014/GHz-s', () => {
-  near(gcfGen1PriceModel('tier2').price({ latencyMs: 100, memoryMB: 1024 }), 0.0000004 + 1 * 0.1 * 0.0000035 + 1.4 * 0.1 * 0.000014, 'tier 2 1 GB');
+  near(
+    gcfGen1PriceModel('tier2').price({ latencyMs: 100, memoryMB: 1024 }),
+    0.0000004 + 1 * 0.1 * 0.0000035 + 1.4 * 0.1 * 0.000014,
+    'tier 2 1 GB',
+  );
 });
 
 gen1.run();
@@ -85,7 +126,11 @@ gen2('512 MiB, 1 vCPU, 260 ms → 300 ms: $0.0000004 + 1 × 0.3 × $0.000024 + 0
 
 gen2('without cpu, the memory default: 256 MiB → 0.167 vCPU', () => {
   assert.is(gcfGen2DefaultVcpu(256), 0.167);
-  near(gcfGen2PriceModel().price({ latencyMs: 260, memoryMB: 256 }), 0.0000004 + 0.167 * 0.3 * 0.000024 + 0.25 * 0.3 * 0.0000025, '256 MiB default');
+  near(
+    gcfGen2PriceModel().price({ latencyMs: 260, memoryMB: 256 }),
+    0.0000004 + 0.167 * 0.3 * 0.000024 + 0.25 * 0.3 * 0.0000025,
+    '256 MiB default',
+  );
 });
 
 gen2.run();
@@ -99,14 +144,20 @@ self('$0.10 per node-hour at 20 req/s: $0.10 / 3600 / 20 per invocation; total =
   const f = withPhaseCost({ requests: 40, throughputRps: 20, cost: null }, m);
   near(f.cost!.perInvocationUSD, 0.1 / 3600 / 20, 'per invocation');
   near(f.cost!.totalUSD, (0.1 / 3600) * 2, 'two seconds of one node');
-  assert.match(f.cost!.priceSource, /^self-hosted: 1 node × \$0\.1\/h \(configured\) ÷ measured throughput; assumes the node serves only this function$/);
+  assert.match(
+    f.cost!.priceSource,
+    /^self-hosted: 1 node × \$0\.1\/h \(configured\) ÷ measured throughput; assumes the node serves only this function$/,
+  );
   assert.is(withPhaseCost({ requests: 0, throughputRps: 0, cost: null }, m).cost, null);
   const per = withPhaseCost({ requests: 1, throughputRps: 1, cost: null }, lambdaPriceModel());
   assert.is(per.cost, null, 'per-invocation models are left alone');
 });
 
 self('roundUp: at least one step, exact multiples stay', () => {
-  assert.equal([roundUp(0, 100), roundUp(1, 100), roundUp(100, 100), roundUp(100.5, 100), roundUp(661.71, 1)], [100, 100, 100, 200, 662]);
+  assert.equal(
+    [roundUp(0, 100), roundUp(1, 100), roundUp(100, 100), roundUp(100.5, 100), roundUp(661.71, 1)],
+    [100, 100, 100, 200, 662],
+  );
 });
 
 self.run();

@@ -81,7 +81,10 @@ async function invokeOnce(fields: Record<string, unknown>, payload = '{"a":1}') 
 
 both('POSTs the scenario payload by default and counts bytes both ways', async () => {
   const o = await invokeOnce({ url: `${base}/echo-size` });
-  assert.equal([o.status, o.errorClass, o.bytesOut, o.bytesIn, o.cold, o.coldMethod], [200, null, 7, 'got 7 bytes via POST'.length, null, null]);
+  assert.equal(
+    [o.status, o.errorClass, o.bytesOut, o.bytesIn, o.cold, o.coldMethod],
+    [200, null, 7, 'got 7 bytes via POST'.length, null, null],
+  );
   const g = await invokeOnce({ url: `${base}/echo-size`, method: 'GET' });
   assert.equal([g.bytesOut, g.bytesIn], [0, 'got 0 bytes via GET'.length], 'GET sends no body');
   const b = await invokeOnce({ url: `${base}/echo-size`, body: 'fixed body!' });
@@ -90,11 +93,19 @@ both('POSTs the scenario payload by default and counts bytes both ways', async (
 
 both('statuses outside expectStatus are failed invocations, classified, never thrown', async () => {
   const rows: [number, number[] | undefined, string | null][] = [
-    [200, undefined, null], [204, undefined, null], [429, undefined, 'throttled'], [413, undefined, 'payload-too-large'],
-    [503, undefined, 'http-5xx'], [404, undefined, 'http-4xx'], [504, undefined, 'timeout'], [302, undefined, 'function-error'],
-    [404, [404], null], [200, [201], 'function-error'],
+    [200, undefined, null],
+    [204, undefined, null],
+    [429, undefined, 'throttled'],
+    [413, undefined, 'payload-too-large'],
+    [503, undefined, 'http-5xx'],
+    [404, undefined, 'http-4xx'],
+    [504, undefined, 'timeout'],
+    [302, undefined, 'function-error'],
+    [404, [404], null],
+    [200, [201], 'function-error'],
   ];
-  for (const [status, expect, cls] of rows) assert.is(classifyStatus(status, expect), cls, `${status} expecting ${expect ?? '2xx'}`);
+  for (const [status, expect, cls] of rows)
+    assert.is(classifyStatus(status, expect), cls, `${status} expecting ${expect ?? '2xx'}`);
   const o = await invokeOnce({ url: `${base}/status/503` });
   assert.equal([o.status, o.errorClass, o.bytesIn, o.errorMessage], [503, 'http-5xx', 42, 'status 503']);
   const e = await invokeOnce({ url: `${base}/status/418`, expectStatus: 418 });
@@ -112,10 +123,13 @@ both('frames chunked, read-until-close, 204 and HEAD responses', async () => {
   assert.equal([h.status, h.bytesIn], [200, 0], 'HEAD has no body even with a content-length');
 });
 
-driver('an interim 100 Continue before the final response is skipped (the lean client; undici refuses it)', async () => {
-  const k = await invokeOnce({ url: `${base}/continue-then-201`, method: 'GET' });
-  assert.equal([k.status, k.bytesIn], [201, 4]);
-});
+driver(
+  'an interim 100 Continue before the final response is skipped (the lean client; undici refuses it)',
+  async () => {
+    const k = await invokeOnce({ url: `${base}/continue-then-201`, method: 'GET' });
+    assert.equal([k.status, k.bytesIn], [201, 4]);
+  },
+);
 
 both('keeps connections alive: 200 sequential invocations use one connection (undici: at most two)', async () => {
   let connections = 0;
@@ -174,16 +188,31 @@ const fields = suite('http target validation');
 function resolveIssues(raw: Record<string, unknown>): string[] {
   const ctx: CheckContext = { file: 'bench.config.ts', issues: [] };
   const checked: Record<string, unknown> = {};
-  for (const [k, spec] of Object.entries(httpProvider.fields)) if (raw[k] !== undefined) checked[k] = spec.check(raw[k], `targets.t.${k}`, ctx);
-  if (!ctx.issues.length) registered(httpProvider).resolve({ provider: 'http', ...checked }, 'targets.t', ctx, { functions: new Map(), configFile: 'bench.config.ts' });
+  for (const [k, spec] of Object.entries(httpProvider.fields))
+    if (raw[k] !== undefined) checked[k] = spec.check(raw[k], `targets.t.${k}`, ctx);
+  if (!ctx.issues.length)
+    registered(httpProvider).resolve({ provider: 'http', ...checked }, 'targets.t', ctx, {
+      functions: new Map(),
+      configFile: 'bench.config.ts',
+    });
   return ctx.issues.map((i) => `${i.field}: ${i.message}`);
 }
 
 fields('a URL must be http or https; method, status and timeout are checked', () => {
-  assert.equal(resolveIssues({ url: 'ftp://x/' }), ['targets.t.url: expected an http:// or https:// URL, got "ftp://x/"']);
-  assert.equal(resolveIssues({ url: 'not a url' }), ['targets.t.url: expected an http:// or https:// URL, got "not a url"']);
-  assert.match(resolveIssues({ url: 'http://x/', method: 'FETCH' })[0]!, /targets.t.method: expected one of "GET", "POST"/);
-  assert.match(resolveIssues({ url: 'http://x/', expectStatus: [200, 700] })[0]!, /targets.t.expectStatus: expected an HTTP status/);
+  assert.equal(resolveIssues({ url: 'ftp://x/' }), [
+    'targets.t.url: expected an http:// or https:// URL, got "ftp://x/"',
+  ]);
+  assert.equal(resolveIssues({ url: 'not a url' }), [
+    'targets.t.url: expected an http:// or https:// URL, got "not a url"',
+  ]);
+  assert.match(
+    resolveIssues({ url: 'http://x/', method: 'FETCH' })[0]!,
+    /targets.t.method: expected one of "GET", "POST"/,
+  );
+  assert.match(
+    resolveIssues({ url: 'http://x/', expectStatus: [200, 700] })[0]!,
+    /targets.t.expectStatus: expected an HTTP status/,
+  );
   assert.match(resolveIssues({ url: 'http://x/', timeout: 'soon' })[0]!, /targets.t.timeout: expected a duration/);
   assert.equal(resolveIssues({ url: 'https://example.com/fn?key=secret', headers: { authorization: 'Bearer x' } }), []);
 });

@@ -23,14 +23,24 @@ export interface CliRun {
 }
 
 /** Runs `fxbench ...args` to completion (killed after `timeoutMs`). */
-export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   const child = startCli(args, opts);
   return finished(child, opts.timeoutMs ?? 60_000);
 }
 
 /** Starts `fxbench ...args` and returns the child (stdout/stderr accumulate on `.out`). */
-export function startCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess & { out: { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & { out: { stdout: string; stderr: string } };
+export function startCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): ChildProcess & { out: { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as ChildProcess & { out: { stdout: string; stderr: string } };
   child.out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (c) => (child.out.stdout += c));
   child.stderr!.on('data', (c) => (child.out.stderr += c));
@@ -38,7 +48,10 @@ export function startCli(args: string[], opts: { cwd?: string; env?: Record<stri
 }
 
 /** Waits for a started CLI to exit; SIGKILLs it after `timeoutMs`. */
-export function finished(child: ChildProcess & { out: { stdout: string; stderr: string } }, timeoutMs = 60_000): Promise<CliRun> {
+export function finished(
+  child: ChildProcess & { out: { stdout: string; stderr: string } },
+  timeoutMs = 60_000,
+): Promise<CliRun> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code, signal) => {
@@ -49,7 +62,11 @@ export function finished(child: ChildProcess & { out: { stdout: string; stderr: 
 }
 
 /** Waits until `predicate()` holds (it may be async), polling every 20 ms; throws after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -103,7 +120,10 @@ export function scratch(prefix = 'fxbench-test-'): { dir: string; cleanup(): voi
  * Asserts that `fn` rejects with an FxError with this exit code and an issue at
  * this file and field whose message matches (after uvu's `isError` helper).
  */
-export async function isFxError(fn: () => Promise<unknown>, expected: { exitCode: number; file?: string; field?: string; message?: RegExp }): Promise<FxError> {
+export async function isFxError(
+  fn: () => Promise<unknown>,
+  expected: { exitCode: number; file?: string; field?: string; message?: RegExp },
+): Promise<FxError> {
   let caught: unknown;
   try {
     await fn();
@@ -114,8 +134,16 @@ export async function isFxError(fn: () => Promise<unknown>, expected: { exitCode
   const err = caught as FxError;
   assert.is(err.exitCode, expected.exitCode, `exit code (message: ${err.message})`);
   if (expected.field !== undefined || expected.file !== undefined || expected.message) {
-    const hit = err.issues.find((i) => (expected.field === undefined || i.field === expected.field) && (expected.file === undefined || i.file === expected.file) && (!expected.message || expected.message.test(i.message)));
-    assert.ok(hit, `no issue with file=${expected.file} field=${expected.field} message~${expected.message}; issues:\n${err.message}`);
+    const hit = err.issues.find(
+      (i) =>
+        (expected.field === undefined || i.field === expected.field) &&
+        (expected.file === undefined || i.file === expected.file) &&
+        (!expected.message || expected.message.test(i.message)),
+    );
+    assert.ok(
+      hit,
+      `no issue with file=${expected.file} field=${expected.field} message~${expected.message}; issues:\n${err.message}`,
+    );
   }
   return err;
 }

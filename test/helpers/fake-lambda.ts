@@ -19,7 +19,10 @@ import { formatReportLine } from '../../src/runtime/report-line.ts';
 import { lambdaBilledMs } from '../../src/cost/billing.ts';
 
 /** Test credentials (AWS's documentation example key). */
-export const FAKE_CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+export const FAKE_CREDENTIALS = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+};
 export const FAKE_ACCOUNT = '123456789012';
 /** Invoke payload limit of synchronous invocations (6 MB, [AWS-Invoke]). */
 export const SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
@@ -100,13 +103,31 @@ export class FakeLambda {
 
   constructor(fns: FakeFunctionConfig[], region = 'us-east-1') {
     this.region = region;
-    this.verifier = new SignatureV4({ credentials: FAKE_CREDENTIALS, region, service: 'lambda', sha256: Sha256, uriEscapePath: true, applyChecksum: false });
+    this.verifier = new SignatureV4({
+      credentials: FAKE_CREDENTIALS,
+      region,
+      service: 'lambda',
+      sha256: Sha256,
+      uriEscapePath: true,
+      applyChecksum: false,
+    });
     for (const f of fns) this.addFunction(f);
   }
 
   addFunction(f: FakeFunctionConfig): void {
     this.fns.set(f.name, {
-      cfg: { memoryMB: 128, arch: 'x86_64', logFormat: 'Text', timeoutS: 3, initMs: 40, updateDelayMs: 150, env: {}, ephemeralMB: 512, urlAuth: 'AWS_IAM', ...f },
+      cfg: {
+        memoryMB: 128,
+        arch: 'x86_64',
+        logFormat: 'Text',
+        timeoutS: 3,
+        initMs: 40,
+        updateDelayMs: 150,
+        env: {},
+        ephemeralMB: 512,
+        urlAuth: 'AWS_IAM',
+        ...f,
+      },
       envs: [],
       generation: 0,
       lastUpdateStatus: 'Successful',
@@ -143,13 +164,19 @@ export class FakeLambda {
   private async verify(req: IncomingMessage, body: Buffer, url: URL): Promise<string | null> {
     const auth = req.headers.authorization;
     if (!auth) return 'MissingAuthenticationTokenException';
-    const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
+    const m =
+      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+        auth,
+      );
     if (!m) return 'IncompleteSignatureException';
     const [, akid, day, region, service, signedList, signature] = m;
     if (akid !== FAKE_CREDENTIALS.accessKeyId) return 'UnrecognizedClientException';
     const amzDate = req.headers['x-amz-date'];
-    if (typeof amzDate !== 'string' || !amzDate.startsWith(day!) || region !== this.region || service !== 'lambda') return 'InvalidSignatureException';
-    const date = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+    if (typeof amzDate !== 'string' || !amzDate.startsWith(day!) || region !== this.region || service !== 'lambda')
+      return 'InvalidSignatureException';
+    const date = new Date(
+      `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+    );
     if (Math.abs(Date.now() - date.getTime()) > 15 * 60_000) return 'InvalidSignatureException';
     const signed = signedList!.split(';');
     const headers: Record<string, string> = {};
@@ -161,7 +188,19 @@ export class FakeLambda {
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
     const [host, port] = (req.headers.host ?? '').split(':');
-    const again = await this.verifier.sign(new HttpRequest({ method: req.method!, protocol: 'http:', hostname: host!, port: port ? Number(port) : undefined, path: url.pathname, query, headers, body }), { signingDate: date, signableHeaders: new Set(signed) });
+    const again = await this.verifier.sign(
+      new HttpRequest({
+        method: req.method!,
+        protocol: 'http:',
+        hostname: host!,
+        port: port ? Number(port) : undefined,
+        path: url.pathname,
+        query,
+        headers,
+        body,
+      }),
+      { signingDate: date, signableHeaders: new Set(signed) },
+    );
     const expected = /Signature=([0-9a-f]{64})/.exec(String(again.headers.authorization))?.[1];
     return expected === signature ? null : 'InvalidSignatureException';
   }
@@ -172,17 +211,32 @@ export class FakeLambda {
     const body = Buffer.concat(chunks);
     const url = new URL(req.url!, 'http://x');
     const sigError = await this.verify(req, body, url);
-    this.requests.push({ method: req.method!, path: req.url!, headers: req.headers, signatureValid: sigError === null });
+    this.requests.push({
+      method: req.method!,
+      path: req.url!,
+      headers: req.headers,
+      signatureValid: sigError === null,
+    });
     const requestId = randomUUID();
     const urlMatch = /^\/url\/([^/]+)\/$/.exec(url.pathname);
     if (urlMatch) return this.functionUrl(urlMatch[1]!, sigError, body, requestId, req, res);
     const error = (status: number, type: string, message: string, extra: Record<string, unknown> = {}) => {
       const text = JSON.stringify({ Type: 'User', message, ...extra });
-      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': type, 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+        'x-amzn-errortype': type,
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     };
     if (sigError) {
-      const msg = sigError === 'UnrecognizedClientException' ? 'The security token included in the request is invalid.' : sigError === 'MissingAuthenticationTokenException' ? 'Missing Authentication Token' : 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+      const msg =
+        sigError === 'UnrecognizedClientException'
+          ? 'The security token included in the request is invalid.'
+          : sigError === 'MissingAuthenticationTokenException'
+            ? 'Missing Authentication Token'
+            : 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
       return error(403, sigError, msg);
     }
     const m = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration)$/.exec(url.pathname);
@@ -192,7 +246,8 @@ export class FakeLambda {
     const arn = `arn:aws:lambda:${this.region}:${FAKE_ACCOUNT}:function:${name}`;
     if (!fn) return error(404, 'ResourceNotFoundException', `Function not found: ${arn}`);
     const qualifier = url.searchParams.get('Qualifier');
-    if (qualifier && qualifier !== '$LATEST') return error(404, 'ResourceNotFoundException', `Function not found: ${arn}:${qualifier}`);
+    if (qualifier && qualifier !== '$LATEST')
+      return error(404, 'ResourceNotFoundException', `Function not found: ${arn}:${qualifier}`);
     if (m[2] === 'configuration') return this.configuration(req.method!, fn, arn, body, res, error);
     if (req.method !== 'POST') return error(405, 'MethodNotAllowed', 'Method not allowed');
     return this.invoke(fn, name, body, requestId, req, res, error);
@@ -203,39 +258,90 @@ export class FakeLambda {
    * returned `{ statusCode, headers, body }` becomes the HTTP response; no log
    * tail. AWS_IAM URLs need a valid signature (else 403 Forbidden).
    */
-  private async functionUrl(name: string, sigError: string | null, body: Buffer, requestId: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async functionUrl(
+    name: string,
+    sigError: string | null,
+    body: Buffer,
+    requestId: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const fn = this.fns.get(name);
     const plain = (status: number, text: string) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     };
     if (!fn) return plain(404, '{"Message":null}');
     if (fn.cfg.urlAuth === 'AWS_IAM' && sigError) return plain(403, '{"Message":"Forbidden"}');
     const captured = new CaptureResponse();
-    await this.invoke(fn, name, body, requestId, { headers: {} } as IncomingMessage, captured as unknown as ServerResponse, (s, _t, m) => plain(s, JSON.stringify({ Message: m })));
+    await this.invoke(
+      fn,
+      name,
+      body,
+      requestId,
+      { headers: {} } as IncomingMessage,
+      captured as unknown as ServerResponse,
+      (s, _t, m) => plain(s, JSON.stringify({ Message: m })),
+    );
     if (captured.status === 0) return; // already answered with an error
     if (captured.headers['x-amz-function-error']) return plain(502, '{"Message":"Internal Server Error"}');
     const out = JSON.parse(captured.body) as { statusCode?: number; headers?: Record<string, string>; body?: string };
     const text = out.body ?? '';
-    res.writeHead(out.statusCode ?? 200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, ...out.headers, 'content-length': Buffer.byteLength(text) });
+    res.writeHead(out.statusCode ?? 200, {
+      'content-type': 'application/json',
+      'x-amzn-requestid': requestId,
+      ...out.headers,
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
   private configJson(fn: FnState, arn: string): Record<string, unknown> {
     const c = fn.cfg;
     return {
-      FunctionName: c.name, FunctionArn: arn, Runtime: 'nodejs20.x', Role: `arn:aws:iam::${FAKE_ACCOUNT}:role/fx`, Handler: 'index.handler',
-      CodeSize: 312, Timeout: c.timeoutS, MemorySize: c.memoryMB, LastModified: new Date().toISOString().replace('Z', '+0000'),
-      Version: '$LATEST', Environment: { Variables: c.env }, State: 'Active', LastUpdateStatus: fn.lastUpdateStatus,
-      PackageType: 'Zip', Architectures: [c.arch], EphemeralStorage: { Size: c.ephemeralMB },
+      FunctionName: c.name,
+      FunctionArn: arn,
+      Runtime: 'nodejs20.x',
+      Role: `arn:aws:iam::${FAKE_ACCOUNT}:role/fx`,
+      Handler: 'index.handler',
+      CodeSize: 312,
+      Timeout: c.timeoutS,
+      MemorySize: c.memoryMB,
+      LastModified: new Date().toISOString().replace('Z', '+0000'),
+      Version: '$LATEST',
+      Environment: { Variables: c.env },
+      State: 'Active',
+      LastUpdateStatus: fn.lastUpdateStatus,
+      PackageType: 'Zip',
+      Architectures: [c.arch],
+      EphemeralStorage: { Size: c.ephemeralMB },
       LoggingConfig: { LogFormat: c.logFormat, LogGroup: `/aws/lambda/${c.name}` },
     };
   }
 
-  private configuration(method: string, fn: FnState, arn: string, body: Buffer, res: ServerResponse, error: (s: number, t: string, m: string) => void): void {
+  private configuration(
+    method: string,
+    fn: FnState,
+    arn: string,
+    body: Buffer,
+    res: ServerResponse,
+    error: (s: number, t: string, m: string) => void,
+  ): void {
     if (method === 'PUT') {
-      if (fn.lastUpdateStatus === 'InProgress') return error(409, 'ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`);
-      const upd = JSON.parse(body.toString('utf8') || '{}') as { MemorySize?: number; Environment?: { Variables?: Record<string, string> } };
+      if (fn.lastUpdateStatus === 'InProgress')
+        return error(
+          409,
+          'ResourceConflictException',
+          `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`,
+        );
+      const upd = JSON.parse(body.toString('utf8') || '{}') as {
+        MemorySize?: number;
+        Environment?: { Variables?: Record<string, string> };
+      };
       if (upd.MemorySize !== undefined) fn.cfg.memoryMB = upd.MemorySize;
       if (upd.Environment?.Variables) fn.cfg.env = upd.Environment.Variables;
       // A configuration change retires every environment: later invocations start new ones.
@@ -249,21 +355,45 @@ export class FakeLambda {
     res.end(text);
   }
 
-  private async invoke(fn: FnState, name: string, body: Buffer, requestId: string, req: IncomingMessage, res: ServerResponse, error: (s: number, t: string, m: string, extra?: Record<string, unknown>) => void): Promise<void> {
+  private async invoke(
+    fn: FnState,
+    name: string,
+    body: Buffer,
+    requestId: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    error: (s: number, t: string, m: string, extra?: Record<string, unknown>) => void,
+  ): Promise<void> {
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
-    if (body.length > SYNC_PAYLOAD_LIMIT) return error(413, 'RequestTooLargeException', `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation`);
+    if (body.length > SYNC_PAYLOAD_LIMIT)
+      return error(
+        413,
+        'RequestTooLargeException',
+        `Request must be smaller than ${SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation`,
+      );
     const scripted = this.scripts.get(name)?.shift();
     if (scripted) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amz-executed-version': '$LATEST', ...scripted.headers };
-      if (scripted.log !== undefined && req.headers['x-amz-log-type'] === 'Tail') headers['x-amz-log-result'] = Buffer.from(scripted.log).toString('base64');
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+        'x-amz-executed-version': '$LATEST',
+        ...scripted.headers,
+      };
+      if (scripted.log !== undefined && req.headers['x-amz-log-type'] === 'Tail')
+        headers['x-amz-log-result'] = Buffer.from(scripted.log).toString('base64');
       res.writeHead(scripted.status ?? 200, headers);
       return void res.end(scripted.body ?? 'null');
     }
     let env = fn.envs.find((e) => !e.busy && e.generation === fn.generation);
     const cold = !env;
     if (!env) {
-      if (fn.cfg.reservedConcurrency !== undefined && fn.envs.filter((e) => e.busy).length >= fn.cfg.reservedConcurrency) {
-        return error(429, 'TooManyRequestsException', 'Rate Exceeded.', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+      if (
+        fn.cfg.reservedConcurrency !== undefined &&
+        fn.envs.filter((e) => e.busy).length >= fn.cfg.reservedConcurrency
+      ) {
+        return error(429, 'TooManyRequestsException', 'Rate Exceeded.', {
+          Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+        });
       }
       env = { id: randomUUID(), busy: true, invocations: 0, generation: fn.generation };
       fn.envs.push(env);
@@ -287,36 +417,66 @@ export class FakeLambda {
     env.invocations++;
     let status: string | undefined;
     let errorType: string | undefined;
-    let payload: unknown = { statusCode: 200, headers: { 'x-fxbench-instance-id': env.id, 'x-fxbench-invocations': String(env.invocations) }, body: JSON.stringify({ ok: true }) };
+    let payload: unknown = {
+      statusCode: 200,
+      headers: { 'x-fxbench-instance-id': env.id, 'x-fxbench-invocations': String(env.invocations) },
+      body: JSON.stringify({ ok: true }),
+    };
     let fnError = false;
     if (timedOut) {
       fnError = true;
       status = 'timeout';
-      payload = { errorMessage: `${new Date().toISOString()} ${requestId} Task timed out after ${fn.cfg.timeoutS.toFixed(2)} seconds` };
+      payload = {
+        errorMessage: `${new Date().toISOString()} ${requestId} Task timed out after ${fn.cfg.timeoutS.toFixed(2)} seconds`,
+      };
     } else if (behaviour.fail === 'error') {
       fnError = true;
       status = 'error';
       errorType = 'Error';
-      payload = { errorType: 'Error', errorMessage: 'boom', trace: ['Error: boom', '    at Runtime.handler (file:///var/task/index.mjs:3:9)'] };
+      payload = {
+        errorType: 'Error',
+        errorMessage: 'boom',
+        trace: ['Error: boom', '    at Runtime.handler (file:///var/task/index.mjs:3:9)'],
+      };
     } else if (behaviour.fail === 'oom') {
       fnError = true;
       status = 'error';
       errorType = 'Runtime.OutOfMemory';
-      payload = { errorType: 'Runtime.OutOfMemory', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` };
+      payload = {
+        errorType: 'Runtime.OutOfMemory',
+        errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
+      };
     } else if (behaviour.fail === 'init') {
       fnError = true;
       status = 'error';
       errorType = 'Runtime.ImportModuleError';
-      payload = { errorType: 'Runtime.ImportModuleError', errorMessage: "Error: Cannot find module 'missing'", trace: [] };
+      payload = {
+        errorType: 'Runtime.ImportModuleError',
+        errorMessage: "Error: Cannot find module 'missing'",
+        trace: [],
+      };
     }
     // An environment whose invocation failed hard is not reused (Lambda resets it).
     if (timedOut || behaviour.fail === 'oom' || behaviour.fail === 'init') fn.envs = fn.envs.filter((e) => e !== env);
     else env.busy = false;
     const billedMs = lambdaBilledMs(durationMs, initMs);
     const maxMemoryMB = Math.min(fn.cfg.memoryMB, 68 + env.invocations);
-    const log = fn.cfg.logFormat === 'JSON'
-      ? this.jsonLog(requestId, { durationMs, billedMs, memoryMB: fn.cfg.memoryMB, maxMemoryMB, initMs, status, errorType })
-      : this.textLog(requestId, { durationMs, billedMs, memoryMB: fn.cfg.memoryMB, maxMemoryMB, initMs, status, errorType }, cold);
+    const log =
+      fn.cfg.logFormat === 'JSON'
+        ? this.jsonLog(requestId, {
+            durationMs,
+            billedMs,
+            memoryMB: fn.cfg.memoryMB,
+            maxMemoryMB,
+            initMs,
+            status,
+            errorType,
+          })
+        : this.textLog(
+            requestId,
+            { durationMs, billedMs, memoryMB: fn.cfg.memoryMB, maxMemoryMB, initMs, status, errorType },
+            cold,
+          );
     const text = JSON.stringify(payload);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -328,17 +488,41 @@ export class FakeLambda {
     };
     if (fnError) headers['x-amz-function-error'] = 'Unhandled';
     // Only the last 4 KB of the log come back, and only when asked for (LogType=Tail).
-    if (req.headers['x-amz-log-type'] === 'Tail') headers['x-amz-log-result'] = Buffer.from(log).subarray(-4096).toString('base64');
+    if (req.headers['x-amz-log-type'] === 'Tail')
+      headers['x-amz-log-result'] = Buffer.from(log).subarray(-4096).toString('base64');
     res.writeHead(200, headers);
     res.end(text);
   }
 
-  private textLog(id: string, r: { durationMs: number; billedMs: number; memoryMB: number; maxMemoryMB: number; initMs?: number; status?: string; errorType?: string }, cold: boolean): string {
-    let line = formatReportLine({ requestId: id, durationMs: r.durationMs, billedMs: r.billedMs, memoryMB: r.memoryMB, maxMemoryMB: r.maxMemoryMB, initMs: r.initMs });
+  private textLog(
+    id: string,
+    r: {
+      durationMs: number;
+      billedMs: number;
+      memoryMB: number;
+      maxMemoryMB: number;
+      initMs?: number;
+      status?: string;
+      errorType?: string;
+    },
+    cold: boolean,
+  ): string {
+    let line = formatReportLine({
+      requestId: id,
+      durationMs: r.durationMs,
+      billedMs: r.billedMs,
+      memoryMB: r.memoryMB,
+      maxMemoryMB: r.maxMemoryMB,
+      initMs: r.initMs,
+    });
     if (r.status) line += `Status: ${r.status}\t${r.errorType ? `Error Type: ${r.errorType}\t` : ''}`;
     const ts = new Date().toISOString();
     return [
-      ...(cold ? ['INIT_START Runtime Version: nodejs:20.v50\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:0c2d6b2f0e6f3a4d'] : []),
+      ...(cold
+        ? [
+            'INIT_START Runtime Version: nodejs:20.v50\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:0c2d6b2f0e6f3a4d',
+          ]
+        : []),
       `START RequestId: ${id} Version: $LATEST`,
       `${ts}\t${id}\tINFO\thandling`,
       `END RequestId: ${id}`,
@@ -347,14 +531,39 @@ export class FakeLambda {
     ].join('\n');
   }
 
-  private jsonLog(id: string, r: { durationMs: number; billedMs: number; memoryMB: number; maxMemoryMB: number; initMs?: number; status?: string; errorType?: string }): string {
+  private jsonLog(
+    id: string,
+    r: {
+      durationMs: number;
+      billedMs: number;
+      memoryMB: number;
+      maxMemoryMB: number;
+      initMs?: number;
+      status?: string;
+      errorType?: string;
+    },
+  ): string {
     const time = new Date().toISOString();
-    const metrics: Record<string, number> = { durationMs: Number(r.durationMs.toFixed(2)), billedDurationMs: r.billedMs, memorySizeMB: r.memoryMB, maxMemoryUsedMB: r.maxMemoryMB };
+    const metrics: Record<string, number> = {
+      durationMs: Number(r.durationMs.toFixed(2)),
+      billedDurationMs: r.billedMs,
+      memorySizeMB: r.memoryMB,
+      maxMemoryUsedMB: r.maxMemoryMB,
+    };
     if (r.initMs !== undefined) metrics.initDurationMs = Number(r.initMs.toFixed(2));
     return [
       JSON.stringify({ time, type: 'platform.start', record: { requestId: id, version: '$LATEST' } }),
       JSON.stringify({ timestamp: time, level: 'INFO', requestId: id, message: 'handling' }),
-      JSON.stringify({ time, type: 'platform.report', record: { requestId: id, metrics, status: r.status ?? 'success', ...(r.errorType ? { errorType: r.errorType } : {}) } }),
+      JSON.stringify({
+        time,
+        type: 'platform.report',
+        record: {
+          requestId: id,
+          metrics,
+          status: r.status ?? 'success',
+          ...(r.errorType ? { errorType: r.errorType } : {}),
+        },
+      }),
       '',
     ].join('\n');
   }

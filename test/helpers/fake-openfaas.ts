@@ -12,7 +12,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -52,8 +58,19 @@ export class FakeOpenFaas {
   /** Authorization headers seen on /system calls. */
   readonly systemAuth: (string | undefined)[] = [];
 
-  constructor(fns: FakeOpenFaasFunction[], readonly password = 'fx-secret-pw') {
-    for (const f of fns) this.fns.set(f.name, { name: f.name, startupMs: f.startupMs ?? 300, desired: 0, replicas: [], labels: f.labels ?? {}, stuck: f.stuckOnScaleDown ?? false });
+  constructor(
+    fns: FakeOpenFaasFunction[],
+    readonly password = 'fx-secret-pw',
+  ) {
+    for (const f of fns)
+      this.fns.set(f.name, {
+        name: f.name,
+        startupMs: f.startupMs ?? 300,
+        desired: 0,
+        replicas: [],
+        labels: f.labels ?? {},
+        stuck: f.stuckOnScaleDown ?? false,
+      });
   }
 
   async start(initial: Record<string, number> = {}): Promise<string> {
@@ -104,7 +121,8 @@ export class FakeOpenFaas {
     const exits: Promise<unknown>[] = [];
     for (const f of this.fns.values()) {
       for (const r of f.replicas) {
-        if (r.proc.exitCode === null && r.proc.signalCode === null) exits.push(new Promise((resolve) => r.proc.once('exit', resolve)));
+        if (r.proc.exitCode === null && r.proc.signalCode === null)
+          exits.push(new Promise((resolve) => r.proc.once('exit', resolve)));
         r.proc.kill('SIGKILL');
       }
     }
@@ -121,8 +139,15 @@ export class FakeOpenFaas {
   private status(f: FakeFn): Record<string, unknown> {
     const available = this.available(f.name);
     return {
-      name: f.name, image: `ghcr.io/fxbench/${f.name}:latest`, namespace: 'openfaas-fn', envProcess: 'python3 index.py', labels: f.labels, annotations: {},
-      ...(f.desired ? { replicas: f.desired } : {}), ...(available ? { availableReplicas: available } : {}), createdAt: '2026-11-01T00:00:00Z',
+      name: f.name,
+      image: `ghcr.io/fxbench/${f.name}:latest`,
+      namespace: 'openfaas-fn',
+      envProcess: 'python3 index.py',
+      labels: f.labels,
+      annotations: {},
+      ...(f.desired ? { replicas: f.desired } : {}),
+      ...(available ? { availableReplicas: available } : {}),
+      createdAt: '2026-11-01T00:00:00Z',
     };
   }
 
@@ -132,19 +157,28 @@ export class FakeOpenFaas {
     const body = Buffer.concat(chunks);
     const url = new URL(req.url!, 'http://x');
     const send = (status: number, text: string, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+      res.writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': String(Buffer.byteLength(text)),
+        ...headers,
+      });
       res.end(text);
     };
     if (url.pathname === '/healthz') return send(200, 'OK');
     if (url.pathname.startsWith('/system/')) {
       this.systemAuth.push(req.headers.authorization);
-      if (req.headers.authorization !== `Basic ${Buffer.from(`admin:${this.password}`).toString('base64')}`) return send(401, 'Unauthorized\n', { 'www-authenticate': 'Basic realm="Restricted"' });
+      if (req.headers.authorization !== `Basic ${Buffer.from(`admin:${this.password}`).toString('base64')}`)
+        return send(401, 'Unauthorized\n', { 'www-authenticate': 'Basic realm="Restricted"' });
       const m = /^\/system\/(function|scale-function)\/([^/]+)$/.exec(url.pathname);
-      if (url.pathname === '/system/functions' && req.method === 'GET') return send(200, JSON.stringify([...this.fns.values()].map((f) => this.status(f))), { 'content-type': 'application/json' });
+      if (url.pathname === '/system/functions' && req.method === 'GET')
+        return send(200, JSON.stringify([...this.fns.values()].map((f) => this.status(f))), {
+          'content-type': 'application/json',
+        });
       if (!m) return send(404, '404 page not found\n');
       const f = this.fns.get(decodeURIComponent(m[2]!).split('.')[0]!);
       if (!f) return send(404, `error finding function ${m[2]}: not found\n`);
-      if (m[1] === 'function' && req.method === 'GET') return send(200, JSON.stringify(this.status(f)), { 'content-type': 'application/json' });
+      if (m[1] === 'function' && req.method === 'GET')
+        return send(200, JSON.stringify(this.status(f)), { 'content-type': 'application/json' });
       if (m[1] === 'scale-function' && req.method === 'POST') {
         const r = JSON.parse(body.toString('utf8') || '{}') as { replicas?: number };
         if (typeof r.replicas !== 'number') return send(400, 'replicas required\n');
@@ -172,17 +206,33 @@ export class FakeOpenFaas {
         polls++;
       }
       if (this.available(f.name) === 0) {
-        this.log.push(`[Scale] function=${f.name}.openfaas-fn 0=>1 timed-out after ${((performance.now() - t0) / 1000).toFixed(4)}s`);
+        this.log.push(
+          `[Scale] function=${f.name}.openfaas-fn 0=>1 timed-out after ${((performance.now() - t0) / 1000).toFixed(4)}s`,
+        );
         return send(504, `Unable to scale function ${f.name}\n`);
       }
       this.log.push(`[Ready] function=${f.name} waited for - ${((performance.now() - t0) / 1000).toFixed(4)}s`);
     }
     const ready = f.replicas.filter((r) => r.port !== null);
     const replica = ready[Math.floor(Math.random() * ready.length)]!;
-    const upstream = httpRequest({ host: '127.0.0.1', port: replica.port!, method: req.method, path: m[2] ?? '/', headers: { ...req.headers, 'x-call-id': callId, 'x-start-time': startNs, host: `127.0.0.1:${replica.port}` } }, (up) => {
-      res.writeHead(up.statusCode!, { ...up.headers, 'x-call-id': callId, 'x-start-time': startNs, 'x-served-by': 'openfaas-ce/0.27.12' });
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: replica.port!,
+        method: req.method,
+        path: m[2] ?? '/',
+        headers: { ...req.headers, 'x-call-id': callId, 'x-start-time': startNs, host: `127.0.0.1:${replica.port}` },
+      },
+      (up) => {
+        res.writeHead(up.statusCode!, {
+          ...up.headers,
+          'x-call-id': callId,
+          'x-start-time': startNs,
+          'x-served-by': 'openfaas-ce/0.27.12',
+        });
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => send(502, 'Bad Gateway\n'));
     upstream.end(body);
   }

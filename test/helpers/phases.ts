@@ -36,7 +36,10 @@ export interface FixtureRun {
 }
 
 /** Runs a fixture scenario; `caps` narrows the driver's capabilities. Checks that no instance outlives the run. */
-export async function runFixture(name: string, opts: { caps?: Partial<Capabilities>; plan?: (p: Plan) => void } = {}): Promise<FixtureRun> {
+export async function runFixture(
+  name: string,
+  opts: { caps?: Partial<Capabilities>; plan?: (p: Plan) => void } = {},
+): Promise<FixtureRun> {
   const plan = await loadFixture(name);
   opts.plan?.(plan);
   const tmp = scratch();

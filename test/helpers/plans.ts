@@ -16,11 +16,22 @@ import type { HttpTargetOptions } from '../../src/drivers/http/driver.ts';
 export function httpTarget(name: string, fields: Record<string, unknown>): ResolvedTarget<HttpTargetOptions> {
   const ctx: CheckContext = { file: 'test', issues: [] };
   const checked: Record<string, unknown> = {};
-  for (const [k, spec] of Object.entries(httpProvider.fields)) if (fields[k] !== undefined) checked[k] = spec.check(fields[k], k, ctx);
-  const resolved = registered(httpProvider).resolve({ provider: 'http', ...checked }, name, ctx, { functions: new Map(), configFile: 'bench.config.ts' });
+  for (const [k, spec] of Object.entries(httpProvider.fields))
+    if (fields[k] !== undefined) checked[k] = spec.check(fields[k], k, ctx);
+  const resolved = registered(httpProvider).resolve({ provider: 'http', ...checked }, name, ctx, {
+    functions: new Map(),
+    configFile: 'bench.config.ts',
+  });
   if (ctx.issues.length || !resolved?.options) throw FxError.invalid(ctx.issues);
   // resolve() of the http provider makes HttpTargetOptions (checked above: no issues).
-  return { name, provider: 'http', function: '', arch: 'x86_64', ...resolved, options: resolved.options as unknown as HttpTargetOptions };
+  return {
+    name,
+    provider: 'http',
+    function: '',
+    arch: 'x86_64',
+    ...resolved,
+    options: resolved.options as unknown as HttpTargetOptions,
+  };
 }
 
 /** A phase checked by its module, as load.ts checks it. */

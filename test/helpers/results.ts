@@ -18,7 +18,13 @@ import { mergeRecorded, phaseFigures } from '../../src/metrics/figures.ts';
 import { newHistogram, recordUs } from '../../src/metrics/histogram.ts';
 import { Recorder, type Recorded } from '../../src/metrics/recorder.ts';
 import type { ErrorClass } from '../../src/model/invocation.ts';
-import { SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult, type TimelinePoint } from '../../src/model/result.ts';
+import {
+  SCHEMA_VERSION,
+  type PhaseResult,
+  type Result,
+  type TargetResult,
+  type TimelinePoint,
+} from '../../src/model/result.ts';
 import type { Sample } from '../../src/model/sample.ts';
 
 /** A seeded PRNG (mulberry32): the same seed gives the same numbers on every machine. */
@@ -56,7 +62,9 @@ function logNormal(r: () => number, medianMs: number, sigma: number): number {
 }
 
 /** A sample of target "t", sent when intended, successful, cold state told by the provider, unless given otherwise. */
-export function sample(s: Pick<Sample, 'phase' | 'seq' | 'intendedNs' | 'latencyUs' | 'cold' | 'bytesIn' | 'bytesOut'> & Partial<Sample>): Sample {
+export function sample(
+  s: Pick<Sample, 'phase' | 'seq' | 'intendedNs' | 'latencyUs' | 'cold' | 'bytesIn' | 'bytesOut'> & Partial<Sample>,
+): Sample {
   return { target: 't', round: 1, startNs: s.intendedNs, status: 200, errorClass: null, coldMethod: 'provider', ...s };
 }
 
@@ -103,15 +111,30 @@ export function phase(spec: PhaseSpec): PhaseResult {
   const cost = spec.costUSD ?? ((us: number) => 2e-7 + 1e-9 * (us / 1000));
   const add = (latencyUs: number, cold: boolean, failed: boolean) => {
     const s = seq++;
-    rec.add(sample({
-      phase: spec.name ?? 'burst', round: spec.round ?? 1, seq: s, intendedNs: (s + 1) * 1e6, latencyUs,
-      errorClass: failed ? 'function-error' : null, bytesIn: 10, bytesOut: 2, cold,
-      initMs: cold ? spec.initMs ?? 50 : undefined, costUSD: failed ? undefined : cost(latencyUs),
-    }));
+    rec.add(
+      sample({
+        phase: spec.name ?? 'burst',
+        round: spec.round ?? 1,
+        seq: s,
+        intendedNs: (s + 1) * 1e6,
+        latencyUs,
+        errorClass: failed ? 'function-error' : null,
+        bytesIn: 10,
+        bytesOut: 2,
+        cold,
+        initMs: cold ? (spec.initMs ?? 50) : undefined,
+        costUSD: failed ? undefined : cost(latencyUs),
+      }),
+    );
   };
   for (const us of spec.coldUs ?? []) add(us, true, false);
   (spec.warmUs ?? []).forEach((us, i) => add(us, false, i < (spec.errors ?? 0)));
-  return { name: spec.name ?? 'burst', kind: 'burst', ...(spec.round ? { round: spec.round } : {}), ...phaseFigures(rec.recorded, 'synthetic prices') };
+  return {
+    name: spec.name ?? 'burst',
+    kind: 'burst',
+    ...(spec.round ? { round: spec.round } : {}),
+    ...phaseFigures(rec.recorded, 'synthetic prices'),
+  };
 }
 
 // --- Simulated runs: the report fixtures ---
@@ -141,11 +164,22 @@ export interface SimulatedPhaseSpec {
 }
 
 /** Simulates one phase; `clock.s` is seconds since the run start and advances. */
-export function simulatePhase(spec: SimulatedPhaseSpec, r: () => number, clock: { s: number }, priceSource: string): { phase: PhaseResult; recorded: Recorded } {
+export function simulatePhase(
+  spec: SimulatedPhaseSpec,
+  r: () => number,
+  clock: { s: number },
+  priceSource: string,
+): { phase: PhaseResult; recorded: Recorded } {
   const rec = new Recorder();
   const startS = clock.s;
   const memoryMB = spec.memoryMB ?? 128;
-  const seconds: { requests: number; ok: number; errors: number; coldStarts: number; h: ReturnType<typeof newHistogram> }[] = [];
+  const seconds: {
+    requests: number;
+    ok: number;
+    errors: number;
+    coldStarts: number;
+    h: ReturnType<typeof newHistogram>;
+  }[] = [];
   for (let i = 0; i < spec.requests; i++) {
     const atS = startS + (spec.durationS * i) / spec.requests;
     const cold = r() < spec.coldP;
@@ -157,12 +191,25 @@ export function simulatePhase(spec: SimulatedPhaseSpec, r: () => number, clock: 
     const latencyMs = durationMs + 0.8 + (initMs ?? 0);
     const failed = r() < (spec.errorP ?? 0);
     const intendedNs = Math.round(atS * 1e9);
-    rec.add(sample({
-      phase: spec.name, round: spec.round ?? 1, seq: i, intendedNs, latencyUs: latencyMs * 1000,
-      status: failed ? 429 : 200, errorClass: failed ? (spec.errorClass ?? 'throttled') : null, bytesOut: spec.payloadBytes ?? 16, bytesIn: 64,
-      cold, initMs, durationMs,
-      costUSD: failed ? undefined : 0.0000002 + (memoryMB / 1024) * (Math.ceil(durationMs + (initMs ?? 0)) / 1000) * 0.0000166667,
-    }));
+    rec.add(
+      sample({
+        phase: spec.name,
+        round: spec.round ?? 1,
+        seq: i,
+        intendedNs,
+        latencyUs: latencyMs * 1000,
+        status: failed ? 429 : 200,
+        errorClass: failed ? (spec.errorClass ?? 'throttled') : null,
+        bytesOut: spec.payloadBytes ?? 16,
+        bytesIn: 64,
+        cold,
+        initMs,
+        durationMs,
+        costUSD: failed
+          ? undefined
+          : 0.0000002 + (memoryMB / 1024) * (Math.ceil(durationMs + (initMs ?? 0)) / 1000) * 0.0000166667,
+      }),
+    );
     if (spec.timeline) {
       const sec = Math.floor(atS + latencyMs / 1000 - startS);
       while (seconds.length <= sec) seconds.push({ requests: 0, ok: 0, errors: 0, coldStarts: 0, h: newHistogram() });
@@ -176,22 +223,39 @@ export function simulatePhase(spec: SimulatedPhaseSpec, r: () => number, clock: 
   }
   clock.s = startS + spec.durationS;
   const figures = phaseFigures(rec.recorded, priceSource);
-  const phase: PhaseResult = { name: spec.name, kind: spec.kind, ...(spec.round ? { round: spec.round } : {}), ...figures };
+  const phase: PhaseResult = {
+    name: spec.name,
+    kind: spec.kind,
+    ...(spec.round ? { round: spec.round } : {}),
+    ...figures,
+  };
   for (const key of ['payloadBytes', 'idleGapMs', 'memoryMB', 'rateRps', 'late', 'dropped'] as const) {
     if (spec[key] !== undefined) phase[key] = spec[key];
   }
   if (spec.timeline) {
-    phase.timeline = seconds.map((b, i): TimelinePoint => ({
-      t: Math.floor(startS) + i, requests: b.requests, ok: b.ok, errors: b.errors, coldStarts: b.coldStarts,
-      p50Ms: b.h.totalCount ? b.h.getValueAtPercentile(50) / 1000 : null,
-      p99Ms: b.h.totalCount ? b.h.getValueAtPercentile(99) / 1000 : null,
-    }));
+    phase.timeline = seconds.map(
+      (b, i): TimelinePoint => ({
+        t: Math.floor(startS) + i,
+        requests: b.requests,
+        ok: b.ok,
+        errors: b.errors,
+        coldStarts: b.coldStarts,
+        p50Ms: b.h.totalCount ? b.h.getValueAtPercentile(50) / 1000 : null,
+        p99Ms: b.h.totalCount ? b.h.getValueAtPercentile(99) / 1000 : null,
+      }),
+    );
   }
   return { phase, recorded: rec.recorded };
 }
 
 /** Builds a target from phase specs. */
-export function simulateTarget(info: Omit<TargetResult, 'phases' | 'summary'>, specs: SimulatedPhaseSpec[], r: () => number, clock: { s: number }, priceSource: string): TargetResult {
+export function simulateTarget(
+  info: Omit<TargetResult, 'phases' | 'summary'>,
+  specs: SimulatedPhaseSpec[],
+  r: () => number,
+  clock: { s: number },
+  priceSource: string,
+): TargetResult {
   const phases: PhaseResult[] = [];
   const all: Recorded[] = [];
   for (const spec of specs) {
@@ -202,13 +266,28 @@ export function simulateTarget(info: Omit<TargetResult, 'phases' | 'summary'>, s
   return { ...info, phases, summary: all.length ? phaseFigures(mergeRecorded(all), priceSource) : null };
 }
 
-const LOCAL_PRICE = 'aws-lambda us-east-1 x86_64 (price catalog 2026-08-21); projected from the local runtime’s billed duration';
+const LOCAL_PRICE =
+  'aws-lambda us-east-1 x86_64 (price catalog 2026-08-21); projected from the local runtime’s billed duration';
 const AWS_PRICE = 'aws-lambda us-east-1 arm64 (Cloudchipr 2024, verify)';
 
 /** The envelope of the report fixtures: a fixed tool block and a run that lasted `durationS`. */
-function fixtureResult(name: string, description: string, startedAt: string, durationS: number, targets: TargetResult[], thresholds: Result['thresholds']): Result {
+function fixtureResult(
+  name: string,
+  description: string,
+  startedAt: string,
+  durationS: number,
+  targets: TargetResult[],
+  thresholds: Result['thresholds'],
+): Result {
   return result(targets, name, {
-    tool: { name: 'fxbench', version: '0.1.0', node: 'v20.20.0', platform: 'linux x64', cpus: 2, hostname: 'bench-host' },
+    tool: {
+      name: 'fxbench',
+      version: '0.1.0',
+      node: 'v20.20.0',
+      platform: 'linux x64',
+      cpus: 2,
+      hostname: 'bench-host',
+    },
     scenario: { name, file: `scenarios/${name}.ts`, description },
     startedAt,
     finishedAt: new Date(Date.parse(startedAt) + durationS * 1000).toISOString(),
@@ -219,15 +298,69 @@ function fixtureResult(name: string, description: string, startedAt: string, dur
 /** Every phase kind a target can run, with every optional field set. */
 function fullSpecs(warmMs: number, initMs: number, errorP: number): SimulatedPhaseSpec[] {
   const specs: SimulatedPhaseSpec[] = [
-    { name: 'burst', kind: 'burst', round: 1, requests: 50, durationS: 1, warmMedianMs: warmMs, coldP: 1, initMedianMs: initMs },
+    {
+      name: 'burst',
+      kind: 'burst',
+      round: 1,
+      requests: 50,
+      durationS: 1,
+      warmMedianMs: warmMs,
+      coldP: 1,
+      initMedianMs: initMs,
+    },
     { name: 'burst', kind: 'burst', round: 2, requests: 50, durationS: 1, warmMedianMs: warmMs, coldP: 0 },
   ];
   [1_000, 10_000, 60_000, 300_000, 900_000].forEach((gap, i) =>
-    specs.push({ name: 'keepalive', kind: 'keepalive', round: i + 1, requests: 20, durationS: 2, warmMedianMs: warmMs, coldP: Math.min(1, gap / 600_000), initMedianMs: initMs, idleGapMs: gap }),
+    specs.push({
+      name: 'keepalive',
+      kind: 'keepalive',
+      round: i + 1,
+      requests: 20,
+      durationS: 2,
+      warmMedianMs: warmMs,
+      coldP: Math.min(1, gap / 600_000),
+      initMedianMs: initMs,
+      idleGapMs: gap,
+    }),
   );
-  [1024, 65_536, 1_048_576].forEach((bytes) => specs.push({ name: 'payload', kind: 'payload', requests: 100, durationS: 2, warmMedianMs: warmMs, coldP: 0, payloadBytes: bytes }));
-  [128, 256, 512, 1024].forEach((mb) => specs.push({ name: 'memory', kind: 'memory', requests: 100, durationS: 2, warmMedianMs: warmMs, coldP: 0.05, initMedianMs: initMs, memoryMB: mb }));
-  specs.push({ name: 'steady', kind: 'steady', requests: 1500, durationS: 30, warmMedianMs: warmMs, coldP: 0.01, initMedianMs: initMs, errorP, errorClass: 'throttled', rateRps: 50, late: 3, dropped: 0, timeline: true });
+  [1024, 65_536, 1_048_576].forEach((bytes) =>
+    specs.push({
+      name: 'payload',
+      kind: 'payload',
+      requests: 100,
+      durationS: 2,
+      warmMedianMs: warmMs,
+      coldP: 0,
+      payloadBytes: bytes,
+    }),
+  );
+  [128, 256, 512, 1024].forEach((mb) =>
+    specs.push({
+      name: 'memory',
+      kind: 'memory',
+      requests: 100,
+      durationS: 2,
+      warmMedianMs: warmMs,
+      coldP: 0.05,
+      initMedianMs: initMs,
+      memoryMB: mb,
+    }),
+  );
+  specs.push({
+    name: 'steady',
+    kind: 'steady',
+    requests: 1500,
+    durationS: 30,
+    warmMedianMs: warmMs,
+    coldP: 0.01,
+    initMedianMs: initMs,
+    errorP,
+    errorClass: 'throttled',
+    rateRps: 50,
+    late: 3,
+    dropped: 0,
+    timeline: true,
+  });
   return specs;
 }
 
@@ -235,10 +368,31 @@ function fullSpecs(warmMs: number, initMs: number, errorP: number): SimulatedPha
 export function fullFixture(): Result {
   const r = rng(6);
   const clock = { s: 0 };
-  const local = simulateTarget({ name: 'local-hello', provider: 'local', function: 'hello', memoryMB: 128, coldStartMethod: 'provider' }, fullSpecs(4, 90, 0.004), r, clock, LOCAL_PRICE);
-  const aws = simulateTarget({ name: 'aws-hello', provider: 'aws-lambda', function: 'hello-arm', memoryMB: 512, region: 'us-east-1', coldStartMethod: 'provider' }, fullSpecs(11, 240, 0.02), r, clock, AWS_PRICE);
+  const local = simulateTarget(
+    { name: 'local-hello', provider: 'local', function: 'hello', memoryMB: 128, coldStartMethod: 'provider' },
+    fullSpecs(4, 90, 0.004),
+    r,
+    clock,
+    LOCAL_PRICE,
+  );
+  const aws = simulateTarget(
+    {
+      name: 'aws-hello',
+      provider: 'aws-lambda',
+      function: 'hello-arm',
+      memoryMB: 512,
+      region: 'us-east-1',
+      coldStartMethod: 'provider',
+    },
+    fullSpecs(11, 240, 0.02),
+    r,
+    clock,
+    AWS_PRICE,
+  );
   aws.ramp = {
-    kneeRps: 200, brokeAtRps: 400, slo: { p99Ms: 300, errorRate: 0.01 },
+    kneeRps: 200,
+    brokeAtRps: 400,
+    slo: { p99Ms: 300, errorRate: 0.01 },
     steps: [
       { rateRps: 50, p99Ms: 31.5, errorRate: 0, ok: true },
       { rateRps: 100, p99Ms: 33.1, errorRate: 0, ok: true },
@@ -246,20 +400,48 @@ export function fullFixture(): Result {
       { rateRps: 400, p99Ms: 912.4, errorRate: 0.12, ok: false },
     ],
   };
-  return fixtureResult('cold-vs-warm', 'Local runtime against Lambda: bursts, keep-alive, payload and memory sweeps, steady load', '2026-03-01T10:00:00.000Z', Math.ceil(clock.s), [local, aws], [
-    { target: 'local-hello', metric: 'latency.p99', condition: '< 800ms', actual: local.summary!.latencyMs!.p99, ok: local.summary!.latencyMs!.p99 < 800 },
-    { target: 'aws-hello', metric: 'errors.rate', condition: '< 1%', actual: 0.015, ok: false },
-  ]);
+  return fixtureResult(
+    'cold-vs-warm',
+    'Local runtime against Lambda: bursts, keep-alive, payload and memory sweeps, steady load',
+    '2026-03-01T10:00:00.000Z',
+    Math.ceil(clock.s),
+    [local, aws],
+    [
+      {
+        target: 'local-hello',
+        metric: 'latency.p99',
+        condition: '< 800ms',
+        actual: local.summary!.latencyMs!.p99,
+        ok: local.summary!.latencyMs!.p99 < 800,
+      },
+      { target: 'aws-hello', metric: 'errors.rate', condition: '< 1%', actual: 0.015, ok: false },
+    ],
+  );
 }
 
 /** The skeleton's own output shape: one target, one burst phase of 2 rounds, nothing optional. */
 export function burstFixture(name = 'burst', seed = 1, warmMs = 4): Result {
   const r = rng(seed);
   const clock = { s: 0 };
-  const t = simulateTarget({ name: 'local-hello', provider: 'local', function: 'hello', memoryMB: 128, coldStartMethod: 'provider' }, [
-    { name: 'burst', kind: 'burst', round: 1, requests: 20, durationS: 1, warmMedianMs: warmMs, coldP: 1, initMedianMs: 80 },
-    { name: 'burst', kind: 'burst', round: 2, requests: 20, durationS: 1, warmMedianMs: warmMs, coldP: 0 },
-  ], r, clock, LOCAL_PRICE);
+  const t = simulateTarget(
+    { name: 'local-hello', provider: 'local', function: 'hello', memoryMB: 128, coldStartMethod: 'provider' },
+    [
+      {
+        name: 'burst',
+        kind: 'burst',
+        round: 1,
+        requests: 20,
+        durationS: 1,
+        warmMedianMs: warmMs,
+        coldP: 1,
+        initMedianMs: 80,
+      },
+      { name: 'burst', kind: 'burst', round: 2, requests: 20, durationS: 1, warmMedianMs: warmMs, coldP: 0 },
+    ],
+    r,
+    clock,
+    LOCAL_PRICE,
+  );
   return fixtureResult(name, '', seed === 1 ? '2026-03-02T08:00:00.000Z' : '2026-03-03T08:00:00.000Z', 4, [t], []);
 }
 
@@ -280,7 +462,12 @@ export function xssFixture(): Result {
     if (p.cost) p.cost.priceSource = `price ${XSS}`;
   }
   result.targets[1]!.function = `${XSS}`;
-  result.thresholds = result.thresholds.map((th, i) => ({ ...th, target: result.targets[i]!.name, metric: `metric ${XSS}`, condition: `cond ${XSS}` }));
+  result.thresholds = result.thresholds.map((th, i) => ({
+    ...th,
+    target: result.targets[i]!.name,
+    metric: `metric ${XSS}`,
+    condition: `cond ${XSS}`,
+  }));
   return result;
 }
 
@@ -288,17 +475,50 @@ export function xssFixture(): Result {
 export function millionFixture(): Result {
   const r = rng(1_000_000);
   const clock = { s: 0 };
-  const spec = (warm: number): SimulatedPhaseSpec => ({ name: 'steady', kind: 'steady', requests: 500_000, durationS: 1000, warmMedianMs: warm, coldP: 0.0005, initMedianMs: 120, errorP: 0.001, rateRps: 500, late: 0, dropped: 0, timeline: true });
-  const a = simulateTarget({ name: 'local-hello', provider: 'local', function: 'hello', memoryMB: 128, coldStartMethod: 'provider' }, [spec(3)], r, clock, LOCAL_PRICE);
-  const b = simulateTarget({ name: 'local-heavy', provider: 'local', function: 'heavy-init', memoryMB: 256, coldStartMethod: 'provider' }, [spec(5)], r, clock, LOCAL_PRICE);
-  return fixtureResult('million', 'One million invocations', '2026-03-04T00:00:00.000Z', Math.ceil(clock.s), [a, b], []);
+  const spec = (warm: number): SimulatedPhaseSpec => ({
+    name: 'steady',
+    kind: 'steady',
+    requests: 500_000,
+    durationS: 1000,
+    warmMedianMs: warm,
+    coldP: 0.0005,
+    initMedianMs: 120,
+    errorP: 0.001,
+    rateRps: 500,
+    late: 0,
+    dropped: 0,
+    timeline: true,
+  });
+  const a = simulateTarget(
+    { name: 'local-hello', provider: 'local', function: 'hello', memoryMB: 128, coldStartMethod: 'provider' },
+    [spec(3)],
+    r,
+    clock,
+    LOCAL_PRICE,
+  );
+  const b = simulateTarget(
+    { name: 'local-heavy', provider: 'local', function: 'heavy-init', memoryMB: 256, coldStartMethod: 'provider' },
+    [spec(5)],
+    r,
+    clock,
+    LOCAL_PRICE,
+  );
+  return fixtureResult(
+    'million',
+    'One million invocations',
+    '2026-03-04T00:00:00.000Z',
+    Math.ceil(clock.s),
+    [a, b],
+    [],
+  );
 }
 
 /** test/fixtures */
 export const FIXTURES_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures');
 
 if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
-  const write = (name: string, result: Result) => writeFileSync(path.join(FIXTURES_DIR, name), JSON.stringify(result, null, 2) + '\n');
+  const write = (name: string, result: Result) =>
+    writeFileSync(path.join(FIXTURES_DIR, name), JSON.stringify(result, null, 2) + '\n');
   write('results-full.json', fullFixture());
   write('results-burst-a.json', burstFixture('burst', 1, 4));
   write('results-burst-b.json', burstFixture('burst', 2, 6));

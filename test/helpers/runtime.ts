@@ -36,7 +36,12 @@ export interface Invoked {
 }
 
 /** Invokes `name` through `rt.invoke` (the Lambda framing) and decodes the result. */
-export async function call(rt: LocalRuntime, name: string, event: unknown = {}, opts: InvokeOptions = {}): Promise<Invoked> {
+export async function call(
+  rt: LocalRuntime,
+  name: string,
+  event: unknown = {},
+  opts: InvokeOptions = {},
+): Promise<Invoked> {
   const r = await rt.invoke(name, Buffer.from(JSON.stringify(event)), opts);
   const h = r.headers;
   const body = r.body.toString();

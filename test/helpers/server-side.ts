@@ -28,7 +28,10 @@ export async function serverSocketOf(client: net.Socket, ms = 3000): Promise<net
   if (client.connecting) await once(client, 'connect');
   const port = client.localPort!;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not accept the connection from port ${port} in ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not accept the connection from port ${port} in ${ms} ms`)),
+      ms,
+    );
     const look = () => {
       const s = accepted.get(port);
       if (s) {

@@ -14,10 +14,19 @@ export interface TestServer {
 }
 
 /** Starts `server.mjs <mode> ...args` and resolves once it listens (5 s at most). */
-export function startServer(mode: string, args: (string | number)[] = [], opts: { cpu?: number } = {}): Promise<TestServer> {
+export function startServer(
+  mode: string,
+  args: (string | number)[] = [],
+  opts: { cpu?: number } = {},
+): Promise<TestServer> {
   const script = path.join(ROOT, 'test/fixtures/servers/server.mjs');
   const argv = [script, mode, ...args.map(String)];
-  const child = opts.cpu === undefined ? spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }) : spawn('taskset', ['-c', String(opts.cpu), process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child =
+    opts.cpu === undefined
+      ? spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+      : spawn('taskset', ['-c', String(opts.cpu), process.execPath, ...argv], {
+          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+        });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

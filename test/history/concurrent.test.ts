@@ -14,14 +14,23 @@ const children: ChildProcess[] = [];
 const RUNS_EACH = 60;
 
 /** A writer process (writer.ts): `ready` once it has loaded, `go()` starts its writes, `done` once it exited. */
-function writer(file: string, tag: string): { ready: Promise<void>; go(): void; done: Promise<{ code: number | null; out: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/history/writer.ts'), file, tag, String(RUNS_EACH)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+function writer(
+  file: string,
+  tag: string,
+): { ready: Promise<void>; go(): void; done: Promise<{ code: number | null; out: string }> } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test/history/writer.ts'), file, tag, String(RUNS_EACH)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+  );
   children.push(child);
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<{ code: number | null; out: string }>((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, out }))));
+  const done = new Promise<{ code: number | null; out: string }>((resolve) =>
+    child.on('close', (code) => (clearTimeout(timer), resolve({ code, out }))),
+  );
   const ready = new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     void done.then(({ code }) => reject(new Error(`writer ${tag} exited (${code}) before it was ready:\n${out}`)));
@@ -54,17 +63,26 @@ concurrent(`two writer processes racing from no store keep all ${2 * RUNS_EACH} 
   try {
     assert.is(db.pragma('integrity_check', { simple: true }), 'ok');
     assert.is(db.pragma('journal_mode', { simple: true }), 'wal');
-    const perWriter = db.prepare('SELECT scenario, COUNT(*) AS runs FROM runs GROUP BY scenario ORDER BY scenario').all();
-    assert.equal(perWriter, [{ scenario: 'writer-a', runs: RUNS_EACH }, { scenario: 'writer-b', runs: RUNS_EACH }]);
+    const perWriter = db
+      .prepare('SELECT scenario, COUNT(*) AS runs FROM runs GROUP BY scenario ORDER BY scenario')
+      .all();
+    assert.equal(perWriter, [
+      { scenario: 'writer-a', runs: RUNS_EACH },
+      { scenario: 'writer-b', runs: RUNS_EACH },
+    ]);
     // Every run has all of its 3 targets × 4 phases: no run was half written.
     const partial = db.prepare('SELECT run_id, COUNT(*) AS n FROM phase_results GROUP BY run_id HAVING n != 12').all();
     assert.equal(partial, []);
     assert.is((db.prepare('SELECT COUNT(*) AS n FROM phase_results').get() as { n: number }).n, 2 * RUNS_EACH * 12);
     // Labels are each writer's own sequence, none missing.
-    const labels = (db.prepare("SELECT label FROM runs WHERE scenario = 'writer-a'").all() as { label: string }[]).map((r) => r.label).sort();
+    const labels = (db.prepare("SELECT label FROM runs WHERE scenario = 'writer-a'").all() as { label: string }[])
+      .map((r) => r.label)
+      .sort();
     assert.equal(labels, Array.from({ length: RUNS_EACH }, (_, i) => `a-${i}`).sort());
     // The writers really did interleave: the sequence of run ids switches writer many times.
-    const order = (db.prepare('SELECT scenario FROM runs ORDER BY id').all() as { scenario: string }[]).map((r) => r.scenario);
+    const order = (db.prepare('SELECT scenario FROM runs ORDER BY id').all() as { scenario: string }[]).map(
+      (r) => r.scenario,
+    );
     const switches = order.filter((s, i) => i > 0 && s !== order[i - 1]).length;
     assert.ok(switches >= 10, `writers switched only ${switches} times: ${order.join(' ')}`);
   } finally {

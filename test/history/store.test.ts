@@ -18,7 +18,16 @@ import { lognormalUs, phase, result, target } from '../helpers/results.ts';
 
 const tmp = scratch('fxbench-history-');
 const run = (i: number, warmMs: number) => {
-  const r = result([target('api', [phase({ round: 1, warmUs: lognormalUs(100, warmMs, i), coldUs: lognormalUs(4, 150, i + 50) }), phase({ round: 2, warmUs: lognormalUs(100, warmMs, i + 100) })]), target('db', [phase({ warmUs: lognormalUs(50, 3, i + 200), errors: 5 })])], 'nightly');
+  const r = result(
+    [
+      target('api', [
+        phase({ round: 1, warmUs: lognormalUs(100, warmMs, i), coldUs: lognormalUs(4, 150, i + 50) }),
+        phase({ round: 2, warmUs: lognormalUs(100, warmMs, i + 100) }),
+      ]),
+      target('db', [phase({ warmUs: lognormalUs(50, 3, i + 200), errors: 5 })]),
+    ],
+    'nightly',
+  );
   r.startedAt = `2026-01-0${i}T02:00:00.000Z`;
   return r;
 };
@@ -33,14 +42,21 @@ store('records one row per run × target × phase, with WAL and the schema versi
   assert.equal(first, { runId: 1, added: true });
   assert.is(s.db.pragma('journal_mode', { simple: true }), 'wal');
   assert.is(s.db.pragma('user_version', { simple: true }), 1);
-  const rows = s.db.prepare('SELECT target, seq, phase, round, requests, errors, cold_starts FROM phase_results ORDER BY target, seq').all();
+  const rows = s.db
+    .prepare('SELECT target, seq, phase, round, requests, errors, cold_starts FROM phase_results ORDER BY target, seq')
+    .all();
   assert.equal(rows, [
     { target: 'api', seq: 0, phase: 'burst', round: 1, requests: 104, errors: 0, cold_starts: 4 },
     { target: 'api', seq: 1, phase: 'burst', round: 2, requests: 100, errors: 0, cold_starts: 0 },
     { target: 'db', seq: 0, phase: 'burst', round: null, requests: 50, errors: 5, cold_starts: 0 },
   ]);
   const runRow = s.db.prepare('SELECT scenario, started_at, label, interrupted FROM runs').get();
-  assert.equal(runRow, { scenario: 'nightly', started_at: '2026-01-01T02:00:00.000Z', label: 'abc123', interrupted: 0 });
+  assert.equal(runRow, {
+    scenario: 'nightly',
+    started_at: '2026-01-01T02:00:00.000Z',
+    label: 'abc123',
+    interrupted: 0,
+  });
   s.close();
 });
 
@@ -53,14 +69,17 @@ store('stores the same results once', () => {
   s.close();
 });
 
-store('gives the last runs, oldest first, with figures equal to compare\'s', () => {
+store("gives the last runs, oldest first, with figures equal to compare's", () => {
   const file = path.join(tmp.dir, 'trend.sqlite');
   const s = HistoryStore.open(file);
   const runs = [run(1, 20), run(2, 22), run(3, 30)];
   for (const r of runs) s.record(r);
   s.close();
   const last = lastRuns(file, { limit: 2 });
-  assert.equal(last.map((r) => r.startedAt), ['2026-01-02T02:00:00.000Z', '2026-01-03T02:00:00.000Z']);
+  assert.equal(
+    last.map((r) => r.startedAt),
+    ['2026-01-02T02:00:00.000Z', '2026-01-03T02:00:00.000Z'],
+  );
   const api = last[1]!.targets.find((t) => t.name === 'api')!;
   // The same figures compare computes from the results file itself.
   const v = compareResults(runs[2]!, runs[2]!, { rules: parseRules('latency.p90=+1%').rules });
@@ -72,7 +91,10 @@ store('gives the last runs, oldest first, with figures equal to compare\'s', () 
   assert.is(last[1]!.targets.find((t) => t.name === 'db')!.errorRate, 0.1);
   // Any quantile, recomputed from the stored histograms.
   const trend = metricTrend(file, parseMetric('latency.p90')!, { target: 'api' });
-  assert.equal(trend.map((p) => p.target), ['api', 'api', 'api']);
+  assert.equal(
+    trend.map((p) => p.target),
+    ['api', 'api', 'api'],
+  );
   assert.is(trend[2]!.value, figure('latency.p90'));
   assert.is(trend[2]!.samples, 204);
   assert.ok(trend[0]!.value! < trend[2]!.value!, 'the trend shows the slowdown');
@@ -87,8 +109,14 @@ store('filters by scenario and target', () => {
   other.scenario.name = 'burst';
   s.record(other);
   s.close();
-  assert.equal(lastRuns(file, { scenario: 'burst' }).map((r) => r.scenario), ['burst']);
-  assert.equal(lastRuns(file, { target: 'db' }).flatMap((r) => r.targets.map((t) => t.name)), ['db', 'db']);
+  assert.equal(
+    lastRuns(file, { scenario: 'burst' }).map((r) => r.scenario),
+    ['burst'],
+  );
+  assert.equal(
+    lastRuns(file, { target: 'db' }).flatMap((r) => r.targets.map((t) => t.name)),
+    ['db', 'db'],
+  );
 });
 
 store('lives beside the run folders by default', () => {
@@ -98,13 +126,24 @@ store('lives beside the run folders by default', () => {
 store('stores it cannot use are bad input (exit 2)', async () => {
   const notDb = path.join(tmp.dir, 'not-a-db.sqlite');
   writeFileSync(notDb, 'hello, this is not SQLite at all, just some text long enough');
-  await isFxError(async () => HistoryStore.open(notDb), { exitCode: ExitCode.badInput, file: notDb, message: /cannot use the history store: file is not a database/ });
+  await isFxError(async () => HistoryStore.open(notDb), {
+    exitCode: ExitCode.badInput,
+    file: notDb,
+    message: /cannot use the history store: file is not a database/,
+  });
   const newer = path.join(tmp.dir, 'newer.sqlite');
   const db = new Database(newer);
   db.pragma('user_version = 9');
   db.close();
-  await isFxError(async () => HistoryStore.open(newer), { exitCode: 2, file: newer, message: /history schema version 9 is newer than this fxbench reads \(1\): upgrade fxbench/ });
-  await isFxError(async () => metricTrend(path.join(tmp.dir, 'missing.sqlite'), parseMetric('latency.p99')!), { exitCode: 2, message: /history store not found/ });
+  await isFxError(async () => HistoryStore.open(newer), {
+    exitCode: 2,
+    file: newer,
+    message: /history schema version 9 is newer than this fxbench reads \(1\): upgrade fxbench/,
+  });
+  await isFxError(async () => metricTrend(path.join(tmp.dir, 'missing.sqlite'), parseMetric('latency.p99')!), {
+    exitCode: 2,
+    message: /history store not found/,
+  });
 });
 
 store.run();

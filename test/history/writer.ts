@@ -10,7 +10,9 @@ import { lognormalUs, phase, result, target } from '../helpers/results.ts';
 const [file, tag, countText] = process.argv.slice(2);
 const count = Number(countText);
 // One set of phases, reused: the content differs per run by scenario name and time.
-const phases = [1, 2, 3, 4].map((round) => phase({ round, warmUs: lognormalUs(50, 20, round), coldUs: lognormalUs(2, 150, round + 10) }));
+const phases = [1, 2, 3, 4].map((round) =>
+  phase({ round, warmUs: lognormalUs(50, 20, round), coldUs: lognormalUs(2, 150, round + 10) }),
+);
 if (process.send) {
   const go = new Promise((r) => process.once('message', r));
   process.send('ready');
@@ -18,7 +20,10 @@ if (process.send) {
   process.disconnect();
 }
 for (let i = 0; i < count; i++) {
-  const r = result(['a', 'b', 'c'].map((t) => target(t, phases)), `writer-${tag}`);
+  const r = result(
+    ['a', 'b', 'c'].map((t) => target(t, phases)),
+    `writer-${tag}`,
+  );
   r.startedAt = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
   // Each run opens and closes the store, like separate `fxbench run` processes.
   const store = HistoryStore.open(file!);

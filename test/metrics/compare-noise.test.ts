@@ -26,15 +26,27 @@ let plan: Plan;
 
 /** The delay function with DELAY_MS set: the "build" under test. */
 function build(delayMs: number): Plan {
-  return { ...plan, targets: plan.targets.map((t) => ({ ...t, localFunction: { ...t.localFunction!, env: { DELAY_MS: String(delayMs) } } })) };
+  return {
+    ...plan,
+    targets: plan.targets.map((t) => ({
+      ...t,
+      localFunction: { ...t.localFunction!, env: { DELAY_MS: String(delayMs) } },
+    })),
+  };
 }
 
-const describe = (v: CompareVerdict) => v.targets[0]!.metrics.filter((m) => m.verdict !== 'ok').map((m) => `${m.metric} ${m.verdict} ${m.change === null ? '' : m.change.toFixed(3)}`).join(', ');
+const describe = (v: CompareVerdict) =>
+  v.targets[0]!.metrics.filter((m) => m.verdict !== 'ok')
+    .map((m) => `${m.metric} ${m.verdict} ${m.change === null ? '' : m.change.toFixed(3)}`)
+    .join(', ');
 
 const noise = suite('compare on the local runtime');
 
 noise.before(async () => {
-  plan = await loadScenario('test/fixtures/compare/delay-burst.ts', { cwd: ROOT, configFile: 'test/fixtures/compare/bench.config.ts' });
+  plan = await loadScenario('test/fixtures/compare/delay-burst.ts', {
+    cwd: ROOT,
+    configFile: 'test/fixtures/compare/bench.config.ts',
+  });
 });
 
 noise(`two runs of the same build pass in at least 19 of ${TRIALS} trials`, async () => {

@@ -11,12 +11,26 @@ import { isFxError } from '../helpers/cli.ts';
 import { lognormalUs, phase, result, target } from '../helpers/results.ts';
 
 const rules = parseRules(undefined).rules;
-const verdictOf = (v: CompareVerdict, t: string, metric: string) => v.targets.find((x) => x.target === t)!.metrics.find((m) => m.metric === metric)!;
-const regressed = (v: CompareVerdict) => v.targets.flatMap((t) => t.metrics.filter((m) => m.verdict === 'regression').map((m) => m.metric));
+const verdictOf = (v: CompareVerdict, t: string, metric: string) =>
+  v.targets.find((x) => x.target === t)!.metrics.find((m) => m.metric === metric)!;
+const regressed = (v: CompareVerdict) =>
+  v.targets.flatMap((t) => t.metrics.filter((m) => m.verdict === 'regression').map((m) => m.metric));
 
 /** A target with 400 warm samples around `warmMs`, 20 cold around 200 ms. */
-function run(seed: number, o: { warmMs?: number; cold?: number; errors?: number; cost?: (us: number) => number; warm?: number } = {}) {
-  return result([target('api', [phase({ warmUs: lognormalUs(o.warm ?? 400, o.warmMs ?? 20, seed), coldUs: lognormalUs(o.cold ?? 20, 200, seed + 1), errors: o.errors, costUSD: o.cost })])]);
+function run(
+  seed: number,
+  o: { warmMs?: number; cold?: number; errors?: number; cost?: (us: number) => number; warm?: number } = {},
+) {
+  return result([
+    target('api', [
+      phase({
+        warmUs: lognormalUs(o.warm ?? 400, o.warmMs ?? 20, seed),
+        coldUs: lognormalUs(o.cold ?? 20, 200, seed + 1),
+        errors: o.errors,
+        costUSD: o.cost,
+      }),
+    ]),
+  ]);
 }
 
 const gate = suite('compare verdicts');
@@ -26,7 +40,20 @@ gate('two samples of the same distribution pass, every metric ok or noise', () =
   assert.ok(v.ok);
   assert.is(v.regressions, 0);
   const m = v.targets[0]!.metrics;
-  assert.equal(m.map((x) => x.metric), ['latency.p50', 'latency.p99', 'latency.warm.p50', 'latency.warm.p99', 'latency.cold.p50', 'init.p50', 'cold.rate', 'errors.rate', 'cost.perMillion']);
+  assert.equal(
+    m.map((x) => x.metric),
+    [
+      'latency.p50',
+      'latency.p99',
+      'latency.warm.p50',
+      'latency.warm.p99',
+      'latency.cold.p50',
+      'init.p50',
+      'cold.rate',
+      'errors.rate',
+      'cost.perMillion',
+    ],
+  );
   for (const x of m) assert.ok(x.verdict === 'ok' || x.verdict === 'noise', `${x.metric}: ${x.verdict}`);
   assert.equal(verdictOf(v, 'api', 'latency.warm.p50').samples, { baseline: 400, current: 400 });
   assert.equal(verdictOf(v, 'api', 'cold.rate').samples, { baseline: 420, current: 420 });
@@ -38,7 +65,10 @@ gate('latency 30% slower is a regression of p50 and warm p50, with the change me
   assert.ok(regressed(v).includes('latency.p50') && regressed(v).includes('latency.warm.p50'), regressed(v).join());
   const m = verdictOf(v, 'api', 'latency.warm.p50');
   assert.ok(m.change! > 0.25 && m.change! < 0.35, `change ${m.change}`);
-  assert.ok(m.bounds!.current.lower > m.bounds!.baseline.upper * 1.1, 'credible: bounds apart by more than the allowance');
+  assert.ok(
+    m.bounds!.current.lower > m.bounds!.baseline.upper * 1.1,
+    'credible: bounds apart by more than the allowance',
+  );
   assert.not.ok(regressed(v).includes('cold.rate'));
 });
 
@@ -61,12 +91,18 @@ gate('an error rate up by more than 0.01 is a regression', () => {
   assert.is(verdictOf(v, 'api', 'errors.rate').current, 30 / 420);
 });
 
-gate('one error in 420 is beyond +0.01? no: 0.0024 is within it; 6 in 420 is beyond it but not credible (noise)', () => {
-  assert.is(verdictOf(compareResults(run(1), run(101, { errors: 1 }), { rules }), 'api', 'errors.rate').verdict, 'ok');
-  const m = verdictOf(compareResults(run(1), run(101, { errors: 6 }), { rules }), 'api', 'errors.rate');
-  assert.is(m.verdict, 'noise');
-  assert.match(m.note!, /not credible with 420 and 420 samples/);
-});
+gate(
+  'one error in 420 is beyond +0.01? no: 0.0024 is within it; 6 in 420 is beyond it but not credible (noise)',
+  () => {
+    assert.is(
+      verdictOf(compareResults(run(1), run(101, { errors: 1 }), { rules }), 'api', 'errors.rate').verdict,
+      'ok',
+    );
+    const m = verdictOf(compareResults(run(1), run(101, { errors: 6 }), { rules }), 'api', 'errors.rate');
+    assert.is(m.verdict, 'noise');
+    assert.match(m.note!, /not credible with 420 and 420 samples/);
+  },
+);
 
 gate('cost per million up 6% is a regression on steady latencies, and noise where cold starts make them spread', () => {
   // Same latencies, dearer invocations (as when memory or the price goes up).
@@ -114,7 +150,8 @@ gate('percentiles come from the histograms: results split into shards compare li
   for (const p of shards.targets[0]!.phases) p.latencyMs = { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
   const a = compareResults(whole, whole, { rules });
   const b = compareResults(whole, shards, { rules });
-  const figures = (v: CompareVerdict) => v.targets[0]!.metrics.filter((m) => m.kind !== 'cost').map((m) => [m.metric, m.current]);
+  const figures = (v: CompareVerdict) =>
+    v.targets[0]!.metrics.filter((m) => m.kind !== 'cost').map((m) => [m.metric, m.current]);
   assert.equal(figures(b), figures(a));
   // Cost is summed per phase: equal up to floating-point rounding.
   const cost = (v: CompareVerdict) => verdictOf(v, 'api', 'cost.perMillion').current!;
@@ -130,24 +167,34 @@ gate('--max-regression overrides, adds and switches off metrics', () => {
   assert.equal(by['latency.p90']!.allowance, { kind: 'absolute', amount: 5 });
   assert.equal(by['cold.rate']!.allowance, { kind: 'absolute', amount: 0.1 });
   assert.is(by['cost.perMillion'], undefined);
-  const v = compareResults(run(1), run(101, { warmMs: 26 }), { rules: parseRules('latency.p50=+50%,latency.warm.p50=+50%,latency.warm.p99=off').rules });
+  const v = compareResults(run(1), run(101, { warmMs: 26 }), {
+    rules: parseRules('latency.p50=+50%,latency.warm.p50=+50%,latency.warm.p99=off').rules,
+  });
   assert.ok(v.ok, `nothing beyond +50%: ${regressed(v).join()}`);
 });
 
 gate('bad allowances and metrics are reported together', () => {
   const { issues } = parseRules('latency.p99=10,nope=+1%,cold.rate=+2ms,latency.p50');
-  assert.equal(issues.map((i) => i.message), [
-    'unknown metric "nope"; expected latency[.warm|.cold].pNN, init.pNN, cold.rate, errors.rate or cost.perMillion',
-    'expected metric=allowance such as "latency.p99=+10%", got "latency.p50"',
-    'latency.p99: a latency allowance needs a unit: "10%" or "10ms", got "10"',
-    'cold.rate: "ms" applies to latency metrics only, got "+2ms" for cold.rate',
-  ]);
+  assert.equal(
+    issues.map((i) => i.message),
+    [
+      'unknown metric "nope"; expected latency[.warm|.cold].pNN, init.pNN, cold.rate, errors.rate or cost.perMillion',
+      'expected metric=allowance such as "latency.p99=+10%", got "latency.p50"',
+      'latency.p99: a latency allowance needs a unit: "10%" or "10ms", got "10"',
+      'cold.rate: "ms" applies to latency metrics only, got "+2ms" for cold.rate',
+    ],
+  );
   assert.ok(issues.every((i) => i.field === '--max-regression'));
 });
 
 gate('metric names follow the grammar', () => {
   assert.equal(parseMetric('latency.p999'), { name: 'latency.p999', kind: 'latency', set: 'all', quantile: 0.999 });
-  assert.equal(parseMetric('latency.warm.p99.5'), { name: 'latency.warm.p99.5', kind: 'latency', set: 'warm', quantile: 0.995 });
+  assert.equal(parseMetric('latency.warm.p99.5'), {
+    name: 'latency.warm.p99.5',
+    kind: 'latency',
+    set: 'warm',
+    quantile: 0.995,
+  });
   assert.equal(parseMetric('init.p50'), { name: 'init.p50', kind: 'latency', set: 'init', quantile: 0.5 });
   assert.is(parseMetric('latency.p100'), undefined);
   assert.is(parseMetric('latency.hot.p50'), undefined);
@@ -163,23 +210,47 @@ const bad = suite('inputs that cannot be compared');
 bad('targets that do not match are named, both ways (exit 2)', async () => {
   const a = result([target('api', [phase({ warmUs: [1000] })]), target('db', [phase({ warmUs: [1000] })])]);
   const b = result([target('api', [phase({ warmUs: [1000] })]), target('queue', [phase({ warmUs: [1000] })])]);
-  const err = await isFxError(async () => compareResults(a, b, { rules, baselineFile: 'base.json', currentFile: 'cur.json' }), { exitCode: ExitCode.badInput, file: 'cur.json', field: 'targets', message: /target "db" is in the baseline but not in the current run \(current has: api, queue\)/ });
-  assert.match(err.message, /base\.json: targets: target "queue" is in the current run but not in the baseline \(baseline has: api, db\); refresh the baseline/);
+  const err = await isFxError(
+    async () => compareResults(a, b, { rules, baselineFile: 'base.json', currentFile: 'cur.json' }),
+    {
+      exitCode: ExitCode.badInput,
+      file: 'cur.json',
+      field: 'targets',
+      message: /target "db" is in the baseline but not in the current run \(current has: api, queue\)/,
+    },
+  );
+  assert.match(
+    err.message,
+    /base\.json: targets: target "queue" is in the current run but not in the baseline \(baseline has: api, db\); refresh the baseline/,
+  );
 });
 
 bad('different phases are a mismatch, not a comparison', async () => {
   const a = result([target('api', [phase({ name: 'burst', warmUs: [1000] })])]);
   const b = result([target('api', [phase({ name: 'steady', warmUs: [1000] })])]);
-  await isFxError(async () => compareResults(a, b, { rules, currentFile: 'cur.json' }), { exitCode: 2, file: 'cur.json', field: 'targets[0].phases', message: /ran phases steady but the baseline ran burst/ });
+  await isFxError(async () => compareResults(a, b, { rules, currentFile: 'cur.json' }), {
+    exitCode: 2,
+    file: 'cur.json',
+    field: 'targets[0].phases',
+    message: /ran phases steady but the baseline ran burst/,
+  });
 });
 
 bad('too few requests for --min-requests is bad input', async () => {
-  await isFxError(async () => compareResults(run(1), run(2, { warm: 10, cold: 0 }), { rules, minRequests: 100, currentFile: 'cur.json' }), { exitCode: 2, file: 'cur.json', field: 'targets[0]', message: /has 10 requests, fewer than --min-requests 100/ });
+  await isFxError(
+    async () =>
+      compareResults(run(1), run(2, { warm: 10, cold: 0 }), { rules, minRequests: 100, currentFile: 'cur.json' }),
+    { exitCode: 2, file: 'cur.json', field: 'targets[0]', message: /has 10 requests, fewer than --min-requests 100/ },
+  );
 });
 
 bad('a baseline target that failed cannot be compared against; a current one that failed is a regression', async () => {
   const failed = result([{ ...target('api', []), error: 'prepare failed: ECONNREFUSED' }]);
-  await isFxError(async () => compareResults(failed, run(1), { rules, baselineFile: 'b.json' }), { exitCode: 2, file: 'b.json', message: /failed in the baseline \(prepare failed: ECONNREFUSED\)/ });
+  await isFxError(async () => compareResults(failed, run(1), { rules, baselineFile: 'b.json' }), {
+    exitCode: 2,
+    file: 'b.json',
+    message: /failed in the baseline \(prepare failed: ECONNREFUSED\)/,
+  });
   const v = compareResults(run(1), failed, { rules });
   assert.not.ok(v.ok);
   assert.is(v.regressions, 1);
@@ -187,12 +258,21 @@ bad('a baseline target that failed cannot be compared against; a current one tha
 });
 
 bad('a result file is checked field by field', () => {
-  assert.equal(checkResult({ schemaVersion: 2, targets: [] }, 'f.json').map((i) => [i.field, i.message]), [['schemaVersion', 'this fxbench reads schema version 1, got 2 (written by a newer fxbench: upgrade)']]);
-  assert.equal(checkResult([], 'f.json').map((i) => i.message), ['expected a results object (results.json written by fxbench run)']);
+  assert.equal(
+    checkResult({ schemaVersion: 2, targets: [] }, 'f.json').map((i) => [i.field, i.message]),
+    [['schemaVersion', 'this fxbench reads schema version 1, got 2 (written by a newer fxbench: upgrade)']],
+  );
+  assert.equal(
+    checkResult([], 'f.json').map((i) => i.message),
+    ['expected a results object (results.json written by fxbench run)'],
+  );
   const r = run(1) as unknown as { targets: { phases: Record<string, unknown>[] }[] };
   r.targets[0]!.phases[0]!.requests = 'many';
   (r.targets[0]!.phases[0]!.histograms as Record<string, string>).warm = 'not a histogram';
-  assert.equal(checkResult(r, 'f.json').map((i) => i.field), ['targets[0].phases[0].requests', 'targets[0].phases[0].histograms.warm']);
+  assert.equal(
+    checkResult(r, 'f.json').map((i) => i.field),
+    ['targets[0].phases[0].requests', 'targets[0].phases[0].histograms.warm'],
+  );
 });
 
 bad.run();

@@ -43,7 +43,9 @@ const DISTRIBUTIONS: Record<string, (r: () => number) => Draw> = {
   'log-normal 20 ms': (r) => ({ us: 20_000 * Math.exp(gauss(r)), cold: false }),
   /** Warm invocations around 4 ms, and 3% cold starts 250 ms + ~400 ms of init later. */
   'bimodal, cold tail': (r) =>
-    r() < 0.03 ? { us: 250_000 + 400_000 * Math.exp(0.5 * gauss(r)), cold: true } : { us: 4000 * Math.exp(0.3 * gauss(r)), cold: false },
+    r() < 0.03
+      ? { us: 250_000 + 400_000 * Math.exp(0.5 * gauss(r)), cold: true }
+      : { us: 4000 * Math.exp(0.3 * gauss(r)), cold: false },
 };
 
 /** N from 1 to 100,000: the edges, and log-uniform draws between them. */
@@ -62,8 +64,14 @@ function exactQuantile(sorted: number[], permille: number): number {
 function toSample(d: Draw, i: number): Sample {
   // Every 97th fails and every 89th cannot tell cold from warm: counters other than latency get exercised too.
   return sample({
-    phase: 'p', seq: i, intendedNs: i * 1e6, latencyUs: d.us, bytesIn: 3, bytesOut: 2,
-    cold: i % 89 === 88 ? null : d.cold, errorClass: i % 97 === 96 ? 'function-error' : null,
+    phase: 'p',
+    seq: i,
+    intendedNs: i * 1e6,
+    latencyUs: d.us,
+    bytesIn: 3,
+    bytesOut: 2,
+    cold: i % 89 === 88 ? null : d.cold,
+    errorClass: i % 97 === 96 ? 'function-error' : null,
   });
 }
 
@@ -96,7 +104,12 @@ function checkQuantiles(h: Histogram, values: number[], label: string): void {
 function figures(r: Readonly<Recorded>) {
   const { all, warm, cold, init, ...counters } = r;
   const grid = (h: Histogram) => [0, 10, 50, 90, 99, 99.9, 99.99, 100].map((p) => h.getValueAtPercentile(p));
-  return { counters, ...phaseFigures(r, null), grids: [all, warm, cold, init].map(grid), counts: [all, warm, cold, init].map((h) => h.totalCount) };
+  return {
+    counters,
+    ...phaseFigures(r, null),
+    grids: [all, warm, cold, init].map(grid),
+    counts: [all, warm, cold, init].map((h) => h.totalCount),
+  };
 }
 
 const test = suite('recorder: percentiles against exact quantiles, shards against one recording');
@@ -111,9 +124,21 @@ for (const [name, draw] of Object.entries(DISTRIBUTIONS)) {
       const one = record(samples);
 
       // Against the exact quantiles: all latencies, then the warm and cold ones apart.
-      checkQuantiles(one.recorded.all, draws.map((d) => d.us), `${name}, N=${n}, all`);
-      checkQuantiles(one.recorded.warm, samples.filter((s) => s.cold === false).map((s) => s.latencyUs), `${name}, N=${n}, warm`);
-      checkQuantiles(one.recorded.cold, samples.filter((s) => s.cold === true).map((s) => s.latencyUs), `${name}, N=${n}, cold`);
+      checkQuantiles(
+        one.recorded.all,
+        draws.map((d) => d.us),
+        `${name}, N=${n}, all`,
+      );
+      checkQuantiles(
+        one.recorded.warm,
+        samples.filter((s) => s.cold === false).map((s) => s.latencyUs),
+        `${name}, N=${n}, warm`,
+      );
+      checkQuantiles(
+        one.recorded.cold,
+        samples.filter((s) => s.cold === true).map((s) => s.latencyUs),
+        `${name}, N=${n}, cold`,
+      );
       assert.is(one.recorded.requests, n);
       assert.is(one.recorded.ok + one.recorded.errors['function-error'], n);
 
@@ -123,17 +148,28 @@ for (const [name, draw] of Object.entries(DISTRIBUTIONS)) {
       for (const s of samples) parts[Math.floor(r() * k)]!.push(s);
       const shards = parts.map(record);
       const merged = mergeRecorded(shards.map((s) => s.recorded));
-      assert.equal(figures(merged), figures(one.recorded), `${name}, N=${n}: ${k} merged shards differ from one recording`);
+      assert.equal(
+        figures(merged),
+        figures(one.recorded),
+        `${name}, N=${n}: ${k} merged shards differ from one recording`,
+      );
       // The histogram merge alone, too.
       const all = mergeHistograms(shards.map((s) => s.recorded.all));
-      for (const pm of PERMILLE) assert.is(all.getValueAtPercentile(pm / 10), one.recorded.all.getValueAtPercentile(pm / 10), `${name}, N=${n}, k=${k}: p${pm / 10}`);
+      for (const pm of PERMILLE)
+        assert.is(
+          all.getValueAtPercentile(pm / 10),
+          one.recorded.all.getValueAtPercentile(pm / 10),
+          `${name}, N=${n}, k=${k}: p${pm / 10}`,
+        );
       assert.is(all.totalCount, n);
     }
   });
 }
 
 test.after(() => {
-  console.log(`worst relative error: ${worst.all.rel.toExponential(3)} (${worst.all.at}); from 1 ms up: ${worst.fromMs.rel.toExponential(3)} (${worst.fromMs.at})`);
+  console.log(
+    `worst relative error: ${worst.all.rel.toExponential(3)} (${worst.all.at}); from 1 ms up: ${worst.fromMs.rel.toExponential(3)} (${worst.fromMs.at})`,
+  );
 });
 
 test.run();

@@ -5,10 +5,19 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { newHistogram, recordUs } from '../../src/metrics/histogram.ts';
-import { binomialCdf, meanBounds, normalQuantile, proportionBounds, quantileBounds, quantileRankBounds, regularizedBeta } from '../../src/metrics/significance.ts';
+import {
+  binomialCdf,
+  meanBounds,
+  normalQuantile,
+  proportionBounds,
+  quantileBounds,
+  quantileRankBounds,
+  regularizedBeta,
+} from '../../src/metrics/significance.ts';
 import { rng } from '../helpers/results.ts';
 
-const close = (actual: number, expected: number, tol: number, what: string) => assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (±${tol})`);
+const close = (actual: number, expected: number, tol: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (±${tol})`);
 
 const tails = suite('binomial tails');
 
@@ -23,7 +32,15 @@ tails('match sums of the probability mass function', () => {
     }
     return s;
   };
-  for (const [k, n, p] of [[3, 10, 0.5], [0, 10, 0.3], [9, 10, 0.9], [76, 80, 0.99], [40, 80, 0.5], [5, 200, 0.01]] as const) close(binomialCdf(k, n, p), direct(k, n, p), 1e-12, `P(Bin(${n},${p}) <= ${k})`);
+  for (const [k, n, p] of [
+    [3, 10, 0.5],
+    [0, 10, 0.3],
+    [9, 10, 0.9],
+    [76, 80, 0.99],
+    [40, 80, 0.5],
+    [5, 200, 0.01],
+  ] as const)
+    close(binomialCdf(k, n, p), direct(k, n, p), 1e-12, `P(Bin(${n},${p}) <= ${k})`);
 });
 
 tails('handle the edges and large n', () => {
@@ -79,7 +96,10 @@ quantiles('widen to the bucket edges where buckets are coarse', () => {
   const r = quantileRankBounds(100, 0.5);
   const lowRankUs = 100_000 + r.lower - 1;
   const highRankUs = 100_000 + r.upper - 1;
-  assert.equal(quantileBounds(h, 0.5), { lower: lowRankUs - (lowRankUs % 64), upper: highRankUs - (highRankUs % 64) + 63 });
+  assert.equal(quantileBounds(h, 0.5), {
+    lower: lowRankUs - (lowRankUs % 64),
+    upper: highRankUs - (highRankUs % 64) + 63,
+  });
 });
 
 quantiles('are 0 and +∞ for an empty histogram, +∞ above for a p99 of 80', () => {

@@ -3,7 +3,13 @@
 // scenario's `thresholds` into specs or into issues naming the field (exit 2).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkThresholds, parseCondition, parseKey, parsePercentile, type MetricUnit } from '../../src/metrics/threshold-parser.ts';
+import {
+  checkThresholds,
+  parseCondition,
+  parseKey,
+  parsePercentile,
+  type MetricUnit,
+} from '../../src/metrics/threshold-parser.ts';
 
 const cond = suite('parseCondition');
 
@@ -54,7 +60,10 @@ cond.run();
 const key = suite('parseKey and parsePercentile');
 
 key('percentiles: two digits whole percent, the rest decimals', () => {
-  assert.equal(['p50', 'p90', 'p95', 'p99', 'p999', 'p9999', 'p100', 'p5', 'p0', 'p101', 'pX', 'p'].map(parsePercentile), [50, 90, 95, 99, 99.9, 99.99, 100, 5, undefined, 10.1, undefined, undefined]);
+  assert.equal(
+    ['p50', 'p90', 'p95', 'p99', 'p999', 'p9999', 'p100', 'p5', 'p0', 'p101', 'pX', 'p'].map(parsePercentile),
+    [50, 90, 95, 99, 99.9, 99.99, 100, 5, undefined, 10.1, undefined, undefined],
+  );
 });
 
 const KEYS: [string, Record<string, unknown> | RegExp][] = [
@@ -67,7 +76,10 @@ const KEYS: [string, Record<string, unknown> | RegExp][] = [
   ['cost.perMillion', { metric: 'cost.perMillion', unit: 'usd', scope: {} }],
   ['latency.p99{target:local-hello}', { metric: 'latency.p99', unit: 'ms', scope: { target: 'local-hello' } }],
   ['cold.count{phase:burst,round:2}', { metric: 'cold.count', unit: 'count', scope: { phase: 'burst', round: 2 } }],
-  ['cold.count{ phase : burst , target : a }', { metric: 'cold.count', unit: 'count', scope: { phase: 'burst', target: 'a' } }],
+  [
+    'cold.count{ phase : burst , target : a }',
+    { metric: 'cold.count', unit: 'count', scope: { phase: 'burst', target: 'a' } },
+  ],
   ['latency.p42x', /unknown metric "latency.p42x"/],
   ['latency.median', /unknown metric/],
   ['coldStartRate', /unknown metric "coldStartRate"; expected one of latency.min/],
@@ -87,7 +99,16 @@ for (const [k, expected] of KEYS) {
     } else {
       assert.type(got, 'object');
       const g = got as Exclude<typeof got, string>;
-      assert.equal({ metric: g.metric.name, unit: g.metric.unit, scope: Object.fromEntries(Object.entries({ target: g.target, phase: g.phase, round: g.round }).filter(([, v]) => v !== undefined)) }, expected);
+      assert.equal(
+        {
+          metric: g.metric.name,
+          unit: g.metric.unit,
+          scope: Object.fromEntries(
+            Object.entries({ target: g.target, phase: g.phase, round: g.round }).filter(([, v]) => v !== undefined),
+          ),
+        },
+        expected,
+      );
     }
   });
 }
@@ -130,7 +151,7 @@ checker('valid: strings, arrays and { threshold, abortOnFail }, with scopes', ()
 checker('invalid: every problem at once, each naming file and field; never a silent pass', () => {
   const { issues } = check({
     'latency.p99': '800ms',
-    'coldStartRate': '< 0.1',
+    coldStartRate: '< 0.1',
     'cold.rate': '< 20ms',
     'errors.rate{target:nope}': '< 0.01',
     'latency.p50{phase:steady}': '< 10ms',
@@ -142,22 +163,37 @@ checker('invalid: every problem at once, each naming file and field; never a sil
   assert.equal(
     issues.map((i) => [i.file, i.field, i.message.split(';')[0]]),
     [
-      ['scenarios/x.ts', 'thresholds["latency.p99"]', 'latency.p99: expected a condition such as "< 800ms", "<= 0.2" or "< $4.50" (operator <, <=, >, >=, ==, != then a number), got "800ms"'],
+      [
+        'scenarios/x.ts',
+        'thresholds["latency.p99"]',
+        'latency.p99: expected a condition such as "< 800ms", "<= 0.2" or "< $4.50" (operator <, <=, >, >=, ==, != then a number), got "800ms"',
+      ],
       ['scenarios/x.ts', 'thresholds["coldStartRate"]', 'unknown metric "coldStartRate"'],
-      ['scenarios/x.ts', 'thresholds["cold.rate"]', 'cold.rate: a rate takes a fraction from 0 to 1 (e.g. "< 0.2") or a percentage (e.g. "< 20%"), got "< 20ms"'],
+      [
+        'scenarios/x.ts',
+        'thresholds["cold.rate"]',
+        'cold.rate: a rate takes a fraction from 0 to 1 (e.g. "< 0.2") or a percentage (e.g. "< 20%"), got "< 20ms"',
+      ],
       ['scenarios/x.ts', 'thresholds["errors.rate{target:nope}"]', 'unknown target "nope"'],
       ['scenarios/x.ts', 'thresholds["latency.p50{phase:steady}"]', 'unknown phase "steady"'],
       ['scenarios/x.ts', 'thresholds["init.p50"].stop', 'unknown field'],
       ['scenarios/x.ts', 'thresholds["init.p50"].abortOnFail', 'expected true or false, got "yes"'],
       ['scenarios/x.ts', 'thresholds["cost.total"].threshold', 'is required'],
       ['scenarios/x.ts', 'thresholds["requests.count"]', 'expected at least one condition, got an empty array'],
-      ['scenarios/x.ts', 'thresholds["cold.count"]', 'expected a condition string such as "< 800ms" or { threshold, abortOnFail }, got 0'],
+      [
+        'scenarios/x.ts',
+        'thresholds["cold.count"]',
+        'expected a condition string such as "< 800ms" or { threshold, abortOnFail }, got 0',
+      ],
     ],
   );
 });
 
 checker('not an object', () => {
-  assert.equal(check(['latency.p99 < 800ms']).issues.map((i) => i.field), ['thresholds']);
+  assert.equal(
+    check(['latency.p99 < 800ms']).issues.map((i) => i.field),
+    ['thresholds'],
+  );
 });
 
 checker.run();

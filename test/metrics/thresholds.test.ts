@@ -19,9 +19,22 @@ function phase(name: string, round: number | undefined, invs: Inv[]): PhaseResul
   const rec = new Recorder();
   invs.forEach((v, seq) => {
     const s: Sample = {
-      target: 't', phase: name, round: round ?? 1, seq, intendedNs: seq * 1e9, startNs: seq * 1e9, latencyUs: v.ms * 1000,
-      status: v.err ? 500 : 200, errorClass: v.err ?? null, bytesOut: 2, bytesIn: 2, cold: v.cold ?? false, coldMethod: 'provider',
-      initMs: v.initMs, instanceId: v.cold ? `i${seq}` : 'i0', costUSD: v.usd,
+      target: 't',
+      phase: name,
+      round: round ?? 1,
+      seq,
+      intendedNs: seq * 1e9,
+      startNs: seq * 1e9,
+      latencyUs: v.ms * 1000,
+      status: v.err ? 500 : 200,
+      errorClass: v.err ?? null,
+      bytesOut: 2,
+      bytesIn: 2,
+      cold: v.cold ?? false,
+      coldMethod: 'provider',
+      initMs: v.initMs,
+      instanceId: v.cold ? `i${seq}` : 'i0',
+      costUSD: v.usd,
     };
     rec.add(s);
   });
@@ -33,8 +46,20 @@ function target(name: string, phases: PhaseResult[]): TargetResult {
 }
 
 // Round 1: 4 cold starts (100–400 ms, init 50–80 ms); round 2: 4 warm (10 ms), one of them a throttle.
-const burst1 = phase('burst', 1, [100, 200, 300, 400].map((ms, i) => ({ ms, cold: true, initMs: 50 + 10 * i, usd: 0.000002 })));
-const burst2 = phase('burst', 2, [10, 10, 10, 10].map((ms, i) => ({ ms, err: i === 3 ? ('throttled' as const) : undefined, usd: i === 3 ? undefined : 0.000001 })));
+const burst1 = phase(
+  'burst',
+  1,
+  [100, 200, 300, 400].map((ms, i) => ({ ms, cold: true, initMs: 50 + 10 * i, usd: 0.000002 })),
+);
+const burst2 = phase(
+  'burst',
+  2,
+  [10, 10, 10, 10].map((ms, i) => ({
+    ms,
+    err: i === 3 ? ('throttled' as const) : undefined,
+    usd: i === 3 ? undefined : 0.000001,
+  })),
+);
 const a = target('a', [burst1, burst2]);
 const b = target('b', [phase('burst', 1, [{ ms: 5 }, { ms: 5 }]), phase('burst', 2, [{ ms: 5 }, { ms: 5 }])]);
 
@@ -82,17 +107,30 @@ evaluate('exact figures over all phases of each target; pass and fail', () => {
 });
 
 evaluate('scopes: one phase round; a phase or data that is missing fails with actual null', () => {
-  const out = evaluateThresholds(specs({ 'cold.count{phase:burst,round:2}': '== 0', 'cold.p50{phase:burst,round:2}': '< 1s', 'cost.total{target:b}': '< 1' }), [a, b]);
-  assert.equal(out.map((o) => [o.target, o.metric, o.phase, o.round, o.actual, o.ok]), [
-    ['a', 'cold.count', 'burst', 2, 0, true],
-    ['b', 'cold.count', 'burst', 2, 0, true],
-    ['a', 'cold.p50', 'burst', 2, null, false], // no cold start in round 2: no data is never a pass
-    ['b', 'cold.p50', 'burst', 2, null, false],
-    ['b', 'cost.total', undefined, undefined, null, false], // no cost recorded
-  ]);
+  const out = evaluateThresholds(
+    specs({
+      'cold.count{phase:burst,round:2}': '== 0',
+      'cold.p50{phase:burst,round:2}': '< 1s',
+      'cost.total{target:b}': '< 1',
+    }),
+    [a, b],
+  );
+  assert.equal(
+    out.map((o) => [o.target, o.metric, o.phase, o.round, o.actual, o.ok]),
+    [
+      ['a', 'cold.count', 'burst', 2, 0, true],
+      ['b', 'cold.count', 'burst', 2, 0, true],
+      ['a', 'cold.p50', 'burst', 2, null, false], // no cold start in round 2: no data is never a pass
+      ['b', 'cold.p50', 'burst', 2, null, false],
+      ['b', 'cost.total', undefined, undefined, null, false], // no cost recorded
+    ],
+  );
   const failed = target('c', []);
   failed.error = 'prepare failed';
-  assert.equal(evaluateThresholds(specs({ 'latency.p99': '< 1s' }), [failed]).map((o) => [o.actual, o.ok]), [[null, false]]);
+  assert.equal(
+    evaluateThresholds(specs({ 'latency.p99': '< 1s' }), [failed]).map((o) => [o.actual, o.ok]),
+    [[null, false]],
+  );
 });
 
 evaluate('percentiles and rates merge rounds exactly (histograms add)', () => {
@@ -105,10 +143,20 @@ evaluate('percentiles and rates merge rounds exactly (histograms add)', () => {
 evaluate('abortOnFail: the first crossed rule with data, described; phases still to come do not abort', () => {
   assert.is(abortingThreshold(specs({ 'errors.rate': { threshold: '< 0.5', abortOnFail: true } }), a), undefined);
   assert.is(abortingThreshold(specs({ 'errors.rate': { threshold: '< 0.1', abortOnFail: false } }), a), undefined);
-  assert.is(abortingThreshold(specs({ 'errors.rate': { threshold: '< 0.1', abortOnFail: true } }), a), 'a errors.rate < 0.1 (actual 0.125)');
+  assert.is(
+    abortingThreshold(specs({ 'errors.rate': { threshold: '< 0.1', abortOnFail: true } }), a),
+    'a errors.rate < 0.1 (actual 0.125)',
+  );
   const early = target('a', [burst1]);
-  assert.is(abortingThreshold(specs({ 'cold.count{phase:burst,round:2}': { threshold: '== 0', abortOnFail: true } }), early), undefined);
-  assert.is(abortingThreshold(specs({ 'latency.p99{target:b}': { threshold: '< 1ms', abortOnFail: true } }), a), undefined, 'scoped to another target');
+  assert.is(
+    abortingThreshold(specs({ 'cold.count{phase:burst,round:2}': { threshold: '== 0', abortOnFail: true } }), early),
+    undefined,
+  );
+  assert.is(
+    abortingThreshold(specs({ 'latency.p99{target:b}': { threshold: '< 1ms', abortOnFail: true } }), a),
+    undefined,
+    'scoped to another target',
+  );
 });
 
 evaluate.run();
@@ -118,7 +166,10 @@ evaluate.run();
 const tableSuite = suite('formatThresholds');
 
 tableSuite('a table with actual figures, by how much, and the verdict', () => {
-  const out = evaluateThresholds(specs({ 'latency.max': '< 300ms', 'cold.count{phase:burst,round:2}': '== 0', 'errors.rate{target:a}': '< 10%' }), [a, b]);
+  const out = evaluateThresholds(
+    specs({ 'latency.max': '< 300ms', 'cold.count{phase:burst,round:2}': '== 0', 'errors.rate{target:a}': '< 10%' }),
+    [a, b],
+  );
   const text = formatThresholds(out);
   const lines = text.split('\n');
   assert.match(lines[0]!, /^target\s+metric\s+condition\s+actual\s+by\s+result$/);

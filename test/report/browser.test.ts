@@ -42,7 +42,9 @@ async function open(result: Result, name: string, colorScheme: 'light' | 'dark' 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
   const page = await context.newPage();
   const visit: Visit = { page, requests: [], problems: [], dialogs: [] };
-  await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort('blockedbyclient')));
+  await context.route('**/*', (route) =>
+    route.request().url() === url ? route.continue() : route.abort('blockedbyclient'),
+  );
   page.on('request', (r) => visit.requests.push(r.url()));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') visit.problems.push(`console ${m.type()}: ${m.text()}`);
@@ -53,7 +55,9 @@ async function open(result: Result, name: string, colorScheme: 'light' | 'dark' 
     void d.dismiss();
   });
   await page.goto(url, { waitUntil: 'load' });
-  const rendered = await page.evaluate(`Promise.race([window.fxbenchRendered, new Promise((_, reject) => setTimeout(() => reject(new Error('charts did not render in ${RENDER_TIMEOUT_MS} ms')), ${RENDER_TIMEOUT_MS}))])`);
+  const rendered = await page.evaluate(
+    `Promise.race([window.fxbenchRendered, new Promise((_, reject) => setTimeout(() => reject(new Error('charts did not render in ${RENDER_TIMEOUT_MS} ms')), ${RENDER_TIMEOUT_MS}))])`,
+  );
   assert.equal(rendered, chartIds(result), 'fxbenchRendered resolves with every chart id');
   assert.equal(visit.requests, [url], 'no request but the file itself');
   return visit;
@@ -80,7 +84,14 @@ const browserSuite = suite('report in Chromium');
 browserSuite.before(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -89,28 +100,47 @@ browserSuite.after(async () => {
   tmp.cleanup();
 });
 
-browserSuite('the request guard sees and blocks a page that loads from elsewhere (so "none attempted" means something)', async () => {
-  const file = path.join(tmp.dir, 'leaky.html');
-  writeFileSync(file, '<!doctype html><img src="https://example.invalid/pixel.png"><script>fetch("http://127.0.0.1:9/x").catch(() => {})</script>');
-  const url = pathToFileURL(file).href;
-  const context = await browser.newContext();
-  const requests: string[] = [];
-  const blocked: string[] = [];
-  await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : (blocked.push(route.request().url()), route.abort('blockedbyclient'))));
-  const page = await context.newPage();
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForTimeout(200);
-  assert.equal(requests.sort(), [url, 'http://127.0.0.1:9/x', 'https://example.invalid/pixel.png'].sort());
-  assert.equal(blocked.sort(), ['http://127.0.0.1:9/x', 'https://example.invalid/pixel.png']);
-  await context.close();
-});
+browserSuite(
+  'the request guard sees and blocks a page that loads from elsewhere (so "none attempted" means something)',
+  async () => {
+    const file = path.join(tmp.dir, 'leaky.html');
+    writeFileSync(
+      file,
+      '<!doctype html><img src="https://example.invalid/pixel.png"><script>fetch("http://127.0.0.1:9/x").catch(() => {})</script>',
+    );
+    const url = pathToFileURL(file).href;
+    const context = await browser.newContext();
+    const requests: string[] = [];
+    const blocked: string[] = [];
+    await context.route('**/*', (route) =>
+      route.request().url() === url
+        ? route.continue()
+        : (blocked.push(route.request().url()), route.abort('blockedbyclient')),
+    );
+    const page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForTimeout(200);
+    assert.equal(requests.sort(), [url, 'http://127.0.0.1:9/x', 'https://example.invalid/pixel.png'].sort());
+    assert.equal(blocked.sort(), ['http://127.0.0.1:9/x', 'https://example.invalid/pixel.png']);
+    await context.close();
+  },
+);
 
 browserSuite('every chart of a full run renders with marks, offline, without errors (light)', async () => {
   const result = load('results-full.json');
   const v = await open(result, 'full-light');
   const charts = await drawn(v.page);
-  assert.equal(Object.keys(charts), ['latency-spectrum', 'latency-over-time', 'cold-starts', 'keepalive', 'payload', 'cost', 'throughput', 'ramp']);
+  assert.equal(Object.keys(charts), [
+    'latency-spectrum',
+    'latency-over-time',
+    'cold-starts',
+    'keepalive',
+    'payload',
+    'cost',
+    'throughput',
+    'ramp',
+  ]);
   for (const [id, c] of Object.entries(charts)) {
     assert.is(c.svgs, 1, `${id}: one SVG`);
     assert.ok(c.marks > 0, `${id}: marks drawn`);
@@ -146,48 +176,61 @@ browserSuite('tooltips: hovering a point shows its target and figures', async ()
   await v.page.context().close();
 });
 
-browserSuite('hostile names, descriptions and error messages are inert: no alert, no element, shown as text', async () => {
-  const result = load('results-xss.json');
-  const v = await open(result, 'xss');
-  const state = (await v.page.evaluate(`({
+browserSuite(
+  'hostile names, descriptions and error messages are inert: no alert, no element, shown as text',
+  async () => {
+    const result = load('results-xss.json');
+    const v = await open(result, 'xss');
+    const state = (await v.page.evaluate(`({
     pwned: window.__pwned ?? null,
     imgs: document.querySelectorAll('img').length,
     scripts: document.querySelectorAll('script').length,
     h1: document.querySelector('h1').textContent,
     failed: document.querySelector('tr.failed td').textContent,
   })`)) as { pwned: number | null; imgs: number; scripts: number; h1: string; failed: string };
-  assert.equal(v.dialogs, []);
-  assert.is(state.pwned, null);
-  assert.is(state.imgs, 0);
-  assert.is(state.scripts, 7);
-  assert.is(state.h1, `fxbench ${result.scenario.name}`);
-  assert.is(state.failed, `target failed: ${result.targets[0]!.error}`);
-  // Chart text and tooltips carry the names as text too.
-  await v.page.locator('#view-keepalive g.mark-symbol path').nth(2).hover({ force: true });
-  await v.page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
-  assert.ok(((await v.page.textContent('#vg-tooltip-element')) ?? '').includes(result.targets[0]!.name));
-  const after = (await v.page.evaluate(`({ pwned: window.__pwned ?? null, imgs: document.querySelectorAll('img').length })`)) as { pwned: number | null; imgs: number };
-  assert.equal(after, { pwned: null, imgs: 0 });
-  assert.equal(v.dialogs, []);
-  assert.equal(v.problems, []);
-  await v.page.context().close();
-});
+    assert.equal(v.dialogs, []);
+    assert.is(state.pwned, null);
+    assert.is(state.imgs, 0);
+    assert.is(state.scripts, 7);
+    assert.is(state.h1, `fxbench ${result.scenario.name}`);
+    assert.is(state.failed, `target failed: ${result.targets[0]!.error}`);
+    // Chart text and tooltips carry the names as text too.
+    await v.page.locator('#view-keepalive g.mark-symbol path').nth(2).hover({ force: true });
+    await v.page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
+    assert.ok(((await v.page.textContent('#vg-tooltip-element')) ?? '').includes(result.targets[0]!.name));
+    const after = (await v.page.evaluate(
+      `({ pwned: window.__pwned ?? null, imgs: document.querySelectorAll('img').length })`,
+    )) as { pwned: number | null; imgs: number };
+    assert.equal(after, { pwned: null, imgs: 0 });
+    assert.equal(v.dialogs, []);
+    assert.equal(v.problems, []);
+    await v.page.context().close();
+  },
+);
 
-browserSuite('two runs side by side render with targets labelled by run; a plain burst run draws only its charts', async () => {
-  const side = combineResults([
-    { file: 'reports/20260302-080000-burst/results.json', result: load('results-burst-a.json') },
-    { file: 'reports/20260303-080000-burst/results.json', result: load('results-burst-b.json') },
-  ]);
-  const v = await open(side, 'side');
-  const charts = await drawn(v.page);
-  assert.equal(Object.keys(charts), ['latency-spectrum', 'cold-starts', 'cost']);
-  for (const [id, c] of Object.entries(charts)) assert.ok(c.svgs === 1 && c.marks > 0, id);
-  const legend = (await v.page.evaluate(`[...document.querySelectorAll('#view-latency-spectrum g.role-legend-label text')].map((t) => t.textContent)`)) as string[];
-  assert.ok(legend.includes('20260302-080000-burst · local-hello') && legend.includes('20260303-080000-burst · local-hello'), legend.join(', '));
-  assert.equal(v.problems, []);
-  await screenshot(v.page, 'report-side-by-side-light');
-  await v.page.context().close();
-});
+browserSuite(
+  'two runs side by side render with targets labelled by run; a plain burst run draws only its charts',
+  async () => {
+    const side = combineResults([
+      { file: 'reports/20260302-080000-burst/results.json', result: load('results-burst-a.json') },
+      { file: 'reports/20260303-080000-burst/results.json', result: load('results-burst-b.json') },
+    ]);
+    const v = await open(side, 'side');
+    const charts = await drawn(v.page);
+    assert.equal(Object.keys(charts), ['latency-spectrum', 'cold-starts', 'cost']);
+    for (const [id, c] of Object.entries(charts)) assert.ok(c.svgs === 1 && c.marks > 0, id);
+    const legend = (await v.page.evaluate(
+      `[...document.querySelectorAll('#view-latency-spectrum g.role-legend-label text')].map((t) => t.textContent)`,
+    )) as string[];
+    assert.ok(
+      legend.includes('20260302-080000-burst · local-hello') && legend.includes('20260303-080000-burst · local-hello'),
+      legend.join(', '),
+    );
+    assert.equal(v.problems, []);
+    await screenshot(v.page, 'report-side-by-side-light');
+    await v.page.context().close();
+  },
+);
 
 browserSuite('a million-invocation report renders within the time limit', async () => {
   const v = await open(load('results-million.json'), 'million');

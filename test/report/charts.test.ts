@@ -26,17 +26,26 @@ const burst = load('results-burst-a.json');
 const which = suite('which charts a run gets');
 
 which('a run with every phase kind gets all eight charts, in page order', () => {
-  assert.equal(buildCharts(full).map((c) => c.id), ['latency-spectrum', 'latency-over-time', 'cold-starts', 'keepalive', 'payload', 'cost', 'throughput', 'ramp']);
+  assert.equal(
+    buildCharts(full).map((c) => c.id),
+    ['latency-spectrum', 'latency-over-time', 'cold-starts', 'keepalive', 'payload', 'cost', 'throughput', 'ramp'],
+  );
 });
 
 which('a plain burst run gets only the charts it has data for (no timeline, sweeps or ramp)', () => {
-  assert.equal(buildCharts(burst).map((c) => c.id), ['latency-spectrum', 'cold-starts', 'cost']);
+  assert.equal(
+    buildCharts(burst).map((c) => c.id),
+    ['latency-spectrum', 'cold-starts', 'cost'],
+  );
 });
 
 which('a run with one payload size, one memory size and one idle gap draws no sweep charts', () => {
   const r = structuredClone(burst);
   for (const p of r.targets[0]!.phases) Object.assign(p, { payloadBytes: 1024, memoryMB: 128, idleGapMs: 1000 });
-  assert.equal(buildCharts(r).map((c) => c.id), ['latency-spectrum', 'cold-starts', 'cost']);
+  assert.equal(
+    buildCharts(r).map((c) => c.id),
+    ['latency-spectrum', 'cold-starts', 'cost'],
+  );
 });
 
 which('a run without cost or cold-start method leaves those charts out', () => {
@@ -45,7 +54,10 @@ which('a run without cost or cold-start method leaves those charts out', () => {
   t.coldStartMethod = 'none';
   t.summary!.cost = null;
   for (const p of t.phases) p.cost = null;
-  assert.equal(buildCharts(r).map((c) => c.id), ['latency-spectrum']);
+  assert.equal(
+    buildCharts(r).map((c) => c.id),
+    ['latency-spectrum'],
+  );
 });
 
 which('a target that failed before any invocation draws nothing', () => {
@@ -58,7 +70,13 @@ which('every spec compiles with vega-lite without a warning', () => {
   for (const result of [full, burst, load('results-xss.json'), load('results-million.json')]) {
     for (const c of buildCharts(result)) {
       const warnings: string[] = [];
-      const logger = { level: () => logger, info: () => logger, debug: () => logger, warn: (...a: unknown[]) => (warnings.push(a.join(' ')), logger), error: (...a: unknown[]) => (warnings.push(a.join(' ')), logger) };
+      const logger = {
+        level: () => logger,
+        info: () => logger,
+        debug: () => logger,
+        warn: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+        error: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+      };
       vl.compile({ ...c.spec, datasets: c.datasets } as never, { logger: logger as never });
       assert.equal(warnings, [], `${result.scenario.name} ${c.id}`);
     }
@@ -69,7 +87,10 @@ which('every target keeps one colour in every chart (the scale lists all targets
   const scale = targetColorScale(full.targets.map((t) => t.name));
   for (const c of buildCharts(full)) {
     const json = JSON.stringify(c.spec);
-    assert.ok(json.includes(JSON.stringify({ field: 'target', type: 'nominal', title: 'target', scale }).slice(0, -1)), c.id);
+    assert.ok(
+      json.includes(JSON.stringify({ field: 'target', type: 'nominal', title: 'target', scale }).slice(0, -1)),
+      c.id,
+    );
   }
 });
 
@@ -79,7 +100,10 @@ const figures = suite('chart figures');
 figures('keep-alive rounds pool by idle gap: cold starts over invocations, gaps ascending', () => {
   const pts = keepalivePoints(full).filter((p) => p.target === 'local-hello');
   const phases = full.targets[0]!.phases.filter((p) => p.idleGapMs !== undefined);
-  assert.equal(pts.map((p) => p.idleGapMs), [1_000, 10_000, 60_000, 300_000, 900_000]);
+  assert.equal(
+    pts.map((p) => p.idleGapMs),
+    [1_000, 10_000, 60_000, 300_000, 900_000],
+  );
   for (const pt of pts) {
     const p = phases.find((x) => x.idleGapMs === pt.idleGapMs)!;
     assert.is(pt.coldStarts, p.coldStarts);
@@ -109,11 +133,17 @@ figures('payload points are percentiles of the merged histograms at each size (e
 
 figures('memory points: p99 from the histograms and cost per 1M from total over priced invocations', () => {
   const pts = memoryPoints(full).filter((p) => p.target === 'local-hello');
-  assert.equal(pts.map((p) => p.memoryMB), [128, 256, 512, 1024]);
+  assert.equal(
+    pts.map((p) => p.memoryMB),
+    [128, 256, 512, 1024],
+  );
   const phase = full.targets[0]!.phases.find((p) => p.memoryMB === 512)!;
   const pt = pts.find((p) => p.memoryMB === 512)!;
   assert.is(pt.p99Ms, phase.latencyMs!.p99);
-  assert.ok(Math.abs(pt.perMillionUSD - phase.cost!.perMillionUSD) < 1e-12, `${pt.perMillionUSD} vs ${phase.cost!.perMillionUSD}`);
+  assert.ok(
+    Math.abs(pt.perMillionUSD - phase.cost!.perMillionUSD) < 1e-12,
+    `${pt.perMillionUSD} vs ${phase.cost!.perMillionUSD}`,
+  );
   assert.is(pt.label, '512 MB');
 });
 
@@ -127,11 +157,12 @@ figures("init bins share one set of edges and each target's shares add up to 1",
   const edges = new Set(bins.flatMap((b) => [b.fromMs, b.toMs]));
   assert.ok(edges.size <= 25, `${edges.size} distinct edges for 24 bins`);
   // The edges span the lowest to the highest quantile read (one per cold start here: < 1000 of them).
-  const quantile = (at: 'first' | 'last') => full.targets.map((t) => {
-    const h = decodeHistogram(t.summary!.histograms.init);
-    const n = h.totalCount;
-    return h.getValueAtPercentile((100 * (at === 'first' ? 0.5 : n - 0.5)) / n) / 1000;
-  });
+  const quantile = (at: 'first' | 'last') =>
+    full.targets.map((t) => {
+      const h = decodeHistogram(t.summary!.histograms.init);
+      const n = h.totalCount;
+      return h.getValueAtPercentile((100 * (at === 'first' ? 0.5 : n - 0.5)) / n) / 1000;
+    });
   assert.is(Math.min(...bins.map((b) => b.fromMs)), Math.min(...quantile('first')));
   assert.ok(Math.abs(Math.max(...bins.map((b) => b.toMs)) - Math.max(...quantile('last'))) < 1e-9);
 });

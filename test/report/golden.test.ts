@@ -48,7 +48,8 @@ function golden(name: string, actual: string): void {
   if (process.env.UPDATE === '1' || !existsSync(file)) {
     mkdirSync(GOLDEN, { recursive: true });
     writeFileSync(file, actual);
-    if (process.env.UPDATE !== '1') assert.unreachable(`${name}: golden file was missing and has been written; review it and rerun`);
+    if (process.env.UPDATE !== '1')
+      assert.unreachable(`${name}: golden file was missing and has been written; review it and rerun`);
     return;
   }
   assert.fixture(actual, readFileSync(file, 'utf8'), name);
@@ -67,9 +68,33 @@ const csv = suite('CSV content');
 
 csv('summary.csv has one row per target × phase round, every figure a column, numbers as plain decimals', () => {
   const rows = parse(summaryCsv(full), { columns: true }) as Record<string, string>[];
-  assert.is(rows.length, full.targets.reduce((a, t) => a + t.phases.length, 0));
+  assert.is(
+    rows.length,
+    full.targets.reduce((a, t) => a + t.phases.length, 0),
+  );
   const cols = Object.keys(rows[0]!);
-  for (const c of ['target', 'phase', 'round', 'requests', 'errors_throttled', 'cold_start_rate', 'latency_p999_ms', 'warm_p99_ms', 'cold_p50_ms', 'init_max_ms', 'throughput_rps', 'cost_per_invocation_usd', 'cost_per_million_usd', 'price_source', 'payload_bytes', 'idle_gap_ms', 'memory_mb', 'rate_rps', 'late', 'dropped']) {
+  for (const c of [
+    'target',
+    'phase',
+    'round',
+    'requests',
+    'errors_throttled',
+    'cold_start_rate',
+    'latency_p999_ms',
+    'warm_p99_ms',
+    'cold_p50_ms',
+    'init_max_ms',
+    'throughput_rps',
+    'cost_per_invocation_usd',
+    'cost_per_million_usd',
+    'price_source',
+    'payload_bytes',
+    'idle_gap_ms',
+    'memory_mb',
+    'rate_rps',
+    'late',
+    'dropped',
+  ]) {
     assert.ok(cols.includes(c), c);
   }
   const steady = rows.find((r) => r.target === 'aws-hello' && r.phase === 'steady')!;

@@ -16,7 +16,10 @@ const fullHtml = renderHtml(full);
 
 /** The page without the inlined vega libraries (their source mentions every HTML construct). */
 function ownMarkup(html: string): string {
-  return html.replace(/<script>(?!\s*\(function \(\) \{\s*'use strict')[\s\S]*?<\/script>/g, '<script>/* vendor */</script>');
+  return html.replace(
+    /<script>(?!\s*\(function \(\) \{\s*'use strict')[\s\S]*?<\/script>/g,
+    '<script>/* vendor */</script>',
+  );
 }
 
 /** The text of an embedded JSON block, parsed. */
@@ -33,25 +36,40 @@ page('the header names the scenario, when, fxbench and Node versions, and the ma
   const html = ownMarkup(fullHtml);
   assert.match(html, /<h1><span class="brand">fxbench<\/span> cold-vs-warm<\/h1>/);
   assert.match(html, /Local runtime against Lambda: bursts, keep-alive, payload and memory sweeps, steady load/);
-  assert.match(html, /scenarios\/cold-vs-warm\.ts · started <time datetime="2026-03-01T10:00:00.000Z">2026-03-01 10:00:00 UTC<\/time> · took 112\.0 s · fxbench 0\.1\.0 · Node v20\.20\.0 · bench-host, linux x64, 2 CPUs/);
+  assert.match(
+    html,
+    /scenarios\/cold-vs-warm\.ts · started <time datetime="2026-03-01T10:00:00.000Z">2026-03-01 10:00:00 UTC<\/time> · took 112\.0 s · fxbench 0\.1\.0 · Node v20\.20\.0 · bench-host, linux x64, 2 CPUs/,
+  );
 });
 
 page('the targets table gives provider, function, region, memory, cold-start method and price source', () => {
   const html = ownMarkup(fullHtml);
-  const aws = /<tr><th scope="row"><span class="swatch" style="background:#f97316"><\/span>aws-hello<\/th>(.*?)<\/tr>/.exec(html);
+  const aws =
+    /<tr><th scope="row"><span class="swatch" style="background:#f97316"><\/span>aws-hello<\/th>(.*?)<\/tr>/.exec(html);
   assert.ok(aws, 'aws-hello row with its chart colour');
-  assert.is(aws![1], '<td class="text">aws-lambda</td><td class="text">hello-arm</td><td class="text">us-east-1</td><td>512 MB</td><td class="text">provider</td><td class="text muted">aws-lambda us-east-1 arm64 (Cloudchipr 2024, verify)</td>');
+  assert.is(
+    aws![1],
+    '<td class="text">aws-lambda</td><td class="text">hello-arm</td><td class="text">us-east-1</td><td>512 MB</td><td class="text">provider</td><td class="text muted">aws-lambda us-east-1 arm64 (Cloudchipr 2024, verify)</td>',
+  );
 });
 
 page('the summary has one row per target and a <details> per target with a row per phase round', () => {
   const html = ownMarkup(fullHtml);
   const summary = html.slice(html.indexOf('<section class="summary">'), html.indexOf('<details'));
   const s = full.targets[0]!.summary!;
-  assert.ok(summary.includes(`<td>2,400</td><td><span class="bad">7 · 0.29%</span><small class="classes">7 throttled</small></td><td>124 <small>(5.2%)</small></td><td>${s.latencyMs!.p50.toFixed(3)}</td>`), 'requests, errors by class, cold starts, p50');
+  assert.ok(
+    summary.includes(
+      `<td>2,400</td><td><span class="bad">7 · 0.29%</span><small class="classes">7 throttled</small></td><td>124 <small>(5.2%)</small></td><td>${s.latencyMs!.p50.toFixed(3)}</td>`,
+    ),
+    'requests, errors by class, cold starts, p50',
+  );
   assert.ok(summary.includes('<td>$0.000000229</td><td>$0.2292</td></tr>'), 'cost per invocation and per 1M');
   const details = html.match(/<details class="phases">[\s\S]*?<\/details>/g)!;
   assert.is(details.length, 2);
-  assert.match(details[0]!, /<summary><span class="swatch" style="background:#3b82f6"><\/span>local-hello: 15 phases<\/summary>/);
+  assert.match(
+    details[0]!,
+    /<summary><span class="swatch" style="background:#3b82f6"><\/span>local-hello: 15 phases<\/summary>/,
+  );
   assert.is((details[0]!.match(/<tr><th scope="row"/g) ?? []).length, 15);
   assert.match(details[0]!, /<th scope="row">keepalive #4 · idle 5min<\/th>/);
   assert.match(details[0]!, /<th scope="col">late<\/th><th scope="col">dropped<\/th>/);
@@ -61,7 +79,10 @@ page('the summary has one row per target and a <details> per target with a row p
 page('thresholds show pass and fail with the actual value', () => {
   const html = ownMarkup(fullHtml);
   assert.match(html, /Thresholds <small class="bad">1 of 2 crossed<\/small>/);
-  assert.match(html, /<tr class="fail"><td class="verdict">✘ fail<\/td><th scope="row">aws-hello<\/th><td class="text">errors\.rate<\/td><td class="text">&lt; 1%<\/td><td>0\.015<\/td><\/tr>/);
+  assert.match(
+    html,
+    /<tr class="fail"><td class="verdict">✘ fail<\/td><th scope="row">aws-hello<\/th><td class="text">errors\.rate<\/td><td class="text">&lt; 1%<\/td><td>0\.015<\/td><\/tr>/,
+  );
   assert.match(html, /<tr class="pass"><td class="verdict">✔ pass<\/td><th scope="row">local-hello<\/th>/);
 });
 
@@ -71,13 +92,21 @@ page('a run without thresholds, timeline or sweeps has no such section or chart'
   assert.not.match(html, /Thresholds/);
   assert.equal(chartIds(burst), ['latency-spectrum', 'cold-starts', 'cost']);
   assert.equal((html.match(/<section class="chart" id="chart-([a-z-]+)-section">/g) ?? []).length, 3);
-  assert.equal(Object.keys(embedded(html, 'fxbench-data') as object), ['spectrum', 'coldRate', 'initDuration', 'costBars']);
+  assert.equal(Object.keys(embedded(html, 'fxbench-data') as object), [
+    'spectrum',
+    'coldRate',
+    'initDuration',
+    'costBars',
+  ]);
 });
 
 page('every chart has a view element and its datasets embedded', () => {
   const charts = embedded(fullHtml, 'fxbench-charts') as { id: string; datasets: string[] }[];
   const data = embedded(fullHtml, 'fxbench-data') as Record<string, unknown[]>;
-  assert.equal(charts.map((c) => c.id), chartIds(full));
+  assert.equal(
+    charts.map((c) => c.id),
+    chartIds(full),
+  );
   for (const c of charts) {
     assert.ok(fullHtml.includes(`<div class="view" id="view-${c.id}" data-chart="${c.id}"></div>`), c.id);
     for (const d of c.datasets) assert.ok(Array.isArray(data[d]) && data[d]!.length > 0, `${c.id}: dataset ${d}`);
@@ -97,8 +126,14 @@ safety('loads nothing: no src, href to elsewhere, @import or url(); a CSP forbid
   assert.not.match(html, /<link\b/);
   assert.not.match(html, /<img\b/);
   assert.not.match(html, /@import|url\(/);
-  assert.equal(html.match(/href="[^"]*"/g)!.filter((h) => !h.startsWith('href="#')), []);
-  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'/);
+  assert.equal(
+    html.match(/href="[^"]*"/g)!.filter((h) => !h.startsWith('href="#')),
+    [],
+  );
+  assert.match(
+    html,
+    /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'/,
+  );
 });
 
 safety('hostile names, descriptions and error messages appear only escaped', () => {
@@ -111,8 +146,17 @@ safety('hostile names, descriptions and error messages appear only escaped', () 
   assert.not.ok(html.includes('window.__pwned=1;alert(1)</script>'), 'raw script from data');
   assert.not.ok(html.includes('<img src=x'), 'raw img from data');
   assert.not.ok(own.includes('onerror="'), 'raw attribute from data');
-  const escaped = XSS.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-  for (const where of ['<h1><span class="brand">fxbench</span> xss ', '<p class="description">description ', 'target failed: error message from the function: ', '<td class="text long">fn ']) {
+  const escaped = XSS.replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+  for (const where of [
+    '<h1><span class="brand">fxbench</span> xss ',
+    '<p class="description">description ',
+    'target failed: error message from the function: ',
+    '<td class="text long">fn ',
+  ]) {
     assert.ok(own.includes(where + escaped), `escaped in ${where}`);
   }
   // In the JSON blocks, < and > are \u escapes: no string can close the script element.

@@ -17,8 +17,28 @@ import type { Result } from '../../src/model/result.ts';
 import { ROOT, runCli, scratch } from '../helpers/cli.ts';
 
 const tmp = scratch('fxbench-trend-');
-const figures = (p50: number, p99: number) => ({ name: 'local-hello', provider: 'local', requests: 8, errorRate: 0, coldStartRate: 0.5, p50Ms: p50, p99Ms: p99, warmP50Ms: p50, warmP99Ms: p99, coldP50Ms: 90, initP50Ms: 80, costPerMillionUSD: 0.3 });
-const history: HistoryRun[] = [1, 2, 3].map((i) => ({ runId: i, scenario: 's', startedAt: `2026-11-0${i}T00:00:00Z`, label: null, interrupted: false, targets: [figures(2 + i, 5 + i)] }));
+const figures = (p50: number, p99: number) => ({
+  name: 'local-hello',
+  provider: 'local',
+  requests: 8,
+  errorRate: 0,
+  coldStartRate: 0.5,
+  p50Ms: p50,
+  p99Ms: p99,
+  warmP50Ms: p50,
+  warmP99Ms: p99,
+  coldP50Ms: 90,
+  initP50Ms: 80,
+  costPerMillionUSD: 0.3,
+});
+const history: HistoryRun[] = [1, 2, 3].map((i) => ({
+  runId: i,
+  scenario: 's',
+  startedAt: `2026-11-0${i}T00:00:00Z`,
+  label: null,
+  interrupted: false,
+  targets: [figures(2 + i, 5 + i)],
+}));
 const result = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/results-burst-a.json'), 'utf8')) as Result;
 
 const unit = suite('trend chart');
@@ -30,11 +50,27 @@ unit('left out with fewer than two runs', () => {
 
 unit('one point per run, target and statistic, in run order; the spec compiles without a warning', () => {
   const rows = trendRows(history);
-  assert.equal(rows.map((r) => [r.run, r.stat, r.latencyMs]), [[1, 'warm p50', 3], [1, 'warm p99', 6], [2, 'warm p50', 4], [2, 'warm p99', 7], [3, 'warm p50', 5], [3, 'warm p99', 8]]);
+  assert.equal(
+    rows.map((r) => [r.run, r.stat, r.latencyMs]),
+    [
+      [1, 'warm p50', 3],
+      [1, 'warm p99', 6],
+      [2, 'warm p50', 4],
+      [2, 'warm p99', 7],
+      [3, 'warm p50', 5],
+      [3, 'warm p99', 8],
+    ],
+  );
   const c = trendChart(result, history)!;
   assert.is(c.title, 'Trend over the last 3 runs');
   const warnings: string[] = [];
-  const logger = { level: () => logger, info: () => logger, debug: () => logger, warn: (...a: unknown[]) => (warnings.push(a.join(' ')), logger), error: (...a: unknown[]) => (warnings.push(a.join(' ')), logger) };
+  const logger = {
+    level: () => logger,
+    info: () => logger,
+    debug: () => logger,
+    warn: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+    error: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+  };
   vl.compile({ ...c.spec, datasets: c.datasets } as never, { logger: logger as never });
   assert.equal(warnings, []);
 });
@@ -48,10 +84,30 @@ e2e.after(() => tmp.cleanup());
 
 e2e('the second run of a scenario draws the trend; the plan section renders; nothing else loads', async () => {
   const db = path.join(tmp.dir, 'history.sqlite');
-  const first = await runCli(['run', 'test/fixtures/scenarios/small-burst.ts', '--out', path.join(tmp.dir, 'one'), '--quiet', '--history', db]);
+  const first = await runCli([
+    'run',
+    'test/fixtures/scenarios/small-burst.ts',
+    '--out',
+    path.join(tmp.dir, 'one'),
+    '--quiet',
+    '--history',
+    db,
+  ]);
   assert.is(first.code, 0, first.stderr);
   assert.not.match(readFileSync(path.join(tmp.dir, 'one/index.html'), 'utf8'), 'id="chart-trend"');
-  const second = await runCli(['run', 'test/fixtures/scenarios/small-burst.ts', '--out', path.join(tmp.dir, 'two'), '--quiet', '--history', db, '--rps', '5', '--p99', '500ms']);
+  const second = await runCli([
+    'run',
+    'test/fixtures/scenarios/small-burst.ts',
+    '--out',
+    path.join(tmp.dir, 'two'),
+    '--quiet',
+    '--history',
+    db,
+    '--rps',
+    '5',
+    '--p99',
+    '500ms',
+  ]);
   assert.is(second.code, 0, second.stderr);
   const file = path.join(tmp.dir, 'two/index.html');
   const html = readFileSync(file, 'utf8');
@@ -65,15 +121,31 @@ e2e('the second run of a scenario draws the trend; the plan section renders; not
   assert.match(readFileSync(file, 'utf8'), 'Trend over the last 2 runs');
   const rebuiltFirst = await runCli(['report', path.join(tmp.dir, 'one/results.json'), '--quiet']);
   assert.is(rebuiltFirst.code, 0, rebuiltFirst.stderr);
-  assert.not.match(readFileSync(path.join(tmp.dir, 'one/index.html'), 'utf8'), 'id="chart-trend"', 'one run up to the first: no trend');
+  assert.not.match(
+    readFileSync(path.join(tmp.dir, 'one/index.html'), 'utf8'),
+    'id="chart-trend"',
+    'one run up to the first: no trend',
+  );
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
   try {
     const url = pathToFileURL(file).href;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const requests: string[] = [];
     const problems: string[] = [];
-    await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort('blockedbyclient')));
+    await context.route('**/*', (route) =>
+      route.request().url() === url ? route.continue() : route.abort('blockedbyclient'),
+    );
     const page = await context.newPage();
     page.on('request', (r) => requests.push(r.url()));
     page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(m.text()));
@@ -81,9 +153,13 @@ e2e('the second run of a scenario draws the trend; the plan section renders; not
     await page.goto(url, { waitUntil: 'load' });
     const ids = (await page.evaluate('window.fxbenchRendered')) as string[];
     assert.ok(ids.includes('trend'), ids.join(','));
-    const marks = (await page.evaluate(`document.querySelectorAll('#view-trend svg g.role-mark > path').length`)) as number;
+    const marks = (await page.evaluate(
+      `document.querySelectorAll('#view-trend svg g.role-mark > path').length`,
+    )) as number;
     assert.ok(marks >= 2, `trend lines drawn: ${marks}`);
-    const planRows = (await page.evaluate(`document.querySelectorAll('#capacity-plan table.plan tbody tr').length`)) as number;
+    const planRows = (await page.evaluate(
+      `document.querySelectorAll('#capacity-plan table.plan tbody tr').length`,
+    )) as number;
     assert.ok(planRows >= 8, `capacity plan rows: ${planRows}`);
     assert.equal(requests, [url]);
     assert.equal(problems, []);

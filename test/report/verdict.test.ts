@@ -12,7 +12,15 @@ import { appendStepSummary, formatVerdictMarkdown, formatVerdictText } from '../
 import { scratch } from '../helpers/cli.ts';
 
 const metric = (o: Partial<MetricComparison> & Pick<MetricComparison, 'metric' | 'verdict'>): MetricComparison => ({
-  kind: 'latency', unit: 'ms', baseline: 20, current: 20, change: 0, allowance: { kind: 'relative', fraction: 0.1 }, allowanceText: '+10%', samples: { baseline: 400, current: 400 }, ...o,
+  kind: 'latency',
+  unit: 'ms',
+  baseline: 20,
+  current: 20,
+  change: 0,
+  allowance: { kind: 'relative', fraction: 0.1 },
+  allowanceText: '+10%',
+  samples: { baseline: 400, current: 400 },
+  ...o,
 });
 
 const verdict: CompareVerdict = {
@@ -24,10 +32,45 @@ const verdict: CompareVerdict = {
       regressions: 2,
       metrics: [
         metric({ metric: 'latency.p50', verdict: 'regression', baseline: 20, current: 26, change: 0.3 }),
-        metric({ metric: 'latency.p99', verdict: 'noise', baseline: 40, current: 52, change: 0.3, note: 'beyond the allowance, but not credible with 60 and 60 samples' }),
-        metric({ metric: 'latency.cold.p50', verdict: 'n/a', baseline: null, current: null, change: null, samples: { baseline: 0, current: 0 }, note: 'no samples on either side' }),
-        metric({ metric: 'cold.rate', kind: 'rate', unit: 'fraction', verdict: 'regression', baseline: 0.05, current: 0.2, change: 0.15, allowance: { kind: 'absolute', amount: 0.05 }, allowanceText: '+0.05' }),
-        metric({ metric: 'cost.perMillion', kind: 'cost', unit: 'USD/1M', verdict: 'improved', baseline: 0.25, current: 0.2, change: -0.2, allowanceText: '+5%', allowance: { kind: 'relative', fraction: 0.05 } }),
+        metric({
+          metric: 'latency.p99',
+          verdict: 'noise',
+          baseline: 40,
+          current: 52,
+          change: 0.3,
+          note: 'beyond the allowance, but not credible with 60 and 60 samples',
+        }),
+        metric({
+          metric: 'latency.cold.p50',
+          verdict: 'n/a',
+          baseline: null,
+          current: null,
+          change: null,
+          samples: { baseline: 0, current: 0 },
+          note: 'no samples on either side',
+        }),
+        metric({
+          metric: 'cold.rate',
+          kind: 'rate',
+          unit: 'fraction',
+          verdict: 'regression',
+          baseline: 0.05,
+          current: 0.2,
+          change: 0.15,
+          allowance: { kind: 'absolute', amount: 0.05 },
+          allowanceText: '+0.05',
+        }),
+        metric({
+          metric: 'cost.perMillion',
+          kind: 'cost',
+          unit: 'USD/1M',
+          verdict: 'improved',
+          baseline: 0.25,
+          current: 0.2,
+          change: -0.2,
+          allowanceText: '+5%',
+          allowance: { kind: 'relative', fraction: 0.05 },
+        }),
       ],
     },
     { target: 'db|<main>', regressions: 1, metrics: [], error: 'prepare failed: "connect" & <refused>' },
@@ -119,26 +162,57 @@ words.run();
 const junit = suite('JUnit XML');
 
 junit('is valid XML with every name escaped, and reads back to the same names and counts', () => {
-  const xml = renderJUnit({ verdict, thresholds: [{ target: 'api', metric: 'latency.p99', condition: '< 800ms & > 0', actual: 812.5, ok: false }] });
+  const xml = renderJUnit({
+    verdict,
+    thresholds: [{ target: 'api', metric: 'latency.p99', condition: '< 800ms & > 0', actual: 812.5, ok: false }],
+  });
   assert.is(XMLValidator.validate(xml), true);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'testsuite' || n === 'testcase' }).parse(xml);
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (n) => n === 'testsuite' || n === 'testcase',
+  }).parse(xml);
   const root = doc.testsuites;
   assert.equal([root.name, root.tests, root.failures, root.skipped, root.errors], ['fxbench', '7', '4', '1', '0']);
-  const suites = root.testsuite as { name: string; tests: string; failures: string; skipped: string; testcase: Record<string, unknown>[] }[];
-  assert.equal(suites.map((s) => [s.name, s.tests, s.failures, s.skipped]), [
-    ['thresholds', '1', '1', '0'],
-    ['compare: api', '5', '2', '1'],
-    ['compare: db|<main>', '1', '1', '0'],
-  ]);
-  const t = suites[0]!.testcase[0]! as { name: string; classname: string; failure: { message: string; type: string; '#text': string } };
+  const suites = root.testsuite as {
+    name: string;
+    tests: string;
+    failures: string;
+    skipped: string;
+    testcase: Record<string, unknown>[];
+  }[];
+  assert.equal(
+    suites.map((s) => [s.name, s.tests, s.failures, s.skipped]),
+    [
+      ['thresholds', '1', '1', '0'],
+      ['compare: api', '5', '2', '1'],
+      ['compare: db|<main>', '1', '1', '0'],
+    ],
+  );
+  const t = suites[0]!.testcase[0]! as {
+    name: string;
+    classname: string;
+    failure: { message: string; type: string; '#text': string };
+  };
   assert.is(t.name, 'api latency.p99 < 800ms & > 0');
   assert.is(t.classname, 'fxbench.thresholds.api');
   assert.is(t.failure.message, 'latency.p99 = 812.5, expected < 800ms & > 0');
   assert.is(t.failure.type, 'threshold');
-  const cases = suites[1]!.testcase as { name: string; failure?: { message: string }; skipped?: { message: string }; 'system-out'?: string }[];
-  assert.equal(cases.map((c) => c.name), ['latency.p50', 'latency.p99', 'latency.cold.p50', 'cold.rate', 'cost.perMillion']);
+  const cases = suites[1]!.testcase as {
+    name: string;
+    failure?: { message: string };
+    skipped?: { message: string };
+    'system-out'?: string;
+  }[];
+  assert.equal(
+    cases.map((c) => c.name),
+    ['latency.p50', 'latency.p99', 'latency.cold.p50', 'cold.rate', 'cost.perMillion'],
+  );
   assert.is(cases[0]!.failure!.message, 'latency.p50 regressed: +30.0% (allowed +10%)');
-  assert.is(cases[1]!['system-out'], 'noise: baseline 40.00 ms, current 52.00 ms, change +30.0%, allowed +10% (samples 400/400); beyond the allowance, but not credible with 60 and 60 samples');
+  assert.is(
+    cases[1]!['system-out'],
+    'noise: baseline 40.00 ms, current 52.00 ms, change +30.0%, allowed +10% (samples 400/400); beyond the allowance, but not credible with 60 and 60 samples',
+  );
   assert.is(cases[2]!.skipped!.message, 'no samples on either side');
   assert.is(cases[3]!.failure!.message, 'cold.rate regressed: +0.1500 (allowed +0.05)');
   const failedTarget = suites[2]!.testcase[0] as { name: string; failure: { message: string } };
@@ -147,7 +221,9 @@ junit('is valid XML with every name escaped, and reads back to the same names an
 });
 
 junit('drops characters XML cannot hold', () => {
-  const xml = renderJUnit({ thresholds: [{ target: 'a\u0001b', metric: 'errors.rate', condition: '< 0.01', actual: 0, ok: true }] });
+  const xml = renderJUnit({
+    thresholds: [{ target: 'a\u0001b', metric: 'errors.rate', condition: '< 0.01', actual: 0, ok: true }],
+  });
   assert.is(XMLValidator.validate(xml), true);
   assert.match(xml, /name="ab errors\.rate &lt; 0\.01"/);
 });
@@ -155,7 +231,10 @@ junit('drops characters XML cannot hold', () => {
 junit('with nothing to report is an empty, valid document', () => {
   const xml = renderJUnit({});
   assert.is(XMLValidator.validate(xml), true);
-  assert.match(xml, /<testsuites name="fxbench" tests="0" failures="0" errors="0" skipped="0" time="0">\n<\/testsuites>/);
+  assert.match(
+    xml,
+    /<testsuites name="fxbench" tests="0" failures="0" errors="0" skipped="0" time="0">\n<\/testsuites>/,
+  );
 });
 
 junit.run();

@@ -37,7 +37,10 @@ test(`round 1 has exactly ${N} cold starts, round 2 none; no instance outlives t
   assert.is(r2.round, 2);
   assert.is(r2.coldStarts, 0);
   assert.is(r2.instances, N, 'round 2 reuses the same instances');
-  assert.ok(r1.initDurationMs && r1.initDurationMs.min > 5, `init duration reported and plausible: ${JSON.stringify(r1.initDurationMs)}`);
+  assert.ok(
+    r1.initDurationMs && r1.initDurationMs.min > 5,
+    `init duration reported and plausible: ${JSON.stringify(r1.initDurationMs)}`,
+  );
   assert.is(r2.initDurationMs, null);
   // Cold invocations include the process start; warm ones must be faster.
   assert.ok(r1.latencyMs!.p50 > r2.latencyMs!.p50, `cold p50 ${r1.latencyMs!.p50} > warm p50 ${r2.latencyMs!.p50}`);
@@ -47,7 +50,10 @@ test(`round 1 has exactly ${N} cold starts, round 2 none; no instance outlives t
   assert.is(result.targets[0]!.summary!.coldStarts, N);
   // Cost projected with Lambda's rules: request fee plus 128 MB × billed ms.
   const cost = r2.cost!;
-  assert.ok(cost.perInvocationUSD > 0.0000002 && cost.perInvocationUSD < 0.0000002 + 0.125 * 1 * 0.0000166667, `warm cost ${cost.perInvocationUSD}`);
+  assert.ok(
+    cost.perInvocationUSD > 0.0000002 && cost.perInvocationUSD < 0.0000002 + 0.125 * 1 * 0.0000166667,
+    `warm cost ${cost.perInvocationUSD}`,
+  );
   assert.match(cost.priceSource, /2026-08-21/);
   // During round 2 the runtime held N instances; afterwards none is alive.
   assert.is(seenPids.size, N, `saw ${seenPids.size} instance PIDs`);

@@ -52,20 +52,23 @@ errors('python: a raised exception is a function-error; the instance is kept', a
 });
 
 for (const name of ['fail', 'py', 'web']) {
-  errors(`${name}: the process exiting mid-invocation is a function-error; the instance is replaced, the next is cold`, async () => {
-    await call(rt, name, {});
-    const [pid] = rt.pids(name);
-    const r = await call(rt, name, { fail: 'exit' });
-    assert.is(r.errorClass, 'function-error', r.body);
-    assert.is(r.json.errorType, 'Runtime.ExitError');
-    assert.match(String(r.json.errorMessage), /instance exited \(code 3/);
-    assert.not.ok(alive(pid!), 'old process gone');
-    const next = await call(rt, name, {});
-    assert.is(next.errorClass, null, next.body);
-    assert.ok(next.cold);
-    const other = await call(rt, 'hello', {});
-    assert.is(other.errorClass, null, 'other functions unaffected');
-  });
+  errors(
+    `${name}: the process exiting mid-invocation is a function-error; the instance is replaced, the next is cold`,
+    async () => {
+      await call(rt, name, {});
+      const [pid] = rt.pids(name);
+      const r = await call(rt, name, { fail: 'exit' });
+      assert.is(r.errorClass, 'function-error', r.body);
+      assert.is(r.json.errorType, 'Runtime.ExitError');
+      assert.match(String(r.json.errorMessage), /instance exited \(code 3/);
+      assert.not.ok(alive(pid!), 'old process gone');
+      const next = await call(rt, name, {});
+      assert.is(next.errorClass, null, next.body);
+      assert.ok(next.cold);
+      const other = await call(rt, 'hello', {});
+      assert.is(other.errorClass, null, 'other functions unaffected');
+    },
+  );
 }
 
 errors('fork: a non-zero exit is a function-error (500 on the OpenFaaS path, with the stderr line)', async () => {
@@ -147,25 +150,65 @@ config('each bad field is reported at its path', () => {
     mkdirSync(path.join(dir.dir, 'noexec'));
     copyFileSync(path.join(ROOT, 'functions/python-hello/bootstrap'), path.join(dir.dir, 'noexec/bootstrap'));
     chmodSync(path.join(dir.dir, 'noexec/bootstrap'), 0o644);
-    assert.match(issues('a', { kind: 'node', code: 'functions/hello', handler: 'missing.handler' })[0]!, /^functions\.a\.handler: no module "missing"/);
-    assert.match(issues('b', { kind: 'bootstrap', code: 'noexec' }, dir.dir)[0]!, /^functions\.b\.code: .*noexec\/bootstrap is missing or not executable/);
-    assert.match(issues('c', { kind: 'lambda', code: 'functions/hello' })[0]!, /^functions\.c\.kind: expected one of "node", "bootstrap", "fork", "http", got "lambda"/);
-    assert.match(issues('d', { kind: 'fork', code: 'functions/fork-hello' })[0]!, /^functions\.d\.command: is required for kind "fork"/);
-    assert.match(issues('e', { kind: 'http', code: 'functions/http-hello', command: 'no-such-program-xyz server.mjs' })[0]!, /^functions\.e\.command: "no-such-program-xyz" is not an executable on PATH/);
-    assert.match(issues('f', { kind: 'fork', code: 'functions/fork-hello', command: './missing.py' })[0]!, /^functions\.f\.command: "\.\/missing\.py" is missing or not executable/);
-    assert.equal(issues('g', { kind: 'fork', code: 'functions/fork-hello', command: './handler.py', handler: 'x.y', concurrency: 2 }).map((m) => m.split(':')[0]), ['functions.g.handler', 'functions.g.concurrency']);
-    assert.match(issues('h', { kind: 'node', code: 'functions/hello', command: 'node x' })[0]!, /^functions\.h\.command: not used by kind "node"/);
-    assert.match(issues('i', { kind: 'node', code: 'functions/hello', billing: 'azure' })[0]!, /^functions\.i\.billing: expected one of "lambda", "gcf-gen1", "cloud-run"/);
+    assert.match(
+      issues('a', { kind: 'node', code: 'functions/hello', handler: 'missing.handler' })[0]!,
+      /^functions\.a\.handler: no module "missing"/,
+    );
+    assert.match(
+      issues('b', { kind: 'bootstrap', code: 'noexec' }, dir.dir)[0]!,
+      /^functions\.b\.code: .*noexec\/bootstrap is missing or not executable/,
+    );
+    assert.match(
+      issues('c', { kind: 'lambda', code: 'functions/hello' })[0]!,
+      /^functions\.c\.kind: expected one of "node", "bootstrap", "fork", "http", got "lambda"/,
+    );
+    assert.match(
+      issues('d', { kind: 'fork', code: 'functions/fork-hello' })[0]!,
+      /^functions\.d\.command: is required for kind "fork"/,
+    );
+    assert.match(
+      issues('e', { kind: 'http', code: 'functions/http-hello', command: 'no-such-program-xyz server.mjs' })[0]!,
+      /^functions\.e\.command: "no-such-program-xyz" is not an executable on PATH/,
+    );
+    assert.match(
+      issues('f', { kind: 'fork', code: 'functions/fork-hello', command: './missing.py' })[0]!,
+      /^functions\.f\.command: "\.\/missing\.py" is missing or not executable/,
+    );
+    assert.equal(
+      issues('g', {
+        kind: 'fork',
+        code: 'functions/fork-hello',
+        command: './handler.py',
+        handler: 'x.y',
+        concurrency: 2,
+      }).map((m) => m.split(':')[0]),
+      ['functions.g.handler', 'functions.g.concurrency'],
+    );
+    assert.match(
+      issues('h', { kind: 'node', code: 'functions/hello', command: 'node x' })[0]!,
+      /^functions\.h\.command: not used by kind "node"/,
+    );
+    assert.match(
+      issues('i', { kind: 'node', code: 'functions/hello', billing: 'azure' })[0]!,
+      /^functions\.i\.billing: expected one of "lambda", "gcf-gen1", "cloud-run"/,
+    );
   } finally {
     dir.cleanup();
   }
 });
 
 config('fxbench serve with a bad config exits 2 listing every bad function and field, starting nothing', async () => {
-  const r = await runCli(['serve', '--port', '0', '--config', 'test/fixtures/runtime/bad.config.ts'], { timeoutMs: 30_000 });
+  const r = await runCli(['serve', '--port', '0', '--config', 'test/fixtures/runtime/bad.config.ts'], {
+    timeoutMs: 30_000,
+  });
   assert.is(r.code, 2, r.stderr);
   assert.is(r.stdout, '', 'never listened');
-  for (const field of ['functions.nohandler.handler', 'functions.weird.kind', 'functions.nocommand.command', 'functions.notbootstrap.code']) {
+  for (const field of [
+    'functions.nohandler.handler',
+    'functions.weird.kind',
+    'functions.nocommand.command',
+    'functions.notbootstrap.code',
+  ]) {
     assert.ok(r.stderr.includes(`test/fixtures/runtime/bad.config.ts: ${field}: `), `names ${field}:\n${r.stderr}`);
   }
 });

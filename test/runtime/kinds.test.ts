@@ -44,7 +44,10 @@ node('the first invocation is cold with an init duration; the second is warm on 
   const [pid] = rtNode.pids();
   const hwmKB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
   const procMB = Math.ceil(hwmKB / 1024);
-  assert.ok(b.maxMemoryMB <= procMB && b.maxMemoryMB >= procMB - 2, `reported ${b.maxMemoryMB} MB, /proc/${pid}/status VmHWM ${procMB} MB`);
+  assert.ok(
+    b.maxMemoryMB <= procMB && b.maxMemoryMB >= procMB - 2,
+    `reported ${b.maxMemoryMB} MB, /proc/${pid}/status VmHWM ${procMB} MB`,
+  );
   await stopAndCheck(rtNode, rtNode.pids());
 });
 
@@ -55,8 +58,19 @@ const custom = suite('kind bootstrap: any executable custom runtime');
 let rtCustom: LocalRuntime;
 custom.before(async () => {
   rtCustom = await startRuntime([
-    spec('python-hello', { kind: 'bootstrap', code: 'functions/python-hello', handler: 'handler.handler', memoryMB: 192 }),
-    spec('env-echo', { kind: 'bootstrap', code: 'test/fixtures/functions/env-echo', handler: 'whatever.fn', env: { CUSTOM: 'yes' }, timeout: '2s' }),
+    spec('python-hello', {
+      kind: 'bootstrap',
+      code: 'functions/python-hello',
+      handler: 'handler.handler',
+      memoryMB: 192,
+    }),
+    spec('env-echo', {
+      kind: 'bootstrap',
+      code: 'test/fixtures/functions/env-echo',
+      handler: 'whatever.fn',
+      env: { CUSTOM: 'yes' },
+      timeout: '2s',
+    }),
   ]);
 });
 custom.after(() => rtCustom.stop());
@@ -111,31 +125,39 @@ custom.run();
 const fork = suite('kind fork: a process per invocation (OpenFaaS classic watchdog)');
 let rtFork: LocalRuntime;
 fork.before(async () => {
-  rtFork = await startRuntime([spec('fork-hello', { kind: 'fork', code: 'functions/fork-hello', command: './handler.py' })]);
+  rtFork = await startRuntime([
+    spec('fork-hello', { kind: 'fork', code: 'functions/fork-hello', command: './handler.py' }),
+  ]);
 });
 fork.after(() => rtFork.stop());
 
-fork('every invocation is a new process and is reported cold; the body goes in on stdin, stdout comes back', async () => {
-  const seen = new Set<number>();
-  for (let i = 0; i < 3; i++) {
-    const r = await call(rtFork, 'fork-hello', { n: i });
-    assert.is(r.errorClass, null, r.body);
-    assert.ok(r.cold, `invocation ${i} is cold`);
-    assert.ok(r.initMs !== undefined && r.initMs >= 0 && r.initMs < 2000, `init (process creation) ${r.initMs} ms`);
-    assert.is(r.json.bytes, JSON.stringify({ n: i }).length);
-    assert.is(r.json.method, 'POST');
-    seen.add(r.json.pid as number);
-  }
-  assert.is(seen.size, 3, 'three processes');
-  for (const pid of seen) assert.not.ok(alive(pid), `process ${pid} ended after its invocation`);
-  assert.is(rtFork.instanceCount('fork-hello'), 0);
-});
+fork(
+  'every invocation is a new process and is reported cold; the body goes in on stdin, stdout comes back',
+  async () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 3; i++) {
+      const r = await call(rtFork, 'fork-hello', { n: i });
+      assert.is(r.errorClass, null, r.body);
+      assert.ok(r.cold, `invocation ${i} is cold`);
+      assert.ok(r.initMs !== undefined && r.initMs >= 0 && r.initMs < 2000, `init (process creation) ${r.initMs} ms`);
+      assert.is(r.json.bytes, JSON.stringify({ n: i }).length);
+      assert.is(r.json.method, 'POST');
+      seen.add(r.json.pid as number);
+    }
+    assert.is(seen.size, 3, 'three processes');
+    for (const pid of seen) assert.not.ok(alive(pid), `process ${pid} ended after its invocation`);
+    assert.is(rtFork.instanceCount('fork-hello'), 0);
+  },
+);
 
 fork('through the OpenFaaS path the process sees the method, path and query as CGI variables', async () => {
   const res = await fetch(`${rtFork.url}/function/fork-hello/items/7?x=1&y=2`, { method: 'PUT', body: 'plain text' });
   const body = (await res.json()) as Record<string, unknown>;
   assert.is(res.status, 200);
-  assert.equal({ method: body.method, path: body.path, query: body.query, bytes: body.bytes }, { method: 'PUT', path: '/items/7', query: 'x=1&y=2', bytes: 10 });
+  assert.equal(
+    { method: body.method, path: body.path, query: body.query, bytes: body.bytes },
+    { method: 'PUT', path: '/items/7', query: 'x=1&y=2', bytes: 10 },
+  );
   assert.is(res.headers.get('x-fxbench-cold'), '1');
 });
 
@@ -147,7 +169,13 @@ let rtWeb: LocalRuntime;
 web.before(async () => {
   rtWeb = await startRuntime([
     spec('http-hello', { kind: 'http', code: 'functions/http-hello', command: 'node server.mjs' }),
-    spec('slow-ready', { kind: 'http', code: 'test/fixtures/functions/slow-ready', command: ['node', 'server.mjs'], readyPath: '/ready', env: { READY_AFTER_MS: '300' } }),
+    spec('slow-ready', {
+      kind: 'http',
+      code: 'test/fixtures/functions/slow-ready',
+      command: ['node', 'server.mjs'],
+      readyPath: '/ready',
+      env: { READY_AFTER_MS: '300' },
+    }),
   ]);
 });
 web.after(() => rtWeb.stop());

@@ -17,14 +17,36 @@ let rtMem: LocalRuntime;
 memory.before(async () => {
   rtMem = await startRuntime([
     spec('node-fail', { kind: 'node', code: 'functions/fail', memoryMB: 128, timeout: '20s' }),
-    spec('py', { kind: 'bootstrap', code: 'functions/python-hello', handler: 'handler.handler', memoryMB: 128, timeout: '10s' }),
-    spec('fork', { kind: 'fork', code: 'functions/fork-hello', command: './handler.py', memoryMB: 128, timeout: '10s' }),
-    spec('web', { kind: 'http', code: 'functions/http-hello', command: 'node server.mjs', memoryMB: 128, timeout: '10s' }),
+    spec('py', {
+      kind: 'bootstrap',
+      code: 'functions/python-hello',
+      handler: 'handler.handler',
+      memoryMB: 128,
+      timeout: '10s',
+    }),
+    spec('fork', {
+      kind: 'fork',
+      code: 'functions/fork-hello',
+      command: './handler.py',
+      memoryMB: 128,
+      timeout: '10s',
+    }),
+    spec('web', {
+      kind: 'http',
+      code: 'functions/http-hello',
+      command: 'node server.mjs',
+      memoryMB: 128,
+      timeout: '10s',
+    }),
   ]);
 });
 memory.after(() => rtMem.stop());
 
-for (const [name, okEvent] of [['node-fail', {}], ['py', {}], ['web', {}]] as const) {
+for (const [name, okEvent] of [
+  ['node-fail', {}],
+  ['py', {}],
+  ['web', {}],
+] as const) {
   memory(`${name}: out-of-memory, then the next invocation is cold on a new process`, async () => {
     const warm = await call(rtMem, name, okEvent);
     assert.is(warm.errorClass, null, warm.body);
@@ -103,7 +125,11 @@ limit('5 invocations at once against maxInstances 2: exactly 2 run, 3 get 429 To
   assert.is(throttled.length, 3);
   for (const t of throttled) {
     assert.is(t.headers['x-amzn-errortype'], 'TooManyRequestsException');
-    assert.equal(t.json, { Type: 'User', message: 'Rate Exceeded.', Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+    assert.equal(t.json, {
+      Type: 'User',
+      message: 'Rate Exceeded.',
+      Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+    });
   }
   assert.is(rtLim.instanceCount('two'), 2);
 });
@@ -112,7 +138,10 @@ limit('with a queue timeout, 3 invocations on 1 instance wait their turn: 1 cold
   const t0 = performance.now();
   const rs = await Promise.all(Array.from({ length: 3 }, () => call(rtLim, 'queued', { sleepMs: 200 })));
   const elapsed = performance.now() - t0;
-  assert.equal(rs.map((r) => r.status), [200, 200, 200]);
+  assert.equal(
+    rs.map((r) => r.status),
+    [200, 200, 200],
+  );
   assert.is(rs.filter((r) => r.cold).length, 1);
   assert.is(new Set(rs.map((r) => r.instanceId)).size, 1);
   assert.ok(elapsed >= 600, `ran one after another: ${elapsed.toFixed(0)} ms`);
@@ -121,10 +150,16 @@ limit('with a queue timeout, 3 invocations on 1 instance wait their turn: 1 cold
 limit('an invocation still queued when the queue timeout expires is throttled', async () => {
   await call(rtLim, 'short-queue', {}); // start the instance
   const t0 = performance.now();
-  const [a, b] = await Promise.all([call(rtLim, 'short-queue', { sleepMs: 600 }), call(rtLim, 'short-queue', { sleepMs: 0 }).then((r) => ({ r, at: performance.now() - t0 }))]);
+  const [a, b] = await Promise.all([
+    call(rtLim, 'short-queue', { sleepMs: 600 }),
+    call(rtLim, 'short-queue', { sleepMs: 0 }).then((r) => ({ r, at: performance.now() - t0 })),
+  ]);
   assert.is(a.status, 200);
   assert.is(b.r.status, 429);
-  assert.ok(b.at >= 140 && b.at < 590, `throttled after the 150 ms queue timeout, not after the busy invocation: ${b.at.toFixed(0)} ms`);
+  assert.ok(
+    b.at >= 140 && b.at < 590,
+    `throttled after the 150 ms queue timeout, not after the busy invocation: ${b.at.toFixed(0)} ms`,
+  );
 });
 
 limit.run();
@@ -133,7 +168,10 @@ limit.run();
 const idle = suite('idle timeout: an idle instance is reaped (scale to zero) and the next invocation is cold');
 let rtIdle: LocalRuntime;
 idle.before(async () => {
-  rtIdle = await startRuntime([spec('short', { kind: 'node', code: SLEEP, idleTimeout: '400ms' }), spec('web', { kind: 'http', code: 'functions/http-hello', command: 'node server.mjs', idleTimeout: '400ms' })]);
+  rtIdle = await startRuntime([
+    spec('short', { kind: 'node', code: SLEEP, idleTimeout: '400ms' }),
+    spec('web', { kind: 'http', code: 'functions/http-hello', command: 'node server.mjs', idleTimeout: '400ms' }),
+  ]);
 });
 idle.after(() => rtIdle.stop());
 
@@ -172,13 +210,19 @@ conc.after(() => rtConc.stop());
 
 conc('http, concurrency 4: 4 at once share one instance, and run side by side', async () => {
   const first = await Promise.all(Array.from({ length: 4 }, () => call(rtConc, 'web4', { sleepMs: 300 })));
-  assert.equal(first.map((r) => r.errorClass), [null, null, null, null]);
+  assert.equal(
+    first.map((r) => r.errorClass),
+    [null, null, null, null],
+  );
   assert.is(rtConc.instanceCount('web4'), 1);
   assert.is(new Set(first.map((r) => r.json.instanceId)).size, 1);
   const t0 = performance.now();
   const second = await Promise.all(Array.from({ length: 4 }, () => call(rtConc, 'web4', { sleepMs: 300 })));
   const elapsed = performance.now() - t0;
-  assert.equal(second.map((r) => r.cold), [false, false, false, false]);
+  assert.equal(
+    second.map((r) => r.cold),
+    [false, false, false, false],
+  );
   assert.ok(elapsed < 900, `4 × 300 ms side by side took ${elapsed.toFixed(0)} ms (< 900 ms, vs 1200 ms in series)`);
 });
 
@@ -188,13 +232,19 @@ conc('node, concurrency 3: the bootstrap polls /next 3 times at once (AWS_LAMBDA
   const rs = await Promise.all(Array.from({ length: 3 }, () => call(rtConc, 'node3', { sleepMs: 300 })));
   const elapsed = performance.now() - t0;
   assert.is(rtConc.instanceCount('node3'), 1);
-  assert.equal(rs.map((r) => r.cold), [false, false, false]);
+  assert.equal(
+    rs.map((r) => r.cold),
+    [false, false, false],
+  );
   assert.ok(elapsed < 800, `3 × 300 ms side by side took ${elapsed.toFixed(0)} ms`);
 });
 
 conc('concurrency 1 (the default): 3 at once need 3 instances, all cold', async () => {
   const rs = await Promise.all(Array.from({ length: 3 }, () => call(rtConc, 'node1', { sleepMs: 100 })));
-  assert.equal(rs.map((r) => r.cold), [true, true, true]);
+  assert.equal(
+    rs.map((r) => r.cold),
+    [true, true, true],
+  );
   assert.is(rtConc.instanceCount('node1'), 3);
 });
 
@@ -203,14 +253,17 @@ conc.run();
 // ---
 const billing = suite('billed duration follows the emulated provider');
 
-billing('lambda: 1 ms steps with init on cold starts; gcf-gen1: 100 ms steps, no init; cloud-run: 100 ms steps with init', () => {
-  assert.is(billedMs('lambda', 8.4), 9);
-  assert.is(billedMs('lambda', 395.99, 265.72), 662); // providers.md §1.5: Oct 2025 REPORT
-  assert.is(billedMs('lambda', 0.2), 1);
-  assert.is(billedMs('gcf-gen1', 8.4), 100);
-  assert.is(billedMs('gcf-gen1', 100), 100);
-  assert.is(billedMs('gcf-gen1', 100.01, 500), 200);
-  assert.is(billedMs('cloud-run', 30, 150), 200);
-});
+billing(
+  'lambda: 1 ms steps with init on cold starts; gcf-gen1: 100 ms steps, no init; cloud-run: 100 ms steps with init',
+  () => {
+    assert.is(billedMs('lambda', 8.4), 9);
+    assert.is(billedMs('lambda', 395.99, 265.72), 662); // providers.md §1.5: Oct 2025 REPORT
+    assert.is(billedMs('lambda', 0.2), 1);
+    assert.is(billedMs('gcf-gen1', 8.4), 100);
+    assert.is(billedMs('gcf-gen1', 100), 100);
+    assert.is(billedMs('gcf-gen1', 100.01, 500), 200);
+    assert.is(billedMs('cloud-run', 30, 150), 200);
+  },
+);
 
 billing.run();

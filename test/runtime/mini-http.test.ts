@@ -20,8 +20,16 @@ test.before(async () => {
   server = createMiniServer((req, res) => {
     seen.push(req);
     if (req.url === '/hold') return void held.push(res);
-    const body = JSON.stringify({ method: req.method, url: req.url, bytes: req.body.length, text: req.body.toString().slice(0, 20) });
-    res.writeHead(req.url === '/missing' ? 404 : 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    const body = JSON.stringify({
+      method: req.method,
+      url: req.url,
+      bytes: req.body.length,
+      text: req.body.toString().slice(0, 20),
+    });
+    res.writeHead(req.url === '/missing' ? 404 : 200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
   watchConnections(server);
@@ -69,7 +77,10 @@ test('a Content-Length body split across packets arrives whole', async () => {
 });
 
 test('a chunked body is decoded', async () => {
-  const out = await exchange(['POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n', '6\r\n world\r\n0\r\n\r\n'], /\}$/);
+  const out = await exchange(
+    ['POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n', '6\r\n world\r\n0\r\n\r\n'],
+    /\}$/,
+  );
   assert.match(out, '"bytes":11,"text":"hello world"');
 });
 
@@ -88,7 +99,10 @@ test('pipelined requests are answered in order, even when the first is answered 
   s.write(requests);
   // Both requests read and handed to the handler: /second is answered, /hold held.
   await serverHasRead(srv, requests.length);
-  assert.equal(seen.slice(from).map((r) => r.url), ['/hold', '/second']);
+  assert.equal(
+    seen.slice(from).map((r) => r.url),
+    ['/hold', '/second'],
+  );
   assert.is(srv.bytesWritten, 0, 'the server wrote nothing: the second answer waits behind the held first one');
   assert.is(got, '', 'the second answer waits behind the held first one');
   held[0]!.writeHead(200, { 'content-length': 5 });
@@ -96,7 +110,8 @@ test('pipelined requests are answered in order, even when the first is answered 
   // Read until both answers are in: "first", then /second's JSON.
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(got)}`)), 3000);
-    onData = () => (got.match(/HTTP\/1\.1 200 OK/g)?.length === 2 && got.endsWith('}') ? (clearTimeout(timer), resolve()) : undefined);
+    onData = () =>
+      got.match(/HTTP\/1\.1 200 OK/g)?.length === 2 && got.endsWith('}') ? (clearTimeout(timer), resolve()) : undefined;
     onData();
   });
   s.destroy();
@@ -107,7 +122,21 @@ test('pipelined requests are answered in order, even when the first is answered 
 test('curl sending Expect: 100-continue gets 100 Continue and its body through', async () => {
   const body = 'x'.repeat(4096);
   const out = await new Promise<string>((resolve, reject) =>
-    execFile('curl', ['-s', '-S', '--max-time', '5', '-H', 'Expect: 100-continue', '--data-binary', body, `http://127.0.0.1:${port}/big`], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    execFile(
+      'curl',
+      [
+        '-s',
+        '-S',
+        '--max-time',
+        '5',
+        '-H',
+        'Expect: 100-continue',
+        '--data-binary',
+        body,
+        `http://127.0.0.1:${port}/big`,
+      ],
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    ),
   );
   assert.match(out, '"bytes":4096');
 });

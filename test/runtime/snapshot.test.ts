@@ -42,7 +42,10 @@ test('an ESM handler with top-level await runs from the snapshot, with the heap 
   const argv = cmdline(pid);
   assert.ok(argv.includes('--max-heap-size=160'), argv.join(' '));
   assert.ok(argv.includes('--snapshot-blob') && argv.includes(readySnapshot(160)!), argv.join(' '));
-  assert.not.ok(argv.some((a) => a.endsWith('bootstrap.mjs')), 'not the plain bootstrap');
+  assert.not.ok(
+    argv.some((a) => a.endsWith('bootstrap.mjs')),
+    'not the plain bootstrap',
+  );
   const warm = await call(rt, 'tla', { name: 'y' });
   assert.equal([warm.cold, JSON.parse(warm.body).name], [false, 'y']);
 });

@@ -19,13 +19,20 @@ valid('resolves targets from bench.config.ts and phases with units', async () =>
   assert.is(plan.targets[0]!.provider, 'local');
   assert.is(plan.targets[0]!.localFunction!.memoryMB, 128);
   assert.ok(plan.targets[0]!.localFunction!.entry.endsWith('functions/hello/index.mjs'));
-  assert.equal(plan.phases[0], { kind: 'burst', name: 'burst', settings: { name: 'burst', concurrency: 4, rounds: 2, gapMs: 100 } });
+  assert.equal(plan.phases[0], {
+    kind: 'burst',
+    name: 'burst',
+    settings: { name: 'burst', concurrency: 4, rounds: 2, gapMs: 100 },
+  });
   assert.is(plan.payload.toString(), '{}');
 });
 
 valid('the shipped scenarios/burst.ts loads', async () => {
   const plan = await load('scenarios/burst.ts');
-  assert.equal(plan.targets.map((t) => t.name), ['local-hello', 'local-heavy']);
+  assert.equal(
+    plan.targets.map((t) => t.name),
+    ['local-hello', 'local-heavy'],
+  );
 });
 
 valid.run();
@@ -35,27 +42,57 @@ valid.run();
 const invalid = suite('loadScenario: invalid files exit 2 naming file and field');
 
 invalid('a missing file', async () => {
-  await isFxError(() => load(`${F}/nope.ts`), { exitCode: ExitCode.badInput, file: `${F}/nope.ts`, message: /not found/ });
+  await isFxError(() => load(`${F}/nope.ts`), {
+    exitCode: ExitCode.badInput,
+    file: `${F}/nope.ts`,
+    message: /not found/,
+  });
 });
 
 invalid('a misspelled field is unknown, and the required one is missing', async () => {
-  const err = await isFxError(() => load(`${F}/bad-typo.ts`), { exitCode: ExitCode.badInput, file: `${F}/bad-typo.ts`, field: 'phases[0].concurency', message: /unknown field; expected one of kind, name, concurrency, rounds, gap/ });
+  const err = await isFxError(() => load(`${F}/bad-typo.ts`), {
+    exitCode: ExitCode.badInput,
+    file: `${F}/bad-typo.ts`,
+    field: 'phases[0].concurency',
+    message: /unknown field; expected one of kind, name, concurrency, rounds, gap/,
+  });
   assert.ok(err.issues.some((i) => i.field === 'phases[0].concurrency' && /is required/.test(i.message)));
 });
 
 invalid('wrongly typed fields: every issue at once, quoting the bad value', async () => {
-  const err = await isFxError(() => load(`${F}/bad-type.ts`), { exitCode: ExitCode.badInput, field: 'phases[0].concurrency', message: /expected an integer from 1 to 10000, got "50"/ });
-  assert.ok(err.issues.some((i) => i.field === 'phases[0].gap' && /expected a duration .* got "soon"/.test(i.message)), err.message);
+  const err = await isFxError(() => load(`${F}/bad-type.ts`), {
+    exitCode: ExitCode.badInput,
+    field: 'phases[0].concurrency',
+    message: /expected an integer from 1 to 10000, got "50"/,
+  });
+  assert.ok(
+    err.issues.some((i) => i.field === 'phases[0].gap' && /expected a duration .* got "soon"/.test(i.message)),
+    err.message,
+  );
   assert.match(err.message, `${F}/bad-type.ts: phases[0].concurrency: expected an integer from 1 to 10000, got "50"`);
 });
 
 invalid('unknown targets and functions name what exists', async () => {
-  const err = await isFxError(() => load(`${F}/bad-target.ts`), { exitCode: ExitCode.badInput, field: 'targets[0]', message: /unknown target "local-helo"; targets in bench.config.ts: local-hello/ });
-  assert.ok(err.issues.some((i) => i.field === 'targets[1].function' && /unknown local function "nope"; declared functions: hello/.test(i.message)), err.message);
+  const err = await isFxError(() => load(`${F}/bad-target.ts`), {
+    exitCode: ExitCode.badInput,
+    field: 'targets[0]',
+    message: /unknown target "local-helo"; targets in bench.config.ts: local-hello/,
+  });
+  assert.ok(
+    err.issues.some(
+      (i) =>
+        i.field === 'targets[1].function' && /unknown local function "nope"; declared functions: hello/.test(i.message),
+    ),
+    err.message,
+  );
 });
 
 invalid('a file that does not compile names the file', async () => {
-  await isFxError(() => load(`${F}/syntax-error.ts`), { exitCode: ExitCode.badInput, file: `${F}/syntax-error.ts`, message: /cannot load scenario file/ });
+  await isFxError(() => load(`${F}/syntax-error.ts`), {
+    exitCode: ExitCode.badInput,
+    file: `${F}/syntax-error.ts`,
+    message: /cannot load scenario file/,
+  });
 });
 
 invalid.run();

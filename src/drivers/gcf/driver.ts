@@ -39,7 +39,14 @@ export function gcfErrorClass(status: number): ErrorClass | null {
 }
 
 export class GcfDriver implements Driver {
-  readonly capabilities: Capabilities = { forceCold: false, reportsInitDuration: false, reportsBilledDuration: false, setMemory: false, instanceId: true, scaleToZero: true };
+  readonly capabilities: Capabilities = {
+    forceCold: false,
+    reportsInitDuration: false,
+    reportsBilledDuration: false,
+    setMemory: false,
+    instanceId: true,
+    scaleToZero: true,
+  };
   private readonly o: GcfOptions;
   private readonly url: URL;
   private readonly generation: 1 | 2;
@@ -61,7 +68,8 @@ export class GcfDriver implements Driver {
     return {
       name: this.target.name,
       provider: 'gcf',
-      function: this.target.function || gen1?.name || this.url.pathname.split('/').filter(Boolean).pop() || this.url.hostname,
+      function:
+        this.target.function || gen1?.name || this.url.pathname.split('/').filter(Boolean).pop() || this.url.hostname,
       // Both generations default to 256 MB; set memoryMB on the target for exact cost.
       memoryMB: this.target.memoryMB ?? 256,
       region: this.o.region ?? gen1?.region,
@@ -85,7 +93,13 @@ export class GcfDriver implements Driver {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (this.tokens) headers.authorization = await this.tokens.authorization();
       const t0 = performance.now();
-      const res = await this.pool!.request({ method: 'POST', path: this.url.pathname + this.url.search, headers, body: inv.payload, signal });
+      const res = await this.pool!.request({
+        method: 'POST',
+        path: this.url.pathname + this.url.search,
+        headers,
+        body: inv.payload,
+        signal,
+      });
       let bytesIn = 0;
       for await (const chunk of res.body) bytesIn += (chunk as Buffer).length;
       const latencyMs = performance.now() - t0;
@@ -103,9 +117,27 @@ export class GcfDriver implements Driver {
       if (this.tracker.instances === 0) this.method = 'heuristic';
       else this.method = 'instance-id';
       const trace = res.headers['function-execution-id'];
-      return { status: res.statusCode, errorClass, errorMessage: errorClass ? `HTTP ${res.statusCode}` : undefined, bytesIn, bytesOut, cold, coldMethod, instanceId: seen?.instanceId, requestId: typeof trace === 'string' ? trace : undefined };
+      return {
+        status: res.statusCode,
+        errorClass,
+        errorMessage: errorClass ? `HTTP ${res.statusCode}` : undefined,
+        bytesIn,
+        bytesOut,
+        cold,
+        coldMethod,
+        instanceId: seen?.instanceId,
+        requestId: typeof trace === 'string' ? trace : undefined,
+      };
     } catch (err) {
-      return { status: 0, errorClass: 'network', errorMessage: (err as Error).message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+      return {
+        status: 0,
+        errorClass: 'network',
+        errorMessage: (err as Error).message,
+        bytesIn: 0,
+        bytesOut,
+        cold: null,
+        coldMethod: null,
+      };
     }
   }
 
@@ -115,7 +147,9 @@ export class GcfDriver implements Driver {
    */
   priceModel(): PriceModel {
     const note = '; from client-observed latency (overstates by the network round trip)';
-    return this.generation === 1 ? gcfGen1PriceModel(this.o.priceTier ?? 'tier1', {}, note) : gcfGen2PriceModel(this.o.cpu, {}, note);
+    return this.generation === 1
+      ? gcfGen1PriceModel(this.o.priceTier ?? 'tier1', {}, note)
+      : gcfGen2PriceModel(this.o.cpu, {}, note);
   }
 
   async close(): Promise<void> {

@@ -8,11 +8,15 @@
 export class LatencyColdHeuristic {
   private fastestMs = Infinity;
 
-  constructor(private readonly thresholdMs = 1000, private readonly ratio = 3) {}
+  constructor(
+    private readonly thresholdMs = 1000,
+    private readonly ratio = 3,
+  ) {}
 
   /** Whether an invocation of `latencyMs` looks like a cold start. */
   observe(latencyMs: number): boolean {
-    const cold = latencyMs >= this.thresholdMs && (this.fastestMs === Infinity || latencyMs >= this.ratio * this.fastestMs);
+    const cold =
+      latencyMs >= this.thresholdMs && (this.fastestMs === Infinity || latencyMs >= this.ratio * this.fastestMs);
     if (latencyMs < this.fastestMs) this.fastestMs = latencyMs;
     return cold;
   }

@@ -30,7 +30,10 @@ export class IdTokenSource {
   private inFlight: Promise<string> | null = null;
   private fetchToken: ((audience: string) => Promise<string>) | null = null;
 
-  constructor(private readonly audience: string, private readonly targetName: string) {}
+  constructor(
+    private readonly audience: string,
+    private readonly targetName: string,
+  ) {}
 
   /** Resolves credentials and fetches the first token; throws FxError saying what to set. */
   async prepare(): Promise<void> {
@@ -41,7 +44,10 @@ export class IdTokenSource {
     } catch (err) {
       if (err instanceof FxError) throw err;
       const why = (err as Error).message.split('\n')[0];
-      throw FxError.runFailed(`target ${this.targetName}: credentials missing: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on GCP; for a public function set auth: 'none' (${why})`, err);
+      throw FxError.runFailed(
+        `target ${this.targetName}: credentials missing: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on GCP; for a public function set auth: 'none' (${why})`,
+        err,
+      );
     }
   }
 

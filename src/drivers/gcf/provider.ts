@@ -11,9 +11,16 @@ export const gcfProvider: ProviderModule<typeof gcfFields> = {
   functionRequired: false,
   fields: gcfFields,
   resolve(checked, path, ctx) {
-    if (typeof checked.url === 'string' && /\.run\.app$/.test(safeHost(checked.url)) && checked.generation === 1) fail(ctx, `${path}.generation`, 'a *.run.app URL is a 2nd gen (Cloud Run) function: remove "generation" or set 2');
-    if (checked.cpu !== undefined && checked.generation === 1) fail(ctx, `${path}.cpu`, 'applies to 2nd gen only (1st gen CPU follows memory)');
-    if (checked.priceTier !== undefined && checked.generation !== 1) fail(ctx, `${path}.priceTier`, 'applies to 1st gen only (set generation: 1)');
+    if (typeof checked.url === 'string' && /\.run\.app$/.test(safeHost(checked.url)) && checked.generation === 1)
+      fail(
+        ctx,
+        `${path}.generation`,
+        'a *.run.app URL is a 2nd gen (Cloud Run) function: remove "generation" or set 2',
+      );
+    if (checked.cpu !== undefined && checked.generation === 1)
+      fail(ctx, `${path}.cpu`, 'applies to 2nd gen only (1st gen CPU follows memory)');
+    if (checked.priceTier !== undefined && checked.generation !== 1)
+      fail(ctx, `${path}.priceTier`, 'applies to 1st gen only (set generation: 1)');
     return {};
   },
   planning: {
@@ -24,7 +31,8 @@ export const gcfProvider: ProviderModule<typeof gcfFields> = {
       scaleStep: null,
       scaleWindowS: null,
       instanceConcurrency: 1,
-      source: 'Cloud Run functions: concurrency 1 per instance by default (cloud.google.com/run/docs/about-concurrency, read 2026-11); scaling rate not documented here',
+      source:
+        'Cloud Run functions: concurrency 1 per instance by default (cloud.google.com/run/docs/about-concurrency, read 2026-11); scaling rate not documented here',
     },
     // Cloud Run functions (gen2) is what `gcloud functions deploy` creates today; gen1 is legacy.
     cost: managedCost(gcfGen2PriceModel()),

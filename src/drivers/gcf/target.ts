@@ -34,13 +34,13 @@ export interface GcfTargetConfig extends Omit<CommonTargetFields, 'function'> {
 
 /** The target fields a `gcf` target accepts besides the common ones, as checked at load. */
 export const gcfFields = {
-    url: required(urlChecker()),
-    generation: optional(check.int(1, 2)),
-    auth: optional(check.oneOf(['id-token', 'none'])),
-    region: optional(check.string()),
-    cpu: optional(check.number(0.08, 8)),
-    priceTier: optional(check.oneOf(['tier1', 'tier2'])),
-    heuristicCold: optional(check.durationMs()),
+  url: required(urlChecker()),
+  generation: optional(check.int(1, 2)),
+  auth: optional(check.oneOf(['id-token', 'none'])),
+  region: optional(check.string()),
+  cpu: optional(check.number(0.08, 8)),
+  priceTier: optional(check.oneOf(['tier1', 'tier2'])),
+  heuristicCold: optional(check.durationMs()),
 };
 
 /** Target settings of a `gcf` target, as checked (durations in ms). */

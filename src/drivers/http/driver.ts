@@ -53,7 +53,13 @@ export function displayUrl(url: string): string {
 }
 
 export class HttpDriver implements Driver {
-  readonly capabilities: Capabilities = { forceCold: false, reportsInitDuration: false, reportsBilledDuration: false, setMemory: false, instanceId: true };
+  readonly capabilities: Capabilities = {
+    forceCold: false,
+    reportsInitDuration: false,
+    reportsBilledDuration: false,
+    setMemory: false,
+    instanceId: true,
+  };
   private pool: Pool | null = null;
   private fast: Http1Pool | null = null;
   /** Prebuilt request heads of the fast client, by body length. */
@@ -72,7 +78,13 @@ export class HttpDriver implements Driver {
   }
 
   info(): TargetInfo {
-    return { name: this.target.name, provider: 'http', function: this.target.function || displayUrl(this.o.url), memoryMB: this.target.memoryMB ?? null, coldStartMethod: this.sawInstanceId ? 'instance-id' : 'none' };
+    return {
+      name: this.target.name,
+      provider: 'http',
+      function: this.target.function || displayUrl(this.o.url),
+      memoryMB: this.target.memoryMB ?? null,
+      coldStartMethod: this.sawInstanceId ? 'instance-id' : 'none',
+    };
   }
 
   /** No price table applies to an arbitrary URL: cost is left out rather than guessed. */
@@ -82,10 +94,20 @@ export class HttpDriver implements Driver {
 
   async prepare(): Promise<void> {
     if ((this.o.transport ?? (this.origin.startsWith('http:') ? 'http1' : 'undici')) === 'http1') {
-      this.fast = new Http1Pool(this.origin, { connections: this.o.connections, timeoutMs: this.o.timeoutMs, keepHeaders: [INSTANCE_ID_HEADER, INVOCATION_COUNT_HEADER] });
+      this.fast = new Http1Pool(this.origin, {
+        connections: this.o.connections,
+        timeoutMs: this.o.timeoutMs,
+        keepHeaders: [INSTANCE_ID_HEADER, INVOCATION_COUNT_HEADER],
+      });
       return;
     }
-    this.pool = new Pool(this.origin, { connections: this.o.connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: this.o.timeoutMs, bodyTimeout: this.o.timeoutMs });
+    this.pool = new Pool(this.origin, {
+      connections: this.o.connections,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      headersTimeout: this.o.timeoutMs,
+      bodyTimeout: this.o.timeoutMs,
+    });
   }
 
   async invoke(inv: Invocation, signal?: AbortSignal): Promise<Outcome> {
@@ -105,26 +127,57 @@ export class HttpDriver implements Driver {
         cold = this.tracker.observe(seen);
       }
       return {
-        status: res.statusCode, errorClass, bytesIn, bytesOut, cold, coldMethod: seen ? 'instance-id' : null, instanceId: seen?.instanceId,
+        status: res.statusCode,
+        errorClass,
+        bytesIn,
+        bytesOut,
+        cold,
+        coldMethod: seen ? 'instance-id' : null,
+        instanceId: seen?.instanceId,
         ...(errorClass ? { errorMessage: `status ${res.statusCode}` } : {}),
       };
     } catch (err) {
       const e = err as Error & { code?: string };
-      const timeout = e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || e.code === 'UND_ERR_CONNECT_TIMEOUT';
-      return { status: 0, errorClass: timeout ? 'timeout' : 'network', errorMessage: e.message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+      const timeout =
+        e instanceof undiciErrors.HeadersTimeoutError ||
+        e instanceof undiciErrors.BodyTimeoutError ||
+        e.code === 'UND_ERR_CONNECT_TIMEOUT';
+      return {
+        status: 0,
+        errorClass: timeout ? 'timeout' : 'network',
+        errorMessage: e.message,
+        bytesIn: 0,
+        bytesOut,
+        cold: null,
+        coldMethod: null,
+      };
     }
   }
 
   private abortHooked = new WeakSet<AbortSignal>();
 
-  private async invokeFast(method: string, body: Uint8Array | undefined, bytesOut: number, signal?: AbortSignal): Promise<Outcome> {
+  private async invokeFast(
+    method: string,
+    body: Uint8Array | undefined,
+    bytesOut: number,
+    signal?: AbortSignal,
+  ): Promise<Outcome> {
     const fast = this.fast!;
     if (signal && !this.abortHooked.has(signal)) {
       // One listener per signal, not per request: the run's hard stop fails whatever is in flight.
       this.abortHooked.add(signal);
       signal.addEventListener('abort', () => fast.abort('aborted: grace period over'), { once: true });
     }
-    if (signal?.aborted) return { status: 0, errorClass: 'network', errorMessage: 'aborted', bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+    if (signal?.aborted)
+      return {
+        status: 0,
+        errorClass: 'network',
+        errorMessage: 'aborted',
+        bytesIn: 0,
+        bytesOut,
+        cold: null,
+        coldMethod: null,
+      };
     let head = this.heads.get(bytesOut);
     if (!head) this.heads.set(bytesOut, (head = fast.head(method, this.path, this.o.headers, bytesOut)));
     try {
@@ -136,13 +189,28 @@ export class HttpDriver implements Driver {
         this.sawInstanceId = true;
         cold = this.tracker.observe(seen);
       }
-      const out: Outcome = { status: res.status, errorClass, bytesIn: res.bytesIn, bytesOut, cold, coldMethod: seen ? 'instance-id' : null };
+      const out: Outcome = {
+        status: res.status,
+        errorClass,
+        bytesIn: res.bytesIn,
+        bytesOut,
+        cold,
+        coldMethod: seen ? 'instance-id' : null,
+      };
       if (seen) out.instanceId = seen.instanceId;
       if (errorClass) out.errorMessage = `status ${res.status}`;
       return out;
     } catch (err) {
       const e = err as Error;
-      return { status: 0, errorClass: e instanceof Http1Error && e.timeout ? 'timeout' : 'network', errorMessage: e.message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+      return {
+        status: 0,
+        errorClass: e instanceof Http1Error && e.timeout ? 'timeout' : 'network',
+        errorMessage: e.message,
+        bytesIn: 0,
+        bytesOut,
+        cold: null,
+        coldMethod: null,
+      };
     }
   }
 

@@ -54,7 +54,11 @@ export const httpProvider: ProviderModule<typeof httpFields, HttpTargetOptions> 
       /* reported below */
     }
     if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
-      ctx.issues.push({ file: ctx.file, field: `${path}.url`, message: `expected an http:// or https:// URL, got ${describeValue(url)}` });
+      ctx.issues.push({
+        file: ctx.file,
+        field: `${path}.url`,
+        message: `expected an http:// or https:// URL, got ${describeValue(url)}`,
+      });
       return undefined;
     }
     const timeoutMs = checked.timeout ?? 30_000;
@@ -69,7 +73,10 @@ export const httpProvider: ProviderModule<typeof httpFields, HttpTargetOptions> 
     const options: HttpTargetOptions = {
       url,
       method,
-      headers: hasContentType || method === 'GET' || method === 'HEAD' ? headers : { 'content-type': 'application/json', ...headers },
+      headers:
+        hasContentType || method === 'GET' || method === 'HEAD'
+          ? headers
+          : { 'content-type': 'application/json', ...headers },
       body: checked.body,
       expectStatus: checked.expectStatus,
       timeoutMs,

@@ -19,8 +19,19 @@ export const LAMBDA_SIGNING_NAME = 'lambda';
 export class AwsSigner {
   private readonly signer: SignatureV4;
 
-  constructor(credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider, readonly region: string, service = LAMBDA_SIGNING_NAME) {
-    this.signer = new SignatureV4({ credentials, region, service, sha256: Sha256, uriEscapePath: true, applyChecksum: false });
+  constructor(
+    credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
+    readonly region: string,
+    service = LAMBDA_SIGNING_NAME,
+  ) {
+    this.signer = new SignatureV4({
+      credentials,
+      region,
+      service,
+      sha256: Sha256,
+      uriEscapePath: true,
+      applyChecksum: false,
+    });
   }
 
   /**
@@ -28,7 +39,12 @@ export class AwsSigner {
    * `x-amz-date`, `x-amz-content-sha256` where needed, `x-amz-security-token`
    * for temporary credentials, and `authorization`.
    */
-  async sign(method: string, url: URL, headers: Record<string, string>, body: Uint8Array | string | undefined): Promise<Record<string, string>> {
+  async sign(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: Uint8Array | string | undefined,
+  ): Promise<Record<string, string>> {
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
     const req = new HttpRequest({
@@ -51,13 +67,19 @@ export class AwsSigner {
  * profile). Fails fast with a message that says what to set; the cause's text is
  * kept but never any secret.
  */
-export async function resolveAwsCredentials(targetName: string, profile?: string): Promise<AwsCredentialIdentityProvider> {
+export async function resolveAwsCredentials(
+  targetName: string,
+  profile?: string,
+): Promise<AwsCredentialIdentityProvider> {
   const provider = fromNodeProviderChain(profile ? { profile } : {});
   try {
     await provider();
   } catch (err) {
     const why = (err as Error).message.split('\n')[0];
-    throw FxError.runFailed(`target ${targetName}: credentials missing: set AWS_PROFILE (or "profile" on the target), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "aws sso login" (${why})`, err);
+    throw FxError.runFailed(
+      `target ${targetName}: credentials missing: set AWS_PROFILE (or "profile" on the target), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "aws sso login" (${why})`,
+      err,
+    );
   }
   return provider;
 }

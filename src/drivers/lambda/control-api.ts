@@ -28,7 +28,11 @@ export interface FunctionConfiguration {
 
 /** A non-2xx answer from the control plane. */
 export class LambdaApiError extends Error {
-  constructor(readonly status: number, readonly errorType: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly errorType: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'LambdaApiError';
   }
@@ -36,16 +40,31 @@ export class LambdaApiError extends Error {
 
 /** Signed control-plane calls for one function. */
 export class LambdaControl {
-  constructor(private readonly pool: Pool, private readonly origin: URL, private readonly signer: AwsSigner, private readonly functionName: string, private readonly qualifier?: string) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly origin: URL,
+    private readonly signer: AwsSigner,
+    private readonly functionName: string,
+    private readonly qualifier?: string,
+  ) {}
 
   private path(): string {
     const q = this.qualifier ? `?Qualifier=${encodeURIComponent(this.qualifier)}` : '';
     return `/2015-03-31/functions/${encodeURIComponent(this.functionName)}/configuration${q}`;
   }
 
-  private async call(method: 'GET' | 'PUT', body: string | undefined, signal?: AbortSignal): Promise<FunctionConfiguration> {
+  private async call(
+    method: 'GET' | 'PUT',
+    body: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<FunctionConfiguration> {
     const url = new URL(this.path(), this.origin);
-    const headers = await this.signer.sign(method, url, body === undefined ? {} : { 'content-type': 'application/json' }, body);
+    const headers = await this.signer.sign(
+      method,
+      url,
+      body === undefined ? {} : { 'content-type': 'application/json' },
+      body,
+    );
     const res = await this.pool.request({ method, path: url.pathname + url.search, headers, body, signal });
     const text = await res.body.text();
     let json: Record<string, unknown> = {};
@@ -56,7 +75,9 @@ export class LambdaControl {
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const typeHeader = res.headers['x-amzn-errortype'];
-      const type = String((Array.isArray(typeHeader) ? typeHeader[0] : typeHeader) ?? json.__type ?? json.Type ?? 'Error').split(':')[0]!;
+      const type = String(
+        (Array.isArray(typeHeader) ? typeHeader[0] : typeHeader) ?? json.__type ?? json.Type ?? 'Error',
+      ).split(':')[0]!;
       throw new LambdaApiError(res.statusCode, type, String(json.message ?? json.Message ?? `HTTP ${res.statusCode}`));
     }
     return json as FunctionConfiguration;
@@ -68,7 +89,10 @@ export class LambdaControl {
   }
 
   /** UpdateFunctionConfiguration with these fields. Only valid for `$LATEST` (no qualifier). */
-  update(fields: { MemorySize?: number; Environment?: { Variables: Record<string, string> } }, signal?: AbortSignal): Promise<FunctionConfiguration> {
+  update(
+    fields: { MemorySize?: number; Environment?: { Variables: Record<string, string> } },
+    signal?: AbortSignal,
+  ): Promise<FunctionConfiguration> {
     return this.call('PUT', JSON.stringify(fields), signal);
   }
 
@@ -81,8 +105,10 @@ export class LambdaControl {
     for (;;) {
       const c = await this.get(signal);
       if (c.LastUpdateStatus === undefined || c.LastUpdateStatus === 'Successful') return c;
-      if (c.LastUpdateStatus === 'Failed') throw new Error(`update of ${this.functionName} failed: ${c.LastUpdateStatusReason ?? 'no reason given'}`);
-      if (Date.now() + pollMs > end) throw new Error(`update of ${this.functionName} still ${c.LastUpdateStatus} after ${timeoutMs} ms`);
+      if (c.LastUpdateStatus === 'Failed')
+        throw new Error(`update of ${this.functionName} failed: ${c.LastUpdateStatusReason ?? 'no reason given'}`);
+      if (Date.now() + pollMs > end)
+        throw new Error(`update of ${this.functionName} still ${c.LastUpdateStatus} after ${timeoutMs} ms`);
       await sleep(pollMs, signal);
     }
   }

@@ -83,10 +83,15 @@ export class LambdaDriver implements Driver {
   }
 
   async prepare(signal?: AbortSignal): Promise<void> {
-    this.region = this.o.region ?? (this.o.url ? regionOfFunctionUrl(this.o.url) : undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    this.region =
+      this.o.region ??
+      (this.o.url ? regionOfFunctionUrl(this.o.url) : undefined) ??
+      process.env.AWS_REGION ??
+      process.env.AWS_DEFAULT_REGION;
     if (!this.region) throw this.fail('region missing: set "region" on the target, or AWS_REGION');
     const needsCredentials = !this.urlMode || this.o.auth !== 'NONE' || this.functionName !== undefined;
-    if (needsCredentials) this.signer = new AwsSigner(await resolveAwsCredentials(this.target.name, this.o.profile), this.region);
+    if (needsCredentials)
+      this.signer = new AwsSigner(await resolveAwsCredentials(this.target.name, this.o.profile), this.region);
 
     if (this.functionName !== undefined) {
       this.apiOrigin = new URL(this.o.endpoint ?? `https://lambda.${this.region}.amazonaws.com`);
@@ -97,7 +102,11 @@ export class LambdaDriver implements Driver {
       try {
         this.config = await this.control.get(signal);
       } catch (err) {
-        if (err instanceof LambdaApiError && ((err.status === 404 && err.errorType === 'UnknownOperationException') || err.errorType === 'AccessDeniedException')) {
+        if (
+          err instanceof LambdaApiError &&
+          ((err.status === 404 && err.errorType === 'UnknownOperationException') ||
+            err.errorType === 'AccessDeniedException')
+        ) {
           // No control plane here (a local emulator such as `fxbench serve`) or no permission to read
           // it: check the function exists with a DryRun invocation; no forceCold or setMemory then.
           await this.dryRun(signal);
@@ -105,14 +114,28 @@ export class LambdaDriver implements Driver {
           return this.prepareUrl();
         }
         if (err instanceof LambdaApiError) {
-          if (err.status === 404) throw this.fail(`function ${this.functionName}${this.o.qualifier ? `:${this.o.qualifier}` : ''} not found in region ${this.region} (${err.errorType}: ${err.message})`, err);
-          if (err.status === 403 || err.status === 401) throw this.fail(`access denied reading function ${this.functionName} in region ${this.region}: ${err.errorType}: ${err.message} (the caller needs lambda:GetFunctionConfiguration and lambda:InvokeFunction)`, err);
-          throw this.fail(`GetFunctionConfiguration for ${this.functionName} failed: HTTP ${err.status} ${err.errorType}: ${err.message}`, err);
+          if (err.status === 404)
+            throw this.fail(
+              `function ${this.functionName}${this.o.qualifier ? `:${this.o.qualifier}` : ''} not found in region ${this.region} (${err.errorType}: ${err.message})`,
+              err,
+            );
+          if (err.status === 403 || err.status === 401)
+            throw this.fail(
+              `access denied reading function ${this.functionName} in region ${this.region}: ${err.errorType}: ${err.message} (the caller needs lambda:GetFunctionConfiguration and lambda:InvokeFunction)`,
+              err,
+            );
+          throw this.fail(
+            `GetFunctionConfiguration for ${this.functionName} failed: HTTP ${err.status} ${err.errorType}: ${err.message}`,
+            err,
+          );
         }
         throw this.fail(`cannot reach ${this.apiOrigin.origin}: ${(err as Error).message}`, err);
       }
       if (this.target.memoryMB !== undefined && this.config.MemorySize !== this.target.memoryMB) {
-        if (!this.capabilities.setMemory) throw this.fail(`memoryMB ${this.target.memoryMB} differs from the function's ${this.config.MemorySize} MB and a qualified version cannot be changed`);
+        if (!this.capabilities.setMemory)
+          throw this.fail(
+            `memoryMB ${this.target.memoryMB} differs from the function's ${this.config.MemorySize} MB and a qualified version cannot be changed`,
+          );
         await this.setMemory(this.target.memoryMB, signal);
       }
     }
@@ -131,14 +154,21 @@ export class LambdaDriver implements Driver {
   private async dryRun(signal?: AbortSignal): Promise<void> {
     const url = new URL(this.invokePath, this.apiOrigin!);
     const headers = await this.signer!.sign('POST', url, { 'x-amz-invocation-type': 'DryRun' }, '');
-    const res = await this.apiPool!.request({ method: 'POST', path: this.invokePath, headers, body: '', signal }).catch((err: Error) => {
-      throw this.fail(`cannot reach ${this.apiOrigin!.origin}: ${err.message}`, err);
-    });
+    const res = await this.apiPool!.request({ method: 'POST', path: this.invokePath, headers, body: '', signal }).catch(
+      (err: Error) => {
+        throw this.fail(`cannot reach ${this.apiOrigin!.origin}: ${err.message}`, err);
+      },
+    );
     const text = await res.body.text();
     if (res.statusCode === 204 || res.statusCode === 200) return;
     const type = String(res.headers['x-amzn-errortype'] ?? '').split(':')[0];
-    if (res.statusCode === 404) throw this.fail(`function ${this.functionName} not found in region ${this.region} (${type || 'HTTP 404'}: ${text.slice(0, 200)})`);
-    throw this.fail(`DryRun invocation of ${this.functionName} failed: HTTP ${res.statusCode} ${type} ${text.slice(0, 200)}`);
+    if (res.statusCode === 404)
+      throw this.fail(
+        `function ${this.functionName} not found in region ${this.region} (${type || 'HTTP 404'}: ${text.slice(0, 200)})`,
+      );
+    throw this.fail(
+      `DryRun invocation of ${this.functionName} failed: HTTP ${res.statusCode} ${type} ${text.slice(0, 200)}`,
+    );
   }
 
   async invoke(inv: Invocation, signal?: AbortSignal): Promise<Outcome> {
@@ -149,14 +179,33 @@ export class LambdaDriver implements Driver {
     const bytesOut = inv.payload.length;
     try {
       const url = new URL(this.invokePath, this.apiOrigin!);
-      const headers = await this.signer!.sign('POST', url, { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse', 'x-amz-log-type': 'Tail' }, inv.payload);
-      const res = await this.apiPool!.request({ method: 'POST', path: this.invokePath, headers, body: inv.payload, signal });
+      const headers = await this.signer!.sign(
+        'POST',
+        url,
+        { 'content-type': 'application/json', 'x-amz-invocation-type': 'RequestResponse', 'x-amz-log-type': 'Tail' },
+        inv.payload,
+      );
+      const res = await this.apiPool!.request({
+        method: 'POST',
+        path: this.invokePath,
+        headers,
+        body: inv.payload,
+        signal,
+      });
       const body = Buffer.from(await res.body.arrayBuffer());
       const { outcome, report } = readInvokeResponse({ status: res.statusCode, headers: res.headers, body }, bytesOut);
       if (report?.memoryMB) this.reportedMemoryMB = report.memoryMB;
       return outcome;
     } catch (err) {
-      return { status: 0, errorClass: 'network', errorMessage: (err as Error).message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+      return {
+        status: 0,
+        errorClass: 'network',
+        errorMessage: (err as Error).message,
+        bytesIn: 0,
+        bytesOut,
+        cold: null,
+        coldMethod: null,
+      };
     }
   }
 
@@ -164,17 +213,50 @@ export class LambdaDriver implements Driver {
     const bytesOut = inv.payload.length;
     try {
       let headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (this.o.auth !== 'NONE') headers = await this.signer!.sign('POST', new URL(this.urlPath, this.urlOrigin!), headers, inv.payload);
-      const res = await this.urlPool!.request({ method: 'POST', path: this.urlPath, headers, body: inv.payload, signal });
+      if (this.o.auth !== 'NONE')
+        headers = await this.signer!.sign('POST', new URL(this.urlPath, this.urlOrigin!), headers, inv.payload);
+      const res = await this.urlPool!.request({
+        method: 'POST',
+        path: this.urlPath,
+        headers,
+        body: inv.payload,
+        signal,
+      });
       let bytesIn = 0;
       for await (const chunk of res.body) bytesIn += (chunk as Buffer).length;
       const s = res.statusCode;
-      const errorClass: ErrorClass | null = s === 429 ? 'throttled' : s === 413 ? 'payload-too-large' : s >= 500 ? 'http-5xx' : s >= 400 ? 'http-4xx' : null;
+      const errorClass: ErrorClass | null =
+        s === 429
+          ? 'throttled'
+          : s === 413
+            ? 'payload-too-large'
+            : s >= 500
+              ? 'http-5xx'
+              : s >= 400
+                ? 'http-4xx'
+                : null;
       const seen = readInstanceHeaders(res.headers);
       const cold = seen ? this.tracker.observe(seen) : null;
-      return { status: s, errorClass, errorMessage: errorClass ? `HTTP ${s}` : undefined, bytesIn, bytesOut, cold, coldMethod: seen ? 'instance-id' : null, instanceId: seen?.instanceId };
+      return {
+        status: s,
+        errorClass,
+        errorMessage: errorClass ? `HTTP ${s}` : undefined,
+        bytesIn,
+        bytesOut,
+        cold,
+        coldMethod: seen ? 'instance-id' : null,
+        instanceId: seen?.instanceId,
+      };
     } catch (err) {
-      return { status: 0, errorClass: 'network', errorMessage: (err as Error).message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+      return {
+        status: 0,
+        errorClass: 'network',
+        errorMessage: (err as Error).message,
+        bytesIn: 0,
+        bytesOut,
+        cold: null,
+        coldMethod: null,
+      };
     }
   }
 
@@ -191,7 +273,10 @@ export class LambdaDriver implements Driver {
   async forceCold(signal?: AbortSignal): Promise<void> {
     if (!this.control) throw this.fail('forceCold needs the function name (Invoke API access)');
     const current = await this.control.get(signal);
-    const Variables = { ...(current.Environment?.Variables ?? {}), [FORCE_COLD_ENV]: `${Date.now()}-${++this.coldCount}` };
+    const Variables = {
+      ...(current.Environment?.Variables ?? {}),
+      [FORCE_COLD_ENV]: `${Date.now()}-${++this.coldCount}`,
+    };
     try {
       await this.control.update({ Environment: { Variables } }, signal);
       this.config = await this.control.waitUpdated(this.updateTimeoutMs(), this.o.updatePoll ?? 1000, signal);

@@ -18,7 +18,14 @@ export interface InvokeResponse {
 }
 
 /** Function error types that mean the instance never got past init (runtime error names, not HTTP codes). */
-const INIT_ERROR_TYPES = new Set(['Runtime.ImportModuleError', 'Runtime.HandlerNotFound', 'Runtime.UserCodeSyntaxError', 'Runtime.MalformedHandlerName', 'Runtime.InvalidEntrypoint', 'Runtime.InitError']);
+const INIT_ERROR_TYPES = new Set([
+  'Runtime.ImportModuleError',
+  'Runtime.HandlerNotFound',
+  'Runtime.UserCodeSyntaxError',
+  'Runtime.MalformedHandlerName',
+  'Runtime.InvalidEntrypoint',
+  'Runtime.InitError',
+]);
 
 function header(h: InvokeResponse['headers'], name: string): string | undefined {
   const v = h[name];
@@ -41,12 +48,17 @@ function parseJson(body: Buffer): Record<string, unknown> | undefined {
  * or `Sandbox.Timedout` / `Status: timeout` (newer); out of memory is
  * `Runtime.OutOfMemory`; init failures have their own runtime error types.
  */
-export function classifyFunctionError(errorObject: Record<string, unknown> | undefined, report: ReportFields | undefined): { errorClass: ErrorClass; message: string } {
-  const type = typeof errorObject?.errorType === 'string' ? errorObject.errorType : report?.errorType ?? '';
+export function classifyFunctionError(
+  errorObject: Record<string, unknown> | undefined,
+  report: ReportFields | undefined,
+): { errorClass: ErrorClass; message: string } {
+  const type = typeof errorObject?.errorType === 'string' ? errorObject.errorType : (report?.errorType ?? '');
   const message = typeof errorObject?.errorMessage === 'string' ? errorObject.errorMessage : '';
   const text = `${type}${type && message ? ': ' : ''}${message}`.slice(0, 200) || 'function error';
-  if (/Task timed out/i.test(message) || type === 'Sandbox.Timedout' || report?.status === 'timeout') return { errorClass: 'timeout', message: text };
-  if (type === 'Runtime.OutOfMemory' || /Runtime\.OutOfMemory/.test(report?.errorType ?? '')) return { errorClass: 'out-of-memory', message: text };
+  if (/Task timed out/i.test(message) || type === 'Sandbox.Timedout' || report?.status === 'timeout')
+    return { errorClass: 'timeout', message: text };
+  if (type === 'Runtime.OutOfMemory' || /Runtime\.OutOfMemory/.test(report?.errorType ?? ''))
+    return { errorClass: 'out-of-memory', message: text };
   if (INIT_ERROR_TYPES.has(type)) return { errorClass: 'init-error', message: text };
   return { errorClass: 'function-error', message: text };
 }
@@ -64,13 +76,33 @@ export function reportFromLogResult(logResult: string | undefined): ReportFields
  * (billed at the duration rate); `initMs` is the Restore Duration on SnapStart.
  */
 export function readInvokeResponse(res: InvokeResponse, bytesOut: number): { outcome: Outcome; report?: ReportFields } {
-  const base = { status: res.status, bytesIn: res.body.length, bytesOut, requestId: header(res.headers, 'x-amzn-requestid') };
+  const base = {
+    status: res.status,
+    bytesIn: res.body.length,
+    bytesOut,
+    requestId: header(res.headers, 'x-amzn-requestid'),
+  };
   const amznType = header(res.headers, 'x-amzn-errortype')?.split(':')[0];
   if (res.status >= 400) {
     const err = parseJson(res.body);
-    const msg = [amznType, typeof err?.Reason === 'string' ? err.Reason : undefined, typeof err?.message === 'string' ? err.message : typeof err?.Message === 'string' ? err.Message : undefined].filter(Boolean).join(': ');
-    const errorClass: ErrorClass = res.status === 429 ? 'throttled' : res.status === 413 ? 'payload-too-large' : res.status >= 500 ? 'http-5xx' : 'http-4xx';
-    return { outcome: { ...base, errorClass, errorMessage: msg || `HTTP ${res.status}`, cold: null, coldMethod: null } };
+    const msg = [
+      amznType,
+      typeof err?.Reason === 'string' ? err.Reason : undefined,
+      typeof err?.message === 'string' ? err.message : typeof err?.Message === 'string' ? err.Message : undefined,
+    ]
+      .filter(Boolean)
+      .join(': ');
+    const errorClass: ErrorClass =
+      res.status === 429
+        ? 'throttled'
+        : res.status === 413
+          ? 'payload-too-large'
+          : res.status >= 500
+            ? 'http-5xx'
+            : 'http-4xx';
+    return {
+      outcome: { ...base, errorClass, errorMessage: msg || `HTTP ${res.status}`, cold: null, coldMethod: null },
+    };
   }
   const report = reportFromLogResult(header(res.headers, 'x-amz-log-result'));
   const cold = report ? report.initMs !== undefined || report.restoreMs !== undefined : null;

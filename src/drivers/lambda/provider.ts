@@ -15,9 +15,16 @@ export const lambdaProvider: ProviderModule<typeof lambdaFields> = {
   functionRequired: false,
   fields: lambdaFields,
   resolve(checked, path, ctx) {
-    if (checked.function === undefined && checked.url === undefined) fail(ctx, `${path}.function`, 'is required (or "url" for a Function URL)');
-    if (checked.auth !== undefined && checked.url === undefined) fail(ctx, `${path}.auth`, 'applies to Function URLs only: set "url" too, or remove "auth"');
-    if (typeof checked.function === 'string' && !/^[\w:.$-]{1,256}$/.test(checked.function)) fail(ctx, `${path}.function`, `expected a function name, name:alias or ARN, got ${JSON.stringify(checked.function)}`);
+    if (checked.function === undefined && checked.url === undefined)
+      fail(ctx, `${path}.function`, 'is required (or "url" for a Function URL)');
+    if (checked.auth !== undefined && checked.url === undefined)
+      fail(ctx, `${path}.auth`, 'applies to Function URLs only: set "url" too, or remove "auth"');
+    if (typeof checked.function === 'string' && !/^[\w:.$-]{1,256}$/.test(checked.function))
+      fail(
+        ctx,
+        `${path}.function`,
+        `expected a function name, name:alias or ARN, got ${JSON.stringify(checked.function)}`,
+      );
     return {};
   },
   planning: {
@@ -29,7 +36,8 @@ export const lambdaProvider: ProviderModule<typeof lambdaFields> = {
       scaleStep: 1000,
       scaleWindowS: 10,
       instanceConcurrency: 1,
-      source: 'AWS Lambda quotas and scaling behavior docs (read 2026-11-22): 1,000 concurrent per Region (default), +1,000 instances per 10 s per function',
+      source:
+        'AWS Lambda quotas and scaling behavior docs (read 2026-11-22): 1,000 concurrent per Region (default), +1,000 instances per 10 s per function',
     },
     cost: managedCost(lambdaPriceModel('x86_64')),
   },

@@ -35,15 +35,15 @@ export interface LambdaTargetConfig extends Omit<CommonTargetFields, 'function'>
 
 /** The target fields a `lambda` target accepts besides the common ones, as checked at load. */
 export const lambdaFields = {
-    region: optional(check.string()),
-    qualifier: optional(check.string()),
-    endpoint: optional(urlChecker()),
-    url: optional(urlChecker()),
-    auth: optional(check.oneOf(['NONE', 'AWS_IAM'])),
-    profile: optional(check.string()),
-    updateTimeout: optional(check.durationMs()),
-    updatePoll: optional(check.durationMs()),
-    prices: optional(pricesChecker(['perRequestUSD', 'perGBSecondUSD'])),
+  region: optional(check.string()),
+  qualifier: optional(check.string()),
+  endpoint: optional(urlChecker()),
+  url: optional(urlChecker()),
+  auth: optional(check.oneOf(['NONE', 'AWS_IAM'])),
+  profile: optional(check.string()),
+  updateTimeout: optional(check.durationMs()),
+  updatePoll: optional(check.durationMs()),
+  prices: optional(pricesChecker(['perRequestUSD', 'perGBSecondUSD'])),
 };
 
 /** Target settings of a `lambda` target, as checked (durations in ms). */

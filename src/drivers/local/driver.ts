@@ -24,7 +24,13 @@ export function killAllLocalInstancesSync(): void {
 }
 
 export class LocalDriver implements Driver {
-  readonly capabilities: Capabilities = { forceCold: true, reportsInitDuration: true, reportsBilledDuration: true, setMemory: true, instanceId: true };
+  readonly capabilities: Capabilities = {
+    forceCold: true,
+    reportsInitDuration: true,
+    reportsBilledDuration: true,
+    setMemory: true,
+    instanceId: true,
+  };
   private runtime: LocalRuntime | null = null;
   private pool: Pool | null = null;
   private spec: FunctionSpec;
@@ -42,7 +48,14 @@ export class LocalDriver implements Driver {
   }
 
   info(): TargetInfo {
-    return { name: this.target.name, provider: 'local', function: this.spec.name, memoryMB: this.spec.memoryMB, region: 'local', coldStartMethod: 'provider' };
+    return {
+      name: this.target.name,
+      provider: 'local',
+      function: this.spec.name,
+      memoryMB: this.spec.memoryMB,
+      region: 'local',
+      coldStartMethod: 'provider',
+    };
   }
 
   async prepare(): Promise<void> {
@@ -65,7 +78,13 @@ export class LocalDriver implements Driver {
   async invoke(inv: Invocation, signal?: AbortSignal): Promise<Outcome> {
     const bytesOut = inv.payload.length;
     try {
-      const res = await this.pool!.request({ method: 'POST', path: this.path, body: inv.payload, headers: { 'content-type': 'application/json' }, signal });
+      const res = await this.pool!.request({
+        method: 'POST',
+        path: this.path,
+        body: inv.payload,
+        headers: { 'content-type': 'application/json' },
+        signal,
+      });
       let bytesIn = 0;
       for await (const chunk of res.body) bytesIn += (chunk as Buffer).length;
       const h = res.headers;
@@ -99,7 +118,15 @@ export class LocalDriver implements Driver {
         instanceId: header('x-fxbench-instance-id'),
       };
     } catch (err) {
-      return { status: 0, errorClass: 'network', errorMessage: (err as Error).message, bytesIn: 0, bytesOut, cold: null, coldMethod: null };
+      return {
+        status: 0,
+        errorClass: 'network',
+        errorMessage: (err as Error).message,
+        bytesIn: 0,
+        bytesOut,
+        cold: null,
+        coldMethod: null,
+      };
     }
   }
 

@@ -13,7 +13,11 @@ export const localProvider: ProviderModule<Record<string, never>> = {
     const spec = rc.functions.get(fn);
     if (!spec) {
       const known = [...rc.functions.keys()];
-      ctx.issues.push({ file: ctx.file, field: `${path}.function`, message: `unknown local function ${JSON.stringify(fn)}; ${known.length ? `declared functions: ${known.join(', ')}` : `declare it under "functions" in ${CONFIG_FILE_NAME}`}` });
+      ctx.issues.push({
+        file: ctx.file,
+        field: `${path}.function`,
+        message: `unknown local function ${JSON.stringify(fn)}; ${known.length ? `declared functions: ${known.join(', ')}` : `declare it under "functions" in ${CONFIG_FILE_NAME}`}`,
+      });
       return undefined;
     }
     const memoryMB = checked.memoryMB;

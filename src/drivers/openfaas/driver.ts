@@ -52,7 +52,13 @@ export function openfaasErrorClass(status: number): ErrorClass | null {
 }
 
 export class OpenFaasDriver implements Driver {
-  readonly capabilities: Capabilities = { forceCold: true, reportsInitDuration: false, reportsBilledDuration: false, setMemory: false, instanceId: true };
+  readonly capabilities: Capabilities = {
+    forceCold: true,
+    reportsInitDuration: false,
+    reportsBilledDuration: false,
+    setMemory: false,
+    instanceId: true,
+  };
   private readonly o: OpenFaasOptions;
   private readonly gateway: URL;
   private pool: Pool | null = null;
@@ -68,7 +74,14 @@ export class OpenFaasDriver implements Driver {
   }
 
   info(): TargetInfo {
-    return { name: this.target.name, provider: 'openfaas', function: this.target.function, memoryMB: this.target.memoryMB ?? null, region: this.gateway.host, coldStartMethod: 'provider' };
+    return {
+      name: this.target.name,
+      provider: 'openfaas',
+      function: this.target.function,
+      memoryMB: this.target.memoryMB ?? null,
+      region: this.gateway.host,
+      coldStartMethod: 'provider',
+    };
   }
 
   private fail(message: string, cause?: unknown): FxError {
@@ -80,14 +93,24 @@ export class OpenFaasDriver implements Driver {
     const path = `${this.gateway.pathname.replace(/\/$/, '')}/system/function/${encodeURIComponent(this.target.function)}`;
     let res;
     try {
-      res = await this.pool!.request({ method: 'GET', path, headers: this.auth ? { authorization: this.auth } : {}, signal });
+      res = await this.pool!.request({
+        method: 'GET',
+        path,
+        headers: this.auth ? { authorization: this.auth } : {},
+        signal,
+      });
     } catch (err) {
       throw this.fail(`cannot reach gateway ${this.gateway.origin}: ${(err as Error).message}`, err);
     }
     const text = await res.body.text();
-    if (res.statusCode === 401) throw this.fail(`credentials missing or wrong for the gateway's /system API: set ${OPENFAAS_PASSWORD_ENV} (user "${this.o.username ?? 'admin'}") or "password" on the target`);
-    if (res.statusCode === 404) throw this.fail(`function ${this.target.function} not found on gateway ${this.gateway.origin}`);
-    if (res.statusCode !== 200) throw this.fail(`GET /system/function/${this.target.function}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
+    if (res.statusCode === 401)
+      throw this.fail(
+        `credentials missing or wrong for the gateway's /system API: set ${OPENFAAS_PASSWORD_ENV} (user "${this.o.username ?? 'admin'}") or "password" on the target`,
+      );
+    if (res.statusCode === 404)
+      throw this.fail(`function ${this.target.function} not found on gateway ${this.gateway.origin}`);
+    if (res.statusCode !== 200)
+      throw this.fail(`GET /system/function/${this.target.function}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
     try {
       return JSON.parse(text) as OpenFaasFunctionStatus;
     } catch {
@@ -98,7 +121,10 @@ export class OpenFaasDriver implements Driver {
   async prepare(signal?: AbortSignal): Promise<void> {
     const password = this.o.password ?? process.env[OPENFAAS_PASSWORD_ENV];
     // Built once; the header (and so the password) never reaches a sample or a result.
-    this.auth = password === undefined ? undefined : `Basic ${Buffer.from(`${this.o.username ?? 'admin'}:${password}`).toString('base64')}`;
+    this.auth =
+      password === undefined
+        ? undefined
+        : `Basic ${Buffer.from(`${this.o.username ?? 'admin'}:${password}`).toString('base64')}`;
     this.pool = new Pool(this.gateway.origin, { connections: null, pipelining: 1, keepAliveTimeout: 60_000 });
     this.status = await this.functionStatus(signal);
     this.fromZero = !this.status.availableReplicas;
@@ -115,7 +141,13 @@ export class OpenFaasDriver implements Driver {
     // Sent while no replica was ready: the gateway holds it until one is (scale from zero).
     const cold = this.fromZero;
     try {
-      const res = await this.pool!.request({ method: 'POST', path: this.invokePath, headers: { 'content-type': 'application/json' }, body: inv.payload, signal });
+      const res = await this.pool!.request({
+        method: 'POST',
+        path: this.invokePath,
+        headers: { 'content-type': 'application/json' },
+        body: inv.payload,
+        signal,
+      });
       let bytesIn = 0;
       for await (const chunk of res.body) bytesIn += (chunk as Buffer).length;
       if (res.statusCode < 500) this.fromZero = false;
@@ -125,7 +157,9 @@ export class OpenFaasDriver implements Driver {
       return {
         status: res.statusCode,
         errorClass,
-        errorMessage: errorClass ? `HTTP ${res.statusCode}${header(res.headers, 'x-openfaas-internal') ? ` (${header(res.headers, 'x-openfaas-internal')})` : ''}` : undefined,
+        errorMessage: errorClass
+          ? `HTTP ${res.statusCode}${header(res.headers, 'x-openfaas-internal') ? ` (${header(res.headers, 'x-openfaas-internal')})` : ''}`
+          : undefined,
         bytesIn,
         bytesOut,
         cold,
@@ -135,7 +169,15 @@ export class OpenFaasDriver implements Driver {
         requestId: header(res.headers, 'x-call-id'),
       };
     } catch (err) {
-      return { status: 0, errorClass: 'network', errorMessage: (err as Error).message, bytesIn: 0, bytesOut, cold, coldMethod: 'provider' };
+      return {
+        status: 0,
+        errorClass: 'network',
+        errorMessage: (err as Error).message,
+        bytesIn: 0,
+        bytesOut,
+        cold,
+        coldMethod: 'provider',
+      };
     }
   }
 
@@ -148,17 +190,32 @@ export class OpenFaasDriver implements Driver {
     const [name, namespace] = this.target.function.split('.');
     const path = `${this.gateway.pathname.replace(/\/$/, '')}/system/scale-function/${encodeURIComponent(this.target.function)}`;
     const body = JSON.stringify({ serviceName: name, replicas: 0, ...(namespace ? { namespace } : {}) });
-    const res = await this.pool!.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...(this.auth ? { authorization: this.auth } : {}) }, body, signal });
+    const res = await this.pool!.request({
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', ...(this.auth ? { authorization: this.auth } : {}) },
+      body,
+      signal,
+    });
     const text = await res.body.text();
-    if (res.statusCode === 401) throw this.fail(`forceCold: credentials missing or wrong for /system/scale-function: set ${OPENFAAS_PASSWORD_ENV}`);
-    if (res.statusCode >= 300) throw this.fail(`forceCold: POST /system/scale-function/${this.target.function}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
+    if (res.statusCode === 401)
+      throw this.fail(
+        `forceCold: credentials missing or wrong for /system/scale-function: set ${OPENFAAS_PASSWORD_ENV}`,
+      );
+    if (res.statusCode >= 300)
+      throw this.fail(
+        `forceCold: POST /system/scale-function/${this.target.function}: HTTP ${res.statusCode} ${text.slice(0, 200)}`,
+      );
     const timeoutMs = this.o.scaleTimeout ?? 60_000;
     const pollMs = this.o.scalePoll ?? 250;
     const end = Date.now() + timeoutMs;
     for (;;) {
       this.status = await this.functionStatus(signal);
       if (!this.status.availableReplicas) break;
-      if (Date.now() + pollMs > end) throw this.fail(`forceCold: ${this.status.availableReplicas} replica(s) of ${this.target.function} still available after ${timeoutMs} ms`);
+      if (Date.now() + pollMs > end)
+        throw this.fail(
+          `forceCold: ${this.status.availableReplicas} replica(s) of ${this.target.function} still available after ${timeoutMs} ms`,
+        );
       await sleep(pollMs, signal);
     }
     this.fromZero = true;
@@ -169,7 +226,8 @@ export class OpenFaasDriver implements Driver {
    * throughput (an assumption, printed with every figure); otherwise none.
    */
   priceModel(): PriceModel {
-    if (this.o.nodePricePerHourUSD === undefined) return { source: 'openfaas: no node price configured (set nodePricePerHourUSD)', price: () => undefined };
+    if (this.o.nodePricePerHourUSD === undefined)
+      return { source: 'openfaas: no node price configured (set nodePricePerHourUSD)', price: () => undefined };
     return selfHostedPriceModel(this.o.nodePricePerHourUSD, this.o.nodes ?? 1, 'openfaas self-hosted');
   }
 

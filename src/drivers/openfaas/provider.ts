@@ -10,8 +10,15 @@ export const openfaasProvider: ProviderModule<typeof openfaasFields> = {
   description: 'a function behind an OpenFaaS gateway (/function/NAME; /system API with basic auth)',
   fields: openfaasFields,
   resolve(checked, path, ctx) {
-    if (typeof checked.function === 'string' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/.test(checked.function)) {
-      fail(ctx, `${path}.function`, `expected an OpenFaaS function name ("name" or "name.namespace", lower-case DNS label), got ${JSON.stringify(checked.function)}`);
+    if (
+      typeof checked.function === 'string' &&
+      !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?$/.test(checked.function)
+    ) {
+      fail(
+        ctx,
+        `${path}.function`,
+        `expected an OpenFaaS function name ("name" or "name.namespace", lower-case DNS label), got ${JSON.stringify(checked.function)}`,
+      );
     }
     return {};
   },

@@ -28,13 +28,13 @@ export interface OpenFaasTargetConfig extends CommonTargetFields {
 
 /** The target fields a `openfaas` target accepts besides the common ones, as checked at load. */
 export const openfaasFields = {
-    gateway: required(urlChecker()),
-    username: optional(check.string()),
-    password: optional(check.string()),
-    scaleTimeout: optional(check.durationMs()),
-    scalePoll: optional(check.durationMs()),
-    nodePricePerHourUSD: optional(check.number(0)),
-    nodes: optional(check.int(1, 10_000)),
+  gateway: required(urlChecker()),
+  username: optional(check.string()),
+  password: optional(check.string()),
+  scaleTimeout: optional(check.durationMs()),
+  scalePoll: optional(check.durationMs()),
+  nodePricePerHourUSD: optional(check.number(0)),
+  nodes: optional(check.int(1, 10_000)),
 };
 
 /** Target settings of a `openfaas` target, as checked (durations in ms). */

@@ -34,8 +34,17 @@ export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json
  * axis already names the targets); 'shared' leaves it to another layer or view
  * of the same chart (setting none there would conflict with it).
  */
-export function colorByTarget(result: Result, legend: 'top' | 'none' | 'shared' = 'top', present?: readonly string[]): Record<string, unknown> {
-  const enc: Record<string, unknown> = { field: 'target', type: 'nominal', title: 'target', scale: targetColorScale(result.targets.map((t) => t.name)) };
+export function colorByTarget(
+  result: Result,
+  legend: 'top' | 'none' | 'shared' = 'top',
+  present?: readonly string[],
+): Record<string, unknown> {
+  const enc: Record<string, unknown> = {
+    field: 'target',
+    type: 'nominal',
+    title: 'target',
+    scale: targetColorScale(result.targets.map((t) => t.name)),
+  };
   // The scale keeps every target (so colours match across charts); the legend lists only those drawn.
   if (legend === 'top') enc.legend = present ? { orient: 'top', values: [...new Set(present)] } : { orient: 'top' };
   if (legend === 'none') enc.legend = null;
@@ -49,10 +58,12 @@ export function tickValues(values: number[], max = 12): number[] | undefined {
 }
 
 /** vega expression formatting a byte count on an axis: 512 B, 64 KB, 1 MB. */
-export const BYTES_LABEL_EXPR = "datum.value >= 1048576 ? format(datum.value / 1048576, '.3~r') + ' MB' : datum.value >= 1024 ? format(datum.value / 1024, '.3~r') + ' KB' : format(datum.value, '.3~r') + ' B'";
+export const BYTES_LABEL_EXPR =
+  "datum.value >= 1048576 ? format(datum.value / 1048576, '.3~r') + ' MB' : datum.value >= 1024 ? format(datum.value / 1024, '.3~r') + ' KB' : format(datum.value, '.3~r') + ' B'";
 
 /** vega expression formatting a duration in ms on an axis: 500 ms, 30 s, 5 min. */
-export const DURATION_LABEL_EXPR = "datum.value >= 60000 ? format(datum.value / 60000, '.3~r') + ' min' : datum.value >= 1000 ? format(datum.value / 1000, '.3~r') + ' s' : format(datum.value, '.3~r') + ' ms'";
+export const DURATION_LABEL_EXPR =
+  "datum.value >= 60000 ? format(datum.value / 60000, '.3~r') + ' min' : datum.value >= 1000 ? format(datum.value / 1000, '.3~r') + ' s' : format(datum.value, '.3~r') + ' ms'";
 
 /** The first timeline second of a target (its series are drawn from there). */
 export function targetStartS(t: TargetResult): number | null {
@@ -69,6 +80,11 @@ export const NEUTRAL_SYMBOL = 'currentColor';
 
 /** A strokeDash legend that shows the dashes (not the line's point symbol). */
 export function dashLegend(): Record<string, unknown> {
-  return { orient: 'top', symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, symbolStrokeColor: NEUTRAL_SYMBOL };
+  return {
+    orient: 'top',
+    symbolType: 'stroke',
+    symbolStrokeWidth: 2,
+    symbolSize: 300,
+    symbolStrokeColor: NEUTRAL_SYMBOL,
+  };
 }
-

@@ -50,7 +50,13 @@ export function initBins(result: Result): InitBin[] {
   for (const q of quantiles) {
     const counts = new Array<number>(INIT_BINS).fill(0);
     for (const v of q.valuesMs) {
-      const i = Math.min(INIT_BINS - 1, Math.max(0, Math.floor((Math.log(Math.max(v, lo)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) * INIT_BINS)));
+      const i = Math.min(
+        INIT_BINS - 1,
+        Math.max(
+          0,
+          Math.floor(((Math.log(Math.max(v, lo)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))) * INIT_BINS),
+        ),
+      );
       counts[i]!++;
     }
     counts.forEach((c, i) => {
@@ -64,7 +70,14 @@ export function initBins(result: Result): InitBin[] {
 export function coldStartsChart(result: Result): Chart | null {
   const rates = result.targets
     .filter((t) => t.summary && t.coldStartMethod !== 'none')
-    .map((t) => ({ target: t.name, coldStarts: t.summary!.coldStarts, requests: t.summary!.requests, rate: t.summary!.coldStartRate, method: t.coldStartMethod, label: `${int(t.summary!.coldStarts)} of ${int(t.summary!.requests)}` }));
+    .map((t) => ({
+      target: t.name,
+      coldStarts: t.summary!.coldStarts,
+      requests: t.summary!.requests,
+      rate: t.summary!.coldStartRate,
+      method: t.coldStartMethod,
+      label: `${int(t.summary!.coldStarts)} of ${int(t.summary!.requests)}`,
+    }));
   if (!rates.length) return null;
   const bins = initBins(result);
   const rateView = {
@@ -73,11 +86,26 @@ export function coldStartsChart(result: Result): Chart | null {
     height: Math.max(56, 30 * rates.length),
     encoding: {
       y: { field: 'target', type: 'nominal', title: null, sort: null },
-      x: { field: 'rate', type: 'quantitative', title: 'cold starts / invocations', axis: { format: '.1~%', tickCount: 5 }, scale: { domain: [0, Math.min(1, Math.max(0.05, ...rates.map((r) => r.rate)) * 1.25)] } },
-      tooltip: [{ field: 'target' }, { field: 'rate', title: 'cold-start rate', format: '.2%' }, { field: 'coldStarts', title: 'cold starts' }, { field: 'requests', title: 'invocations' }, { field: 'method', title: 'decided by' }],
+      x: {
+        field: 'rate',
+        type: 'quantitative',
+        title: 'cold starts / invocations',
+        axis: { format: '.1~%', tickCount: 5 },
+        scale: { domain: [0, Math.min(1, Math.max(0.05, ...rates.map((r) => r.rate)) * 1.25)] },
+      },
+      tooltip: [
+        { field: 'target' },
+        { field: 'rate', title: 'cold-start rate', format: '.2%' },
+        { field: 'coldStarts', title: 'cold starts' },
+        { field: 'requests', title: 'invocations' },
+        { field: 'method', title: 'decided by' },
+      ],
     },
     layer: [
-      { mark: { type: 'bar', cornerRadiusEnd: 2 }, encoding: { color: colorByTarget(result, bins.length ? 'shared' : 'none') } },
+      {
+        mark: { type: 'bar', cornerRadiusEnd: 2 },
+        encoding: { color: colorByTarget(result, bins.length ? 'shared' : 'none') },
+      },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { text: { field: 'label' } } },
     ],
   };
@@ -87,17 +115,37 @@ export function coldStartsChart(result: Result): Chart | null {
     height: 200,
     mark: { type: 'rect', opacity: 0.75 },
     encoding: {
-      x: { field: 'fromMs', type: 'quantitative', title: 'init duration (ms, log)', scale: { type: 'log', nice: false, padding: 12 } },
+      x: {
+        field: 'fromMs',
+        type: 'quantitative',
+        title: 'init duration (ms, log)',
+        scale: { type: 'log', nice: false, padding: 12 },
+      },
       x2: { field: 'toMs' },
       y: { field: 'share', type: 'quantitative', title: 'share of cold starts', axis: { format: '.0%' } },
       y2: { datum: 0 },
-      color: colorByTarget(result, 'top', rates.map((r) => r.target)),
-      tooltip: [{ field: 'target' }, { field: 'fromMs', title: 'from (ms)', format: '.1f' }, { field: 'toMs', title: 'to (ms)', format: '.1f' }, { field: 'share', title: 'share', format: '.1%' }],
+      color: colorByTarget(
+        result,
+        'top',
+        rates.map((r) => r.target),
+      ),
+      tooltip: [
+        { field: 'target' },
+        { field: 'fromMs', title: 'from (ms)', format: '.1f' },
+        { field: 'toMs', title: 'to (ms)', format: '.1f' },
+        { field: 'share', title: 'share', format: '.1%' },
+      ],
     },
   };
   const note = 'Cold-start rate over all phases, and how long provider-reported init took (bins on a log scale).';
   if (!bins.length) {
-    return { id: 'cold-starts', title: 'Cold starts per target', note, datasets: { coldRate: rates }, spec: { $schema: VEGA_LITE_SCHEMA, width: 'container', ...rateView, title: undefined } };
+    return {
+      id: 'cold-starts',
+      title: 'Cold starts per target',
+      note,
+      datasets: { coldRate: rates },
+      spec: { $schema: VEGA_LITE_SCHEMA, width: 'container', ...rateView, title: undefined },
+    };
   }
   return {
     id: 'cold-starts',

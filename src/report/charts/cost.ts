@@ -33,7 +33,13 @@ export function costBars(result: Result): CostBar[] {
     .filter((t) => t.summary?.cost)
     .map((t) => {
       const c = t.summary!.cost!;
-      return { target: t.name, perMillionUSD: c.perMillionUSD, perInvocationUSD: c.perInvocationUSD, totalUSD: c.totalUSD, priceSource: c.priceSource };
+      return {
+        target: t.name,
+        perMillionUSD: c.perMillionUSD,
+        perInvocationUSD: c.perInvocationUSD,
+        totalUSD: c.totalUSD,
+        priceSource: c.priceSource,
+      };
     });
 }
 
@@ -54,7 +60,14 @@ export function memoryPoints(result: Result): MemoryPoint[] {
     if (bySize.size < 2) continue;
     for (const [mb, g] of [...bySize.entries()].sort((a, b) => a[0] - b[0])) {
       const h = mergeHistograms(g.hist.map(decodeHistogram));
-      out.push({ target: t.name, memoryMB: mb, label: `${mb} MB`, p99Ms: percentileMs(h, 99), perMillionUSD: g.costed ? (g.totalUSD / g.costed) * 1e6 : 0, requests: h.totalCount });
+      out.push({
+        target: t.name,
+        memoryMB: mb,
+        label: `${mb} MB`,
+        p99Ms: percentileMs(h, 99),
+        perMillionUSD: g.costed ? (g.totalUSD / g.costed) * 1e6 : 0,
+        requests: h.totalCount,
+      });
     }
   }
   return out;
@@ -73,31 +86,70 @@ export function costChart(result: Result): Chart | null {
       y: { field: 'target', type: 'nominal', title: null, sort: null },
       x: { field: 'perMillionUSD', type: 'quantitative', title: 'USD per 1M invocations', axis: { format: '$,.2~f' } },
       tooltip: [
-        { field: 'target' }, { field: 'perMillionUSD', title: 'USD / 1M', format: '$,.4~f' }, { field: 'perInvocationUSD', title: 'USD / invocation', format: '$.3~e' },
-        { field: 'totalUSD', title: 'USD this run', format: '$.4~g' }, { field: 'priceSource', title: 'prices' },
+        { field: 'target' },
+        { field: 'perMillionUSD', title: 'USD / 1M', format: '$,.4~f' },
+        { field: 'perInvocationUSD', title: 'USD / invocation', format: '$.3~e' },
+        { field: 'totalUSD', title: 'USD this run', format: '$.4~g' },
+        { field: 'priceSource', title: 'prices' },
       ],
     },
     layer: [
-      { mark: { type: 'bar', cornerRadiusEnd: 2 }, encoding: { color: colorByTarget(result, points.length ? 'shared' : 'none') } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 }, encoding: { text: { field: 'perMillionUSD', format: '$,.4r' } } },
+      {
+        mark: { type: 'bar', cornerRadiusEnd: 2 },
+        encoding: { color: colorByTarget(result, points.length ? 'shared' : 'none') },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
+        encoding: { text: { field: 'perMillionUSD', format: '$,.4r' } },
+      },
     ],
   };
   const note = 'Cost per million invocations at the price table shown in the header (free tiers excluded)';
   if (!points.length) {
-    return { id: 'cost', title: 'Cost per 1M invocations', note: note + '.', datasets: { costBars: bars }, spec: { $schema: VEGA_LITE_SCHEMA, width: 'container', ...barView } };
+    return {
+      id: 'cost',
+      title: 'Cost per 1M invocations',
+      note: note + '.',
+      datasets: { costBars: bars },
+      spec: { $schema: VEGA_LITE_SCHEMA, width: 'container', ...barView },
+    };
   }
   const memoryView = {
     title: { text: 'cost vs p99 by memory size', fontSize: 12 },
     data: { name: 'memory' },
     height: 240,
     encoding: {
-      x: { field: 'p99Ms', type: 'quantitative', title: 'p99 latency (ms, log)', scale: { type: 'log', nice: false, padding: 24 } },
-      y: { field: 'perMillionUSD', type: 'quantitative', title: 'USD per 1M invocations', axis: { format: '$,.2~f' }, scale: { zero: false } },
-      color: colorByTarget(result, 'top', bars.map((b) => b.target)),
-      tooltip: [{ field: 'target' }, { field: 'memoryMB', title: 'memory (MB)' }, { field: 'p99Ms', title: 'p99 (ms)', format: '.3~f' }, { field: 'perMillionUSD', title: 'USD / 1M', format: '$,.4~f' }, { field: 'requests', title: 'invocations' }],
+      x: {
+        field: 'p99Ms',
+        type: 'quantitative',
+        title: 'p99 latency (ms, log)',
+        scale: { type: 'log', nice: false, padding: 24 },
+      },
+      y: {
+        field: 'perMillionUSD',
+        type: 'quantitative',
+        title: 'USD per 1M invocations',
+        axis: { format: '$,.2~f' },
+        scale: { zero: false },
+      },
+      color: colorByTarget(
+        result,
+        'top',
+        bars.map((b) => b.target),
+      ),
+      tooltip: [
+        { field: 'target' },
+        { field: 'memoryMB', title: 'memory (MB)' },
+        { field: 'p99Ms', title: 'p99 (ms)', format: '.3~f' },
+        { field: 'perMillionUSD', title: 'USD / 1M', format: '$,.4~f' },
+        { field: 'requests', title: 'invocations' },
+      ],
     },
     layer: [
-      { mark: { type: 'line', point: { size: 50, filled: true }, strokeWidth: 1.5 }, encoding: { order: { field: 'memoryMB', type: 'quantitative' } } },
+      {
+        mark: { type: 'line', point: { size: 50, filled: true }, strokeWidth: 1.5 },
+        encoding: { order: { field: 'memoryMB', type: 'quantitative' } },
+      },
       { mark: { type: 'text', dy: -9, fontSize: 10 }, encoding: { text: { field: 'label' } } },
     ],
   };

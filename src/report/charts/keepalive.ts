@@ -33,7 +33,13 @@ export function keepalivePoints(result: Result): KeepalivePoint[] {
     }
     if (byGap.size < 2) continue;
     for (const [gap, g] of [...byGap.entries()].sort((a, b) => a[0] - b[0])) {
-      out.push({ target: t.name, idleGapMs: gap, coldStarts: g.cold, requests: g.requests, coldProbability: g.known ? g.cold / g.known : 0 });
+      out.push({
+        target: t.name,
+        idleGapMs: gap,
+        coldStarts: g.cold,
+        requests: g.requests,
+        coldProbability: g.known ? g.cold / g.known : 0,
+      });
     }
   }
   return out;
@@ -55,12 +61,35 @@ export function keepaliveChart(result: Result): Chart | null {
       data: { name: 'keepalive' },
       mark: { type: 'line', point: { size: 50, filled: true }, interpolate: 'monotone' },
       encoding: {
-        x: { field: 'idleGapMs', type: 'quantitative', title: 'idle gap (log)', scale: { type: 'log', nice: false, padding: 16 }, axis: { labelExpr: DURATION_LABEL_EXPR, labelOverlap: true, values: tickValues(points.map((p) => p.idleGapMs)) } },
-        y: { field: 'coldProbability', type: 'quantitative', title: 'cold-start probability', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
-        color: colorByTarget(result, 'top', points.map((p) => p.target)),
+        x: {
+          field: 'idleGapMs',
+          type: 'quantitative',
+          title: 'idle gap (log)',
+          scale: { type: 'log', nice: false, padding: 16 },
+          axis: {
+            labelExpr: DURATION_LABEL_EXPR,
+            labelOverlap: true,
+            values: tickValues(points.map((p) => p.idleGapMs)),
+          },
+        },
+        y: {
+          field: 'coldProbability',
+          type: 'quantitative',
+          title: 'cold-start probability',
+          axis: { format: '.0%' },
+          scale: { domain: [0, 1] },
+        },
+        color: colorByTarget(
+          result,
+          'top',
+          points.map((p) => p.target),
+        ),
         tooltip: [
-          { field: 'target' }, { field: 'idleGapMs', title: 'idle gap (ms)', format: ',.0f' },
-          { field: 'coldProbability', title: 'cold probability', format: '.1%' }, { field: 'coldStarts', title: 'cold starts' }, { field: 'requests', title: 'invocations' },
+          { field: 'target' },
+          { field: 'idleGapMs', title: 'idle gap (ms)', format: ',.0f' },
+          { field: 'coldProbability', title: 'cold probability', format: '.1%' },
+          { field: 'coldStarts', title: 'cold starts' },
+          { field: 'requests', title: 'invocations' },
         ],
       },
     },

@@ -23,12 +23,21 @@ export function spectrumData(result: Result): SpectrumPoint[] {
   for (const t of result.targets) {
     const h = t.summary?.histograms;
     if (!h) continue;
-    const series: ['warm' | 'cold' | 'all', string][] = [['warm', h.warm], ['cold', h.cold]];
+    const series: ['warm' | 'cold' | 'all', string][] = [
+      ['warm', h.warm],
+      ['cold', h.cold],
+    ];
     if (!t.summary!.warmLatencyMs && !t.summary!.coldLatencyMs) series.push(['all', h.all]);
     for (const [name, encoded] of series) {
       for (const p of percentileSpectrum(decodeHistogram(encoded))) {
         if (p.percentile >= 100) continue;
-        out.push({ target: t.name, series: name, percentile: p.percentile, nines: -Math.log10(1 - p.percentile / 100), latencyMs: Math.max(p.latencyMs, 0.001) });
+        out.push({
+          target: t.name,
+          series: name,
+          percentile: p.percentile,
+          nines: -Math.log10(1 - p.percentile / 100),
+          latencyMs: Math.max(p.latencyMs, 0.001),
+        });
       }
     }
   }
@@ -46,19 +55,44 @@ export function spectrumSpec(result: Result, points: SpectrumPoint[] = spectrumD
     height: 320,
     data: { name: 'spectrum' },
     // Dots in their own layer: on the line layer they would replace the dashes in the legend.
-    layer: [{ mark: { type: 'line', interpolate: 'monotone', strokeWidth: 1.75 } }, { mark: { type: 'point', size: 24, filled: true, opacity: 1 }, encoding: { strokeDash: null } }],
+    layer: [
+      { mark: { type: 'line', interpolate: 'monotone', strokeWidth: 1.75 } },
+      { mark: { type: 'point', size: 24, filled: true, opacity: 1 }, encoding: { strokeDash: null } },
+    ],
     encoding: {
       x: {
-        field: 'nines', type: 'quantitative', title: 'percentile (log "nines" scale)',
-        axis: { values: [0, 0.30103, 1, 2, 3, 4, 5], labelExpr: "datum.value < 0.01 ? '0%' : datum.value < 0.5 ? '50%' : format(100 - 100 / pow(10, datum.value), '.3~f') + '%'" },
+        field: 'nines',
+        type: 'quantitative',
+        title: 'percentile (log "nines" scale)',
+        axis: {
+          values: [0, 0.30103, 1, 2, 3, 4, 5],
+          labelExpr:
+            "datum.value < 0.01 ? '0%' : datum.value < 0.5 ? '50%' : format(100 - 100 / pow(10, datum.value), '.3~f') + '%'",
+        },
         scale: { domainMin: 0 },
       },
-      y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log', nice: false, padding: 8 } },
-      color: colorByTarget(result, 'top', points.map((p) => p.target)),
-      strokeDash: { field: 'series', type: 'nominal', title: 'series', scale: { domain: series, range: series.map((s) => dashes[s]) }, legend: dashLegend() },
+      y: {
+        field: 'latencyMs',
+        type: 'quantitative',
+        title: 'latency (ms, log)',
+        scale: { type: 'log', nice: false, padding: 8 },
+      },
+      color: colorByTarget(
+        result,
+        'top',
+        points.map((p) => p.target),
+      ),
+      strokeDash: {
+        field: 'series',
+        type: 'nominal',
+        title: 'series',
+        scale: { domain: series, range: series.map((s) => dashes[s]) },
+        legend: dashLegend(),
+      },
       detail: { field: 'series' },
       tooltip: [
-        { field: 'target' }, { field: 'series' },
+        { field: 'target' },
+        { field: 'series' },
         { field: 'percentile', title: 'percentile (%)', format: '.3~f' },
         { field: 'latencyMs', title: 'latency (ms)', format: '.3~f' },
       ],

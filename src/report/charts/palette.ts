@@ -5,7 +5,18 @@
  */
 
 /** Target colours, in target order; repeats after ten targets. */
-export const TARGET_COLORS = ['#3b82f6', '#f97316', '#10b981', '#e11d48', '#a855f7', '#0ea5e9', '#d97706', '#ec4899', '#65a30d', '#64748b'] as const;
+export const TARGET_COLORS = [
+  '#3b82f6',
+  '#f97316',
+  '#10b981',
+  '#e11d48',
+  '#a855f7',
+  '#0ea5e9',
+  '#d97706',
+  '#ec4899',
+  '#65a30d',
+  '#64748b',
+] as const;
 
 /** The colour of the `index`-th target. */
 export function targetColor(index: number): string {

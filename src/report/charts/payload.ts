@@ -29,8 +29,17 @@ export function payloadPoints(result: Result): PayloadPoint[] {
     if (bySize.size < 2) continue;
     for (const [bytes, encoded] of [...bySize.entries()].sort((a, b) => a[0] - b[0])) {
       const h = mergeHistograms(encoded.map(decodeHistogram));
-      for (const [stat, pct] of [['p50', 50], ['p99', 99]] as const) {
-        out.push({ target: t.name, payloadBytes: Math.max(bytes, 1), stat, latencyMs: Math.max(percentileMs(h, pct), 0.001), requests: h.totalCount });
+      for (const [stat, pct] of [
+        ['p50', 50],
+        ['p99', 99],
+      ] as const) {
+        out.push({
+          target: t.name,
+          payloadBytes: Math.max(bytes, 1),
+          stat,
+          latencyMs: Math.max(percentileMs(h, pct), 0.001),
+          requests: h.totalCount,
+        });
       }
     }
   }
@@ -52,13 +61,53 @@ export function payloadChart(result: Result): Chart | null {
       height: 260,
       data: { name: 'payload' },
       // Dots in their own layer: on the line layer they would replace the dashes in the legend.
-      layer: [{ mark: { type: 'line', strokeWidth: 1.75 } }, { mark: { type: 'point', size: 40, filled: true, opacity: 1 }, encoding: { strokeDash: null } }],
+      layer: [
+        { mark: { type: 'line', strokeWidth: 1.75 } },
+        { mark: { type: 'point', size: 40, filled: true, opacity: 1 }, encoding: { strokeDash: null } },
+      ],
       encoding: {
-        x: { field: 'payloadBytes', type: 'quantitative', title: 'payload (log)', scale: { type: 'log', nice: false, padding: 16 }, axis: { labelExpr: BYTES_LABEL_EXPR, labelOverlap: true, values: tickValues(points.map((p) => p.payloadBytes)) } },
-        y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log', nice: false, padding: 8 } },
-        color: colorByTarget(result, 'top', points.map((p) => p.target)),
-        strokeDash: { field: 'stat', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p99'], range: [[1, 0], [5, 3]] }, legend: dashLegend() },
-        tooltip: [{ field: 'target' }, { field: 'payloadBytes', title: 'payload (bytes)', format: ',' }, { field: 'stat', title: 'percentile' }, { field: 'latencyMs', title: 'latency (ms)', format: '.3~f' }, { field: 'requests', title: 'invocations' }],
+        x: {
+          field: 'payloadBytes',
+          type: 'quantitative',
+          title: 'payload (log)',
+          scale: { type: 'log', nice: false, padding: 16 },
+          axis: {
+            labelExpr: BYTES_LABEL_EXPR,
+            labelOverlap: true,
+            values: tickValues(points.map((p) => p.payloadBytes)),
+          },
+        },
+        y: {
+          field: 'latencyMs',
+          type: 'quantitative',
+          title: 'latency (ms, log)',
+          scale: { type: 'log', nice: false, padding: 8 },
+        },
+        color: colorByTarget(
+          result,
+          'top',
+          points.map((p) => p.target),
+        ),
+        strokeDash: {
+          field: 'stat',
+          type: 'nominal',
+          title: 'percentile',
+          scale: {
+            domain: ['p50', 'p99'],
+            range: [
+              [1, 0],
+              [5, 3],
+            ],
+          },
+          legend: dashLegend(),
+        },
+        tooltip: [
+          { field: 'target' },
+          { field: 'payloadBytes', title: 'payload (bytes)', format: ',' },
+          { field: 'stat', title: 'percentile' },
+          { field: 'latencyMs', title: 'latency (ms)', format: '.3~f' },
+          { field: 'requests', title: 'invocations' },
+        ],
       },
     },
   };

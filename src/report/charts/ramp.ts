@@ -9,12 +9,29 @@ import { colorByTarget, tickValues, VEGA_LITE_SCHEMA, type Chart } from './chart
 /** Builds the chart, or null when no target ran a ramp. */
 export function rampChart(result: Result): Chart | null {
   const steps = result.targets.flatMap((t) =>
-    (t.ramp?.steps ?? []).filter((s) => s.p99Ms !== null).map((s) => ({ target: t.name, rateRps: s.rateRps, p99Ms: Math.max(s.p99Ms!, 0.001), errorRate: s.errorRate, verdict: s.ok ? 'within bounds' : 'broke' })),
+    (t.ramp?.steps ?? [])
+      .filter((s) => s.p99Ms !== null)
+      .map((s) => ({
+        target: t.name,
+        rateRps: s.rateRps,
+        p99Ms: Math.max(s.p99Ms!, 0.001),
+        errorRate: s.errorRate,
+        verdict: s.ok ? 'within bounds' : 'broke',
+      })),
   );
   if (!steps.length) return null;
-  const slos = result.targets.filter((t) => t.ramp?.slo && t.ramp.steps.length).map((t) => ({ target: t.name, p99Ms: t.ramp!.slo!.p99Ms }));
-  const knees = result.targets.filter((t) => t.ramp && t.ramp.kneeRps !== null).map((t) => ({ target: t.name, kneeRps: t.ramp!.kneeRps, brokeAtRps: t.ramp!.brokeAtRps }));
-  const x = { field: 'rateRps', type: 'quantitative', title: 'offered rate (requests / s)', axis: { values: tickValues(steps.map((s) => s.rateRps)), labelOverlap: true } };
+  const slos = result.targets
+    .filter((t) => t.ramp?.slo && t.ramp.steps.length)
+    .map((t) => ({ target: t.name, p99Ms: t.ramp!.slo!.p99Ms }));
+  const knees = result.targets
+    .filter((t) => t.ramp && t.ramp.kneeRps !== null)
+    .map((t) => ({ target: t.name, kneeRps: t.ramp!.kneeRps, brokeAtRps: t.ramp!.brokeAtRps }));
+  const x = {
+    field: 'rateRps',
+    type: 'quantitative',
+    title: 'offered rate (requests / s)',
+    axis: { values: tickValues(steps.map((s) => s.rateRps)), labelOverlap: true },
+  };
   return {
     id: 'ramp',
     title: 'Ramp: p99 latency vs offered rate',
@@ -28,30 +45,67 @@ export function rampChart(result: Result): Chart | null {
         {
           data: { name: 'rampSteps' },
           mark: { type: 'line', point: false, strokeWidth: 1.5 },
-          encoding: { x, y: { field: 'p99Ms', type: 'quantitative', title: 'p99 (ms, log)', scale: { type: 'log' } }, color: colorByTarget(result, 'top', steps.map((s) => s.target)) },
+          encoding: {
+            x,
+            y: { field: 'p99Ms', type: 'quantitative', title: 'p99 (ms, log)', scale: { type: 'log' } },
+            color: colorByTarget(
+              result,
+              'top',
+              steps.map((s) => s.target),
+            ),
+          },
         },
         {
           data: { name: 'rampSteps' },
           mark: { type: 'point', size: 60, strokeWidth: 2 },
           encoding: {
-            x, y: { field: 'p99Ms', type: 'quantitative' }, color: colorByTarget(result, 'shared'),
-            fill: { condition: { test: "datum.verdict === 'broke'", value: 'transparent' }, field: 'target', type: 'nominal', scale: colorByTarget(result).scale as object },
-            tooltip: [{ field: 'target' }, { field: 'rateRps', title: 'rate (req/s)' }, { field: 'p99Ms', title: 'p99 (ms)', format: '.3~f' }, { field: 'errorRate', title: 'error rate', format: '.2%' }, { field: 'verdict' }],
+            x,
+            y: { field: 'p99Ms', type: 'quantitative' },
+            color: colorByTarget(result, 'shared'),
+            fill: {
+              condition: { test: "datum.verdict === 'broke'", value: 'transparent' },
+              field: 'target',
+              type: 'nominal',
+              scale: colorByTarget(result).scale as object,
+            },
+            tooltip: [
+              { field: 'target' },
+              { field: 'rateRps', title: 'rate (req/s)' },
+              { field: 'p99Ms', title: 'p99 (ms)', format: '.3~f' },
+              { field: 'errorRate', title: 'error rate', format: '.2%' },
+              { field: 'verdict' },
+            ],
           },
         },
         ...(knees.length
-          ? [{
-              data: { name: 'rampKnees' },
-              mark: { type: 'rule', strokeDash: [2, 3], strokeWidth: 1.5 },
-              encoding: { x: { field: 'kneeRps', type: 'quantitative' }, color: colorByTarget(result, 'shared'), tooltip: [{ field: 'target' }, { field: 'kneeRps', title: 'knee (req/s)' }, { field: 'brokeAtRps', title: 'broke at (req/s)' }] },
-            }]
+          ? [
+              {
+                data: { name: 'rampKnees' },
+                mark: { type: 'rule', strokeDash: [2, 3], strokeWidth: 1.5 },
+                encoding: {
+                  x: { field: 'kneeRps', type: 'quantitative' },
+                  color: colorByTarget(result, 'shared'),
+                  tooltip: [
+                    { field: 'target' },
+                    { field: 'kneeRps', title: 'knee (req/s)' },
+                    { field: 'brokeAtRps', title: 'broke at (req/s)' },
+                  ],
+                },
+              },
+            ]
           : []),
         ...(slos.length
-          ? [{
-              data: { name: 'rampSlo' },
-              mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1, opacity: 0.8 },
-              encoding: { y: { field: 'p99Ms', type: 'quantitative' }, color: colorByTarget(result, 'shared'), tooltip: [{ field: 'target' }, { field: 'p99Ms', title: 'p99 bound (ms)' }] },
-            }]
+          ? [
+              {
+                data: { name: 'rampSlo' },
+                mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1, opacity: 0.8 },
+                encoding: {
+                  y: { field: 'p99Ms', type: 'quantitative' },
+                  color: colorByTarget(result, 'shared'),
+                  tooltip: [{ field: 'target' }, { field: 'p99Ms', title: 'p99 bound (ms)' }],
+                },
+              },
+            ]
           : []),
       ],
     },

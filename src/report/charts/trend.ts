@@ -24,7 +24,14 @@ export function trendRows(history: HistoryRun[]): TrendRow[] {
   const rows: TrendRow[] = [];
   history.forEach((run, i) => {
     for (const t of run.targets) {
-      const base = { run: i + 1, startedAt: run.startedAt, label: run.label ?? run.startedAt, target: t.name, coldStartRate: t.coldStartRate, costPerMillionUSD: t.costPerMillionUSD };
+      const base = {
+        run: i + 1,
+        startedAt: run.startedAt,
+        label: run.label ?? run.startedAt,
+        target: t.name,
+        coldStartRate: t.coldStartRate,
+        costPerMillionUSD: t.costPerMillionUSD,
+      };
       const p50 = t.warmP50Ms ?? t.p50Ms;
       const p99 = t.warmP99Ms ?? t.p99Ms;
       if (p50 !== null) rows.push({ ...base, stat: 'warm p50', latencyMs: Math.max(p50, 0.001) });
@@ -51,14 +58,39 @@ export function trendChart(result: Result, history: HistoryRun[] = []): Chart | 
       height: 240,
       mark: { type: 'line', point: { size: 30, filled: true }, strokeWidth: 1.5 },
       encoding: {
-        x: { field: 'run', type: 'quantitative', title: 'run (oldest → this one)', axis: { tickMinStep: 1, format: 'd' }, scale: { domain: [1, history.length] } },
+        x: {
+          field: 'run',
+          type: 'quantitative',
+          title: 'run (oldest → this one)',
+          axis: { tickMinStep: 1, format: 'd' },
+          scale: { domain: [1, history.length] },
+        },
         y: { field: 'latencyMs', type: 'quantitative', title: 'latency (ms)', scale: { zero: false, nice: true } },
-        color: colorByTarget(result, 'top', rows.map((r) => r.target)),
-        strokeDash: { field: 'stat', type: 'nominal', title: null, scale: { domain: ['warm p50', 'warm p99'], range: [[1, 0], [5, 3]] }, legend: { orient: 'top', symbolType: 'stroke', symbolStrokeColor: 'currentColor' } },
+        color: colorByTarget(
+          result,
+          'top',
+          rows.map((r) => r.target),
+        ),
+        strokeDash: {
+          field: 'stat',
+          type: 'nominal',
+          title: null,
+          scale: {
+            domain: ['warm p50', 'warm p99'],
+            range: [
+              [1, 0],
+              [5, 3],
+            ],
+          },
+          legend: { orient: 'top', symbolType: 'stroke', symbolStrokeColor: 'currentColor' },
+        },
         detail: { field: 'stat' },
         tooltip: [
-          { field: 'target' }, { field: 'stat' }, { field: 'latencyMs', title: 'latency (ms)', format: '.3~f' },
-          { field: 'label', title: 'run' }, { field: 'coldStartRate', title: 'cold-start rate', format: '.2%' },
+          { field: 'target' },
+          { field: 'stat' },
+          { field: 'latencyMs', title: 'latency (ms)', format: '.3~f' },
+          { field: 'label', title: 'run' },
+          { field: 'coldStartRate', title: 'cold-start rate', format: '.2%' },
           { field: 'costPerMillionUSD', title: '$ per 1M', format: '$.4~f' },
         ],
       },

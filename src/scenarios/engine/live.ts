@@ -34,7 +34,20 @@ export interface TickEvent {
 }
 
 /** Figures a phase attaches to one round's PhaseResult (all optional schema fields). */
-export type RoundMeta = Partial<Pick<PhaseResult, 'idleGapMs' | 'payloadBytes' | 'memoryMB' | 'newInstances' | 'settledAfter' | 'forcedCold' | 'late' | 'dropped' | 'rateRps'>>;
+export type RoundMeta = Partial<
+  Pick<
+    PhaseResult,
+    | 'idleGapMs'
+    | 'payloadBytes'
+    | 'memoryMB'
+    | 'newInstances'
+    | 'settledAfter'
+    | 'forcedCold'
+    | 'late'
+    | 'dropped'
+    | 'rateRps'
+  >
+>;
 
 /** Figures of one round so far. */
 export interface RoundStats {
@@ -49,7 +62,12 @@ export interface RoundStats {
 export function roundStats(rec: Recorder | undefined): RoundStats | undefined {
   if (!rec) return undefined;
   const r = rec.recorded;
-  return { requests: r.requests, ok: r.ok, errors: r.requests - r.ok, p99Ms: r.all.totalCount ? percentileMs(r.all, 99) : null };
+  return {
+    requests: r.requests,
+    ok: r.ok,
+    errors: r.requests - r.ok,
+    p99Ms: r.all.totalCount ? percentileMs(r.all, 99) : null,
+  };
 }
 
 /** Emits ticks for one phase while it runs; `stop()` ends them. */
@@ -73,7 +91,11 @@ export class PhaseLive {
 
   /** The figures now. */
   snapshot(): TickEvent {
-    let requests = 0, ok = 0, coldStarts = 0, late = 0, dropped = 0;
+    let requests = 0,
+      ok = 0,
+      coldStarts = 0,
+      late = 0,
+      dropped = 0;
     let latest: Recorder | undefined;
     let latestRound = -Infinity;
     for (const [round, rec] of this.rounds) {
@@ -94,8 +116,18 @@ export class PhaseLive {
     const all = latest?.recorded.all;
     const has = all && all.totalCount > 0;
     return {
-      kind: 'tick', target: this.target, phase: this.phase, elapsedMs: now - this.startMs, plannedMs: this.plannedMs,
-      requests, ok, errors: requests - ok, coldStarts, late, dropped, rps,
+      kind: 'tick',
+      target: this.target,
+      phase: this.phase,
+      elapsedMs: now - this.startMs,
+      plannedMs: this.plannedMs,
+      requests,
+      ok,
+      errors: requests - ok,
+      coldStarts,
+      late,
+      dropped,
+      rps,
       p50Ms: has ? percentileMs(all, 50) : null,
       p99Ms: has ? percentileMs(all, 99) : null,
     };

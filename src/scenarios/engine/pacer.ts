@@ -38,7 +38,8 @@ function paceWith(p: Pick<Pacer, 'hitAtNs' | 'plannedHits' | 'durationNs'>, elap
  * ones due strictly before the end): 100/s for 1 s is 100 sends at 0, 10, … 990 ms.
  */
 export function constantPacer(rateRps: number, durationMs: number): Pacer {
-  if (!(rateRps > 0) || !(durationMs > 0)) throw new RangeError(`constantPacer: rate and duration must be > 0 (got ${rateRps}/s, ${durationMs} ms)`);
+  if (!(rateRps > 0) || !(durationMs > 0))
+    throw new RangeError(`constantPacer: rate and duration must be > 0 (got ${rateRps}/s, ${durationMs} ms)`);
   const intervalNs = 1e9 / rateRps;
   const durationNs = durationMs * 1e6;
   const p = {
@@ -56,7 +57,10 @@ export function constantPacer(rateRps: number, durationMs: number): Pacer {
  * rate, a·t + (b−a)·t²/(2D); send i is due where that integral reaches i.
  */
 export function linearPacer(fromRps: number, toRps: number, durationMs: number): Pacer {
-  if (!(fromRps >= 0) || !(toRps >= 0) || fromRps + toRps === 0 || !(durationMs > 0)) throw new RangeError(`linearPacer: rates must be >= 0 (not both 0) and duration > 0 (got ${fromRps}→${toRps}/s, ${durationMs} ms)`);
+  if (!(fromRps >= 0) || !(toRps >= 0) || fromRps + toRps === 0 || !(durationMs > 0))
+    throw new RangeError(
+      `linearPacer: rates must be >= 0 (not both 0) and duration > 0 (got ${fromRps}→${toRps}/s, ${durationMs} ms)`,
+    );
   if (fromRps === toRps) return constantPacer(fromRps, durationMs);
   const a = fromRps;
   const D = durationMs / 1000;

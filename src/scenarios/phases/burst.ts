@@ -42,7 +42,11 @@ export const burstPhase: PhaseModule<BurstSettings> = {
     });
     if (!o || ctx.issues.length > before) return undefined;
     if (o.idleWindow !== undefined && o.coldFirst !== true) {
-      ctx.issues.push({ file: ctx.file, field: `${path}.idleWindow`, message: 'only used with coldFirst: true (the wait before each round on drivers that cannot force cold starts)' });
+      ctx.issues.push({
+        file: ctx.file,
+        field: `${path}.idleWindow`,
+        message: 'only used with coldFirst: true (the wait before each round on drivers that cannot force cold starts)',
+      });
       return undefined;
     }
     return {
@@ -56,13 +60,17 @@ export const burstPhase: PhaseModule<BurstSettings> = {
   },
 
   describe(s) {
-    const cold = s.coldFirst ? `, cold before each round${s.idleWindowMs !== undefined ? ` (forced, else ${s.idleWindowMs} ms idle)` : ''}` : '';
+    const cold = s.coldFirst
+      ? `, cold before each round${s.idleWindowMs !== undefined ? ` (forced, else ${s.idleWindowMs} ms idle)` : ''}`
+      : '';
     return `burst: ${s.concurrency} at once × ${s.rounds} round${s.rounds > 1 ? 's' : ''}, ${s.gapMs} ms apart${cold}`;
   },
 
   async run(s, ctx) {
     if (s.coldFirst && !ctx.capabilities.forceCold && s.idleWindowMs === undefined) {
-      throw FxError.runFailed(`burst ${s.name}: coldFirst needs a driver that can force cold starts (capability forceCold) or an idleWindow to wait before each round (e.g. idleWindow: '10m')`);
+      throw FxError.runFailed(
+        `burst ${s.name}: coldFirst needs a driver that can force cold starts (capability forceCold) or an idleWindow to wait before each round (e.g. idleWindow: '10m')`,
+      );
     }
     const seen = new Set<string>();
     for (let round = 1; round <= s.rounds; round++) {
@@ -94,7 +102,10 @@ export const burstPhase: PhaseModule<BurstSettings> = {
           newInstances++;
         }
       }
-      ctx.annotate?.(round, { ...(identified ? { newInstances } : {}), ...(s.coldFirst ? { forcedCold: ctx.capabilities.forceCold } : {}) });
+      ctx.annotate?.(round, {
+        ...(identified ? { newInstances } : {}),
+        ...(s.coldFirst ? { forcedCold: ctx.capabilities.forceCold } : {}),
+      });
       if (round < s.rounds) await sleep(s.gapMs, ctx.signal);
     }
   },

@@ -21,4 +21,8 @@ const SINGLE: Record<string, PhaseModule<object>> = {
 };
 const LOAD: Record<string, PhaseModule<object>> = { steady: erase(steadyPhase), ramp: erase(rampPhase) };
 
-export const PHASES: Record<string, PhaseModule<object>> = { ...SINGLE, memory: erase(memoryPhaseOver({ ...SINGLE, ...LOAD })), ...LOAD };
+export const PHASES: Record<string, PhaseModule<object>> = {
+  ...SINGLE,
+  memory: erase(memoryPhaseOver({ ...SINGLE, ...LOAD })),
+  ...LOAD,
+};

@@ -37,12 +37,21 @@ export const keepalivePhase: PhaseModule<KeepaliveSettings> = {
       name: optional(check.string()),
       idleGaps: required((v, p, c) => {
         if (!Array.isArray(v) || v.length < 1 || v.length > 100) {
-          c.issues.push({ file: c.file, field: p, message: `expected 1 to 100 idle gaps such as ['1s', '30s', '5m'], got ${Array.isArray(v) ? `${v.length} items` : describeValue(v)}` });
+          c.issues.push({
+            file: c.file,
+            field: p,
+            message: `expected 1 to 100 idle gaps such as ['1s', '30s', '5m'], got ${Array.isArray(v) ? `${v.length} items` : describeValue(v)}`,
+          });
           return [];
         }
         return v.map((g, i) => {
           const ms = parseDurationMs(g);
-          if (ms === undefined || ms <= 0 || ms > 24 * 3_600_000) c.issues.push({ file: c.file, field: `${p}[${i}]`, message: `expected a duration above 0 and at most 24h such as "30s" or "10m", got ${describeValue(g)}` });
+          if (ms === undefined || ms <= 0 || ms > 24 * 3_600_000)
+            c.issues.push({
+              file: c.file,
+              field: `${p}[${i}]`,
+              message: `expected a duration above 0 and at most 24h such as "30s" or "10m", got ${describeValue(g)}`,
+            });
           return ms ?? 0;
         });
       }),
@@ -57,7 +66,10 @@ export const keepalivePhase: PhaseModule<KeepaliveSettings> = {
   },
 
   async run(s, ctx) {
-    if (ctx.capabilities.scaleToZero === false) ctx.progress('note: this platform does not stop idle instances by itself (capability scaleToZero is false); expect every probe to be warm');
+    if (ctx.capabilities.scaleToZero === false)
+      ctx.progress(
+        'note: this platform does not stop idle instances by itself (capability scaleToZero is false); expect every probe to be warm',
+      );
     for (const [i, gapMs] of s.idleGapsMs.entries()) {
       const round = i + 1;
       ctx.annotate?.(round, { idleGapMs: gapMs });
@@ -70,7 +82,8 @@ export const keepalivePhase: PhaseModule<KeepaliveSettings> = {
         // whatever the previous probe or phase left behind.
         const warm = await invokeWithReport(ctx, round, seq, nowNs(), { record: false });
         if (!warm) return;
-        if (warm.errorClass) ctx.progress(`idle ${showGap(gapMs)}: the warming invocation failed (${warm.errorClass}); probing anyway`);
+        if (warm.errorClass)
+          ctx.progress(`idle ${showGap(gapMs)}: the warming invocation failed (${warm.errorClass}); probing anyway`);
         await sleep(gapMs, ctx.signal);
         if (ctx.signal.aborted) return;
         const probe = await invokeWithReport(ctx, round, seq, nowNs());
@@ -80,7 +93,9 @@ export const keepalivePhase: PhaseModule<KeepaliveSettings> = {
           if (probe.cold) cold++;
         }
       }
-      ctx.progress(`idle ${showGap(gapMs)}: ${known ? `${cold}/${known} cold` : 'cold starts unknown (the driver cannot tell)'}`);
+      ctx.progress(
+        `idle ${showGap(gapMs)}: ${known ? `${cold}/${known} cold` : 'cold starts unknown (the driver cannot tell)'}`,
+      );
     }
   },
 };

@@ -50,12 +50,21 @@ export const payloadPhase: PhaseModule<PayloadSettings> = {
       name: optional(check.string()),
       sizes: required((v, p, c) => {
         if (!Array.isArray(v) || v.length < 1 || v.length > 100) {
-          c.issues.push({ file: c.file, field: p, message: `expected 1 to 100 sizes such as ['1KB', '64KB', '1MB', '6MB'], got ${Array.isArray(v) ? `${v.length} items` : describeValue(v)}` });
+          c.issues.push({
+            file: c.file,
+            field: p,
+            message: `expected 1 to 100 sizes such as ['1KB', '64KB', '1MB', '6MB'], got ${Array.isArray(v) ? `${v.length} items` : describeValue(v)}`,
+          });
           return [];
         }
         return v.map((x, i) => {
           const bytes = parseBytes(x);
-          if (bytes === undefined || bytes < MIN_SYNTHETIC_BYTES || bytes > MAX_SWEEP_BYTES) c.issues.push({ file: c.file, field: `${p}[${i}]`, message: `expected a size from ${MIN_SYNTHETIC_BYTES} bytes to 256MB such as "64KB", got ${describeValue(x)}` });
+          if (bytes === undefined || bytes < MIN_SYNTHETIC_BYTES || bytes > MAX_SWEEP_BYTES)
+            c.issues.push({
+              file: c.file,
+              field: `${p}[${i}]`,
+              message: `expected a size from ${MIN_SYNTHETIC_BYTES} bytes to 256MB such as "64KB", got ${describeValue(x)}`,
+            });
           return bytes ?? 0;
         });
       }),
@@ -68,7 +77,12 @@ export const payloadPhase: PhaseModule<PayloadSettings> = {
     if (direction === 'both') {
       sizes.forEach((b, i) => {
         const min = JSON.stringify({ responseBytes: b }).length;
-        if (b < min) ctx.issues.push({ file: ctx.file, field: `${path}.sizes[${i}]`, message: `with direction "both" a body must hold {"responseBytes":${b}}: at least ${min} bytes, got ${b}` });
+        if (b < min)
+          ctx.issues.push({
+            file: ctx.file,
+            field: `${path}.sizes[${i}]`,
+            message: `with direction "both" a body must hold {"responseBytes":${b}}: at least ${min} bytes, got ${b}`,
+          });
       });
       if (ctx.issues.length > before) return undefined;
     }

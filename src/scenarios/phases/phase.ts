@@ -47,7 +47,13 @@ export interface PhaseInvokeOptions {
 }
 
 /** Invokes through `ctx` and resolves with what the invocation did; undefined when the run was aborted first. */
-export async function invokeWithReport(ctx: PhaseContext, round: number, seq: number, intendedNs: number, opts: Omit<PhaseInvokeOptions, 'onReport'> = {}): Promise<InvokeReport | undefined> {
+export async function invokeWithReport(
+  ctx: PhaseContext,
+  round: number,
+  seq: number,
+  intendedNs: number,
+  opts: Omit<PhaseInvokeOptions, 'onReport'> = {},
+): Promise<InvokeReport | undefined> {
   let report: InvokeReport | undefined;
   await ctx.invoke(round, seq, intendedNs, { ...opts, onReport: (r) => (report = r) });
   return report;

@@ -44,16 +44,25 @@ export const rampPhase: PhaseModule<RampSettings> = {
       to: required(check.number(0.001, 1_000_000)),
       duration: required(check.durationMs()),
       steps: optional(check.int(1, 1000)),
-      slo: required((v, p, c) => checkObject(v, p, c, { p99: required(check.durationMs()), errorRate: optional(check.number(0, 1)) })),
+      slo: required((v, p, c) =>
+        checkObject(v, p, c, { p99: required(check.durationMs()), errorRate: optional(check.number(0, 1)) }),
+      ),
       maxInFlight: optional(check.int(1, 1_000_000)),
       stopOnBreak: optional(check.boolean()),
     });
     if (!o) return undefined;
-    if (typeof o.from === 'number' && typeof o.to === 'number' && o.to < o.from) fail(ctx, `${path}.to`, `expected a rate at least "from" (${o.from}), got ${o.to}`);
+    if (typeof o.from === 'number' && typeof o.to === 'number' && o.to < o.from)
+      fail(ctx, `${path}.to`, `expected a rate at least "from" (${o.from}), got ${o.to}`);
     const durationMs = o.duration;
-    if (durationMs !== undefined && (durationMs <= 0 || durationMs > MAX_PHASE_MS)) fail(ctx, `${path}.duration`, `expected a duration above 0 and at most 24h, got ${durationMs} ms`);
+    if (durationMs !== undefined && (durationMs <= 0 || durationMs > MAX_PHASE_MS))
+      fail(ctx, `${path}.duration`, `expected a duration above 0 and at most 24h, got ${durationMs} ms`);
     const steps = o.steps ?? 5;
-    if (durationMs && durationMs / steps < 100) fail(ctx, `${path}.steps`, `expected steps of at least 100 ms each; ${steps} steps in ${durationMs} ms are too short to judge`);
+    if (durationMs && durationMs / steps < 100)
+      fail(
+        ctx,
+        `${path}.steps`,
+        `expected steps of at least 100 ms each; ${steps} steps in ${durationMs} ms are too short to judge`,
+      );
     if (ctx.issues.length > before) return undefined;
     const slo = o.slo;
     if (!slo) return undefined; // not an object: its checker recorded why
@@ -76,7 +85,12 @@ export const rampPhase: PhaseModule<RampSettings> = {
   plannedMs: (s) => s.durationMs,
 
   share(s, _index, count) {
-    return { ...s, fromRps: s.fromRps / count, toRps: s.toRps / count, maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)) };
+    return {
+      ...s,
+      fromRps: s.fromRps / count,
+      toRps: s.toRps / count,
+      maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)),
+    };
   },
 
   async run(s, ctx) {
@@ -102,7 +116,9 @@ export const rampPhase: PhaseModule<RampSettings> = {
       const total = live.requests + stats.dropped;
       const errorRate = total ? (live.errors + stats.dropped) / total : 0;
       const ok = total > 0 && live.p99Ms !== null && live.p99Ms <= s.slo.p99Ms && errorRate <= s.slo.errorRate;
-      ctx.progress(`step ${round}: p99 ${live.p99Ms ?? '-'} ms, errors ${(errorRate * 100).toFixed(2)}%: ${ok ? 'within' : 'broke'} the SLO`);
+      ctx.progress(
+        `step ${round}: p99 ${live.p99Ms ?? '-'} ms, errors ${(errorRate * 100).toFixed(2)}%: ${ok ? 'within' : 'broke'} the SLO`,
+      );
       if (!ok && s.stopOnBreak) return;
     }
   },

@@ -55,11 +55,23 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
       requests: optional(check.int(1, 1_000_000_000)),
     });
     if (!o) return undefined;
-    if ((o.rate === undefined) === (o.users === undefined)) fail(ctx, path, 'expected exactly one of "rate" (open model, invocations per second) and "users" (closed model, virtual users)');
+    if ((o.rate === undefined) === (o.users === undefined))
+      fail(
+        ctx,
+        path,
+        'expected exactly one of "rate" (open model, invocations per second) and "users" (closed model, virtual users)',
+      );
     const durationMs = o.duration;
-    if (durationMs !== undefined && (durationMs <= 0 || durationMs > MAX_PHASE_MS)) fail(ctx, `${path}.duration`, `expected a duration above 0 and at most 24h, got ${durationMs} ms`);
-    if (o.rate !== undefined && (o.think !== undefined || o.requests !== undefined)) fail(ctx, path, '"think" and "requests" belong to the closed model ("users"); the open model is bounded by rate × duration');
-    if (o.users !== undefined && o.maxInFlight !== undefined) fail(ctx, `${path}.maxInFlight`, 'belongs to the open model ("rate"); the closed model has "users" in flight');
+    if (durationMs !== undefined && (durationMs <= 0 || durationMs > MAX_PHASE_MS))
+      fail(ctx, `${path}.duration`, `expected a duration above 0 and at most 24h, got ${durationMs} ms`);
+    if (o.rate !== undefined && (o.think !== undefined || o.requests !== undefined))
+      fail(
+        ctx,
+        path,
+        '"think" and "requests" belong to the closed model ("users"); the open model is bounded by rate × duration',
+      );
+    if (o.users !== undefined && o.maxInFlight !== undefined)
+      fail(ctx, `${path}.maxInFlight`, 'belongs to the open model ("rate"); the closed model has "users" in flight');
     if (ctx.issues.length > before) return undefined;
     return {
       name: o.name ?? 'steady',
@@ -74,17 +86,23 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
 
   describe(s) {
     const secs = `${+(s.durationMs / 1000).toFixed(3)} s`;
-    if (s.rateRps !== undefined) return `steady: ${s.rateRps}/s for ${secs} (open model, latency from intended send time, at most ${s.maxInFlight} in flight)`;
+    if (s.rateRps !== undefined)
+      return `steady: ${s.rateRps}/s for ${secs} (open model, latency from intended send time, at most ${s.maxInFlight} in flight)`;
     return `steady: ${s.users} users for ${secs}${s.thinkMs ? `, ${s.thinkMs} ms think time` : ''}${s.maxRequests ? `, at most ${s.maxRequests} invocations` : ''} (closed model)`;
   },
 
   plannedMs: (s) => s.durationMs,
 
   share(s, index, count) {
-    if (s.rateRps !== undefined) return { ...s, rateRps: s.rateRps / count, maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)) };
+    if (s.rateRps !== undefined)
+      return { ...s, rateRps: s.rateRps / count, maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)) };
     const users = sharePart(s.users!, index, count);
     if (users === 0) return undefined;
-    return { ...s, users, maxRequests: s.maxRequests === undefined ? undefined : sharePart(s.maxRequests, index, count) || 1 };
+    return {
+      ...s,
+      users,
+      maxRequests: s.maxRequests === undefined ? undefined : sharePart(s.maxRequests, index, count) || 1,
+    };
   },
 
   async run(s, ctx) {
@@ -93,11 +111,27 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
     };
     if (s.rateRps !== undefined) {
       ctx.annotate?.(1, { rateRps: s.rateRps, late: 0, dropped: 0 });
-      const stats = await runOpenLoop({ pacer: constantPacer(s.rateRps, s.durationMs), maxInFlight: s.maxInFlight, signal: ctx.signal, send, onLate: (late) => ctx.annotate?.(1, { late }) });
+      const stats = await runOpenLoop({
+        pacer: constantPacer(s.rateRps, s.durationMs),
+        maxInFlight: s.maxInFlight,
+        signal: ctx.signal,
+        send,
+        onLate: (late) => ctx.annotate?.(1, { late }),
+      });
       ctx.annotate?.(1, { late: stats.late, dropped: stats.dropped });
-      if (stats.late || stats.dropped) ctx.progress(`could not keep up: ${stats.late} sends late, ${stats.dropped} dropped (peak ${stats.maxInFlight} in flight)`);
+      if (stats.late || stats.dropped)
+        ctx.progress(
+          `could not keep up: ${stats.late} sends late, ${stats.dropped} dropped (peak ${stats.maxInFlight} in flight)`,
+        );
       return;
     }
-    await runClosedLoop({ users: s.users!, durationMs: s.durationMs, maxRequests: s.maxRequests, thinkMs: s.thinkMs, signal: ctx.signal, send });
+    await runClosedLoop({
+      users: s.users!,
+      durationMs: s.durationMs,
+      maxRequests: s.maxRequests,
+      thinkMs: s.thinkMs,
+      signal: ctx.signal,
+      send,
+    });
   },
 };

@@ -49,7 +49,10 @@ export interface SettleOptions {
 export function settlePoint(latenciesMs: readonly number[], opts: SettleOptions = {}): number | null {
   const n = latenciesMs.length;
   if (n === 0) return null;
-  const finite = latenciesMs.slice(Math.floor(n / 2)).filter(Number.isFinite).sort((a, b) => a - b);
+  const finite = latenciesMs
+    .slice(Math.floor(n / 2))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (!finite.length) return null;
   const mid = finite.length >> 1;
   const median = finite.length % 2 ? finite[mid]! : (finite[mid - 1]! + finite[mid]!) / 2;
@@ -105,7 +108,9 @@ export const warmupPhase: PhaseModule<WarmupSettings> = {
         ctx.progress(`waiting ${s.idleWindowMs} ms for idle instances to be reaped`);
         await sleep(s.idleWindowMs, ctx.signal);
       } else {
-        throw FxError.runFailed(`warmup ${s.name}: starting cold needs a driver that can force cold starts (capability forceCold) or an idleWindow to wait first; or set coldFirst: false`);
+        throw FxError.runFailed(
+          `warmup ${s.name}: starting cold needs a driver that can force cold starts (capability forceCold) or an idleWindow to wait first; or set coldFirst: false`,
+        );
       }
     }
     ctx.progress(`${s.requests} invocations, ${s.intervalMs} ms apart`);
@@ -125,6 +130,10 @@ export const warmupPhase: PhaseModule<WarmupSettings> = {
     }
     const settledAfter = settlePoint(latenciesMs);
     ctx.annotate?.(1, { settledAfter, ...(s.coldFirst ? { forcedCold: ctx.capabilities.forceCold } : {}) });
-    ctx.progress(settledAfter === null ? 'latency never settled' : `latency settled after ${settledAfter} invocation${settledAfter === 1 ? '' : 's'}`);
+    ctx.progress(
+      settledAfter === null
+        ? 'latency never settled'
+        : `latency settled after ${settledAfter} invocation${settledAfter === 1 ? '' : 's'}`,
+    );
   },
 };

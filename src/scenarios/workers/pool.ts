@@ -33,14 +33,21 @@ export interface WorkersOptions {
 /** Adds the workers' latest ticks of one phase into one: counts and rates add; latency shows the worst worker. */
 export function addTicks(ticks: TickEvent[]): TickEvent {
   const t = ticks[0]!;
-  const max = (f: (x: TickEvent) => number | null) => ticks.reduce<number | null>((a, x) => (f(x) === null ? a : Math.max(a ?? 0, f(x)!)), null);
+  const max = (f: (x: TickEvent) => number | null) =>
+    ticks.reduce<number | null>((a, x) => (f(x) === null ? a : Math.max(a ?? 0, f(x)!)), null);
   const add = (f: (x: TickEvent) => number) => ticks.reduce((a, x) => a + f(x), 0);
   return {
     ...t,
     elapsedMs: Math.max(...ticks.map((x) => x.elapsedMs)),
-    requests: add((x) => x.requests), ok: add((x) => x.ok), errors: add((x) => x.errors), coldStarts: add((x) => x.coldStarts),
-    late: add((x) => x.late), dropped: add((x) => x.dropped), rps: add((x) => x.rps),
-    p50Ms: max((x) => x.p50Ms), p99Ms: max((x) => x.p99Ms),
+    requests: add((x) => x.requests),
+    ok: add((x) => x.ok),
+    errors: add((x) => x.errors),
+    coldStarts: add((x) => x.coldStarts),
+    late: add((x) => x.late),
+    dropped: add((x) => x.dropped),
+    rps: add((x) => x.rps),
+    p50Ms: max((x) => x.p50Ms),
+    p99Ms: max((x) => x.p99Ms),
   };
 }
 
@@ -54,18 +61,30 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
   try {
     const results = await Promise.all(
       Array.from({ length: o.workers }, (_, index) => {
-        const job: WorkerJob = { scenario: o.scenario, config: o.config, targets: o.targets, shard: { index, count: o.workers }, samplesFile: o.samplesFile };
-        const child = fork(ENTRY, [JSON.stringify(job)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const job: WorkerJob = {
+          scenario: o.scenario,
+          config: o.config,
+          targets: o.targets,
+          shard: { index, count: o.workers },
+          samplesFile: o.samplesFile,
+        };
+        const child = fork(ENTRY, [JSON.stringify(job)], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
         children.push(child);
         if (child.pid) o.onWorker?.(child.pid);
         return new Promise<Result>((resolve, reject) => {
           let settled = false;
           child.on('message', (m: FromWorker) => {
             if (m.kind === 'result') (settled = true), resolve(m.result);
-            else if (m.kind === 'failed') (settled = true), reject(new FxError(m.exitCode === 2 ? 2 : 3, `worker ${index + 1}: ${m.message}`));
+            else if (m.kind === 'failed')
+              (settled = true), reject(new FxError(m.exitCode === 2 ? 2 : 3, `worker ${index + 1}: ${m.message}`));
             else if (m.event.kind === 'tick') {
               latest.set(index, m.event);
-              const same = [...latest.values()].filter((x) => x.target === m.event.target && x.phase === (m.event as TickEvent).phase);
+              const same = [...latest.values()].filter(
+                (x) => x.target === m.event.target && x.phase === (m.event as TickEvent).phase,
+              );
               if (index === 0 || same.length === latest.size) o.onEvent?.(addTicks(same));
             } else if (index === 0) o.onEvent?.(m.event); // phase and step lines once, not N times
           });

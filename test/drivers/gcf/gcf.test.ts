@@ -51,7 +51,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 }
 function target(url: string, options: Partial<GcfOptions> = {}): ResolvedTarget<GcfOptions> {
-  return { name: 'gcf-hello', provider: 'gcf', function: '', arch: 'x86_64', options: { url, auth: 'none', ...options } };
+  return {
+    name: 'gcf-hello',
+    provider: 'gcf',
+    function: '',
+    arch: 'x86_64',
+    options: { url, auth: 'none', ...options },
+  };
 }
 async function driverFor(url: string, options: Partial<GcfOptions> = {}): Promise<GcfDriver> {
   const d = new GcfDriver(target(url, options));
@@ -72,19 +78,22 @@ const cleanup = async () => {
 const inst = suite('gcf cold starts by instance id on the real Functions Framework');
 inst.after(cleanup);
 
-inst('15 invocations (10 one by one, 5 at once) on one framework process: exactly 1 instance, exactly 1 cold start', async () => {
-  const { url } = await serve('snippet');
-  const d = await driverFor(url);
-  const outs = [];
-  for (let i = 0; i < 10; i++) outs.push(await d.invoke(payload({})));
-  outs.push(...(await Promise.all([0, 1, 2, 3, 4].map(() => d.invoke(payload({ sleepMs: 20 }))))));
-  assert.is(outs.length, 15);
-  assert.ok(outs.every((o) => o.status === 200 && o.errorClass === null && o.coldMethod === 'instance-id'));
-  assert.is(outs.filter((o) => o.cold).length, 1);
-  assert.is(outs[0]!.cold, true);
-  assert.is(new Set(outs.map((o) => o.instanceId)).size, 1);
-  assert.is(d.info().coldStartMethod, 'instance-id');
-});
+inst(
+  '15 invocations (10 one by one, 5 at once) on one framework process: exactly 1 instance, exactly 1 cold start',
+  async () => {
+    const { url } = await serve('snippet');
+    const d = await driverFor(url);
+    const outs = [];
+    for (let i = 0; i < 10; i++) outs.push(await d.invoke(payload({})));
+    outs.push(...(await Promise.all([0, 1, 2, 3, 4].map(() => d.invoke(payload({ sleepMs: 20 }))))));
+    assert.is(outs.length, 15);
+    assert.ok(outs.every((o) => o.status === 200 && o.errorClass === null && o.coldMethod === 'instance-id'));
+    assert.is(outs.filter((o) => o.cold).length, 1);
+    assert.is(outs[0]!.cold, true);
+    assert.is(new Set(outs.map((o) => o.instanceId)).size, 1);
+    assert.is(d.info().coldStartMethod, 'instance-id');
+  },
+);
 
 inst('a second framework process is a second instance: its first invocation is cold', async () => {
   const a = await serve('snippet');
@@ -93,7 +102,10 @@ inst('a second framework process is a second instance: its first invocation is c
   const db = await driverFor(b.url);
   const first = [await da.invoke(payload({})), await da.invoke(payload({}))];
   const second = [await db.invoke(payload({})), await db.invoke(payload({}))];
-  assert.equal([...first, ...second].map((o) => o.cold), [true, false, true, false]);
+  assert.equal(
+    [...first, ...second].map((o) => o.cold),
+    [true, false, true, false],
+  );
   assert.is.not(first[0]!.instanceId, second[0]!.instanceId);
 });
 
@@ -104,28 +116,40 @@ inst('a function that throws is a 500 from the framework: function-error', async
   assert.equal([o.status, o.errorClass], [500, 'function-error']);
 });
 
-inst('through the runner: burst 5 × 2 → round 1 one cold start, round 2 none, 1 instance; gen2 cost labelled', async () => {
-  const { url } = await serve('snippet');
-  const tmp = scratch();
-  try {
-    writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
-    const file = path.join(tmp.dir, 'gcf-burst.ts');
-    writeFileSync(file, `export default { name: 'gcf-burst', targets: [{ name: 'gcf', provider: 'gcf', url: '${url}', auth: 'none', memoryMB: 256 }], phases: [{ kind: 'burst', concurrency: 5, rounds: 2, gap: 50 }] };\n`);
-    const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }));
-    const t = result.targets[0]!;
-    assert.is(t.error, undefined);
-    assert.is(t.coldStartMethod, 'instance-id');
-    assert.equal([t.phases[0]!.requests, t.phases[0]!.coldStarts, t.phases[0]!.instances], [5, 1, 1]);
-    assert.equal([t.phases[1]!.requests, t.phases[1]!.coldStarts, t.phases[1]!.instances], [5, 0, 1]);
-    assert.equal([t.summary!.coldStarts, t.function], [1, 'hello']);
-    const c = t.phases[1]!.cost!;
-    assert.match(c.priceSource, /^gcf gen2 \/ cloud run request-based tier 1 \(cloud\.google\.com\/run\/pricing, 2025-07\); vCPU from the memory default; from client-observed latency/);
-    // Loopback latency < 100 ms → one 100 ms step: $0.0000004 + 0.167 vCPU × 0.1 s × $0.000024 + 0.25 GiB × 0.1 s × $0.0000025.
-    assert.ok(Math.abs(c.perInvocationUSD - (0.0000004 + 0.167 * 0.1 * 0.000024 + 0.25 * 0.1 * 0.0000025)) < 1e-15, `per invocation ${c.perInvocationUSD}`);
-  } finally {
-    tmp.cleanup();
-  }
-});
+inst(
+  'through the runner: burst 5 × 2 → round 1 one cold start, round 2 none, 1 instance; gen2 cost labelled',
+  async () => {
+    const { url } = await serve('snippet');
+    const tmp = scratch();
+    try {
+      writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+      const file = path.join(tmp.dir, 'gcf-burst.ts');
+      writeFileSync(
+        file,
+        `export default { name: 'gcf-burst', targets: [{ name: 'gcf', provider: 'gcf', url: '${url}', auth: 'none', memoryMB: 256 }], phases: [{ kind: 'burst', concurrency: 5, rounds: 2, gap: 50 }] };\n`,
+      );
+      const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }));
+      const t = result.targets[0]!;
+      assert.is(t.error, undefined);
+      assert.is(t.coldStartMethod, 'instance-id');
+      assert.equal([t.phases[0]!.requests, t.phases[0]!.coldStarts, t.phases[0]!.instances], [5, 1, 1]);
+      assert.equal([t.phases[1]!.requests, t.phases[1]!.coldStarts, t.phases[1]!.instances], [5, 0, 1]);
+      assert.equal([t.summary!.coldStarts, t.function], [1, 'hello']);
+      const c = t.phases[1]!.cost!;
+      assert.match(
+        c.priceSource,
+        /^gcf gen2 \/ cloud run request-based tier 1 \(cloud\.google\.com\/run\/pricing, 2025-07\); vCPU from the memory default; from client-observed latency/,
+      );
+      // Loopback latency < 100 ms → one 100 ms step: $0.0000004 + 0.167 vCPU × 0.1 s × $0.000024 + 0.25 GiB × 0.1 s × $0.0000025.
+      assert.ok(
+        Math.abs(c.perInvocationUSD - (0.0000004 + 0.167 * 0.1 * 0.000024 + 0.25 * 0.1 * 0.0000025)) < 1e-15,
+        `per invocation ${c.perInvocationUSD}`,
+      );
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);
 
 inst.run();
 
@@ -138,16 +162,32 @@ heur('the first invocation pays a 400 ms lazy init and is guessed cold (heuristi
   const d = await driverFor(url, { heuristicCold: 300 });
   const outs = [];
   for (let i = 0; i < 5; i++) outs.push(await d.invoke(payload({})));
-  assert.equal(outs.map((o) => [o.cold, o.coldMethod]), [[true, 'heuristic'], [false, 'heuristic'], [false, 'heuristic'], [false, 'heuristic'], [false, 'heuristic']]);
+  assert.equal(
+    outs.map((o) => [o.cold, o.coldMethod]),
+    [
+      [true, 'heuristic'],
+      [false, 'heuristic'],
+      [false, 'heuristic'],
+      [false, 'heuristic'],
+      [false, 'heuristic'],
+    ],
+  );
   assert.is(outs[0]!.instanceId, undefined);
   assert.is(d.info().coldStartMethod, 'heuristic');
 });
 
 heur('the rule: at least the threshold and at least 3× the fastest seen before', () => {
   const h = new LatencyColdHeuristic(1000);
-  assert.equal([1200, 50, 900, 1100, 160, 2000].map((ms) => h.observe(ms)), [true, false, false, true, false, true]);
+  assert.equal(
+    [1200, 50, 900, 1100, 160, 2000].map((ms) => h.observe(ms)),
+    [true, false, false, true, false, true],
+  );
   const slow = new LatencyColdHeuristic(1000);
-  assert.equal([1500, 1600, 1400].map((ms) => slow.observe(ms)), [true, false, false], 'a function that is always slow is not always cold');
+  assert.equal(
+    [1500, 1600, 1400].map((ms) => slow.observe(ms)),
+    [true, false, false],
+    'a function that is always slow is not always cold',
+  );
 });
 
 heur.run();
@@ -162,40 +202,58 @@ auth.after(async () => {
 });
 
 auth('no credentials anywhere: "credentials missing: set GOOGLE_APPLICATION_CREDENTIALS …"', async () => {
-  const e = await isFxError(() => driverFor('https://us-central1-fx-proj.cloudfunctions.net/hello', { auth: 'id-token', generation: 1 }), { exitCode: 3 });
-  assert.match(e.message, /^target gcf-hello: credentials missing: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on GCP; for a public function set auth: 'none'/);
+  const e = await isFxError(
+    () => driverFor('https://us-central1-fx-proj.cloudfunctions.net/hello', { auth: 'id-token', generation: 1 }),
+    { exitCode: 3 },
+  );
+  assert.match(
+    e.message,
+    /^target gcf-hello: credentials missing: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run on GCP; for a public function set auth: 'none'/,
+  );
 });
 
-auth('a private function gets "Authorization: Bearer <ID token>" for its URL; one token serves many calls; none reaches the result', async () => {
-  process.env.GCE_METADATA_HOST = await metadata.start();
-  process.env.METADATA_SERVER_DETECTION = 'assume-present';
-  const { url } = await serve('snippet');
-  const tmp = scratch();
-  try {
-    writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
-    const file = path.join(tmp.dir, 'gcf-private.ts');
-    writeFileSync(file, `export default { name: 'gcf-private', targets: [{ name: 'gcf', provider: 'gcf', url: '${url}' }], phases: [{ kind: 'burst', concurrency: 4, rounds: 2, gap: 10 }] };\n`);
-    const samples = path.join(tmp.dir, 'samples.ndjson');
-    const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }), { samplesFile: samples });
-    assert.is(result.targets[0]!.error, undefined);
-    assert.is(result.targets[0]!.summary!.ok, 8);
-    assert.equal(metadata.issued, [url], 'one token, audience = the function URL');
-    const token = metadata.tokens[0]!;
-    assert.ok(jwtExpiryMs(token)! > Date.now() + 3_000_000);
-    // The function saw the header (it answers its hash, never the token).
-    const d = await driverFor(url, { auth: 'id-token' });
-    const body = await new Promise<string>((resolve) => {
-      void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' }).then((r) => r.text()).then(resolve);
-    });
-    assert.is(JSON.parse(body).auth, createHash('sha256').update(`Bearer ${token}`).digest('hex'));
-    assert.is((await d.invoke(payload({}))).status, 200);
-    assert.not.match(JSON.stringify(result), new RegExp(token.split('.')[1]!));
-    const { readFileSync } = await import('node:fs');
-    assert.not.match(readFileSync(samples, 'utf8'), new RegExp(token.split('.')[1]!));
-  } finally {
-    tmp.cleanup();
-  }
-});
+auth(
+  'a private function gets "Authorization: Bearer <ID token>" for its URL; one token serves many calls; none reaches the result',
+  async () => {
+    process.env.GCE_METADATA_HOST = await metadata.start();
+    process.env.METADATA_SERVER_DETECTION = 'assume-present';
+    const { url } = await serve('snippet');
+    const tmp = scratch();
+    try {
+      writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+      const file = path.join(tmp.dir, 'gcf-private.ts');
+      writeFileSync(
+        file,
+        `export default { name: 'gcf-private', targets: [{ name: 'gcf', provider: 'gcf', url: '${url}' }], phases: [{ kind: 'burst', concurrency: 4, rounds: 2, gap: 10 }] };\n`,
+      );
+      const samples = path.join(tmp.dir, 'samples.ndjson');
+      const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }), { samplesFile: samples });
+      assert.is(result.targets[0]!.error, undefined);
+      assert.is(result.targets[0]!.summary!.ok, 8);
+      assert.equal(metadata.issued, [url], 'one token, audience = the function URL');
+      const token = metadata.tokens[0]!;
+      assert.ok(jwtExpiryMs(token)! > Date.now() + 3_000_000);
+      // The function saw the header (it answers its hash, never the token).
+      const d = await driverFor(url, { auth: 'id-token' });
+      const body = await new Promise<string>((resolve) => {
+        void fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: '{}',
+        })
+          .then((r) => r.text())
+          .then(resolve);
+      });
+      assert.is(JSON.parse(body).auth, createHash('sha256').update(`Bearer ${token}`).digest('hex'));
+      assert.is((await d.invoke(payload({}))).status, 200);
+      assert.not.match(JSON.stringify(result), new RegExp(token.split('.')[1]!));
+      const { readFileSync } = await import('node:fs');
+      assert.not.match(readFileSync(samples, 'utf8'), new RegExp(token.split('.')[1]!));
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);
 
 auth.run();
 
@@ -203,9 +261,21 @@ auth.run();
 const units = suite('gcf URLs, status classes and price models');
 
 units('gen1 URLs give region, project and name; status codes map to classes', () => {
-  assert.equal(parseGen1Url('https://us-central1-my-proj-123.cloudfunctions.net/hello'), { region: 'us-central1', project: 'my-proj-123', name: 'hello' });
+  assert.equal(parseGen1Url('https://us-central1-my-proj-123.cloudfunctions.net/hello'), {
+    region: 'us-central1',
+    project: 'my-proj-123',
+    name: 'hello',
+  });
   assert.is(parseGen1Url('https://hello-abc123-uc.a.run.app/'), undefined);
-  assert.equal([200, 429, 413, 500, 503, 504, 403].map(gcfErrorClass), [null, 'throttled', 'payload-too-large', 'function-error', 'http-5xx', 'timeout', 'http-4xx']);
+  assert.equal([200, 429, 413, 500, 503, 504, 403].map(gcfErrorClass), [
+    null,
+    'throttled',
+    'payload-too-large',
+    'function-error',
+    'http-5xx',
+    'timeout',
+    'http-4xx',
+  ]);
 });
 
 units('a gen1 target prices by GB-s + GHz-s in 100 ms steps; a run.app target is gen2', () => {

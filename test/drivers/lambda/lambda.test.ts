@@ -40,7 +40,14 @@ let endpoint = '';
 const drivers: LambdaDriver[] = [];
 
 function target(fn: string, options: Partial<LambdaOptions> = {}, memoryMB?: number): ResolvedTarget<LambdaOptions> {
-  return { name: `t-${fn}`, provider: 'lambda', function: fn, memoryMB, arch: 'x86_64', options: { region: 'us-east-1', endpoint, updatePoll: 50, ...options } };
+  return {
+    name: `t-${fn}`,
+    provider: 'lambda',
+    function: fn,
+    memoryMB,
+    arch: 'x86_64',
+    options: { region: 'us-east-1', endpoint, updatePoll: 50, ...options },
+  };
 }
 async function driverFor(fn: string, options: Partial<LambdaOptions> = {}, memoryMB?: number): Promise<LambdaDriver> {
   const d = new LambdaDriver(target(fn, options, memoryMB));
@@ -62,29 +69,38 @@ const invoke = suite('lambda Invoke API: REPORT parse and cold starts');
 invoke.before(setup);
 invoke.after(teardown);
 
-invoke('the first invocation is cold with Init Duration from the log tail, the second warm on the same environment', async () => {
-  const d = await driverFor('hello');
-  assert.equal(d.info().memoryMB, 512);
-  const first = await d.invoke(payload({ sleepMs: 5 }));
-  assert.is(first.status, 200);
-  assert.is(first.errorClass, null);
-  assert.is(first.cold, true);
-  assert.is(first.coldMethod, 'provider');
-  assert.ok(first.initMs! >= 55 && first.initMs! < 1000, `init ${first.initMs} ms (fake sleeps 60 ms; timer tolerance -5 ms)`);
-  assert.ok(first.durationMs! >= 4, `duration ${first.durationMs}`);
-  // Since 2025-08-01 the INIT phase is billed: Billed = ceil(Duration + Init), as the fake writes it.
-  // The REPORT line rounds both to 0.01 ms while the fake (as Lambda) bills the unrounded sum,
-  // so the sum read back is within 0.01 ms of the billed one (seen: 66 vs 67 across the boundary).
-  const readSum = Number(first.durationMs!.toFixed(2)) + Number(first.initMs!.toFixed(2));
-  assert.ok([Math.ceil(readSum - 0.01), Math.ceil(readSum + 0.01)].includes(first.billedMs!), `billed ${first.billedMs} for Duration + Init = ${readSum}`);
-  assert.is(first.maxMemoryMB, 69);
-  assert.ok(first.instanceId, 'instance id read from the returned headers object (JSON-body fallback)');
-  const second = await d.invoke(payload({ sleepMs: 1 }));
-  assert.is(second.cold, false);
-  assert.is(second.initMs, undefined);
-  assert.is(second.instanceId, first.instanceId);
-  assert.is(fake.environments('hello'), 1);
-});
+invoke(
+  'the first invocation is cold with Init Duration from the log tail, the second warm on the same environment',
+  async () => {
+    const d = await driverFor('hello');
+    assert.equal(d.info().memoryMB, 512);
+    const first = await d.invoke(payload({ sleepMs: 5 }));
+    assert.is(first.status, 200);
+    assert.is(first.errorClass, null);
+    assert.is(first.cold, true);
+    assert.is(first.coldMethod, 'provider');
+    assert.ok(
+      first.initMs! >= 55 && first.initMs! < 1000,
+      `init ${first.initMs} ms (fake sleeps 60 ms; timer tolerance -5 ms)`,
+    );
+    assert.ok(first.durationMs! >= 4, `duration ${first.durationMs}`);
+    // Since 2025-08-01 the INIT phase is billed: Billed = ceil(Duration + Init), as the fake writes it.
+    // The REPORT line rounds both to 0.01 ms while the fake (as Lambda) bills the unrounded sum,
+    // so the sum read back is within 0.01 ms of the billed one (seen: 66 vs 67 across the boundary).
+    const readSum = Number(first.durationMs!.toFixed(2)) + Number(first.initMs!.toFixed(2));
+    assert.ok(
+      [Math.ceil(readSum - 0.01), Math.ceil(readSum + 0.01)].includes(first.billedMs!),
+      `billed ${first.billedMs} for Duration + Init = ${readSum}`,
+    );
+    assert.is(first.maxMemoryMB, 69);
+    assert.ok(first.instanceId, 'instance id read from the returned headers object (JSON-body fallback)');
+    const second = await d.invoke(payload({ sleepMs: 1 }));
+    assert.is(second.cold, false);
+    assert.is(second.initMs, undefined);
+    assert.is(second.instanceId, first.instanceId);
+    assert.is(fake.environments('hello'), 1);
+  },
+);
 
 invoke('the JSON log format (platform.report) is read the same way', async () => {
   const d = await driverFor('json-logs');
@@ -100,27 +116,39 @@ invoke('real REPORT lines quoted in providers.md parse to their figures', async 
   const d = await driverFor('scripted');
   const id = '6d68ca91-49c9-448d-89b8-7ca3e6dc66aa';
   // [AWS-NodeLogging]: the documented text example (pre-Dec-2020 100 ms billing).
-  fake.script('scripted', { log: `START RequestId: ${id} Version: $LATEST\n2019-06-07T19:11:20.562Z\t${id}\tINFO\tENVIRONMENT VARIABLES\nEND RequestId: ${id}\nREPORT RequestId: ${id}\tDuration: 128.83 ms\tBilled Duration: 200 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB\tInit Duration: 166.62 ms\t\n` });
+  fake.script('scripted', {
+    log: `START RequestId: ${id} Version: $LATEST\n2019-06-07T19:11:20.562Z\t${id}\tINFO\tENVIRONMENT VARIABLES\nEND RequestId: ${id}\nREPORT RequestId: ${id}\tDuration: 128.83 ms\tBilled Duration: 200 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB\tInit Duration: 166.62 ms\t\n`,
+  });
   const a = await d.invoke(payload({}));
   assert.equal([a.cold, a.durationMs, a.billedMs, a.maxMemoryMB, a.initMs], [true, 128.83, 200, 74, 166.62]);
   // [otel-2011] Oct 2025: INIT billed, 395.99 + 265.72 = 661.71 → 662.
-  fake.script('scripted', { log: `REPORT RequestId: ${id}\tDuration: 395.99 ms\tBilled Duration: 662 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\tInit Duration: 265.72 ms\t\n` });
+  fake.script('scripted', {
+    log: `REPORT RequestId: ${id}\tDuration: 395.99 ms\tBilled Duration: 662 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\tInit Duration: 265.72 ms\t\n`,
+  });
   const b = await d.invoke(payload({}));
   assert.equal([b.cold, b.durationMs, b.billedMs, b.initMs], [true, 395.99, 662, 265.72]);
   // [lambda-perf] fixture, before the change: Billed excludes Init.
-  fake.script('scripted', { log: `REPORT RequestId: ${id}\tDuration: 8.40 ms\tBilled Duration: 9 ms\tMemory Size: 128 MB\tMax Memory Used: 57 MB\tInit Duration: 170.13 ms\t` });
+  fake.script('scripted', {
+    log: `REPORT RequestId: ${id}\tDuration: 8.40 ms\tBilled Duration: 9 ms\tMemory Size: 128 MB\tMax Memory Used: 57 MB\tInit Duration: 170.13 ms\t`,
+  });
   const c = await d.invoke(payload({}));
   assert.equal([c.cold, c.durationMs, c.billedMs, c.initMs], [true, 8.4, 9, 170.13]);
   // SnapStart: Restore Duration instead of Init Duration is the cold start; Billed Restore is billed too.
-  fake.script('scripted', { log: `REPORT RequestId: ${id}\tDuration: 20.51 ms\tBilled Duration: 21 ms\tMemory Size: 1024 MB\tMax Memory Used: 120 MB\tRestore Duration: 480.70 ms\tBilled Restore Duration: 102 ms\t` });
+  fake.script('scripted', {
+    log: `REPORT RequestId: ${id}\tDuration: 20.51 ms\tBilled Duration: 21 ms\tMemory Size: 1024 MB\tMax Memory Used: 120 MB\tRestore Duration: 480.70 ms\tBilled Restore Duration: 102 ms\t`,
+  });
   const e = await d.invoke(payload({}));
   assert.equal([e.cold, e.initMs, e.billedMs], [true, 480.7, 123]);
   // A warm line with X-Ray fields.
-  fake.script('scripted', { log: `REPORT RequestId: ${id}\tDuration: 1.98 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB\t\nXRAY TraceId: 1-5d9d007f-0a8c7fd02xmpl480aed55ef0\tSegmentId: 3d752xmpl1bbe37e\tSampled: true\t\n` });
+  fake.script('scripted', {
+    log: `REPORT RequestId: ${id}\tDuration: 1.98 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB\t\nXRAY TraceId: 1-5d9d007f-0a8c7fd02xmpl480aed55ef0\tSegmentId: 3d752xmpl1bbe37e\tSampled: true\t\n`,
+  });
   const w = await d.invoke(payload({}));
   assert.equal([w.cold, w.durationMs, w.billedMs, w.initMs], [false, 1.98, 2, undefined]);
   // A JSON-format platform.report with every metric as a float.
-  fake.script('scripted', { log: `${JSON.stringify({ time: '2022-10-12T00:01:15.000Z', type: 'platform.report', record: { requestId: id, metrics: { durationMs: 693.92, billedDurationMs: 694, memorySizeMB: 128, maxMemoryUsedMB: 84, initDurationMs: 397.68 }, status: 'success' } })}\n` });
+  fake.script('scripted', {
+    log: `${JSON.stringify({ time: '2022-10-12T00:01:15.000Z', type: 'platform.report', record: { requestId: id, metrics: { durationMs: 693.92, billedDurationMs: 694, memorySizeMB: 128, maxMemoryUsedMB: 84, initDurationMs: 397.68 }, status: 'success' } })}\n`,
+  });
   const j = await d.invoke(payload({}));
   assert.equal([j.cold, j.durationMs, j.billedMs, j.maxMemoryMB, j.initMs], [true, 693.92, 694, 84, 397.68]);
   // No log tail at all: the driver cannot tell.
@@ -145,17 +173,20 @@ errors('a function error is HTTP 200 plus X-Amz-Function-Error: function-error w
   assert.ok(o.billedMs! >= 1, 'a failed invocation is still billed');
 });
 
-errors('"Task timed out" is a timeout; Runtime.OutOfMemory is out-of-memory; ImportModuleError is init-error', async () => {
-  const d = await driverFor('short');
-  const t = await d.invoke(payload({ sleepMs: 400 }));
-  assert.is(t.status, 200);
-  assert.is(t.errorClass, 'timeout');
-  assert.match(t.errorMessage!, /Task timed out after 0\.20 seconds/);
-  assert.is(t.durationMs, 200);
-  const h = await driverFor('hello');
-  assert.is((await h.invoke(payload({ fail: 'oom' }))).errorClass, 'out-of-memory');
-  assert.is((await h.invoke(payload({ fail: 'init' }))).errorClass, 'init-error');
-});
+errors(
+  '"Task timed out" is a timeout; Runtime.OutOfMemory is out-of-memory; ImportModuleError is init-error',
+  async () => {
+    const d = await driverFor('short');
+    const t = await d.invoke(payload({ sleepMs: 400 }));
+    assert.is(t.status, 200);
+    assert.is(t.errorClass, 'timeout');
+    assert.match(t.errorMessage!, /Task timed out after 0\.20 seconds/);
+    assert.is(t.durationMs, 200);
+    const h = await driverFor('hello');
+    assert.is((await h.invoke(payload({ fail: 'oom' }))).errorClass, 'out-of-memory');
+    assert.is((await h.invoke(payload({ fail: 'init' }))).errorClass, 'init-error');
+  },
+);
 
 errors('429 is throttled and keeps the Reason; the other invocation succeeds', async () => {
   const d = await driverFor('one-at-a-time');
@@ -163,13 +194,20 @@ errors('429 is throttled and keeps the Reason; the other invocation succeeds', a
   // (it marks the environment busy as the invocation arrives).
   const before = fake.invocations.get('one-at-a-time') ?? 0;
   const first = d.invoke(payload({ sleepMs: 1000 }));
-  await waitFor(() => (fake.invocations.get('one-at-a-time') ?? 0) > before, 10_000, 'the fake to receive the first invocation');
+  await waitFor(
+    () => (fake.invocations.get('one-at-a-time') ?? 0) > before,
+    10_000,
+    'the fake to receive the first invocation',
+  );
   const b = await d.invoke(payload({}));
   const a = await first;
   assert.is(a.errorClass, null);
   assert.is(b.status, 429);
   assert.is(b.errorClass, 'throttled');
-  assert.is(b.errorMessage, 'TooManyRequestsException: ReservedFunctionConcurrentInvocationLimitExceeded: Rate Exceeded.');
+  assert.is(
+    b.errorMessage,
+    'TooManyRequestsException: ReservedFunctionConcurrentInvocationLimitExceeded: Rate Exceeded.',
+  );
 });
 
 errors('a payload over 6 MB is 413 payload-too-large; exactly 6 MB is accepted', async () => {
@@ -186,7 +224,10 @@ errors('a payload over 6 MB is 413 payload-too-large; exactly 6 MB is accepted',
 errors('every request so far carried a well-formed SigV4 Authorization that the server recomputed', () => {
   assert.ok(fake.requests.length > 10);
   for (const r of fake.requests) {
-    assert.match(String(r.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
+    assert.match(
+      String(r.headers.authorization),
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/,
+    );
     assert.ok(r.signatureValid, `signature of ${r.method} ${r.path}`);
   }
   const inv = fake.requests.find((r) => r.path.endsWith('/invocations'))!;
@@ -202,7 +243,12 @@ prep.before(setup);
 prep.after(teardown);
 
 prep('an unknown function: "function X not found in region Y"', async () => {
-  await isFxError(() => driverFor('nope'), { exitCode: 3 }).then((e) => assert.match(e.message, /^target t-nope: function nope not found in region us-east-1 \(ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope\)$/));
+  await isFxError(() => driverFor('nope'), { exitCode: 3 }).then((e) =>
+    assert.match(
+      e.message,
+      /^target t-nope: function nope not found in region us-east-1 \(ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope\)$/,
+    ),
+  );
 });
 
 prep('no credentials anywhere: "credentials missing: set AWS_PROFILE or …"', async () => {
@@ -236,7 +282,9 @@ prep('no region: says where to set one', async () => {
   delete process.env.AWS_REGION;
   delete process.env.AWS_DEFAULT_REGION;
   try {
-    await isFxError(() => d.prepare(), { exitCode: 3 }).then((e) => assert.match(e.message, /region missing: set "region" on the target, or AWS_REGION/));
+    await isFxError(() => d.prepare(), { exitCode: 3 }).then((e) =>
+      assert.match(e.message, /region missing: set "region" on the target, or AWS_REGION/),
+    );
   } finally {
     if (saved[0] !== undefined) process.env.AWS_REGION = saved[0];
     if (saved[1] !== undefined) process.env.AWS_DEFAULT_REGION = saved[1];
@@ -250,22 +298,25 @@ const control = suite('lambda forceCold and setMemory');
 control.before(setup);
 control.after(teardown);
 
-control('forceCold sets an env var (keeping the others), waits for Successful, and the next invocation is cold', async () => {
-  const d = await driverFor('hello');
-  await d.invoke(payload({}));
-  assert.is((await d.invoke(payload({}))).cold, false);
-  const t0 = performance.now();
-  await d.forceCold();
-  const waited = performance.now() - t0;
-  assert.ok(waited >= 140, `waited ${waited.toFixed(0)} ms for the 150 ms update (timer tolerance -10 ms)`);
-  const puts = fake.requests.filter((r) => r.method === 'PUT');
-  assert.ok(puts.length >= 1);
-  const cfg = await fetch(`${endpoint}/2015-03-31/functions/hello/configuration`).then((r) => r.status);
-  assert.is(cfg, 403, 'the fake refuses unsigned calls');
-  const after = await d.invoke(payload({}));
-  assert.is(after.cold, true);
-  assert.ok(after.initMs! > 0);
-});
+control(
+  'forceCold sets an env var (keeping the others), waits for Successful, and the next invocation is cold',
+  async () => {
+    const d = await driverFor('hello');
+    await d.invoke(payload({}));
+    assert.is((await d.invoke(payload({}))).cold, false);
+    const t0 = performance.now();
+    await d.forceCold();
+    const waited = performance.now() - t0;
+    assert.ok(waited >= 140, `waited ${waited.toFixed(0)} ms for the 150 ms update (timer tolerance -10 ms)`);
+    const puts = fake.requests.filter((r) => r.method === 'PUT');
+    assert.ok(puts.length >= 1);
+    const cfg = await fetch(`${endpoint}/2015-03-31/functions/hello/configuration`).then((r) => r.status);
+    assert.is(cfg, 403, 'the fake refuses unsigned calls');
+    const after = await d.invoke(payload({}));
+    assert.is(after.cold, true);
+    assert.ok(after.initMs! > 0);
+  },
+);
 
 control('forceCold keeps existing environment variables', async () => {
   const d = await driverFor('hello');
@@ -309,13 +360,26 @@ url.before(setup);
 url.after(teardown);
 
 url('an AWS_IAM URL is signed; cold starts come from the instance-id headers', async () => {
-  const d = new LambdaDriver({ name: 'u', provider: 'lambda', function: '', arch: 'x86_64', options: { url: `${endpoint}/url/url-iam/`, region: 'us-east-1' } });
+  const d = new LambdaDriver({
+    name: 'u',
+    provider: 'lambda',
+    function: '',
+    arch: 'x86_64',
+    options: { url: `${endpoint}/url/url-iam/`, region: 'us-east-1' },
+  });
   drivers.push(d);
   await d.prepare();
   assert.is(d.info().coldStartMethod, 'instance-id');
   const outs = [];
   for (let i = 0; i < 3; i++) outs.push(await d.invoke(payload({})));
-  assert.equal(outs.map((o) => [o.status, o.cold, o.coldMethod]), [[200, true, 'instance-id'], [200, false, 'instance-id'], [200, false, 'instance-id']]);
+  assert.equal(
+    outs.map((o) => [o.status, o.cold, o.coldMethod]),
+    [
+      [200, true, 'instance-id'],
+      [200, false, 'instance-id'],
+      [200, false, 'instance-id'],
+    ],
+  );
   assert.is(new Set(outs.map((o) => o.instanceId)).size, 1);
   // Three at once: the warm one is reused, two new environments are cold. Each holds its
   // environment 1 s, so the three overlap even on a loaded machine (tolerance: 1 s of send skew).
@@ -327,14 +391,26 @@ url('an AWS_IAM URL is signed; cold starts come from the instance-id headers', a
 });
 
 url('an unsigned call to an AWS_IAM URL is refused; a NONE URL needs no credentials', async () => {
-  const bad = new LambdaDriver({ name: 'u2', provider: 'lambda', function: '', arch: 'x86_64', options: { url: `${endpoint}/url/url-iam/`, region: 'us-east-1', auth: 'NONE' } });
+  const bad = new LambdaDriver({
+    name: 'u2',
+    provider: 'lambda',
+    function: '',
+    arch: 'x86_64',
+    options: { url: `${endpoint}/url/url-iam/`, region: 'us-east-1', auth: 'NONE' },
+  });
   drivers.push(bad);
   await bad.prepare();
   const o = await bad.invoke(payload({}));
   assert.equal([o.status, o.errorClass], [403, 'http-4xx']);
   delete process.env.AWS_ACCESS_KEY_ID;
   try {
-    const pub = new LambdaDriver({ name: 'u3', provider: 'lambda', function: '', arch: 'x86_64', options: { url: `${endpoint}/url/url-public/`, region: 'us-east-1', auth: 'NONE' } });
+    const pub = new LambdaDriver({
+      name: 'u3',
+      provider: 'lambda',
+      function: '',
+      arch: 'x86_64',
+      options: { url: `${endpoint}/url/url-public/`, region: 'us-east-1', auth: 'NONE' },
+    });
     drivers.push(pub);
     await pub.prepare();
     const p = await pub.invoke(payload({}));
@@ -351,39 +427,48 @@ const run = suite('lambda through the runner');
 run.before(setup);
 run.after(teardown);
 
-run('a burst of 4 × 2 rounds: round 1 all cold (provider), round 2 warm, cost from Billed Duration at 512 MB', async () => {
-  const tmp = scratch();
-  try {
-    writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
-    const file = path.join(tmp.dir, 'lambda-burst.ts');
-    writeFileSync(file, `export default { name: 'lambda-burst', targets: [{ name: 'aws-hello', provider: 'lambda', function: 'hello', region: 'us-east-1', endpoint: '${endpoint}', updatePoll: 50 }], phases: [{ kind: 'burst', concurrency: 4, rounds: 2, gap: 50 }] };\n`);
-    const plan = await loadScenario(file, { cwd: tmp.dir });
-    // Start from nothing warm: the fake keeps environments from earlier suites.
-    const d = new LambdaDriver(plan.targets[0]!);
-    await d.prepare();
-    await d.forceCold();
-    await d.close();
-    const result = await runPlan(plan);
-    const t = result.targets[0]!;
-    assert.is(t.error, undefined);
-    assert.is(t.provider, 'lambda');
-    assert.is(t.coldStartMethod, 'provider');
-    assert.is(t.memoryMB, 512);
-    const [r1, r2] = t.phases;
-    assert.equal([r1!.requests, r1!.ok, r1!.coldStarts], [4, 4, 4]);
-    assert.equal([r2!.requests, r2!.ok, r2!.coldStarts], [4, 4, 0]);
-    assert.ok(r1!.initDurationMs!.min >= 55, `init min ${r1!.initDurationMs!.min}`);
-    assert.match(r2!.cost!.priceSource, /^aws-lambda us-east-1 x86_64 \(price catalog 2026-08-21\)$/);
-    // Warm: a 1 ms timer → billed 1–50 ms (timers fire ±1 ms; a loaded machine) at 512 MB: 2e-7 + 0.5 GB × billed s × 1.66667e-5.
-    const per = r2!.cost!.perInvocationUSD;
-    assert.ok(per >= 0.0000002 + 0.5 * 0.001 * 0.0000166667 - 1e-15 && per <= 0.0000002 + 0.5 * 0.05 * 0.0000166667, `warm cost ${per}`);
-    const text = JSON.stringify(result);
-    assert.not.match(text, new RegExp(FAKE_CREDENTIALS.secretAccessKey.replace(/[/+]/g, '.')));
-    assert.not.match(text, /AWS4-HMAC-SHA256/);
-  } finally {
-    tmp.cleanup();
-  }
-});
+run(
+  'a burst of 4 × 2 rounds: round 1 all cold (provider), round 2 warm, cost from Billed Duration at 512 MB',
+  async () => {
+    const tmp = scratch();
+    try {
+      writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+      const file = path.join(tmp.dir, 'lambda-burst.ts');
+      writeFileSync(
+        file,
+        `export default { name: 'lambda-burst', targets: [{ name: 'aws-hello', provider: 'lambda', function: 'hello', region: 'us-east-1', endpoint: '${endpoint}', updatePoll: 50 }], phases: [{ kind: 'burst', concurrency: 4, rounds: 2, gap: 50 }] };\n`,
+      );
+      const plan = await loadScenario(file, { cwd: tmp.dir });
+      // Start from nothing warm: the fake keeps environments from earlier suites.
+      const d = new LambdaDriver(plan.targets[0]!);
+      await d.prepare();
+      await d.forceCold();
+      await d.close();
+      const result = await runPlan(plan);
+      const t = result.targets[0]!;
+      assert.is(t.error, undefined);
+      assert.is(t.provider, 'lambda');
+      assert.is(t.coldStartMethod, 'provider');
+      assert.is(t.memoryMB, 512);
+      const [r1, r2] = t.phases;
+      assert.equal([r1!.requests, r1!.ok, r1!.coldStarts], [4, 4, 4]);
+      assert.equal([r2!.requests, r2!.ok, r2!.coldStarts], [4, 4, 0]);
+      assert.ok(r1!.initDurationMs!.min >= 55, `init min ${r1!.initDurationMs!.min}`);
+      assert.match(r2!.cost!.priceSource, /^aws-lambda us-east-1 x86_64 \(price catalog 2026-08-21\)$/);
+      // Warm: a 1 ms timer → billed 1–50 ms (timers fire ±1 ms; a loaded machine) at 512 MB: 2e-7 + 0.5 GB × billed s × 1.66667e-5.
+      const per = r2!.cost!.perInvocationUSD;
+      assert.ok(
+        per >= 0.0000002 + 0.5 * 0.001 * 0.0000166667 - 1e-15 && per <= 0.0000002 + 0.5 * 0.05 * 0.0000166667,
+        `warm cost ${per}`,
+      );
+      const text = JSON.stringify(result);
+      assert.not.match(text, new RegExp(FAKE_CREDENTIALS.secretAccessKey.replace(/[/+]/g, '.')));
+      assert.not.match(text, /AWS4-HMAC-SHA256/);
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);
 
 run.after(async () => {
   await fake.stop();

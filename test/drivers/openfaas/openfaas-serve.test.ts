@@ -16,7 +16,11 @@ const payload = (o: unknown) => ({ seq: 0, payload: Buffer.from(JSON.stringify(o
 const test = suite('openfaas driver against fxbench serve');
 test.before(async () => {
   const cli = startCli(['serve', '--port', '0', '--config', 'test/fixtures/runtime/bench.config.ts']);
-  await waitFor(() => /listening on (http:\S+)/.test(cli.out.stdout) || cli.exitCode !== null, 30_000, 'fxbench serve to listen');
+  await waitFor(
+    () => /listening on (http:\S+)/.test(cli.out.stdout) || cli.exitCode !== null,
+    30_000,
+    'fxbench serve to listen',
+  );
   const url = /listening on (http:\S+)/.exec(cli.out.stdout)?.[1];
   assert.ok(url, `serve started:\n${cli.out.stderr}`);
   serve = { cli, url: url! };
@@ -29,14 +33,33 @@ test.after(async () => {
 });
 
 test('0 replicas: a wave of 3 is cold (scale from zero); then warm; X-Duration-Seconds and X-Call-Id read', async () => {
-  driver = new OpenFaasDriver({ name: 'of-serve', provider: 'openfaas', function: 'hello', arch: 'x86_64', options: { gateway: serve.url, scalePoll: 50 } });
+  driver = new OpenFaasDriver({
+    name: 'of-serve',
+    provider: 'openfaas',
+    function: 'hello',
+    arch: 'x86_64',
+    options: { gateway: serve.url, scalePoll: 50 },
+  });
   await driver.prepare();
   assert.is(driver.scalingFromZero, true);
   const wave = await Promise.all([0, 1, 2].map(() => driver!.invoke(payload({ name: 'x' }))));
   for (const pid of descendants(serve.cli.pid!)) seenPids.add(pid);
-  assert.equal(wave.map((o) => [o.status, o.errorClass, o.cold]), [[200, null, true], [200, null, true], [200, null, true]]);
-  assert.ok(wave.every((o) => o.durationMs !== undefined && o.durationMs >= 0 && o.requestId), 'duration and call id on each');
-  assert.ok(wave.every((o) => o.instanceId), 'instance ids from serve');
+  assert.equal(
+    wave.map((o) => [o.status, o.errorClass, o.cold]),
+    [
+      [200, null, true],
+      [200, null, true],
+      [200, null, true],
+    ],
+  );
+  assert.ok(
+    wave.every((o) => o.durationMs !== undefined && o.durationMs >= 0 && o.requestId),
+    'duration and call id on each',
+  );
+  assert.ok(
+    wave.every((o) => o.instanceId),
+    'instance ids from serve',
+  );
   const warm = await driver.invoke(payload({}));
   assert.is(warm.cold, false);
   assert.ok((await driver.functionStatus()).availableReplicas! >= 1);

@@ -27,7 +27,13 @@ const drivers: OpenFaasDriver[] = [];
 process.env.OPENFAAS_PASSWORD = fake.password;
 
 function target(fn: string, options: Partial<OpenFaasOptions> = {}): ResolvedTarget<OpenFaasOptions> {
-  return { name: `of-${fn}`, provider: 'openfaas', function: fn, arch: 'x86_64', options: { gateway, scalePoll: 50, ...options } };
+  return {
+    name: `of-${fn}`,
+    provider: 'openfaas',
+    function: fn,
+    arch: 'x86_64',
+    options: { gateway, scalePoll: 50, ...options },
+  };
 }
 async function driverFor(fn: string, options: Partial<OpenFaasOptions> = {}): Promise<OpenFaasDriver> {
   const d = new OpenFaasDriver(target(fn, options));
@@ -41,7 +47,8 @@ const setup = async () => {
   if (!gateway) gateway = await fake.start({ warm: 1, stuck: 1 });
   // The pre-scaled replicas must be listening before tests rely on them.
   const end = Date.now() + 10_000;
-  while ((fake.available('warm') < 1 || fake.available('stuck') < 1) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  while ((fake.available('warm') < 1 || fake.available('stuck') < 1) && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 20));
 };
 const teardown = async () => {
   for (const d of drivers.splice(0)) await d.close();
@@ -61,13 +68,20 @@ prep('no password: says to set OPENFAAS_PASSWORD; a wrong one is refused the sam
   delete process.env.OPENFAAS_PASSWORD;
   try {
     const e = await isFxError(() => driverFor('warm'), { exitCode: 3 });
-    assert.match(e.message, /credentials missing or wrong for the gateway's \/system API: set OPENFAAS_PASSWORD \(user "admin"\)/);
+    assert.match(
+      e.message,
+      /credentials missing or wrong for the gateway's \/system API: set OPENFAAS_PASSWORD \(user "admin"\)/,
+    );
     const w = await isFxError(() => driverFor('warm', { password: 'guess-123' }), { exitCode: 3 });
     assert.not.match(w.message, /guess-123/);
   } finally {
     process.env.OPENFAAS_PASSWORD = fake.password;
   }
-  assert.is(fake.systemAuth.at(-1), `Basic ${Buffer.from('admin:guess-123').toString('base64')}`, 'basic auth, user admin');
+  assert.is(
+    fake.systemAuth.at(-1),
+    `Basic ${Buffer.from('admin:guess-123').toString('base64')}`,
+    'basic auth, user admin',
+  );
 });
 
 prep('a function with a ready replica is not scaling from zero; its invocations are warm', async () => {
@@ -75,7 +89,10 @@ prep('a function with a ready replica is not scaling from zero; its invocations 
   assert.is(d.scalingFromZero, false);
   const o = await d.invoke(payload({ sleepMs: 20 }));
   assert.equal([o.status, o.errorClass, o.cold, o.coldMethod], [200, null, false, 'provider']);
-  assert.ok(o.durationMs! >= 19 && o.durationMs! < 1000, `X-Duration-Seconds as duration: ${o.durationMs} ms (sleep 20 ms, -1 ms timer tolerance)`);
+  assert.ok(
+    o.durationMs! >= 19 && o.durationMs! < 1000,
+    `X-Duration-Seconds as duration: ${o.durationMs} ms (sleep 20 ms, -1 ms timer tolerance)`,
+  );
   assert.match(o.requestId!, /^[0-9a-f-]{36}$/, 'X-Call-Id kept');
   assert.ok(o.instanceId, 'the Python snippet sent an instance id');
 });
@@ -87,37 +104,53 @@ const zero = suite('openfaas scale from zero');
 zero.before(setup);
 zero.after(teardown);
 
-zero(`a wave of 3 against 0 replicas: held while one real replica starts (${STARTUP_MS} ms), all 3 cold; then warm`, async () => {
-  const d = await driverFor('cold');
-  assert.is(d.scalingFromZero, true, 'availableReplicas absent ⇒ 0');
-  const pidsBefore = fake.pids.length;
-  const t0 = performance.now();
-  const wave = await Promise.all([0, 1, 2].map(() => d.invoke(payload({}))));
-  const waveMs = performance.now() - t0;
-  assert.equal(wave.map((o) => [o.status, o.cold]), [[200, true], [200, true], [200, true]]);
-  assert.ok(waveMs >= STARTUP_MS, `the gateway held the wave ${waveMs.toFixed(0)} ms ≥ the replica's ${STARTUP_MS} ms start-up`);
-  assert.is(fake.pids.length - pidsBefore, 1, 'one replica process started');
-  assert.ok(alive(fake.pids.at(-1)!), 'it is a live process');
-  assert.is(new Set(wave.map((o) => o.instanceId)).size, 1, 'all served by that one instance');
-  assert.ok(fake.log.some((l) => l === '[Scale 1/20] function=cold 0 => 1 requested'));
-  assert.ok(fake.log.some((l) => /^\[Ready\] function=cold waited for - \d+\.\d{4}s$/.test(l)));
-  const next = await d.invoke(payload({}));
-  assert.equal([next.cold, next.instanceId], [false, wave[0]!.instanceId]);
-});
+zero(
+  `a wave of 3 against 0 replicas: held while one real replica starts (${STARTUP_MS} ms), all 3 cold; then warm`,
+  async () => {
+    const d = await driverFor('cold');
+    assert.is(d.scalingFromZero, true, 'availableReplicas absent ⇒ 0');
+    const pidsBefore = fake.pids.length;
+    const t0 = performance.now();
+    const wave = await Promise.all([0, 1, 2].map(() => d.invoke(payload({}))));
+    const waveMs = performance.now() - t0;
+    assert.equal(
+      wave.map((o) => [o.status, o.cold]),
+      [
+        [200, true],
+        [200, true],
+        [200, true],
+      ],
+    );
+    assert.ok(
+      waveMs >= STARTUP_MS,
+      `the gateway held the wave ${waveMs.toFixed(0)} ms ≥ the replica's ${STARTUP_MS} ms start-up`,
+    );
+    assert.is(fake.pids.length - pidsBefore, 1, 'one replica process started');
+    assert.ok(alive(fake.pids.at(-1)!), 'it is a live process');
+    assert.is(new Set(wave.map((o) => o.instanceId)).size, 1, 'all served by that one instance');
+    assert.ok(fake.log.some((l) => l === '[Scale 1/20] function=cold 0 => 1 requested'));
+    assert.ok(fake.log.some((l) => /^\[Ready\] function=cold waited for - \d+\.\d{4}s$/.test(l)));
+    const next = await d.invoke(payload({}));
+    assert.equal([next.cold, next.instanceId], [false, wave[0]!.instanceId]);
+  },
+);
 
-zero('forceCold scales to 0, waits until the replica is gone (by PID), and the next invocation is cold on a new instance', async () => {
-  const d = await driverFor('cold');
-  const before = await d.invoke(payload({}));
-  const pid = fake.pids.at(-1)!;
-  await d.forceCold();
-  assert.is(fake.available('cold'), 0);
-  assert.is((await d.functionStatus()).availableReplicas, undefined, 'omitted when 0');
-  assert.not.ok(alive(pid), `replica ${pid} stopped`);
-  assert.is(d.scalingFromZero, true);
-  const after = await d.invoke(payload({}));
-  assert.is(after.cold, true);
-  assert.is.not(after.instanceId, before.instanceId);
-});
+zero(
+  'forceCold scales to 0, waits until the replica is gone (by PID), and the next invocation is cold on a new instance',
+  async () => {
+    const d = await driverFor('cold');
+    const before = await d.invoke(payload({}));
+    const pid = fake.pids.at(-1)!;
+    await d.forceCold();
+    assert.is(fake.available('cold'), 0);
+    assert.is((await d.functionStatus()).availableReplicas, undefined, 'omitted when 0');
+    assert.not.ok(alive(pid), `replica ${pid} stopped`);
+    assert.is(d.scalingFromZero, true);
+    const after = await d.invoke(payload({}));
+    assert.is(after.cold, true);
+    assert.is.not(after.instanceId, before.instanceId);
+  },
+);
 
 zero('forceCold gives up after scaleTimeout when replicas stay available', async () => {
   const d = await driverFor('stuck', { scaleTimeout: 300 });
@@ -145,27 +178,39 @@ run.after(async () => {
   for (const pid of fake.pids) assert.not.ok(alive(pid), `replica ${pid} stopped`);
 });
 
-run('burst 3 × 2 from zero: round 1 all cold, round 2 warm; self-hosted cost from node price ÷ throughput; no password in the result', async () => {
-  const tmp = scratch();
-  try {
-    writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
-    const file = path.join(tmp.dir, 'of-burst.ts');
-    writeFileSync(file, `export default { name: 'of-burst', targets: [{ name: 'of', provider: 'openfaas', function: 'burst', gateway: '${gateway}', nodePricePerHourUSD: 0.1 }], phases: [{ kind: 'burst', concurrency: 3, rounds: 2, gap: 50 }] };\n`);
-    const plan = await loadScenario(file, { cwd: tmp.dir });
-    const result = await runPlan(plan);
-    const t = result.targets[0]!;
-    assert.is(t.error, undefined);
-    const [r1, r2] = t.phases;
-    assert.equal([r1!.requests, r1!.ok, r1!.coldStarts, r1!.instances], [3, 3, 3, 1]);
-    assert.equal([r2!.requests, r2!.ok, r2!.coldStarts], [3, 3, 0]);
-    const c = r2!.cost!;
-    assert.match(c.priceSource, /^openfaas self-hosted: 1 node × \$0\.1\/h \(configured\) ÷ measured throughput; assumes the node serves only this function$/);
-    assert.ok(Math.abs(c.perInvocationUSD - 0.1 / 3600 / r2!.throughputRps) < 1e-18, `${c.perInvocationUSD} = 0.1/3600/${r2!.throughputRps}`);
-    assert.ok(Math.abs(c.totalUSD - c.perInvocationUSD * 3) < 1e-18);
-    assert.not.match(JSON.stringify(result), new RegExp(fake.password));
-  } finally {
-    tmp.cleanup();
-  }
-});
+run(
+  'burst 3 × 2 from zero: round 1 all cold, round 2 warm; self-hosted cost from node price ÷ throughput; no password in the result',
+  async () => {
+    const tmp = scratch();
+    try {
+      writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+      const file = path.join(tmp.dir, 'of-burst.ts');
+      writeFileSync(
+        file,
+        `export default { name: 'of-burst', targets: [{ name: 'of', provider: 'openfaas', function: 'burst', gateway: '${gateway}', nodePricePerHourUSD: 0.1 }], phases: [{ kind: 'burst', concurrency: 3, rounds: 2, gap: 50 }] };\n`,
+      );
+      const plan = await loadScenario(file, { cwd: tmp.dir });
+      const result = await runPlan(plan);
+      const t = result.targets[0]!;
+      assert.is(t.error, undefined);
+      const [r1, r2] = t.phases;
+      assert.equal([r1!.requests, r1!.ok, r1!.coldStarts, r1!.instances], [3, 3, 3, 1]);
+      assert.equal([r2!.requests, r2!.ok, r2!.coldStarts], [3, 3, 0]);
+      const c = r2!.cost!;
+      assert.match(
+        c.priceSource,
+        /^openfaas self-hosted: 1 node × \$0\.1\/h \(configured\) ÷ measured throughput; assumes the node serves only this function$/,
+      );
+      assert.ok(
+        Math.abs(c.perInvocationUSD - 0.1 / 3600 / r2!.throughputRps) < 1e-18,
+        `${c.perInvocationUSD} = 0.1/3600/${r2!.throughputRps}`,
+      );
+      assert.ok(Math.abs(c.totalUSD - c.perInvocationUSD * 3) < 1e-18);
+      assert.not.match(JSON.stringify(result), new RegExp(fake.password));
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);
 
 run.run();

@@ -26,21 +26,36 @@ function quantile(sorted: number[], p: number): number {
 test('p50, p90 and p99 are within 5% + 1 ms of the server-side truth (closed model, 20 users, 3000 invocations)', async () => {
   server = await startServer('mix');
   const N = 3000;
-  const result = await runPlan(plan([httpTarget('mix', { url: server.url, method: 'GET' })], [phase({ kind: 'steady', users: 20, requests: N, duration: '30s' })]));
+  const result = await runPlan(
+    plan(
+      [httpTarget('mix', { url: server.url, method: 'GET' })],
+      [phase({ kind: 'steady', users: 20, requests: N, duration: '30s' })],
+    ),
+  );
   const p = result.targets[0]!.phases[0]!;
   assert.is(p.requests, N);
   assert.is(p.ok, N);
   const truthUs = (await (await fetch(`${server.url}/stats`)).json()) as number[];
   assert.is(truthUs.length, N, 'the server saw every invocation');
-  for (const [pct, got] of [[50, p.latencyMs!.p50], [90, p.latencyMs!.p90], [99, p.latencyMs!.p99]] as const) {
+  for (const [pct, got] of [
+    [50, p.latencyMs!.p50],
+    [90, p.latencyMs!.p90],
+    [99, p.latencyMs!.p99],
+  ] as const) {
     const truthMs = quantile(truthUs, pct) / 1000;
     const tolerance = truthMs * 0.05 + 1;
-    assert.ok(Math.abs(got - truthMs) <= tolerance, `p${pct}: fxbench ${got} ms, truth ${truthMs} ms (tolerance ±${tolerance.toFixed(2)} ms)`);
+    assert.ok(
+      Math.abs(got - truthMs) <= tolerance,
+      `p${pct}: fxbench ${got} ms, truth ${truthMs} ms (tolerance ±${tolerance.toFixed(2)} ms)`,
+    );
   }
   // And the mix is what the server was built to give (libuv timers count from the
   // loop's cached time, so a "5 ms" timer may end a little before 5 ms of hrtime).
   const [t50, t90, t99] = [50, 90, 99].map((q) => quantile(truthUs, q) / 1000);
-  assert.ok(t50! >= 4 && t50! < 20 && t90! >= 45 && t90! < 200 && t99! >= 450, `server-side p50 ${t50} ms, p90 ${t90} ms, p99 ${t99} ms`);
+  assert.ok(
+    t50! >= 4 && t50! < 20 && t90! >= 45 && t90! < 200 && t99! >= 450,
+    `server-side p50 ${t50} ms, p90 ${t90} ms, p99 ${t99} ms`,
+  );
 });
 
 test.run();

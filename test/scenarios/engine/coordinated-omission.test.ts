@@ -22,7 +22,9 @@ const CONCURRENCY = 20;
 test('the open model shows the stalls (p99 ≥ 500 ms, late sends); the closed model hides them', async () => {
   server = await startServer('stall', [5000, 1000]);
   const target = httpTarget('stall', { url: server.url, method: 'GET' });
-  const open = await runPlan(plan([target], [phase({ kind: 'steady', rate: 200, duration: '7s', maxInFlight: CONCURRENCY })]));
+  const open = await runPlan(
+    plan([target], [phase({ kind: 'steady', rate: 200, duration: '7s', maxInFlight: CONCURRENCY })]),
+  );
   const closed = await runPlan(plan([target], [phase({ kind: 'steady', users: CONCURRENCY, duration: '6s' })]));
   const o = open.targets[0]!.phases[0]!;
   const c = closed.targets[0]!.phases[0]!;

@@ -27,7 +27,16 @@ for (const workers of [1, 2]) {
     const out = path.join(tmp.dir, `w${workers}`);
     const answered = async () => Number(await (await fetch(`${server!.url}/count`)).text());
     const before = await answered();
-    const child = startCli(['run', 'test/fixtures/engine/long-steady-url.ts', '--out', out, ...(workers > 1 ? ['--workers', String(workers)] : [])], { env: { FXBENCH_TEST_URL: server!.url } });
+    const child = startCli(
+      [
+        'run',
+        'test/fixtures/engine/long-steady-url.ts',
+        '--out',
+        out,
+        ...(workers > 1 ? ['--workers', String(workers)] : []),
+      ],
+      { env: { FXBENCH_TEST_URL: server!.url } },
+    );
     pids.push(child.pid!);
     await waitFor(() => /▶ srv/.test(child.out.stderr), 30_000, 'the target to start');
     // Load under way (~1.5 s at 100/s): the server has answered 150 of this run's requests.

@@ -34,9 +34,14 @@ open('sends exactly the planned count at the rate, each with its intended time, 
   assert.is(stats.dropped, 0);
   assert.is(stats.late, 0);
   assert.is(intended.length, 200);
-  for (let i = 1; i < 200; i++) assert.ok(Math.abs(intended[i]! - intended[i - 1]! - 2.5e6) < 1, `intended times 2.5 ms apart (send ${i})`);
+  for (let i = 1; i < 200; i++)
+    assert.ok(Math.abs(intended[i]! - intended[i - 1]! - 2.5e6) < 1, `intended times 2.5 ms apart (send ${i})`);
   // Waits are slept in whole milliseconds (rounded), the last sliver exactly: a send leaves at its time or up to 1 ms after.
-  for (let i = 0; i < 200; i++) assert.ok(sentAt[i]! >= intended[i]! && sentAt[i]! - intended[i]! <= 1 * MS, `send ${i} at ${sentAt[i]}, intended ${intended[i]}`);
+  for (let i = 0; i < 200; i++)
+    assert.ok(
+      sentAt[i]! >= intended[i]! && sentAt[i]! - intended[i]! <= 1 * MS,
+      `send ${i} at ${sentAt[i]}, intended ${intended[i]}`,
+    );
 });
 
 open('at the in-flight cap, due sends wait and count as late; what time leaves owed is dropped', async () => {
@@ -71,7 +76,16 @@ open('an abort stops scheduling at once and drops nothing (the sends were never 
   const clock = new VirtualClock();
   const ac = new AbortController();
   void clock.sleep(100).then(() => ac.abort());
-  const stats = await clock.run(runOpenLoop({ pacer: constantPacer(100, 10_000), maxInFlight: 100, signal: ac.signal, now: clock.now, sleep: clock.sleep, send: async () => undefined }));
+  const stats = await clock.run(
+    runOpenLoop({
+      pacer: constantPacer(100, 10_000),
+      maxInFlight: 100,
+      signal: ac.signal,
+      now: clock.now,
+      sleep: clock.sleep,
+      send: async () => undefined,
+    }),
+  );
   assert.is(clock.now(), 100 * MS, 'stopped at the abort, not at the end of the 10 s schedule');
   assert.is(stats.sent, 10, 'the sends due at 0, 10, … 90 ms');
   assert.is(stats.dropped, 0);
@@ -81,14 +95,24 @@ open('a linear ramp 0 → 200/s over 2 s: sends leave on the schedule, second by
   const clock = new VirtualClock();
   const pacer = linearPacer(0, 200, 2000);
   const at: number[] = [];
-  const stats = await clock.run(runOpenLoop({ pacer, maxInFlight: 1000, signal: new AbortController().signal, now: clock.now, sleep: clock.sleep, send: async () => void at.push(clock.now()) }));
+  const stats = await clock.run(
+    runOpenLoop({
+      pacer,
+      maxInFlight: 1000,
+      signal: new AbortController().signal,
+      now: clock.now,
+      sleep: clock.sleep,
+      send: async () => void at.push(clock.now()),
+    }),
+  );
   assert.is(stats.sent, pacer.plannedHits);
   assert.is(stats.sent, 200);
   assert.is(stats.late, 0);
   // The integral of the rate: 50 sends in the first second, 150 in the second.
   assert.is(at.filter((t) => t < 1000 * MS).length, 50);
   assert.is(at.filter((t) => t >= 1000 * MS).length, 150);
-  for (let i = 0; i < at.length; i++) assert.ok(at[i]! >= pacer.hitAtNs(i) && at[i]! - pacer.hitAtNs(i) <= 1 * MS, `send ${i} on time`);
+  for (let i = 0; i < at.length; i++)
+    assert.ok(at[i]! >= pacer.hitAtNs(i) && at[i]! - pacer.hitAtNs(i) <= 1 * MS, `send ${i} on time`);
 });
 
 // ---
@@ -122,7 +146,15 @@ closed('stops at the time bound; think time spaces each user’s sends', async (
   const clock = new VirtualClock();
   const times: number[] = [];
   const stats = await clock.run(
-    runClosedLoop({ users: 1, durationMs: 300, thinkMs: 50, signal: new AbortController().signal, now: clock.now, sleep: clock.sleep, send: async () => void times.push(clock.now()) }),
+    runClosedLoop({
+      users: 1,
+      durationMs: 300,
+      thinkMs: 50,
+      signal: new AbortController().signal,
+      now: clock.now,
+      sleep: clock.sleep,
+      send: async () => void times.push(clock.now()),
+    }),
   );
   assert.is(clock.now(), 300 * MS, 'took the 300 ms bound: the last think time is waited out');
   // 300 ms / 50 ms think: sends at 0, 50, … 250 ms.

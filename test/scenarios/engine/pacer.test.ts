@@ -74,7 +74,11 @@ linear('equal rates are a constant pacer', () => {
 });
 
 linear('sends are in order and every one is due before the end', () => {
-  for (const [a, b, d] of [[1, 1000, 3000], [1000, 1, 3000], [7, 13, 1500]] as const) {
+  for (const [a, b, d] of [
+    [1, 1000, 3000],
+    [1000, 1, 3000],
+    [7, 13, 1500],
+  ] as const) {
     const p = linearPacer(a, b, d);
     let prev = -1;
     for (let i = 0; i < p.plannedHits; i++) {

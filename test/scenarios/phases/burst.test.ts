@@ -13,21 +13,30 @@ test('forced: every round has 3 cold starts on 3 new instances; a plain burst af
   const t = result.targets[0]!;
   assert.is(t.error, undefined);
   const cold = t.phases.filter((p) => p.name === 'burst');
-  assert.equal(cold.map((p) => [p.round, p.requests, p.ok, p.coldStarts, p.instances, p.newInstances, p.forcedCold]), [
-    [1, 3, 3, 3, 3, 3, true],
-    [2, 3, 3, 3, 3, 3, true],
-    [3, 3, 3, 3, 3, 3, true],
-  ]);
+  assert.equal(
+    cold.map((p) => [p.round, p.requests, p.ok, p.coldStarts, p.instances, p.newInstances, p.forcedCold]),
+    [
+      [1, 3, 3, 3, 3, 3, true],
+      [2, 3, 3, 3, 3, 3, true],
+      [3, 3, 3, 3, 3, 3, true],
+    ],
+  );
   const plain = t.phases.filter((p) => p.name === 'plain');
-  assert.equal(plain.map((p) => [p.round, p.requests, p.ok, p.coldStarts, p.forcedCold]), [
-    [1, 3, 3, 0, undefined],
-    [2, 3, 3, 0, undefined],
-  ]);
+  assert.equal(
+    plain.map((p) => [p.round, p.requests, p.ok, p.coldStarts, p.forcedCold]),
+    [
+      [1, 3, 3, 0, undefined],
+      [2, 3, 3, 0, undefined],
+    ],
+  );
   // Warm invocations take about a millisecond, so a later request of a round may
   // reuse an instance an earlier one just freed: 1 to 3 instances, all from round 3.
   const round3 = new Set(samples.filter((s) => s.phase === 'burst' && s.round === 3).map((s) => s.instanceId));
   const plainIds = new Set(samples.filter((s) => s.phase === 'plain').map((s) => s.instanceId));
-  assert.ok([...plainIds].every((id) => round3.has(id)), 'the plain burst runs on instances the last cold round started');
+  assert.ok(
+    [...plainIds].every((id) => round3.has(id)),
+    'the plain burst runs on instances the last cold round started',
+  );
   assert.is(plain[0]!.newInstances, plain[0]!.instances, 'round 1 of a phase sees only instances new to the phase');
   // 3 instances per coldFirst round (each round's replaced by the next); none alive now.
   assert.is(pids.size, 9, `saw ${pids.size} instance PIDs`);
@@ -39,10 +48,13 @@ test('not forceable: waits the idle window (1.5 s > idle timeout 1 s) before eac
   const elapsedMs = performance.now() - started;
   const t = result.targets[0]!;
   assert.is(t.error, undefined);
-  assert.equal(t.phases.map((p) => [p.round, p.requests, p.coldStarts, p.newInstances, p.forcedCold]), [
-    [1, 2, 2, 2, false],
-    [2, 2, 2, 2, false],
-  ]);
+  assert.equal(
+    t.phases.map((p) => [p.round, p.requests, p.coldStarts, p.newInstances, p.forcedCold]),
+    [
+      [1, 2, 2, 2, false],
+      [2, 2, 2, 2, false],
+    ],
+  );
   assert.ok(events.some((e) => e.kind === 'progress' && /waiting 1500 ms for idle instances/.test(e.message)));
   // Two 1.5 s waits at least; the rest is two cold rounds (tolerance: 10 s on a loaded 2-core machine).
   assert.ok(elapsedMs >= 3000 && elapsedMs < 13_000, `took ${elapsedMs.toFixed(0)} ms`);
@@ -56,7 +68,10 @@ test('not forceable and no idle window: a run error naming the fix, nothing sent
     },
   });
   const t = result.targets[0]!;
-  assert.match(t.error ?? '', /coldFirst needs a driver that can force cold starts \(capability forceCold\) or an idleWindow/);
+  assert.match(
+    t.error ?? '',
+    /coldFirst needs a driver that can force cold starts \(capability forceCold\) or an idleWindow/,
+  );
   assert.is(t.phases.length, 0);
   assert.is(samples.length, 0);
 });

@@ -15,17 +15,20 @@ test('per-size results: out of memory at 128 MB, fine at 256 and 512, each size 
   const t = result.targets[0]!;
   assert.is(t.error, undefined);
   assert.is(t.memoryMB, 128);
-  assert.equal(t.phases.map((p) => [p.name, p.round, p.memoryMB, p.requests, p.ok, p.errors['out-of-memory'], p.coldStarts]), [
-    // At 128 MB the instance dies each time, so round 2 is cold again.
-    ['memory', 1, 128, 1, 0, 1, 1],
-    ['memory', 2, 128, 1, 0, 1, 1],
-    ['memory', 3, 256, 1, 1, 0, 1],
-    ['memory', 4, 256, 1, 1, 0, 0],
-    ['memory', 5, 512, 1, 1, 0, 1],
-    ['memory', 6, 512, 1, 1, 0, 0],
-    // The configured 128 MB is restored after the sweep: out of memory again.
-    ['after', undefined, undefined, 1, 0, 1, 1],
-  ]);
+  assert.equal(
+    t.phases.map((p) => [p.name, p.round, p.memoryMB, p.requests, p.ok, p.errors['out-of-memory'], p.coldStarts]),
+    [
+      // At 128 MB the instance dies each time, so round 2 is cold again.
+      ['memory', 1, 128, 1, 0, 1, 1],
+      ['memory', 2, 128, 1, 0, 1, 1],
+      ['memory', 3, 256, 1, 1, 0, 1],
+      ['memory', 4, 256, 1, 1, 0, 0],
+      ['memory', 5, 512, 1, 1, 0, 1],
+      ['memory', 6, 512, 1, 1, 0, 0],
+      // The configured 128 MB is restored after the sweep: out of memory again.
+      ['after', undefined, undefined, 1, 0, 1, 1],
+    ],
+  );
   // Cost: Lambda's request fee plus memory × billed duration, at each round's size.
   const p = LAMBDA_PRICES.x86_64;
   const sizeOfRound = new Map(t.phases.filter((x) => x.name === 'memory').map((x) => [x.round!, x.memoryMB!]));
@@ -53,14 +56,31 @@ test('validation: sizes within Lambda’s range, an inner phase that is not a sw
   const { PHASES } = await import('../../../src/scenarios/phases/index.ts');
   const memoryPhase = PHASES.memory!;
   const ctx = { file: 's.ts', issues: [] as { field?: string; message: string }[] };
-  memoryPhase.check({ kind: 'memory', sizes: [64, 256], phase: { kind: 'memory', sizes: [128], phase: {} } }, 'phases[0]', ctx);
-  assert.equal(ctx.issues.map((i) => i.field), ['phases[0].sizes[0]']);
+  memoryPhase.check(
+    { kind: 'memory', sizes: [64, 256], phase: { kind: 'memory', sizes: [128], phase: {} } },
+    'phases[0]',
+    ctx,
+  );
+  assert.equal(
+    ctx.issues.map((i) => i.field),
+    ['phases[0].sizes[0]'],
+  );
   const ctx2 = { file: 's.ts', issues: [] as { field?: string; message: string }[] };
-  memoryPhase.check({ kind: 'memory', sizes: [256], phase: { kind: 'memory', sizes: [128], phase: {} } }, 'phases[0]', ctx2);
-  assert.equal(ctx2.issues.map((i) => i.field), ['phases[0].phase.kind']);
+  memoryPhase.check(
+    { kind: 'memory', sizes: [256], phase: { kind: 'memory', sizes: [128], phase: {} } },
+    'phases[0]',
+    ctx2,
+  );
+  assert.equal(
+    ctx2.issues.map((i) => i.field),
+    ['phases[0].phase.kind'],
+  );
   const ctx3 = { file: 's.ts', issues: [] as { field?: string; message: string }[] };
   memoryPhase.check({ kind: 'memory', sizes: [256], phase: { kind: 'burst', concurency: 2 } }, 'phases[0]', ctx3);
-  assert.equal(ctx3.issues.map((i) => i.field), ['phases[0].phase.concurrency', 'phases[0].phase.concurency']);
+  assert.equal(
+    ctx3.issues.map((i) => i.field),
+    ['phases[0].phase.concurrency', 'phases[0].phase.concurency'],
+  );
 });
 
 test.run();

@@ -41,8 +41,12 @@ unit('generators: called per invocation; i = 0 is tried at load', () => {
 
 unit('bad payloads: every issue named', () => {
   assert.equal(check({ a: 1 }, '1KB').issues, ['payloadSize: give either payload or payloadSize, not both']);
-  assert.equal(check(undefined, 'huge').issues, ['payloadSize: expected a size such as "1KB" or "64KB" (at least 2 bytes), got "huge"']);
-  assert.equal(check(() => undefined).issues, ['payload: the generator (i) => payload failed for i = 0: expected a JSON value, a string or bytes, got nothing']);
+  assert.equal(check(undefined, 'huge').issues, [
+    'payloadSize: expected a size such as "1KB" or "64KB" (at least 2 bytes), got "huge"',
+  ]);
+  assert.equal(check(() => undefined).issues, [
+    'payload: the generator (i) => payload failed for i = 0: expected a JSON value, a string or bytes, got nothing',
+  ]);
   assert.equal(check({ n: 1n }).issues, ['payload: Do not know how to serialize a BigInt']);
 });
 
@@ -59,7 +63,11 @@ run('a generator sends a different body per invocation (i counts from 0)', async
   const sent = samples.sort((a, b) => a.round - b.round).map((s) => s.bytesOut);
   // {"i":0,"pad":"x"} is 17 bytes; each next invocation adds one pad character.
   assert.equal(sent, [17, 18, 19, 20]);
-  assert.equal(samples.map((s) => s.bytesIn), sent, 'echo returns each body unchanged');
+  assert.equal(
+    samples.map((s) => s.bytesIn),
+    sent,
+    'echo returns each body unchanged',
+  );
 });
 
 run('payloadSize sends synthetic bodies of exactly that size', async () => {
@@ -69,8 +77,18 @@ run('payloadSize sends synthetic bodies of exactly that size', async () => {
 });
 
 run('bad payloads stop at load with exit 2', async () => {
-  await isFxError(() => loadFixture('payload-bad'), { exitCode: ExitCode.badInput, file: `${FIXTURES}/payload-bad.ts`, field: 'payloadSize', message: /either payload or payloadSize/ });
-  await isFxError(() => loadFixture('payload-bad-generator'), { exitCode: ExitCode.badInput, file: `${FIXTURES}/payload-bad-generator.ts`, field: 'payload', message: /generator \(i\) => payload failed for i = 0: Do not know how to serialize a BigInt/ });
+  await isFxError(() => loadFixture('payload-bad'), {
+    exitCode: ExitCode.badInput,
+    file: `${FIXTURES}/payload-bad.ts`,
+    field: 'payloadSize',
+    message: /either payload or payloadSize/,
+  });
+  await isFxError(() => loadFixture('payload-bad-generator'), {
+    exitCode: ExitCode.badInput,
+    file: `${FIXTURES}/payload-bad-generator.ts`,
+    field: 'payload',
+    message: /generator \(i\) => payload failed for i = 0: Do not know how to serialize a BigInt/,
+  });
 });
 
 run.run();

@@ -19,7 +19,9 @@ steady.after(() => servers.forEach((s) => s.stop()));
 steady('open model: 200/s for 1.5 s sends exactly 300, reported second by second', async () => {
   const s = await startServer('trivial');
   servers.push(s);
-  const r = await runPlan(plan([httpTarget('t', { url: s.url, method: 'GET' })], [phase({ kind: 'steady', rate: 200, duration: '1.5s' })]));
+  const r = await runPlan(
+    plan([httpTarget('t', { url: s.url, method: 'GET' })], [phase({ kind: 'steady', rate: 200, duration: '1.5s' })]),
+  );
   const p = r.targets[0]!.phases[0]!;
   assert.is(p.kind, 'steady');
   assert.is(p.requests + p.dropped!, 300);
@@ -29,15 +31,30 @@ steady('open model: 200/s for 1.5 s sends exactly 300, reported second by second
   assert.is(r.targets[0]!.coldStartMethod, 'none', 'no instance-id headers: cold starts not measured');
   const tl = p.timeline!;
   assert.ok(tl.length >= 2 && tl.length <= 3, `${tl.length} seconds`);
-  assert.is(tl.reduce((a, x) => a + x.requests, 0), 300, 'the seconds add up to the phase');
-  assert.ok(tl.every((x) => x.p50Ms !== null && x.histogram), 'each second has percentiles and its histogram');
+  assert.is(
+    tl.reduce((a, x) => a + x.requests, 0),
+    300,
+    'the seconds add up to the phase',
+  );
+  assert.ok(
+    tl.every((x) => x.p50Ms !== null && x.histogram),
+    'each second has percentiles and its histogram',
+  );
   // Tolerance: ±10 responses per second for timer batching at the edges.
-  assert.ok(tl.some((x) => Math.abs(x.requests - 200) <= 10), `a full second holds 200 ± 10: ${JSON.stringify(tl.map((x) => x.requests))}`);
+  assert.ok(
+    tl.some((x) => Math.abs(x.requests - 200) <= 10),
+    `a full second holds 200 ± 10: ${JSON.stringify(tl.map((x) => x.requests))}`,
+  );
 });
 
 steady('closed model: users and a request bound give exactly that many invocations', async () => {
   const s = servers[0]!;
-  const r = await runPlan(plan([httpTarget('t', { url: s.url, method: 'GET' })], [phase({ kind: 'steady', users: 4, requests: 777, duration: '20s' })]));
+  const r = await runPlan(
+    plan(
+      [httpTarget('t', { url: s.url, method: 'GET' })],
+      [phase({ kind: 'steady', users: 4, requests: 777, duration: '20s' })],
+    ),
+  );
   const p = r.targets[0]!.phases[0]!;
   assert.is(p.requests, 777);
   assert.is(p.ok, 777);
@@ -53,7 +70,12 @@ ramp('finds the knee within one step of where a server built to break at 175/s b
   const s = await startServer('capacity', [175]);
   servers.push(s);
   // 50, 100, 150, 200, 250 /s, 1.5 s each; the server answers 503 beyond 175/s.
-  const r = await runPlan(plan([httpTarget('cap', { url: s.url, method: 'GET' })], [phase({ kind: 'ramp', from: 50, to: 250, steps: 5, duration: '7.5s', slo: { p99: '300ms', errorRate: 0.01 } })]));
+  const r = await runPlan(
+    plan(
+      [httpTarget('cap', { url: s.url, method: 'GET' })],
+      [phase({ kind: 'ramp', from: 50, to: 250, steps: 5, duration: '7.5s', slo: { p99: '300ms', errorRate: 0.01 } })],
+    ),
+  );
   const t = r.targets[0]!;
   const ramp = t.ramp!;
   assert.ok(ramp, 'the target has a ramp result');
@@ -66,7 +88,10 @@ ramp('finds the knee within one step of where a server built to break at 175/s b
   assert.not.ok(broken.ok);
   assert.ok(broken.errorRate > 0.01, `error rate at the break ${broken.errorRate}`);
   // Each step is a round of the phase with its rate.
-  assert.equal(t.phases.map((p) => [p.round, p.rateRps]), ramp.steps.map((x, i) => [i + 1, x.rateRps]));
+  assert.equal(
+    t.phases.map((p) => [p.round, p.rateRps]),
+    ramp.steps.map((x, i) => [i + 1, x.rateRps]),
+  );
   assert.is(t.phases[0]!.requests, 75);
 });
 
@@ -74,7 +99,10 @@ ramp('finds the knee within one step of where a server built to break at 175/s b
 
 const valid = suite('steady and ramp validation');
 
-function issues(mod: { check(raw: Record<string, unknown>, path: string, ctx: CheckContext): unknown }, raw: Record<string, unknown>): string[] {
+function issues(
+  mod: { check(raw: Record<string, unknown>, path: string, ctx: CheckContext): unknown },
+  raw: Record<string, unknown>,
+): string[] {
   const ctx: CheckContext = { file: 's.ts', issues: [] };
   mod.check(raw, 'phases[0]', ctx);
   return ctx.issues.map((i) => `${i.field}: ${i.message}`);
@@ -82,28 +110,56 @@ function issues(mod: { check(raw: Record<string, unknown>, path: string, ctx: Ch
 
 valid('a phase without a duration is rejected: every phase is bounded', () => {
   assert.equal(issues(steadyPhase, { kind: 'steady', rate: 10 }), ['phases[0].duration: is required']);
-  assert.equal(issues(rampPhase, { kind: 'ramp', from: 1, to: 2, slo: { p99: '1s' } }), ['phases[0].duration: is required']);
-  assert.match(issues(steadyPhase, { kind: 'steady', rate: 10, duration: 0 })[0]!, /duration: expected a duration above 0 and at most 24h/);
+  assert.equal(issues(rampPhase, { kind: 'ramp', from: 1, to: 2, slo: { p99: '1s' } }), [
+    'phases[0].duration: is required',
+  ]);
+  assert.match(
+    issues(steadyPhase, { kind: 'steady', rate: 10, duration: 0 })[0]!,
+    /duration: expected a duration above 0 and at most 24h/,
+  );
   assert.match(issues(steadyPhase, { kind: 'steady', rate: 10, duration: '25h' })[0]!, /at most 24h/);
 });
 
 valid('exactly one arrival model; options of the other model are rejected', () => {
-  assert.match(issues(steadyPhase, { kind: 'steady', rate: 10, users: 2, duration: '1s' })[0]!, /exactly one of "rate".*and "users"/);
+  assert.match(
+    issues(steadyPhase, { kind: 'steady', rate: 10, users: 2, duration: '1s' })[0]!,
+    /exactly one of "rate".*and "users"/,
+  );
   assert.match(issues(steadyPhase, { kind: 'steady', duration: '1s' })[0]!, /exactly one of/);
-  assert.match(issues(steadyPhase, { kind: 'steady', rate: 10, think: '1s', duration: '1s' })[0]!, /belong to the closed model/);
-  assert.match(issues(steadyPhase, { kind: 'steady', users: 1, maxInFlight: 3, duration: '1s' })[0]!, /maxInFlight: belongs to the open model/);
-  assert.equal(issues(steadyPhase, { kind: 'steady', rate: '10', duration: '1s', bogus: 1 }), ['phases[0].rate: expected a number from 0.001 to 1000000, got "10"', 'phases[0].bogus: unknown field; expected one of kind, name, rate, users, duration, maxInFlight, think, requests']);
+  assert.match(
+    issues(steadyPhase, { kind: 'steady', rate: 10, think: '1s', duration: '1s' })[0]!,
+    /belong to the closed model/,
+  );
+  assert.match(
+    issues(steadyPhase, { kind: 'steady', users: 1, maxInFlight: 3, duration: '1s' })[0]!,
+    /maxInFlight: belongs to the open model/,
+  );
+  assert.equal(issues(steadyPhase, { kind: 'steady', rate: '10', duration: '1s', bogus: 1 }), [
+    'phases[0].rate: expected a number from 0.001 to 1000000, got "10"',
+    'phases[0].bogus: unknown field; expected one of kind, name, rate, users, duration, maxInFlight, think, requests',
+  ]);
 });
 
 valid('a ramp needs to ≥ from, an SLO with a p99, and steps long enough to judge', () => {
-  assert.match(issues(rampPhase, { kind: 'ramp', from: 10, to: 5, duration: '5s', slo: { p99: '1s' } })[0]!, /to: expected a rate at least "from"/);
-  assert.equal(issues(rampPhase, { kind: 'ramp', from: 1, to: 5, duration: '5s', slo: {} }), ['phases[0].slo.p99: is required']);
-  assert.match(issues(rampPhase, { kind: 'ramp', from: 1, to: 5, duration: '1s', steps: 20, slo: { p99: '1s' } })[0]!, /steps: expected steps of at least 100 ms each/);
+  assert.match(
+    issues(rampPhase, { kind: 'ramp', from: 10, to: 5, duration: '5s', slo: { p99: '1s' } })[0]!,
+    /to: expected a rate at least "from"/,
+  );
+  assert.equal(issues(rampPhase, { kind: 'ramp', from: 1, to: 5, duration: '5s', slo: {} }), [
+    'phases[0].slo.p99: is required',
+  ]);
+  assert.match(
+    issues(rampPhase, { kind: 'ramp', from: 1, to: 5, duration: '1s', steps: 20, slo: { p99: '1s' } })[0]!,
+    /steps: expected steps of at least 100 ms each/,
+  );
 });
 
 valid('the share of a worker divides rates and users so the shares add up', () => {
   const s = steadyPhase.check({ kind: 'steady', users: 5, duration: '1s' }, 'p', { issues: [] })!;
-  assert.equal([0, 1, 2].map((i) => steadyPhase.share!(s, i, 3)?.users), [2, 2, 1]);
+  assert.equal(
+    [0, 1, 2].map((i) => steadyPhase.share!(s, i, 3)?.users),
+    [2, 2, 1],
+  );
   assert.is(steadyPhase.share!(s, 5, 6), undefined, 'a worker with no user runs nothing');
   const o = steadyPhase.check({ kind: 'steady', rate: 300, duration: '1s', maxInFlight: 10 }, 'p', { issues: [] })!;
   assert.equal([steadyPhase.share!(o, 0, 4)!.rateRps, steadyPhase.share!(o, 0, 4)!.maxInFlight], [75, 3]);

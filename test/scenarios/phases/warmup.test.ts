@@ -31,27 +31,36 @@ settle.run();
 
 const run = suite('warmup on the local runtime');
 
-run('forces a cold start after a warm burst: exactly the first of 8 is cold, and latency settles within 3', async () => {
-  const { result, samples } = await runFixture('warmup');
-  const t = result.targets[0]!;
-  assert.is(t.error, undefined);
-  const [b, w] = t.phases;
-  assert.is(b!.coldStarts, 1);
-  assert.is(w!.kind, 'warmup');
-  assert.is(w!.requests, 8);
-  assert.is(w!.ok, 8);
-  assert.is(w!.coldStarts, 1, 'forced cold even though the burst left a warm instance');
-  assert.is(w!.forcedCold, true);
-  const series = samples.filter((s) => s.phase === 'warmup').sort((a, b) => a.seq - b.seq);
-  assert.equal(series.map((s) => s.cold), [true, false, false, false, false, false, false, false]);
-  assert.is(new Set(series.map((s) => s.instanceId)).size, 1, 'one instance serves the whole series');
-  // heavy-init spends 200 ms in init: the cold invocation is far slower than any warm one.
-  assert.ok(series[0]!.latencyUs > 150_000, `cold latency ${series[0]!.latencyUs} µs`);
-  assert.ok(w!.settledAfter !== null && w!.settledAfter! >= 1 && w!.settledAfter! <= 3, `settledAfter ${w!.settledAfter}`);
-  assert.is(decodeHistogram(w!.histograms.cold).totalCount, 1);
-  assert.is(decodeHistogram(w!.histograms.warm).totalCount, 7);
-  // Sends never overlap and are 20 ms apart at least: 8 sends span ≥ 140 ms of intended times.
-  assert.ok(series[7]!.intendedNs - series[0]!.intendedNs >= 140e6);
-});
+run(
+  'forces a cold start after a warm burst: exactly the first of 8 is cold, and latency settles within 3',
+  async () => {
+    const { result, samples } = await runFixture('warmup');
+    const t = result.targets[0]!;
+    assert.is(t.error, undefined);
+    const [b, w] = t.phases;
+    assert.is(b!.coldStarts, 1);
+    assert.is(w!.kind, 'warmup');
+    assert.is(w!.requests, 8);
+    assert.is(w!.ok, 8);
+    assert.is(w!.coldStarts, 1, 'forced cold even though the burst left a warm instance');
+    assert.is(w!.forcedCold, true);
+    const series = samples.filter((s) => s.phase === 'warmup').sort((a, b) => a.seq - b.seq);
+    assert.equal(
+      series.map((s) => s.cold),
+      [true, false, false, false, false, false, false, false],
+    );
+    assert.is(new Set(series.map((s) => s.instanceId)).size, 1, 'one instance serves the whole series');
+    // heavy-init spends 200 ms in init: the cold invocation is far slower than any warm one.
+    assert.ok(series[0]!.latencyUs > 150_000, `cold latency ${series[0]!.latencyUs} µs`);
+    assert.ok(
+      w!.settledAfter !== null && w!.settledAfter! >= 1 && w!.settledAfter! <= 3,
+      `settledAfter ${w!.settledAfter}`,
+    );
+    assert.is(decodeHistogram(w!.histograms.cold).totalCount, 1);
+    assert.is(decodeHistogram(w!.histograms.warm).totalCount, 7);
+    // Sends never overlap and are 20 ms apart at least: 8 sends span ≥ 140 ms of intended times.
+    assert.ok(series[7]!.intendedNs - series[0]!.intendedNs >= 140e6);
+  },
+);
 
 run.run();

@@ -15,17 +15,51 @@ import { runCli, scratch } from '../../helpers/cli.ts';
 import { startServer, type TestServer } from '../../helpers/servers.ts';
 import { phaseFigures } from '../../../src/metrics/figures.ts';
 
-function sample(latencyUs: number, endS: number, errorClass: Sample['errorClass'] = null, cold: boolean | null = false): Sample {
+function sample(
+  latencyUs: number,
+  endS: number,
+  errorClass: Sample['errorClass'] = null,
+  cold: boolean | null = false,
+): Sample {
   const intendedNs = endS * 1e9 - latencyUs * 1000;
-  return { target: 't', phase: 'steady', round: 1, seq: 0, intendedNs, startNs: intendedNs, latencyUs, status: errorClass ? 500 : 200, errorClass, bytesOut: 1, bytesIn: 2, cold, coldMethod: 'instance-id' };
+  return {
+    target: 't',
+    phase: 'steady',
+    round: 1,
+    seq: 0,
+    intendedNs,
+    startNs: intendedNs,
+    latencyUs,
+    status: errorClass ? 500 : 200,
+    errorClass,
+    bytesOut: 1,
+    bytesIn: 2,
+    cold,
+    coldMethod: 'instance-id',
+  };
 }
 
 function resultOf(rec: Recorder): Result {
   const figures = phaseFigures(rec.recorded, null);
   return {
-    schemaVersion: SCHEMA_VERSION, tool: { name: 'fxbench', version: 'x', node: 'x', platform: 'x', cpus: 1 }, scenario: { name: 's', file: 's.ts' },
-    startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:10.000Z', interrupted: false, thresholds: [],
-    targets: [{ name: 't', provider: 'http', function: 'f', memoryMB: null, coldStartMethod: 'instance-id', phases: [{ name: 'steady', kind: 'steady', ...figures, late: 1, rateRps: 10, timeline: rec.timelinePoints() }], summary: figures }],
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'fxbench', version: 'x', node: 'x', platform: 'x', cpus: 1 },
+    scenario: { name: 's', file: 's.ts' },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:00:10.000Z',
+    interrupted: false,
+    thresholds: [],
+    targets: [
+      {
+        name: 't',
+        provider: 'http',
+        function: 'f',
+        memoryMB: null,
+        coldStartMethod: 'instance-id',
+        phases: [{ name: 'steady', kind: 'steady', ...figures, late: 1, rateRps: 10, timeline: rec.timelinePoints() }],
+        summary: figures,
+      },
+    ],
   };
 }
 
@@ -34,11 +68,11 @@ const merge = suite('merge');
 merge('merged percentiles, counts and per-second series equal one recorder fed every value', () => {
   // A seeded mix of latencies from 20 µs to 20 s, spread over three "workers" and ten seconds.
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const one = new Recorder({ originNs: 0 });
   const parts = [new Recorder({ originNs: 0 }), new Recorder({ originNs: 0 }), new Recorder({ originNs: 0 })];
   for (let i = 0; i < 30_000; i++) {
-    const us = Math.round(20 * Math.pow(10, rnd() * 6));
+    const us = Math.round(20 * 10 ** (rnd() * 6));
     const s = sample(us, 1 + (i / 30_000) * 10, i % 97 === 0 ? 'http-5xx' : null, i % 50 === 0);
     one.add(s);
     parts[i % 3]!.add(s);
@@ -48,9 +82,21 @@ merge('merged percentiles, counts and per-second series equal one recorder fed e
   assert.equal(merged.latencyMs, whole.latencyMs);
   assert.equal(merged.warmLatencyMs, whole.warmLatencyMs);
   assert.equal(merged.coldLatencyMs, whole.coldLatencyMs);
-  assert.equal([merged.requests, merged.ok, merged.errors, merged.coldStarts, merged.coldStartRate, merged.bytesIn], [whole.requests, whole.ok, whole.errors, whole.coldStarts, whole.coldStartRate, whole.bytesIn]);
-  for (const p of [50, 90, 99, 99.9, 99.99]) assert.is(decodeHistogram(merged.histograms.all).getValueAtPercentile(p), decodeHistogram(whole.histograms.all).getValueAtPercentile(p), `p${p}`);
-  assert.equal(merged.timeline!.map(({ histogram: _h, ...x }) => x), whole.timeline!.map(({ histogram: _h, ...x }) => x), 'seconds add exactly');
+  assert.equal(
+    [merged.requests, merged.ok, merged.errors, merged.coldStarts, merged.coldStartRate, merged.bytesIn],
+    [whole.requests, whole.ok, whole.errors, whole.coldStarts, whole.coldStartRate, whole.bytesIn],
+  );
+  for (const p of [50, 90, 99, 99.9, 99.99])
+    assert.is(
+      decodeHistogram(merged.histograms.all).getValueAtPercentile(p),
+      decodeHistogram(whole.histograms.all).getValueAtPercentile(p),
+      `p${p}`,
+    );
+  assert.equal(
+    merged.timeline!.map(({ histogram: _h, ...x }) => x),
+    whole.timeline!.map(({ histogram: _h, ...x }) => x),
+    'seconds add exactly',
+  );
   assert.is(merged.late, 3, 'late sends add');
   assert.is(merged.rateRps, 30, 'shares of a rate add');
 });
@@ -63,7 +109,10 @@ merge('refuses results of different scenarios (exit 2), naming the file', () => 
     assert.unreachable('should throw');
   } catch (err) {
     assert.is((err as { exitCode: number }).exitCode, 2);
-    assert.match((err as Error).message, /b.json: scenario.name: expected shards of one scenario: "s" in a.json, got "other"/);
+    assert.match(
+      (err as Error).message,
+      /b.json: scenario.name: expected shards of one scenario: "s" in a.json, got "other"/,
+    );
   }
 });
 
@@ -85,14 +134,20 @@ const readResult = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'resu
 cli('--workers 2 splits 150/s between two processes and the merged result holds all 300 invocations', async () => {
   const out = path.join(tmp.dir, 'w2');
   const samples = path.join(tmp.dir, 'w2.ndjson');
-  const r = await runCli(['run', 'test/fixtures/engine/steady-url.ts', '--workers', '2', '--out', out, '--samples', samples], { env: { FXBENCH_TEST_URL: server!.url } });
+  const r = await runCli(
+    ['run', 'test/fixtures/engine/steady-url.ts', '--workers', '2', '--out', out, '--samples', samples],
+    { env: { FXBENCH_TEST_URL: server!.url } },
+  );
   assert.is(r.code, 0, r.stderr);
   const p = readResult(out).targets[0]!.phases[0]!;
   assert.is(p.requests + p.dropped!, 300);
   assert.is(p.dropped, 0);
   assert.is(p.rateRps, 150, 'the two shares of 75/s add up');
   assert.is(decodeHistogram(p.histograms.all).totalCount, 300);
-  assert.is(p.timeline!.reduce((a, x) => a + x.requests, 0), 300);
+  assert.is(
+    p.timeline!.reduce((a, x) => a + x.requests, 0),
+    300,
+  );
   const lines = readFileSync(samples, 'utf8').trim().split('\n');
   assert.is(lines.length, 300, 'both workers stream into one samples file, one whole line per sample');
   assert.ok(lines.every((l) => JSON.parse(l).phase === 'steady'));
@@ -101,7 +156,10 @@ cli('--workers 2 splits 150/s between two processes and the merged result holds 
 cli('--shard 1/2 and 2/2 write partial results; fxbench merge combines them exactly', async () => {
   const dirs = [path.join(tmp.dir, 's1'), path.join(tmp.dir, 's2')];
   for (const [i, dir] of dirs.entries()) {
-    const r = await runCli(['run', 'test/fixtures/engine/closed-url.ts', '--shard', `${i + 1}/2`, '--out', dir, '--quiet'], { env: { FXBENCH_TEST_URL: server!.url } });
+    const r = await runCli(
+      ['run', 'test/fixtures/engine/closed-url.ts', '--shard', `${i + 1}/2`, '--out', dir, '--quiet'],
+      { env: { FXBENCH_TEST_URL: server!.url } },
+    );
     assert.is(r.code, 0, r.stderr);
     const part = readResult(dir);
     assert.equal(part.shard, { index: i + 1, count: 2 });
@@ -115,16 +173,26 @@ cli('--shard 1/2 and 2/2 write partial results; fxbench merge combines them exac
   assert.is(r.shard, undefined, 'the merged result is whole');
   assert.is(r.targets[0]!.phases[0]!.requests, 1000);
   assert.is(decodeHistogram(r.targets[0]!.phases[0]!.histograms.all).totalCount, 1000);
-  const twice = await runCli(['merge', path.join(dirs[0]!, 'results.json'), path.join(dirs[0]!, 'results.json'), '-o', merged]);
+  const twice = await runCli([
+    'merge',
+    path.join(dirs[0]!, 'results.json'),
+    path.join(dirs[0]!, 'results.json'),
+    '-o',
+    merged,
+  ]);
   assert.is(twice.code, 2);
   assert.match(twice.stderr, /shard 1\/2 is given twice/);
 });
 
 cli('bad --shard and --workers values exit 2 before anything runs', async () => {
-  const a = await runCli(['run', 'test/fixtures/engine/closed-url.ts', '--shard', '3/2'], { env: { FXBENCH_TEST_URL: server!.url } });
+  const a = await runCli(['run', 'test/fixtures/engine/closed-url.ts', '--shard', '3/2'], {
+    env: { FXBENCH_TEST_URL: server!.url },
+  });
   assert.is(a.code, 2);
   assert.match(a.stderr, /--shard: expected i\/N with 1 ≤ i ≤ N/);
-  const b = await runCli(['run', 'test/fixtures/engine/closed-url.ts', '--workers', '0'], { env: { FXBENCH_TEST_URL: server!.url } });
+  const b = await runCli(['run', 'test/fixtures/engine/closed-url.ts', '--workers', '0'], {
+    env: { FXBENCH_TEST_URL: server!.url },
+  });
   assert.is(b.code, 2);
   assert.match(b.stderr, /--workers: expected an integer from 1 to 64, got 0/);
 });
