@@ -52,7 +52,7 @@ export async function benchLoadMemory(): Promise<boolean> {
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows])
-    process.stdout.write(r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ') + '\n');
+    process.stdout.write(`${r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ')}\n`);
   return ok;
 }
 

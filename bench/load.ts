@@ -140,7 +140,7 @@ export async function benchLoad(): Promise<boolean> {
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows])
-    process.stdout.write(r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ') + '\n');
+    process.stdout.write(`${r.map((x, i) => (i < 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ')}\n`);
   return ok;
 }
 
@@ -189,7 +189,10 @@ http {
   // Ready once it accepts a connection (bounded: 5 s).
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on('error', () => resolve(false));
     });
     if (up) return { url: `http://127.0.0.1:${port}`, stop };

@@ -42,7 +42,7 @@ const BODY = '{"name":"bench"}';
 /** A plain node:http server calling the same handler: the yardstick. */
 const PLAIN_SERVER = `
 import http from 'node:http';
-const { handler } = await import(${JSON.stringify('file://' + HELLO)});
+const { handler } = await import(${JSON.stringify(`file://${HELLO}`)});
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -72,7 +72,7 @@ import net from 'node:net';
 import { spawn } from 'node:child_process';
 const WORKER = \`
 const net = require('node:net');
-import(${JSON.stringify('file://' + HELLO)}).then(({ handler }) => {
+import(${JSON.stringify(`file://${HELLO}`)}).then(({ handler }) => {
   process.stdin.on('end', () => process.exit(0)).resume();
   const s = net.connect(Number(process.env.PORT), '127.0.0.1');
   s.setNoDelay(true);
@@ -255,7 +255,7 @@ function bareNodeColdMs(): Promise<number> {
       [
         '--input-type=module',
         '-e',
-        `const { handler } = await import(${JSON.stringify('file://' + HELLO)}); console.log(JSON.stringify(await handler({ name: 'bench' }, {})));`,
+        `const { handler } = await import(${JSON.stringify(`file://${HELLO}`)}); console.log(JSON.stringify(await handler({ name: 'bench' }, {})));`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: INSTANCE_LIKE_ENV },
     );
@@ -285,7 +285,7 @@ interface Row {
 
 /** Runs the benchmark; returns whether every goal was met. */
 export async function benchRuntime(
-  log: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+  log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Promise<boolean> {
   log(`\n## local runtime overhead${QUICK ? ' (quick)' : ''}\n`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fxbench-bench-'));
@@ -469,9 +469,9 @@ export async function benchRuntime(
   };
   const cols: (keyof Omit<Row, 'ok'>)[] = ['metric', 'runtime', 'plain', 'added', 'ratio', 'goal'];
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[header, ...rows].map((r) => r[c].length))]));
-  const line = (r: Row, mark: string) => cols.map((c) => r[c].padEnd(width[c]!)).join('  ') + '  ' + mark;
+  const line = (r: Row, mark: string) => `${cols.map((c) => r[c].padEnd(width[c]!)).join('  ')}  ${mark}`;
   log(line(header, 'met'));
-  log(cols.map((c) => '─'.repeat(width[c]!)).join('  ') + '  ───');
+  log(`${cols.map((c) => '─'.repeat(width[c]!)).join('  ')}  ───`);
   for (const r of rows) log(line(r, r.goal.startsWith('(') ? '' : r.ok ? 'yes' : 'NO'));
   log(
     `\n(${os.cpus().length} cores, Node ${process.version}; plain = the same handler behind node:http; runtime = fxbench serve, Lambda Invoke API path;`,

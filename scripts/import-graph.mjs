@@ -67,7 +67,7 @@ for (const file of files) {
   const deps = new Set();
   for (const ref of info.importedFiles) {
     const target = resolve(file, ref.fileName);
-    if (target && target.startsWith(src)) deps.add(target);
+    if (target?.startsWith(src)) deps.add(target);
   }
   graph.set(file, deps);
 }

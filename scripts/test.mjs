@@ -25,6 +25,7 @@ function find(dir) {
 }
 
 const files = find(path.join(root, 'test')).filter((f) => !filters.length || filters.some((w) => f.includes(w)));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour codes removed here
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 let passed = 0;
 let failed = 0;
@@ -45,6 +46,11 @@ const STATIC_CHECKS = [
     name: 'imports',
     title: 'imports (scripts/import-graph.mjs: no cycle, no upward import)',
     args: [path.join(root, 'scripts/import-graph.mjs')],
+  },
+  {
+    name: 'lint',
+    title: 'format and lint (biome ci)',
+    args: [path.join(root, 'node_modules/@biomejs/biome/bin/biome'), 'ci', '--colors=off'],
   },
 ];
 for (const check of STATIC_CHECKS) {

@@ -52,7 +52,7 @@ export function gateAgainstBaseline(
 
 /** Prints a verdict, appends its Markdown to GITHUB_STEP_SUMMARY (when set); returns the Markdown. */
 export function publishVerdict(v: CompareVerdict, write: (s: string) => void = (s) => process.stdout.write(s)): string {
-  write(formatVerdictText(v) + '\n');
+  write(`${formatVerdictText(v)}\n`);
   const markdown = formatVerdictMarkdown(v);
   appendStepSummary(markdown);
   return markdown;

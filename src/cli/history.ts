@@ -119,7 +119,7 @@ export async function historyCommand(args: HistoryArgs): Promise<number> {
     }
   }
   const points = metricTrend(args.db, metric, { target: args.target, scenario: args.scenario, limit: args.last });
-  process.stdout.write(formatTrend(metric, points) + '\n');
+  process.stdout.write(`${formatTrend(metric, points)}\n`);
   return ExitCode.ok;
 }
 

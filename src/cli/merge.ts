@@ -74,8 +74,8 @@ export const mergeCli: CliCommand = {
       }
       const merged = mergeResults(results, files);
       const out = path.resolve(args.out as string);
-      await writeFile(out, JSON.stringify(merged, null, 2) + '\n');
-      if (!args.quiet) process.stdout.write(formatSummary(merged) + '\n');
+      await writeFile(out, `${JSON.stringify(merged, null, 2)}\n`);
+      if (!args.quiet) process.stdout.write(`${formatSummary(merged)}\n`);
       const count = [...counts][0];
       const missing = count ? Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i)) : [];
       if (missing.length)

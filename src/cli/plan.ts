@@ -169,8 +169,8 @@ export const planCli: CliCommand = {
       const file = args.results as string;
       const plan = planCapacity(readResultFile(file), opts);
       const out = (args.out as string | undefined) ?? path.join(path.dirname(file), 'plan.json');
-      await writeFile(out, JSON.stringify(plan, null, 2) + '\n');
-      process.stdout.write((args.json ? JSON.stringify(plan, null, 2) : formatPlan(plan)) + '\n');
+      await writeFile(out, `${JSON.stringify(plan, null, 2)}\n`);
+      process.stdout.write(`${args.json ? JSON.stringify(plan, null, 2) : formatPlan(plan)}\n`);
       process.stderr.write(`wrote ${out}\n`);
       exit(ExitCode.ok);
     },

@@ -61,15 +61,18 @@ export function createProgress(o: ProgressOptions): Progress {
     let lastMs = -Infinity;
     let lastPhase = '';
     return {
-      line: (text) => void o.stream.write(text + '\n'),
+      line: (text) => void o.stream.write(`${text}\n`),
       tick(e) {
         const key = `${e.target}/${e.phase}`;
         const t = now();
         // A new phase resets the clock so each phase prints its first line after a few seconds, not at once.
-        if (key !== lastPhase) (lastPhase = key), (lastMs = t);
+        if (key !== lastPhase) {
+          lastPhase = key;
+          lastMs = t;
+        }
         if (t - lastMs < PLAIN_EVERY_MS) return;
         lastMs = t;
-        o.stream.write(formatTick(e) + '\n');
+        o.stream.write(`${formatTick(e)}\n`);
       },
       done: () => undefined,
     };
@@ -81,7 +84,7 @@ export function createProgress(o: ProgressOptions): Progress {
       // Keep the finished phase's last status above the new line; then carry on below.
       if (status) draw.done();
       status = '';
-      o.stream.write(text + '\n');
+      o.stream.write(`${text}\n`);
     },
     tick(e) {
       status = formatTick(e);

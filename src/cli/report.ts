@@ -136,7 +136,7 @@ export async function reportCommand(args: ReportArgs): Promise<number> {
     plan: capacity,
     history: single ? historyUpTo(result, path.dirname(single)) : undefined,
   });
-  process.stdout.write(formatSummary(result) + '\n');
+  process.stdout.write(`${formatSummary(result)}\n`);
   if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
   if (!args.quiet) {
     const rel = (p: string) => path.relative(process.cwd(), p) || p;

@@ -135,7 +135,7 @@ export async function finishRunGates(
   log: (line: string) => void,
 ): Promise<number> {
   let regressed = false;
-  let verdict;
+  let verdict: ReturnType<typeof compareResults> | undefined;
   if (args.baseline) {
     const baseline = readResultFile(args.baseline);
     const ran = new Set(result.targets.map((t) => t.name));
@@ -150,7 +150,7 @@ export async function finishRunGates(
     process.stdout.write('\n');
     const markdown = publishVerdict(verdict);
     writeFileSync(path.join(outDir, 'compare.md'), markdown);
-    writeFileSync(path.join(outDir, 'compare.json'), JSON.stringify(verdict, null, 2) + '\n');
+    writeFileSync(path.join(outDir, 'compare.json'), `${JSON.stringify(verdict, null, 2)}\n`);
     regressed = !verdict.ok;
   }
   const thresholds = result.thresholds ?? [];

@@ -151,8 +151,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const capacity = args.planOptions && !result.interrupted ? planCapacity(result, args.planOptions) : undefined;
     const history = recordHistory(args, result, outDir, log);
     const written = await writeReports(result, outDir, { plan: capacity, history });
-    process.stdout.write(formatSummary(result) + '\n');
-    if (formatRamps(result)) process.stdout.write(formatRamps(result) + '\n');
+    process.stdout.write(`${formatSummary(result)}\n`);
+    if (formatRamps(result)) process.stdout.write(`${formatRamps(result)}\n`);
     if (result.thresholds.length) process.stdout.write(`\n${formatThresholds(result.thresholds)}\n`);
     if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
     if (result.abortedByThreshold)

@@ -98,7 +98,7 @@ export async function serveCommand(args: ServeArgs): Promise<number> {
     throw FxError.runFailed(`cannot listen on ${args.host}:${args.port}: ${(err as Error).message}`, err);
   }
   process.stdout.write(`fxbench serve: listening on ${url}\n`);
-  const log = (line: string) => process.stderr.write(line + '\n');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`functions from ${configFile}:`);
   for (const s of specs)
     log(

@@ -78,7 +78,7 @@ export class Http1Pool implements ConnectionPool {
     let h = `${method} ${path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
     for (const [k, v] of Object.entries(headers)) h += `${k}: ${v}\r\n`;
     if (bodyLength > 0 || (method !== 'GET' && method !== 'HEAD')) h += `content-length: ${bodyLength}\r\n`;
-    return Buffer.from(h + '\r\n', 'latin1');
+    return Buffer.from(`${h}\r\n`, 'latin1');
   }
 
   /** Sends one request; resolves with the response or rejects with an Http1Error. */

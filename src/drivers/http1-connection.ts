@@ -102,7 +102,7 @@ export class Http1Connection {
     this.bytesIn = 0;
     this.keep = true;
     this.headers = {};
-    if (p.body && p.body.length) {
+    if (p.body?.length) {
       this.socket.cork();
       this.socket.write(p.head);
       this.socket.write(p.body);
@@ -215,7 +215,10 @@ export class Http1Connection {
       return STOP;
     }
     if (size === 0) this.state = 'trailers';
-    else (this.remaining = size), (this.state = 'chunk-data');
+    else {
+      this.remaining = size;
+      this.state = 'chunk-data';
+    }
     return eol + 2;
   }
 
@@ -252,9 +255,16 @@ export class Http1Connection {
       } else if (this.pool.keepHeaders.has(name)) this.headers[name] = value;
     }
     if (this.status < 200) return;
-    if (this.req!.noBody || this.status === 204 || this.status === 304) (this.state = 'length'), (this.remaining = 0);
-    else if (chunked) this.state = 'chunk-size';
-    else if (length >= 0) (this.state = 'length'), (this.remaining = length);
-    else (this.state = 'close'), (this.keep = false);
+    if (this.req!.noBody || this.status === 204 || this.status === 304) {
+      this.state = 'length';
+      this.remaining = 0;
+    } else if (chunked) this.state = 'chunk-size';
+    else if (length >= 0) {
+      this.state = 'length';
+      this.remaining = length;
+    } else {
+      this.state = 'close';
+      this.keep = false;
+    }
   }
 }

@@ -83,7 +83,10 @@ export function mergeTargets(list: TargetResult[]): TargetResult {
   for (const t of list) {
     for (const p of t.phases) {
       const k = phaseKey(p);
-      if (!byKey.has(k)) keys.push(k), byKey.set(k, []);
+      if (!byKey.has(k)) {
+        keys.push(k);
+        byKey.set(k, []);
+      }
       byKey.get(k)!.push(p);
     }
   }
@@ -141,7 +144,10 @@ export function mergeResults(list: Result[], files: string[] = list.map((_, i) =
   const byName = new Map<string, TargetResult[]>();
   for (const r of list) {
     for (const t of r.targets) {
-      if (!byName.has(t.name)) names.push(t.name), byName.set(t.name, []);
+      if (!byName.has(t.name)) {
+        names.push(t.name);
+        byName.set(t.name, []);
+      }
       byName.get(t.name)!.push(t);
     }
   }

@@ -99,7 +99,7 @@ export class Recorder {
       r.costUSD += s.costUSD;
       r.costed++;
     }
-    if (s.startNs < r.firstStartNs) r.firstStartNs = s.intendedNs < s.startNs ? s.intendedNs : s.startNs;
+    if (s.startNs < r.firstStartNs) r.firstStartNs = Math.min(s.intendedNs, s.startNs);
     const endNs = s.intendedNs + s.latencyUs * 1000;
     if (endNs > r.lastEndNs) r.lastEndNs = endNs;
     this.timeline?.add(endNs, !s.errorClass, s.cold === true, s.latencyUs);

@@ -3,7 +3,7 @@
  * requests, errors, cold starts, latency percentiles in ms and cost per 1M.
  */
 import { formatMs, formatUSD } from '../units.ts';
-import type { PhaseResult, Result } from '../model/result.ts';
+import type { Result } from '../model/result.ts';
 import { phaseLabel } from './format.ts';
 import { errorTotal } from '../metrics/figures.ts';
 

@@ -139,13 +139,13 @@ export function formatVerdictMarkdown(v: CompareVerdict): string {
     '',
     `A change beyond its allowance is a regression only when ${Math.round((1 - v.alpha * 2) * 100)}% confidence bounds on both runs agree (order-statistic bounds for latency, Clopper–Pearson for rates, a normal approximation for cost); otherwise it is noise.`,
   );
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Appends Markdown to the file named by GITHUB_STEP_SUMMARY, when set; returns whether it did. */
 export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return false;
-  appendFileSync(file, markdown.endsWith('\n') ? markdown + '\n' : markdown + '\n\n');
+  appendFileSync(file, markdown.endsWith('\n') ? `${markdown}\n` : `${markdown}\n\n`);
   return true;
 }

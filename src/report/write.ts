@@ -43,14 +43,14 @@ export async function writeReports(result: Result, dir: string, opts: WriteOptio
   const file = (name: string) => path.join(dir, name);
   const markdown = renderMarkdown(result);
   const results = file('results.json');
-  if (opts.results !== false) await writeFile(results, JSON.stringify(result, null, 2) + '\n');
+  if (opts.results !== false) await writeFile(results, `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(file('index.html'), renderHtml(result, { plan: opts.plan, history: opts.history }));
-  if (opts.plan) await writeFile(file('plan.json'), JSON.stringify(opts.plan, null, 2) + '\n');
+  if (opts.plan) await writeFile(file('plan.json'), `${JSON.stringify(opts.plan, null, 2)}\n`);
   await writeFile(file('summary.csv'), summaryCsv(result));
   await writeFile(file('percentiles.csv'), percentilesCsv(result));
   await writeFile(file('summary.md'), markdown);
   const stepSummary = opts.stepSummary ?? process.env.GITHUB_STEP_SUMMARY ?? '';
-  if (stepSummary) await appendFile(stepSummary, markdown + '\n');
+  if (stepSummary) await appendFile(stepSummary, `${markdown}\n`);
   return {
     dir,
     results,

@@ -43,7 +43,6 @@ class RuntimeApiClient {
   }
   /** Sends requests in one write; resolves one promise per request, in order. */
   send(requests) {
-    const text = '';
     const bodies = [];
     for (const r of requests) {
       const body = r.body === undefined ? null : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
@@ -147,7 +146,7 @@ function handlerFile() {
 }
 
 function pickHandler(mod, fnName, handlerSpec) {
-  const fn = mod[fnName] ?? (mod.default && mod.default[fnName]);
+  const fn = mod[fnName] ?? mod.default?.[fnName];
   if (typeof fn !== 'function')
     throw Object.assign(new Error(`${handlerSpec} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
   return fn;
@@ -167,7 +166,7 @@ async function start(load) {
     const { file, fnName, handlerSpec } = handlerFile();
     handler = pickHandler(await load(file), fnName, handlerSpec);
   } catch (err) {
-    const type = err && err.name && String(err.name).startsWith('Runtime.') ? err.name : 'Runtime.InitError';
+    const type = err?.name && String(err.name).startsWith('Runtime.') ? err.name : 'Runtime.InitError';
     const r = errorRequest('/init/error', err, type);
     await clientFor(0).send([r])[0].catch(lostRuntime);
     process.exit(1);
@@ -180,7 +179,7 @@ async function start(load) {
   const logStreamName = env.AWS_LAMBDA_LOG_STREAM_NAME;
   async function loop(i) {
     const client = clientFor(i);
-    let nextP = client.send([{ method: 'GET', path: base + '/invocation/next' }])[0];
+    let nextP = client.send([{ method: 'GET', path: `${base}/invocation/next` }])[0];
     for (;;) {
       let next;
       try {
@@ -232,7 +231,7 @@ async function start(load) {
       answer.headers['x-fxbench-max-rss-kb'] = process.resourceUsage().maxRSS;
       // The answer and the next long poll leave together (HTTP/1.1 pipelining):
       // the runtime replies 202 to the first and holds the second until work comes.
-      const [posted, polled] = client.send([answer, { method: 'GET', path: base + '/invocation/next' }]);
+      const [posted, polled] = client.send([answer, { method: 'GET', path: `${base}/invocation/next` }]);
       posted.catch(lostRuntime);
       nextP = polled;
     }
@@ -246,7 +245,7 @@ if (typeof module !== 'undefined') module.exports = { start, RuntimeApiClient };
 
 // Building a snapshot: the instance starts in start(), loading the handler through
 // import-helper.cjs (named by FXBENCH_IMPORT_HELPER), i.e. with import().
-if (v8.startupSnapshot && v8.startupSnapshot.isBuildingSnapshot()) {
+if (v8.startupSnapshot?.isBuildingSnapshot()) {
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     const { createRequire } = require('node:module');
     const { pathToFileURL } = require('node:url');

@@ -17,9 +17,9 @@ import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer 
 import type { FunctionSpec } from '../model/function.ts';
 
 const RUNTIME_PREFIX = '/2018-06-01/runtime';
-const NEXT_PATH = RUNTIME_PREFIX + '/invocation/next';
-const INVOCATION_PREFIX = RUNTIME_PREFIX + '/invocation/';
-const INIT_ERROR_PATH = RUNTIME_PREFIX + '/init/error';
+const NEXT_PATH = `${RUNTIME_PREFIX}/invocation/next`;
+const INVOCATION_PREFIX = `${RUNTIME_PREFIX}/invocation/`;
+const INIT_ERROR_PATH = `${RUNTIME_PREFIX}/init/error`;
 const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url).pathname;
 const ACCEPTED = Buffer.from('{"status":"OK"}');
 const ACCEPTED_HEADERS = { 'content-type': 'application/json', 'content-length': String(ACCEPTED.length) };

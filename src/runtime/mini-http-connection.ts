@@ -112,7 +112,7 @@ export class MiniConnection implements ResponseOwner {
       const [method, url, version] = text.slice(0, eol).split(' ');
       if (!method || !url || !version?.startsWith('HTTP/1.')) return this.bad('malformed request line');
       const headers = parseHeaders(text, eol + 2);
-      const connection = (headers['connection'] ?? '').toLowerCase();
+      const connection = (headers.connection ?? '').toLowerCase();
       const close = version === 'HTTP/1.0' ? !connection.includes('keep-alive') : connection.includes('close');
       const limit = this.bodyLimit ? this.bodyLimit(method, url) : DEFAULT_BODY_LIMIT;
       let body: Buffer;
@@ -152,7 +152,7 @@ export class MiniConnection implements ResponseOwner {
       this.continued = false;
       // After a 413 the connection closes when the rest of the body cannot be skipped
       // by count (chunked), or may never come (the client waits for 100 Continue).
-      const expectsContinue = (headers['expect'] ?? '').toLowerCase() === '100-continue';
+      const expectsContinue = (headers.expect ?? '').toLowerCase() === '100-continue';
       const closeAfter = close || (tooLarge && (chunked || (expectsContinue && this.skip > 0)));
       this.respond({ method, url, headers, body, ...(tooLarge ? { tooLarge } : {}) }, closeAfter);
     }

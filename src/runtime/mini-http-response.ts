@@ -106,12 +106,12 @@ export class QueuedResponse implements MiniResponse {
     let values = '';
     for (const k in h) {
       const v = String(h[k]);
-      t += k + ': ' + v + '\r\n';
+      t += `${k}: ${v}\r\n`;
       names += k;
       values += v;
     }
     if (/[\r\n:]/.test(names) || /[\r\n]/.test(values)) throw badHeader(h);
-    this.top = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n` + t;
+    this.top = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n${t}`;
   }
 
   end(b?: Buffer | string, opts?: { coalesce?: boolean }): void {

@@ -134,7 +134,7 @@ class RoundRecorders implements SampleSink {
 class NdjsonSink implements SampleSink {
   constructor(private readonly out: WriteStream) {}
   add(sample: Sample): void {
-    this.out.write(JSON.stringify(sample) + '\n');
+    this.out.write(`${JSON.stringify(sample)}\n`);
   }
 }
 

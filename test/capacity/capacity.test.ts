@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { emptyErrorCounts } from '../../src/metrics/recorder.ts';
-import { encodeHistogram, newHistogram, recordUs, summarizeMs } from '../../src/metrics/histogram.ts';
+import { encodeHistogram, newHistogram, recordUs } from '../../src/metrics/histogram.ts';
 import { planningFor } from '../../src/drivers/registry.ts';
 import { planCapacity, planTarget } from '../../src/capacity/capacity.ts';
 import { throttling } from '../../src/capacity/throttling.ts';

@@ -39,7 +39,10 @@ cli('passes two runs of the same build: exit 0, one table per target', async () 
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /^api\n {2}metric\s+baseline\s+current\s+change\s+allowed\s+verdict\s+samples$/m);
   assert.match(r.stdout, /^db\n {2}metric/m);
-  assert.match(r.stdout, /^ {2}latency\.warm\.p50\s+\d+\.\d+ ms\s+\d+\.\d+ ms\s+[+−±]\d+\.\d%\s+\+10%\s+ok\s+400\/400$/m);
+  assert.match(
+    r.stdout,
+    /^ {2}latency\.warm\.p50\s+\d+\.\d+ ms\s+\d+\.\d+ ms\s+[+−±]\d+\.\d%\s+\+10%\s+ok\s+400\/400$/m,
+  );
   assert.match(r.stdout, /^ {2}cold\.rate\s+0\.0244\s+0\.0244\s+±0\.0000\s+\+0\.05\s+ok\s+410\/410$/m);
   assert.match(r.stdout, /\ncompare: ok: no regression\n$/);
 });

@@ -32,7 +32,10 @@ function fakeStream(isTTY: boolean) {
       isTTY,
       columns: 200,
       rows: 40,
-      write: (s: string) => (writes.push(s), true),
+      write: (s: string) => {
+        writes.push(s);
+        return true;
+      },
       on: () => undefined,
       once: () => undefined,
       off: () => undefined,
@@ -82,6 +85,7 @@ test('on a TTY: ticks redraw in place (escape codes), lines go above the status 
   p.done();
   const text = writes.join('');
   assert.match(text, /req 1 /);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal codes checked for
   assert.match(text, /\x1b\[/, 'erases the previous status line instead of scrolling');
   assert.ok(text.indexOf('req 2 ') < text.indexOf('  step 2/5\n'), 'the last status stays above the new line');
 });

@@ -263,7 +263,7 @@ export class FakeLambda {
     sigError: string | null,
     body: Buffer,
     requestId: string,
-    req: IncomingMessage,
+    _req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
     const fn = this.fns.get(name);

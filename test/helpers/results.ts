@@ -518,7 +518,7 @@ export const FIXTURES_DIR = path.resolve(path.dirname(new URL(import.meta.url).p
 
 if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
   const write = (name: string, result: Result) =>
-    writeFileSync(path.join(FIXTURES_DIR, name), JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(path.join(FIXTURES_DIR, name), `${JSON.stringify(result, null, 2)}\n`);
   write('results-full.json', fullFixture());
   write('results-burst-a.json', burstFixture('burst', 1, 4));
   write('results-burst-b.json', burstFixture('burst', 2, 6));

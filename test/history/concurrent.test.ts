@@ -29,7 +29,10 @@ function writer(
   child.stderr!.on('data', (c) => (out += c));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const done = new Promise<{ code: number | null; out: string }>((resolve) =>
-    child.on('close', (code) => (clearTimeout(timer), resolve({ code, out }))),
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    }),
   );
   const ready = new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());

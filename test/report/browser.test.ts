@@ -112,11 +112,11 @@ browserSuite(
     const context = await browser.newContext();
     const requests: string[] = [];
     const blocked: string[] = [];
-    await context.route('**/*', (route) =>
-      route.request().url() === url
-        ? route.continue()
-        : (blocked.push(route.request().url()), route.abort('blockedbyclient')),
-    );
+    await context.route('**/*', (route) => {
+      if (route.request().url() === url) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort('blockedbyclient');
+    });
     const page = await context.newPage();
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(url, { waitUntil: 'load' });

@@ -74,8 +74,14 @@ which('every spec compiles with vega-lite without a warning', () => {
         level: () => logger,
         info: () => logger,
         debug: () => logger,
-        warn: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
-        error: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+        warn: (...a: unknown[]) => {
+          warnings.push(a.join(' '));
+          return logger;
+        },
+        error: (...a: unknown[]) => {
+          warnings.push(a.join(' '));
+          return logger;
+        },
       };
       vl.compile({ ...c.spec, datasets: c.datasets } as never, { logger: logger as never });
       assert.equal(warnings, [], `${result.scenario.name} ${c.id}`);

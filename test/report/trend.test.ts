@@ -68,8 +68,14 @@ unit('one point per run, target and statistic, in run order; the spec compiles w
     level: () => logger,
     info: () => logger,
     debug: () => logger,
-    warn: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
-    error: (...a: unknown[]) => (warnings.push(a.join(' ')), logger),
+    warn: (...a: unknown[]) => {
+      warnings.push(a.join(' '));
+      return logger;
+    },
+    error: (...a: unknown[]) => {
+      warnings.push(a.join(' '));
+      return logger;
+    },
   };
   vl.compile({ ...c.spec, datasets: c.datasets } as never, { logger: logger as never });
   assert.equal(warnings, []);

@@ -235,7 +235,7 @@ function handler(req: MiniRequest, res: MiniResponse): void {
 
 const DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 function assertDate(r: Parsed): void {
-  const d = r.headers['date'];
+  const d = r.headers.date;
   assert.ok(d && d.length === 1, `one date header in ${JSON.stringify(r.head)}`);
   assert.match(d![0]!, DATE);
   assert.ok(Math.abs(Date.parse(d![0]!) - Date.now()) < 5000, `date ${d![0]} is now`);
@@ -281,7 +281,7 @@ limits(
     const [tooLarge, second] = await c.responses(2);
     assert.is(tooLarge!.status, 413);
     assert.is(tooLarge!.body, 'too large');
-    assert.not.ok(tooLarge!.headers['connection'], 'the 413 keeps the connection open');
+    assert.not.ok(tooLarge!.headers.connection, 'the 413 keeps the connection open');
     assert.is(second!.status, 200);
     assert.is(second!.body, 'echo:hello');
 
@@ -353,7 +353,7 @@ limits('a chunked body over the limit gets its 413, then the connection closes',
   const [r] = await c.responses(1);
   assert.is(r!.status, 413);
   assert.is(r!.body, 'too large');
-  assert.equal(r!.headers['connection'], ['close']);
+  assert.equal(r!.headers.connection, ['close']);
   await c.until(() => c.endedAt !== null, 'the server to close the connection', 2000);
   c.destroy();
   assert.is(seen.length, 1);
@@ -370,7 +370,7 @@ limits(
     c.write(`POST /limited HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: ${200 * 1024}\r\n\r\n`);
     const [r] = await c.responses(1);
     assert.is(r!.status, 413);
-    assert.equal(r!.headers['connection'], ['close']);
+    assert.equal(r!.headers.connection, ['close']);
     assert.not.match(c.text, /100 Continue/);
     await c.until(() => c.endedAt !== null, 'the server to end the connection', 2000);
     c.destroy();
@@ -386,7 +386,7 @@ limits('a chunked body under the limit is decoded and the connection stays open'
   c.destroy();
   assert.is(a!.body, 'echo:abcde');
   assert.is(b!.body, 'GET /next 0');
-  assert.not.ok(a!.headers['connection']);
+  assert.not.ok(a!.headers.connection);
 });
 
 limits.run();
@@ -420,7 +420,7 @@ conn(
     assert.is(rs.length, 1, c.text);
     assert.is(rs[0]!.status, 200);
     assert.is(rs[0]!.body, 'GET /bye 0');
-    assert.equal(rs[0]!.headers['connection'], ['close']);
+    assert.equal(rs[0]!.headers.connection, ['close']);
     assert.equal(
       seen.map((r) => r.url),
       ['/bye'],
@@ -438,8 +438,8 @@ conn('Connection: close on a later pipelined request: earlier answers go first, 
     rs.map((r) => r.body),
     ['GET /one 0', 'GET /two 0'],
   );
-  assert.not.ok(rs[0]!.headers['connection']);
-  assert.equal(rs[1]!.headers['connection'], ['close']);
+  assert.not.ok(rs[0]!.headers.connection);
+  assert.equal(rs[1]!.headers.connection, ['close']);
 });
 
 conn('HTTP/1.0 without keep-alive: answered, then the connection closes', async () => {
@@ -450,7 +450,7 @@ conn('HTTP/1.0 without keep-alive: answered, then the connection closes', async 
   c.destroy();
   assert.is(rs.length, 1);
   assert.is(rs[0]!.body, 'GET /ten 0');
-  assert.equal(rs[0]!.headers['connection'], ['close']);
+  assert.equal(rs[0]!.headers.connection, ['close']);
 });
 
 conn('HTTP/1.0 with Connection: keep-alive: the connection stays open for a second request', async () => {
@@ -458,7 +458,7 @@ conn('HTTP/1.0 with Connection: keep-alive: the connection stays open for a seco
   c.write('GET /ka1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n');
   const [first] = await c.responses(1);
   assert.is(first!.body, 'GET /ka1 0');
-  assert.not.ok(first!.headers['connection'], 'no connection: close');
+  assert.not.ok(first!.headers.connection, 'no connection: close');
   // A close would have been written with the answer: the server's side is neither ended nor destroyed.
   const srv = await c.server();
   assert.not.ok(srv.writableEnded || srv.destroyed, 'the server kept its side open');
@@ -575,7 +575,7 @@ conn('repeated request headers are joined with ", " (names lower-cased)', async 
   c.destroy();
   const h = JSON.parse(r!.body) as Record<string, string>;
   assert.is(h['x-multi'], 'a, b, c');
-  assert.is(h['accept'], 'text/plain');
+  assert.is(h.accept, 'text/plain');
   assert.is(seen[0]!.headers['x-multi'], 'a, b, c');
   assert.not.ok('X-Multi' in seen[0]!.headers);
 });

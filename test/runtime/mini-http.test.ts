@@ -47,7 +47,10 @@ function exchange(parts: string[], until: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1');
     let got = '';
-    const timer = setTimeout(() => (s.destroy(), reject(new Error(`timed out; got ${JSON.stringify(got)}`))), 3000);
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`timed out; got ${JSON.stringify(got)}`));
+    }, 3000);
     s.on('data', (c) => {
       got += c;
       if (until.test(got)) {
@@ -110,8 +113,12 @@ test('pipelined requests are answered in order, even when the first is answered 
   // Read until both answers are in: "first", then /second's JSON.
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(got)}`)), 3000);
-    onData = () =>
-      got.match(/HTTP\/1\.1 200 OK/g)?.length === 2 && got.endsWith('}') ? (clearTimeout(timer), resolve()) : undefined;
+    onData = () => {
+      if (got.match(/HTTP\/1\.1 200 OK/g)?.length === 2 && got.endsWith('}')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
     onData();
   });
   s.destroy();

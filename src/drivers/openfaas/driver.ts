@@ -9,7 +9,7 @@
  * (snippet), to count instances. `X-Duration-Seconds` (watchdog) is the
  * function's own duration; `X-Call-Id` is kept as the request id.
  */
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { selfHostedPriceModel } from '../../cost/cost.ts';
 import { sleep } from '../../clock.ts';
 import { FxError } from '../../model/errors.ts';
@@ -91,7 +91,7 @@ export class OpenFaasDriver implements Driver {
   /** Replica counts now, from `GET /system/function/{name}`. */
   async functionStatus(signal?: AbortSignal): Promise<OpenFaasFunctionStatus> {
     const path = `${this.gateway.pathname.replace(/\/$/, '')}/system/function/${encodeURIComponent(this.target.function)}`;
-    let res;
+    let res: Dispatcher.ResponseData;
     try {
       res = await this.pool!.request({
         method: 'GET',

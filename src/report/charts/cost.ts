@@ -109,7 +109,7 @@ export function costChart(result: Result): Chart | null {
     return {
       id: 'cost',
       title: 'Cost per 1M invocations',
-      note: note + '.',
+      note: `${note}.`,
       datasets: { costBars: bars },
       spec: { $schema: VEGA_LITE_SCHEMA, width: 'container', ...barView },
     };
@@ -156,7 +156,7 @@ export function costChart(result: Result): Chart | null {
   return {
     id: 'cost',
     title: 'Cost per 1M invocations, and cost vs p99 by memory size',
-    note: note + '; right: each memory size of the sweep (up and right is worse).',
+    note: `${note}; right: each memory size of the sweep (up and right is worse).`,
     datasets: { costBars: bars, memory: points },
     widthShares: [0.4, 0.6],
     spec: { $schema: VEGA_LITE_SCHEMA, hconcat: [barView, memoryView], resolve: { scale: { color: 'shared' } } },

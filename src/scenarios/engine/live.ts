@@ -103,7 +103,10 @@ export class PhaseLive {
       requests += r.requests;
       ok += r.ok;
       coldStarts += r.coldStarts;
-      if (round > latestRound) (latestRound = round), (latest = rec);
+      if (round > latestRound) {
+        latestRound = round;
+        latest = rec;
+      }
     }
     for (const m of this.meta.values()) {
       late += m.late ?? 0;

@@ -8,7 +8,6 @@
  * against the step like errors.
  */
 import { check, checkObject, fail, optional, required } from '../../config/check.ts';
-import type { PhaseResult, RampResult } from '../../model/result.ts';
 import { runOpenLoop } from '../engine/open-loop.ts';
 import { constantPacer } from '../engine/pacer.ts';
 import type { PhaseModule } from './phase.ts';

@@ -77,10 +77,13 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
         return new Promise<Result>((resolve, reject) => {
           let settled = false;
           child.on('message', (m: FromWorker) => {
-            if (m.kind === 'result') (settled = true), resolve(m.result);
-            else if (m.kind === 'failed')
-              (settled = true), reject(new FxError(m.exitCode === 2 ? 2 : 3, `worker ${index + 1}: ${m.message}`));
-            else if (m.event.kind === 'tick') {
+            if (m.kind === 'result') {
+              settled = true;
+              resolve(m.result);
+            } else if (m.kind === 'failed') {
+              settled = true;
+              reject(new FxError(m.exitCode === 2 ? 2 : 3, `worker ${index + 1}: ${m.message}`));
+            } else if (m.event.kind === 'tick') {
               latest.set(index, m.event);
               const same = [...latest.values()].filter(
                 (x) => x.target === m.event.target && x.phase === (m.event as TickEvent).phase,

@@ -33,7 +33,10 @@ unit('payloadSize: exactly that many bytes of JSON', () => {
 
 unit('generators: called per invocation; i = 0 is tried at load', () => {
   const calls: number[] = [];
-  const { src, issues } = check((i: number) => (calls.push(i), { i }));
+  const { src, issues } = check((i: number) => {
+    calls.push(i);
+    return { i };
+  });
   assert.equal(issues, []);
   assert.equal(calls, [0]);
   assert.is(Buffer.from(src.payloadFor!(7)).toString(), '{"i":7}');
