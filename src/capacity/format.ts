@@ -5,6 +5,11 @@ import type { Figure, CapacityPlan, TargetPlan } from './types.ts';
 /** A number as the plan's `from` texts show it: integers as they are, others to `digits` places. */
 export const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
 
+/** A count shortened for the plan's `from` texts: 1.5M, 12.0k, 950. */
+export function fmtCount(n: number): string {
+  return n >= 1e6 ? `${fmt(n / 1e6, 2)}M` : n >= 1e3 ? `${fmt(n / 1e3, 1)}k` : fmt(n, 0);
+}
+
 function num(f: Figure | undefined, digits = 1, unit = ''): string {
   if (!f || f.value === null || f.value === undefined) return '-';
   const v = f.value;
