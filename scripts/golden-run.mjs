@@ -51,6 +51,10 @@ function mask(value, key) {
 // The chart data embedded in index.html: each array reduced to its distinct
 // masked items (how many per-second points there are depends on timing).
 function maskChartData(html) {
+  html = html.replace(
+    /(<script type="application\/json" id="fxbench-result">)(.*?)(<\/script>)/s,
+    (_, a, json, b) => `${a}${JSON.stringify(mask(JSON.parse(json)), null, 1)}${b}`,
+  );
   return html.replace(/(<script type="application\/json" id="fxbench-data">)(.*?)(<\/script>)/s, (_, a, json, b) => {
     const dedupe = (v) => {
       if (Array.isArray(v))
@@ -64,7 +68,7 @@ function maskChartData(html) {
 const maskText = (s) =>
   s
     .replace(/^.*req\/s.*$\n?/gm, '') // live progress lines: how many appear depends on timing
-    .replace(/(wrote |history: )\S*\/report\//g, '$1<out>/')
+    .replace(/[^\s,]*\/report\//g, '<out>/')
     .replace(/[A-Za-z0-9+/]{80,}={0,2}/g, '<b64>')
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<iso>')
     .replace(/\d{8}-\d{6}[-\w]*/g, '<stamp>')
