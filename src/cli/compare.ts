@@ -17,6 +17,7 @@ import { compareResults, type CompareVerdict } from '../metrics/compare.ts';
 import { writeJUnit } from '../report/junit.ts';
 import type { Result } from '../model/result.ts';
 import { appendStepSummary, formatVerdictMarkdown, formatVerdictText } from '../report/verdict.ts';
+import { checkOutputFile } from './run-outputs.ts';
 
 /** Flags shared by `compare` and `run --baseline`. */
 export interface GateFlags {
@@ -68,6 +69,8 @@ export interface CompareArgs extends GateFlags {
 /** Runs `fxbench compare`; resolves to the exit code. */
 export async function compareCommand(args: CompareArgs): Promise<number> {
   checkGateFlags(args);
+  if (args.junit) checkOutputFile('--junit', args.junit);
+  if (process.env.GITHUB_STEP_SUMMARY) checkOutputFile('GITHUB_STEP_SUMMARY', process.env.GITHUB_STEP_SUMMARY);
   const current = readResultFile(args.current);
   const verdict = gateAgainstBaseline(args.baseline, current, { ...args, currentFile: args.current });
   publishVerdict(verdict);

@@ -3,11 +3,13 @@
  * of `--shard i/N` runs (on one machine or many) into one results file, adding
  * counters and HdrHistograms exactly, and prints the merged summary.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
-import { ExitCode, FxError } from '../model/errors.ts';
+import { ExitCode, FxError, type Issue } from '../model/errors.ts';
+import { FileError, writeFileAtomic } from '../report/files.ts';
+import { checkOutputFile } from './run-outputs.ts';
 import { mergeResults } from '../metrics/merge.ts';
 import type { Result } from '../model/result.ts';
 import { formatSummary } from '../report/text.ts';
@@ -31,6 +33,44 @@ export async function readResult(file: string): Promise<Result> {
       { file, field: 'schemaVersion', message: 'expected an fxbench results file (schemaVersion 1)' },
     ]);
   return r;
+}
+
+/**
+ * Refuses inputs that are not distinct shards of one split (FxError, exit 2,
+ * naming the files): a whole run (no `shard`: merging it would count its
+ * invocations again, and a shard beside it would count that share twice), shards
+ * of different splits (2/4 beside 1/3), and the same shard twice (a copy of the
+ * same file, or the same share run twice).
+ */
+export function checkDistinctShards(results: Result[], files: string[]): void {
+  const issues: Issue[] = [];
+  const whole = files.filter((_, i) => !results[i]!.shard);
+  for (const file of whole)
+    issues.push({
+      file,
+      field: 'shard',
+      message:
+        results.length - whole.length > 0
+          ? `a whole run (no "shard" field) given beside shards: its invocations would be counted twice; merge only the shards of one --shard split`
+          : 'a whole run (no "shard" field), not a shard: fxbench merge combines the partial results of fxbench run --shard i/N; a whole run needs no merging',
+    });
+  const shards = results.flatMap((r, i) => (r.shard ? [{ ...r.shard, file: files[i]! }] : []));
+  const counts = new Set(shards.map((s) => s.count));
+  if (counts.size > 1)
+    issues.push({
+      message: `shards of different splits: ${shards.map((s) => `${s.file} is ${s.index}/${s.count}`).join(', ')}`,
+    });
+  const byIndex = new Map<string, string[]>();
+  for (const s of shards)
+    byIndex.set(`${s.index}/${s.count}`, [...(byIndex.get(`${s.index}/${s.count}`) ?? []), s.file]);
+  for (const [shard, list] of byIndex)
+    if (list.length > 1)
+      issues.push({
+        file: list.slice(1).join(', '),
+        field: 'shard',
+        message: `shard ${shard} is given twice (also in ${list[0]}): each share must be merged once`,
+      });
+  if (issues.length) throw FxError.invalid(issues);
 }
 
 /** `fxbench merge` */
@@ -58,24 +98,25 @@ export const mergeCli: CliCommand = {
         .epilogue(EPILOGUE),
     handler: async (args) => {
       const files = args.files as string[];
-      const results = await Promise.all(files.map(readResult));
-      const shards = results.map((r) => r.shard).filter(Boolean);
-      const counts = new Set(shards.map((s) => s!.count));
-      if (counts.size > 1)
-        throw FxError.invalid([
-          { message: `shards of different splits: ${shards.map((s) => `${s!.index}/${s!.count}`).join(', ')}` },
-        ]);
-      const seen = new Set<number>();
-      for (const [i, s] of results.map((r) => r.shard).entries()) {
-        if (!s) continue;
-        if (seen.has(s.index))
-          throw FxError.invalid([{ file: files[i], message: `shard ${s.index}/${s.count} is given twice` }]);
-        seen.add(s.index);
-      }
-      const merged = mergeResults(results, files);
       const out = path.resolve(args.out as string);
-      await writeFile(out, `${JSON.stringify(merged, null, 2)}\n`);
+      checkOutputFile('--out', out);
+      const results = await Promise.all(files.map(readResult));
+      checkDistinctShards(results, files);
+      const counts = new Set(results.map((r) => r.shard!.count));
+      const seen = new Set(results.map((r) => r.shard!.index));
+      const merged = mergeResults(results, files);
+      let failure: FileError | undefined;
+      try {
+        writeFileAtomic(out, `${JSON.stringify(merged, null, 2)}\n`);
+      } catch (err) {
+        if (!(err instanceof FileError)) throw err;
+        failure = err;
+      }
       if (!args.quiet) process.stdout.write(`${formatSummary(merged)}\n`);
+      if (failure) {
+        process.stderr.write(`fxbench: ${failure.message}\n`);
+        return exit(ExitCode.runFailed);
+      }
       const count = [...counts][0];
       const missing = count ? Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i)) : [];
       if (missing.length)

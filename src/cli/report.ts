@@ -20,7 +20,8 @@ import { formatPlan } from '../capacity/format.ts';
 import { planCapacity } from '../capacity/capacity.ts';
 import type { CapacityPlan, PlanOptions } from '../capacity/types.ts';
 import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
-import { defaultReportDir, writeReports } from '../report/write.ts';
+import { defaultReportDir, writeReportsSync } from '../report/write.ts';
+import { checkOutputDir, checkOutputFile, shownPath } from './run-outputs.ts';
 
 /** Parsed flags of `report`. */
 export interface ReportArgs {
@@ -123,6 +124,8 @@ export async function reportCommand(args: ReportArgs): Promise<number> {
     : single
       ? path.dirname(single)
       : path.resolve(defaultReportDir('reports', 'side-by-side'));
+  checkOutputDir(args.out !== undefined ? '--out' : 'report folder', outDir);
+  if (process.env.GITHUB_STEP_SUMMARY) checkOutputFile('GITHUB_STEP_SUMMARY', process.env.GITHUB_STEP_SUMMARY);
   // Rebuilding in place: the results file is the source, leave it as it is.
   const inPlace = single !== null && single === path.join(outDir, 'results.json');
   // A plan written by `run --rps …` (plan.json beside the results) stays in the rebuilt report.
@@ -131,24 +134,25 @@ export async function reportCommand(args: ReportArgs): Promise<number> {
     : single
       ? savedPlan(path.dirname(single))
       : undefined;
-  const written = await writeReports(result, outDir, {
+  const written = writeReportsSync(result, outDir, {
     results: !inPlace,
     plan: capacity,
     history: single ? historyUpTo(result, path.dirname(single)) : undefined,
   });
   process.stdout.write(`${formatSummary(result)}\n`);
   if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
+  const rel = shownPath;
   if (!args.quiet) {
-    const rel = (p: string) => path.relative(process.cwd(), p) || p;
     const files = [
       ...(inPlace ? [] : [written.results]),
       written.html,
       written.summaryCsv,
       written.percentilesCsv,
       written.markdown,
-    ];
-    process.stderr.write(`\nwrote ${files.map(rel).join(', ')}\n`);
+    ].filter((f) => !written.failures.some((x) => x.file === f));
+    if (files.length) process.stderr.write(`\nwrote ${files.map(rel).join(', ')}\n`);
     if (written.stepSummary) process.stderr.write(`appended summary.md to ${written.stepSummary}\n`);
   }
-  return ExitCode.ok;
+  for (const f of written.failures) process.stderr.write(`fxbench: cannot write ${rel(f.file)}: ${f.reason}\n`);
+  return written.failures.length ? ExitCode.runFailed : ExitCode.ok;
 }

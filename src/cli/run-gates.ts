@@ -6,24 +6,21 @@
  * regressions: 1 when either failed. run.ts calls `checkRunGates` before the run
  * and `finishRunGates` after writing the reports.
  */
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Options } from 'yargs';
-import { ExitCode, FxError } from '../model/errors.ts';
+import { ExitCode, FxError, osReason } from '../model/errors.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { parseRules } from '../metrics/compare-metrics.ts';
 import { compareResults } from '../metrics/compare.ts';
 import { defaultHistoryFile, HistoryStore } from '../history/store.ts';
 import { lastRuns, type HistoryRun } from '../history/trend.ts';
-import { writeJUnit } from '../report/junit.ts';
+import { renderJUnit } from '../report/junit.ts';
+import { FileError, writeFileAtomic } from '../report/files.ts';
+import type { WriteFailure } from '../report/write.ts';
 import type { Result } from '../model/result.ts';
 import { checkGateFlags, publishVerdict } from './compare.ts';
-
-/** A path relative to the current folder when it is inside it, else absolute. */
-function shownPath(abs: string): string {
-  const rel = path.relative(process.cwd(), abs);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
-}
+import { shownPath } from './run-outputs.ts';
+import { formatVerdictMarkdown } from '../report/verdict.ts';
 
 /** yargs options `run` adds for CI. */
 export const RUN_GATE_OPTIONS: Record<string, Options> = {
@@ -133,7 +130,19 @@ export async function finishRunGates(
   result: Result,
   outDir: string,
   log: (line: string) => void,
+  failures: WriteFailure[] = [],
 ): Promise<number> {
+  // A file that cannot be written is listed in `failures` (exit 3 in run.ts); the others are still written.
+  const put = (file: string, text: string): boolean => {
+    try {
+      writeFileAtomic(file, text);
+      return true;
+    } catch (err) {
+      if (!(err instanceof FileError)) throw err;
+      failures.push({ file, reason: err.reason });
+      return false;
+    }
+  };
   let regressed = false;
   let verdict: ReturnType<typeof compareResults> | undefined;
   if (args.baseline) {
@@ -148,15 +157,22 @@ export async function finishRunGates(
       currentFile: shownPath(path.join(outDir, 'results.json')),
     });
     process.stdout.write('\n');
-    const markdown = publishVerdict(verdict);
-    writeFileSync(path.join(outDir, 'compare.md'), markdown);
-    writeFileSync(path.join(outDir, 'compare.json'), `${JSON.stringify(verdict, null, 2)}\n`);
+    let markdown = '';
+    try {
+      markdown = publishVerdict(verdict);
+    } catch (err) {
+      if (!(err instanceof FxError)) throw err;
+      const reason = err.cause ? osReason(err.cause) : err.message;
+      failures.push({ file: process.env.GITHUB_STEP_SUMMARY ?? 'GITHUB_STEP_SUMMARY', reason });
+      markdown = formatVerdictMarkdown(verdict);
+    }
+    put(path.join(outDir, 'compare.md'), markdown);
+    put(path.join(outDir, 'compare.json'), `${JSON.stringify(verdict, null, 2)}\n`);
     regressed = !verdict.ok;
   }
   const thresholds = result.thresholds ?? [];
   if (args.junit) {
-    writeJUnit(args.junit, { thresholds, verdict });
-    log(`wrote ${args.junit}`);
+    if (put(args.junit, renderJUnit({ thresholds, verdict }))) log(`wrote ${args.junit}`);
   }
   return regressed || thresholds.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
 }

@@ -9,7 +9,7 @@ import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
 import { killAllLocalInstancesSync } from '../drivers/local/driver.ts';
 import { ExitCode, FxError } from '../model/errors.ts';
-import { writeReports, defaultReportDir } from '../report/write.ts';
+import { writeReportsSync, defaultReportDir, type WriteFailure } from '../report/write.ts';
 import { formatSummary } from '../report/text.ts';
 import { formatRamps } from '../report/ramp-text.ts';
 import { formatThresholds } from '../report/thresholds-table.ts';
@@ -21,6 +21,7 @@ import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
 import { formatPlan } from '../capacity/format.ts';
 import { planCapacity } from '../capacity/capacity.ts';
 import type { PlanOptions } from '../capacity/types.ts';
+import { checkRunOutputs, shownPath } from './run-outputs.ts';
 import { checkScale, runScaled, scaleArgs, SCALE_OPTIONS, type ScaleArgs } from './run-scale.ts';
 import {
   checkRunGates,
@@ -119,6 +120,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     plan.targets.map((t) => t.name),
   );
   checkScale(args);
+  checkRunOutputs(args, outDir);
   const progress = createProgress({ stream: process.stderr, quiet: args.quiet });
   const log = (line: string) => progress.line(line);
 
@@ -141,29 +143,43 @@ export async function runCommand(args: RunArgs): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const started = performance.now();
+  // Files that could not be written during or after the run: each named with the OS reason; exit 3.
+  const failures: WriteFailure[] = [];
   try {
     const result = await runScaled(plan, args, {
       signal: ac.signal,
       samplesFile: args.samples,
-      onEvent: (e) => (e.kind === 'tick' ? progress.tick(e) : log(describeEvent(e))),
+      onEvent: (e) => {
+        if (e.kind === 'tick') return progress.tick(e);
+        if (e.kind === 'write-error') failures.push({ file: e.file, reason: e.message });
+        log(describeEvent(e));
+      },
     });
     progress.done();
     const capacity = args.planOptions && !result.interrupted ? planCapacity(result, args.planOptions) : undefined;
     const history = recordHistory(args, result, outDir, log);
-    const written = await writeReports(result, outDir, { plan: capacity, history });
+    const written = writeReportsSync(result, outDir, { plan: capacity, history });
+    failures.push(...written.failures);
     process.stdout.write(`${formatSummary(result)}\n`);
     if (formatRamps(result)) process.stdout.write(`${formatRamps(result)}\n`);
     if (result.thresholds.length) process.stdout.write(`\n${formatThresholds(result.thresholds)}\n`);
     if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
     if (result.abortedByThreshold)
       process.stdout.write(`stopped early: threshold crossed (abortOnFail): ${result.abortedByThreshold}\n`);
-    log(`\nwrote ${path.relative(process.cwd(), written.results) || written.results}`);
-    log(`wrote ${path.relative(process.cwd(), written.html) || written.html}`);
-    log(
-      `wrote ${[written.summaryCsv, written.percentilesCsv, written.markdown].map((f) => path.relative(process.cwd(), f) || f).join(', ')}${written.stepSummary ? ` (summary.md appended to ${written.stepSummary})` : ''}`,
-    );
+    const ok = (f: string) => !written.failures.some((x) => x.file === f);
+    const rel = shownPath;
+    if (ok(written.results)) log(`\nwrote ${rel(written.results)}`);
+    if (ok(written.html)) log(`wrote ${rel(written.html)}`);
+    const rest = [written.summaryCsv, written.percentilesCsv, written.markdown].filter(ok);
+    if (rest.length)
+      log(
+        `wrote ${rest.map(rel).join(', ')}${written.stepSummary ? ` (summary.md appended to ${written.stepSummary})` : ''}`,
+      );
     log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const gateCode = result.interrupted ? ExitCode.ok : await finishRunGates(args, result, outDir, log);
+    const gateCode = result.interrupted ? ExitCode.ok : await finishRunGates(args, result, outDir, log, failures);
+    // Shown even with --quiet: what was lost, and why.
+    for (const f of failures) process.stderr.write(`fxbench: cannot write ${rel(f.file)}: ${f.reason}\n`);
+    if (failures.length) return ExitCode.runFailed;
     if (result.interrupted) return ExitCode.interrupted;
     if (result.targets.some((t) => t.error)) return ExitCode.runFailed;
     if (result.thresholds.some((t) => !t.ok)) return ExitCode.thresholds;
@@ -184,5 +200,7 @@ function describeEvent(e: Exclude<RunEvent, { kind: 'tick' }>): string {
       return `    ${e.message}`;
     case 'target-error':
       return `  ✗ ${e.target}: ${e.message}`;
+    case 'write-error':
+      return `  ✗ ${e.file}: ${e.message}; the run goes on without it`;
   }
 }

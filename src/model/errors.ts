@@ -26,6 +26,16 @@ export interface Issue {
   message: string;
 }
 
+/** What the OS said, as "reason (CODE)": `ENOSPC: no space left on device, write` → `no space left on device (ENOSPC)`. */
+export function osReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (!e?.code || typeof e.message !== 'string') return String((e as Error)?.message ?? err);
+  const text = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+  // Drop the syscall and path Node appends (", mkdir '/x'"): the caller names the file.
+  const reason = text.replace(/, (?:open|mkdir|write|rename|unlink|scandir|stat|lstat|access|close|fsync)\b.*$/, '');
+  return `${reason} (${e.code})`;
+}
+
 /** Formats an issue as `file: field: message`. */
 export function formatIssue(issue: Issue): string {
   return [issue.file, issue.field, issue.message].filter(Boolean).join(': ');

@@ -9,7 +9,8 @@
  * `<failure>`; a metric with no figure on one side is `<skipped>`; noise passes
  * with the reason in `<system-out>`.
  */
-import { writeFileSync } from 'node:fs';
+import { FxError } from '../model/errors.ts';
+import { writeFileAtomic } from './files.ts';
 import type { CompareVerdict } from '../metrics/compare.ts';
 import type { ThresholdOutcome } from '../model/result.ts';
 import { formatChange, formatValue } from './verdict.ts';
@@ -119,7 +120,11 @@ export function renderJUnit(input: { thresholds?: ThresholdOutcome[]; verdict?: 
   ].join('\n');
 }
 
-/** Writes JUnit XML to `file`. */
+/** Writes JUnit XML to `file` (whole or not at all); a file that cannot be written is a run failure (exit 3) naming it. */
 export function writeJUnit(file: string, input: { thresholds?: ThresholdOutcome[]; verdict?: CompareVerdict }): void {
-  writeFileSync(file, renderJUnit(input));
+  try {
+    writeFileAtomic(file, renderJUnit(input));
+  } catch (err) {
+    throw FxError.runFailed((err as Error).message, err);
+  }
 }

@@ -6,6 +6,7 @@
 import { appendFileSync } from 'node:fs';
 import type { CompareVerdict, MetricComparison } from '../metrics/compare.ts';
 import { formatMs, formatUSD } from '../units.ts';
+import { FxError, osReason } from '../model/errors.ts';
 
 const WORDS: Record<MetricComparison['verdict'], string> = {
   ok: 'ok',
@@ -146,6 +147,10 @@ export function formatVerdictMarkdown(v: CompareVerdict): string {
 export function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return false;
-  appendFileSync(file, markdown.endsWith('\n') ? `${markdown}\n` : `${markdown}\n\n`);
+  try {
+    appendFileSync(file, markdown.endsWith('\n') ? `${markdown}\n` : `${markdown}\n\n`);
+  } catch (err) {
+    throw FxError.runFailed(`cannot append to GITHUB_STEP_SUMMARY file ${file}: ${osReason(err)}`, err);
+  }
   return true;
 }

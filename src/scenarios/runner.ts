@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import { setMaxListeners } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, ftruncateSync, openSync, readSync, type WriteStream } from 'node:fs';
 import { nowNs } from '../clock.ts';
 import { lambdaPriceModel, withPhaseCost } from '../cost/cost.ts';
 import { createDriver } from '../drivers/registry.ts';
@@ -17,7 +17,7 @@ import { SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from
 import { VERSION } from '../version.ts';
 import { PHASES } from './phases/index.ts';
 import { abortingThreshold, evaluateThresholds } from '../metrics/thresholds.ts';
-import { FxError } from '../model/errors.ts';
+import { FxError, osReason } from '../model/errors.ts';
 import type { PhasePlan, Plan } from './plan.ts';
 import type { PhaseContext } from './phases/phase.ts';
 import type { Outcome } from '../model/invocation.ts';
@@ -32,6 +32,8 @@ export type RunEvent =
   | { kind: 'phase'; target: string; phase: string; description: string }
   | { kind: 'progress'; target: string; phase: string; message: string }
   | { kind: 'target-error'; target: string; message: string }
+  /** A file the run writes as it goes (`samplesFile`) failed: the run goes on without it. */
+  | { kind: 'write-error'; file: string; message: string }
   | TickEvent;
 
 /** Options for runPlan. */
@@ -64,9 +66,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
   const onAbort = () => setTimeout(() => hard.abort(), opts.graceMs ?? 5000).unref();
   signal.addEventListener('abort', onAbort, { once: true });
   const emit = opts.onEvent ?? (() => undefined);
-  const samples: WriteStream | null = opts.samplesFile
-    ? createWriteStream(opts.samplesFile, { flags: opts.samplesAppend ? 'a' : 'w' })
-    : null;
+  const samples = opts.samplesFile ? openSamples(opts.samplesFile, opts.samplesAppend ?? false, emit) : null;
   const targets: TargetResult[] = [];
   const stop: { byThreshold?: string } = {};
   try {
@@ -79,7 +79,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
-    if (samples) await new Promise<void>((resolve) => samples.end(() => resolve()));
+    if (samples) await samples.close();
   }
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -104,7 +104,7 @@ interface TargetRunContext extends RunOptions {
   signal: AbortSignal;
   hardSignal: AbortSignal;
   emit: (e: RunEvent) => void;
-  samples: WriteStream | null;
+  samples: SamplesFile | null;
   /** Set when an `abortOnFail` threshold crossed: no further phase or target runs. */
   stop: { byThreshold?: string };
   originNs: number;
@@ -130,11 +130,70 @@ class RoundRecorders implements SampleSink {
   }
 }
 
+/**
+ * The NDJSON samples file. A write error (a missing folder, a full disk) is
+ * reported once as a `write-error` event and stops the writing; the run goes
+ * on, since its results do not depend on the file.
+ */
+interface SamplesFile {
+  /** False once writing failed. */
+  ok: boolean;
+  stream: WriteStream;
+  /** Flushes and closes; resolves once done (or failed). */
+  close(): Promise<void>;
+}
+
+function openSamples(file: string, append: boolean, emit: (e: RunEvent) => void): SamplesFile {
+  const stream = createWriteStream(file, { flags: append ? 'a' : 'w' });
+  let failed = false;
+  const closed = new Promise<void>((resolve) =>
+    stream.once('close', () => {
+      // This process alone wrote the file: cut a line a failure left half-written.
+      if (failed && !append) trimToLastLine(file);
+      resolve();
+    }),
+  );
+  const s: SamplesFile = {
+    ok: true,
+    stream,
+    close: () => {
+      if (!stream.destroyed) stream.end();
+      return closed;
+    },
+  };
+  stream.on('error', (err) => {
+    if (failed) return;
+    failed = true;
+    s.ok = false;
+    emit({ kind: 'write-error', file, message: osReason(err) });
+    stream.destroy();
+  });
+  return s;
+}
+
+/** Truncates a regular file after its last newline, so every line left is whole. Best effort. */
+function trimToLastLine(file: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r+');
+    const size = fstatSync(fd).size;
+    if (!fstatSync(fd).isFile() || size === 0) return;
+    const tail = Buffer.alloc(Math.min(size, 1 << 20));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const nl = tail.lastIndexOf(10);
+    ftruncateSync(fd, nl < 0 ? size - tail.length : size - tail.length + nl + 1);
+  } catch {
+    /* not a regular file, or gone */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Streams samples to an NDJSON file, one line (one write) per sample. */
 class NdjsonSink implements SampleSink {
-  constructor(private readonly out: WriteStream) {}
+  constructor(private readonly out: SamplesFile) {}
   add(sample: Sample): void {
-    this.out.write(`${JSON.stringify(sample)}\n`);
+    if (this.out.ok) this.out.stream.write(`${JSON.stringify(sample)}\n`);
   }
 }
 

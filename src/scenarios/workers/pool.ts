@@ -15,7 +15,10 @@ import type { TickEvent } from '../engine/live.ts';
 import type { RunEvent } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';
 
-const ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+// Built (dist/), a worker is plain Node; from the sources (a clone) it needs tsx's hooks too.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const ENTRY = fileURLToPath(new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url));
+const EXEC_ARGV = FROM_SOURCE ? ['--import', 'tsx'] : [];
 
 /** Options of runWorkers. */
 export interface WorkersOptions {
@@ -69,7 +72,7 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
           samplesFile: o.samplesFile,
         };
         const child = fork(ENTRY, [JSON.stringify(job)], {
-          execArgv: ['--import', 'tsx'],
+          execArgv: EXEC_ARGV,
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
         children.push(child);
@@ -83,11 +86,12 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
             } else if (m.kind === 'failed') {
               settled = true;
               reject(new FxError(m.exitCode === 2 ? 2 : 3, `worker ${index + 1}: ${m.message}`));
+            } else if (m.event.kind === 'write-error') {
+              o.onEvent?.(m.event); // each worker writes its own share of the file
             } else if (m.event.kind === 'tick') {
-              latest.set(index, m.event);
-              const same = [...latest.values()].filter(
-                (x) => x.target === m.event.target && x.phase === (m.event as TickEvent).phase,
-              );
+              const tick = m.event;
+              latest.set(index, tick);
+              const same = [...latest.values()].filter((x) => x.target === tick.target && x.phase === tick.phase);
               if (index === 0 || same.length === latest.size) o.onEvent?.(addTicks(same));
             } else if (index === 0) o.onEvent?.(m.event); // phase and step lines once, not N times
           });
