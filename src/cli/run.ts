@@ -14,6 +14,7 @@ import { formatSummary } from '../report/text.ts';
 import { formatRamps } from '../report/ramp-text.ts';
 import { formatThresholds } from '../report/thresholds-table.ts';
 import { loadScenario } from '../scenarios/load.ts';
+import { checkCapabilities } from '../scenarios/capabilities.ts';
 import { PHASES } from '../scenarios/phases/index.ts';
 import type { RunEvent } from '../scenarios/runner.ts';
 import { createProgress } from './progress.ts';
@@ -114,6 +115,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
       );
     plan.targets = plan.targets.filter((t) => args.targets!.includes(t.name));
   }
+  // Phases against what each target's driver can do (a forced cold start, a memory change): exit 2 now, not midway.
+  checkCapabilities(plan);
   const outDir = args.out ? path.resolve(args.out) : defaultReportDir(plan.outRoot, plan.name);
   checkRunGates(
     args,

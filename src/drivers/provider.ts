@@ -6,6 +6,7 @@
  */
 import type { CheckContext, Checked, Fields } from '../config/check.ts';
 import type { Driver } from './types.ts';
+import type { Capabilities } from '../model/invocation.ts';
 import type { ProviderPlanning } from '../model/planning.ts';
 import type { FunctionSpec } from '../model/function.ts';
 import type { ResolvedTarget } from '../model/target.ts';
@@ -58,18 +59,25 @@ export interface ProviderModule<F extends Fields = Fields, O = Checked<F>> {
   ): Partial<ResolvedTarget<O>> | undefined;
   /** Limits and billing for capacity plans; absent: planned as a self-hosted platform of unknown limits. */
   planning?: ProviderPlanning;
+  /**
+   * What a driver for this target can do, as far as the target's options tell
+   * (before any request): the run checks its phases against it up front. A
+   * driver's prepare() may only turn capabilities off, never on.
+   */
+  capabilities(target: ResolvedTarget<O>): Capabilities;
   /** Makes the driver for a resolved target. */
   create(target: ResolvedTarget<O>): Driver;
 }
 
 /** A provider module as the registry holds it: its field and option types erased. */
-export interface RegisteredProvider extends Omit<ProviderModule, 'resolve' | 'create'> {
+export interface RegisteredProvider extends Omit<ProviderModule, 'resolve' | 'create' | 'capabilities'> {
   resolve(
     checked: Record<string, unknown> & CommonChecked,
     path: string,
     ctx: CheckContext,
     rc: ResolveContext,
   ): Partial<ResolvedTarget> | undefined;
+  capabilities(target: ResolvedTarget): Capabilities;
   create(target: ResolvedTarget): Driver;
 }
 

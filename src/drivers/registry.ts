@@ -10,6 +10,7 @@ import { httpProvider } from './http/provider.ts';
 import { localProvider } from './local/provider.ts';
 import { registered, type RegisteredProvider } from './provider.ts';
 import type { Driver } from './types.ts';
+import type { Capabilities } from '../model/invocation.ts';
 import type { ProviderPlanning } from '../model/planning.ts';
 import type { ResolvedTarget } from '../model/target.ts';
 
@@ -26,6 +27,13 @@ export function createDriver(target: ResolvedTarget): Driver {
   const mod = PROVIDER_MODULES[target.provider];
   if (!mod) throw FxError.runFailed(`target ${target.name}: no driver for provider ${JSON.stringify(target.provider)}`);
   return mod.create(target);
+}
+
+/** What a target's driver can do before it is prepared (ProviderModule.capabilities). */
+export function capabilitiesOf(target: ResolvedTarget): Capabilities {
+  const mod = PROVIDER_MODULES[target.provider];
+  if (!mod) throw FxError.runFailed(`target ${target.name}: no driver for provider ${JSON.stringify(target.provider)}`);
+  return mod.capabilities(target);
 }
 
 /** Providers a capacity plan can be made for (those declaring `planning`). */

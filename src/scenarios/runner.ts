@@ -16,6 +16,7 @@ import type { Sample } from '../model/sample.ts';
 import { SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../model/result.ts';
 import { VERSION } from '../version.ts';
 import { PHASES } from './phases/index.ts';
+import { unmetNeeds } from './capabilities.ts';
 import { abortingThreshold, evaluateThresholds } from '../metrics/thresholds.ts';
 import { FxError, osReason } from '../model/errors.ts';
 import type { PhasePlan, Plan } from './plan.ts';
@@ -224,6 +225,11 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
   const { result } = t;
   try {
     await driver.prepare(c.signal);
+    // prepare() may have learned the driver can do less than its options promised (a Lambda
+    // emulator without a control plane): no phase starts that would fail midway.
+    const unmet = unmetNeeds(target, plan.phases, driver.capabilities);
+    if (unmet.length)
+      throw FxError.runFailed(unmet.map((u) => `phases[${u.index}].${u.field}: ${u.message}`).join('\n'));
     if (driver.priceModel) t.price = driver.priceModel();
     Object.assign(result, driver.info()); // prepare may have learned memory size and region
     c.onDriver?.(target.name, driver);

@@ -38,15 +38,18 @@ export function gcfErrorClass(status: number): ErrorClass | null {
   return status >= 500 ? 'http-5xx' : 'http-4xx';
 }
 
+/** What fxbench can do on Cloud Functions: invoke (no control-plane calls, so no forced cold start or memory change). */
+export const GCF_CAPABILITIES: Readonly<Capabilities> = {
+  forceCold: false,
+  reportsInitDuration: false,
+  reportsBilledDuration: false,
+  setMemory: false,
+  instanceId: true,
+  scaleToZero: true,
+};
+
 export class GcfDriver implements Driver {
-  readonly capabilities: Capabilities = {
-    forceCold: false,
-    reportsInitDuration: false,
-    reportsBilledDuration: false,
-    setMemory: false,
-    instanceId: true,
-    scaleToZero: true,
-  };
+  readonly capabilities: Capabilities = { ...GCF_CAPABILITIES };
   private readonly o: GcfOptions;
   private readonly url: URL;
   private readonly generation: 1 | 2;

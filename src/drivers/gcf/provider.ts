@@ -2,7 +2,7 @@
 import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
 import { gcfFields } from './target.ts';
-import { GcfDriver } from './driver.ts';
+import { GCF_CAPABILITIES, GcfDriver } from './driver.ts';
 import { gcfGen2PriceModel, managedCost } from '../../cost/cost.ts';
 
 export const gcfProvider: ProviderModule<typeof gcfFields> = {
@@ -37,6 +37,7 @@ export const gcfProvider: ProviderModule<typeof gcfFields> = {
     // Cloud Run functions (gen2) is what `gcloud functions deploy` creates today; gen1 is legacy.
     cost: managedCost(gcfGen2PriceModel()),
   },
+  capabilities: () => ({ ...GCF_CAPABILITIES }),
   create: (target) => new GcfDriver(target),
 };
 

@@ -52,14 +52,17 @@ export function displayUrl(url: string): string {
   return `${u.protocol}//${u.host}${u.pathname}`;
 }
 
+/** What a plain URL allows: invoking it, and telling instances apart where the response says (instance-id.ts). */
+export const HTTP_CAPABILITIES: Readonly<Capabilities> = {
+  forceCold: false,
+  reportsInitDuration: false,
+  reportsBilledDuration: false,
+  setMemory: false,
+  instanceId: true,
+};
+
 export class HttpDriver implements Driver {
-  readonly capabilities: Capabilities = {
-    forceCold: false,
-    reportsInitDuration: false,
-    reportsBilledDuration: false,
-    setMemory: false,
-    instanceId: true,
-  };
+  readonly capabilities: Capabilities = { ...HTTP_CAPABILITIES };
   private pool: Pool | null = null;
   private fast: Http1Pool | null = null;
   /** Prebuilt request heads of the fast client, by body length. */

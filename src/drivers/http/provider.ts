@@ -5,7 +5,7 @@
  * `connections` (default unlimited). Header values never reach a report.
  */
 import { check, describeValue, fail, isPlainObject, optional, required, type Checker } from '../../config/check.ts';
-import { HttpDriver, type HttpTargetOptions } from './driver.ts';
+import { HTTP_CAPABILITIES, HttpDriver, type HttpTargetOptions } from './driver.ts';
 import type { ProviderModule } from '../provider.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -84,5 +84,6 @@ export const httpProvider: ProviderModule<typeof httpFields, HttpTargetOptions> 
     };
     return { options };
   },
+  capabilities: () => ({ ...HTTP_CAPABILITIES }),
   create: (target) => new HttpDriver(target),
 };

@@ -30,6 +30,27 @@ export function regionOfFunctionUrl(url: string): string | undefined {
   return /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(new URL(url).hostname)?.[1];
 }
 
+/**
+ * What the options allow: forcing a cold start and changing memory need a
+ * function name on $LATEST (configuration updates reach $LATEST only). prepare()
+ * may learn less: with no readable control plane (an emulator, no permission to
+ * read the configuration) neither is possible.
+ */
+export function lambdaCapabilities(target: ResolvedTarget<LambdaOptions>): Capabilities {
+  const o = target.options;
+  const urlMode = o.url !== undefined;
+  const latest = !o.qualifier || o.qualifier === '$LATEST';
+  const canUpdate = (target.function || undefined) !== undefined && latest;
+  return {
+    forceCold: canUpdate,
+    reportsInitDuration: !urlMode,
+    reportsBilledDuration: !urlMode,
+    setMemory: canUpdate,
+    instanceId: urlMode,
+    scaleToZero: true,
+  };
+}
+
 export class LambdaDriver implements Driver {
   readonly capabilities: Capabilities;
   private readonly o: LambdaOptions;
@@ -54,17 +75,7 @@ export class LambdaDriver implements Driver {
     this.o = target.options;
     this.functionName = target.function || undefined;
     this.urlMode = this.o.url !== undefined;
-    const latest = !this.o.qualifier || this.o.qualifier === '$LATEST';
-    // Config updates only reach $LATEST: a published version or alias cannot be recycled this way.
-    const canUpdate = this.functionName !== undefined && latest;
-    this.capabilities = {
-      forceCold: canUpdate,
-      reportsInitDuration: !this.urlMode,
-      reportsBilledDuration: !this.urlMode,
-      setMemory: canUpdate,
-      instanceId: this.urlMode,
-      scaleToZero: true,
-    };
+    this.capabilities = lambdaCapabilities(target);
   }
 
   info(): TargetInfo {

@@ -6,7 +6,7 @@
 import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
 import { lambdaFields } from './target.ts';
-import { LambdaDriver } from './driver.ts';
+import { LambdaDriver, lambdaCapabilities } from './driver.ts';
 import { lambdaPriceModel, managedCost } from '../../cost/cost.ts';
 
 export const lambdaProvider: ProviderModule<typeof lambdaFields> = {
@@ -41,5 +41,6 @@ export const lambdaProvider: ProviderModule<typeof lambdaFields> = {
     },
     cost: managedCost(lambdaPriceModel('x86_64')),
   },
+  capabilities: lambdaCapabilities,
   create: (target) => new LambdaDriver(target),
 };

@@ -23,14 +23,17 @@ export function killAllLocalInstancesSync(): void {
   for (const rt of live) rt.killAllSync();
 }
 
+/** What the local runtime can do (all of it: it runs the instances itself). */
+export const LOCAL_CAPABILITIES: Readonly<Capabilities> = {
+  forceCold: true,
+  reportsInitDuration: true,
+  reportsBilledDuration: true,
+  setMemory: true,
+  instanceId: true,
+};
+
 export class LocalDriver implements Driver {
-  readonly capabilities: Capabilities = {
-    forceCold: true,
-    reportsInitDuration: true,
-    reportsBilledDuration: true,
-    setMemory: true,
-    instanceId: true,
-  };
+  readonly capabilities: Capabilities = { ...LOCAL_CAPABILITIES };
   private runtime: LocalRuntime | null = null;
   private pool: Pool | null = null;
   private spec: FunctionSpec;

@@ -1,6 +1,6 @@
 /** The `local` provider: functions declared in bench.config.ts, served by the local runtime. */
 import { CONFIG_FILE_NAME } from '../../config/names.ts';
-import { LocalDriver } from './driver.ts';
+import { LOCAL_CAPABILITIES, LocalDriver } from './driver.ts';
 import type { ProviderModule } from '../provider.ts';
 import { SELF_HOSTED_COST } from '../../cost/cost.ts';
 
@@ -34,5 +34,6 @@ export const localProvider: ProviderModule<Record<string, never>> = {
     cost: SELF_HOSTED_COST,
     billedAs: ['lambda'],
   },
+  capabilities: () => ({ ...LOCAL_CAPABILITIES }),
   create: (target) => new LocalDriver(target),
 };

@@ -51,14 +51,17 @@ export function openfaasErrorClass(status: number): ErrorClass | null {
   return status >= 500 ? 'http-5xx' : 'http-4xx';
 }
 
+/** What the gateway's API allows: scaling to zero (a forced cold start); not a memory change. */
+export const OPENFAAS_CAPABILITIES: Readonly<Capabilities> = {
+  forceCold: true,
+  reportsInitDuration: false,
+  reportsBilledDuration: false,
+  setMemory: false,
+  instanceId: true,
+};
+
 export class OpenFaasDriver implements Driver {
-  readonly capabilities: Capabilities = {
-    forceCold: true,
-    reportsInitDuration: false,
-    reportsBilledDuration: false,
-    setMemory: false,
-    instanceId: true,
-  };
+  readonly capabilities: Capabilities = { ...OPENFAAS_CAPABILITIES };
   private readonly o: OpenFaasOptions;
   private readonly gateway: URL;
   private pool: Pool | null = null;

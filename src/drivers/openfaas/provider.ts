@@ -2,7 +2,7 @@
 import { fail } from '../../config/check.ts';
 import type { ProviderModule } from '../provider.ts';
 import { openfaasFields } from './target.ts';
-import { OpenFaasDriver } from './driver.ts';
+import { OPENFAAS_CAPABILITIES, OpenFaasDriver } from './driver.ts';
 import { SELF_HOSTED_COST } from '../../cost/cost.ts';
 
 export const openfaasProvider: ProviderModule<typeof openfaasFields> = {
@@ -32,5 +32,6 @@ export const openfaasProvider: ProviderModule<typeof openfaasFields> = {
     },
     cost: SELF_HOSTED_COST,
   },
+  capabilities: () => ({ ...OPENFAAS_CAPABILITIES }),
   create: (target) => new OpenFaasDriver(target),
 };

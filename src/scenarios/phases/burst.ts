@@ -66,6 +66,17 @@ export const burstPhase: PhaseModule<BurstSettings> = {
     return `burst: ${s.concurrency} at once × ${s.rounds} round${s.rounds > 1 ? 's' : ''}, ${s.gapMs} ms apart${cold}`;
   },
 
+  requires(s) {
+    if (!s.coldFirst || s.idleWindowMs !== undefined) return [];
+    return [
+      {
+        capability: 'forceCold',
+        field: 'coldFirst',
+        message: `burst "${s.name}" starts every round cold (coldFirst): set idleWindow (e.g. '10m') to wait before each round for idle instances to be reaped, or remove coldFirst`,
+      },
+    ];
+  },
+
   async run(s, ctx) {
     if (s.coldFirst && !ctx.capabilities.forceCold && s.idleWindowMs === undefined) {
       throw FxError.runFailed(

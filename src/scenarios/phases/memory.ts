@@ -80,6 +80,18 @@ export function memoryPhaseOver(PHASES: Readonly<Record<string, PhaseModule<obje
       return `memory sweep: ${s.sizesMB.join(', ')} MB, each running ${PHASES[s.phase.kind]!.describe(s.phase.settings)}`;
     },
 
+    requires(s) {
+      const inner = PHASES[s.phase.kind]!.requires?.(s.phase.settings) ?? [];
+      return [
+        {
+          capability: 'setMemory',
+          field: 'sizes',
+          message: `memory sweep "${s.name}" sets each size in turn: run the sweep on a target that can (local, lambda)`,
+        },
+        ...inner.map((r) => ({ ...r, field: `phase.${r.field}` })),
+      ];
+    },
+
     async run(s, ctx) {
       if (!ctx.capabilities.setMemory || !ctx.setMemory) {
         throw FxError.runFailed(

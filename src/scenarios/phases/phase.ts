@@ -87,4 +87,19 @@ export interface PhaseModule<S extends object> {
   share?(s: S, index: number, count: number): S | undefined;
   /** Target-level figures from the phase's round results once it ran (ramp's knee). */
   summarize?(s: S, rounds: PhaseResult[]): Partial<Pick<TargetResult, 'ramp'>>;
+  /**
+   * Driver capabilities these settings need (a cold start forced, memory changed).
+   * Checked against every target before the first request (scenarios/capabilities.ts),
+   * so a mismatch fails the run up front instead of midway.
+   */
+  requires?(s: S): Requirement[];
+}
+
+/** A driver capability a phase's settings need. */
+export interface Requirement {
+  capability: 'forceCold' | 'setMemory';
+  /** The setting that needs it, relative to the phase (`coldFirst`, `phase.coldFirst`). */
+  field: string;
+  /** What the phase does with it and how to do without, e.g. "set coldFirst: false". */
+  message: string;
 }

@@ -99,6 +99,17 @@ export const warmupPhase: PhaseModule<WarmupSettings> = {
     return `warmup: ${s.requests} in a row, ${s.intervalMs} ms apart${s.coldFirst ? ', from a cold instance' : ''}`;
   },
 
+  requires(s) {
+    if (!s.coldFirst || s.idleWindowMs !== undefined) return [];
+    return [
+      {
+        capability: 'forceCold',
+        field: 'coldFirst',
+        message: `warmup "${s.name}" starts from a cold instance (coldFirst, default true): set coldFirst: false to warm up from whatever state the function is in, or idleWindow (e.g. '10m') to wait for idle instances to be reaped first`,
+      },
+    ];
+  },
+
   async run(s, ctx) {
     if (s.coldFirst) {
       if (ctx.capabilities.forceCold) {

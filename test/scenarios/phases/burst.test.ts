@@ -60,7 +60,7 @@ test('not forceable: waits the idle window (1.5 s > idle timeout 1 s) before eac
   assert.ok(elapsedMs >= 3000 && elapsedMs < 13_000, `took ${elapsedMs.toFixed(0)} ms`);
 });
 
-test('not forceable and no idle window: a run error naming the fix, nothing sent', async () => {
+test('not forceable (learned at prepare) and no idle window: a run error before the first invocation, naming the fix', async () => {
   const { result, samples } = await runFixture('burst-idle-window', {
     caps: { forceCold: false },
     plan: (p) => {
@@ -70,7 +70,7 @@ test('not forceable and no idle window: a run error naming the fix, nothing sent
   const t = result.targets[0]!;
   assert.match(
     t.error ?? '',
-    /coldFirst needs a driver that can force cold starts \(capability forceCold\) or an idleWindow/,
+    /phases\[0\]\.coldFirst: target "local-hello-1s" \(provider local\) cannot force cold starts \(no capability forceCold\): burst "burst" starts every round cold \(coldFirst\): set idleWindow/,
   );
   assert.is(t.phases.length, 0);
   assert.is(samples.length, 0);
