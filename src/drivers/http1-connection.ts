@@ -15,11 +15,16 @@ export interface Http1Response {
   headers: Record<string, string>;
 }
 
-/** An error of the transport; `timeout` tells a timed-out request from a network failure. */
+/**
+ * An error of the transport; `timeout` tells a timed-out request from a network
+ * failure, `protocol` a response that is not HTTP/1.x (a garbage status line, a
+ * bad chunk size, an endless head).
+ */
 export class Http1Error extends Error {
   constructor(
     message: string,
     readonly timeout = false,
+    readonly protocol = false,
   ) {
     super(message);
     this.name = 'Http1Error';
@@ -51,6 +56,8 @@ export interface ConnectionPool {
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+/** "HTTP/1.0 200" or "HTTP/1.1 404", then a space or the end of the line. */
+const STATUS_LINE = /^HTTP\/1\.[01] \d{3}(?: |\r|$)/;
 /** A parsing step's answer: stop here (wait for more bytes, or the response ended or failed). */
 const STOP = -1;
 
@@ -196,12 +203,12 @@ export class Http1Connection {
     const end = b.indexOf(CRLF2, i);
     if (end < 0) {
       if (b.length - i > 65536) {
-        this.fail(new Http1Error('response head larger than 64 KB'));
+        this.fail(new Http1Error('response head larger than 64 KB', false, true));
         return STOP;
       }
       return this.holdBack(b, i);
     }
-    this.parseHead(b.toString('latin1', i, end));
+    if (!this.parseHead(b.toString('latin1', i, end))) return STOP;
     return end + 4;
   }
 
@@ -211,7 +218,7 @@ export class Http1Connection {
     if (eol < 0 || eol + 1 >= b.length) return this.holdBack(b, i);
     const size = parseInt(b.toString('latin1', i, eol), 16);
     if (!Number.isFinite(size)) {
-      this.fail(new Http1Error('bad chunk size'));
+      this.fail(new Http1Error('bad chunk size', false, true));
       return STOP;
     }
     if (size === 0) this.state = 'trailers';
@@ -230,8 +237,17 @@ export class Http1Connection {
     return STOP;
   }
 
-  /** Status, framing, keep-alive and the kept headers of a response head ("HTTP/1.1 200 OK\r\nname: value…"). */
-  private parseHead(head: string): void {
+  /**
+   * Status, framing, keep-alive and the kept headers of a response head
+   * ("HTTP/1.1 200 OK\r\nname: value…"); false (the request failed with a
+   * protocol error) when the status line is not HTTP/1.x with a 3-digit status.
+   */
+  private parseHead(head: string): boolean {
+    if (!STATUS_LINE.test(head)) {
+      const line = head.slice(0, Math.max(0, head.indexOf('\r\n')) || head.length).slice(0, 60);
+      this.fail(new Http1Error(`not an HTTP/1.x status line: ${JSON.stringify(line)}`, false, true));
+      return false;
+    }
     this.status = parseInt(head.slice(9, 12), 10);
     let length = -1;
     let chunked = false;
@@ -254,7 +270,7 @@ export class Http1Connection {
         if (m) this.idleMs = Math.max(0, Math.min(this.pool.idleMs, Number(m[1]) * 1000 - 1000));
       } else if (this.pool.keepHeaders.has(name)) this.headers[name] = value;
     }
-    if (this.status < 200) return;
+    if (this.status < 200) return true;
     if (this.req!.noBody || this.status === 204 || this.status === 304) {
       this.state = 'length';
       this.remaining = 0;
@@ -266,5 +282,6 @@ export class Http1Connection {
       this.state = 'close';
       this.keep = false;
     }
+    return true;
   }
 }

@@ -3,7 +3,13 @@
  * as plain data. A failed invocation is data, never an exception.
  */
 
-/** Why an invocation failed. A closed set: reports have a column for each. */
+/**
+ * Why an invocation failed. A closed set: reports have a column for each.
+ * `network`: no response (refused, reset, closed early); `protocol`: a response
+ * that is not HTTP (a garbage status line, a broken body framing); `interrupted`:
+ * abandoned when the run was stopped (Ctrl-C) before it answered. New classes go
+ * last, so CSV columns keep their places.
+ */
 export const ERROR_CLASSES = [
   'throttled',
   'timeout',
@@ -14,6 +20,8 @@ export const ERROR_CLASSES = [
   'http-5xx',
   'network',
   'payload-too-large',
+  'protocol',
+  'interrupted',
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 

@@ -50,9 +50,11 @@ run('writes results.json and index.html and prints the summary table', async () 
     'http-4xx',
     'http-5xx',
     'init-error',
+    'interrupted',
     'network',
     'out-of-memory',
     'payload-too-large',
+    'protocol',
     'throttled',
     'timeout',
   ]);

@@ -8,8 +8,9 @@
  * Cold starts are told by instance id when the response carries
  * `x-fxbench-instance-id` (instance-id.ts); otherwise the method is `none`.
  */
-import { Pool, errors as undiciErrors } from 'undici';
-import { Http1Error, Http1Pool } from '../http1-client.ts';
+import { Pool } from 'undici';
+import { Http1Pool } from '../http1-client.ts';
+import { transportErrorClass } from '../transport-error.ts';
 import { INSTANCE_ID_HEADER, INVOCATION_COUNT_HEADER, InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
 import type { Driver } from '../types.ts';
 import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
@@ -140,15 +141,10 @@ export class HttpDriver implements Driver {
         ...(errorClass ? { errorMessage: `status ${res.statusCode}` } : {}),
       };
     } catch (err) {
-      const e = err as Error & { code?: string };
-      const timeout =
-        e instanceof undiciErrors.HeadersTimeoutError ||
-        e instanceof undiciErrors.BodyTimeoutError ||
-        e.code === 'UND_ERR_CONNECT_TIMEOUT';
       return {
         status: 0,
-        errorClass: timeout ? 'timeout' : 'network',
-        errorMessage: e.message,
+        errorClass: transportErrorClass(err),
+        errorMessage: (err as Error).message,
         bytesIn: 0,
         bytesOut,
         cold: null,
@@ -204,11 +200,10 @@ export class HttpDriver implements Driver {
       if (errorClass) out.errorMessage = `status ${res.status}`;
       return out;
     } catch (err) {
-      const e = err as Error;
       return {
         status: 0,
-        errorClass: e instanceof Http1Error && e.timeout ? 'timeout' : 'network',
-        errorMessage: e.message,
+        errorClass: transportErrorClass(err),
+        errorMessage: (err as Error).message,
         bytesIn: 0,
         bytesOut,
         cold: null,

@@ -10,6 +10,7 @@ import { Pool } from 'undici';
 import { lambdaPriceModel } from '../../cost/cost.ts';
 import { FxError } from '../../model/errors.ts';
 import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
+import { transportErrorClass } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import { AwsSigner, resolveAwsCredentials } from './aws-signer.ts';
 import { LambdaApiError, LambdaControl, type FunctionConfiguration } from './control-api.ts';
@@ -210,7 +211,7 @@ export class LambdaDriver implements Driver {
     } catch (err) {
       return {
         status: 0,
-        errorClass: 'network',
+        errorClass: transportErrorClass(err),
         errorMessage: (err as Error).message,
         bytesIn: 0,
         bytesOut,
@@ -261,7 +262,7 @@ export class LambdaDriver implements Driver {
     } catch (err) {
       return {
         status: 0,
-        errorClass: 'network',
+        errorClass: transportErrorClass(err),
         errorMessage: (err as Error).message,
         bytesIn: 0,
         bytesOut,

@@ -7,6 +7,7 @@
 import { Pool } from 'undici';
 import { FxError } from '../../model/errors.ts';
 import { LocalRuntime } from '../../runtime/runtime.ts';
+import { transportErrorClass } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
 import type { TargetInfo } from '../../model/result.ts';
@@ -123,7 +124,7 @@ export class LocalDriver implements Driver {
     } catch (err) {
       return {
         status: 0,
-        errorClass: 'network',
+        errorClass: transportErrorClass(err),
         errorMessage: (err as Error).message,
         bytesIn: 0,
         bytesOut,

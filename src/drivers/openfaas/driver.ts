@@ -14,6 +14,7 @@ import { selfHostedPriceModel } from '../../cost/cost.ts';
 import { sleep } from '../../clock.ts';
 import { FxError } from '../../model/errors.ts';
 import { readInstanceHeaders } from '../instance-id.ts';
+import { transportErrorClass } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import type { OpenFaasOptions } from './target.ts';
 import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
@@ -174,7 +175,7 @@ export class OpenFaasDriver implements Driver {
     } catch (err) {
       return {
         status: 0,
-        errorClass: 'network',
+        errorClass: transportErrorClass(err),
         errorMessage: (err as Error).message,
         bytesIn: 0,
         bytesOut,

@@ -1,0 +1,28 @@
+/**
+ * The class of an invocation that got no usable response: the transport's
+ * error, from undici or the lean HTTP/1.1 client. A response that is not HTTP
+ * (a garbage status line, a broken chunked body, a Content-Length the body does
+ * not match) is `protocol`: something answered, but not with HTTP; no answer in
+ * time is `timeout`; everything else (refused, reset, closed early) `network`.
+ */
+import { errors as undiciErrors } from 'undici';
+import type { ErrorClass } from '../model/invocation.ts';
+import { Http1Error } from './http1-connection.ts';
+
+export function transportErrorClass(err: unknown): Extract<ErrorClass, 'timeout' | 'network' | 'protocol'> {
+  if (err instanceof Http1Error) return err.timeout ? 'timeout' : err.protocol ? 'protocol' : 'network';
+  const code = (err as { code?: string })?.code;
+  if (
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  )
+    return 'timeout';
+  if (
+    err instanceof undiciErrors.HTTPParserError ||
+    err instanceof undiciErrors.ResponseContentLengthMismatchError ||
+    code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH'
+  )
+    return 'protocol';
+  return 'network';
+}
