@@ -1,7 +1,8 @@
 /**
- * The history store: every run's figures in one SQLite file (better-sqlite3),
- * by default `reports/history.sqlite` beside the run folders, so trends across
- * runs can be shown (`fxbench history`, the HTML report's trend chart).
+ * The history store: every run's figures in one SQLite file (through sqlite.ts:
+ * Node's own node:sqlite, or better-sqlite3 on a Node without it), by default
+ * `reports/history.sqlite` beside the run folders, so trends across runs can be
+ * shown (`fxbench history`, the HTML report's trend chart).
  *
  * One `runs` row per run and one `phase_results` row per run × target × phase
  * (round), holding the summary figures and the encoded histograms, so any
@@ -14,9 +15,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { FxError } from '../model/errors.ts';
 import type { PhaseResult, Result } from '../model/result.ts';
+import { immediate, openSqlite, pragma, type SqliteDatabase } from './sqlite.ts';
 
 /** Schema version, kept in SQLite's user_version. */
 export const HISTORY_SCHEMA_VERSION = 1;
@@ -82,9 +83,9 @@ export interface OpenOptions {
 /** A history store, open. Close it when done. */
 export class HistoryStore {
   readonly file: string;
-  readonly db: Database.Database;
+  readonly db: SqliteDatabase;
 
-  private constructor(file: string, db: Database.Database) {
+  private constructor(file: string, db: SqliteDatabase) {
     this.file = file;
     this.db = db;
   }
@@ -97,14 +98,11 @@ export class HistoryStore {
         { file, message: 'history store not found (runs record it beside their report folders; see --history)' },
       ]);
     if (!readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    let db: Database.Database;
+    let db: SqliteDatabase;
     try {
-      db = new Database(file, {
-        readonly,
-        fileMustExist: readonly,
-        timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
-      });
+      db = openSqlite(file, { readonly, timeoutMs: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
     } catch (err) {
+      if (err instanceof FxError) throw err;
       throw FxError.invalid([{ file, message: `cannot open the history store: ${(err as Error).message}` }]);
     }
     try {
@@ -115,11 +113,11 @@ export class HistoryStore {
         // wait for (its busy timeout does not cover it): two runs creating the same
         // store at once see "database is locked" here, so it is retried (measured in
         // test/history/concurrent.test.ts, which races two writers from no store).
-        retryWhileLocked(() => db.pragma('journal_mode = WAL'), opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
-        db.pragma('synchronous = NORMAL');
-        db.pragma('foreign_keys = ON');
-        db.transaction(() => {
-          const version = db.pragma('user_version', { simple: true }) as number;
+        retryWhileLocked(() => db.exec('PRAGMA journal_mode = WAL'), opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+        db.exec('PRAGMA synchronous = NORMAL');
+        db.exec('PRAGMA foreign_keys = ON');
+        immediate(db, () => {
+          const version = Number(pragma(db, 'user_version'));
           if (version > HISTORY_SCHEMA_VERSION)
             throw FxError.invalid([
               {
@@ -128,10 +126,10 @@ export class HistoryStore {
               },
             ]);
           db.exec(SCHEMA);
-          if (version < HISTORY_SCHEMA_VERSION) db.pragma(`user_version = ${HISTORY_SCHEMA_VERSION}`);
-        }).immediate();
+          if (version < HISTORY_SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${HISTORY_SCHEMA_VERSION}`);
+        });
       } else {
-        const version = db.pragma('user_version', { simple: true }) as number;
+        const version = Number(pragma(db, 'user_version'));
         if (version !== HISTORY_SCHEMA_VERSION)
           throw FxError.invalid([
             {
@@ -164,34 +162,32 @@ export class HistoryStore {
         @coldStarts, @coldStartRate, @p50, @p90, @p99, @p999, @max, @mean, @warmP50, @warmP99, @coldP50, @coldP99, @initP50, @throughputRps,
         @costPerInvocation, @costPerMillion, @costTotal, @priceSource, @histAll, @histWarm, @histCold, @histInit, @extraJson)`,
     );
-    return this.db
-      .transaction(() => {
-        const info = insertRun.run({
-          runKey,
-          scenario: result.scenario.name,
-          scenarioFile: result.scenario.file ?? null,
-          startedAt: result.startedAt,
-          finishedAt: result.finishedAt,
-          interrupted: result.interrupted ? 1 : 0,
-          toolVersion: result.tool?.version ?? null,
-          hostname: result.tool?.hostname ?? null,
-          label: label ?? null,
-          recordedAt: new Date().toISOString(),
-        });
-        if (info.changes === 0) {
-          const row = this.db.prepare('SELECT id FROM runs WHERE run_key = ?').get(runKey) as { id: number };
-          return { runId: row.id, added: false };
-        }
-        const runId = Number(info.lastInsertRowid);
-        for (const t of result.targets) {
-          if (t.error) continue;
-          t.phases.forEach((p, seq) =>
-            insertPhase.run(phaseRow(runId, t.name, seq, t.provider, t.function, t.memoryMB, p)),
-          );
-        }
-        return { runId, added: true };
-      })
-      .immediate();
+    return immediate(this.db, () => {
+      const info = insertRun.run({
+        runKey,
+        scenario: result.scenario.name,
+        scenarioFile: result.scenario.file ?? null,
+        startedAt: result.startedAt,
+        finishedAt: result.finishedAt,
+        interrupted: result.interrupted ? 1 : 0,
+        toolVersion: result.tool?.version ?? null,
+        hostname: result.tool?.hostname ?? null,
+        label: label ?? null,
+        recordedAt: new Date().toISOString(),
+      });
+      if (info.changes === 0) {
+        const row = this.db.prepare('SELECT id FROM runs WHERE run_key = ?').get(runKey) as { id: number };
+        return { runId: row.id, added: false };
+      }
+      const runId = Number(info.lastInsertRowid);
+      for (const t of result.targets) {
+        if (t.error) continue;
+        t.phases.forEach((p, seq) =>
+          insertPhase.run(phaseRow(runId, t.name, seq, t.provider, t.function, t.memoryMB, p)),
+        );
+      }
+      return { runId, added: true };
+    });
   }
 
   close(): void {

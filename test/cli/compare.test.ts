@@ -4,10 +4,10 @@
 // to GITHUB_STEP_SUMMARY.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { openSqlite } from '../../src/history/sqlite.ts';
 import type { Result } from '../../src/model/result.ts';
 import { runCli, scratch } from '../helpers/cli.ts';
 import { lognormalUs, phase, result, target } from '../helpers/results.ts';
@@ -245,7 +245,7 @@ run('exits 1 when the run regressed against its baseline, with the table and JUn
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
   assert.ok(Number(doc.testsuites.failures) >= 2, `failures ${doc.testsuites.failures}`);
   // --no-history: the store beside the run folders still holds the first test's 2 runs only.
-  const db = new Database(path.join(tmp.dir, 'runs/history.sqlite'), { readonly: true });
+  const db = openSqlite(path.join(tmp.dir, 'runs/history.sqlite'), { readonly: true });
   assert.is((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n, 2);
   db.close();
 });

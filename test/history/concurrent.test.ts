@@ -4,9 +4,9 @@
 // `fxbench run` CLIs finishing at the same time with the same --history.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { openSqlite, pragma } from '../../src/history/sqlite.ts';
 import { finished, ROOT, runCli, scratch, startCli } from '../helpers/cli.ts';
 
 const tmp = scratch('fxbench-history-concurrent-');
@@ -62,10 +62,10 @@ concurrent(`two writer processes racing from no store keep all ${2 * RUNS_EACH} 
   assert.is(b.code, 0, b.out);
   assert.is(a.out, `done a ${RUNS_EACH}\n`);
   assert.is(b.out, `done b ${RUNS_EACH}\n`);
-  const db = new Database(file, { readonly: true });
+  const db = openSqlite(file, { readonly: true });
   try {
-    assert.is(db.pragma('integrity_check', { simple: true }), 'ok');
-    assert.is(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.is(pragma(db, 'integrity_check'), 'ok');
+    assert.is(pragma(db, 'journal_mode'), 'wal');
     const perWriter = db
       .prepare('SELECT scenario, COUNT(*) AS runs FROM runs GROUP BY scenario ORDER BY scenario')
       .all();
@@ -106,9 +106,9 @@ concurrent('two `fxbench run` processes at once both land in the same --history'
   assert.is(h.code, 0, h.stderr);
   // small-burst: 4 at once × 2 rounds, round 1 all cold → cold rate 0.5 in both runs.
   assert.is(h.stdout.match(/small-burst\s+0\.5000\s/g)?.length, 2, h.stdout);
-  const db = new Database(file, { readonly: true });
+  const db = openSqlite(file, { readonly: true });
   try {
-    assert.is(db.pragma('integrity_check', { simple: true }), 'ok');
+    assert.is(pragma(db, 'integrity_check'), 'ok');
     assert.is((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n, 2);
     assert.is((db.prepare('SELECT COUNT(*) AS n FROM phase_results').get() as { n: number }).n, 4);
   } finally {

@@ -4,11 +4,11 @@
 // cannot use are bad input (exit 2).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ExitCode } from '../../src/model/errors.ts';
 import { defaultHistoryFile, HistoryStore } from '../../src/history/store.ts';
+import { openSqlite, pragma } from '../../src/history/sqlite.ts';
 import { lastRuns, metricTrend } from '../../src/history/trend.ts';
 import { parseMetric } from '../../src/metrics/compare-metrics.ts';
 import { compareResults } from '../../src/metrics/compare.ts';
@@ -40,8 +40,8 @@ store('records one row per run × target × phase, with WAL and the schema versi
   const s = HistoryStore.open(file);
   const first = s.record(run(1, 20), 'abc123');
   assert.equal(first, { runId: 1, added: true });
-  assert.is(s.db.pragma('journal_mode', { simple: true }), 'wal');
-  assert.is(s.db.pragma('user_version', { simple: true }), 1);
+  assert.is(pragma(s.db, 'journal_mode'), 'wal');
+  assert.is(pragma(s.db, 'user_version'), 1);
   const rows = s.db
     .prepare('SELECT target, seq, phase, round, requests, errors, cold_starts FROM phase_results ORDER BY target, seq')
     .all();
@@ -132,8 +132,8 @@ store('stores it cannot use are bad input (exit 2)', async () => {
     message: /cannot use the history store: file is not a database/,
   });
   const newer = path.join(tmp.dir, 'newer.sqlite');
-  const db = new Database(newer);
-  db.pragma('user_version = 9');
+  const db = openSqlite(newer);
+  db.exec('PRAGMA user_version = 9');
   db.close();
   await isFxError(async () => HistoryStore.open(newer), {
     exitCode: 2,
