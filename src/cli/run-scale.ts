@@ -74,18 +74,8 @@ export function checkScale(a: ScaleArgs): void {
 export async function runScaled(
   plan: Plan,
   a: ScaleArgs & { scenario: string; config?: string; targets?: string[] },
-  opts: Omit<RunOptions, 'onSnapshot'> & {
-    signal: AbortSignal;
-    /** Called once the run starts with how to get what was recorded so far (a second Ctrl-C writes it). */
-    onPartial?: (partial: () => Result | undefined | Promise<Result | undefined>) => void;
-  },
+  opts: RunOptions & { signal: AbortSignal },
 ): Promise<Result> {
-  const { onPartial, ...runOpts } = opts;
-  // Thresholds are judged on the merged figures, never on one worker's share.
-  const judged = (merged: Result): Result => ({
-    ...merged,
-    thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, merged.targets) : [],
-  });
   if ((a.workers ?? 1) > 1) {
     const merged = await runWorkers({
       workers: a.workers!,
@@ -95,19 +85,17 @@ export async function runScaled(
       samplesFile: opts.samplesFile,
       signal: opts.signal,
       onEvent: opts.onEvent,
-      onPartial: (gather) => onPartial?.(async () => ((r) => r && judged(r))(await gather())),
     });
-    return judged(merged);
+    // Thresholds are judged on the merged figures, never on one worker's share.
+    return {
+      ...merged,
+      thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, merged.targets) : [],
+    };
   }
   if (a.shard) {
     const shard = parseShard(a.shard);
-    const tag = { index: shard.index + 1, count: shard.count };
-    const result = await runPlan(plan, {
-      ...runOpts,
-      shard,
-      onSnapshot: (snap) => onPartial?.(() => ({ ...snap(), shard: tag })),
-    });
-    return { ...result, shard: tag };
+    const result = await runPlan(plan, { ...opts, shard });
+    return { ...result, shard: { index: shard.index + 1, count: shard.count } };
   }
-  return runPlan(plan, { ...runOpts, onSnapshot: onPartial });
+  return runPlan(plan, opts);
 }

@@ -6,8 +6,6 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { check, checkObject, describeValue, isPlainObject, optional, type CheckContext } from '../config/check.ts';
 import { FxError, type Issue } from '../model/errors.ts';
 import { checkFunction } from '../runtime/function-spec.ts';
@@ -19,6 +17,7 @@ import { checkThresholds } from '../metrics/threshold-parser.ts';
 import type { PhasePlan, Plan } from './plan.ts';
 import type { FunctionSpec } from '../model/function.ts';
 import type { ResolvedTarget } from '../model/target.ts';
+import { importUserModule } from './user-module.ts';
 
 const CONFIG_FILE = CONFIG_FILE_NAME;
 
@@ -47,7 +46,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   const configCtx: CheckContext = { file: configShown, issues: [] };
   const cfg = checkConfig(config, configAbs ? path.dirname(configAbs) : cwd, configCtx);
   const ctx: CheckContext = { file, issues: [] };
-  const plan = checkScenario(scenario, file, cfg, ctx);
+  const plan = checkScenario(scenario, file, path.dirname(abs), cfg, ctx);
   const issues: Issue[] = [...configCtx.issues, ...ctx.issues];
   if (issues.length || !plan) throw FxError.invalid(issues.length ? issues : [{ file, message: 'invalid scenario' }]);
   return { ...plan, configFile: configShown };
@@ -75,7 +74,7 @@ export async function loadConfig(
 async function importDefault(abs: string, shown: string, what: string): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
-    mod = await tsImport(pathToFileURL(abs).href, import.meta.url);
+    mod = await importUserModule(abs);
   } catch (err) {
     throw FxError.invalid([
       { file: shown, message: `cannot load ${what} file: ${(err as Error).message.split('\n')[0]}` },
@@ -210,6 +209,7 @@ function checkTarget(
 function checkScenario(
   raw: unknown,
   file: string,
+  dir: string,
   cfg: CheckedConfig,
   ctx: CheckContext,
 ): Omit<Plan, 'configFile'> | undefined {
@@ -217,6 +217,7 @@ function checkScenario(
     name: { check: check.string() },
     description: optional(check.string()),
     targets: { check: check.array(check.any(), { min: 1 }) },
+    functions: optional(check.any()),
     phases: { check: check.array(check.any(), { min: 1 }) },
     payload: optional(check.any()),
     payloadSize: optional(check.any()),
@@ -230,6 +231,7 @@ function checkScenario(
       message: `expected letters, digits, ".", "-" or "_" (it names the report folder), got ${describeValue(o.name)}`,
     });
 
+  const functions = checkScenarioFunctions(o.functions, dir, cfg, ctx);
   const targets: ResolvedTarget[] = [];
   const seen = new Set<string>();
   (o.targets ?? []).forEach((t, i) => {
@@ -248,7 +250,7 @@ function checkScenario(
       const base = cfg.targets.get(t);
       if (base) resolved = { name: t, ...base };
     } else if (isPlainObject(t)) {
-      const base = checkTarget(t, p, ctx, cfg.functions, { name: { check: check.string() } });
+      const base = checkTarget(t, p, ctx, functions, { name: { check: check.string() } });
       if (base) resolved = { name: String(t.name), ...base };
     } else {
       ctx.issues.push({
@@ -311,4 +313,40 @@ function checkScenario(
     thresholds,
     outRoot: cfg.outRoot,
   };
+}
+
+/**
+ * The scenario's own `functions` (paths relative to its folder) added to the
+ * config's; a name declared in both is an error, so a target's function is
+ * never ambiguous.
+ */
+function checkScenarioFunctions(
+  raw: unknown,
+  dir: string,
+  cfg: CheckedConfig,
+  ctx: CheckContext,
+): Map<string, FunctionSpec> {
+  const functions = new Map(cfg.functions);
+  if (raw === undefined) return functions;
+  if (!isPlainObject(raw)) {
+    ctx.issues.push({
+      file: ctx.file,
+      field: 'functions',
+      message: `expected an object of functions by name, got ${describeValue(raw)}`,
+    });
+    return functions;
+  }
+  for (const [name, fn] of Object.entries(raw)) {
+    if (cfg.functions.has(name)) {
+      ctx.issues.push({
+        file: ctx.file,
+        field: `functions.${name}`,
+        message: `function ${JSON.stringify(name)} is also declared in ${CONFIG_FILE}; declare it in one place`,
+      });
+      continue;
+    }
+    const spec = checkFunction(name, fn, `functions.${name}`, dir, ctx);
+    if (spec) functions.set(name, spec);
+  }
+  return functions;
 }

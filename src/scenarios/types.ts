@@ -174,6 +174,12 @@ export interface ScenarioDefinition {
   description?: string;
   /** Names of targets in bench.config.ts, or inline targets. */
   targets: (string | NamedTarget)[];
+  /**
+   * Functions for the local runtime declared in the scenario itself (as under
+   * `functions` in bench.config.ts; `code` is relative to the scenario's folder),
+   * so a scenario with only inline targets needs no bench.config.ts.
+   */
+  functions?: Record<string, FunctionConfig>;
   /** Phases, run in order against each target. */
   phases: Phase[];
   /**

@@ -1,4 +1,4 @@
-/** The `local` provider: functions declared in bench.config.ts, served by the local runtime. */
+/** The `local` provider: functions declared in bench.config.ts or the scenario, served by the local runtime. */
 import { CONFIG_FILE_NAME } from '../../config/names.ts';
 import { LOCAL_CAPABILITIES, LocalDriver } from './driver.ts';
 import type { ProviderModule } from '../provider.ts';
@@ -6,7 +6,7 @@ import { SELF_HOSTED_COST } from '../../cost/cost.ts';
 
 export const localProvider: ProviderModule<Record<string, never>> = {
   provider: 'local',
-  description: 'a function declared under "functions" in bench.config.ts, served by the local runtime',
+  description: 'a function declared under "functions" in bench.config.ts or the scenario, served by the local runtime',
   fields: {},
   resolve(checked, path, ctx, rc) {
     const fn = checked.function ?? '';
@@ -16,7 +16,7 @@ export const localProvider: ProviderModule<Record<string, never>> = {
       ctx.issues.push({
         file: ctx.file,
         field: `${path}.function`,
-        message: `unknown local function ${JSON.stringify(fn)}; ${known.length ? `declared functions: ${known.join(', ')}` : `declare it under "functions" in ${CONFIG_FILE_NAME}`}`,
+        message: `unknown local function ${JSON.stringify(fn)}; ${known.length ? `declared functions: ${known.join(', ')}` : `declare it under "functions" in the scenario or in ${CONFIG_FILE_NAME}`}`,
       });
       return undefined;
     }
