@@ -74,8 +74,18 @@ export function checkScale(a: ScaleArgs): void {
 export async function runScaled(
   plan: Plan,
   a: ScaleArgs & { scenario: string; config?: string; targets?: string[] },
-  opts: RunOptions & { signal: AbortSignal },
+  opts: Omit<RunOptions, 'onSnapshot'> & {
+    signal: AbortSignal;
+    /** Called once the run starts with how to get what was recorded so far (a second Ctrl-C writes it). */
+    onPartial?: (partial: () => Result | undefined | Promise<Result | undefined>) => void;
+  },
 ): Promise<Result> {
+  const { onPartial, ...runOpts } = opts;
+  // Thresholds are judged on the merged figures, never on one worker's share.
+  const judged = (merged: Result): Result => ({
+    ...merged,
+    thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, merged.targets) : [],
+  });
   if ((a.workers ?? 1) > 1) {
     const merged = await runWorkers({
       workers: a.workers!,
@@ -85,17 +95,19 @@ export async function runScaled(
       samplesFile: opts.samplesFile,
       signal: opts.signal,
       onEvent: opts.onEvent,
+      onPartial: (gather) => onPartial?.(async () => ((r) => r && judged(r))(await gather())),
     });
-    // Thresholds are judged on the merged figures, never on one worker's share.
-    return {
-      ...merged,
-      thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, merged.targets) : [],
-    };
+    return judged(merged);
   }
   if (a.shard) {
     const shard = parseShard(a.shard);
-    const result = await runPlan(plan, { ...opts, shard });
-    return { ...result, shard: { index: shard.index + 1, count: shard.count } };
+    const tag = { index: shard.index + 1, count: shard.count };
+    const result = await runPlan(plan, {
+      ...runOpts,
+      shard,
+      onSnapshot: (snap) => onPartial?.(() => ({ ...snap(), shard: tag })),
+    });
+    return { ...result, shard: tag };
   }
-  return runPlan(plan, opts);
+  return runPlan(plan, { ...runOpts, onSnapshot: onPartial });
 }

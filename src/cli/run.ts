@@ -2,12 +2,12 @@
  * `fxbench run <scenario>`: load and check the scenario (exit 2 on bad input,
  * nothing sent), run it, write results.json and index.html, print the summary.
  * First Ctrl-C: stop sending, let in-flight invocations finish (5 s at most),
- * write the partial result, exit 130. Second Ctrl-C: kill instances, exit 130.
+ * write the partial result, exit 130. Second Ctrl-C: kill instances, write what
+ * was recorded so far, exit 130 (run-interrupt.ts).
  */
 import path from 'node:path';
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
-import { killAllLocalInstancesSync } from '../drivers/local/driver.ts';
 import { ExitCode, FxError } from '../model/errors.ts';
 import { writeReportsSync, defaultReportDir, type WriteFailure } from '../report/write.ts';
 import { formatSummary } from '../report/text.ts';
@@ -23,6 +23,7 @@ import { formatPlan } from '../capacity/format.ts';
 import { planCapacity } from '../capacity/capacity.ts';
 import type { PlanOptions } from '../capacity/types.ts';
 import { checkRunOutputs, shownPath } from './run-outputs.ts';
+import { handleInterrupts, type PartialSource } from './run-interrupt.ts';
 import { checkScale, runScaled, scaleArgs, SCALE_OPTIONS, type ScaleArgs } from './run-scale.ts';
 import {
   checkRunGates,
@@ -132,19 +133,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   for (const p of plan.phases) log(`  phase ${PHASES[p.kind]!.describe(p.settings)}`);
 
   const ac = new AbortController();
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write(`\nfxbench: ${sig}: stopping; waiting for in-flight invocations (again to quit at once)\n`);
-      ac.abort();
-    } else {
-      killAllLocalInstancesSync();
-      process.exit(ExitCode.interrupted);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  let partial: PartialSource | undefined;
+  const interrupts = handleInterrupts({ controller: ac, outDir, samples: args.samples, partial: () => partial });
   const started = performance.now();
   // Files that could not be written during or after the run: each named with the OS reason; exit 3.
   const failures: WriteFailure[] = [];
@@ -152,6 +142,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const result = await runScaled(plan, args, {
       signal: ac.signal,
       samplesFile: args.samples,
+      onPartial: (p) => {
+        partial = p;
+      },
       onEvent: (e) => {
         if (e.kind === 'tick') return progress.tick(e);
         if (e.kind === 'write-error') failures.push({ file: e.file, reason: e.message });
@@ -188,8 +181,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     if (result.thresholds.some((t) => !t.ok)) return ExitCode.thresholds;
     return gateCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.dispose();
   }
 }
 

@@ -54,6 +54,13 @@ export interface RunOptions {
   onDriver?: (target: string, driver: Driver) => void;
   /** Run only this share of the load (workers, `--shard i/N`): index from 0 (see PhaseModule.share). */
   shard?: { index: number; count: number };
+  /**
+   * Called once at the start with a function that builds, synchronously, the
+   * Result of what was recorded so far (finished targets and phases, and the
+   * rounds of the phase under way; invocations in flight are left out), marked
+   * interrupted. A second Ctrl-C writes it before exiting.
+   */
+  onSnapshot?: (snapshot: () => Result) => void;
 }
 
 /** Runs every target of a plan. Resolves with the Result even when interrupted or a target failed. */
@@ -70,19 +77,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
   const samples = opts.samplesFile ? openSamples(opts.samplesFile, opts.samplesAppend ?? false, emit) : null;
   const targets: TargetResult[] = [];
   const stop: { byThreshold?: string } = {};
-  try {
-    for (const target of plan.targets) {
-      if (signal.aborted || stop.byThreshold) break;
-      emit({ kind: 'target', target: target.name });
-      targets.push(
-        await runTarget(plan, target, { ...opts, signal, hardSignal: hard.signal, emit, samples, stop, originNs }),
-      );
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    if (samples) await samples.close();
-  }
-  return {
+  const live: LiveState = {};
+  const result = (all: TargetResult[], interrupted: boolean): Result => ({
     schemaVersion: SCHEMA_VERSION,
     tool: {
       name: 'fxbench',
@@ -94,11 +90,77 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
     scenario: { name: plan.name, file: plan.file, description: plan.description },
     startedAt,
     finishedAt: new Date().toISOString(),
-    interrupted: signal.aborted,
-    targets,
-    thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, targets) : [],
+    interrupted,
+    targets: all,
+    thresholds: plan.thresholds?.length ? evaluateThresholds(plan.thresholds, all) : [],
     ...(stop.byThreshold ? { abortedByThreshold: stop.byThreshold } : {}),
+  });
+  opts.onSnapshot?.(() => result(live.target ? [...targets, partialTarget(live.target, live.phase)] : targets, true));
+  try {
+    for (const target of plan.targets) {
+      if (signal.aborted || stop.byThreshold) break;
+      emit({ kind: 'target', target: target.name });
+      targets.push(
+        await runTarget(plan, target, {
+          ...opts,
+          signal,
+          hardSignal: hard.signal,
+          emit,
+          samples,
+          stop,
+          originNs,
+          live,
+        }),
+      );
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (samples) await samples.close();
+  }
+  return result(targets, signal.aborted);
+}
+
+/** The target and phase under way, for snapshots. */
+interface LiveState {
+  target?: TargetState;
+  phase?: LivePhase;
+}
+
+/** A phase under way: what its rounds have recorded so far. */
+interface LivePhase {
+  phase: PhasePlan;
+  recorders: RoundRecorders;
+  meta: Map<number, RoundMeta>;
+}
+
+/** A target's result as it stands: its finished phases, the rounds of the phase under way, a summary over both. */
+function partialTarget(t: TargetState, phase: LivePhase | undefined): TargetResult {
+  const rounds = phase ? roundResults(t, phase) : [];
+  const recorded = [...t.allRecorded, ...rounds.map((r) => r.recorded)];
+  return {
+    ...t.result,
+    phases: [...t.result.phases, ...rounds.map((r) => r.result)],
+    summary: recorded.length ? withPhaseCost(phaseFigures(mergeRecorded(recorded), t.price.source), t.price) : null,
   };
+}
+
+/** The results of a phase's rounds, in round order, from their recorders. */
+function roundResults(t: TargetState, p: LivePhase): { result: PhaseResult; recorded: Recorder['recorded'] }[] {
+  const multi = p.recorders.rounds.size > 1;
+  return [...p.recorders.rounds.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([round, rec]) => {
+      const figures = withPhaseCost(phaseFigures(rec.recorded, t.price.source), t.price);
+      const result: PhaseResult = {
+        name: p.phase.name,
+        kind: p.phase.kind,
+        ...(multi || round > 1 ? { round } : {}),
+        ...p.meta.get(round),
+        ...figures,
+        timeline: rec.timelinePoints(),
+      };
+      return { result, recorded: rec.recorded };
+    });
 }
 
 interface TargetRunContext extends RunOptions {
@@ -109,6 +171,7 @@ interface TargetRunContext extends RunOptions {
   /** Set when an `abortOnFail` threshold crossed: no further phase or target runs. */
   stop: { byThreshold?: string };
   originNs: number;
+  live: LiveState;
 }
 
 /**
@@ -173,7 +236,7 @@ function openSamples(file: string, append: boolean, emit: (e: RunEvent) => void)
 }
 
 /** Truncates a regular file after its last newline, so every line left is whole. Best effort. */
-function trimToLastLine(file: string): void {
+export function trimToLastLine(file: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r+');
@@ -223,6 +286,8 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     invocationIndex: 0,
   };
   const { result } = t;
+  c.live.target = t;
+  c.live.phase = undefined;
   try {
     await driver.prepare(c.signal);
     // prepare() may have learned the driver can do less than its options promised (a Lambda
@@ -242,11 +307,13 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     result.error = (err as Error).message;
     c.emit({ kind: 'target-error', target: target.name, message: result.error });
   } finally {
+    c.live.phase = undefined; // a phase that failed adds no rounds
     Object.assign(result, driver.info()); // what the run taught the driver (e.g. which cold-start method applied)
     await driver.close().catch(() => undefined);
   }
   if (t.allRecorded.length)
     result.summary = withPhaseCost(phaseFigures(mergeRecorded(t.allRecorded), t.price.source), t.price);
+  c.live.target = undefined;
   return result;
 }
 
@@ -276,24 +343,16 @@ async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): 
     meta,
     c.emit,
   );
+  c.live.phase = { phase, recorders, meta };
   await live.during(mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta })));
   // A phase's memory change (memory sweep) lasts for that phase only.
   if (configuredMB !== null && memory.mb !== configuredMB && driver.setMemory && !c.signal.aborted)
     await driver.setMemory(configuredMB, c.signal);
-  const multi = recorders.rounds.size > 1;
-  for (const [round, rec] of [...recorders.rounds.entries()].sort((a, b) => a[0] - b[0])) {
-    const figures = withPhaseCost(phaseFigures(rec.recorded, t.price.source), t.price);
-    const pr: PhaseResult = {
-      name: phase.name,
-      kind: phase.kind,
-      ...(multi || round > 1 ? { round } : {}),
-      ...meta.get(round),
-      ...figures,
-      timeline: rec.timelinePoints(),
-    };
-    result.phases.push(pr);
-    t.allRecorded.push(rec.recorded);
+  for (const r of roundResults(t, { phase, recorders, meta })) {
+    result.phases.push(r.result);
+    t.allRecorded.push(r.recorded);
   }
+  c.live.phase = undefined;
   if (mod.summarize) Object.assign(result, mod.summarize(settings, result.phases.slice(-recorders.rounds.size)));
   const crossed = t.plan.thresholds?.length ? abortingThreshold(t.plan.thresholds, result) : undefined;
   if (crossed) {
@@ -340,6 +399,8 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
       const payload = io?.payload ?? (plan.payloadFor ? plan.payloadFor(t.invocationIndex++) : plan.payload);
       const startNs = nowNs();
       const out = await driver.invoke({ seq, payload }, c.hardSignal);
+      // No answer because the run stopped waiting (Ctrl-C, grace over): abandoned, not a network fault.
+      if (out.status === 0 && out.errorClass !== null && c.hardSignal.aborted) out.errorClass = 'interrupted';
       const latencyUs = (nowNs() - intendedNs) / 1000;
       const sample = toSample(out, target.name, phase.name, round, seq, intendedNs, startNs, latencyUs);
       // Throttled and rejected invocations are not billed by any provider.

@@ -31,7 +31,16 @@ export interface WorkersOptions {
   onEvent?: (e: RunEvent) => void;
   /** Called with each worker's PID once started (tests, cleanup). */
   onWorker?: (pid: number) => void;
+  /**
+   * Called at the start with a function that asks every worker for what it has
+   * recorded so far (each then exits) and resolves with their merged shares,
+   * after `PARTIAL_WAIT_MS` at most (undefined if none answered). A second Ctrl-C uses it.
+   */
+  onPartial?: (gather: () => Promise<Result | undefined>) => void;
 }
+
+/** How long a second Ctrl-C waits for the workers' shares, ms. */
+export const PARTIAL_WAIT_MS = 2000;
 
 /** Adds the workers' latest ticks of one phase into one: counts and rates add; latency shows the worst worker. */
 export function addTicks(ticks: TickEvent[]): TickEvent {
@@ -54,6 +63,37 @@ export function addTicks(ticks: TickEvent[]): TickEvent {
   };
 }
 
+/** Asks each live worker for its share so far; resolves with them merged (interrupted), or undefined. */
+function gatherPartial(children: ChildProcess[]): Promise<Result | undefined> {
+  const live = children.filter((c) => c.connected);
+  return new Promise((resolve) => {
+    const got: Result[] = [];
+    let waiting = live.length;
+    const done = () => {
+      clearTimeout(timer);
+      resolve(got.length ? { ...mergeResults(got), interrupted: true } : undefined);
+    };
+    const timer = setTimeout(done, PARTIAL_WAIT_MS);
+    if (!waiting) return done();
+    for (const c of live) {
+      const onMessage = (m: FromWorker) => {
+        if (m.kind !== 'partial') return;
+        c.off('message', onMessage);
+        if (m.result) got.push(m.result);
+        if (--waiting === 0) done();
+      };
+      c.on('message', onMessage);
+      c.once('exit', () => {
+        if (c.listeners('message').includes(onMessage)) {
+          c.off('message', onMessage);
+          if (--waiting === 0) done();
+        }
+      });
+      c.send({ kind: 'snapshot' } satisfies ToWorker);
+    }
+  });
+}
+
 /** Runs the scenario in `workers` processes and resolves with the merged Result. */
 export async function runWorkers(o: WorkersOptions): Promise<Result> {
   if (o.samplesFile) writeFileSync(o.samplesFile, ''); // workers append to it
@@ -61,6 +101,7 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
   const latest = new Map<number, TickEvent>();
   const onAbort = () => children.forEach((c) => c.connected && c.send({ kind: 'abort' } satisfies ToWorker));
   o.signal.addEventListener('abort', onAbort, { once: true });
+  o.onPartial?.(() => gatherPartial(children));
   try {
     const results = await Promise.all(
       Array.from({ length: o.workers }, (_, index) => {
@@ -83,6 +124,8 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
             if (m.kind === 'result') {
               settled = true;
               resolve(m.result);
+            } else if (m.kind === 'partial') {
+              // gatherPartial's own listener takes it
             } else if (m.kind === 'failed') {
               settled = true;
               reject(new FxError(m.exitCode === 2 ? 2 : 3, `worker ${index + 1}: ${m.message}`));

@@ -13,11 +13,13 @@ export interface WorkerJob {
   graceMs?: number;
 }
 
-/** Parent → worker. */
-export type ToWorker = { kind: 'abort' };
+/** Parent → worker: stop sending (first Ctrl-C); send what you recorded and exit (second Ctrl-C). */
+export type ToWorker = { kind: 'abort' } | { kind: 'snapshot' };
 
 /** Worker → parent. */
 export type FromWorker =
   | { kind: 'event'; event: RunEvent }
   | { kind: 'result'; result: Result }
+  /** The answer to `snapshot`: what was recorded so far (none if the run had not started). */
+  | { kind: 'partial'; result?: Result }
   | { kind: 'failed'; message: string; exitCode: number };

@@ -10,14 +10,21 @@ import { FxError } from '../../model/errors.ts';
 import { loadScenario } from '../load.ts';
 import { runPlan } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';
+import type { Result } from '../../model/result.ts';
 
 const job = JSON.parse(process.argv[2]!) as WorkerJob;
 const send = (m: FromWorker) => process.send!(m);
 const ac = new AbortController();
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => ac.abort());
+let snapshot: (() => Result) | undefined;
 process.on('message', (m: ToWorker) => {
   if (m.kind === 'abort') ac.abort();
+  if (m.kind === 'snapshot') {
+    // Second Ctrl-C: what was recorded so far, then out at once (in-flight invocations are left out).
+    killAllLocalInstancesSync();
+    process.send!({ kind: 'partial', result: snapshot?.() } satisfies FromWorker, () => process.exit(130));
+  }
 });
 process.on('disconnect', () => {
   // The parent is gone: nobody will read a result; stop everything now.
@@ -35,6 +42,9 @@ try {
     samplesFile: job.samplesFile,
     samplesAppend: true,
     onEvent: (event) => send({ kind: 'event', event }),
+    onSnapshot: (s) => {
+      snapshot = s;
+    },
   });
   send({ kind: 'result', result });
 } catch (err) {
