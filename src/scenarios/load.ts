@@ -12,6 +12,7 @@ import { checkFunction } from '../runtime/function-spec.ts';
 import { CONFIG_FILE_NAME } from '../config/names.ts';
 import { PROVIDER_MODULES } from '../drivers/registry.ts';
 import { PHASES } from './phases/index.ts';
+import { loadErrorIssues } from './load-error.ts';
 import { checkPayload } from './payload.ts';
 import { checkThresholds } from '../metrics/threshold-parser.ts';
 import type { PhasePlan, Plan } from './plan.ts';
@@ -76,9 +77,7 @@ async function importDefault(abs: string, shown: string, what: string): Promise<
   try {
     mod = await importUserModule(abs);
   } catch (err) {
-    throw FxError.invalid([
-      { file: shown, message: `cannot load ${what} file: ${(err as Error).message.split('\n')[0]}` },
-    ]);
+    throw FxError.invalid(loadErrorIssues(err, abs, shown, what, process.cwd()));
   }
   const value = mod.default ?? (mod['module.exports'] as Record<string, unknown> | undefined)?.default;
   if (value === undefined)
@@ -267,6 +266,8 @@ function checkScenario(
   });
 
   const phases: PhasePlan[] = [];
+  /** Index of the phase first given each name: a name picks out one phase in thresholds and results. */
+  const named = new Map<string, number>();
   (o.phases ?? []).forEach((ph, i) => {
     const p = `phases[${i}]`;
     if (!isPlainObject(ph))
@@ -285,6 +286,14 @@ function checkScenario(
           .join(', ')}, got ${describeValue(ph.kind)}`,
       });
     const settings = mod.check(ph, p, ctx);
+    const name = (settings as { name?: string } | undefined)?.name;
+    if (name !== undefined && named.has(name))
+      ctx.issues.push({
+        file,
+        field: `${p}.name`,
+        message: `phase name ${JSON.stringify(name)}${ph.name === undefined ? ` (the default name of a ${mod.kind} phase)` : ''} is already the name of phases[${named.get(name)}]: thresholds and results pick a phase by name, so give each its own (name: '…')`,
+      });
+    else if (name !== undefined) named.set(name, i);
     if (settings)
       phases.push({
         kind: mod.kind,

@@ -87,11 +87,11 @@ invalid('unknown targets and functions name what exists', async () => {
   );
 });
 
-invalid('a file that does not compile names the file', async () => {
+invalid('a file that does not compile names the file, line and column, and the reason', async () => {
   await isFxError(() => load(`${F}/syntax-error.ts`), {
     exitCode: ExitCode.badInput,
-    file: `${F}/syntax-error.ts`,
-    message: /cannot load scenario file/,
+    file: `${F}/syntax-error.ts:4:0`,
+    message: /^cannot load scenario file: Expected "\]" but found "\}"$/,
   });
 });
 
