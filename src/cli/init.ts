@@ -35,12 +35,25 @@ export const INIT_FILES: { from: string; to: string; ci?: InitArgs['ci'] }[] = [
   { from: 'templates/init/github-workflow.yml', to: '.github/workflows/fxbench.yml', ci: 'github' },
 ];
 
-/** The three commands printed after init, with what each does. */
-export const NEXT_COMMANDS: [command: string, what: string][] = [
-  ['npx fxbench run scenarios/burst.ts', 'cold starts of a burst of 10 against functions/hello'],
-  ['npx fxbench run scenarios/steady.ts', 'steady load; open the report it names (index.html)'],
-  ['npx fxbench history', 'p99 per target over your runs (each run records itself)'],
+/** The three commands printed after init (each after fxbenchCommand()), with what each does. */
+export const NEXT_STEPS: [args: string, what: string][] = [
+  ['run scenarios/burst.ts', 'cold starts of a burst of 10 against functions/hello'],
+  ['run scenarios/steady.ts', 'steady load; open the report it names (index.html)'],
+  ['history', 'p99 per target over your runs (each run records itself)'],
 ];
+
+/**
+ * How to run fxbench in `dir`: `npx fxbench` where it is installed there (or in a
+ * folder above) or when this process runs from npx's cache; else `fxbench`, the
+ * global install that is running (npx would look for fxbench in the registry).
+ */
+export function fxbenchCommand(dir: string): string {
+  if (process.argv[1]?.includes(`${path.sep}_npx${path.sep}`)) return 'npx fxbench';
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'node_modules', '.bin', 'fxbench'))) return 'npx fxbench';
+    if (path.dirname(d) === d) return 'fxbench';
+  }
+}
 
 /** `fxbench init [dir]` */
 export const initCli: CliCommand = {
@@ -93,12 +106,12 @@ export function initCommand(
   for (const f of files) out(`  ${f.to}`);
   out('');
   if (!dependsOnFxbench(dir))
-    out(
-      'fxbench is not in package.json here: `npm i -D fxbench` pins it for your team and CI (npx runs it meanwhile).',
-    );
+    out('fxbench is not in package.json here: `npm i -D fxbench` pins its version for your team and for CI.');
   out(shownDir === '.' ? 'Next:' : `Next, in ${shownDir}:`);
-  const width = Math.max(...NEXT_COMMANDS.map(([c]) => c.length));
-  for (const [command, what] of NEXT_COMMANDS) out(`  ${command.padEnd(width)}   # ${what}`);
+  const fxbench = fxbenchCommand(dir);
+  const commands = NEXT_STEPS.map(([args, what]) => [`${fxbench} ${args}`, what] as const);
+  const width = Math.max(...commands.map(([c]) => c.length));
+  for (const [command, what] of commands) out(`  ${command.padEnd(width)}   # ${what}`);
   return 0;
 }
 
