@@ -156,6 +156,16 @@ both('a timeout and a refused connection are data: timeout and network', async (
   assert.equal([r.status, r.errorClass], [0, 'network']);
 });
 
+both('a response that is not HTTP (a garbage status line) is data: protocol, not function-error', async () => {
+  const s = await startServer('garbage');
+  try {
+    const r = await invokeOnce({ url: `${s.url}/` });
+    assert.equal([r.status, r.errorClass], [0, 'protocol']);
+  } finally {
+    s.stop();
+  }
+});
+
 both('cold starts by instance id: the first invocation of each instance is cold', async () => {
   const s = await startServer('instance');
   servers.push(s);
