@@ -5,7 +5,7 @@
 // summary and exits 130; invocations still in flight are left out. Checked with
 // invocations that never answer in time (a function sleeping 60 s, a server
 // that stops answering), so only the second signal can end the run.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -111,6 +111,41 @@ test('--workers 2, a server that stopped answering: the workers send their share
   assert.equal(temps(out), []);
   assert.ok(seen.size >= 2, `saw ${seen.size} worker processes`);
   await waitFor(() => [...seen].every((pid) => !alive(pid)), 5000, `workers ${[...seen].join(', ')} to end`);
+});
+
+test('--workers 2 that cannot answer (stopped): after 2 s, exit 3 saying no result was written', async () => {
+  const server = await startServer('trivial');
+  servers.push(server);
+  const out = path.join(tmp.dir, 'stopped');
+  const child = startCli(['run', 'test/fixtures/engine/long-steady-url.ts', '--workers', '2', '--out', out], {
+    env: { FXBENCH_TEST_URL: server.url },
+  });
+  started.push(child.pid!);
+  let workers: number[] = [];
+  await waitFor(
+    () => (workers = descendants(child.pid!)).length >= 2 && /▶ srv/.test(child.out.stderr),
+    60_000,
+    'the workers to start',
+  );
+  // The stopped workers hold the CLI's stdout and stderr: wait for the CLI's exit, not for its pipes.
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  for (const pid of workers) process.kill(pid, 'SIGSTOP');
+  try {
+    child.kill('SIGINT');
+    await waitFor(() => /stopping; waiting for in-flight/.test(child.out.stderr), 10_000, 'the first stop');
+    child.kill('SIGINT');
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((r) => setTimeout(() => r('no exit in 20 s'), 20_000)),
+    ]);
+    for (const pid of workers) process.kill(pid, 'SIGKILL');
+    const r = await finished(child, 20_000);
+    assert.is(code, 3, r.stderr);
+    assert.match(r.stderr, 'no partial result could be gathered (no worker answered): nothing written');
+    assert.not.ok(existsSync(path.join(out, 'results.json')));
+  } finally {
+    for (const pid of workers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
 });
 
 test.run();
