@@ -72,14 +72,15 @@ export function openSqlite(file: string, opts: SqliteOpenOptions = {}): SqliteDa
     try {
       Database = createRequire(import.meta.url)('better-sqlite3') as BetterSqlite3;
     } catch (err) {
-      throw FxError.invalid([
-        {
-          file,
-          message: `the history store needs SQLite: node:sqlite (Node ≥ 22.13) or the optional better-sqlite3 package, which did not load on Node ${process.version} (${(err as Error).message.split('\n')[0]})`,
-        },
-      ]);
+      throw noSqlite(file, err);
     }
-    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    try {
+      db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    } catch (err) {
+      // Its native part loads here: not built (install scripts skipped), or built for another Node.
+      if (/bindings file|NODE_MODULE_VERSION|ELF|dlopen/i.test((err as Error).message)) throw noSqlite(file, err);
+      throw err;
+    }
   }
   // Both default to no wait (node:sqlite) or 5 s (better-sqlite3): set it the same way on both.
   db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.round(timeout))}`);
@@ -89,6 +90,15 @@ export function openSqlite(file: string, opts: SqliteOpenOptions = {}): SqliteDa
     prepare: builtin ? (sql) => plainRows(db.prepare(sql)) : (sql) => db.prepare(sql),
     close: () => db.close(),
   };
+}
+
+function noSqlite(file: string, err: unknown): FxError {
+  return FxError.invalid([
+    {
+      file,
+      message: `the history store needs SQLite: node:sqlite (Node ≥ 22.13) or the optional better-sqlite3 package, which did not load on Node ${process.version} (${(err as Error).message.split('\n')[0]})`,
+    },
+  ]);
 }
 
 /** node:sqlite's rows have no prototype; better-sqlite3's are plain objects: both give plain objects here. */
