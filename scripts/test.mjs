@@ -7,11 +7,16 @@
 //   node scripts/test.mjs              every test file
 //   node scripts/test.mjs runtime cli  files whose path contains one of the words
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const FILE_TIMEOUT_MS = Number(process.env.FXBENCH_TEST_FILE_TIMEOUT_MS ?? 300_000);
+/** A file may ask for more in its first lines: `// test-timeout: 600 s` (packaging tests install packages). */
+const fileTimeoutMs = (file) => {
+  const asked = /^\/\/ test-timeout: (\d+) s$/m.exec(readFileSync(file, 'utf8').slice(0, 2000))?.[1];
+  return Math.max(FILE_TIMEOUT_MS, asked ? Number(asked) * 1000 : 0);
+};
 const filters = process.argv.slice(2);
 
 function find(dir) {
@@ -71,6 +76,7 @@ for (const file of files) {
   const rel = path.relative(root, file);
   process.stdout.write(`\n# ${rel}\n`);
   const t0 = Date.now();
+  const timeoutMs = fileTimeoutMs(file);
   const { code, output } = await new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       cwd: root,
@@ -86,11 +92,11 @@ for (const file of files) {
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     const timer = setTimeout(() => {
-      process.stdout.write(`\n# ${rel}: timed out after ${FILE_TIMEOUT_MS / 1000} s, killed\n`);
+      process.stdout.write(`\n# ${rel}: timed out after ${timeoutMs / 1000} s, killed\n`);
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {}
-    }, FILE_TIMEOUT_MS);
+    }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), output });

@@ -1,0 +1,170 @@
+// test-timeout: 900 s
+// The package as a user gets it: `npm pack`, then `npm init -y && npm i <tarball>`
+// in a new project (CommonJS, as npm init writes it), a scenario there importing
+// 'fxbench' with an inline http target (a 127.0.0.1 server this test runs) and an
+// inline local function, no bench.config.ts; `npx fxbench run` must write whole
+// reports. The same from a folder of that project that is an ES module package.
+// Plain Node imports the API from the build, and TypeScript finds its types.
+// (Where this Node has no node:sqlite, the install builds better-sqlite3, ~1.5
+// minutes on a 2-core machine without prebuilt binaries.)
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT, scratch } from '../helpers/cli.ts';
+import { checkReport, countingServer, hasNodeSqlite, ok, packFxbench, run, writeScenario } from '../helpers/package.ts';
+
+const tmp = scratch('fxbench-packaging-local-');
+const project = path.join(tmp.dir, 'project');
+const test = suite('packaging: npm i of the tarball into a new project');
+let server: Awaited<ReturnType<typeof countingServer>>;
+let tarball = '';
+
+test.before(async () => {
+  server = await countingServer();
+  const packed = await packFxbench(tmp.dir);
+  tarball = packed.tarball;
+  process.stdout.write(`# packed ${path.basename(tarball)}: ${packed.size} bytes, ${packed.files} files\n`);
+});
+
+test.after(async () => {
+  await server.close();
+  tmp.cleanup();
+});
+
+test('the tarball holds the build and what init copies, not the sources or tests', async () => {
+  const list = ok(await run('tar', ['tzf', tarball], { cwd: tmp.dir, timeoutMs: 30_000 }), 'tar').stdout.split('\n');
+  for (const f of [
+    'package/bin/fxbench.mjs',
+    'package/dist/cli/index.js',
+    'package/dist/api.d.ts',
+    'package/dist/runtime/bootstrap.mjs',
+    'package/dist/runtime/bootstrap-core.cjs',
+    'package/dist/runtime/import-helper.cjs',
+    'package/dist/scenarios/user-hooks.mjs',
+    'package/templates/init/bench.config.ts',
+    'package/functions/hello/index.mjs',
+    'package/README.md',
+  ])
+    assert.ok(list.includes(f), f);
+  const stray = list.filter((f) => /^package\/(src|test|bench|scripts|\.ci)\/|__pycache__|\.pyc$/.test(f));
+  assert.equal(stray, []);
+});
+
+test('npm init -y, npm i <tarball>: a CommonJS project', async () => {
+  mkdirSync(project);
+  ok(await run('npm', ['init', '-y'], { cwd: project, timeoutMs: 60_000 }), 'npm init');
+  const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { type?: string };
+  assert.ok(pkg.type === undefined || pkg.type === 'commonjs', `type ${pkg.type}`);
+  // On a Node with node:sqlite fxbench never loads better-sqlite3: skip building it.
+  const omit = hasNodeSqlite() ? ['--omit=optional'] : [];
+  const r = ok(
+    await run('npm', ['i', '--no-audit', '--no-fund', '--prefer-offline', ...omit, tarball], {
+      cwd: project,
+      timeoutMs: 600_000,
+    }),
+    'npm i',
+  );
+  process.stdout.write(`# npm i ${omit.join(' ')} <tarball>: ${(r.ms / 1000).toFixed(1)} s\n`);
+  assert.ok(existsSync(path.join(project, 'node_modules/.bin/fxbench')));
+});
+
+test('npx fxbench run: inline http target and local function, no config, in the CommonJS project', async () => {
+  const scenario = writeScenario(path.join(project, 'scenarios'), 'anywhere', server.url);
+  const before = server.count();
+  const r = ok(
+    await run('npx', ['fxbench', 'run', path.relative(project, scenario), '--out', 'reports/cjs'], {
+      cwd: project,
+      timeoutMs: 120_000,
+    }),
+    'npx fxbench run',
+  );
+  process.stdout.write(`# first npx fxbench run in the project: ${(r.ms / 1000).toFixed(1)} s\n`);
+  assert.match(r.stderr, /fxbench: anywhere \(scenarios\/anywhere\.ts\), no config file/);
+  checkReport(path.join(project, 'reports/cjs'));
+  assert.is(server.count() - before, 10, 'the server answered the 10 invocations');
+});
+
+test('the same from an ES module folder of the project', async () => {
+  const dir = path.join(project, 'esm');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  writeScenario(dir, 'esm', server.url);
+  ok(
+    await run('npx', ['fxbench', 'run', 'esm/esm.ts', '--out', 'reports/esm', '--quiet'], {
+      cwd: project,
+      timeoutMs: 120_000,
+    }),
+    'npx fxbench run esm',
+  );
+  checkReport(path.join(project, 'reports/esm'));
+});
+
+test('plain Node imports and requires the API; TypeScript resolves its types', async () => {
+  const imported = ok(
+    await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('fxbench'); console.log(typeof m.defineScenario, typeof m.runPlan)",
+      ],
+      { cwd: project, timeoutMs: 60_000 },
+    ),
+    'import',
+  );
+  assert.is(imported.stdout.trim(), 'function function');
+  const required = ok(
+    await run(process.execPath, ['-e', "console.log(typeof require('fxbench').burst)"], {
+      cwd: project,
+      timeoutMs: 60_000,
+    }),
+    'require',
+  );
+  assert.is(required.stdout.trim(), 'function');
+  // The ES module folder's scenario against the installed package's .d.ts files.
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const typed = await run(
+    process.execPath,
+    [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--typeRoots',
+      path.join(ROOT, 'node_modules/@types'),
+      'esm/esm.ts',
+    ],
+    { cwd: project, timeoutMs: 120_000 },
+  );
+  assert.is(typed.code, 0, typed.stdout + typed.stderr);
+  writeFileSync(path.join(project, 'esm/bad.ts'), "import { burst } from 'fxbench';\nburst({ concurency: 5 });\n");
+  const bad = await run(
+    process.execPath,
+    [
+      tsc,
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      '--typeRoots',
+      path.join(ROOT, 'node_modules/@types'),
+      'esm/bad.ts',
+    ],
+    { cwd: project, timeoutMs: 120_000 },
+  );
+  assert.match(bad.stdout, /'concurency' does not exist/);
+});
+
+test.run();
