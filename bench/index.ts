@@ -7,11 +7,13 @@
 import { benchRuntime } from './runtime.ts';
 import { benchLoad } from './load.ts';
 import { benchLoadMemory } from './load-memory.ts';
+import { benchStartup } from './startup.ts';
 
 const benches: Array<[string, () => Promise<boolean>]> = [
   ['runtime', () => benchRuntime()],
   ['load', () => benchLoad()],
   ['load-memory', () => benchLoadMemory()],
+  ['startup', () => benchStartup()],
 ];
 
 let ok = true;
