@@ -79,7 +79,7 @@ test('local runtime, round 2 still in flight: exit 130, round 1 written whole, n
   await waitFor(() => [...seen].every((pid) => !alive(pid)), 5000, `processes ${[...seen].join(', ')} to end`);
 });
 
-test('--workers 2, a server that stopped answering: the workers send their shares, merged, exit 130', async () => {
+test('--workers 2, a server that stopped answering, SIGTERM then SIGINT: the workers send their shares, merged, exit 130', async () => {
   const server = await startServer('hang-after', [100]);
   servers.push(server);
   const out = path.join(tmp.dir, 'workers');
@@ -98,7 +98,7 @@ test('--workers 2, a server that stopped answering: the workers send their share
     60_000,
     '120 requests to reach the server',
   );
-  child.kill('SIGINT');
+  child.kill('SIGTERM'); // SIGTERM counts as a Ctrl-C too
   await waitFor(() => /stopping; waiting for in-flight/.test(child.out.stderr), 10_000, 'the first stop');
   child.kill('SIGINT');
   const r = await finished(child, 20_000);
