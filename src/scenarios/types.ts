@@ -100,7 +100,11 @@ export interface WarmupPhase {
   requests: number;
   /** From one send to the next (default "100ms"); sends never overlap. */
   interval?: string | number;
-  /** Start from a cold instance (default true): forced where the driver can, else after `idleWindow`. */
+  /**
+   * Start from a cold instance (default true): forced where the driver can, else
+   * after `idleWindow`. A target that can do neither (e.g. `http`) is refused
+   * before anything is sent: set `coldFirst: false` for it.
+   */
   coldFirst?: boolean;
   /** On drivers that cannot force cold starts: wait this long first, e.g. "10m". */
   idleWindow?: string | number;
@@ -142,7 +146,8 @@ export interface PayloadPhase {
 
 /**
  * Memory sweep: runs `phase` once per memory size (drivers with capability
- * setMemory) and reports cost against speed per size.
+ * setMemory; a target without it is refused before anything is sent) and
+ * reports cost against speed per size.
  */
 export interface MemoryPhase {
   kind: 'memory';
