@@ -2,7 +2,6 @@
  * `fxbench plan <results.json> --rps N …`: capacity planning from a measured
  * run. Prints the plan and writes plan.json next to the results (or --out).
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, FxError, type Issue } from '../model/errors.ts';
 import { formatPlan } from '../capacity/format.ts';
@@ -15,6 +14,8 @@ import { parseDurationMs } from '../units.ts';
 import type { Options } from 'yargs';
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
+import { FileError, writeFileAtomic } from '../report/files.ts';
+import { checkOutputFile } from './run-outputs.ts';
 
 /** Parses counts such as 250M, 1.5k, 2B, 1000000. */
 export function parseCount(input: unknown): number | undefined {
@@ -169,8 +170,19 @@ export const planCli: CliCommand = {
       const file = args.results as string;
       const plan = planCapacity(readResultFile(file), opts);
       const out = (args.out as string | undefined) ?? path.join(path.dirname(file), 'plan.json');
-      await writeFile(out, `${JSON.stringify(plan, null, 2)}\n`);
+      checkOutputFile(args.out !== undefined ? '--out' : 'plan.json beside the results (or --out)', out);
+      let failure: FileError | undefined;
+      try {
+        writeFileAtomic(out, `${JSON.stringify(plan, null, 2)}\n`);
+      } catch (err) {
+        if (!(err instanceof FileError)) throw err;
+        failure = err;
+      }
       process.stdout.write(`${args.json ? JSON.stringify(plan, null, 2) : formatPlan(plan)}\n`);
+      if (failure) {
+        process.stderr.write(`fxbench: ${failure.message}\n`);
+        return exit(ExitCode.runFailed);
+      }
       process.stderr.write(`wrote ${out}\n`);
       exit(ExitCode.ok);
     },

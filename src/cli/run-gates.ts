@@ -113,7 +113,8 @@ export function recordHistory(
       return lastRuns(file, { scenario: result.scenario.name, limit: 20 });
     } catch (err) {
       // History is a convenience: a locked or unreadable store never fails the run.
-      log(`warning: could not record the run in ${file}: ${(err as Error).message}`);
+      // Shown even with --quiet.
+      process.stderr.write(`fxbench: warning: could not record the run in ${file}: ${(err as Error).message}\n`);
     }
   }
   return [];

@@ -113,7 +113,7 @@ test('--samples into a missing folder or /dev/full, --junit at a folder, --histo
   assert.is(await sent(), 0, 'no request sent');
 });
 
-test('report --out at a file and merge -o into a missing folder: exit 2, nothing written', async () => {
+test('report --out at a file, merge -o into a missing folder, plan --out at a folder: exit 2, nothing written', async () => {
   const file = path.join(tmp.dir, 'report-file');
   writeFileSync(file, 'x');
   const results = path.join(tmp.dir, 'results.json');
@@ -125,6 +125,13 @@ test('report --out at a file and merge -o into a missing folder: exit 2, nothing
   const m = await runCli(['merge', results, '-o', merged]);
   assert.is(m.code, 2, m.stderr);
   assert.match(m.stderr, `fxbench: --out: cannot write ${merged}: no such file or directory (ENOENT)`);
+  mkdirSync(path.join(tmp.dir, 'a-folder'), { recursive: true });
+  const plan = await runCli(['plan', results, '--rps', '10', '--out', path.join(tmp.dir, 'a-folder')]);
+  assert.is(plan.code, 2, plan.stderr);
+  assert.match(
+    plan.stderr,
+    `fxbench: --out: cannot write ${tmp.dir}/a-folder: illegal operation on a directory (EISDIR)`,
+  );
   assert.equal(temps(), [], 'no temp file left');
 });
 
