@@ -92,7 +92,7 @@ export class ForkInstance extends BaseInstance {
       const r = this.lostResult(inv, { timedOut: this.timedOut, startNs: this.startNs || undefined, code, signal });
       return inv.resolve({ ...r, maxMemoryMB: this.peakMB, status: r.errorClass === 'timeout' ? 504 : 500 });
     }
-    const oom = looksOutOfMemory(stderr) || signal === 'SIGKILL';
+    const oom = this.oomKilled || looksOutOfMemory(stderr) || signal === 'SIGKILL';
     const errorType = oom ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
     const message = oom
       ? `process ran out of memory (${this.spec.memoryMB} MB)`

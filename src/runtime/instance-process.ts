@@ -1,57 +1,74 @@
 /**
- * The OS side of an instance (instance.ts): how its process is started (under a
- * parent-death signal, a memory rlimit and a lower priority), the environment
- * every instance gets, and what is read back from the process (the tail of its
- * stderr, its peak RSS from /proc, whether it says it ran out of memory).
+ * The OS side of an instance (instance.ts): how its process is started (its
+ * whole tree held by a process group, a memory cgroup where there is one, and
+ * the reaper: process-tree.ts; under a parent-death signal and a lower
+ * priority), the environment every instance gets, and what is read back from the
+ * process (the tail of its stderr, its peak RSS from /proc, whether it says it
+ * ran out of memory).
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { FunctionSpec } from '../model/function.ts';
+import { ProcessTree, startReaper, treeCommand } from './process-tree.ts';
 
 /** Niceness of instance processes (0 = the runtime's own; higher = lower priority). */
 export const INSTANCE_NICENESS = 10;
 const SETPRIV = '/usr/bin/setpriv';
-const PRLIMIT = '/usr/bin/prlimit';
 const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
-const HAS_PRLIMIT = process.platform === 'linux' && existsSync(PRLIMIT);
+const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/autogroup');
 
 /**
- * Spawns an instance process of `spec` in its code folder: under `setpriv
- * --pdeathsig SIGKILL` (the kernel kills it should fxbench die without cleaning
- * up: no orphans, ever) and, for every kind but `node` (whose cap is V8's heap
- * limit), `prlimit --data` at the function's memory size. Both exec, so the PID
- * is the function's own. The process runs at INSTANCE_NICENESS.
+ * Spawns an instance process of `spec` (instance `id`) in its code folder, and
+ * returns it with its process tree. Detached: it leads its own process group
+ * (and session), so the tree is killed as a whole and Ctrl-C at the terminal
+ * reaches fxbench, not the functions. Where there is a memory cgroup, a `sh`
+ * step puts it there first, capped at the function's memory size (the cap on
+ * resident memory of the whole tree); elsewhere memory-watchdog.ts is the cap.
+ * Under `setpriv --pdeathsig SIGKILL` the kernel kills it should fxbench die
+ * without cleaning up (the reaper then kills the rest of its tree). Every step
+ * execs, so the PID is the function's own. The process runs at INSTANCE_NICENESS.
  */
 export function spawnInstanceProcess(
   spec: FunctionSpec,
+  id: string,
   cmd: string,
   args: string[],
   env: Record<string, string>,
   stdio: StdioOptions,
-): ChildProcess {
-  if (spec.kind !== 'node' && HAS_PRLIMIT) {
-    args = [`--data=${spec.memoryMB * 1024 * 1024}`, '--', cmd, ...args];
-    cmd = PRLIMIT;
-  }
+): { child: ChildProcess; tree: ProcessTree } {
+  startReaper();
+  const held = treeCommand(id, spec.memoryMB, cmd, args);
+  cmd = held.cmd;
+  args = held.args;
   if (HAS_SETPRIV) {
     args = ['--pdeathsig', 'SIGKILL', '--', cmd, ...args];
     cmd = SETPRIV;
   }
-  const child = spawn(cmd, args, { cwd: spec.code, env, stdio });
+  const child = spawn(cmd, args, { cwd: spec.code, env, stdio, detached: true });
   // Instances run one step below the runtime and the load generator (nice +INSTANCE_NICENESS):
   // on a small machine a burst of N booting processes would otherwise starve the process that
   // accepts the burst, late requests would land on instances that already finished, and a burst
   // of N would no longer cost N cold starts. The client side must not be starved by the system
   // it measures (on a real platform they are different machines).
+  // Being detached, the instance leads a new session, and where the kernel groups scheduling by
+  // session (autogroup) its niceness counts only inside that group: the session's own nice is
+  // lowered too, else each booting instance would weigh as much as fxbench's whole session.
   if (child.pid) {
     try {
       setPriority(child.pid, INSTANCE_NICENESS);
     } catch {
       /* not permitted: run at the default priority */
     }
+    if (HAS_AUTOGROUP) {
+      try {
+        writeFileSync(`/proc/${child.pid}/autogroup`, String(INSTANCE_NICENESS));
+      } catch {
+        /* gone already, or not permitted */
+      }
+    }
   }
-  return child;
+  return { child, tree: new ProcessTree(child.pid ?? 0, child.pid ? held.cgroup : null) };
 }
 
 /** Keeps the last `max` bytes of a stream for diagnostics (OOM detection, crash messages). */

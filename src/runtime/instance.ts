@@ -1,8 +1,8 @@
 /**
- * What every instance kind of the local runtime shares: one real OS process
- * (started under a parent-death signal and, except for `node`, a memory rlimit),
- * a lifecycle (starting → ready → dead), in-flight accounting, the idle timer
- * that scales it to zero, and the rules that classify invocations lost with a
+ * What every instance kind of the local runtime shares: one real OS process and
+ * the tree it starts (held and ended as a whole, memory-capped: process-tree.ts,
+ * memory-watchdog.ts), a lifecycle (starting → ready → dead), in-flight
+ * accounting, the idle timer that scales it to zero, and the rules that classify invocations lost with a
  * dying process. The kinds live in lambda-instance.ts, fork-instance.ts and
  * http-instance.ts; starting the process and reading it back is
  * instance-process.ts.
@@ -13,6 +13,8 @@ import { nowNs } from '../clock.ts';
 import type { FunctionSpec } from '../model/function.ts';
 import { lastLine, looksOutOfMemory, PeakRssReader, spawnInstanceProcess, Tail } from './instance-process.ts';
 import type { InstanceResult, PendingInvocation, ResultFields } from './invocation.ts';
+import { watchMemory } from './memory-watchdog.ts';
+import type { ProcessTree } from './process-tree.ts';
 
 /**
  * Lambda's INIT phase limit for on-demand functions, 10 s (AWS Compute Blog,
@@ -34,8 +36,8 @@ interface Loss {
   initError?: { body: Buffer; type: string };
 }
 
-/** Why the runtime killed an instance. */
-export type KillReason = 'timeout' | 'init-timeout' | 'idle' | 'stop' | 'crash';
+/** Why the runtime killed an instance (`memory`: its tree was over the memory size, memory-watchdog.ts). */
+export type KillReason = 'timeout' | 'init-timeout' | 'idle' | 'stop' | 'crash' | 'memory';
 
 /** Callbacks from an instance to the pool that owns it. */
 export interface InstanceEvents {
@@ -70,6 +72,12 @@ export abstract class BaseInstance {
   /** Being killed: takes no more work even before its process has exited. */
   retiring = false;
   protected child: ChildProcess | null = null;
+  /** The instance's process tree (group, cgroup), once spawned. */
+  private tree: ProcessTree | null = null;
+  /** Stops the memory watchdog watching this instance. */
+  private unwatch: (() => void) | undefined;
+  /** The kernel killed part of the tree for exceeding the cgroup's memory limit (read when the process exited). */
+  protected oomKilled = false;
   protected readonly stderr = new Tail();
   protected killedFor: KillReason | null = null;
   protected readonly startedNs = nowNs();
@@ -92,18 +100,19 @@ export abstract class BaseInstance {
   /** Resolves every invocation this instance holds when its process is gone. */
   protected abstract lose(code: number | null, signal: NodeJS.Signals | null): void;
 
-  /** Kills the process (SIGKILL); the instance turns dead once it has exited. */
+  /** Kills the process and its whole tree (SIGKILL); the instance turns dead once the process has exited. */
   kill(reason: KillReason): void {
     if (this.state === 'dead') return;
     this.killedFor ??= reason;
     this.retiring = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return this.processExited(null, 'SIGKILL');
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
+    this.tree?.kill();
+  }
+
+  /** Kills the whole tree synchronously, whatever the state (process 'exit' handlers). */
+  killTreeSync(): void {
+    this.tree?.kill();
   }
 
   /** Called by a kind when it accepts an invocation. */
@@ -160,9 +169,10 @@ export abstract class BaseInstance {
   }
 
   /**
-   * Spawns the instance process (spawnInstanceProcess: no orphans, memory rlimit,
-   * lower priority) and follows it: stderr kept for diagnostics, its exit ends the
-   * instance (on `exitEvent`), and while starting the INIT timeout runs.
+   * Spawns the instance process (spawnInstanceProcess: its tree held, memory
+   * capped, lower priority) and follows it: stderr kept for diagnostics, the
+   * memory watchdog on it, its exit ends the instance and its tree (on
+   * `exitEvent`), and while starting the INIT timeout runs.
    */
   protected spawnProcess(
     cmd: string,
@@ -171,9 +181,11 @@ export abstract class BaseInstance {
     stdio: StdioOptions,
     exitEvent: 'exit' | 'close' = 'exit',
   ): ChildProcess {
-    const child = spawnInstanceProcess(this.spec, cmd, args, env, stdio);
+    const { child, tree } = spawnInstanceProcess(this.spec, this.id, cmd, args, env, stdio);
     this.child = child;
+    this.tree = tree;
     this.pid = child.pid ?? 0;
+    if (this.pid) this.unwatch = watchMemory(this.pid, this.spec.memoryMB, tree.cgroup, () => this.kill('memory'));
     child.stderr?.on('data', (c: Buffer) => this.stderr.push(c));
     child.on('error', (err) => this.stderr.push(Buffer.from(String(err))));
     child.on(exitEvent, (code: number | null, signal: NodeJS.Signals | null) => this.processExited(code, signal));
@@ -190,6 +202,12 @@ export abstract class BaseInstance {
     const wasReady = this.state === 'ready';
     this.state = 'dead';
     this.everReady = wasReady || this.initMs !== undefined;
+    // The instance process is gone: so is the rest of its tree (descendants, detached or not).
+    this.unwatch?.();
+    if (this.tree) {
+      this.oomKilled = this.tree.oomKilled();
+      this.tree.release();
+    }
     this.lose(code, signal);
     this.peakRss.close();
     this.inflight = 0;
@@ -203,8 +221,9 @@ export abstract class BaseInstance {
   /**
    * Classifies an invocation lost with the process: `timeout` when it was the one
    * that timed out; `init-error` when the instance never got ready; `out-of-memory`
-   * when the process says so (V8 heap, MemoryError, ENOMEM) or was SIGKILLed by
-   * someone else (the kernel's OOM killer); else `function-error`.
+   * when its tree was over the memory size (the cgroup's OOM kill, or the
+   * watchdog), the process says so (V8 heap, MemoryError, ENOMEM) or was SIGKILLed
+   * by someone else (the kernel's OOM killer); else `function-error`.
    */
   protected lostResult(inv: PendingInvocation, how: Loss): InstanceResult {
     const durationMs = how.startNs ? (nowNs() - how.startNs) / 1e6 : 0;
@@ -232,7 +251,12 @@ export abstract class BaseInstance {
         errorType: how.initError?.type ?? 'Runtime.ExitError',
         body: how.initError?.body ?? json({ errorType: 'Runtime.ExitError', errorMessage: message }),
       };
-    } else if (looksOutOfMemory(stderr) || (how.signal === 'SIGKILL' && this.killedFor === null)) {
+    } else if (
+      this.killedFor === 'memory' ||
+      this.oomKilled ||
+      looksOutOfMemory(stderr) ||
+      (how.signal === 'SIGKILL' && this.killedFor === null)
+    ) {
       const errorMessage = `instance ran out of memory (${this.spec.memoryMB} MB)`;
       r = {
         ...base,

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { FunctionStatus, InvokeOptions, InvokeOutcome, Platform } from './platform.ts';
 import { FunctionPool } from './function-pool.ts';
 import { ensureSnapshot } from './snapshot.ts';
+import { startReaper } from './process-tree.ts';
 import { createGatewayHandler, gatewayBodyLimit } from './gateway.ts';
 import { frameLambda, MAX_SYNC_PAYLOAD_BYTES } from './gateway-lambda.ts';
 import type { RuntimeInvokeResult } from './gateway-response.ts';
@@ -47,6 +48,8 @@ export class LocalRuntime implements Platform {
 
   /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */
   async start(): Promise<string> {
+    // The reaper is up (and the cgroup base made) before the first instance, off the cold-start path.
+    startReaper();
     await this.prepareSnapshots();
     // Idle client connections close after 65 s, as node:http's keepAliveTimeout did here.
     const server = createMiniServer(createGatewayHandler(this), {
@@ -196,15 +199,15 @@ export class LocalRuntime implements Platform {
     }
   }
 
-  /** Kills every instance synchronously; for process 'exit' handlers. */
+  /**
+   * Kills every instance and its whole tree synchronously; for process 'exit'
+   * handlers. (Should fxbench die without running them, the reaper does it:
+   * process-tree.ts.)
+   */
   killAllSync(): void {
-    for (const pool of this.pools.values()) pool.stopped = true;
-    for (const pid of this.pids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
+    for (const pool of this.pools.values()) {
+      pool.stopped = true;
+      for (const i of pool.instances) i.killTreeSync();
     }
   }
 }

@@ -1,0 +1,381 @@
+/**
+ * An instance's whole process tree is its execution environment, and it ends as
+ * a whole (Lambda freezes and discards the environment, not one PID). Three
+ * holders, from the strongest:
+ *
+ * - a memory cgroup per instance, where the machine offers one (cgroup v1 with
+ *   the memory controller, writable: this process's own memory cgroup gets a
+ *   child `fxbench-<pid>-<rand>`, and each instance a child of that). The
+ *   instance joins it before its command runs (a `sh` step between `setpriv` and
+ *   the command), so every descendant is in it, including one that calls
+ *   setsid(). It is killed by killing every PID listed in it until it is empty,
+ *   and it is also the memory cap (memory.limit_in_bytes: resident memory of the
+ *   whole tree, as Lambda caps its environments) and tells when the kernel killed
+ *   something in it for memory (memory.oom_control's oom_kill);
+ * - a process group per instance (spawned detached: the instance leads its own
+ *   session and group), killed with kill(-pgid). A descendant that calls setsid()
+ *   leaves the group: only the cgroup still holds it;
+ * - a reaper: one tiny `sh` per fxbench process, started detached with the
+ *   runtime, told each instance group on a pipe. When fxbench is gone however it
+ *   ended (SIGKILL included) the pipe reaches end-of-file, and the reaper kills
+ *   every group still listed and everything in fxbench's cgroups, removes them,
+ *   and exits. The instance PID itself also gets the parent-death signal
+ *   (`setpriv --pdeathsig SIGKILL`), so it dies with fxbench even without a reaper.
+ *
+ * Without a usable cgroup (another OS, cgroup v2 only, not root, or
+ * FXBENCH_NO_CGROUP=1) the group and the reaper hold the tree, and memory is
+ * capped by the watchdog in memory-watchdog.ts; a descendant that calls setsid()
+ * then escapes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const SH = '/bin/sh';
+const IS_LINUX = process.platform === 'linux';
+/** How long a cgroup whose processes were killed is retried for removal before the reaper is left to do it, ms. */
+const RMDIR_RETRY_MS = 20;
+const RMDIR_TRIES = 50;
+
+/**
+ * The `sh` step that puts an instance in its cgroup before its command runs:
+ * `sh -c JOIN <cgroup dir> <limit bytes> <command> <args…>`. It creates the
+ * cgroup, caps its memory (and memory+swap where swap is accounted), moves
+ * itself in, then execs the command (same PID). Any failure is an init error
+ * with a message on stderr, never an uncapped instance.
+ */
+const JOIN = [
+  'd=$0 b=$1',
+  'mkdir "$d" && echo "$b" > "$d/memory.limit_in_bytes" &&',
+  '{ [ ! -e "$d/memory.memsw.limit_in_bytes" ] || echo "$b" > "$d/memory.memsw.limit_in_bytes"; } &&',
+  'echo 0 > "$d/cgroup.procs" ||',
+  '{ echo "fxbench: cannot place the instance in memory cgroup $d" >&2; exit 125; }',
+  'shift; exec "$@"',
+].join('\n');
+
+/**
+ * The reaper (`sh -c REAPER fxbench-reaper <cgroup base or "">`): reads `+PGID`
+ * and `-PGID` lines on stdin; at end of input (fxbench is gone) kills the groups
+ * still listed, then kills everything in each instance cgroup under the base
+ * until it can be removed, removes the base, and exits.
+ */
+const REAPER = [
+  "trap '' INT HUP",
+  'base=$1 g=" "',
+  'while read -r line; do',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion
+  '  id=${line#?}',
+  '  case $line in',
+  '    +*) g="$g$id " ;;',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion
+  '    -*) case $g in *" $id "*) g="${g%% $id *} ${g#* $id }" ;; esac ;;',
+  '  esac',
+  'done',
+  'for p in $g; do kill -KILL -"$p" 2>/dev/null; done',
+  '[ -n "$base" ] && [ -d "$base" ] || exit 0',
+  'n=0',
+  'while [ $n -lt 200 ]; do',
+  '  left=',
+  '  for d in "$base"/*/; do',
+  '    [ -d "$d" ] || continue',
+  '    while read -r p; do kill -KILL "$p" 2>/dev/null; done < "$d/cgroup.procs"',
+  '    rmdir "$d" 2>/dev/null || left=1',
+  '  done',
+  '  [ -z "$left" ] && break',
+  '  n=$((n+1)); sleep 0.05',
+  'done',
+  'rmdir "$base" 2>/dev/null',
+  'exit 0',
+].join('\n');
+
+/** How long fxbench's own exit waits for killed trees to leave their cgroups so it can remove them, ms. */
+const EXIT_WAIT_MS = 500;
+
+/** Where this process's instance cgroups live; undefined until first asked, null when there is none. */
+let cgroupBase: string | null | undefined;
+let reaper: ChildProcess | null = null;
+/** Trees of live instances (killed at exit). */
+const liveTrees = new Set<ProcessTree>();
+/** Cgroups of ended instances not yet removed. */
+const pendingCgroups = new Set<string>();
+
+/**
+ * The memory cgroup folder this process puts its instances under, created on
+ * first use; null where none is usable (then process groups and the memory
+ * watchdog do the work). FXBENCH_NO_CGROUP=1 turns cgroups off (checked per
+ * spawn, so a test can compare both).
+ */
+export function instanceCgroupBase(): string | null {
+  if (process.env.FXBENCH_NO_CGROUP === '1') return null;
+  if (cgroupBase === undefined) cgroupBase = createCgroupBase();
+  return cgroupBase;
+}
+
+let exitHooked = false;
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', endTreesSync);
+}
+
+/** This process's own cgroup folder in the v1 memory hierarchy, or null. */
+export function ownMemoryCgroup(): string | null {
+  if (!IS_LINUX) return null;
+  try {
+    // "4:memory:/some/path": the v1 memory controller's line.
+    const line = readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[1]?.split(',').includes('memory'));
+    if (!line) return null;
+    const rel = line.split(':').slice(2).join(':');
+    for (const l of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+      const [pre, post] = l.split(' - ');
+      if (!pre || !post) continue;
+      const [fstype, , superOptions] = post.split(' ');
+      if (fstype !== 'cgroup' || !superOptions?.split(',').includes('memory')) continue;
+      const fields = pre.split(' ');
+      const root = fields[3]!;
+      const mount = fields[4]!;
+      if (root !== '/' && rel !== root && !rel.startsWith(`${root}/`)) continue;
+      return path.join(mount, root === '/' ? rel : rel.slice(root.length));
+    }
+  } catch {
+    /* no /proc, or unreadable */
+  }
+  return null;
+}
+
+function createCgroupBase(): string | null {
+  const own = ownMemoryCgroup();
+  if (!own) return null;
+  sweepStale(own);
+  const base = path.join(own, `fxbench-${process.pid}-${randomBytes(3).toString('hex')}`);
+  try {
+    mkdirSync(base);
+  } catch {
+    return null; // not writable (not root, read-only mount): no cgroups
+  }
+  hookExit();
+  // Probe once what every instance will do: a child with a memory limit.
+  const probe = path.join(base, 'probe');
+  try {
+    mkdirSync(probe);
+    writeFileSync(path.join(probe, 'memory.limit_in_bytes'), String(128 * 1024 * 1024));
+    rmdirSync(probe);
+    return base;
+  } catch {
+    try {
+      rmdirSync(probe);
+    } catch {
+      /* never made */
+    }
+    try {
+      rmdirSync(base);
+    } catch {
+      /* leave it */
+    }
+    return null;
+  }
+}
+
+/**
+ * Removes what an earlier fxbench process left under `own` when neither it nor
+ * its reaper could clean up (both killed at once): `fxbench-<pid>-*` folders of
+ * PIDs that no longer run, after killing anything still in them.
+ */
+function sweepStale(own: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(own).filter((n) => /^fxbench-\d+-[0-9a-f]+$/.test(n));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.split('-')[1]);
+    if (pid === process.pid || existsSync(`/proc/${pid}`)) continue;
+    const dir = path.join(own, name);
+    try {
+      for (const sub of readdirSync(dir, { withFileTypes: true })) {
+        if (!sub.isDirectory()) continue;
+        killCgroup(path.join(dir, sub.name));
+        tryRmdir(path.join(dir, sub.name));
+      }
+      rmdirSync(dir);
+    } catch {
+      /* still busy: the next fxbench tries again */
+    }
+  }
+}
+
+/** Kills (SIGKILL) every process listed in a cgroup, once. Returns how many were listed. */
+function killCgroup(dir: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, 'cgroup.procs'), 'latin1');
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const line of text.split('\n')) {
+    const pid = Number(line);
+    if (!pid) continue;
+    n++;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  return n;
+}
+
+function tryRmdir(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/** The reaper of this process, started on first use (detached: Ctrl-C to the terminal's group does not reach it). */
+export function startReaper(): void {
+  if (reaper || !IS_LINUX) return;
+  // The base is made even when instances do not use it now (FXBENCH_NO_CGROUP is read per spawn).
+  cgroupBase ??= createCgroupBase();
+  try {
+    reaper = spawn(SH, ['-c', REAPER, 'fxbench-reaper', cgroupBase ?? ''], {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+  } catch {
+    reaper = null;
+    return;
+  }
+  reaper.on('error', () => undefined);
+  reaper.stdin!.on('error', () => undefined);
+  // Neither the reaper nor its pipe keeps fxbench alive; the pipe's end is the reaper's signal.
+  reaper.unref();
+  (reaper.stdin as unknown as { unref(): void }).unref();
+  hookExit();
+}
+
+/**
+ * fxbench is exiting (any way that runs 'exit' handlers: the end of a run,
+ * process.exit after Ctrl-C or SIGTERM): kills every live tree, waits briefly
+ * for the killed processes to leave their cgroups, removes the cgroups, and
+ * then ends the reaper, which has nothing left to do. Whatever could not be
+ * removed in time is left to the reaper, which then stays to finish.
+ */
+export function endTreesSync(): void {
+  for (const tree of liveTrees) tree.kill();
+  const cgroups = [...pendingCgroups];
+  for (const tree of liveTrees) if (tree.cgroup) cgroups.push(tree.cgroup);
+  const deadline = Date.now() + EXIT_WAIT_MS;
+  let left = cgroups;
+  while (left.length) {
+    left = left.filter((dir) => {
+      killCgroup(dir);
+      return !tryRmdir(dir);
+    });
+    if (!left.length || Date.now() > deadline) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); // 2 ms: the killed processes leave
+  }
+  if (left.length) return;
+  if (cgroupBase && !tryRmdir(cgroupBase)) return;
+  if (reaper?.pid && reaper.exitCode === null) {
+    try {
+      process.kill(reaper.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+/** PID of this process's reaper (tests); 0 when none runs. */
+export function reaperPid(): number {
+  return reaper?.pid ?? 0;
+}
+
+function tellReaper(line: string): void {
+  if (reaper?.stdin?.writable) reaper.stdin.write(line);
+}
+
+/**
+ * How to start an instance's command so that its tree is held: the command and
+ * arguments to spawn (wrapped in the cgroup step when there is a cgroup) and
+ * the cgroup folder it will be in (null without one). Spawn it detached.
+ */
+export function treeCommand(
+  id: string,
+  memoryMB: number,
+  cmd: string,
+  args: string[],
+): { cmd: string; args: string[]; cgroup: string | null } {
+  const base = instanceCgroupBase();
+  if (!base) return { cmd, args, cgroup: null };
+  const cgroup = path.join(base, id);
+  return { cmd: SH, args: ['-c', JOIN, cgroup, String(memoryMB * 1024 * 1024), cmd, ...args], cgroup };
+}
+
+/** An instance's process tree: its process group and, where there is one, its cgroup. */
+export class ProcessTree {
+  private released = false;
+
+  /** `pgid`: the instance's PID (it leads its own group); `cgroup`: its cgroup folder or null. */
+  constructor(
+    readonly pgid: number,
+    readonly cgroup: string | null,
+  ) {
+    if (pgid > 0) tellReaper(`+${pgid}\n`);
+    liveTrees.add(this);
+  }
+
+  /** Kills (SIGKILL) the whole tree now: the process group, then everything in the cgroup. */
+  kill(): void {
+    if (this.pgid > 0) {
+      try {
+        process.kill(-this.pgid, 'SIGKILL');
+      } catch {
+        /* the group is empty */
+      }
+    }
+    if (this.cgroup) killCgroup(this.cgroup);
+  }
+
+  /** Whether the kernel killed a process of this tree for exceeding the cgroup's memory limit. */
+  oomKilled(): boolean {
+    if (!this.cgroup) return false;
+    try {
+      const m = /oom_kill (\d+)/.exec(readFileSync(path.join(this.cgroup, 'memory.oom_control'), 'latin1'));
+      return m !== null && Number(m[1]) > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The instance is gone: kills whatever is left of its tree and removes its
+   * cgroup once empty (retried on a timer; the reaper removes what is left
+   * when fxbench exits). Idempotent.
+   */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    liveTrees.delete(this);
+    this.kill();
+    if (this.pgid > 0) tellReaper(`-${this.pgid}\n`);
+    const cgroup = this.cgroup;
+    if (!cgroup || tryRmdir(cgroup)) return;
+    pendingCgroups.add(cgroup);
+    let tries = 0;
+    const retry = setInterval(() => {
+      killCgroup(cgroup);
+      if (!tryRmdir(cgroup) && ++tries < RMDIR_TRIES) return;
+      clearInterval(retry);
+      pendingCgroups.delete(cgroup);
+    }, RMDIR_RETRY_MS);
+    retry.unref();
+  }
+}
