@@ -14,6 +14,7 @@ import {
   FUNCTION_KINDS,
   type FunctionSpec,
 } from '../model/function.ts';
+import { missingHandlerExport } from './handler-exports.ts';
 
 const NODE_EXTENSIONS = ['.mjs', '.js', '.cjs', '.ts', '.mts'];
 
@@ -103,7 +104,9 @@ function checkKindFields(kind: FunctionKind, o: FunctionFields, issue: Report): 
 }
 
 /**
- * What an instance of the function runs: for `node` the handler's module file,
+ * What an instance of the function runs: for `node` the handler's module file
+ * (which must export the handler, where the module's exports can be known
+ * without running it: handler-exports.ts),
  * for `bootstrap` the executable `bootstrap` in the code folder, for `fork` and
  * `http` the command with its executable resolved (`command`). Undefined, with
  * the issue reported, when it cannot be found.
@@ -125,6 +128,12 @@ function resolveEntry(
     const entry = NODE_EXTENSIONS.map((ext) => base + ext).find((f) => existsSync(f)) ?? '';
     if (!entry) {
       issue('handler', `no module ${JSON.stringify(handler.slice(0, dot))} (${NODE_EXTENSIONS.join(', ')}) in ${code}`);
+      return undefined;
+    }
+    const fn = handler.slice(dot + 1);
+    const missing = missingHandlerExport(entry, fn);
+    if (missing) {
+      issue('handler', `${path.basename(entry)} has no export ${JSON.stringify(fn)} (${missing}), in ${code}`);
       return undefined;
     }
     return { entry, command: [] };
