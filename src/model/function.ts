@@ -41,8 +41,9 @@ export interface FunctionConfig {
   readyPath?: string;
   /**
    * Memory size in MB (default 128, Lambda's minimum). Reported in results and
-   * cost, and enforced: the V8 heap limit for `node`, the data-segment rlimit
-   * (`prlimit --data`) for the other kinds. Exceeding it is `out-of-memory`.
+   * cost, and enforced on the resident memory of the instance's whole process
+   * tree (a memory cgroup where the machine offers one, else a watchdog reading
+   * /proc); `node` also gets it as V8's heap limit. Exceeding it is `out-of-memory`.
    */
   memoryMB?: number;
   /** Invocation timeout (default "3s", Lambda's default). On expiry the instance is killed; the next invocation is cold. */

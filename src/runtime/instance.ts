@@ -2,10 +2,10 @@
  * What every instance kind of the local runtime shares: one real OS process and
  * the tree it starts (held and ended as a whole, memory-capped: process-tree.ts,
  * memory-watchdog.ts), a lifecycle (starting → ready → dead), in-flight
- * accounting, the idle timer that scales it to zero, and the rules that classify invocations lost with a
- * dying process. The kinds live in lambda-instance.ts, fork-instance.ts and
- * http-instance.ts; starting the process and reading it back is
- * instance-process.ts.
+ * accounting, the idle timer that scales it to zero, and the rules that classify
+ * invocations lost with a dying process. The kinds live in lambda-instance.ts,
+ * fork-instance.ts and http-instance.ts; starting the process and reading it
+ * back is instance-process.ts.
  */
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
