@@ -55,11 +55,6 @@ function nodeSqlite(): NodeSqlite | undefined {
   }
 }
 
-/** The library openSqlite uses on this Node ('better-sqlite3' when node:sqlite is missing, installed or not). */
-export function sqliteDriver(): SqliteDatabase['driver'] {
-  return nodeSqlite() ? 'node:sqlite' : 'better-sqlite3';
-}
-
 /** Opens (or creates, unless readonly) the SQLite file. Throws FxError (exit 2) when no SQLite library is available. */
 export function openSqlite(file: string, opts: SqliteOpenOptions = {}): SqliteDatabase {
   const timeout = opts.timeoutMs ?? 5000;
