@@ -94,7 +94,7 @@ test('--out in a folder that cannot be written: exit 2, the OS reason, no folder
   assert.is(await sent(), 0, 'no request sent');
 });
 
-test('--samples into a missing folder or /dev/full, --junit at a folder, --history under /proc: each named, exit 2', async () => {
+test('--samples into a missing folder or /dev/full, --junit at a folder, --history under /proc, GITHUB_STEP_SUMMARY at a folder: each named, exit 2', async () => {
   const out = path.join(tmp.dir, 'never');
   const folder = path.join(tmp.dir, 'a-folder');
   mkdirSync(folder);
@@ -108,6 +108,9 @@ test('--samples into a missing folder or /dev/full, --junit at a folder, --histo
   assert.is(b.code, 2, b.stderr);
   assert.match(b.stderr, '--samples: cannot write /dev/full: no space left on device (ENOSPC)');
   assert.match(b.stderr, `--history: cannot write ${folder}: illegal operation on a directory (EISDIR)`);
+  const c = await runCli(['run', scenario, '--quiet', '--out', out], { env: { GITHUB_STEP_SUMMARY: folder } });
+  assert.is(c.code, 2, c.stderr);
+  assert.match(c.stderr, `GITHUB_STEP_SUMMARY: cannot write ${folder}: illegal operation on a directory (EISDIR)`);
   assert.not.ok(existsSync(out), 'the report folder the check made is removed again');
   assert.not.ok(existsSync(path.dirname(missing)));
   assert.is(await sent(), 0, 'no request sent');
