@@ -1,17 +1,10 @@
-
 import type { LatencySummary, Result, TargetResult } from '../model/result.ts';
 import { planningFor } from '../drivers/registry.ts';
 import type { ProviderCost, ScalingLimits } from '../model/planning.ts';
 import { fmt, fmtCount } from './format.ts';
 import { coldFigures, coldStartsPerMonth, measuredWarmCost, memoryOptions, nodePlan, sloVerdict } from './figures.ts';
 import { throttling } from './throttling.ts';
-import {
-  MONTH_S,
-  type CapacityPlan,
-  type Figure,
-  type PlanOptions,
-  type TargetPlan,
-} from './types.ts';
+import { MONTH_S, type CapacityPlan, type Figure, type PlanOptions, type TargetPlan } from './types.ts';
 
 /** Plans every target of a result for every requested provider. */
 export function planCapacity(result: Result, opts: PlanOptions): CapacityPlan {
