@@ -20,11 +20,10 @@ const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/aut
 
 /**
  * Spawns an instance process of `spec` (instance `id`) in its code folder, and
- * returns it with its process tree. Detached: it leads its own process group
- * (and session), so the tree is killed as a whole and Ctrl-C at the terminal
- * reaches fxbench, not the functions. Where there is a memory cgroup, a `sh`
- * step puts it there first, capped at the function's memory size (the cap on
- * resident memory of the whole tree); elsewhere memory-watchdog.ts is the cap.
+ * returns it with its process tree. Where there is a memory cgroup, a `sh` step
+ * puts it there first, capped at the function's memory size (the cap on
+ * resident memory of the whole tree); elsewhere it is spawned detached, leading
+ * its own process group (and session), and memory-watchdog.ts is the cap.
  * Under `setpriv --pdeathsig SIGKILL` the kernel kills it should fxbench die
  * without cleaning up (the reaper then kills the rest of its tree). Every step
  * execs, so the PID is the function's own. The process runs at INSTANCE_NICENESS.
@@ -45,14 +44,15 @@ export function spawnInstanceProcess(
     args = ['--pdeathsig', 'SIGKILL', '--', cmd, ...args];
     cmd = SETPRIV;
   }
-  const child = spawn(cmd, args, { cwd: spec.code, env, stdio, detached: true });
+  const detached = held.cgroup === null;
+  const child = spawn(cmd, args, { cwd: spec.code, env, stdio, detached });
   // Instances run one step below the runtime and the load generator (nice +INSTANCE_NICENESS):
   // on a small machine a burst of N booting processes would otherwise starve the process that
   // accepts the burst, late requests would land on instances that already finished, and a burst
   // of N would no longer cost N cold starts. The client side must not be starved by the system
   // it measures (on a real platform they are different machines).
-  // Being detached, the instance leads a new session, and where the kernel groups scheduling by
-  // session (autogroup) its niceness counts only inside that group: the session's own nice is
+  // Detached (no cgroup), the instance leads a new session, and where the kernel groups scheduling
+  // by session (autogroup) its niceness counts only inside that group: the session's own nice is
   // lowered too, else each booting instance would weigh as much as fxbench's whole session.
   if (child.pid) {
     try {
@@ -60,7 +60,7 @@ export function spawnInstanceProcess(
     } catch {
       /* not permitted: run at the default priority */
     }
-    if (HAS_AUTOGROUP) {
+    if (detached && HAS_AUTOGROUP) {
       try {
         writeFileSync(`/proc/${child.pid}/autogroup`, String(INSTANCE_NICENESS));
       } catch {

@@ -1,7 +1,7 @@
 /**
  * An instance's whole process tree is its execution environment, and it ends as
- * a whole (Lambda freezes and discards the environment, not one PID). Three
- * holders, from the strongest:
+ * a whole (Lambda freezes and discards the environment, not one PID). What holds
+ * the tree:
  *
  * - a memory cgroup per instance, where the machine offers one (cgroup v1 with
  *   the memory controller, writable: this process's own memory cgroup gets a
@@ -12,9 +12,12 @@
  *   and it is also the memory cap (memory.limit_in_bytes: resident memory of the
  *   whole tree, as Lambda caps its environments) and tells when the kernel killed
  *   something in it for memory (memory.oom_control's oom_kill);
- * - a process group per instance (spawned detached: the instance leads its own
- *   session and group), killed with kill(-pgid). A descendant that calls setsid()
- *   leaves the group: only the cgroup still holds it;
+ * - else a process group per instance (spawned detached: the instance leads its
+ *   own session and group), killed with kill(-pgid). A descendant that calls
+ *   setsid() leaves the group, and then nothing holds it. (With a cgroup the
+ *   instance stays in fxbench's session: a session of its own is also a
+ *   scheduling group of its own where the kernel has autogroups, which weighs a
+ *   lone booting instance down against other load on the machine.);
  * - a reaper: one tiny `sh` per fxbench process, started detached with the
  *   runtime, told each instance group on a pipe. When fxbench is gone however it
  *   ended (SIGKILL included) the pipe reaches end-of-file, and the reaper kills
@@ -23,13 +26,12 @@
  *   (`setpriv --pdeathsig SIGKILL`), so it dies with fxbench even without a reaper.
  *
  * Without a usable cgroup (another OS, cgroup v2 only, not root, or
- * FXBENCH_NO_CGROUP=1) the group and the reaper hold the tree, and memory is
- * capped by the watchdog in memory-watchdog.ts; a descendant that calls setsid()
- * then escapes.
+ * FXBENCH_NO_CGROUP=1) memory is capped by the watchdog in memory-watchdog.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const SH = '/bin/sh';
@@ -40,19 +42,30 @@ const RMDIR_TRIES = 50;
 
 /**
  * The `sh` step that puts an instance in its cgroup before its command runs:
- * `sh -c JOIN <cgroup dir> <limit bytes> <command> <args…>`. It creates the
- * cgroup, caps its memory (and memory+swap where swap is accounted), moves
- * itself in, then execs the command (same PID). Any failure is an init error
- * with a message on stderr, never an uncapped instance.
+ * `sh -c JOIN <cgroup dir> <limit bytes or "" when made already> <command> <args…>`.
+ * Unless the cgroup was made ahead (a pooled one: takeCgroup), it creates it and
+ * caps its memory (and memory+swap where swap is accounted); then it moves
+ * itself in and execs the command (same PID). Any failure is an init error with
+ * a message on stderr, never an uncapped instance.
  */
 const JOIN = [
   'd=$0 b=$1',
-  'mkdir "$d" && echo "$b" > "$d/memory.limit_in_bytes" &&',
-  '{ [ ! -e "$d/memory.memsw.limit_in_bytes" ] || echo "$b" > "$d/memory.memsw.limit_in_bytes"; } &&',
+  '{ [ -z "$b" ] || { mkdir "$d" && echo "$b" > "$d/memory.limit_in_bytes" &&',
+  '{ [ ! -e "$d/memory.memsw.limit_in_bytes" ] || echo "$b" > "$d/memory.memsw.limit_in_bytes"; }; }; } &&',
   'echo 0 > "$d/cgroup.procs" ||',
   '{ echo "fxbench: cannot place the instance in memory cgroup $d" >&2; exit 125; }',
   'shift; exec "$@"',
 ].join('\n');
+
+/**
+ * Cgroups made ahead, per memory size: creating a memory cgroup costs the kernel
+ * milliseconds (tens on a loaded machine), so it is done off the cold-start path
+ * (asynchronously, in the thread pool) and an instance only joins one.
+ */
+const POOL_SIZE = 8;
+const pool = new Map<number, string[]>();
+const filling = new Map<number, number>();
+let pooled = 0;
 
 /**
  * The reaper (`sh -c REAPER fxbench-reaper <cgroup base or "">`): reads `+PGID`
@@ -271,6 +284,7 @@ export function startReaper(): void {
 export function endTreesSync(): void {
   for (const tree of liveTrees) tree.kill();
   const cgroups = [...pendingCgroups];
+  for (const list of pool.values()) cgroups.push(...list.splice(0));
   for (const tree of liveTrees) if (tree.cgroup) cgroups.push(tree.cgroup);
   const deadline = Date.now() + EXIT_WAIT_MS;
   let left = cgroups;
@@ -305,7 +319,8 @@ function tellReaper(line: string): void {
 /**
  * How to start an instance's command so that its tree is held: the command and
  * arguments to spawn (wrapped in the cgroup step when there is a cgroup) and
- * the cgroup folder it will be in (null without one). Spawn it detached.
+ * the cgroup folder it will be in (null without one: then spawn it detached, as
+ * the leader of its own process group).
  */
 export function treeCommand(
   id: string,
@@ -315,30 +330,75 @@ export function treeCommand(
 ): { cmd: string; args: string[]; cgroup: string | null } {
   const base = instanceCgroupBase();
   if (!base) return { cmd, args, cgroup: null };
-  const cgroup = path.join(base, id);
-  return { cmd: SH, args: ['-c', JOIN, cgroup, String(memoryMB * 1024 * 1024), cmd, ...args], cgroup };
+  const made = pool.get(memoryMB)?.pop();
+  fillCgroupPool(memoryMB);
+  const cgroup = made ?? path.join(base, id);
+  const limit = made ? '' : String(memoryMB * 1024 * 1024);
+  return { cmd: SH, args: ['-c', JOIN, cgroup, limit, cmd, ...args], cgroup };
 }
 
-/** An instance's process tree: its process group and, where there is one, its cgroup. */
+/**
+ * Makes cgroups capped at `memoryMB` ahead, up to POOL_SIZE, asynchronously
+ * (LocalRuntime.start() calls it for each function's size; every cgroup taken
+ * is replaced). Does nothing without cgroups.
+ */
+export function fillCgroupPool(memoryMB: number): void {
+  const base = instanceCgroupBase();
+  if (!base) return;
+  const list = pool.get(memoryMB) ?? [];
+  pool.set(memoryMB, list);
+  let want = POOL_SIZE - list.length - (filling.get(memoryMB) ?? 0);
+  for (; want > 0; want--) {
+    filling.set(memoryMB, (filling.get(memoryMB) ?? 0) + 1);
+    const dir = path.join(base, `pool-${memoryMB}-${pooled++}`);
+    const limit = String(memoryMB * 1024 * 1024);
+    makeCgroup(dir, limit).then((ok) => {
+      filling.set(memoryMB, (filling.get(memoryMB) ?? 1) - 1);
+      if (ok) list.push(dir);
+    });
+  }
+}
+
+async function makeCgroup(dir: string, limit: string): Promise<boolean> {
+  try {
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'memory.limit_in_bytes'), limit);
+    if (existsSync(path.join(dir, 'memory.memsw.limit_in_bytes')))
+      await writeFile(path.join(dir, 'memory.memsw.limit_in_bytes'), limit);
+    return true;
+  } catch {
+    try {
+      await rmdir(dir);
+    } catch {
+      /* never made */
+    }
+    return false;
+  }
+}
+
+/** An instance's process tree: its cgroup where there is one, else its process group. */
 export class ProcessTree {
   private released = false;
+  /** The PID kill() signals: the instance's own with a cgroup, else its group's (-PID: it leads the group). */
+  private readonly target: number;
 
-  /** `pgid`: the instance's PID (it leads its own group); `cgroup`: its cgroup folder or null. */
+  /** `pid`: the instance process; `cgroup`: its cgroup folder, or null when it was spawned as a group leader. */
   constructor(
-    readonly pgid: number,
+    readonly pid: number,
     readonly cgroup: string | null,
   ) {
-    if (pgid > 0) tellReaper(`+${pgid}\n`);
+    this.target = cgroup ? pid : -pid;
+    if (pid > 0 && !cgroup) tellReaper(`+${pid}\n`);
     liveTrees.add(this);
   }
 
-  /** Kills (SIGKILL) the whole tree now: the process group, then everything in the cgroup. */
+  /** Kills (SIGKILL) the whole tree now: the instance (or its process group), then everything in the cgroup. */
   kill(): void {
-    if (this.pgid > 0) {
+    if (this.pid > 0) {
       try {
-        process.kill(-this.pgid, 'SIGKILL');
+        process.kill(this.target, 'SIGKILL');
       } catch {
-        /* the group is empty */
+        /* gone */
       }
     }
     if (this.cgroup) killCgroup(this.cgroup);
@@ -365,7 +425,7 @@ export class ProcessTree {
     this.released = true;
     liveTrees.delete(this);
     this.kill();
-    if (this.pgid > 0) tellReaper(`-${this.pgid}\n`);
+    if (this.pid > 0 && !this.cgroup) tellReaper(`-${this.pid}\n`);
     const cgroup = this.cgroup;
     if (!cgroup || tryRmdir(cgroup)) return;
     pendingCgroups.add(cgroup);

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { FunctionStatus, InvokeOptions, InvokeOutcome, Platform } from './platform.ts';
 import { FunctionPool } from './function-pool.ts';
 import { ensureSnapshot } from './snapshot.ts';
-import { startReaper } from './process-tree.ts';
+import { fillCgroupPool, startReaper } from './process-tree.ts';
 import { createGatewayHandler, gatewayBodyLimit } from './gateway.ts';
 import { frameLambda, MAX_SYNC_PAYLOAD_BYTES } from './gateway-lambda.ts';
 import type { RuntimeInvokeResult } from './gateway-response.ts';
@@ -48,8 +48,10 @@ export class LocalRuntime implements Platform {
 
   /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */
   async start(): Promise<string> {
-    // The reaper is up (and the cgroup base made) before the first instance, off the cold-start path.
+    // The reaper is up, the cgroup base made and cgroups for each memory size made ahead, before the
+    // first instance: off the cold-start path.
     startReaper();
+    for (const pool of this.pools.values()) fillCgroupPool(pool.spec.memoryMB);
     await this.prepareSnapshots();
     // Idle client connections close after 65 s, as node:http's keepAliveTimeout did here.
     const server = createMiniServer(createGatewayHandler(this), {
@@ -134,6 +136,7 @@ export class LocalRuntime implements Platform {
     const pool = this.pools.get(name);
     if (!pool) throw new Error(`unknown function ${name}`);
     pool.spec = { ...pool.spec, ...patch };
+    fillCgroupPool(pool.spec.memoryMB);
     await this.prepareSnapshots();
     await this.drain(name);
   }
