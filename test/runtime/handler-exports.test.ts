@@ -33,6 +33,12 @@ parse('unknown, so never refused: CommonJS, a default export, export * from a pa
   assert.is(moduleExports(broken), null);
   for (const f of [`${M}/common.cjs`, `${M}/default.mjs`, `${M}/star-package.mjs`, broken])
     assert.is(missingHandlerExport(f, 'nope'), undefined, f);
+  // Only a name that is not even a word of the module is looked up (a parse costs tens of ms): one in a
+  // comment is left to the run.
+  const mentioned = path.join(tmp.dir, 'mentioned.mjs');
+  writeFileSync(mentioned, '// no nope here\nexport const handler = async () => 1;\n');
+  assert.is(missingHandlerExport(mentioned, 'nope'), undefined);
+  assert.is(missingHandlerExport(mentioned, 'nop'), 'it exports only "handler"');
 });
 
 parse.run();
