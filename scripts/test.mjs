@@ -58,8 +58,10 @@ const STATIC_CHECKS = [
     args: [path.join(root, 'node_modules/@biomejs/biome/bin/biome'), 'ci', '--colors=off'],
   },
 ];
+// FXBENCH_TEST_SKIP_STATIC=1: tests only (.ci/run checks the code once, not once per Node).
+const skipStatic = process.env.FXBENCH_TEST_SKIP_STATIC === '1';
 for (const check of STATIC_CHECKS) {
-  if (filters.length && !filters.includes(check.name)) continue;
+  if (skipStatic || (filters.length && !filters.includes(check.name))) continue;
   process.stdout.write(`\n# ${check.title}\n`);
   const code = await new Promise((resolve) => {
     const child = spawn(process.execPath, check.args, { cwd: root, stdio: 'inherit' });
