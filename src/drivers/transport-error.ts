@@ -6,7 +6,7 @@
  * time is `timeout`; everything else (refused, reset, closed early) `network`.
  */
 import { errors as undiciErrors } from 'undici';
-import type { ErrorClass } from '../model/invocation.ts';
+import type { ErrorClass, Outcome } from '../model/invocation.ts';
 import { Http1Error } from './http1-connection.ts';
 
 export function transportErrorClass(err: unknown): Extract<ErrorClass, 'timeout' | 'network' | 'protocol'> {
@@ -25,4 +25,17 @@ export function transportErrorClass(err: unknown): Extract<ErrorClass, 'timeout'
   )
     return 'protocol';
   return 'network';
+}
+
+/** The Outcome of an invocation that got no response: the transport error's class and message, nothing received. */
+export function transportFailure(err: unknown, bytesOut: number): Outcome {
+  return {
+    status: 0,
+    errorClass: transportErrorClass(err),
+    errorMessage: (err as Error).message,
+    bytesIn: 0,
+    bytesOut,
+    cold: null,
+    coldMethod: null,
+  };
 }

@@ -10,7 +10,7 @@
 import { Pool } from 'undici';
 import { gcfGen1PriceModel, gcfGen2PriceModel } from '../../cost/cost.ts';
 import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
-import { transportErrorClass } from '../transport-error.ts';
+import { transportFailure } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import { LatencyColdHeuristic } from './heuristic.ts';
 import { IdTokenSource } from './id-token.ts';
@@ -133,15 +133,7 @@ export class GcfDriver implements Driver {
         requestId: typeof trace === 'string' ? trace : undefined,
       };
     } catch (err) {
-      return {
-        status: 0,
-        errorClass: transportErrorClass(err),
-        errorMessage: (err as Error).message,
-        bytesIn: 0,
-        bytesOut,
-        cold: null,
-        coldMethod: null,
-      };
+      return transportFailure(err, bytesOut);
     }
   }
 

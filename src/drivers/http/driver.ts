@@ -10,7 +10,7 @@
  */
 import { Pool } from 'undici';
 import { Http1Pool } from '../http1-client.ts';
-import { transportErrorClass } from '../transport-error.ts';
+import { transportFailure } from '../transport-error.ts';
 import { INSTANCE_ID_HEADER, INVOCATION_COUNT_HEADER, InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
 import type { Driver } from '../types.ts';
 import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
@@ -141,15 +141,7 @@ export class HttpDriver implements Driver {
         ...(errorClass ? { errorMessage: `status ${res.statusCode}` } : {}),
       };
     } catch (err) {
-      return {
-        status: 0,
-        errorClass: transportErrorClass(err),
-        errorMessage: (err as Error).message,
-        bytesIn: 0,
-        bytesOut,
-        cold: null,
-        coldMethod: null,
-      };
+      return transportFailure(err, bytesOut);
     }
   }
 
@@ -200,15 +192,7 @@ export class HttpDriver implements Driver {
       if (errorClass) out.errorMessage = `status ${res.status}`;
       return out;
     } catch (err) {
-      return {
-        status: 0,
-        errorClass: transportErrorClass(err),
-        errorMessage: (err as Error).message,
-        bytesIn: 0,
-        bytesOut,
-        cold: null,
-        coldMethod: null,
-      };
+      return transportFailure(err, bytesOut);
     }
   }
 

@@ -10,7 +10,7 @@ import { Pool } from 'undici';
 import { lambdaPriceModel } from '../../cost/cost.ts';
 import { FxError } from '../../model/errors.ts';
 import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
-import { transportErrorClass } from '../transport-error.ts';
+import { transportFailure } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import { AwsSigner, resolveAwsCredentials } from './aws-signer.ts';
 import { LambdaApiError, LambdaControl, type FunctionConfiguration } from './control-api.ts';
@@ -209,15 +209,7 @@ export class LambdaDriver implements Driver {
       if (report?.memoryMB) this.reportedMemoryMB = report.memoryMB;
       return outcome;
     } catch (err) {
-      return {
-        status: 0,
-        errorClass: transportErrorClass(err),
-        errorMessage: (err as Error).message,
-        bytesIn: 0,
-        bytesOut,
-        cold: null,
-        coldMethod: null,
-      };
+      return transportFailure(err, bytesOut);
     }
   }
 
@@ -260,15 +252,7 @@ export class LambdaDriver implements Driver {
         instanceId: seen?.instanceId,
       };
     } catch (err) {
-      return {
-        status: 0,
-        errorClass: transportErrorClass(err),
-        errorMessage: (err as Error).message,
-        bytesIn: 0,
-        bytesOut,
-        cold: null,
-        coldMethod: null,
-      };
+      return transportFailure(err, bytesOut);
     }
   }
 

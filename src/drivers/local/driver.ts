@@ -7,7 +7,7 @@
 import { Pool } from 'undici';
 import { FxError } from '../../model/errors.ts';
 import { LocalRuntime } from '../../runtime/runtime.ts';
-import { transportErrorClass } from '../transport-error.ts';
+import { transportFailure } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
 import type { TargetInfo } from '../../model/result.ts';
@@ -122,15 +122,7 @@ export class LocalDriver implements Driver {
         instanceId: header('x-fxbench-instance-id'),
       };
     } catch (err) {
-      return {
-        status: 0,
-        errorClass: transportErrorClass(err),
-        errorMessage: (err as Error).message,
-        bytesIn: 0,
-        bytesOut,
-        cold: null,
-        coldMethod: null,
-      };
+      return transportFailure(err, bytesOut);
     }
   }
 
