@@ -5,25 +5,13 @@
  */
 import type { PhaseResult } from '../model/result.ts';
 import { encodeHistogram, mergeHistograms, summarizeMs } from './histogram.ts';
-import { emptyErrorCounts, type Recorded } from './recorder.ts';
+import { type Recorded, zeroCounters } from './recorder.ts';
 import type { ErrorCounts } from '../model/result.ts';
 
 /** Adds recorded figures (phases of a target, shards of a phase) into new ones. */
 export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
-  const errors = emptyErrorCounts();
   const out: Recorded = {
-    requests: 0,
-    ok: 0,
-    errors,
-    coldStarts: 0,
-    coldUnknown: 0,
-    instances: 0,
-    bytesOut: 0,
-    bytesIn: 0,
-    costUSD: 0,
-    costed: 0,
-    firstStartNs: Infinity,
-    lastEndNs: 0,
+    ...zeroCounters(),
     all: mergeHistograms(list.map((r) => r.all)),
     warm: mergeHistograms(list.map((r) => r.warm)),
     cold: mergeHistograms(list.map((r) => r.cold)),
@@ -32,7 +20,7 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
   for (const r of list) {
     out.requests += r.requests;
     out.ok += r.ok;
-    for (const k of Object.keys(errors) as (keyof ErrorCounts)[]) errors[k] += r.errors[k];
+    for (const k of Object.keys(out.errors) as (keyof ErrorCounts)[]) out.errors[k] += r.errors[k];
     out.coldStarts += r.coldStarts;
     out.coldUnknown += r.coldUnknown;
     out.instances += r.instances; // an upper bound across phases; phases report their own

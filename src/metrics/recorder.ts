@@ -40,6 +40,24 @@ export interface Recorded {
   init: Histogram;
 }
 
+/** Recorded counters at zero (every error class present), without histograms. */
+export function zeroCounters(): Omit<Recorded, 'all' | 'warm' | 'cold' | 'init'> {
+  return {
+    requests: 0,
+    ok: 0,
+    errors: emptyErrorCounts(),
+    coldStarts: 0,
+    coldUnknown: 0,
+    instances: 0,
+    bytesOut: 0,
+    bytesIn: 0,
+    costUSD: 0,
+    costed: 0,
+    firstStartNs: Infinity,
+    lastEndNs: 0,
+  };
+}
+
 /** Accumulates one phase's samples. */
 export class Recorder {
   private readonly r: Recorded;
@@ -53,18 +71,7 @@ export class Recorder {
   constructor(opts: { originNs?: number } = {}) {
     this.timeline = opts.originNs === undefined ? null : new Timeline(opts.originNs);
     this.r = {
-      requests: 0,
-      ok: 0,
-      errors: emptyErrorCounts(),
-      coldStarts: 0,
-      coldUnknown: 0,
-      instances: 0,
-      bytesOut: 0,
-      bytesIn: 0,
-      costUSD: 0,
-      costed: 0,
-      firstStartNs: Infinity,
-      lastEndNs: 0,
+      ...zeroCounters(),
       all: newHistogram(),
       warm: newHistogram(),
       cold: newHistogram(),
