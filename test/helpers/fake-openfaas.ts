@@ -27,6 +27,8 @@ const REPLICA = path.join(path.dirname(new URL(import.meta.url).pathname), 'fake
 interface Replica {
   proc: ChildProcess;
   port: number | null;
+  /** Scaled away: gets no more requests, but counts as available until its process has exited. */
+  terminating: boolean;
 }
 
 interface FakeFn {
@@ -84,11 +86,13 @@ export class FakeOpenFaas {
   scale(name: string, n: number): void {
     const f = this.fns.get(name)!;
     f.desired = n;
-    while (f.replicas.length < n) f.replicas.push(this.spawnReplica(f));
-    while (f.replicas.length > n && !f.stuck) {
-      const r = f.replicas.pop()!;
-      // Terminating takes a moment: availableReplicas drops when the process is gone.
-      r.port = null;
+    const serving = () => f.replicas.filter((r) => !r.terminating);
+    while (serving().length < n) f.replicas.push(this.spawnReplica(f));
+    while (serving().length > n && !f.stuck) {
+      const r = serving().at(-1)!;
+      // Terminating takes a moment: availableReplicas drops when the process is gone (the exit
+      // handler removes it), so a client that waits for 0 available has waited for the process.
+      r.terminating = true;
       r.proc.kill('SIGTERM');
     }
   }
@@ -98,9 +102,14 @@ export class FakeOpenFaas {
     return this.fns.get(name)!.replicas.filter((r) => r.port !== null).length;
   }
 
+  /** Replicas that take requests: listening and not scaled away. */
+  private ready(f: FakeFn): Replica[] {
+    return f.replicas.filter((r) => r.port !== null && !r.terminating);
+  }
+
   private spawnReplica(f: FakeFn): Replica {
     const proc = spawn('python3', [REPLICA, String(f.startupMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const r: Replica = { proc, port: null };
+    const r: Replica = { proc, port: null, terminating: false };
     this.pids.push(proc.pid!);
     let out = '';
     proc.stdout!.on('data', (c) => {
@@ -194,18 +203,18 @@ export class FakeOpenFaas {
     const callId = (req.headers['x-call-id'] as string | undefined) ?? randomUUID();
     const startNs = (BigInt(Date.now()) * 1_000_000n).toString();
     const t0 = performance.now();
-    if (this.available(f.name) === 0) {
+    if (this.ready(f).length === 0) {
       if (f.desired === 0) {
         this.scale(f.name, 1);
         this.log.push(`[Scale 1/20] function=${f.name} 0 => 1 requested`);
       }
       // Hold the request: poll every 100 ms, at most 1000 polls (≈ 100 s), as the CE gateway does.
       let polls = 0;
-      while (this.available(f.name) === 0 && polls < 1000) {
+      while (this.ready(f).length === 0 && polls < 1000) {
         await new Promise((r) => setTimeout(r, 100));
         polls++;
       }
-      if (this.available(f.name) === 0) {
+      if (this.ready(f).length === 0) {
         this.log.push(
           `[Scale] function=${f.name}.openfaas-fn 0=>1 timed-out after ${((performance.now() - t0) / 1000).toFixed(4)}s`,
         );
@@ -213,7 +222,7 @@ export class FakeOpenFaas {
       }
       this.log.push(`[Ready] function=${f.name} waited for - ${((performance.now() - t0) / 1000).toFixed(4)}s`);
     }
-    const ready = f.replicas.filter((r) => r.port !== null);
+    const ready = this.ready(f);
     const replica = ready[Math.floor(Math.random() * ready.length)]!;
     const upstream = httpRequest(
       {
