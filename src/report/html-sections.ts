@@ -10,6 +10,7 @@ import { escapeHtml as e } from './escape.ts';
 import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
 import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
 import { errorTotal } from '../metrics/figures.ts';
+import type { Headline, HeadlineFigure } from './headline.ts';
 
 type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
 
@@ -149,4 +150,24 @@ export function thresholdsSection(result: Result): string {
   return `<section class="thresholds"><h2>Thresholds <small class="${failed ? 'bad' : 'good'}">${failed ? `${failed} of ${result.thresholds.length} crossed` : `all ${result.thresholds.length} held`}</small></h2>
 <table class="compact"><thead><tr><th scope="col" class="text">result</th><th scope="col" class="text">target</th><th scope="col" class="text">metric</th><th scope="col" class="text">condition</th><th scope="col">actual</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table></section>`;
+}
+
+/** The headline: the verdict, then per target the four figures a reader would quote (values as in results.json). */
+export function headlineSection(h: Headline, answers: Map<string, string[]> = new Map()): string {
+  const tile = (f: HeadlineFigure, key: string, i: number) =>
+    `<div class="tile" data-figure="${key}" data-target-index="${i}" data-value="${f.value === null ? '' : e(f.value)}"><span class="label">${e(f.label)}</span><span class="value">${e(f.text)}</span>${
+      f.value === null
+        ? `<small>${e(f.naReason ?? '')}</small>`
+        : f.detail && key === 'coldStartRate'
+          ? `<small>${e(f.detail)}</small>`
+          : ''
+    }</div>`;
+  const targets = h.targets.map((t, i) => {
+    const said = answers.get(t.target) ?? [];
+    return `<div class="headline-target"><h3>${swatch(i)}${e(t.target)}${t.error ? ' <span class="bad">failed</span>' : ''}</h3><div class="tiles">${tile(t.coldStartRate, 'coldStartRate', i)}${tile(t.coldP99, 'coldP99', i)}${tile(t.warmP99, 'warmP99', i)}${tile(t.costPerMillion, 'costPerMillion', i)}</div>${
+      said.length ? `<ul class="answers">${said.map((a) => `<li>${e(a)}</li>`).join('')}</ul>` : ''
+    }</div>`;
+  });
+  return `<section class="headline" id="headline"><p class="verdict-line ${h.verdict.status.replace(' ', '-')}"><strong>${e(h.verdict.status === 'no gates' ? 'RAN' : h.verdict.status.toUpperCase())}</strong> ${e(h.verdict.text)}</p>
+${targets.join('\n')}</section>`;
 }

@@ -16,7 +16,8 @@ import type { CapacityPlan } from '../capacity/types.ts';
 import type { HistoryRun } from '../history/trend.ts';
 import type { ChartExtras } from './charts/index.ts';
 import { planSection } from '../capacity/html.ts';
-import { headerSection, summarySection, targetsSection, thresholdsSection } from './html-sections.ts';
+import { headerSection, headlineSection, summarySection, targetsSection, thresholdsSection } from './html-sections.ts';
+import { type BaselineOutcome, headline } from './headline.ts';
 import type { Result } from '../model/result.ts';
 
 const require = createRequire(import.meta.url);
@@ -88,12 +89,24 @@ details.phases[open] > summary { margin-bottom: 4px; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 16px; margin-top: 8px; }
 .chart { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px 10px; min-width: 0; }
 .chart h3 { margin: 0 0 2px; font-size: 15px; } .chart .note { margin: 0 0 10px; }
+.headline { margin: 14px 0 4px; } .verdict-line { margin: 0 0 8px; padding: 8px 12px; background: var(--card); border-left: 4px solid var(--muted); overflow-wrap: anywhere; }
+.verdict-line.pass { border-left-color: var(--good); } .verdict-line.fail, .verdict-line.interrupted { border-left-color: var(--bad); }
+.verdict-line.pass strong { color: var(--good); } .verdict-line.fail strong, .verdict-line.interrupted strong { color: var(--bad); }
+.headline-target h3 { font-size: 14px; margin: 10px 0 6px; overflow-wrap: anywhere; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
+.tile { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; min-width: 0; }
+.tile .label { display: block; color: var(--muted); font-size: 12px; } .tile .value { display: block; font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.tile small { display: block; font-size: 11px; overflow-wrap: anywhere; }
+ul.answers { margin: 6px 0 0; padding-left: 18px; } ul.answers li { overflow-wrap: anywhere; }
 .chart .view { width: 100%; min-height: 120px; color: var(--fg); } /* legend symbols drawn in currentColor follow the theme */
 #vg-tooltip-element { font-family: inherit; }
 `;
 
 /** Renders the report for a result. */
-export function renderHtml(result: Result, opts: { plan?: CapacityPlan; history?: HistoryRun[] } = {}): string {
+export function renderHtml(
+  result: Result,
+  opts: { plan?: CapacityPlan; history?: HistoryRun[]; baseline?: BaselineOutcome } = {},
+): string {
   const charts = buildCharts(result, { history: opts.history });
   const datasets: Record<string, unknown[]> = {};
   for (const c of charts) Object.assign(datasets, c.datasets);
@@ -128,6 +141,7 @@ export function renderHtml(result: Result, opts: { plan?: CapacityPlan; history?
 </head>
 <body>
 ${headerSection(result)}
+${headlineSection(headline(result, opts.baseline))}
 <nav>${nav.map(([id, label]) => `<a href="#${id}">${e(label)}</a>`).join('')}</nav>
 <main>
 <div class="scroll" id="targets">${targetsSection(result)}</div>

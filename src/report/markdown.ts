@@ -4,6 +4,7 @@
  * per-phase table folded in a <details>. Text from scenarios, targets and
  * function responses is escaped, so it can neither format nor inject markup.
  */
+import { type BaselineOutcome, headline, headlineLines } from './headline.ts';
 import { formatMs, formatUSD } from '../units.ts';
 import { phaseLabel } from './format.ts';
 import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
@@ -35,11 +36,14 @@ function errorsCell(p: Figures): string {
 }
 
 /** summary.md */
-export function renderMarkdown(result: Result): string {
+export function renderMarkdown(result: Result, opts: { baseline?: BaselineOutcome } = {}): string {
   const out: string[] = [];
   const durationS = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
   const tool = result.tool;
   out.push(`### fxbench · ${m(result.scenario.name)}`, '');
+  const [verdict, ...perTarget] = headlineLines(headline(result, opts.baseline));
+  out.push(`**${m(verdict!.replace(/:.*$/, ''))}**${m(verdict!.replace(/^[^:]*/, ''))}`, '');
+  out.push(...perTarget.map((l) => `- ${m(l)}`), '');
   if (result.scenario.description) out.push(m(result.scenario.description), '');
   out.push(
     `${m(result.scenario.file)} · started ${m(when(result.startedAt))} · ${result.runs?.length ? `${result.runs.length} runs` : `took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s`} · fxbench ${m(tool.version)} · Node ${m(tool.node)} · ${tool.hostname ? `${m(tool.hostname)}, ` : ''}${m(tool.platform)}, ${tool.cpus} CPUs`,

@@ -2,6 +2,7 @@
  * The summary table printed to the terminal after a run: per target and phase,
  * requests, errors, cold starts, latency percentiles in ms and cost per 1M.
  */
+import { headline, headlineLines } from './headline.ts';
 import { formatMs, formatUSD } from '../units.ts';
 import type { Result } from '../model/result.ts';
 import { phaseLabel } from './format.ts';
@@ -53,7 +54,7 @@ export function formatSummary(result: Result): string {
       ]);
     }
   }
-  const lines = [table(header, rows)];
+  const lines = [...headlineLines(headline(result)), '', table(header, rows)];
   const sources = [...new Set(result.targets.flatMap((t) => t.phases.map((p) => p.cost?.priceSource).filter(Boolean)))];
   if (sources.length) lines.push(`cost: ${sources.join('; ')}`);
   const errored = result.targets.flatMap((t) =>

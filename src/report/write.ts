@@ -12,6 +12,7 @@ import type { Result } from '../model/result.ts';
 import type { CapacityPlan } from '../capacity/types.ts';
 import type { HistoryRun } from '../history/trend.ts';
 import { ExitCode, FxError } from '../model/errors.ts';
+import type { BaselineOutcome } from './headline.ts';
 import { FileError, mkdirBounded, osReason, writeFileAtomic } from './files.ts';
 
 /** A file that could not be written, and why (the OS reason). */
@@ -45,6 +46,8 @@ export interface WriteOptions {
   plan?: CapacityPlan;
   /** The scenario's last runs from the history store: index.html adds a trend chart. */
   history?: HistoryRun[];
+  /** The outcome of a `--baseline` comparison made before writing: the headline's verdict includes it. */
+  baseline?: BaselineOutcome;
 }
 
 /** Thrown by writeReports when a file could not be written (exit 3): names each file and the OS reason. */
@@ -91,11 +94,11 @@ export function writeReportsSync(result: Result, dir: string, opts: WriteOptions
     return written;
   }
   if (opts.results !== false) put('results.json', () => `${JSON.stringify(result, null, 2)}\n`);
-  put('index.html', () => renderHtml(result, { plan: opts.plan, history: opts.history }));
+  put('index.html', () => renderHtml(result, { plan: opts.plan, history: opts.history, baseline: opts.baseline }));
   if (opts.plan) put('plan.json', () => `${JSON.stringify(opts.plan, null, 2)}\n`);
   put('summary.csv', () => summaryCsv(result));
   put('percentiles.csv', () => percentilesCsv(result));
-  const markdown = renderMarkdown(result);
+  const markdown = renderMarkdown(result, { baseline: opts.baseline });
   put('summary.md', () => markdown);
   if (stepSummary) {
     try {

@@ -1,0 +1,115 @@
+// The headline every report leads with: written to disk with the other reports,
+// then read back: each tile of index.html, each line of summary.md and the first
+// lines of the terminal summary carry the very numbers of results.json.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { formatUSD, formatMs } from '../../src/units.ts';
+import { pct } from '../../src/report/format.ts';
+import { headline, headlineVerdict } from '../../src/report/headline.ts';
+import { formatSummary } from '../../src/report/text.ts';
+import { writeReports } from '../../src/report/write.ts';
+import type { Result } from '../../src/model/result.ts';
+import { scratch } from '../helpers/cli.ts';
+import { FIXTURES_DIR, burstFixture } from '../helpers/results.ts';
+
+const tmp = scratch('fxbench-headline-');
+const load = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')) as Result;
+
+/** Reads `targets[0].summary.coldLatencyMs.p99` out of a parsed results.json. */
+function at(obj: unknown, p: string): unknown {
+  return p
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
+}
+
+const h = suite('headline');
+
+h.after(() => tmp.cleanup());
+
+h('index.html leads with the verdict and per-target tiles whose numbers are those of results.json', async () => {
+  const written = await writeReports(load('results-full.json'), path.join(tmp.dir, 'full'), { stepSummary: '' });
+  const json = JSON.parse(readFileSync(written.results, 'utf8')) as Result;
+  const html = readFileSync(written.html, 'utf8');
+  const head = html.slice(html.indexOf('<section class="headline"'), html.indexOf('<nav>'));
+  assert.ok(head.length > 0, 'the headline comes before the navigation');
+  assert.match(head, /<strong>FAIL<\/strong> 1 of 2 thresholds crossed/);
+  const tiles = [
+    ...head.matchAll(
+      /<div class="tile" data-figure="(\w+)" data-target-index="(\d+)" data-value="([^"]*)"><span class="label">[^<]*<\/span><span class="value">([^<]*)<\/span>/g,
+    ),
+  ];
+  assert.is(tiles.length, 4 * json.targets.length, 'four tiles per target');
+  const paths: Record<string, string> = {
+    coldStartRate: 'coldStartRate',
+    coldP99: 'coldLatencyMs.p99',
+    warmP99: 'warmLatencyMs.p99',
+    costPerMillion: 'cost.perMillionUSD',
+  };
+  const printed: Record<string, (x: number) => string> = {
+    coldStartRate: pct,
+    coldP99: (x) => `${formatMs(x)} ms`,
+    warmP99: (x) => `${formatMs(x)} ms`,
+    costPerMillion: formatUSD,
+  };
+  for (const [, figure, index, value, text] of tiles) {
+    const expected = at(json, `targets[${index}].summary.${paths[figure!]}`) as number;
+    assert.type(expected, 'number');
+    assert.is(Number(value), expected, `${figure} of target ${index}: the value of results.json`);
+    assert.is(text, printed[figure!]!(expected), `${figure} of target ${index}: printed once, the same way`);
+  }
+});
+
+h('summary.md and the terminal summary start with the same headline', async () => {
+  const full = load('results-full.json');
+  const written = await writeReports(full, path.join(tmp.dir, 'md'), { stepSummary: '' });
+  const md = readFileSync(written.markdown, 'utf8').split('\n');
+  const json = JSON.parse(readFileSync(written.results, 'utf8')) as Result;
+  assert.is(md[2], '**FAIL**: 1 of 2 thresholds crossed');
+  const aws = json.targets[1]!.summary!;
+  assert.is(
+    md[5],
+    `- aws-hello: cold-start rate ${pct(aws.coldStartRate)} · cold p99 ${formatMs(aws.coldLatencyMs!.p99)} ms · warm p99 ${formatMs(aws.warmLatencyMs!.p99)} ms · cost per 1M ${formatUSD(aws.cost!.perMillionUSD).replace('$', '$')}`,
+  );
+  const term = formatSummary(json).split('\n');
+  assert.is(term[0], 'FAIL: 1 of 2 thresholds crossed');
+  assert.is(term[2], md[5]!.slice(2));
+});
+
+h('unknown is not zero: a target that cannot tell cold from warm shows n/a with the reason', () => {
+  const r = burstFixture();
+  r.targets[0]!.coldStartMethod = 'none';
+  const t = headline(r).targets[0]!;
+  assert.is(t.coldStartRate.value, null);
+  assert.is(t.coldStartRate.text, 'n/a');
+  assert.match(t.coldStartRate.naReason!, /cold/);
+  const noPrice = burstFixture();
+  noPrice.targets[0]!.summary!.cost = null;
+  const c = headline(noPrice).targets[0]!.costPerMillion;
+  assert.is(c.text, 'n/a');
+  assert.is(c.naReason, 'no price for this provider');
+});
+
+h('the verdict names thresholds, the baseline, failed targets and interruption', () => {
+  const r = burstFixture();
+  assert.equal(headlineVerdict(r), {
+    status: 'no gates',
+    text: 'no thresholds set and no baseline compared: figures only',
+  });
+  assert.equal(headlineVerdict(r, { ok: false, regressions: 2 }), {
+    status: 'fail',
+    text: '2 regressions against the baseline',
+  });
+  assert.equal(headlineVerdict(r, { ok: true, regressions: 0 }), {
+    status: 'pass',
+    text: 'no regression against the baseline',
+  });
+  r.targets[0]!.error = 'prepare failed';
+  assert.is(headlineVerdict(r).status, 'fail');
+  r.interrupted = true;
+  assert.is(headlineVerdict(r).status, 'interrupted');
+});
+
+h.run();
