@@ -37,7 +37,7 @@ export const RUN_GATE_OPTIONS: Record<string, Options> = {
   history: {
     type: 'string',
     describe:
-      'Record the run in this history store (default: history.sqlite beside the report folder; --no-history to skip)',
+      'Record the run in this history store (default: history.sqlite beside the default report folder; with --out, none unless given; --no-history to skip)',
   },
 };
 

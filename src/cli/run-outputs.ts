@@ -42,8 +42,8 @@ export function checkRunOutputs(flags: OutputFlags, outDir: string): void {
   if (flags.samples) check('--samples', () => probeFile(flags.samples!, { truncate: true }));
   if (flags.junit) check('--junit', () => probeFile(flags.junit!));
   // The default history store is beside the report folder: checked once that folder is.
-  if (flags.history !== false && !flags.shard && (flags.history || outOk)) {
-    const file = flags.history ? path.resolve(flags.history) : defaultHistoryFile(outDir);
+  const file = historyFile(flags, outDir);
+  if (file && !flags.shard && (flags.history || outOk)) {
     const field = flags.history ? '--history' : 'history store (default beside the report folder; or --no-history)';
     check(field, () => {
       created.push(...probeDir(path.dirname(file)));
@@ -62,6 +62,20 @@ export function checkRunOutputs(flags: OutputFlags, outDir: string): void {
     }
   }
   throw FxError.invalid(issues);
+}
+
+/**
+ * The history store a run records itself in: --history FILE; else, when the
+ * report folder is the default one (reports/<timestamp>-<scenario>),
+ * history.sqlite beside it (reports/history.sqlite, where `fxbench history`
+ * looks). With --out DIR and no --history, none: a run told where to write
+ * writes nothing outside DIR (its parent may be /tmp, or anyone's folder).
+ * undefined: not recorded.
+ */
+export function historyFile(flags: Pick<OutputFlags, 'out' | 'history'>, outDir: string): string | undefined {
+  if (flags.history === false) return undefined;
+  if (flags.history) return path.resolve(flags.history);
+  return flags.out === undefined ? defaultHistoryFile(outDir) : undefined;
 }
 
 /** Checks that `file` can be written (see probeFile); throws FxError (exit 2) naming `field` and the OS reason. */

@@ -22,7 +22,7 @@ import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
 import { formatPlan } from '../capacity/format.ts';
 import { planCapacity } from '../capacity/capacity.ts';
 import type { PlanOptions } from '../capacity/types.ts';
-import { checkRunOutputs, shownPath } from './run-outputs.ts';
+import { checkRunOutputs, historyFile, shownPath } from './run-outputs.ts';
 import { handleInterrupts, type PartialSource } from './run-interrupt.ts';
 import { checkScale, runScaled, scaleArgs, SCALE_OPTIONS, type ScaleArgs } from './run-scale.ts';
 import {
@@ -153,7 +153,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
     });
     progress.done();
     const capacity = args.planOptions && !result.interrupted ? planCapacity(result, args.planOptions) : undefined;
-    const history = recordHistory(args, result, outDir, log);
+    const store = historyFile(args, outDir);
+    const history = recordHistory({ ...args, history: store ?? false }, result, outDir, log);
+    if (!store && args.history === undefined && !result.interrupted && !result.shard)
+      log('not recorded in a history store: --out without --history FILE');
     const written = writeReportsSync(result, outDir, { plan: capacity, history });
     failures.push(...written.failures);
     process.stdout.write(`${formatSummary(result)}\n`);

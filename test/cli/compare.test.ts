@@ -177,7 +177,19 @@ run.after(() => tmp.cleanup());
 run('runs and compares in one step; writes compare.md, compare.json, JUnit and history', async () => {
   const a = path.join(tmp.dir, 'runs/a');
   const b = path.join(tmp.dir, 'runs/b');
-  const first = await runCli(['run', `${F}/delay-burst.ts`, '-c', `${F}/bench.config.ts`, '--out', a, '-q']);
+  // With --out, a run records itself only in the store --history names (issue 17).
+  const store = path.join(tmp.dir, 'runs/history.sqlite');
+  const first = await runCli([
+    'run',
+    `${F}/delay-burst.ts`,
+    '-c',
+    `${F}/bench.config.ts`,
+    '--out',
+    a,
+    '-q',
+    '--history',
+    store,
+  ]);
   assert.is(first.code, 0, first.stderr);
   const junit = path.join(tmp.dir, 'run-junit.xml');
   const second = await runCli([
@@ -194,6 +206,8 @@ run('runs and compares in one step; writes compare.md, compare.json, JUnit and h
     junit,
     '--max-regression',
     'latency.p50=off,latency.warm.p50=off',
+    '--history',
+    store,
   ]);
   assert.is(second.code, 0, second.stdout + second.stderr);
   assert.match(second.stdout, /\nlocal-delay\n {2}metric\s+baseline/);
@@ -203,8 +217,8 @@ run('runs and compares in one step; writes compare.md, compare.json, JUnit and h
   assert.is(verdict.ok, true);
   assert.is(verdict.targets[0].target, 'local-delay');
   assert.is(XMLValidator.validate(readFileSync(junit, 'utf8')), true);
-  // Both runs were recorded beside their folders.
-  const h = await runCli(['history', '--db', path.join(tmp.dir, 'runs/history.sqlite'), '--metric', 'cold.rate']);
+  // Both runs were recorded in it.
+  const h = await runCli(['history', '--db', store, '--metric', 'cold.rate']);
   assert.is(h.code, 0, h.stderr);
   assert.match(h.stdout, /^local-delay {2}cold\.rate {2}/);
   // delay-burst: 2 at once × 60 rounds, the first round cold: 2 of 120.
@@ -244,7 +258,7 @@ run('exits 1 when the run regressed against its baseline, with the table and JUn
   assert.match(readFileSync(path.join(out, 'compare.md'), 'utf8'), /^## fxbench compare: ❌ \d regressions\n/);
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
   assert.ok(Number(doc.testsuites.failures) >= 2, `failures ${doc.testsuites.failures}`);
-  // --no-history: the store beside the run folders still holds the first test's 2 runs only.
+  // --no-history: the store still holds the first test's 2 runs only.
   const db = openSqlite(path.join(tmp.dir, 'runs/history.sqlite'), { readonly: true });
   assert.is((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n, 2);
   db.close();

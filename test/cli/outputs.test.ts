@@ -148,8 +148,37 @@ test('the same flags pointing somewhere writable: the run goes ahead (exit 0) an
   for (const f of ['results.json', 'index.html', 'summary.csv', 'percentiles.csv', 'summary.md'])
     assert.ok(existsSync(path.join(out, f)), f);
   assert.ok(existsSync(samples) && existsSync(junit));
-  assert.ok(existsSync(path.join(tmp.dir, 'ok', 'deep', 'history.sqlite')), 'history beside the report folder');
+  // --out chose the folder and --history was not given: nothing is written outside it (issue 17).
+  assert.not.ok(existsSync(path.join(tmp.dir, 'ok', 'deep', 'history.sqlite')), 'no history beside --out');
+  assert.equal(readdirSync(path.join(tmp.dir, 'ok', 'deep')), ['report']);
   assert.equal(temps(), [], 'no temp file left');
+});
+
+test('history.sqlite: beside the default report folder; with --out only where --history names it (issue 17)', async () => {
+  const proj = path.join(tmp.dir, 'proj');
+  mkdirSync(proj, { recursive: true });
+  const byDefault = await runCli(['run', scenario], { cwd: proj, timeoutMs: 60_000 });
+  assert.is(byDefault.code, 0, byDefault.stderr);
+  const runs = readdirSync(path.join(proj, 'reports'));
+  assert.equal(runs.filter((f) => !f.startsWith('history.sqlite')).length, 1, runs.join(', '));
+  assert.ok(runs.includes('history.sqlite'), 'reports/history.sqlite beside reports/<time>-count');
+  assert.match(byDefault.stderr, 'recorded in reports/history.sqlite');
+
+  const out = path.join(tmp.dir, 'chosen', 'r');
+  const chosen = await runCli(['run', scenario, '--out', out], { cwd: proj, timeoutMs: 60_000 });
+  assert.is(chosen.code, 0, chosen.stderr);
+  assert.equal(readdirSync(path.join(tmp.dir, 'chosen')), ['r'], "nothing in --out's parent");
+  assert.not.ok(existsSync(path.join(out, 'history.sqlite')));
+  assert.match(chosen.stderr, 'not recorded in a history store: --out without --history FILE');
+
+  const named = path.join(tmp.dir, 'named.sqlite');
+  const both = await runCli(['run', scenario, '--out', out, '--history', named, '-q'], {
+    cwd: proj,
+    timeoutMs: 60_000,
+  });
+  assert.is(both.code, 0, both.stderr);
+  assert.ok(existsSync(named), '--history FILE is used with --out');
+  assert.equal(readdirSync(path.join(tmp.dir, 'chosen')), ['r']);
 });
 
 test.run();
