@@ -7,6 +7,7 @@
  */
 import { formatMs, formatUSD } from '../units.ts';
 import type { Result, TargetResult } from '../model/result.ts';
+import { kindAnswers } from './answers.ts';
 import { pct } from './format.ts';
 
 /** One figure of the headline: its value as in results.json, or null with the reason. */
@@ -33,6 +34,8 @@ export interface HeadlineTarget {
   coldP99: HeadlineFigure;
   warmP99: HeadlineFigure;
   costPerMillion: HeadlineFigure;
+  /** Each phase kind's question answered in words (answers.ts). */
+  answers: string[];
 }
 
 /** The verdict of a run in a word and a sentence. */
@@ -102,6 +105,7 @@ export function headlineTarget(t: TargetResult, index: number): HeadlineTarget {
     coldP99: na('cold p99', `${base}.coldLatencyMs.p99`, 'no invocation ran'),
     warmP99: na('warm p99', `${base}.warmLatencyMs.p99`, 'no invocation ran'),
     costPerMillion: na('cost per 1M', `${base}.cost.perMillionUSD`, 'no invocation ran'),
+    answers: [],
   };
   if (!s || s.requests === 0) return out;
   const coldNa = (s as { coldNa?: string }).coldNa;
@@ -145,7 +149,11 @@ function ms(label: string, path: string, value: number): HeadlineFigure {
 
 /** The whole headline. */
 export function headline(result: Result, baseline?: BaselineOutcome): Headline {
-  return { verdict: headlineVerdict(result, baseline), targets: result.targets.map(headlineTarget) };
+  const answers = kindAnswers(result);
+  return {
+    verdict: headlineVerdict(result, baseline),
+    targets: result.targets.map((t, i) => ({ ...headlineTarget(t, i), answers: answers.get(t.name) ?? [] })),
+  };
 }
 
 /** The verdict's word as printed: PASS, FAIL, … */
@@ -161,6 +169,7 @@ export function headlineLines(h: Headline): string[] {
       (f) => `${f.label} ${f.text}${f.value === null && f.naReason ? ` (${f.naReason})` : ''}`,
     );
     lines.push(`${t.target}: ${figs.join(' · ')}${t.error ? ` · failed: ${t.error}` : ''}`);
+    for (const a of t.answers) lines.push(`  ${a}`);
   }
   return lines;
 }

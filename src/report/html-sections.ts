@@ -86,7 +86,9 @@ function figureCells(p: Figures): string[] {
   return [
     int(p.requests),
     errCell,
-    `${int(p.coldStarts)} <small>(${pct(p.coldStartRate)})</small>`,
+    p.coldNa !== undefined
+      ? `n/a <small class="classes">${e(p.coldNa)}</small>`
+      : `${int(p.coldStarts)} <small>(${pct(p.coldStartRate)})</small>`,
     formatMs(l?.p50),
     formatMs(l?.p90),
     formatMs(l?.p99),
@@ -153,7 +155,7 @@ export function thresholdsSection(result: Result): string {
 }
 
 /** The headline: the verdict, then per target the four figures a reader would quote (values as in results.json). */
-export function headlineSection(h: Headline, answers: Map<string, string[]> = new Map()): string {
+export function headlineSection(h: Headline): string {
   const tile = (f: HeadlineFigure, key: string, i: number) =>
     `<div class="tile" data-figure="${key}" data-target-index="${i}" data-value="${f.value === null ? '' : e(f.value)}"><span class="label">${e(f.label)}</span><span class="value">${e(f.text)}</span>${
       f.value === null
@@ -163,7 +165,7 @@ export function headlineSection(h: Headline, answers: Map<string, string[]> = ne
           : ''
     }</div>`;
   const targets = h.targets.map((t, i) => {
-    const said = answers.get(t.target) ?? [];
+    const said = t.answers;
     return `<div class="headline-target"><h3>${swatch(i)}${e(t.target)}${t.error ? ' <span class="bad">failed</span>' : ''}</h3><div class="tiles">${tile(t.coldStartRate, 'coldStartRate', i)}${tile(t.coldP99, 'coldP99', i)}${tile(t.warmP99, 'warmP99', i)}${tile(t.costPerMillion, 'costPerMillion', i)}</div>${
       said.length ? `<ul class="answers">${said.map((a) => `<li>${e(a)}</li>`).join('')}</ul>` : ''
     }</div>`;

@@ -9,7 +9,7 @@ import { formatMs, formatUSD } from '../units.ts';
 import { phaseLabel } from './format.ts';
 import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
 import type { PhaseResult, Result } from '../model/result.ts';
-import { errorTotal } from '../metrics/figures.ts';
+import { coldNaNotes, errorTotal } from '../metrics/figures.ts';
 
 /** Escapes text for a Markdown table cell: no markup, no formatting, no cell breaks. */
 export function escapeMarkdown(value: unknown): string {
@@ -43,7 +43,7 @@ export function renderMarkdown(result: Result, opts: { baseline?: BaselineOutcom
   out.push(`### fxbench · ${m(result.scenario.name)}`, '');
   const [verdict, ...perTarget] = headlineLines(headline(result, opts.baseline));
   out.push(`**${m(verdict!.replace(/:.*$/, ''))}**${m(verdict!.replace(/^[^:]*/, ''))}`, '');
-  out.push(...perTarget.map((l) => `- ${m(l)}`), '');
+  out.push(...perTarget.map((l) => (l.startsWith('  ') ? `  - ${m(l.trim())}` : `- ${m(l)}`)), '');
   if (result.scenario.description) out.push(m(result.scenario.description), '');
   out.push(
     `${m(result.scenario.file)} · started ${m(when(result.startedAt))} · ${result.runs?.length ? `${result.runs.length} runs` : `took ${Number.isFinite(durationS) ? durationS.toFixed(1) : '-'} s`} · fxbench ${m(tool.version)} · Node ${m(tool.node)} · ${tool.hostname ? `${m(tool.hostname)}, ` : ''}${m(tool.platform)}, ${tool.cpus} CPUs`,
@@ -89,7 +89,7 @@ export function renderMarkdown(result: Result, opts: { baseline?: BaselineOutcom
           m(t.provider),
           int(s.requests),
           errorsCell(s),
-          `${int(s.coldStarts)} (${pct(s.coldStartRate)})`,
+          s.coldNa !== undefined ? 'n/a' : `${int(s.coldStarts)} (${pct(s.coldStartRate)})`,
           formatMs(l?.p50),
           formatMs(l?.p90),
           formatMs(l?.p99),
@@ -134,7 +134,7 @@ export function renderMarkdown(result: Result, opts: { baseline?: BaselineOutcom
       m(phaseLabel(p)),
       int(p.requests),
       errorsCell(p),
-      `${int(p.coldStarts)} (${pct(p.coldStartRate)})`,
+      p.coldNa !== undefined ? 'n/a' : `${int(p.coldStarts)} (${pct(p.coldStartRate)})`,
       formatMs(p.latencyMs?.p50),
       formatMs(p.latencyMs?.p99),
       formatMs(p.latencyMs?.max),
@@ -154,6 +154,8 @@ export function renderMarkdown(result: Result, opts: { baseline?: BaselineOutcom
     );
     out.push('</details>', '');
   }
+  const coldNa = coldNaNotes(result.targets, phaseLabel);
+  if (coldNa.length) out.push(`Cold starts n/a (no cold state observed): ${coldNa.map(m).join('; ')}.`, '');
   const prices = [...new Set(result.targets.flatMap(priceSources))];
   if (prices.length)
     out.push(`Prices: ${prices.map(m).join('; ')}. Latency is client-side, from the intended send time.`, '');

@@ -514,6 +514,40 @@ export function millionFixture(): Result {
 }
 
 /** test/fixtures */
+/**
+ * A memory sweep (Power Tuning's question): 128, 256, 512 and 1024 MB, two burst
+ * rounds each (the first cold). 128 MB fails half its invocations out of memory,
+ * so it is the cheapest priced size but no candidate.
+ */
+export function memorySweepFixture(): Result {
+  const r = rng(17);
+  const clock = { s: 0 };
+  const specs: SimulatedPhaseSpec[] = [128, 256, 512, 1024].flatMap((mb) =>
+    [1, 2].map(
+      (round): SimulatedPhaseSpec => ({
+        name: 'memory',
+        kind: 'memory',
+        round,
+        requests: 10,
+        durationS: 1,
+        warmMedianMs: 40,
+        coldP: round === 1 ? 1 : 0,
+        initMedianMs: 200,
+        memoryMB: mb,
+        ...(mb === 128 ? { errorP: 0.5, errorClass: 'out-of-memory' as const } : {}),
+      }),
+    ),
+  );
+  const t = simulateTarget(
+    { name: 'local-alloc', provider: 'local', function: 'alloc', memoryMB: 128, coldStartMethod: 'provider' },
+    specs,
+    r,
+    clock,
+    LOCAL_PRICE,
+  );
+  return fixtureResult('memory', 'Memory sweep', '2026-03-04T10:00:00.000Z', Math.ceil(clock.s), [t], []);
+}
+
 export const FIXTURES_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures');
 
 if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {

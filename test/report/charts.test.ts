@@ -25,10 +25,20 @@ const burst = load('results-burst-a.json');
 // ---
 const which = suite('which charts a run gets');
 
-which('a run with every phase kind gets all eight charts, in page order', () => {
+which('a run with every phase kind gets all nine charts, in page order', () => {
   assert.equal(
     buildCharts(full).map((c) => c.id),
-    ['latency-spectrum', 'latency-over-time', 'cold-starts', 'keepalive', 'payload', 'cost', 'throughput', 'ramp'],
+    [
+      'latency-spectrum',
+      'latency-over-time',
+      'cold-starts',
+      'keepalive',
+      'payload',
+      'memory',
+      'cost',
+      'throughput',
+      'ramp',
+    ],
   );
 });
 

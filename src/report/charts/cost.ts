@@ -1,8 +1,7 @@
 /**
  * Chart 6: cost per million invocations per target (bars, from each target's
- * summary), and, where the run swept memory sizes (phases with `memoryMB`),
- * cost per 1M against p99 latency per memory size: the trade-off AWS Lambda
- * Power Tuning shows. Left out when no target has a cost.
+ * summary). Memory sweeps are answered per size by the memory chart
+ * (memory.ts); `memoryPoints` stays for the figures it is tested on.
  */
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
 import type { Result } from '../../model/result.ts';
@@ -73,92 +72,53 @@ export function memoryPoints(result: Result): MemoryPoint[] {
   return out;
 }
 
-/** Builds the chart, or null when nothing was costed. */
+/**
+ * Builds the chart, or null when nothing was costed, or when every costed target
+ * ran only a memory sweep (its cost over all sizes answers nothing: the memory
+ * chart does, per size).
+ */
 export function costChart(result: Result): Chart | null {
+  const swept = new Set(memoryPoints(result).map((p) => p.target));
+  const sweeping = new Set(
+    result.targets
+      .filter((t) => swept.has(t.name) && t.phases.every((p) => p.memoryMB !== undefined))
+      .map((t) => t.name),
+  );
   const bars = costBars(result);
-  if (!bars.length) return null;
-  const points = memoryPoints(result);
-  const barView = {
-    title: points.length ? { text: 'cost per 1M invocations', fontSize: 12 } : undefined,
-    data: { name: 'costBars' },
-    height: Math.max(56, 30 * bars.length),
-    encoding: {
-      y: { field: 'target', type: 'nominal', title: null, sort: null },
-      x: { field: 'perMillionUSD', type: 'quantitative', title: 'USD per 1M invocations', axis: { format: '$,.2~f' } },
-      tooltip: [
-        { field: 'target' },
-        { field: 'perMillionUSD', title: 'USD / 1M', format: '$,.4~f' },
-        { field: 'perInvocationUSD', title: 'USD / invocation', format: '$.3~e' },
-        { field: 'totalUSD', title: 'USD this run', format: '$.4~g' },
-        { field: 'priceSource', title: 'prices' },
-      ],
-    },
-    layer: [
-      {
-        mark: { type: 'bar', cornerRadiusEnd: 2 },
-        encoding: { color: colorByTarget(result, points.length ? 'shared' : 'none') },
-      },
-      {
-        mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
-        encoding: { text: { field: 'perMillionUSD', format: '$,.4r' } },
-      },
-    ],
-  };
-  const note = 'Cost per million invocations at the price table shown in the header (free tiers excluded)';
-  if (!points.length) {
-    return {
-      id: 'cost',
-      title: 'Cost per 1M invocations',
-      note: `${note}.`,
-      datasets: { costBars: bars },
-      spec: { $schema: VEGA_LITE_SCHEMA, width: 'container', ...barView },
-    };
-  }
-  const memoryView = {
-    title: { text: 'cost vs p99 by memory size', fontSize: 12 },
-    data: { name: 'memory' },
-    height: 240,
-    encoding: {
-      x: {
-        field: 'p99Ms',
-        type: 'quantitative',
-        title: 'p99 latency (ms, log)',
-        scale: { type: 'log', nice: false, padding: 24 },
-      },
-      y: {
-        field: 'perMillionUSD',
-        type: 'quantitative',
-        title: 'USD per 1M invocations',
-        axis: { format: '$,.2~f' },
-        scale: { zero: false },
-      },
-      color: colorByTarget(
-        result,
-        'top',
-        bars.map((b) => b.target),
-      ),
-      tooltip: [
-        { field: 'target' },
-        { field: 'memoryMB', title: 'memory (MB)' },
-        { field: 'p99Ms', title: 'p99 (ms)', format: '.3~f' },
-        { field: 'perMillionUSD', title: 'USD / 1M', format: '$,.4~f' },
-        { field: 'requests', title: 'invocations' },
-      ],
-    },
-    layer: [
-      {
-        mark: { type: 'line', point: { size: 50, filled: true }, strokeWidth: 1.5 },
-        encoding: { order: { field: 'memoryMB', type: 'quantitative' } },
-      },
-      { mark: { type: 'text', dy: -9, fontSize: 10 }, encoding: { text: { field: 'label' } } },
-    ],
-  };
+  if (!bars.length || bars.every((b) => sweeping.has(b.target))) return null;
   return {
     id: 'cost',
-    title: 'Cost per 1M invocations, and cost vs p99 by memory size',
-    note: `${note}; right: each memory size of the sweep (up and right is worse).`,
-    datasets: { costBars: bars, memory: points },
-    widthShares: [0.4, 0.6],
-    spec: { $schema: VEGA_LITE_SCHEMA, hconcat: [barView, memoryView], resolve: { scale: { color: 'shared' } } },
+    title: 'Cost per 1M invocations',
+    note: `Cost per million invocations over all phases of each target, at the price table shown in the targets table (free tiers excluded)${sweeping.size ? '; for a memory sweep see the memory chart, per size' : ''}.`,
+    datasets: { costBars: bars },
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      width: 'container',
+      data: { name: 'costBars' },
+      height: Math.max(56, 30 * bars.length),
+      encoding: {
+        y: { field: 'target', type: 'nominal', title: null, sort: null, axis: { labelLimit: 160 } },
+        x: {
+          field: 'perMillionUSD',
+          type: 'quantitative',
+          title: 'USD per 1M invocations',
+          axis: { format: '$,.2~f' },
+        },
+        tooltip: [
+          { field: 'target' },
+          { field: 'perMillionUSD', title: 'USD / 1M', format: '$,.4~f' },
+          { field: 'perInvocationUSD', title: 'USD / invocation', format: '$.3~e' },
+          { field: 'totalUSD', title: 'USD this run', format: '$.4~g' },
+          { field: 'priceSource', title: 'prices' },
+        ],
+      },
+      layer: [
+        { mark: { type: 'bar', cornerRadiusEnd: 2 }, encoding: { color: colorByTarget(result, 'none') } },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
+          encoding: { text: { field: 'perMillionUSD', format: '$,.4r' } },
+        },
+      ],
+    },
   };
 }

@@ -9,6 +9,7 @@ import { costChart } from './cost.ts';
 import { keepaliveChart } from './keepalive.ts';
 import { latencyOverTimeChart } from './latency-over-time.ts';
 import { spectrumChart } from './latency-spectrum.ts';
+import { memoryChart } from './memory.ts';
 import { payloadChart } from './payload.ts';
 import { rampChart } from './ramp.ts';
 import { throughputChart } from './throughput.ts';
@@ -22,6 +23,7 @@ export const CHART_BUILDERS: ((result: Result) => Chart | null)[] = [
   coldStartsChart,
   keepaliveChart,
   payloadChart,
+  memoryChart,
   costChart,
   throughputChart,
   rampChart,

@@ -1,0 +1,16 @@
+/**
+ * Each phase kind's question answered in words, per target, for the headline:
+ * the memory sweep's optimum, warmup's settle point, burst's cold starts per
+ * round, keep-alive's turning gap, the ramp's knee. Each answer is built from
+ * the same figures as the chart that shows it.
+ */
+import type { Result } from '../model/result.ts';
+import { memoryAnswer, memoryOptima, memorySizes } from './charts/memory.ts';
+
+/** Answers per target name, in phase-kind order. */
+export function kindAnswers(result: Result): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (target: string, text: string) => out.set(target, [...(out.get(target) ?? []), text]);
+  for (const o of memoryOptima(memorySizes(result))) add(o.target, memoryAnswer(o));
+  return out;
+}
