@@ -11,6 +11,7 @@ import type { Result } from '../model/result.ts';
 import type { Plan } from '../scenarios/plan.ts';
 import { runPlan, type RunOptions } from '../scenarios/runner.ts';
 import { runWorkers } from '../scenarios/workers/pool.ts';
+import { shareLocalRuntime } from '../drivers/local/platform.ts';
 
 /** Most worker processes accepted. */
 export const MAX_WORKERS = 64;
@@ -20,6 +21,8 @@ export interface ScaleArgs {
   workers?: number;
   /** `--shard i/N` as given (i from 1). */
   shard?: string;
+  /** `--runtime URL`: a running `fxbench serve` for the local targets, instead of the one the run starts. */
+  runtime?: string;
 }
 
 /** The yargs options. */
@@ -34,11 +37,20 @@ export const SCALE_OPTIONS: Record<string, Options> = {
     type: 'string',
     describe: 'Run share i of N ("2/4") and write a partial result; combine shards with fxbench merge',
   },
+  runtime: {
+    type: 'string',
+    describe:
+      'Local targets: invoke a running `fxbench serve` at this URL (e.g. http://127.0.0.1:8080) instead of the runtime the run starts',
+  },
 };
 
 /** Picks the scale-out flags from yargs' parsed args. */
 export function scaleArgs(args: Record<string, unknown>): ScaleArgs {
-  return { workers: args.workers as number | undefined, shard: args.shard as string | undefined };
+  return {
+    workers: args.workers as number | undefined,
+    shard: args.shard as string | undefined,
+    runtime: args.runtime as string | undefined,
+  };
 }
 
 /** Parses `i/N` (i from 1) into an index from 0; throws FxError (exit 2) when malformed. */
@@ -79,6 +91,21 @@ export async function runScaled(
     /** Called once the run starts with how to get what was recorded so far (a second Ctrl-C writes it). */
     onPartial?: (partial: () => Result | undefined | Promise<Result | undefined>) => void;
   },
+): Promise<Result> {
+  // The local runtime is a platform every generator of the run shares (its own process, or --runtime).
+  const needed = plan.targets.some((t) => t.provider === 'local');
+  const release = await shareLocalRuntime({ needed, url: a.runtime });
+  try {
+    return await runScaledOn(plan, a, opts);
+  } finally {
+    await release();
+  }
+}
+
+async function runScaledOn(
+  plan: Plan,
+  a: ScaleArgs & { scenario: string; config?: string; targets?: string[] },
+  opts: Parameters<typeof runScaled>[2],
 ): Promise<Result> {
   const { onPartial, ...runOpts } = opts;
   // Thresholds are judged on the merged figures, never on one worker's share.

@@ -83,4 +83,8 @@ export interface Outcome {
   instanceId?: string;
   /** The provider's id of this invocation (Lambda x-amzn-RequestId, OpenFaaS X-Call-Id), for log correlation. */
   requestId?: string;
+  /** When the platform's instance accepted the invocation, ms since the Unix epoch on the platform's clock (local runtime). */
+  acceptedAtMs?: number;
+  /** Cold starts: when the platform began starting the instance, ms since the Unix epoch, same clock (local runtime). */
+  initStartMs?: number;
 }

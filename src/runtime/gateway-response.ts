@@ -23,7 +23,10 @@ export function fxbenchHeaders(spec: FunctionSpec, r: InstanceResult, billed: nu
     'x-fxbench-memory-mb': String(spec.memoryMB),
     'x-fxbench-max-memory-mb': String(r.maxMemoryMB),
     'x-fxbench-instance-id': r.instanceId,
+    'x-fxbench-pid': String(r.pid),
   };
+  if (r.acceptedAtMs !== undefined) h['x-fxbench-accepted-at'] = r.acceptedAtMs.toFixed(3);
+  if (r.initStartMs !== undefined) h['x-fxbench-init-start'] = r.initStartMs.toFixed(3);
   if (r.initMs !== undefined) h['x-fxbench-init-ms'] = r.initMs.toFixed(3);
   if (r.errorClass) h['x-fxbench-error-class'] = r.errorClass;
   return h;

@@ -18,6 +18,8 @@
  *   `GET /system/functions`, `GET /system/function/{name}`,
  *   `POST /system/scale-function/{name}` in gateway-system.ts.
  * - `GET /healthz` (and `/health`).
+ * - `PUT /fxbench/functions/{name}`: fxbench's generators add their functions to
+ *   the runtime `fxbench run` started for them (gateway-register.ts).
  *
  * Every invocation response also carries fxbench's own `x-fxbench-*` headers
  * (cold, init/duration/billed ms, memory, instance id, error class), which the
@@ -29,11 +31,13 @@ import { LAMBDA_PREFIX, lambdaInvoke, MAX_SYNC_PAYLOAD_BYTES } from './gateway-l
 import { MAX_OPENFAAS_BODY_BYTES, OPENFAAS_PREFIX, openFaaSInvoke } from './gateway-openfaas.ts';
 import { send, text } from './gateway-response.ts';
 import { MAX_SYSTEM_BODY_BYTES, system, SYSTEM_PREFIX } from './gateway-system.ts';
+import { MAX_REGISTER_BODY_BYTES, REGISTER_PREFIX, register } from './gateway-register.ts';
 
 /** The largest request body each path accepts; a bigger one is answered 413 unread. */
 export function gatewayBodyLimit(_method: string, url: string): number {
   if (url.startsWith(LAMBDA_PREFIX)) return MAX_SYNC_PAYLOAD_BYTES;
   if (url.startsWith(OPENFAAS_PREFIX)) return MAX_OPENFAAS_BODY_BYTES;
+  if (url.startsWith(REGISTER_PREFIX)) return MAX_REGISTER_BODY_BYTES;
   return MAX_SYSTEM_BODY_BYTES;
 }
 
@@ -44,6 +48,7 @@ export function createGatewayHandler(rt: Platform): (req: MiniRequest, res: Mini
     if (url.startsWith(LAMBDA_PREFIX)) return lambdaInvoke(rt, req, res, url);
     if (url.startsWith(OPENFAAS_PREFIX)) return openFaaSInvoke(rt, req, res, url);
     if (url.startsWith(SYSTEM_PREFIX)) return system(rt, req, res, url);
+    if (url.startsWith(REGISTER_PREFIX)) return register(rt, req, res, url);
     const health = url === '/healthz' || url === '/health';
     if ((req.method === 'GET' || req.method === 'HEAD') && health) return send(res, text(200, 'OK'));
     send(res, text(404, `404 page not found: ${req.method} ${url}`));

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { nowNs } from '../clock.ts';
 import type { FunctionSpec } from '../model/function.ts';
 import { lastLine, looksOutOfMemory, PeakRssReader, spawnInstanceProcess, Tail } from './instance-process.ts';
-import type { InstanceResult, PendingInvocation, ResultFields } from './invocation.ts';
+import { epochMs, type InstanceResult, type PendingInvocation, type ResultFields } from './invocation.ts';
 import { watchMemory } from './memory-watchdog.ts';
 import type { ProcessTree } from './process-tree.ts';
 
@@ -81,6 +81,8 @@ export abstract class BaseInstance {
   protected readonly stderr = new Tail();
   protected killedFor: KillReason | null = null;
   protected readonly startedNs = nowNs();
+  /** When the instance was created (its process spawned right after), ms since the Unix epoch. */
+  protected readonly startedAtMs = epochMs();
   /** Reads the process's peak RSS (keeps /proc/<pid>/status open). */
   private readonly peakRss = new PeakRssReader();
   private markExited!: () => void;
@@ -119,6 +121,7 @@ export abstract class BaseInstance {
   protected accept(inv: PendingInvocation): void {
     clearTimeout(this.idleTimer);
     inv.cold = this.state === 'starting';
+    inv.acceptedAtMs = epochMs();
     this.inflight++;
   }
 
@@ -149,7 +152,10 @@ export abstract class BaseInstance {
       durationMs: r.durationMs,
       maxMemoryMB: r.maxMemoryMB,
       instanceId: this.id,
+      pid: this.pid,
     };
+    if (inv.acceptedAtMs !== undefined) out.acceptedAtMs = inv.acceptedAtMs;
+    if (cold) out.initStartMs = this.startedAtMs;
     if (r.status !== undefined) out.status = r.status;
     if (r.headers !== undefined) out.headers = r.headers;
     return out;

@@ -37,6 +37,12 @@ export interface InstanceResult {
   /** VmHWM (peak RSS) of the instance process, MB; 0 when unknown. */
   maxMemoryMB: number;
   instanceId: string;
+  /** OS process id of the instance (0 when it never started). */
+  pid: number;
+  /** When the instance accepted the invocation, ms since the Unix epoch (the runtime process's clock, µs resolution). */
+  acceptedAtMs?: number;
+  /** Cold starts only: when the instance's process was started, ms since the Unix epoch (same clock). */
+  initStartMs?: number;
   /** HTTP status the function answered with (`http` and `fork` kinds). */
   status?: number;
   /** Response headers from the function (`http` kind; `fork`'s content type). */
@@ -56,11 +62,21 @@ export interface PendingInvocation {
   request?: InvokeRequest;
   /** Set by the instance when the invocation is accepted: it had to wait for the instance to start. */
   cold?: boolean;
+  /** Set by the instance when the invocation is accepted: epochMs() then. */
+  acceptedAtMs?: number;
   resolve(result: InstanceResult): void;
 }
 
 /** What an instance kind reports of a finished invocation; BaseInstance fills in the rest. */
-export type ResultFields = Omit<InstanceResult, 'requestId' | 'cold' | 'initMs' | 'instanceId'>;
+export type ResultFields = Omit<
+  InstanceResult,
+  'requestId' | 'cold' | 'initMs' | 'instanceId' | 'pid' | 'acceptedAtMs' | 'initStartMs'
+>;
+
+/** Now, ms since the Unix epoch with the monotonic clock's resolution (spreads within one process are exact). */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 /** A fresh Lambda-style request id. */
 export function newRequestId(): string {

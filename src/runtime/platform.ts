@@ -47,6 +47,14 @@ export interface Platform {
   status(name: string): FunctionStatus | undefined;
   /** Sets a function's standing instances; resolves to the count set. */
   scale(name: string, replicas: number): Promise<number>;
+  /**
+   * Adds a function, or replaces one of the same name whose spec differs (its
+   * instances drained). Offered only by a runtime started with a registration
+   * token (the one `fxbench run` starts for its generators); undefined elsewhere.
+   */
+  register?(spec: FunctionSpec): Promise<'created' | 'unchanged' | 'updated'>;
+  /** The token a registration must carry (x-fxbench-token); undefined: registration is off. */
+  readonly registerToken?: string;
   /** Invokes a function once; never throws. */
   call(name: string, payload: Buffer, opts?: InvokeOptions): Promise<InvokeOutcome>;
 }

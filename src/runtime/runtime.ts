@@ -26,6 +26,12 @@ export interface LocalRuntimeOptions {
   host?: string;
   /** Port; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * Lets generators add functions over HTTP (`PUT /fxbench/functions/{name}`
+   * with this token in `x-fxbench-token`): the runtime `fxbench run` starts for
+   * its generators. Unset (as for `fxbench serve`): no function can be added.
+   */
+  registerToken?: string;
 }
 
 /** A running local runtime. */
@@ -38,12 +44,28 @@ export class LocalRuntime implements Platform {
   readonly createdAt = new Date();
   /** Base URL of the HTTP endpoint, once started. */
   url = '';
+  readonly registerToken: string | undefined;
 
   /** A runtime serving `functions`; nothing runs until `start` (or an invocation). */
   constructor(functions: FunctionSpec[], opts: LocalRuntimeOptions = {}) {
     for (const spec of functions) this.pools.set(spec.name, new FunctionPool(spec));
     this.host = opts.host ?? '127.0.0.1';
     this.port = opts.port ?? 0;
+    this.registerToken = opts.registerToken;
+  }
+
+  /** Adds a function, or replaces one whose spec differs (its instances are drained first). */
+  async register(spec: FunctionSpec): Promise<'created' | 'unchanged' | 'updated'> {
+    const pool = this.pools.get(spec.name);
+    if (pool && JSON.stringify(pool.spec) === JSON.stringify(spec)) return 'unchanged';
+    if (pool) {
+      await this.update(spec.name, spec);
+      return 'updated';
+    }
+    this.pools.set(spec.name, new FunctionPool(spec));
+    fillCgroupPool(spec.memoryMB);
+    await this.prepareSnapshots();
+    return 'created';
   }
 
   /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */

@@ -1,12 +1,15 @@
 /**
- * The `local` driver: runs the target's function on fxbench's local runtime
- * (real processes, started in this process's control) and invokes it over real
- * HTTP on 127.0.0.1 through an undici pool, at the Lambda Invoke API path. Cold
- * starts are reported by the runtime itself (method `provider`).
+ * The `local` driver: invokes the target's function on fxbench's local runtime,
+ * a platform in its own process (platform.ts: the one the run started and every
+ * generator shares, or a running `fxbench serve` given with --runtime), over
+ * real HTTP through an undici pool at the Lambda Invoke API path, as any
+ * provider. Cold starts are reported by the runtime itself (method `provider`).
+ * On a runtime fxbench started, the function is added under the target's name
+ * (two targets of one function at two memory sizes are two functions, as on
+ * Lambda); on `fxbench serve` it is the function of that name there.
  */
 import { Pool } from 'undici';
 import { FxError } from '../../model/errors.ts';
-import { LocalRuntime } from '../../runtime/runtime.ts';
 import { transportFailure } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
@@ -15,13 +18,16 @@ import type { FunctionSpec } from '../../model/function.ts';
 import type { ResolvedTarget } from '../../model/target.ts';
 import type { PriceModel } from '../../model/price.ts';
 import { lambdaPriceModel } from '../../cost/cost.ts';
+import { linkRuntime, stopOwnRuntimesSync, type RuntimeLink } from './platform.ts';
 
-const live = new Set<LocalRuntime>();
 let exitHookInstalled = false;
 
-/** Kills every instance of every local runtime in this process, synchronously. */
+/**
+ * Ends every instance this process's runs started, synchronously: asks each
+ * runtime process this process started to stop (it ends its instances' trees).
+ */
 export function killAllLocalInstancesSync(): void {
-  for (const rt of live) rt.killAllSync();
+  stopOwnRuntimesSync();
 }
 
 /** What the local runtime can do (all of it: it runs the instances itself). */
@@ -35,15 +41,20 @@ export const LOCAL_CAPABILITIES: Readonly<Capabilities> = {
 
 export class LocalDriver implements Driver {
   readonly capabilities: Capabilities = { ...LOCAL_CAPABILITIES };
-  private runtime: LocalRuntime | null = null;
+  private link: RuntimeLink | null = null;
   private pool: Pool | null = null;
   private spec: FunctionSpec;
+  /** The function's name on the runtime. */
+  private fn: string;
   private path: string;
+  /** PIDs of the instances that served this driver's invocations (x-fxbench-pid). */
+  private readonly seenPids = new Set<number>();
 
   constructor(private readonly target: ResolvedTarget) {
     if (!target.localFunction) throw FxError.runFailed(`target ${target.name}: no local function resolved`);
     this.spec = target.localFunction;
-    this.path = `/2015-03-31/functions/${encodeURIComponent(this.spec.name)}/invocations`;
+    this.fn = this.spec.name;
+    this.path = '';
   }
 
   /** Lambda's rules at the target's architecture: the local runtime bills like Lambda (its REPORT line). */
@@ -64,19 +75,45 @@ export class LocalDriver implements Driver {
 
   async prepare(): Promise<void> {
     if (!exitHookInstalled) {
-      // Last line of defence: whatever path leads out of this process, no instance stays.
+      // Last line of defence: whatever path leads out of this process, the runtimes it started stop.
       process.on('exit', killAllLocalInstancesSync);
       exitHookInstalled = true;
     }
-    this.runtime = new LocalRuntime([this.spec]);
-    live.add(this.runtime);
-    const url = await this.runtime.start();
-    this.pool = new Pool(url, { connections: null, pipelining: 1, keepAliveTimeout: 60_000 });
+    this.link = await linkRuntime();
+    this.pool = new Pool(this.link.url, { connections: null, pipelining: 1, keepAliveTimeout: 60_000 });
+    if (this.link.token) {
+      this.fn = this.target.name;
+      await this.register();
+    } else {
+      this.fn = this.spec.name;
+      const res = await this.pool.request({ method: 'GET', path: `/system/function/${encodeURIComponent(this.fn)}` });
+      await res.body.dump();
+      if (res.statusCode !== 200)
+        throw FxError.runFailed(
+          `target ${this.target.name}: the runtime at ${this.link.url} does not serve function ${JSON.stringify(this.fn)} (GET /system/function answered ${res.statusCode}); declare it in that \`fxbench serve\`'s bench.config.ts`,
+        );
+    }
+    this.path = `/2015-03-31/functions/${encodeURIComponent(this.fn)}/invocations`;
   }
 
-  /** PIDs of the instances now running (for tests). */
+  /** Adds (or updates) the function on a runtime fxbench started. */
+  private async register(): Promise<void> {
+    const res = await this.pool!.request({
+      method: 'PUT',
+      path: `/fxbench/functions/${encodeURIComponent(this.fn)}`,
+      headers: { 'content-type': 'application/json', 'x-fxbench-token': this.link!.token! },
+      body: JSON.stringify({ ...this.spec, name: this.fn }),
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200 && res.statusCode !== 201)
+      throw FxError.runFailed(
+        `target ${this.target.name}: the local runtime refused the function (${res.statusCode}: ${text})`,
+      );
+  }
+
+  /** PIDs of the instances that have served this driver's invocations (for tests). */
   pids(): number[] {
-    return this.runtime?.pids() ?? [];
+    return [...this.seenPids];
   }
 
   async invoke(inv: Invocation, signal?: AbortSignal): Promise<Outcome> {
@@ -108,7 +145,9 @@ export class LocalDriver implements Driver {
       else if (header('x-fxbench-error-class')) errorClass = header('x-fxbench-error-class') as ErrorClass;
       else if (header('x-amz-function-error')) errorClass = 'function-error';
       const coldHeader = header('x-fxbench-cold');
-      return {
+      const pid = num('x-fxbench-pid');
+      if (pid) this.seenPids.add(pid);
+      const out: Outcome = {
         status: res.statusCode,
         errorClass,
         bytesIn,
@@ -121,28 +160,43 @@ export class LocalDriver implements Driver {
         maxMemoryMB: num('x-fxbench-max-memory-mb'),
         instanceId: header('x-fxbench-instance-id'),
       };
+      const accepted = num('x-fxbench-accepted-at');
+      if (accepted !== undefined) out.acceptedAtMs = accepted;
+      const initStart = num('x-fxbench-init-start');
+      if (initStart !== undefined) out.initStartMs = initStart;
+      return out;
     } catch (err) {
       return transportFailure(err, bytesOut);
     }
   }
 
+  /** Stops every instance of the function (scale to 0, the OpenFaaS system API), so the next invocations are cold. */
   async forceCold(): Promise<void> {
-    await this.runtime?.drain(this.spec.name);
+    const res = await this.pool!.request({
+      method: 'POST',
+      path: `/system/scale-function/${encodeURIComponent(this.fn)}`,
+      headers: { 'content-type': 'application/json' },
+      body: '{"replicas":0}',
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 202 && res.statusCode !== 200)
+      throw FxError.runFailed(`target ${this.target.name}: forcing cold failed (${res.statusCode}: ${text})`);
   }
 
   async setMemory(memoryMB: number): Promise<void> {
+    if (!this.link?.token)
+      throw FxError.runFailed(
+        `target ${this.target.name}: the memory size of a function on \`fxbench serve\` (${this.link?.url}) is set in its bench.config.ts, not by the run`,
+      );
     this.spec = { ...this.spec, memoryMB };
-    await this.runtime?.update(this.spec.name, { memoryMB });
+    await this.register();
   }
 
   async close(): Promise<void> {
-    const rt = this.runtime;
-    this.runtime = null;
+    const link = this.link;
+    this.link = null;
     await this.pool?.close().catch(() => undefined);
     this.pool = null;
-    if (rt) {
-      await rt.stop();
-      live.delete(rt);
-    }
+    await link?.release();
   }
 }

@@ -1,0 +1,132 @@
+// The local runtime is a platform in its own process: `fxbench run` (a real CLI
+// process) starts one runtime process beside the generator, every instance is
+// that process's child (not the generator's), and `--workers 2` shares it (the
+// same 4 instances and 4 cold starts as `--workers 1`). `--runtime URL` points
+// the run at a running `fxbench serve` (no runtime started); a URL where nothing
+// answers is exit 2 before any load. Adding functions over HTTP takes the run's
+// token; `fxbench serve` offers no such path. All on 127.0.0.1, every process
+// stopped by PID.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Result } from '../../../src/model/result.ts';
+import { alive, finished, runCli, scratch, startCli, waitFor } from '../../helpers/cli.ts';
+
+const CONFIG = 'test/fixtures/local-platform/bench.config.ts';
+const SCENARIO = 'test/fixtures/local-platform/burst.ts';
+const tmp = scratch();
+
+/** PPID and command line of `pid`, or null once gone. */
+function proc(pid: number): { ppid: number; cmd: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    return { ppid, cmd };
+  } catch {
+    return null;
+  }
+}
+
+function readdirPids(): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
+}
+
+/** Runs the burst; while it runs, finds the runtime process(es) and their node instances. */
+async function runBurst(args: string[]): Promise<{ result: Result; runtimes: number[]; instances: Set<number> }> {
+  const out = path.join(tmp.dir, `run-${args.join('-').replace(/\W+/g, '_')}`);
+  const cli = startCli(['run', SCENARIO, '--config', CONFIG, '--out', out, '--no-history', ...args]);
+  const done = finished(cli, 90_000);
+  const runtimes = new Set<number>();
+  const instances = new Set<number>();
+  const all = () => {
+    const mine = new Set<number>([cli.pid!]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const p of readdirPids()) {
+        const pp = proc(p)?.ppid;
+        if (pp !== undefined && mine.has(pp) && !mine.has(p)) {
+          mine.add(p);
+          grew = true;
+        }
+      }
+    }
+    return mine;
+  };
+  let ended = false;
+  void done.then(() => (ended = true));
+  while (!ended) {
+    for (const p of all()) {
+      const info = proc(p);
+      if (!info) continue;
+      if (info.cmd.includes('server-main')) runtimes.add(p);
+      if (runtimes.has(info.ppid) && /bootstrap|node/.test(info.cmd) && !info.cmd.includes('fxbench-reaper'))
+        instances.add(p);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const r = await done;
+  assert.is(r.code, 0, r.stderr);
+  const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
+  for (const p of [...runtimes, ...instances]) assert.not.ok(alive(p), `process ${p} outlived the run`);
+  return { result, runtimes: [...runtimes], instances };
+}
+
+const test = suite('the local runtime is a process of its own, shared by every generator');
+
+for (const workers of [1, 2]) {
+  test(`--workers ${workers}: one runtime process; 4 instances, its children; 4 cold starts`, async () => {
+    const { result, runtimes, instances } = await runBurst(['--workers', String(workers)]);
+    assert.is(runtimes.length, 1, `runtime processes seen: ${runtimes.join(', ')}`);
+    assert.is(instances.size, 4, `instances seen under the runtime: ${[...instances].join(', ')}`);
+    const phase = result.targets[0]!.phases[0]!;
+    assert.is(phase.requests, 4);
+    assert.is(phase.ok, 4);
+    assert.is(phase.coldStarts, 4);
+    assert.is(phase.instances, 4);
+  });
+}
+
+test('--runtime URL: the run invokes a running fxbench serve and starts no runtime', async () => {
+  const serve = startCli(['serve', '--port', '0', '--config', CONFIG]);
+  const served = finished(serve, 120_000);
+  try {
+    await waitFor(() => /listening on (http:\S+)/.test(serve.out.stdout), 30_000, 'fxbench serve to listen');
+    const url = /listening on (http:\S+)/.exec(serve.out.stdout)![1]!;
+    const { result, runtimes } = await runBurst(['--runtime', url]);
+    assert.is(runtimes.length, 0, 'no runtime started by the run');
+    assert.is(result.targets[0]!.phases[0]!.coldStarts, 4);
+    const status = (await (await fetch(`${url}/system/function/slow`)).json()) as { invocationCount?: number };
+    assert.is(status.invocationCount, 4, 'the serve process received the 4 invocations');
+    const reg = await fetch(`${url}/fxbench/functions/x`, { method: 'PUT', body: '{}' });
+    await reg.arrayBuffer();
+    assert.is(reg.status, 404, 'fxbench serve takes no functions over HTTP');
+  } finally {
+    serve.kill('SIGTERM');
+    await served;
+  }
+});
+
+test('--runtime where nothing answers: exit 2 naming --runtime, nothing run', async () => {
+  const r = await runCli([
+    'run',
+    SCENARIO,
+    '--config',
+    CONFIG,
+    '--out',
+    path.join(tmp.dir, 'bad'),
+    '--no-history',
+    '--runtime',
+    'http://127.0.0.1:1',
+  ]);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--runtime/);
+  assert.match(r.stderr, /fxbench serve/);
+});
+
+test.after(() => tmp.cleanup());
+test.run();
