@@ -18,13 +18,28 @@ import { renderJUnit } from '../report/junit.ts';
 import { FileError, writeFileAtomic } from '../report/files.ts';
 import type { WriteFailure } from '../report/write.ts';
 import type { Result } from '../model/result.ts';
-import { checkGateFlags, publishVerdict } from './compare.ts';
+import {
+  checkGateFlags,
+  envLabelOf,
+  FILE_BASELINE_NOTE,
+  gateAgainstHistory,
+  HISTORY_GATE_OPTIONS,
+  historyGateFlags,
+  publishVerdict,
+  verdictExit,
+  type GateFlags,
+} from './compare.ts';
 import { shownPath } from './run-outputs.ts';
 import { formatVerdictMarkdown } from '../report/verdict.ts';
 
 /** yargs options `run` adds for CI. */
 export const RUN_GATE_OPTIONS: Record<string, Options> = {
-  baseline: { type: 'string', describe: 'Compare with this results.json after the run; exit 1 on a regression' },
+  baseline: {
+    type: 'string',
+    describe:
+      'After the run, judge it against "history" (the last accepted runs of this scenario and environment in the history store) or a results.json; exit 1 on a regression',
+  },
+  ...HISTORY_GATE_OPTIONS,
   'max-regression': {
     type: 'string',
     describe: "With --baseline: allowances, e.g. 'latency.p99=+10%,cold.rate=+0.05' (see fxbench compare --help)",
@@ -42,7 +57,8 @@ export const RUN_GATE_OPTIONS: Record<string, Options> = {
 };
 
 /** Parsed CI flags of `run`. */
-export interface RunGateArgs {
+export interface RunGateArgs extends GateFlags {
+  /** A results file, or "history" for the history window. */
   baseline?: string;
   maxRegression?: string;
   minRequests?: number;
@@ -59,22 +75,57 @@ export function runGateArgs(args: Record<string, unknown>): RunGateArgs {
     minRequests: args['min-requests'] as number | undefined,
     junit: args.junit as string | undefined,
     history: args.history === false ? false : (args.history as string | undefined),
+    ...historyGateFlags(args),
   };
 }
+
+/** `--baseline history`: the window of the history store, not a file. */
+const isHistoryBaseline = (args: RunGateArgs) => args.baseline === 'history';
+
+/** Where this run's history store is: --history FILE, else beside the report folder. */
+function historyFileOf(args: RunGateArgs, outDir: string): string {
+  return args.history ? path.resolve(args.history) : defaultHistoryFile(outDir);
+}
+
+/** The run recorded for each result (to mark it accepted or failed once the gate has spoken). */
+const recorded = new WeakMap<Result, { file: string; runId: number }>();
 
 /** Checks the CI flags and the baseline before anything is sent; throws FxError (exit 2). */
 export function checkRunGates(args: RunGateArgs, targets: string[]): void {
   checkGateFlags(args);
+  const windowFlag = (
+    [
+      ['--window', args.window],
+      ['--min-runs', args.minRuns],
+      ['--strict', args.strict],
+    ] as const
+  ).find(([, v]) => v !== undefined)?.[0];
   if (!args.baseline) {
-    if (args.maxRegression !== undefined || args.minRequests !== undefined)
+    if (args.maxRegression !== undefined || args.minRequests !== undefined || windowFlag)
       throw FxError.invalid([
         {
-          field: args.maxRegression !== undefined ? '--max-regression' : '--min-requests',
-          message: 'applies to a comparison: add --baseline FILE',
+          field:
+            args.maxRegression !== undefined
+              ? '--max-regression'
+              : args.minRequests !== undefined
+                ? '--min-requests'
+                : windowFlag!,
+          message: 'applies to a comparison: add --baseline history (or --baseline FILE)',
         },
       ]);
     return;
   }
+  if (isHistoryBaseline(args)) {
+    if (args.history === false)
+      throw FxError.invalid([
+        { field: '--baseline', message: '--baseline history reads the history store: drop --no-history' },
+      ]);
+    return;
+  }
+  if (windowFlag)
+    throw FxError.invalid([
+      { field: windowFlag, message: 'applies to the history window: use --baseline history, not a baseline file' },
+    ]);
   const baseline = readResultFile(args.baseline);
   const names = baseline.targets.map((t) => t.name);
   const missing = targets.filter((t) => !names.includes(t));
@@ -101,11 +152,17 @@ export function recordHistory(
 ): HistoryRun[] {
   // A shard's partial result would skew the trend: record the merged one (`fxbench history --add`).
   if (args.history !== false && !result.interrupted && !result.shard) {
-    const file = args.history ? path.resolve(args.history) : defaultHistoryFile(outDir);
+    const file = historyFileOf(args, outDir);
     try {
       const store = HistoryStore.open(file);
       try {
-        store.record(result, process.env.FXBENCH_LABEL ?? process.env.GITHUB_SHA?.slice(0, 12));
+        // Accepted for now when it ran cleanly; finishRunGates marks it failed if the gate finds a regression.
+        const accepted = !result.targets.some((t) => t.error) && !(result.thresholds ?? []).some((t) => !t.ok);
+        const { runId } = store.record(result, process.env.FXBENCH_LABEL ?? process.env.GITHUB_SHA?.slice(0, 12), {
+          env: envLabelOf(args),
+          accepted,
+        });
+        recorded.set(result, { file, runId });
       } finally {
         store.close();
       }
@@ -145,8 +202,18 @@ export async function finishRunGates(
     }
   };
   let regressed = false;
+  let gateExit: number = ExitCode.ok;
   let verdict: ReturnType<typeof compareResults> | undefined;
-  if (args.baseline) {
+  const rec = recorded.get(result);
+  if (isHistoryBaseline(args)) {
+    const file = historyFileOf(args, outDir);
+    verdict = gateAgainstHistory(file, result, {
+      ...args,
+      excludeRunId: rec?.runId,
+      shownFile: shownPath(file),
+      currentFile: shownPath(path.join(outDir, 'results.json')),
+    });
+  } else if (args.baseline) {
     const baseline = readResultFile(args.baseline);
     const ran = new Set(result.targets.map((t) => t.name));
     // Targets this run did not select (--target) are not compared.
@@ -157,6 +224,10 @@ export async function finishRunGates(
       baselineFile: args.baseline,
       currentFile: shownPath(path.join(outDir, 'results.json')),
     });
+    verdict.mode = 'file';
+    verdict.notes.push(FILE_BASELINE_NOTE);
+  }
+  if (verdict) {
     process.stdout.write('\n');
     let markdown = '';
     try {
@@ -170,10 +241,28 @@ export async function finishRunGates(
     put(path.join(outDir, 'compare.md'), markdown);
     put(path.join(outDir, 'compare.json'), `${JSON.stringify(verdict, null, 2)}\n`);
     regressed = !verdict.ok;
+    gateExit = verdictExit(verdict, args.strict);
+    if (verdict.advisory && args.strict)
+      process.stdout.write('compare: --strict: a window this short fails the gate\n');
+    // A run the gate found worse never enters a later baseline window.
+    if (regressed && rec) {
+      try {
+        const store = HistoryStore.open(rec.file);
+        try {
+          store.setAccepted(rec.runId, false);
+        } finally {
+          store.close();
+        }
+      } catch (err) {
+        process.stderr.write(
+          `fxbench: warning: could not mark the run failed in ${rec.file}: ${(err as Error).message}\n`,
+        );
+      }
+    }
   }
   const thresholds = result.thresholds ?? [];
   if (args.junit) {
     if (put(args.junit, renderJUnit({ thresholds, verdict }))) log(`wrote ${args.junit}`);
   }
-  return regressed || thresholds.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
+  return gateExit !== ExitCode.ok || thresholds.some((t) => !t.ok) ? ExitCode.thresholds : ExitCode.ok;
 }

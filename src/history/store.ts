@@ -19,8 +19,16 @@ import { FxError } from '../model/errors.ts';
 import type { PhaseResult, Result } from '../model/result.ts';
 import { immediate, openSqlite, pragma, type SqliteDatabase } from './sqlite.ts';
 
-/** Schema version, kept in SQLite's user_version. */
-export const HISTORY_SCHEMA_VERSION = 1;
+/**
+ * Schema version, kept in SQLite's user_version. 2 added `runs.env` (the
+ * environment label a baseline window matches on) and `runs.accepted` (1 when
+ * the run passed its thresholds and gate, 0 when it failed, NULL when recorded
+ * before runs were marked: such runs never enter a baseline window).
+ */
+export const HISTORY_SCHEMA_VERSION = 2;
+
+/** The environment label of runs recorded without one (`--env-label`, FXBENCH_ENV). */
+export const DEFAULT_ENV_LABEL = 'default';
 
 /** How long a writer waits for another to finish before giving up, ms (default 15 s). */
 export const DEFAULT_BUSY_TIMEOUT_MS = 15_000;
@@ -42,7 +50,9 @@ CREATE TABLE IF NOT EXISTS runs (
   tool_version TEXT,
   hostname TEXT,
   label TEXT,
-  recorded_at TEXT NOT NULL
+  recorded_at TEXT NOT NULL,
+  env TEXT,
+  accepted INTEGER
 );
 CREATE INDEX IF NOT EXISTS runs_by_scenario ON runs (scenario, started_at);
 CREATE TABLE IF NOT EXISTS phase_results (
@@ -126,10 +136,20 @@ export class HistoryStore {
               },
             ]);
           db.exec(SCHEMA);
+          // A version-1 store gains the two columns; its runs keep accepted = NULL (not known).
+          const cols = (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name);
+          if (!cols.includes('env')) db.exec('ALTER TABLE runs ADD COLUMN env TEXT');
+          if (!cols.includes('accepted')) db.exec('ALTER TABLE runs ADD COLUMN accepted INTEGER');
           if (version < HISTORY_SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${HISTORY_SCHEMA_VERSION}`);
         });
       } else {
         const version = Number(pragma(db, 'user_version'));
+        if (version >= 1 && version < HISTORY_SCHEMA_VERSION) {
+          // An older store: upgrade it in place (adds columns only), then read it.
+          db.close();
+          HistoryStore.open(file, { busyTimeoutMs: opts.busyTimeoutMs }).close();
+          return HistoryStore.open(file, opts);
+        }
         if (version !== HISTORY_SCHEMA_VERSION)
           throw FxError.invalid([
             {
@@ -149,13 +169,19 @@ export class HistoryStore {
   /**
    * Records a run: one row per target × phase (targets that failed to run are
    * left out). Returns the run id, and whether it was new (false when the same
-   * results were recorded before). `label` tags the run (e.g. a commit).
+   * results were recorded before). `label` tags the run (e.g. a commit); `env`
+   * is its environment label (default DEFAULT_ENV_LABEL); `accepted` whether it
+   * passed (unknown when not given: such a run never enters a baseline window).
    */
-  record(result: Result, label?: string): { runId: number; added: boolean } {
+  record(
+    result: Result,
+    label?: string,
+    meta: { env?: string; accepted?: boolean } = {},
+  ): { runId: number; added: boolean } {
     const runKey = createHash('sha256').update(JSON.stringify(result)).digest('hex');
     const insertRun = this.db.prepare(
-      `INSERT OR IGNORE INTO runs (run_key, scenario, scenario_file, started_at, finished_at, interrupted, tool_version, hostname, label, recorded_at)
-       VALUES (@runKey, @scenario, @scenarioFile, @startedAt, @finishedAt, @interrupted, @toolVersion, @hostname, @label, @recordedAt)`,
+      `INSERT OR IGNORE INTO runs (run_key, scenario, scenario_file, started_at, finished_at, interrupted, tool_version, hostname, label, recorded_at, env, accepted)
+       VALUES (@runKey, @scenario, @scenarioFile, @startedAt, @finishedAt, @interrupted, @toolVersion, @hostname, @label, @recordedAt, @env, @accepted)`,
     );
     const insertPhase = this.db.prepare(
       `INSERT INTO phase_results VALUES (@runId, @target, @seq, @provider, @function, @memoryMB, @phase, @kind, @round, @requests, @ok, @errors, @errorsJson,
@@ -174,6 +200,8 @@ export class HistoryStore {
         hostname: result.tool?.hostname ?? null,
         label: label ?? null,
         recordedAt: new Date().toISOString(),
+        env: meta.env ?? DEFAULT_ENV_LABEL,
+        accepted: meta.accepted === undefined ? null : meta.accepted ? 1 : 0,
       });
       if (info.changes === 0) {
         const row = this.db.prepare('SELECT id FROM runs WHERE run_key = ?').get(runKey) as { id: number };
@@ -188,6 +216,11 @@ export class HistoryStore {
       }
       return { runId, added: true };
     });
+  }
+
+  /** Marks a recorded run accepted (it may enter baseline windows) or failed (it never does). */
+  setAccepted(runId: number, accepted: boolean): void {
+    this.db.prepare('UPDATE runs SET accepted = ? WHERE id = ?').run(accepted ? 1 : 0, runId);
   }
 
   close(): void {

@@ -53,7 +53,7 @@ interface RunRow {
   interrupted: number;
 }
 
-interface PhaseRow {
+export interface PhaseRow {
   run_id: number;
   target: string;
   provider: string;
@@ -74,7 +74,7 @@ interface PhaseRow {
 }
 
 /** Rebuilds the parts of a TargetResult that figures are computed from. */
-function targetOf(rows: PhaseRow[]): TargetResult {
+export function targetOf(rows: PhaseRow[]): TargetResult {
   const first = rows[0]!;
   const phases = rows.map(
     (r) =>
@@ -137,7 +137,7 @@ function readRuns(store: HistoryStore, q: HistoryQuery): { run: RunRow; targets:
   });
 }
 
-function withStore<T>(file: string, fn: (s: HistoryStore) => T): T {
+export function withStore<T>(file: string, fn: (s: HistoryStore) => T): T {
   const store = HistoryStore.open(file, { readonly: true });
   try {
     return fn(store);

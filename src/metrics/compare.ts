@@ -22,6 +22,7 @@ import {
   type MetricSpec,
   type TargetFigures,
 } from './compare-metrics.ts';
+import type { Band } from './band.ts';
 import { DEFAULT_ALPHA, meanBounds, proportionBounds, quantileBounds, type Bounds } from './significance.ts';
 
 /**
@@ -48,8 +49,10 @@ export interface MetricComparison {
   verdict: MetricVerdict;
   /** Samples each figure rests on. */
   samples: { baseline: number; current: number };
-  /** Confidence bounds on both figures, used for the credibility test. */
+  /** Confidence bounds on both figures, used for the credibility test (file and A/B baselines). */
   bounds?: { baseline: Bounds; current: Bounds };
+  /** The run-to-run band the figure was judged against (history baselines; `baseline` is then its median and `samples.baseline` its run count). */
+  band?: Band;
   /** Why, in words, when the verdict needs one. */
   note?: string;
 }
@@ -74,8 +77,18 @@ export interface CompareVerdict {
   ok: boolean;
   /** Notes for the reader (interrupted runs, differing providers). */
   notes: string[];
-  /** One-sided error of each confidence bound. */
+  /** One-sided error of each confidence bound (0 for a history window, which uses a band instead). */
   alpha: number;
+  /**
+   * What the baseline was: one results file (`file`: sees sampling noise only),
+   * a window of accepted runs from the history store (`history`), or the
+   * interleaved baseline target of an A/B run (`ab`). Absent means `file`.
+   */
+  mode?: 'file' | 'history' | 'ab';
+  /** The window behind a history verdict. */
+  window?: { runs: number; minRuns: number; k: number; env: string; labels: string[] };
+  /** Set when the verdict cannot fail (too few runs in the window): why. */
+  advisory?: string;
 }
 
 /** Options for compareResults. */
@@ -253,14 +266,25 @@ export function compareMetric(
     if (bounds.current.lower > bounds.baseline.upper) out.verdict = 'regression';
     else {
       out.verdict = 'noise';
-      out.note = `beyond the allowance, but not credible with ${out.samples.baseline} and ${out.samples.current} samples (${+((1 - alpha) * 100).toFixed(1)}% bounds: current ≥ ${fmt(bounds.current.lower, out.unit)}, baseline ≤ ${fmt(bounds.baseline.upper, out.unit)})`;
+      const conf = `${+((1 - alpha) * 100).toFixed(1)}%`;
+      out.note = Number.isFinite(bounds.baseline.upper)
+        ? `beyond the allowance, but not credible with ${out.samples.baseline} and ${out.samples.current} samples (${conf} bounds: current ≥ ${fmt(bounds.current.lower, out.unit)}, baseline ≤ ${fmt(bounds.baseline.upper, out.unit)})`
+        : `beyond the allowance, but ${out.samples.baseline} baseline samples cannot bound ${m.name} from above (${unboundedWhy(m, alpha)}): not judged`;
     }
   } else if (better && bounds.current.upper < bounds.baseline.lower) out.verdict = 'improved';
   else out.verdict = 'ok';
   return out;
 }
 
+/** Why a metric's upper bound does not exist: the samples it would need. */
+function unboundedWhy(m: MetricRule['metric'], alpha: number): string {
+  if (m.kind !== 'latency') return 'no spread of it is known';
+  // The largest sample bounds the q-quantile from above with confidence 1 − q^n: n ≥ ln α / ln q.
+  const need = Math.ceil(Math.log(alpha) / Math.log(m.quantile));
+  return `a ${(1 - alpha) * 100}% upper bound on a p${+(m.quantile * 100).toFixed(3)} needs at least ${need} samples`;
+}
+
 function fmt(x: number, unit: MetricComparison['unit']): string {
-  if (!Number.isFinite(x)) return '∞';
+  if (!Number.isFinite(x)) return 'unbounded';
   return unit === 'ms' ? `${+x.toPrecision(4)} ms` : String(+x.toPrecision(3));
 }

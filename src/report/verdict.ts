@@ -62,14 +62,28 @@ function alignTable(header: string[], rows: string[][], left: number[]): string 
 }
 
 function headline(v: CompareVerdict): string {
-  if (v.ok) return 'no regression';
-  return `${v.regressions} regression${v.regressions === 1 ? '' : 's'}`;
+  const advisory = v.advisory ? ' (advisory: too few runs in the window, does not fail)' : '';
+  if (v.ok) return `no regression${advisory}`;
+  return `${v.regressions} regression${v.regressions === 1 ? '' : 's'}${advisory}`;
+}
+
+/** What the baseline was, in one line (history window, A/B or one file). */
+function baselineLine(v: CompareVerdict): string {
+  if (v.mode === 'history' && v.window)
+    return `history window of ${v.window.runs} accepted run${v.window.runs === 1 ? '' : 's'} of ${v.baseline.scenario} (environment ${v.window.env}; ${v.baseline.startedAt}) in ${v.baseline.file ?? 'the history store'}; band = median ± ${v.window.k} × 1.4826 × MAD of the per-run values`;
+  return `${v.baseline.file ?? v.baseline.scenario} (${v.baseline.startedAt})`;
+}
+
+/** The band a history verdict used, e.g. `≤ 25.3 ms (±1.41)`; `-` without one. */
+function formatBand(m: MetricComparison): string {
+  if (!m.band) return '-';
+  return `${formatValue(m, m.band.lower)}…${formatValue(m, m.band.upper)}`;
 }
 
 /** The verdict as terminal text: one table per target, notes, and the last line `compare: …`. */
 export function formatVerdictText(v: CompareVerdict): string {
   const out: string[] = [
-    `baseline: ${v.baseline.file ?? v.baseline.scenario} (${v.baseline.startedAt})`,
+    `baseline: ${baselineLine(v)}`,
     `current:  ${v.current.file ?? v.current.scenario} (${v.current.startedAt})`,
   ];
   for (const t of v.targets) {
@@ -78,22 +92,29 @@ export function formatVerdictText(v: CompareVerdict): string {
       out.push(`  REGRESSION: the target failed in the current run: ${t.error}`);
       continue;
     }
+    const banded = v.mode === 'history';
     const rows = t.metrics.map((m) => [
       m.metric,
       formatValue(m, m.baseline),
       formatValue(m, m.current),
       formatChange(m),
       m.allowanceText,
+      ...(banded ? [formatBand(m)] : []),
       WORDS[m.verdict],
-      `${m.samples.baseline}/${m.samples.current}`,
+      banded ? `${m.samples.baseline}` : `${m.samples.baseline}/${m.samples.current}`,
     ]);
-    out.push(alignTable(['metric', 'baseline', 'current', 'change', 'allowed', 'verdict', 'samples'], rows, [0, 5]));
+    out.push(
+      banded
+        ? alignTable(['metric', 'median', 'current', 'change', 'allowed', 'band', 'verdict', 'runs'], rows, [0, 6])
+        : alignTable(['metric', 'baseline', 'current', 'change', 'allowed', 'verdict', 'samples'], rows, [0, 5]),
+    );
     for (const m of t.metrics) if (m.note && m.verdict !== 'n/a') out.push(`  ${m.metric}: ${m.note}`);
   }
   for (const n of v.notes) out.push(`note: ${n}`);
+  if (v.advisory) out.push(`advisory: ${v.advisory}`);
   out.push(
     '',
-    `compare: ${v.ok ? 'ok' : 'FAILED'}: ${headline(v)}${
+    `compare: ${v.ok ? 'ok' : v.advisory ? 'ADVISORY' : 'FAILED'}: ${headline(v)}${
       v.ok
         ? ''
         : ` (${v.targets
@@ -119,7 +140,7 @@ export function formatVerdictMarkdown(v: CompareVerdict): string {
   const out: string[] = [
     `## fxbench compare: ${v.ok ? '✅' : '❌'} ${headline(v)}`,
     '',
-    `Baseline: \`${v.baseline.file ?? v.baseline.scenario}\` (${v.baseline.startedAt}) · current: \`${v.current.file ?? v.current.scenario}\` (${v.current.startedAt})`,
+    `Baseline: ${v.mode === 'history' ? md(baselineLine(v)) : `\`${v.baseline.file ?? v.baseline.scenario}\` (${v.baseline.startedAt})`} · current: \`${v.current.file ?? v.current.scenario}\` (${v.current.startedAt})`,
   ];
   for (const t of v.targets) {
     out.push('', `### ${md(t.target)}`, '');
@@ -127,19 +148,30 @@ export function formatVerdictMarkdown(v: CompareVerdict): string {
       out.push(`❌ **regression**: the target failed in the current run: ${md(t.error)}`);
       continue;
     }
-    out.push('| metric | baseline | current | change | allowed | verdict |', '|---|---:|---:|---:|---:|---|');
+    const banded = v.mode === 'history';
+    out.push(
+      `| metric | ${banded ? 'median' : 'baseline'} | current | change | allowed |${banded ? ' band |' : ''} verdict |`,
+      `|---|---:|---:|---:|---:|${banded ? '---:|' : ''}---|`,
+    );
     for (const m of t.metrics)
       out.push(
-        `| ${md(m.metric)} | ${md(formatValue(m, m.baseline))} | ${md(formatValue(m, m.current))} | ${md(formatChange(m))} | ${md(m.allowanceText)} | ${ICONS[m.verdict]} |`,
+        `| ${md(m.metric)} | ${md(formatValue(m, m.baseline))} | ${md(formatValue(m, m.current))} | ${md(formatChange(m))} | ${md(m.allowanceText)} |${banded ? ` ${md(formatBand(m))} |` : ''} ${ICONS[m.verdict]} |`,
       );
     const noted = t.metrics.filter((m) => m.note && m.verdict !== 'n/a');
     if (noted.length) out.push('', ...noted.map((m) => `- ${md(m.metric)}: ${md(m.note!)}`));
   }
   if (v.notes.length) out.push('', ...v.notes.map((n) => `> ${md(n)}`));
-  out.push(
-    '',
-    `A change beyond its allowance is a regression only when ${Math.round((1 - v.alpha * 2) * 100)}% confidence bounds on both runs agree (order-statistic bounds for latency, Clopper–Pearson for rates, a normal approximation for cost); otherwise it is noise.`,
-  );
+  if (v.advisory) out.push('', `> advisory: ${md(v.advisory)}`);
+  if (v.mode === 'history')
+    out.push(
+      '',
+      'A change is a regression only when it is beyond both its allowance and the band of the window (the run-to-run noise of accepted runs); otherwise it is noise.',
+    );
+  else
+    out.push(
+      '',
+      `A change beyond its allowance is a regression only when ${Math.round((1 - v.alpha * 2) * 100)}% confidence bounds on both runs agree (order-statistic bounds for latency, Clopper–Pearson for rates, a normal approximation for cost); otherwise it is noise.`,
+    );
   return `${out.join('\n')}\n`;
 }
 

@@ -295,7 +295,7 @@ run('--max-regression without --baseline is bad input', async () => {
     'latency.p99=+5%',
   ]);
   assert.is(r.code, 2);
-  assert.match(r.stderr, /--max-regression: applies to a comparison: add --baseline FILE/);
+  assert.match(r.stderr, /--max-regression: applies to a comparison: add --baseline history \(or --baseline FILE\)/);
 });
 
 run.run();

@@ -41,7 +41,7 @@ store('records one row per run × target × phase, with WAL and the schema versi
   const first = s.record(run(1, 20), 'abc123');
   assert.equal(first, { runId: 1, added: true });
   assert.is(pragma(s.db, 'journal_mode'), 'wal');
-  assert.is(pragma(s.db, 'user_version'), 1);
+  assert.is(pragma(s.db, 'user_version'), 2);
   const rows = s.db
     .prepare('SELECT target, seq, phase, round, requests, errors, cold_starts FROM phase_results ORDER BY target, seq')
     .all();
@@ -138,7 +138,7 @@ store('stores it cannot use are bad input (exit 2)', async () => {
   await isFxError(async () => HistoryStore.open(newer), {
     exitCode: 2,
     file: newer,
-    message: /history schema version 9 is newer than this fxbench reads \(1\): upgrade fxbench/,
+    message: /history schema version 9 is newer than this fxbench reads \(2\): upgrade fxbench/,
   });
   await isFxError(async () => metricTrend(path.join(tmp.dir, 'missing.sqlite'), parseMetric('latency.p99')!), {
     exitCode: 2,
