@@ -26,6 +26,12 @@ export interface Driver {
    * runner projects with AWS Lambda's x86_64 rules.
    */
   priceModel?(): PriceModel;
+  /**
+   * What the results say when no invocation's cold state was observed: the signal
+   * this driver looked for and did not find (e.g. "no REPORT log tail in the
+   * responses"). Absent: a generic reason.
+   */
+  coldSignalMissing?(): string;
   /** Releases pools and stops local processes. Safe to call twice. */
   close(): Promise<void>;
 }

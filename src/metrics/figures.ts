@@ -3,10 +3,11 @@
  * arithmetic between the recorder and results.json (phases of a target and shards
  * of a phase add exactly, since HdrHistograms add).
  */
-import type { PhaseResult } from '../model/result.ts';
+import type { PhaseResult, TargetResult } from '../model/result.ts';
 import { encodeHistogram, mergeHistograms, summarizeMs } from './histogram.ts';
 import { type Recorded, zeroCounters } from './recorder.ts';
 import type { ErrorCounts } from '../model/result.ts';
+import type { ColdMethod } from '../model/invocation.ts';
 
 /** Adds recorded figures (phases of a target, shards of a phase) into new ones. */
 export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
@@ -23,6 +24,8 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
     for (const k of Object.keys(out.errors) as (keyof ErrorCounts)[]) out.errors[k] += r.errors[k];
     out.coldStarts += r.coldStarts;
     out.coldUnknown += r.coldUnknown;
+    for (const [m, n] of Object.entries(r.coldMethods) as [ColdMethod, number][])
+      out.coldMethods[m] = (out.coldMethods[m] ?? 0) + n;
     out.instances += r.instances; // an upper bound across phases; phases report their own
     out.bytesOut += r.bytesOut;
     out.bytesIn += r.bytesIn;
@@ -34,10 +37,57 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
   return out;
 }
 
-/** Turns recorded figures into the schema's phase figures. */
+/**
+ * Why a phase's cold starts are n/a: no invocation's cold/warm state was observed.
+ * `missing` is the driver's word for the signal it looked for (e.g. "no REPORT
+ * log tail in the responses").
+ */
+export function coldNaReason(requests: number, missing?: string): string {
+  if (!requests) return 'no invocations';
+  return `${missing ?? 'no cold-start signal in the responses'} (${requests} of ${requests} invocations unobserved)`;
+}
+
+/** The method that observed most of a phase's cold/warm states; 'none' when none was observed. */
+export function observedMethod(methods: Partial<Record<ColdMethod, number>> | undefined): ColdMethod | 'none' {
+  let best: ColdMethod | 'none' = 'none';
+  let most = 0;
+  for (const [m, n] of Object.entries(methods ?? {}) as [ColdMethod, number][]) if (n > most) [best, most] = [m, n];
+  return best;
+}
+
+/** Cold starts as a report cell: `n (r%)` from observed invocations, or `n/a` when none was observed. */
+export function coldCell(
+  p: Pick<PhaseResult, 'coldStarts' | 'coldStartRate' | 'coldNa'>,
+  pct: (x: number) => string,
+): string {
+  return p.coldNa !== undefined ? 'n/a' : `${p.coldStarts} (${pct(p.coldStartRate)})`;
+}
+
+/**
+ * Why cold starts are n/a, one line per target whose summary is n/a, else per
+ * phase that is: `target: reason` / `target/phase: reason`. Empty when every
+ * figure was observed.
+ */
+export function coldNaNotes(
+  targets: readonly Pick<TargetResult, 'name' | 'phases' | 'summary'>[],
+  label: (p: PhaseResult) => string,
+): string[] {
+  return targets.flatMap((t) =>
+    t.summary?.coldNa !== undefined
+      ? [`${t.name}: ${t.summary.coldNa}`]
+      : t.phases.filter((p) => p.coldNa !== undefined).map((p) => `${t.name}/${label(p)}: ${p.coldNa}`),
+  );
+}
+
+/**
+ * Turns recorded figures into the schema's phase figures. Cold starts count
+ * only invocations whose cold state was observed; with none observed, `coldNa`
+ * says why (`coldMissing`: the driver's word for the signal it found missing).
+ */
 export function phaseFigures(
   r: Readonly<Recorded>,
   priceSource: string | null,
+  coldMissing?: string,
 ): Omit<PhaseResult, 'name' | 'kind' | 'round'> {
   const spanS = r.lastEndNs > r.firstStartNs ? (r.lastEndNs - r.firstStartNs) / 1e9 : 0;
   const perInvocation = r.costed ? r.costUSD / r.costed : 0;
@@ -48,6 +98,9 @@ export function phaseFigures(
     errors: { ...r.errors },
     coldStarts: r.coldStarts,
     coldStartRate: known ? r.coldStarts / known : 0,
+    coldObserved: known,
+    ...(Object.keys(r.coldMethods).length ? { coldMethods: { ...r.coldMethods } } : {}),
+    ...(known ? {} : { coldNa: coldNaReason(r.requests, coldMissing) }),
     instances: r.instances || undefined,
     latencyMs: summarizeMs(r.all),
     warmLatencyMs: summarizeMs(r.warm),

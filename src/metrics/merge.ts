@@ -11,7 +11,7 @@ import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
 import { decodeHistogram } from './histogram.ts';
 import { emptyErrorCounts, type Recorded } from './recorder.ts';
 import { mergeTimelines } from './timeline.ts';
-import { mergeRecorded, phaseFigures } from './figures.ts';
+import { coldNaReason, mergeRecorded, phaseFigures } from './figures.ts';
 import { findKnee, judgeStep } from './ramp-knee.ts';
 
 type Figures = Omit<PhaseResult, 'name' | 'kind' | 'round'>;
@@ -28,6 +28,7 @@ function recordedOf(p: Figures): Recorded {
     errors: { ...emptyErrorCounts(), ...p.errors },
     coldStarts: p.coldStarts,
     coldUnknown: p.requests - warm.totalCount - cold.totalCount,
+    coldMethods: { ...p.coldMethods },
     instances: p.instances ?? 0,
     bytesOut: p.bytesOut,
     bytesIn: p.bytesIn,
@@ -51,6 +52,12 @@ export function mergeFigures(list: Figures[]): Figures {
   const source = list.find((p) => p.cost)?.cost?.priceSource ?? null;
   const f = phaseFigures(merged, source);
   const out: Figures = { ...list[0], ...f, throughputRps: list.reduce((a, p) => a + p.throughputRps, 0) };
+  // n/a only when no shard observed a cold state; then keep the driver's reason, with the merged count.
+  if (f.coldNa === undefined) delete out.coldNa;
+  else {
+    const missing = list.find((p) => p.coldNa)?.coldNa?.replace(/ \(\d+ of \d+ invocations unobserved\)$/, '');
+    out.coldNa = coldNaReason(merged.requests, missing);
+  }
   // Cost figures that came from throughput (self-hosted) are kept from the first shard rather than re-derived.
   if (!f.cost && list[0]!.cost) out.cost = list[0]!.cost;
   // Min and max are exact in each shard; a decoded histogram only knows their bucket.

@@ -6,7 +6,7 @@
 import { newHistogram, recordUs, type Histogram } from './histogram.ts';
 import type { Sample } from '../model/sample.ts';
 import { Timeline } from './timeline.ts';
-import { ERROR_CLASSES } from '../model/invocation.ts';
+import { ERROR_CLASSES, type ColdMethod } from '../model/invocation.ts';
 import type { ErrorCounts, TimelinePoint } from '../model/result.ts';
 
 /** A zeroed set of error counters. */
@@ -22,6 +22,8 @@ export interface Recorded {
   coldStarts: number;
   /** Invocations whose cold/warm state the driver could not tell. */
   coldUnknown: number;
+  /** Invocations whose cold/warm state was observed, by the method that observed it. */
+  coldMethods: Partial<Record<ColdMethod, number>>;
   instances: number;
   bytesOut: number;
   bytesIn: number;
@@ -48,6 +50,7 @@ export function zeroCounters(): Omit<Recorded, 'all' | 'warm' | 'cold' | 'init'>
     errors: emptyErrorCounts(),
     coldStarts: 0,
     coldUnknown: 0,
+    coldMethods: {},
     instances: 0,
     bytesOut: 0,
     bytesIn: 0,
@@ -88,6 +91,7 @@ export class Recorder {
     r.bytesIn += s.bytesIn;
     r.bytesOut += s.bytesOut;
     recordUs(r.all, s.latencyUs);
+    if (s.cold !== null && s.coldMethod) r.coldMethods[s.coldMethod] = (r.coldMethods[s.coldMethod] ?? 0) + 1;
     if (s.cold === true) {
       r.coldStarts++;
       recordUs(r.cold, s.latencyUs);

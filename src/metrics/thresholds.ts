@@ -61,11 +61,12 @@ export function metricValue(metric: MetricRef, parts: readonly Figures[]): numbe
     case 'instances.count':
       return sum((p) => p.instances ?? 0);
     case 'cold.count':
-      return sum((p) => p.coldStarts);
     case 'cold.rate': {
       // Invocations whose cold/warm state is known: the warm and cold histograms hold exactly those.
+      // None known: no data (a count of 0 would pass `cold.count == 0` on no signal at all).
       const known = merged(parts, 'warm').totalCount + merged(parts, 'cold').totalCount;
-      return known ? sum((p) => p.coldStarts) / known : null;
+      if (!known) return null;
+      return src.scalar === 'cold.count' ? sum((p) => p.coldStarts) : sum((p) => p.coldStarts) / known;
     }
     case 'errors.count':
       return requests - sum((p) => p.ok);

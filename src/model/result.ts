@@ -40,8 +40,16 @@ export interface PhaseResult {
   requests: number;
   ok: number;
   errors: ErrorCounts;
+  /** Cold starts among the invocations whose cold state was observed (`coldObserved`); meaningless when `coldNa` is set. */
   coldStarts: number;
+  /** coldStarts / coldObserved; meaningless when `coldNa` is set. */
   coldStartRate: number;
+  /** Invocations whose cold/warm state was observed (absent in results before 0.1.x: derive from the histograms). */
+  coldObserved?: number;
+  /** The observed invocations by the method that observed them (`provider`, `instance-id`, `heuristic`). */
+  coldMethods?: Partial<Record<ColdMethod, number>>;
+  /** Set when no invocation's cold state was observed: cold starts are n/a, and this says why. */
+  coldNa?: string;
   /** Distinct instances seen (where the driver reports instance ids). */
   instances?: number;
   latencyMs: LatencySummary | null;

@@ -72,6 +72,8 @@ export function summaryCsv(result: Result): string {
     'cost_per_million_usd',
     'cost_total_usd',
     'price_source',
+    'cold_observed',
+    'cold_na_reason',
   ];
   const latency = (s: LatencySummary | null) => LATENCY_FIELDS.map((f) => ms(s?.[f]));
   const rows: string[][] = [];
@@ -100,8 +102,8 @@ export function summaryCsv(result: Result): string {
         ...classes.map((c) => String((p.errors as Record<string, number>)[c] ?? 0)),
         opt(p.late),
         opt(p.dropped),
-        String(p.coldStarts),
-        rate(p.coldStartRate),
+        p.coldNa !== undefined ? '' : String(p.coldStarts),
+        p.coldNa !== undefined ? '' : rate(p.coldStartRate),
         opt(p.instances),
         ...latency(p.latencyMs),
         ...latency(p.warmLatencyMs),
@@ -114,6 +116,8 @@ export function summaryCsv(result: Result): string {
         decimal(p.cost?.perMillionUSD, 6),
         usd(p.cost?.totalUSD),
         p.cost?.priceSource ?? '',
+        opt(p.coldObserved),
+        p.coldNa ?? '',
       ]);
     }
   }

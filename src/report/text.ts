@@ -6,7 +6,7 @@ import { headline, headlineLines } from './headline.ts';
 import { formatMs, formatUSD } from '../units.ts';
 import type { Result } from '../model/result.ts';
 import { phaseLabel } from './format.ts';
-import { errorTotal } from '../metrics/figures.ts';
+import { coldNaNotes, errorTotal } from '../metrics/figures.ts';
 
 /** Lays out rows as a fixed-width table; numbers right-aligned. */
 export function table(header: string[], rows: string[][]): string {
@@ -44,7 +44,7 @@ export function formatSummary(result: Result): string {
         phaseLabel(p),
         String(p.requests),
         String(errorTotal(p)),
-        String(p.coldStarts),
+        p.coldNa !== undefined ? 'n/a' : String(p.coldStarts),
         formatMs(l?.p50),
         formatMs(l?.p90),
         formatMs(l?.p99),
@@ -69,6 +69,8 @@ export function formatSummary(result: Result): string {
       ),
   );
   if (errored.length) lines.push(`errors: ${errored.join('; ')}`);
+  const coldNa = coldNaNotes(result.targets, phaseLabel);
+  if (coldNa.length) lines.push(`cold n/a: ${coldNa.join('; ')}`);
   if (result.interrupted) lines.push('interrupted: partial result');
   return lines.join('\n');
 }

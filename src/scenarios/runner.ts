@@ -24,7 +24,7 @@ import type { PhaseContext } from './phases/phase.ts';
 import type { Outcome } from '../model/invocation.ts';
 import { PhaseLive, roundStats, type TickEvent, type RoundMeta } from './engine/live.ts';
 import type { PriceModel } from '../model/price.ts';
-import { mergeRecorded, phaseFigures } from '../metrics/figures.ts';
+import { mergeRecorded, observedMethod, phaseFigures } from '../metrics/figures.ts';
 import type { ResolvedTarget } from '../model/target.ts';
 
 /** What a run reports while it goes. */
@@ -140,7 +140,9 @@ function partialTarget(t: TargetState, phase: LivePhase | undefined): TargetResu
   return {
     ...t.result,
     phases: [...t.result.phases, ...rounds.map((r) => r.result)],
-    summary: recorded.length ? withPhaseCost(phaseFigures(mergeRecorded(recorded), t.price.source), t.price) : null,
+    summary: recorded.length
+      ? withPhaseCost(phaseFigures(mergeRecorded(recorded), t.price.source, coldMissing(t.driver)), t.price)
+      : null,
   };
 }
 
@@ -150,7 +152,7 @@ function roundResults(t: TargetState, p: LivePhase): { result: PhaseResult; reco
   return [...p.recorders.rounds.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([round, rec]) => {
-      const figures = withPhaseCost(phaseFigures(rec.recorded, t.price.source), t.price);
+      const figures = withPhaseCost(phaseFigures(rec.recorded, t.price.source, coldMissing(t.driver)), t.price);
       const result: PhaseResult = {
         name: p.phase.name,
         kind: p.phase.kind,
@@ -261,6 +263,11 @@ class NdjsonSink implements SampleSink {
   }
 }
 
+/** The driver's word for the cold-start signal it found missing, for `coldNa`. */
+function coldMissing(driver: Driver): string | undefined {
+  return driver.coldSignalMissing?.();
+}
+
 /** A target's state across its phases. */
 interface TargetState {
   plan: Plan;
@@ -311,8 +318,14 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     Object.assign(result, driver.info()); // what the run taught the driver (e.g. which cold-start method applied)
     await driver.close().catch(() => undefined);
   }
-  if (t.allRecorded.length)
-    result.summary = withPhaseCost(phaseFigures(mergeRecorded(t.allRecorded), t.price.source), t.price);
+  if (t.allRecorded.length) {
+    result.summary = withPhaseCost(
+      phaseFigures(mergeRecorded(t.allRecorded), t.price.source, coldMissing(driver)),
+      t.price,
+    );
+    // The method actually observed, not the one the driver hoped for ('none' when no cold state was seen).
+    result.coldStartMethod = observedMethod(result.summary.coldMethods);
+  }
   c.live.target = undefined;
   return result;
 }

@@ -45,6 +45,10 @@ export interface FakeFunctionConfig {
   ephemeralMB?: number;
   /** Function URL auth type, served at `/url/{name}/` (default AWS_IAM). */
   urlAuth?: 'NONE' | 'AWS_IAM';
+  /** Whether `X-Amz-Log-Type: Tail` gets the log tail (default true; false: an endpoint without REPORT lines, as emulators). */
+  logTail?: boolean;
+  /** Whether the function returns the instance-id headers (default true; false: no snippet deployed). */
+  instanceHeaders?: boolean;
 }
 
 /**
@@ -126,6 +130,8 @@ export class FakeLambda {
         env: {},
         ephemeralMB: 512,
         urlAuth: 'AWS_IAM',
+        logTail: true,
+        instanceHeaders: true,
         ...f,
       },
       envs: [],
@@ -419,7 +425,9 @@ export class FakeLambda {
     let errorType: string | undefined;
     let payload: unknown = {
       statusCode: 200,
-      headers: { 'x-fxbench-instance-id': env.id, 'x-fxbench-invocations': String(env.invocations) },
+      headers: fn.cfg.instanceHeaders
+        ? { 'x-fxbench-instance-id': env.id, 'x-fxbench-invocations': String(env.invocations) }
+        : {},
       body: JSON.stringify({ ok: true }),
     };
     let fnError = false;
@@ -488,7 +496,7 @@ export class FakeLambda {
     };
     if (fnError) headers['x-amz-function-error'] = 'Unhandled';
     // Only the last 4 KB of the log come back, and only when asked for (LogType=Tail).
-    if (req.headers['x-amz-log-type'] === 'Tail')
+    if (req.headers['x-amz-log-type'] === 'Tail' && fn.cfg.logTail)
       headers['x-amz-log-result'] = Buffer.from(log).subarray(-4096).toString('base64');
     res.writeHead(200, headers);
     res.end(text);

@@ -81,6 +81,10 @@ export class HttpDriver implements Driver {
     this.path = `${u.pathname}${u.search}`;
   }
 
+  coldSignalMissing(): string {
+    return 'no x-fxbench-instance-id header in the responses (add the instance-id snippet to the function)';
+  }
+
   info(): TargetInfo {
     return {
       name: this.target.name,

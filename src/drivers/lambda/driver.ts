@@ -90,6 +90,12 @@ export class LambdaDriver implements Driver {
     };
   }
 
+  coldSignalMissing(): string {
+    return this.urlMode
+      ? 'no x-fxbench-instance-id header in the Function URL responses (add the instance-id snippet to the function)'
+      : 'no REPORT line in the responses (no X-Amz-Log-Result log tail: an emulator, or a function without logs)';
+  }
+
   private fail(message: string, cause?: unknown): FxError {
     return FxError.runFailed(`target ${this.target.name}: ${message}`, cause);
   }

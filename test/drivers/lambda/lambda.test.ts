@@ -15,6 +15,10 @@ import { FakeLambda, FAKE_CREDENTIALS, SYNC_PAYLOAD_LIMIT } from '../../helpers/
 import { isFxError, scratch, waitFor } from '../../helpers/cli.ts';
 import type { ResolvedTarget } from '../../../src/model/target.ts';
 import type { LambdaOptions } from '../../../src/drivers/lambda/target.ts';
+import { formatSummary } from '../../../src/report/text.ts';
+import { summaryCsv } from '../../../src/report/csv.ts';
+import { renderMarkdown } from '../../../src/report/markdown.ts';
+import { summarySection } from '../../../src/report/html-sections.ts';
 
 process.env.AWS_ACCESS_KEY_ID = FAKE_CREDENTIALS.accessKeyId;
 process.env.AWS_SECRET_ACCESS_KEY = FAKE_CREDENTIALS.secretAccessKey;
@@ -35,6 +39,7 @@ const fake = new FakeLambda([
   { name: 'slow-update', updateDelayMs: 5_000 },
   { name: 'url-iam' },
   { name: 'url-public', urlAuth: 'NONE' },
+  { name: 'no-tail', logTail: false, instanceHeaders: false },
 ]);
 let endpoint = '';
 const drivers: LambdaDriver[] = [];
@@ -464,6 +469,71 @@ run(
       const text = JSON.stringify(result);
       assert.not.match(text, new RegExp(FAKE_CREDENTIALS.secretAccessKey.replace(/[/+]/g, '.')));
       assert.not.match(text, /AWS4-HMAC-SHA256/);
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);
+
+run(
+  'no REPORT log tail and no instance id: cold starts are n/a (with why) in results.json, table, CSV, summary.md and HTML; cold.count thresholds have no data',
+  async () => {
+    const tmp = scratch();
+    try {
+      writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+      const file = path.join(tmp.dir, 'no-tail.ts');
+      writeFileSync(
+        file,
+        `export default { name: 'no-tail', targets: [{ name: 'api', provider: 'lambda', function: 'no-tail', region: 'us-east-1', endpoint: '${endpoint}' }, { name: 'url', provider: 'lambda', url: '${endpoint}/url/no-tail/', region: 'us-east-1' }], phases: [{ kind: 'burst', concurrency: 3, rounds: 2, gap: 20 }], thresholds: { 'cold.count': '== 0', 'cold.rate': '== 0' } };\n`,
+      );
+      const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }));
+      for (const t of result.targets) {
+        assert.is(t.error, undefined);
+        // Nothing was observed: the method is none, not the one the driver hoped for.
+        assert.is(t.coldStartMethod, 'none', t.name);
+        for (const p of [...t.phases, t.summary!]) {
+          assert.is(p.coldObserved, 0);
+          assert.is(p.coldMethods, undefined);
+          assert.ok(p.coldNa, `${t.name}: coldNa`);
+        }
+      }
+      assert.match(
+        result.targets[0]!.summary!.coldNa!,
+        /^no REPORT line in the responses .*\(6 of 6 invocations unobserved\)$/,
+      );
+      assert.match(
+        result.targets[1]!.phases[0]!.coldNa!,
+        /^no x-fxbench-instance-id header .*\(3 of 3 invocations unobserved\)$/,
+      );
+      // No data is never a pass: `cold.count == 0` fails as cold.rate does.
+      assert.equal(
+        result.thresholds.map((o) => [o.target, o.metric, o.actual, o.ok]),
+        [
+          ['api', 'cold.count', null, false],
+          ['url', 'cold.count', null, false],
+          ['api', 'cold.rate', null, false],
+          ['url', 'cold.rate', null, false],
+        ],
+      );
+      const table = formatSummary(result);
+      const row = table.split('\n').find((l) => l.startsWith('api ') && l.includes('#1'))!;
+      assert.equal(row.trim().split(/\s+/).slice(3, 6), ['3', '0', 'n/a']);
+      assert.match(table, /cold n\/a: api: no REPORT line in the responses/);
+      const csv = summaryCsv(result).split('\n');
+      const cols = csv[0]!.split(',');
+      const cells = csv[1]!.split(',');
+      assert.equal(
+        ['cold_starts', 'cold_start_rate', 'cold_observed'].map((c) => cells[cols.indexOf(c)]),
+        ['', '', '0'],
+      );
+      assert.match(csv[1]!, /no REPORT line in the responses/);
+      const md = renderMarkdown(result);
+      assert.match(md, /\| api \| lambda \| 6 \| 0 \| n\/a \|/);
+      assert.match(md, /Cold starts n\/a \(no cold state observed\): api: no REPORT line/);
+      assert.not.match(md, /0 \(0\.0%\)/);
+      const html = summarySection(result);
+      assert.match(html, /n\/a <small class="classes">no REPORT line in the responses/);
+      assert.not.match(html, /<td>0 <small>\(0\.0%\)/);
     } finally {
       tmp.cleanup();
     }
