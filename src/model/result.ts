@@ -72,6 +72,8 @@ export interface PhaseResult {
   rateRps?: number;
   /** Keep-alive rounds: how long the function sat idle before this round, ms. */
   idleGapMs?: number;
+  /** Payload sweep: which way the payload went (request: sent; response: asked back; both). */
+  payloadDirection?: 'request' | 'response' | 'both';
   /** Memory sweep: the function's memory size during this phase, MB. */
   memoryMB?: number;
   /** Instances first seen in this round, not in earlier rounds of the phase (burst). */

@@ -548,6 +548,42 @@ export function memorySweepFixture(): Result {
   return fixtureResult('memory', 'Memory sweep', '2026-03-04T10:00:00.000Z', Math.ceil(clock.s), [t], []);
 }
 
+/**
+ * A payload sweep each way, as scenarios/payload.ts runs it: requests of 1 KB to
+ * 7 MB (7 MB is over Lambda's 6 MB limit: every invocation payload-too-large),
+ * responses of 1 KB to 1 MB.
+ */
+export function payloadSweepFixture(): Result {
+  const r = rng(23);
+  const clock = { s: 0 };
+  const MB = 1024 * 1024;
+  const sweep = (name: string, sizes: number[], direction: 'request' | 'response'): SimulatedPhaseSpec[] =>
+    sizes.map((bytes, i) => ({
+      name,
+      kind: 'payload',
+      round: i + 1,
+      requests: 5,
+      durationS: 1,
+      warmMedianMs: 10,
+      coldP: 0,
+      payloadBytes: bytes,
+      ...(bytes > 6 * MB ? { errorP: 1, errorClass: 'payload-too-large' as const } : {}),
+      ...(direction === 'response' ? { name } : {}),
+    }));
+  const t = simulateTarget(
+    { name: 'local-echo', provider: 'local', function: 'echo', memoryMB: 256, coldStartMethod: 'provider' },
+    [
+      ...sweep('request', [1024, 65_536, MB, 6 * MB, 7 * MB], 'request'),
+      ...sweep('response', [1024, 65_536, MB], 'response'),
+    ],
+    r,
+    clock,
+    LOCAL_PRICE,
+  );
+  for (const p of t.phases) p.payloadDirection = p.name === 'request' ? 'request' : 'response';
+  return fixtureResult('payload', 'Payload sweep', '2026-03-05T10:00:00.000Z', Math.ceil(clock.s), [t], []);
+}
+
 export const FIXTURES_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures');
 
 if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {

@@ -142,9 +142,10 @@ figures('payload points are percentiles of the merged histograms at each size (e
   const pts = payloadPoints(full).filter((p) => p.target === 'aws-hello');
   assert.equal([...new Set(pts.map((p) => p.payloadBytes))], [1024, 65_536, 1_048_576]);
   const phase = full.targets[1]!.phases.find((p) => p.payloadBytes === 65_536)!;
-  const p99 = pts.find((p) => p.payloadBytes === 65_536 && p.stat === 'p99')!;
-  assert.is(p99.latencyMs, phase.latencyMs!.p99);
-  assert.is(p99.requests, 100);
+  const pt = pts.find((p) => p.payloadBytes === 65_536)!;
+  assert.is(pt.p99Ms, phase.latencyMs!.p99);
+  assert.is(pt.p50Ms, phase.latencyMs!.p50);
+  assert.is(pt.requests, 100);
 });
 
 figures('memory points: p99 from the histograms and cost per 1M from total over priced invocations', () => {

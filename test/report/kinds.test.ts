@@ -7,7 +7,7 @@ import { buildCharts } from '../../src/report/charts/index.ts';
 import { memoryOptima, memorySizes } from '../../src/report/charts/memory.ts';
 import { headline } from '../../src/report/headline.ts';
 import type { Result } from '../../src/model/result.ts';
-import { memorySweepFixture } from '../helpers/results.ts';
+import { memorySweepFixture, payloadSweepFixture } from '../helpers/results.ts';
 
 const chart = (r: Result, id: string) => {
   const c = buildCharts(r).find((x) => x.id === id);
@@ -73,3 +73,54 @@ memory('a failed size is left off both lines, drawn as an error, and never named
 });
 
 memory.run();
+
+// ---
+const payload = suite('payload sweep');
+
+payload(
+  'directions apart, a size that failed whole marked as an error (no latency), every size labelled, the limit drawn',
+  () => {
+    const r = payloadSweepFixture();
+    const c = chart(r, 'payload');
+    type Pt = { series: string; direction: string; payloadBytes: number; step: number; p50Ms: number; p99Ms: number };
+    const pts = c.datasets.payload as Pt[];
+    const MB = 1024 * 1024;
+    assert.equal(
+      pts.filter((p) => p.direction === 'request').map((p) => p.payloadBytes),
+      [1024, 65_536, MB, 6 * MB],
+      'request line: 7 MB failed whole and is not drawn as a latency',
+    );
+    assert.equal(
+      pts.filter((p) => p.direction === 'response').map((p) => p.payloadBytes),
+      [1024, 65_536, MB],
+    );
+    assert.equal([...new Set(pts.map((p) => p.series))].sort(), ['request', 'response']);
+    const phase = r.targets[0]!.phases.find((p) => p.name === 'response' && p.payloadBytes === MB)!;
+    const pt = pts.find((p) => p.direction === 'response' && p.payloadBytes === MB)!;
+    assert.is(pt.p50Ms, phase.latencyMs!.p50);
+    assert.is(pt.p99Ms, phase.latencyMs!.p99);
+    const errors = c.datasets.payloadErrors as { payloadBytes: number; mark: string; errorClasses: string }[];
+    assert.equal(
+      errors.map((e) => [e.payloadBytes, e.mark, e.errorClasses]),
+      [[7 * MB, '✕ 5/5 failed', '5 payload-too-large']],
+    );
+    // Every size is a tick with its label (no overlap culling).
+    type Axis = { values: number[]; labelExpr: string; labelOverlap: boolean };
+    const layers = (c.spec as { layer: { encoding?: { x?: { axis?: Axis } } }[] }).layer;
+    const axis = layers[1]!.encoding!.x!.axis!;
+    assert.equal(axis.values, [0, 1, 2, 3, 4]);
+    assert.is(axis.labelOverlap, false);
+    assert.match(axis.labelExpr, /^\["1KB","64KB","1MB","6MB","7MB"\]\[datum\.value\]/);
+    // Lambda's 6 MB limit sits on the 6 MB step.
+    assert.equal(
+      (c.datasets.payloadLimits as { bytes: number; step: number; label: string }[]).map((l) => [
+        l.bytes,
+        l.step,
+        l.label,
+      ]),
+      [[6 * MB, 3, '6MB limit (local)']],
+    );
+  },
+);
+
+payload.run();

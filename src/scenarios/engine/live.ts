@@ -39,6 +39,7 @@ export type RoundMeta = Partial<
     PhaseResult,
     | 'idleGapMs'
     | 'payloadBytes'
+    | 'payloadDirection'
     | 'memoryMB'
     | 'newInstances'
     | 'settledAfter'

@@ -99,7 +99,7 @@ export const payloadPhase: PhaseModule<PayloadSettings> = {
     for (const [i, bytes] of s.sizesBytes.entries()) {
       const round = i + 1;
       if (ctx.signal.aborted) return;
-      ctx.annotate?.(round, { payloadBytes: bytes });
+      ctx.annotate?.(round, { payloadBytes: bytes, payloadDirection: s.direction });
       ctx.progress(`${formatBytes(bytes)} (${s.direction}): ${s.requestsPerSize} invocations`);
       const body = sweepBody(bytes, s.direction);
       for (let seq = 0; seq < s.requestsPerSize; seq++) {
