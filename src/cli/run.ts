@@ -16,6 +16,7 @@ import { formatThresholds } from '../report/thresholds-table.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { checkCapabilities } from '../scenarios/capabilities.ts';
 import { PHASES } from '../scenarios/phases/index.ts';
+import { localThrottleNotes } from '../scenarios/local-notes.ts';
 import type { RunEvent } from '../scenarios/runner.ts';
 import { createProgress } from './progress.ts';
 import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
@@ -131,6 +132,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   log(`fxbench: ${plan.name} (${plan.file}), ${plan.configFile ? `config ${plan.configFile}` : 'no config file'}`);
   for (const t of plan.targets) log(`  target ${t.name}: ${t.provider}${t.function ? ` function ${t.function}` : ''}`);
   for (const p of plan.phases) log(`  phase ${PHASES[p.kind]!.describe(p.settings)}`);
+  for (const note of localThrottleNotes(plan)) log(`  note: ${note}`);
 
   const ac = new AbortController();
   let partial: PartialSource | undefined;

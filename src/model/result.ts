@@ -3,6 +3,7 @@
  * between a run and everything after it. Names here are fixed; add fields freely,
  * rename none without bumping SCHEMA_VERSION.
  */
+import type { ArrivalSpread } from './arrival.ts';
 import type { ColdMethod, ErrorClass } from './invocation.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -82,6 +83,8 @@ export interface PhaseResult {
   settledAfter?: number | null;
   /** Whether the driver forced cold instances before this round (burst coldFirst, warmup). */
   forcedCold?: boolean;
+  /** Burst rounds on a platform that stamps arrivals (the local runtime): how simultaneous the round really was. */
+  arrival?: ArrivalSpread;
 }
 
 /** One second of a phase (PhaseResult.timeline). */

@@ -71,6 +71,26 @@ export function formatSummary(result: Result): string {
   if (errored.length) lines.push(`errors: ${errored.join('; ')}`);
   const coldNa = coldNaNotes(result.targets, phaseLabel);
   if (coldNa.length) lines.push(`cold n/a: ${coldNa.join('; ')}`);
+  lines.push(...arrivalLines(result));
   if (result.interrupted) lines.push('interrupted: partial result');
   return lines.join('\n');
+}
+
+/**
+ * Burst rounds stamped by the platform: how simultaneous each really was (first
+ * to last accepted, spread of cold-start begins), and one line on a round that
+ * was not all cold, with the reason.
+ */
+export function arrivalLines(result: Result): string[] {
+  const out: string[] = [];
+  for (const t of result.targets)
+    for (const p of t.phases) {
+      const a = p.arrival;
+      if (!a) continue;
+      const begins =
+        a.coldBeginSpreadMs === null ? 'no cold start' : `cold starts began over ${formatMs(a.coldBeginSpreadMs)} ms`;
+      out.push(`arrival ${t.name}/${phaseLabel(p)}: ${a.stamped} accepted over ${formatMs(a.spreadMs)} ms, ${begins}`);
+      if (a.notAllCold) out.push(`  ${t.name}/${phaseLabel(p)}: ${a.notAllCold}`);
+    }
+  return out;
 }

@@ -14,7 +14,7 @@ import net from 'node:net';
 import { nowNs } from '../clock.ts';
 import { BaseInstance, type InstanceEvents } from './instance.ts';
 import type { PendingInvocation } from './invocation.ts';
-import { baseEnv } from './instance-process.ts';
+import { baseEnv, spawnSoon } from './instance-process.ts';
 import type { FunctionSpec } from '../model/function.ts';
 
 /** How often readiness is probed while the upstream starts, ms. Bounds the error on init duration. */
@@ -52,7 +52,7 @@ export class HttpInstance extends BaseInstance {
     super(spec, events);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
     freePort().then(
-      (port) => this.startUpstream(port),
+      (port) => spawnSoon(() => this.startUpstream(port)),
       (err: Error) => {
         this.stderr.push(Buffer.from(`no free port: ${err.message}`));
         this.kill('crash');

@@ -71,6 +71,26 @@ export function spawnInstanceProcess(
   return { child, tree: new ProcessTree(child.pid ?? 0, child.pid ? held.cgroup : null) };
 }
 
+const spawnQueue: (() => void)[] = [];
+
+/**
+ * Runs `start` (an instance's spawn) once every request already read has been
+ * dispatched: spawning blocks the event loop (fork and exec, milliseconds each,
+ * tens on a loaded machine), and were each spawn done as its invocation arrived,
+ * the invocations of a burst still unread would wait behind it and find the
+ * first instances ready and free: a burst of N would not cost N cold starts.
+ * Queued spawns run together in the loop's check phase (setImmediate), after
+ * the poll phase has read every connection that was ready.
+ */
+export function spawnSoon(start: () => void): void {
+  spawnQueue.push(start);
+  if (spawnQueue.length === 1) setImmediate(runSpawns);
+}
+
+function runSpawns(): void {
+  for (const start of spawnQueue.splice(0)) start();
+}
+
 /** Keeps the last `max` bytes of a stream for diagnostics (OOM detection, crash messages). */
 export class Tail {
   private text = '';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { nowNs } from '../clock.ts';
 import { BaseInstance, type InstanceEvents } from './instance.ts';
 import type { PendingInvocation } from './invocation.ts';
-import { baseEnv } from './instance-process.ts';
+import { baseEnv, spawnSoon } from './instance-process.ts';
 import { IMPORT_HELPER, readySnapshot } from './snapshot.ts';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from './mini-http.ts';
 import type { FunctionSpec } from '../model/function.ts';
@@ -57,7 +57,7 @@ export class LambdaInstance extends BaseInstance {
     });
     this.server.listen(0, '127.0.0.1', () => {
       if (this.state === 'dead') return void this.server.close();
-      this.spawnRuntime();
+      spawnSoon(() => (this.state === 'dead' ? void this.server.close() : this.spawnRuntime()));
     });
   }
 

@@ -431,6 +431,10 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
         errorClass: out.errorClass,
         cold: out.cold,
         instanceId: out.instanceId,
+        acceptedAtMs: out.acceptedAtMs,
+        initStartMs: out.initStartMs,
+        initMs: out.initMs,
+        durationMs: out.durationMs,
       });
       if (io?.record === false) return;
       for (const sink of ps.sinks) sink.add(sample);

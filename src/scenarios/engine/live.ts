@@ -44,6 +44,7 @@ export type RoundMeta = Partial<
     | 'newInstances'
     | 'settledAfter'
     | 'forcedCold'
+    | 'arrival'
     | 'late'
     | 'dropped'
     | 'rateRps'

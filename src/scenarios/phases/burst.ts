@@ -13,6 +13,7 @@ import { check, checkObject, optional, required } from '../../config/check.ts';
 import { nowNs, sleep } from '../../clock.ts';
 import { FxError } from '../../model/errors.ts';
 import { invokeWithReport, type PhaseModule } from './phase.ts';
+import { arrivalSpread } from '../../model/arrival.ts';
 
 /** Checked burst settings. */
 export interface BurstSettings {
@@ -113,8 +114,10 @@ export const burstPhase: PhaseModule<BurstSettings> = {
           newInstances++;
         }
       }
+      const arrival = arrivalSpread(reports.filter((r) => r !== undefined));
       ctx.annotate?.(round, {
         ...(identified ? { newInstances } : {}),
+        ...(arrival ? { arrival } : {}),
         ...(s.coldFirst ? { forcedCold: ctx.capabilities.forceCold } : {}),
       });
       if (round < s.rounds) await sleep(s.gapMs, ctx.signal);

@@ -67,6 +67,11 @@ export interface InvokeReport {
   errorClass: ErrorClass | null;
   cold: boolean | null;
   instanceId?: string;
+  /** Platform stamps (local runtime): accepted, cold start begun (ms since the Unix epoch, its clock); init and run ms. */
+  acceptedAtMs?: number;
+  initStartMs?: number;
+  initMs?: number;
+  durationMs?: number;
 }
 
 /** A phase kind. `S` is its checked settings. */

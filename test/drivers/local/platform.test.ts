@@ -36,7 +36,9 @@ function readdirPids(): number[] {
 }
 
 /** Runs the burst; while it runs, finds the runtime process(es) and their node instances. */
-async function runBurst(args: string[]): Promise<{ result: Result; runtimes: number[]; instances: Set<number> }> {
+async function runBurst(
+  args: string[],
+): Promise<{ result: Result; runtimes: number[]; instances: Set<number>; stdout: string }> {
   const out = path.join(tmp.dir, `run-${args.join('-').replace(/\W+/g, '_')}`);
   const cli = startCli(['run', SCENARIO, '--config', CONFIG, '--out', out, '--no-history', ...args]);
   const done = finished(cli, 90_000);
@@ -73,14 +75,14 @@ async function runBurst(args: string[]): Promise<{ result: Result; runtimes: num
   assert.is(r.code, 0, r.stderr);
   const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
   for (const p of [...runtimes, ...instances]) assert.not.ok(alive(p), `process ${p} outlived the run`);
-  return { result, runtimes: [...runtimes], instances };
+  return { result, runtimes: [...runtimes], instances, stdout: r.stdout };
 }
 
 const test = suite('the local runtime is a process of its own, shared by every generator');
 
 for (const workers of [1, 2]) {
   test(`--workers ${workers}: one runtime process; 4 instances, its children; 4 cold starts`, async () => {
-    const { result, runtimes, instances } = await runBurst(['--workers', String(workers)]);
+    const { result, runtimes, instances, stdout } = await runBurst(['--workers', String(workers)]);
     assert.is(runtimes.length, 1, `runtime processes seen: ${runtimes.join(', ')}`);
     assert.is(instances.size, 4, `instances seen under the runtime: ${[...instances].join(', ')}`);
     const phase = result.targets[0]!.phases[0]!;
@@ -88,8 +90,40 @@ for (const workers of [1, 2]) {
     assert.is(phase.ok, 4);
     assert.is(phase.coldStarts, 4);
     assert.is(phase.instances, 4);
+    // How simultaneous the round was, as the runtime stamped it.
+    const a = phase.arrival!;
+    assert.ok(a, 'arrival spread reported');
+    assert.is(a.stamped, 4);
+    assert.ok(a.spreadMs >= 0 && a.spreadMs === Math.round((a.lastAcceptedMs - a.firstAcceptedMs) * 1000) / 1000);
+    assert.ok(a.coldBeginSpreadMs !== null && a.coldBeginSpreadMs >= 0);
+    assert.ok(a.shortestColdBusyMs !== null && a.shortestColdBusyMs >= 1500, `busy ${a.shortestColdBusyMs}`);
+    assert.is(a.notAllCold, undefined);
+    assert.match(stdout, /arrival local-slow\/burst: 4 accepted over [\d.]+ ms, cold starts began over [\d.]+ ms/);
   });
 }
+
+test('a burst beyond maxInstances is announced in the plan, then throttled as announced', async () => {
+  const out = path.join(tmp.dir, 'throttled');
+  const r = await runCli([
+    'run',
+    'test/fixtures/local-platform/throttled.ts',
+    '--config',
+    CONFIG,
+    '--out',
+    out,
+    '--no-history',
+  ]);
+  const before = r.stderr.indexOf('exceeds maxInstances 2');
+  assert.ok(before >= 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /local-capped: burst "burst" of 4 exceeds maxInstances 2 of function capped: 2 per round will be throttled/,
+  );
+  const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
+  const phase = result.targets[0]!.phases[0]!;
+  assert.is(phase.errors.throttled, 2);
+  assert.is(phase.ok, 2);
+});
 
 test('--runtime URL: the run invokes a running fxbench serve and starts no runtime', async () => {
   const serve = startCli(['serve', '--port', '0', '--config', CONFIG]);
