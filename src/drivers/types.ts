@@ -7,6 +7,13 @@ import type { Capabilities, Invocation, Outcome } from '../model/invocation.ts';
 import type { PriceModel } from '../model/price.ts';
 import type { TargetInfo } from '../model/result.ts';
 
+/** What a driver could check of its forceCold: whether the platform's configuration shows the change. */
+export interface ForceColdCheck {
+  configured: boolean;
+  /** Why it could not verify, when `configured` is false. */
+  note?: string;
+}
+
 /** A provider driver bound to one target. */
 export interface Driver {
   readonly capabilities: Capabilities;
@@ -16,8 +23,14 @@ export interface Driver {
   prepare(signal?: AbortSignal): Promise<void>;
   /** Invokes the function once. Never throws for a failed invocation. */
   invoke(inv: Invocation, signal?: AbortSignal): Promise<Outcome>;
-  /** Makes following invocations cold, where `capabilities.forceCold`. */
-  forceCold?(signal?: AbortSignal): Promise<void>;
+  /**
+   * Makes following invocations cold, where `capabilities.forceCold`. May say
+   * whether the change was read back (the runner also checks that the next
+   * invocations land on a new instance before it reports `forcedCold: true`).
+   */
+  forceCold?(signal?: AbortSignal): Promise<ForceColdCheck | undefined | void>;
+  /** What prepare learned that the plan should say (e.g. "an emulator: invoke only"), one line each. */
+  notes?(): string[];
   /** Changes memory size, where `capabilities.setMemory`. */
   setMemory?(memoryMB: number, signal?: AbortSignal): Promise<void>;
   /**

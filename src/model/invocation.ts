@@ -79,6 +79,8 @@ export interface Outcome {
   billedMs?: number;
   /** Max memory used by the instance, MB. */
   maxMemoryMB?: number;
+  /** The function's memory size as the provider reported it for this invocation (Lambda REPORT `Memory Size`), MB. */
+  memoryMB?: number;
   /** Identity of the instance that served the invocation. */
   instanceId?: string;
   /** The provider's id of this invocation (Lambda x-amzn-RequestId, OpenFaaS X-Call-Id), for log correlation. */

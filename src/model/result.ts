@@ -29,6 +29,12 @@ export interface CostFigures {
   totalUSD: number;
   /** Price table and date the figures come from. */
   priceSource: string;
+  /**
+   * What the invocations were priced on, each with its source, e.g.
+   * `memory 256 MB (provider REPORT)`, `billed duration (provider REPORT)`,
+   * `memory 128 MB (assumed default)`, `duration (client latency)`.
+   */
+  basis?: string[];
 }
 
 /** Figures of one phase round (or of a whole target, as its summary). */
@@ -81,8 +87,13 @@ export interface PhaseResult {
   newInstances?: number;
   /** Warmup: invocations before latency settled (the cold one included); null when it never settled. */
   settledAfter?: number | null;
-  /** Whether the driver forced cold instances before this round (burst coldFirst, warmup). */
+  /**
+   * Whether the driver forced cold instances before this round (burst coldFirst, warmup):
+   * true only when the change was read back and the next invocations were seen on a new instance.
+   */
   forcedCold?: boolean;
+  /** Why `forcedCold` is false although the phase asked for it (could not verify). */
+  forcedColdNote?: string;
   /** Burst rounds on a platform that stamps arrivals (the local runtime): how simultaneous the round really was. */
   arrival?: ArrivalSpread;
 }
@@ -123,6 +134,8 @@ export interface TargetResult {
   coldStartMethod: ColdMethod | 'none';
   /** Set when the target could not be run (e.g. prepare failed). */
   error?: string;
+  /** What the driver learned before the first invocation, one line each (e.g. an emulator: invoke only). */
+  notes?: string[];
   phases: PhaseResult[];
   summary: Omit<PhaseResult, 'name' | 'kind' | 'round'> | null;
   /** Set when the target ran a ramp phase. */

@@ -32,6 +32,8 @@ export function priceSources(t: TargetResult): string[] {
     ...new Set(
       [t.summary?.cost?.priceSource, ...t.phases.map((p) => p.cost?.priceSource)].filter((s): s is string => !!s),
     ),
+    // What the invocations were priced on, each with its source (provider REPORT, configured, assumed default).
+    ...(t.summary?.cost?.basis?.length ? [`${t.name} priced on ${t.summary.cost.basis.join(', ')}`] : []),
   ];
 }
 

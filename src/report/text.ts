@@ -57,6 +57,8 @@ export function formatSummary(result: Result): string {
   const lines = [...headlineLines(headline(result)), '', table(header, rows)];
   const sources = [...new Set(result.targets.flatMap((t) => t.phases.map((p) => p.cost?.priceSource).filter(Boolean)))];
   if (sources.length) lines.push(`cost: ${sources.join('; ')}`);
+  for (const t of result.targets)
+    if (t.summary?.cost?.basis?.length) lines.push(`cost basis: ${t.name}: ${t.summary.cost.basis.join(', ')}`);
   const errored = result.targets.flatMap((t) =>
     t.phases
       .filter((p) => errorTotal(p) > 0)

@@ -131,6 +131,8 @@ interface LivePhase {
   phase: PhasePlan;
   recorders: RoundRecorders;
   meta: Map<number, RoundMeta>;
+  /** Per round: what its invocations were priced on (`memory 256 MB (provider REPORT)`), counted. */
+  basis?: Map<number, Map<string, number>>;
 }
 
 /** A target's result as it stands: its finished phases, the rounds of the phase under way, a summary over both. */
@@ -152,7 +154,10 @@ function roundResults(t: TargetState, p: LivePhase): { result: PhaseResult; reco
   return [...p.recorders.rounds.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([round, rec]) => {
-      const figures = withPhaseCost(phaseFigures(rec.recorded, t.price.source, coldMissing(t.driver)), t.price);
+      const figures = withBasis(
+        withPhaseCost(phaseFigures(rec.recorded, t.price.source, coldMissing(t.driver)), t.price),
+        p.basis?.get(round),
+      );
       const result: PhaseResult = {
         name: p.phase.name,
         kind: p.phase.kind,
@@ -263,6 +268,12 @@ class NdjsonSink implements SampleSink {
   }
 }
 
+/** Adds what a phase's invocations were priced on (cost.basis), when it was costed. */
+function withBasis<F extends { cost: PhaseResult['cost'] }>(f: F, basis: Map<string, number> | undefined): F {
+  if (f.cost && basis?.size) f.cost.basis = [...basis.keys()].sort();
+  return f;
+}
+
 /** The driver's word for the cold-start signal it found missing, for `coldNa`. */
 function coldMissing(driver: Driver): string | undefined {
   return driver.coldSignalMissing?.();
@@ -304,6 +315,9 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
       throw FxError.runFailed(unmet.map((u) => `phases[${u.index}].${u.field}: ${u.message}`).join('\n'));
     if (driver.priceModel) t.price = driver.priceModel();
     Object.assign(result, driver.info()); // prepare may have learned memory size and region
+    const notes = driver.notes?.() ?? [];
+    if (notes.length) result.notes = notes;
+    for (const message of notes) c.emit({ kind: 'progress', target: target.name, phase: 'prepare', message });
     c.onDriver?.(target.name, driver);
     for (const phase of plan.phases) {
       if (c.signal.aborted || c.stop.byThreshold) break;
@@ -323,6 +337,8 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
       phaseFigures(mergeRecorded(t.allRecorded), t.price.source, coldMissing(driver)),
       t.price,
     );
+    const basis = new Set(result.phases.flatMap((p) => p.cost?.basis ?? []));
+    if (result.summary.cost && basis.size) result.summary.cost.basis = [...basis].sort();
     // The method actually observed, not the one the driver hoped for ('none' when no cold state was seen).
     result.coldStartMethod = observedMethod(result.summary.coldMethods);
   }
@@ -346,7 +362,10 @@ async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): 
   const recorders = new RoundRecorders(c.originNs);
   const sinks: SampleSink[] = c.samples ? [recorders, new NdjsonSink(c.samples)] : [recorders];
   const configuredMB = driver.info().memoryMB;
-  const memory = { mb: configuredMB ?? 128 };
+  const memory: PhaseState['memory'] = {
+    mb: configuredMB ?? 128,
+    source: configuredMB === null ? 'assumed default' : 'configured',
+  };
   const meta = new Map<number, RoundMeta>();
   const live = new PhaseLive(
     target.name,
@@ -356,12 +375,13 @@ async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): 
     meta,
     c.emit,
   );
-  c.live.phase = { phase, recorders, meta };
-  await live.during(mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta })));
+  const basis = new Map<number, Map<string, number>>();
+  c.live.phase = { phase, recorders, meta, basis };
+  await live.during(mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta, basis })));
   // A phase's memory change (memory sweep) lasts for that phase only.
   if (configuredMB !== null && memory.mb !== configuredMB && driver.setMemory && !c.signal.aborted)
     await driver.setMemory(configuredMB, c.signal);
-  for (const r of roundResults(t, { phase, recorders, meta })) {
+  for (const r of roundResults(t, { phase, recorders, meta, basis })) {
     result.phases.push(r.result);
     t.allRecorded.push(r.recorded);
   }
@@ -382,9 +402,15 @@ async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): 
 interface PhaseState {
   recorders: RoundRecorders;
   sinks: SampleSink[];
-  /** Memory size the phase's invocations are priced at, MB (a memory sweep changes it). */
-  memory: { mb: number };
+  /**
+   * Memory size the phase's invocations are priced at when the provider does not
+   * report one per invocation, MB (a memory sweep changes it), and its source.
+   */
+  memory: { mb: number; source: 'configured' | 'assumed default' };
   meta: Map<number, RoundMeta>;
+  basis: Map<number, Map<string, number>>;
+  /** The last forceCold, until the round's annotation: what the driver read back, what the next invocations showed. */
+  force?: { configured: boolean; note?: string; observed?: boolean };
 }
 
 /** What a phase module may do while it runs: invoke (each sample priced and folded into the sinks), force cold, set memory. */
@@ -396,9 +422,27 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
     capabilities: driver.capabilities,
     progress: (message) => c.emit({ kind: 'progress', target: target.name, phase: phase.name, message }),
     forceCold: async () => {
-      if (driver.capabilities.forceCold) await driver.forceCold?.(c.signal);
+      if (!driver.capabilities.forceCold || !driver.forceCold) return;
+      const check = await driver.forceCold(c.signal);
+      ps.force = { configured: check ? check.configured : true, note: check ? check.note : undefined };
     },
-    annotate: (round, m) => ps.meta.set(round, { ...ps.meta.get(round), ...m }),
+    annotate: (round, m) => {
+      let meta: RoundMeta & Pick<PhaseResult, 'forcedColdNote'> = m;
+      if (m.forcedCold && ps.force) {
+        // Claimed only when verified: the configuration shows the change and a new instance answered.
+        const f = ps.force;
+        const note = !f.configured
+          ? (f.note ?? 'the platform did not confirm the change')
+          : f.observed === false
+            ? 'the invocations after it ran on warm instances: nothing was recycled'
+            : f.observed === undefined
+              ? 'no cold-start signal in the invocations after it to confirm a new instance'
+              : undefined;
+        meta = { ...m, forcedCold: note === undefined, ...(note ? { forcedColdNote: note } : {}) };
+        ps.force = undefined;
+      }
+      ps.meta.set(round, { ...ps.meta.get(round), ...meta });
+    },
     setMemory: async (mb) => {
       if (!driver.capabilities.setMemory || !driver.setMemory)
         throw FxError.runFailed(
@@ -406,6 +450,7 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
         );
       await driver.setMemory(mb, c.signal);
       ps.memory.mb = mb;
+      ps.memory.source = 'configured';
     },
     invoke: async (round, seq, intendedNs, io) => {
       if (c.signal.aborted) return;
@@ -416,15 +461,32 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
       if (out.status === 0 && out.errorClass !== null && c.hardSignal.aborted) out.errorClass = 'interrupted';
       const latencyUs = (nowNs() - intendedNs) / 1000;
       const sample = toSample(out, target.name, phase.name, round, seq, intendedNs, startNs, latencyUs);
-      // Throttled and rejected invocations are not billed by any provider.
-      if (out.status >= 200 && out.status < 300)
+      // After a forced cold start: did a new instance answer? (any cold one confirms; warm ones only deny)
+      if (ps.force && out.cold !== null) ps.force.observed = out.cold || ps.force.observed === true;
+      // Throttled and rejected invocations are not billed by any provider; what the provider reports
+      // per invocation (REPORT's Memory Size and Billed Duration) wins over what the phase assumed.
+      if (out.status >= 200 && out.status < 300) {
+        const memoryMB = out.memoryMB ?? ps.memory.mb;
         sample.costUSD = t.price.price({
           billedMs: out.billedMs,
           durationMs: out.durationMs,
           latencyMs: latencyUs / 1000,
           initMs: out.initMs,
-          memoryMB: ps.memory.mb,
+          memoryMB,
         });
+        if (sample.costUSD !== undefined) {
+          const memorySource = out.memoryMB !== undefined ? 'provider REPORT' : ps.memory.source;
+          const timeSource =
+            out.billedMs !== undefined
+              ? 'billed duration (provider REPORT)'
+              : out.durationMs !== undefined
+                ? 'duration (provider-reported, rounded up)'
+                : 'duration (client latency)';
+          let b = ps.basis.get(round);
+          if (!b) ps.basis.set(round, (b = new Map()));
+          for (const k of [`memory ${memoryMB} MB (${memorySource})`, timeSource]) b.set(k, (b.get(k) ?? 0) + 1);
+        }
+      }
       io?.onReport?.({
         latencyUs,
         status: out.status,

@@ -49,6 +49,17 @@ export interface FakeFunctionConfig {
   logTail?: boolean;
   /** Whether the function returns the instance-id headers (default true; false: no snippet deployed). */
   instanceHeaders?: boolean;
+  /**
+   * Not AWS's control plane, as local emulators behave (not in providers.md: modelled on what
+   * issue 16 saw): `plain-404` answers the configuration path with a bare 404 (no X-Amzn-ErrorType,
+   * no `__type`) and DryRun with 400, as serverless-offline does; `accept-all` answers GET/PUT of the
+   * configuration with 200 and a body that is no configuration, and DryRun with an invocation.
+   */
+  emulator?: 'plain-404' | 'accept-all';
+  /** The control plane accepts updates (200, Successful) but never applies them (a forceCold that does not take). */
+  ignoreUpdates?: boolean;
+  /** Function URL answer to a function error: `502` (AWS, default) or `header` (200 + X-Amz-Function-Error + the error object, as emulators do). */
+  urlFunctionError?: '502' | 'header';
 }
 
 /**
@@ -69,7 +80,10 @@ interface Env {
 }
 
 interface FnState {
-  cfg: Required<Omit<FakeFunctionConfig, 'reservedConcurrency'>> & { reservedConcurrency?: number };
+  cfg: Required<Omit<FakeFunctionConfig, 'reservedConcurrency' | 'emulator'>> & {
+    reservedConcurrency?: number;
+    emulator?: FakeFunctionConfig['emulator'];
+  };
   envs: Env[];
   generation: number;
   lastUpdateStatus: 'Successful' | 'InProgress' | 'Failed';
@@ -132,6 +146,9 @@ export class FakeLambda {
         urlAuth: 'AWS_IAM',
         logTail: true,
         instanceHeaders: true,
+        emulator: undefined,
+        ignoreUpdates: false,
+        urlFunctionError: '502',
         ...f,
       },
       envs: [],
@@ -254,6 +271,18 @@ export class FakeLambda {
     const qualifier = url.searchParams.get('Qualifier');
     if (qualifier && qualifier !== '$LATEST')
       return error(404, 'ResourceNotFoundException', `Function not found: ${arn}:${qualifier}`);
+    if (
+      fn.cfg.emulator === 'plain-404' &&
+      (m[2] === 'configuration' || req.headers['x-amz-invocation-type'] === 'DryRun')
+    ) {
+      const status = m[2] === 'configuration' ? 404 : 400;
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end(status === 404 ? 'Not Found' : 'Bad Request');
+    }
+    if (fn.cfg.emulator === 'accept-all' && m[2] === 'configuration') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end('{"ok":true}');
+    }
     if (m[2] === 'configuration') return this.configuration(req.method!, fn, arn, body, res, error);
     if (req.method !== 'POST') return error(405, 'MethodNotAllowed', 'Method not allowed');
     return this.invoke(fn, name, body, requestId, req, res, error);
@@ -294,7 +323,16 @@ export class FakeLambda {
       (s, _t, m) => plain(s, JSON.stringify({ Message: m })),
     );
     if (captured.status === 0) return; // already answered with an error
-    if (captured.headers['x-amz-function-error']) return plain(502, '{"Message":"Internal Server Error"}');
+    if (captured.headers['x-amz-function-error']) {
+      if (fn.cfg.urlFunctionError === '502') return plain(502, '{"Message":"Internal Server Error"}');
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+        'x-amz-function-error': captured.headers['x-amz-function-error'],
+        'content-length': Buffer.byteLength(captured.body),
+      });
+      return void res.end(captured.body);
+    }
     const out = JSON.parse(captured.body) as { statusCode?: number; headers?: Record<string, string>; body?: string };
     const text = out.body ?? '';
     res.writeHead(out.statusCode ?? 200, {
@@ -348,13 +386,15 @@ export class FakeLambda {
         MemorySize?: number;
         Environment?: { Variables?: Record<string, string> };
       };
-      if (upd.MemorySize !== undefined) fn.cfg.memoryMB = upd.MemorySize;
-      if (upd.Environment?.Variables) fn.cfg.env = upd.Environment.Variables;
-      // A configuration change retires every environment: later invocations start new ones.
-      fn.generation++;
-      fn.envs = fn.envs.filter((e) => e.busy);
-      fn.lastUpdateStatus = 'InProgress';
-      setTimeout(() => (fn.lastUpdateStatus = 'Successful'), fn.cfg.updateDelayMs).unref();
+      if (!fn.cfg.ignoreUpdates) {
+        if (upd.MemorySize !== undefined) fn.cfg.memoryMB = upd.MemorySize;
+        if (upd.Environment?.Variables) fn.cfg.env = upd.Environment.Variables;
+        // A configuration change retires every environment: later invocations start new ones.
+        fn.generation++;
+        fn.envs = fn.envs.filter((e) => e.busy);
+        fn.lastUpdateStatus = 'InProgress';
+        setTimeout(() => (fn.lastUpdateStatus = 'Successful'), fn.cfg.updateDelayMs).unref();
+      }
     } else if (method !== 'GET') return error(405, 'MethodNotAllowed', 'Method not allowed');
     const text = JSON.stringify(this.configJson(fn, arn));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });

@@ -32,10 +32,17 @@ export class LambdaApiError extends Error {
     readonly status: number,
     readonly errorType: string,
     message: string,
+    /** Whether the answer had AWS's error shape (an `X-Amzn-ErrorType` header or a `__type`/`Type` body field). */
+    readonly aws = true,
   ) {
     super(message);
     this.name = 'LambdaApiError';
   }
+}
+
+/** Whether a 2xx body is a function configuration (an emulator may answer with an invocation's result). */
+function isConfiguration(json: Record<string, unknown>): boolean {
+  return typeof json.FunctionName === 'string' && typeof json.MemorySize === 'number';
 }
 
 /** Signed control-plane calls for one function. */
@@ -75,11 +82,22 @@ export class LambdaControl {
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const typeHeader = res.headers['x-amzn-errortype'];
-      const type = String(
-        (Array.isArray(typeHeader) ? typeHeader[0] : typeHeader) ?? json.__type ?? json.Type ?? 'Error',
-      ).split(':')[0]!;
-      throw new LambdaApiError(res.statusCode, type, String(json.message ?? json.Message ?? `HTTP ${res.statusCode}`));
+      const typed = (Array.isArray(typeHeader) ? typeHeader[0] : typeHeader) ?? json.__type ?? json.Type;
+      const type = String(typed ?? 'Error').split(':')[0]!;
+      throw new LambdaApiError(
+        res.statusCode,
+        type,
+        String(json.message ?? json.Message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`)),
+        typed !== undefined,
+      );
     }
+    if (!isConfiguration(json))
+      throw new LambdaApiError(
+        res.statusCode,
+        'NotAConfiguration',
+        `${method} …/configuration answered HTTP ${res.statusCode} without a function configuration: ${text.slice(0, 120)}`,
+        false,
+      );
     return json as FunctionConfiguration;
   }
 

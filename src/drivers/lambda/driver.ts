@@ -11,10 +11,10 @@ import { lambdaPriceModel } from '../../cost/cost.ts';
 import { FxError } from '../../model/errors.ts';
 import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
 import { transportFailure } from '../transport-error.ts';
-import type { Driver } from '../types.ts';
+import type { Driver, ForceColdCheck } from '../types.ts';
 import { AwsSigner, resolveAwsCredentials } from './aws-signer.ts';
 import { LambdaApiError, LambdaControl, type FunctionConfiguration } from './control-api.ts';
-import { readInvokeResponse } from './invoke-response.ts';
+import { classifyFunctionError, readInvokeResponse } from './invoke-response.ts';
 import type { LambdaOptions } from './target.ts';
 import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
 import type { PriceModel } from '../../model/price.ts';
@@ -71,6 +71,13 @@ export class LambdaDriver implements Driver {
   private coldCount = 0;
   /** Memory Size from the last REPORT line (when the configuration could not be read). */
   private reportedMemoryMB: number | undefined;
+  /** Set by prepare when the endpoint is not AWS's control plane (or it cannot be read): why, in one line. */
+  private emulator: string | undefined;
+
+  /** What prepare learned that the plan should say: one line each. */
+  notes(): string[] {
+    return this.emulator ? [this.emulator] : [];
+  }
 
   constructor(private readonly target: ResolvedTarget<LambdaOptions>) {
     this.o = target.options;
@@ -120,6 +127,14 @@ export class LambdaDriver implements Driver {
       try {
         this.config = await this.control.get(signal);
       } catch (err) {
+        if (err instanceof LambdaApiError && !err.aws) {
+          // Not AWS's control plane: a plain 404 (serverless-offline), or a 2xx that is not a configuration
+          // (an emulator that answers every request with an invocation). Invoke only; no DryRun either,
+          // since such an endpoint may run the function for it.
+          this.emulator = `${this.apiOrigin.origin} is not the Lambda control plane (GET …/configuration: ${err.message.slice(0, 120)}): treated as an emulator, invoke only (no forceCold, no setMemory; memory from REPORT lines when they come)`;
+          this.capabilities.forceCold = this.capabilities.setMemory = false;
+          return this.prepareUrl();
+        }
         if (
           err instanceof LambdaApiError &&
           ((err.status === 404 && err.errorType === 'UnknownOperationException') ||
@@ -129,10 +144,15 @@ export class LambdaDriver implements Driver {
           // it: check the function exists with a DryRun invocation; no forceCold or setMemory then.
           await this.dryRun(signal);
           this.capabilities.forceCold = this.capabilities.setMemory = false;
+          this.emulator =
+            err.errorType === 'AccessDeniedException'
+              ? `no permission to read the configuration of ${this.functionName}: invoke only (no forceCold, no setMemory)`
+              : `${this.apiOrigin.origin} has no Lambda control plane (${err.errorType}): treated as an emulator, invoke only (no forceCold, no setMemory)`;
           return this.prepareUrl();
         }
         if (err instanceof LambdaApiError) {
-          if (err.status === 404)
+          // Only AWS's ResourceNotFoundException shape means "not found" (other 404s were handled above).
+          if (err.status === 404 && err.errorType === 'ResourceNotFoundException')
             throw this.fail(
               `function ${this.functionName}${this.o.qualifier ? `:${this.o.qualifier}` : ''} not found in region ${this.region} (${err.errorType}: ${err.message})`,
               err,
@@ -232,9 +252,36 @@ export class LambdaDriver implements Driver {
         body: inv.payload,
         signal,
       });
+      const fnError = res.headers['x-amz-function-error'];
       let bytesIn = 0;
-      for await (const chunk of res.body) bytesIn += (chunk as Buffer).length;
+      const kept: Buffer[] = [];
+      for await (const chunk of res.body) {
+        // The error object of a function error is read (bounded); other bodies are only counted.
+        if (fnError && bytesIn < 64 * 1024) kept.push(chunk as Buffer);
+        bytesIn += (chunk as Buffer).length;
+      }
       const s = res.statusCode;
+      if (fnError && s < 300) {
+        // 200 + X-Amz-Function-Error: the function threw (emulators such as serverless-offline answer Function
+        // URLs so); the error object classifies it as in Invoke API mode.
+        let errorObject: Record<string, unknown> | undefined;
+        try {
+          const v = JSON.parse(Buffer.concat(kept).toString('utf8')) as unknown;
+          if (v && typeof v === 'object' && !Array.isArray(v)) errorObject = v as Record<string, unknown>;
+        } catch {
+          /* not JSON: the header alone says it failed */
+        }
+        const { errorClass, message } = classifyFunctionError(errorObject, undefined);
+        return {
+          status: s,
+          errorClass,
+          errorMessage: `${String(fnError)}: ${message}`,
+          bytesIn,
+          bytesOut,
+          cold: null,
+          coldMethod: null,
+        };
+      }
       const errorClass: ErrorClass | null =
         s === 429
           ? 'throttled'
@@ -272,19 +319,25 @@ export class LambdaDriver implements Driver {
    * (bounded by `updateTimeout`, default 60 s): the next invocations of
    * `$LATEST` land on new execution environments.
    */
-  async forceCold(signal?: AbortSignal): Promise<void> {
+  async forceCold(signal?: AbortSignal): Promise<ForceColdCheck> {
     if (!this.control) throw this.fail('forceCold needs the function name (Invoke API access)');
     const current = await this.control.get(signal);
-    const Variables = {
-      ...(current.Environment?.Variables ?? {}),
-      [FORCE_COLD_ENV]: `${Date.now()}-${++this.coldCount}`,
-    };
+    const value = `${Date.now()}-${++this.coldCount}`;
+    const Variables = { ...(current.Environment?.Variables ?? {}), [FORCE_COLD_ENV]: value };
     try {
       await this.control.update({ Environment: { Variables } }, signal);
       this.config = await this.control.waitUpdated(this.updateTimeoutMs(), this.o.updatePoll ?? 1000, signal);
     } catch (err) {
       throw this.fail(`forceCold: ${(err as Error).message}`, err);
     }
+    // Read back: the change took only if the configuration now carries it.
+    const seen = this.config.Environment?.Variables?.[FORCE_COLD_ENV];
+    return seen === value
+      ? { configured: true }
+      : {
+          configured: false,
+          note: `the configuration read back after the update has ${FORCE_COLD_ENV}=${seen === undefined ? '(unset)' : JSON.stringify(seen)}, not the value set`,
+        };
   }
 
   /** Changes MemorySize with UpdateFunctionConfiguration and waits until it applies. */
@@ -296,6 +349,10 @@ export class LambdaDriver implements Driver {
     } catch (err) {
       throw this.fail(`setMemory ${memoryMB} MB: ${(err as Error).message}`, err);
     }
+    if (this.config.MemorySize !== memoryMB)
+      throw this.fail(
+        `setMemory ${memoryMB} MB: the configuration read back after the update says ${this.config.MemorySize} MB`,
+      );
   }
 
   /**

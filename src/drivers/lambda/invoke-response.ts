@@ -115,6 +115,7 @@ export function readInvokeResponse(res: InvokeResponse, bytesOut: number): { out
     durationMs: report?.durationMs,
     billedMs: report ? report.billedMs + (report.billedRestoreMs ?? 0) : undefined,
     maxMemoryMB: report?.maxMemoryMB,
+    memoryMB: report?.memoryMB || undefined,
   };
   const fnError = header(res.headers, 'x-amz-function-error');
   if (fnError) {

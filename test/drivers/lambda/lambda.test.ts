@@ -40,6 +40,11 @@ const fake = new FakeLambda([
   { name: 'url-iam' },
   { name: 'url-public', urlAuth: 'NONE' },
   { name: 'no-tail', logTail: false, instanceHeaders: false },
+  { name: 'offline', emulator: 'plain-404', memoryMB: 256 },
+  { name: 'offline-url', emulator: 'plain-404', urlFunctionError: 'header' },
+  { name: 'accept-all', emulator: 'accept-all', memoryMB: 256 },
+  { name: 'sticky', ignoreUpdates: true },
+  { name: 'recycled' },
 ]);
 let endpoint = '';
 const drivers: LambdaDriver[] = [];
@@ -395,6 +400,33 @@ url('an AWS_IAM URL is signed; cold starts come from the instance-id headers', a
   assert.equal([(await d.invoke(payload({ fail: 'error' }))).status], [502]);
 });
 
+url(
+  'a Function URL answer of 200 + X-Amz-Function-Error (emulators) is a function error, classed by its error object',
+  async () => {
+    const d = new LambdaDriver({
+      name: 'u4',
+      provider: 'lambda',
+      function: '',
+      arch: 'x86_64',
+      options: { url: `${endpoint}/url/offline-url/`, region: 'us-east-1' },
+    });
+    drivers.push(d);
+    await d.prepare();
+    const outs = [];
+    for (const fail of ['error', undefined, 'oom', 'error']) outs.push(await d.invoke(payload(fail ? { fail } : {})));
+    assert.equal(
+      outs.map((o) => [o.status, o.errorClass]),
+      [
+        [200, 'function-error'],
+        [200, null],
+        [200, 'out-of-memory'],
+        [200, 'function-error'],
+      ],
+    );
+    assert.is(outs[0]!.errorMessage, 'Unhandled: Error: boom');
+  },
+);
+
 url('an unsigned call to an AWS_IAM URL is refused; a NONE URL needs no credentials', async () => {
   const bad = new LambdaDriver({
     name: 'u2',
@@ -537,6 +569,90 @@ run(
     } finally {
       tmp.cleanup();
     }
+  },
+);
+
+/** Writes a one-target scenario and runs it; returns the result. */
+async function runScenario(target: string, phases: string, extra = ''): Promise<Awaited<ReturnType<typeof runPlan>>> {
+  const tmp = scratch();
+  try {
+    writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+    const file = path.join(tmp.dir, 's.ts');
+    writeFileSync(file, `export default { name: 's', targets: [${target}], phases: [${phases}]${extra} };\n`);
+    return await runPlan(await loadScenario(file, { cwd: tmp.dir }));
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+run(
+  'a plain 404 on GET …/configuration (serverless-offline) is an emulator, not "function not found": invoke only, one note, no extra invocation; the first phase priced at the REPORT memory',
+  async () => {
+    const before = fake.invocations.get('offline') ?? 0;
+    const result = await runScenario(
+      `{ name: 'offline', provider: 'lambda', function: 'offline', region: 'us-east-1', endpoint: '${endpoint}' }`,
+      `{ kind: 'burst', concurrency: 3, rounds: 2, gap: 20 }`,
+    );
+    const t = result.targets[0]!;
+    assert.is(t.error, undefined);
+    assert.is(t.notes?.length, 1);
+    assert.match(t.notes![0]!, /is not the Lambda control plane .*treated as an emulator, invoke only/);
+    // 6 scenario invocations, 6 handler runs: the control-plane probe ran nothing (no DryRun sent).
+    assert.is((fake.invocations.get('offline') ?? 0) - before, 6);
+    assert.is(t.coldStartMethod, 'provider');
+    assert.equal([t.phases[0]!.coldStarts, t.phases[1]!.coldStarts], [3, 0]);
+    // Memory was never configured here: the REPORT's Memory Size (256 MB) prices every invocation, the first phase too.
+    assert.is(t.memoryMB, 256);
+    for (const p of [...t.phases, t.summary!]) {
+      assert.equal(p.cost!.basis, ['billed duration (provider REPORT)', 'memory 256 MB (provider REPORT)']);
+    }
+    // Warm round: 1 ms timer billed 1–50 ms at 256 MB (0.25 GB); at 128 MB it would be below the lower bound.
+    const per = t.phases[1]!.cost!.perInvocationUSD;
+    assert.ok(
+      per >= 0.0000002 + 0.25 * 0.001 * 0.0000166667 - 1e-15 && per <= 0.0000002 + 0.25 * 0.05 * 0.0000166667,
+      `warm cost ${per}`,
+    );
+    const cold = t.phases[0]!.cost!.perInvocationUSD;
+    assert.ok(cold >= 0.0000002 + 0.25 * 0.041 * 0.0000166667, `cold cost ${cold} is priced at 256 MB`);
+  },
+);
+
+run('an endpoint that answers the configuration path with 200 and no configuration is an emulator too', async () => {
+  const before = fake.invocations.get('accept-all') ?? 0;
+  const result = await runScenario(
+    `{ name: 'aa', provider: 'lambda', function: 'accept-all', region: 'us-east-1', endpoint: '${endpoint}' }`,
+    `{ kind: 'burst', concurrency: 2, rounds: 2, gap: 20 }`,
+  );
+  const t = result.targets[0]!;
+  assert.is(t.error, undefined);
+  assert.match(t.notes![0]!, /not the Lambda control plane \(GET …\/configuration: .*without a function configuration/);
+  assert.is((fake.invocations.get('accept-all') ?? 0) - before, 4);
+});
+
+run(
+  'forceCold read back and a new instance seen: forcedCold true; an update that never applies: false, with why',
+  async () => {
+    const burst = `{ kind: 'burst', concurrency: 2, rounds: 2, gap: 20, coldFirst: true }`;
+    const ok = await runScenario(
+      `{ name: 'r', provider: 'lambda', function: 'recycled', region: 'us-east-1', endpoint: '${endpoint}', updatePoll: 50 }`,
+      burst,
+    );
+    assert.equal(
+      ok.targets[0]!.phases.map((p) => [p.forcedCold, p.forcedColdNote, p.coldStarts]),
+      [
+        [true, undefined, 2],
+        [true, undefined, 2],
+      ],
+    );
+    const sticky = await runScenario(
+      `{ name: 's', provider: 'lambda', function: 'sticky', region: 'us-east-1', endpoint: '${endpoint}', updatePoll: 50 }`,
+      burst,
+    );
+    const [r1, r2] = sticky.targets[0]!.phases;
+    assert.is(r2!.coldStarts, 0, 'nothing was recycled');
+    assert.is(r2!.forcedCold, false);
+    assert.match(r2!.forcedColdNote!, /read back after the update has FXBENCH_FORCE_COLD=\(unset\)/);
+    assert.is(r1!.forcedCold, false);
   },
 );
 
