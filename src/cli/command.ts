@@ -8,4 +8,6 @@ import type { CommandModule } from 'yargs';
 export interface CliCommand {
   name: string;
   module(exit: (code: number) => void): CommandModule;
+  /** What to say instead of yargs' "Not enough non-option arguments" (e.g. `run` lists the scenarios it finds). */
+  missingArguments?(): string;
 }

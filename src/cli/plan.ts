@@ -160,10 +160,8 @@ export const planCli: CliCommand = {
           describe: 'Where to write plan.json (default: beside the results)',
         })
         .option('json', { type: 'boolean', default: false, describe: 'Print plan.json instead of the table' })
-        .example(
-          '$0 plan reports/x/results.json --rps 500 --peak-rps 2000 --p99 300ms --monthly-requests 250M',
-          'plan for launch day',
-        )
+        .example('$0 plan reports/x/results.json --rps 500 --peak-rps 2000 --p99 300ms', 'plan for launch day')
+        .example('$0 plan reports/x/results.json --rps 50 --monthly-requests 250M', 'the monthly cost of 250M')
         .epilogue(EPILOGUE),
     handler: async (args) => {
       const opts = planOptionsFromFlags(args as PlanFlags);

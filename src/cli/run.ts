@@ -5,6 +5,7 @@
  * write the partial result, exit 130. Second Ctrl-C: kill instances, write what
  * was recorded so far, exit 130 (run-interrupt.ts).
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
@@ -47,9 +48,32 @@ export interface RunArgs extends RunGateArgs, ScaleArgs {
   planOptions?: PlanOptions;
 }
 
+/** The flags `run --help` lists under "Output:" (the report folder and every other file a run writes). */
+const OUTPUT_FLAGS = ['out', 'samples', 'junit', 'history', 'quiet'];
+
+/**
+ * `fxbench run` with no scenario: the scenarios in ./scenarios, as commands to
+ * copy, or how to make some.
+ */
+export function missingScenario(cwd = process.cwd()): string {
+  let found: string[] = [];
+  try {
+    found = readdirSync(path.join(cwd, 'scenarios'))
+      .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort();
+  } catch {
+    /* no scenarios folder */
+  }
+  const lines = ['name a scenario file to run: fxbench run <scenario>'];
+  if (found.length) lines.push('Scenarios in scenarios/:', ...found.map((f) => `  fxbench run scenarios/${f}`));
+  else lines.push('No scenarios/ here: "fxbench init" writes bench.config.ts and two scenarios to start from.');
+  return lines.join('\n');
+}
+
 /** `fxbench run <scenario>` */
 export const runCli: CliCommand = {
   name: 'run',
+  missingArguments: () => missingScenario(),
   module: (exit) => ({
     command: 'run <scenario>',
     describe: 'Run a scenario file (TypeScript) against its targets and write reports',
@@ -81,8 +105,16 @@ export const runCli: CliCommand = {
         .options(RUN_GATE_OPTIONS)
         .options(SCALE_OPTIONS)
         .options(PLAN_OPTIONS)
-        .example('$0 run scenarios/burst.ts', 'burst against the local runtime')
-        .example('$0 run scenarios/burst.ts --target local-heavy --out /tmp/r', 'one target, chosen folder')
+        .group(OUTPUT_FLAGS, 'Output:')
+        .group(Object.keys(SCALE_OPTIONS), 'Scale:')
+        .group(
+          Object.keys(RUN_GATE_OPTIONS).filter((k) => !OUTPUT_FLAGS.includes(k)),
+          'Gates (judged after the run):',
+        )
+        .group(Object.keys(PLAN_OPTIONS), 'Capacity plan:')
+        .example('$0 run scenarios/burst.ts', 'a burst against the local runtime')
+        .example('$0 run scenarios/burst.ts -t local-heavy -o /tmp/r', 'one target, the report in /tmp/r')
+        .example('$0 run scenarios/steady.ts --baseline old/results.json', 'exit 1 on a regression')
         .epilogue(EPILOGUE),
     handler: async (args) => {
       exit(
