@@ -4,6 +4,12 @@
  * `fxbench run` records itself there), with the change from run to run and a
  * sparkline. `--add results.json` records results files (e.g. merged shards or
  * a downloaded CI artifact) first.
+ *
+ * It shows one scenario: `--scenario`, else the scenario of the latest recorded
+ * run (runs of different scenarios are not comparable), and says which. Each run
+ * shows its label (a commit, see history/label.ts) and its status: accepted
+ * (enters baseline windows), failed (a threshold or the gate failed), or `?`
+ * (recorded before runs were marked).
  */
 import type { CliCommand } from './command.ts';
 import { EPILOGUE } from './epilogue.ts';
@@ -11,7 +17,8 @@ import { ExitCode, FxError } from '../model/errors.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { parseMetric, type MetricSpec } from '../metrics/compare-metrics.ts';
 import { HistoryStore } from '../history/store.ts';
-import { metricTrend, type TrendPoint } from '../history/trend.ts';
+import { latestScenario, metricTrend, type TrendPoint } from '../history/trend.ts';
+import { runLabel } from '../history/label.ts';
 import { formatMs, formatUSD } from '../units.ts';
 
 /** Parsed flags of `history`. */
@@ -23,6 +30,8 @@ export interface HistoryArgs {
   last: number;
   add?: string[];
   label?: string;
+  /** Environment label for runs recorded with --add. */
+  envLabel?: string;
 }
 
 /** Default store, relative to the current folder. */
@@ -67,11 +76,13 @@ export function formatTrend(metric: MetricSpec, points: TrendPoint[]): string {
   for (const p of points) byTarget.set(p.target, [...(byTarget.get(p.target) ?? []), p]);
   const blocks: string[] = [];
   for (const [target, list] of byTarget) {
-    const header = ['started', 'scenario', 'label', metric.name, 'change', 'samples'];
+    const header = ['started', 'scenario', 'label', 'env', 'status', metric.name, 'change', 'samples'];
     const rows = list.map((p, i) => [
       p.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
       p.scenario,
-      p.label ?? '',
+      p.label ?? '-',
+      p.env,
+      p.status === 'unknown' ? '?' : p.status,
       formatFigure(metric, p.value),
       formatStep(metric, i ? list[i - 1]!.value : null, p.value),
       String(p.samples),
@@ -79,7 +90,7 @@ export function formatTrend(metric: MetricSpec, points: TrendPoint[]): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) =>
       cells
-        .map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .map((c, i) => (i < 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
         .join('  ')
         .trimEnd();
     blocks.push(
@@ -111,14 +122,25 @@ export async function historyCommand(args: HistoryArgs): Promise<number> {
     const store = HistoryStore.open(args.db);
     try {
       for (const { file, result } of results) {
-        const { added } = store.record(result, args.label);
+        // A results file is accepted when it ran cleanly; its gate verdict, if any, is not known here.
+        const accepted =
+          !result.interrupted && !result.targets.some((t) => t.error) && !(result.thresholds ?? []).some((t) => !t.ok);
+        const { added } = store.record(result, runLabel(args.label, undefined), {
+          env: args.envLabel ?? (process.env.FXBENCH_ENV || undefined),
+          accepted,
+        });
         process.stderr.write(`${added ? 'recorded' : 'already recorded'}: ${file}\n`);
       }
     } finally {
       store.close();
     }
   }
-  const points = metricTrend(args.db, metric, { target: args.target, scenario: args.scenario, limit: args.last });
+  const scenario = args.scenario ?? latestScenario(args.db);
+  const points = metricTrend(args.db, metric, { target: args.target, scenario, limit: args.last });
+  if (scenario)
+    process.stdout.write(
+      `scenario ${scenario}${args.scenario ? '' : ' (of the latest run; --scenario NAME for another)'}\n`,
+    );
   process.stdout.write(`${formatTrend(metric, points)}\n`);
   return ExitCode.ok;
 }
@@ -133,7 +155,10 @@ export const historyCli: CliCommand = {
       y
         .option('db', { type: 'string', default: DEFAULT_HISTORY_DB, describe: 'History store (SQLite)' })
         .option('target', { alias: 't', type: 'string', describe: 'Only this target' })
-        .option('scenario', { type: 'string', describe: 'Only runs of this scenario (by name)' })
+        .option('scenario', {
+          type: 'string',
+          describe: 'Runs of this scenario (by name; default: the scenario of the latest run)',
+        })
         .option('metric', {
           alias: 'm',
           type: 'string',
@@ -142,7 +167,14 @@ export const historyCli: CliCommand = {
         })
         .option('last', { alias: 'n', type: 'number', default: 20, describe: 'How many of the latest runs' })
         .option('add', { type: 'string', array: true, describe: 'Record these results.json files first (repeatable)' })
-        .option('label', { type: 'string', describe: 'Label for runs recorded with --add (e.g. a commit)' })
+        .option('label', {
+          type: 'string',
+          describe: 'Label for runs recorded with --add (default FXBENCH_LABEL or GITHUB_SHA; e.g. a commit)',
+        })
+        .option('env-label', {
+          type: 'string',
+          describe: 'Environment label for runs recorded with --add (default FXBENCH_ENV or "default")',
+        })
         .example('$0 history --metric latency.warm.p99 --target local-hello', 'warm p99 of one target, last 20 runs')
         .epilogue(EPILOGUE),
     handler: async (args) => {
@@ -155,6 +187,7 @@ export const historyCli: CliCommand = {
           last: args.last as number,
           add: args.add as string[] | undefined,
           label: args.label as string | undefined,
+          envLabel: args['env-label'] as string | undefined,
         }),
       );
     },

@@ -13,6 +13,7 @@ import { readResultFile } from '../metrics/compare-input.ts';
 import { parseRules } from '../metrics/compare-metrics.ts';
 import { compareResults } from '../metrics/compare.ts';
 import { defaultHistoryFile, HistoryStore } from '../history/store.ts';
+import { runLabel } from '../history/label.ts';
 import { lastRuns, type HistoryRun } from '../history/trend.ts';
 import { renderJUnit } from '../report/junit.ts';
 import { FileError, writeFileAtomic } from '../report/files.ts';
@@ -49,6 +50,11 @@ export const RUN_GATE_OPTIONS: Record<string, Options> = {
     describe: 'With --baseline: each target needs at least this many requests (default 1)',
   },
   junit: { type: 'string', describe: 'Write JUnit XML: one test case per threshold and per compared metric' },
+  label: {
+    type: 'string',
+    describe:
+      "Label of the run in the history store (default: FXBENCH_LABEL, GITHUB_SHA, or the git commit of the scenario's checkout)",
+  },
   history: {
     type: 'string',
     describe:
@@ -65,6 +71,8 @@ export interface RunGateArgs extends GateFlags {
   junit?: string;
   /** A store file, or false for --no-history. */
   history?: string | false;
+  /** The run's label in the history store (see history/label.ts for the default). */
+  label?: string;
 }
 
 /** Picks the CI flags out of yargs' parsed arguments. */
@@ -75,6 +83,7 @@ export function runGateArgs(args: Record<string, unknown>): RunGateArgs {
     minRequests: args['min-requests'] as number | undefined,
     junit: args.junit as string | undefined,
     history: args.history === false ? false : (args.history as string | undefined),
+    label: args.label as string | undefined,
     ...historyGateFlags(args),
   };
 }
@@ -158,7 +167,7 @@ export function recordHistory(
       try {
         // Accepted for now when it ran cleanly; finishRunGates marks it failed if the gate finds a regression.
         const accepted = !result.targets.some((t) => t.error) && !(result.thresholds ?? []).some((t) => !t.ok);
-        const { runId } = store.record(result, process.env.FXBENCH_LABEL ?? process.env.GITHUB_SHA?.slice(0, 12), {
+        const { runId } = store.record(result, runLabel(args.label, result.scenario?.file), {
           env: envLabelOf(args),
           accepted,
         });

@@ -51,6 +51,25 @@ interface RunRow {
   started_at: string;
   label: string | null;
   interrupted: number;
+  env: string | null;
+  accepted: number | null;
+}
+
+/** A run's status in the store: accepted (may enter a baseline window), failed, or not known (recorded before runs were marked). */
+export type RunStatus = 'accepted' | 'failed' | 'unknown';
+
+const statusOf = (accepted: number | null): RunStatus =>
+  accepted === null ? 'unknown' : accepted ? 'accepted' : 'failed';
+
+/** The scenario of the latest recorded run (by start time); undefined when the store is empty or missing. */
+export function latestScenario(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  return withStore(file, (store) => {
+    const row = store.db.prepare('SELECT scenario FROM runs ORDER BY started_at DESC, id DESC LIMIT 1').get() as
+      | { scenario: string }
+      | undefined;
+    return row?.scenario;
+  });
 }
 
 export interface PhaseRow {
@@ -122,7 +141,7 @@ function readRuns(store: HistoryStore, q: HistoryQuery): { run: RunRow; targets:
   }
   const runs = store.db
     .prepare(
-      `SELECT id, scenario, started_at, label, interrupted FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT @limit`,
+      `SELECT id, scenario, started_at, label, interrupted, env, accepted FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT @limit`,
     )
     .all(params) as RunRow[];
   runs.reverse();
@@ -187,6 +206,9 @@ export interface TrendPoint {
   scenario: string;
   startedAt: string;
   label: string | null;
+  /** Environment label the run was recorded with. */
+  env: string;
+  status: RunStatus;
   target: string;
   value: number | null;
   samples: number;
@@ -203,6 +225,8 @@ export function metricTrend(file: string, metric: MetricSpec, q: HistoryQuery = 
           scenario: run.scenario,
           startedAt: run.started_at,
           label: run.label,
+          env: run.env ?? 'default',
+          status: statusOf(run.accepted),
           target: rows[0]!.target,
           value: metricValue(f, metric),
           samples: metricSamples(f, metric),

@@ -220,9 +220,9 @@ run('runs and compares in one step; writes compare.md, compare.json, JUnit and h
   // Both runs were recorded in it.
   const h = await runCli(['history', '--db', store, '--metric', 'cold.rate']);
   assert.is(h.code, 0, h.stderr);
-  assert.match(h.stdout, /^local-delay {2}cold\.rate {2}/);
+  assert.match(h.stdout, /^local-delay {2}cold\.rate {2}/m);
   // delay-burst: 2 at once × 60 rounds, the first round cold: 2 of 120.
-  assert.is(h.stdout.match(/delay-burst\s+0\.0167\s/g)?.length, 2, h.stdout);
+  assert.is(h.stdout.match(/delay-burst\s+\S+\s+default\s+accepted\s+0\.0167\s/g)?.length, 2, h.stdout);
 });
 
 run('exits 1 when the run regressed against its baseline, with the table and JUnit failures', async () => {

@@ -105,7 +105,7 @@ concurrent('two `fxbench run` processes at once both land in the same --history'
   const h = await runCli(['history', '--db', file, '--metric', 'cold.rate']);
   assert.is(h.code, 0, h.stderr);
   // small-burst: 4 at once × 2 rounds, round 1 all cold → cold rate 0.5 in both runs.
-  assert.is(h.stdout.match(/small-burst\s+0\.5000\s/g)?.length, 2, h.stdout);
+  assert.is(h.stdout.match(/small-burst\s+\S+\s+default\s+accepted\s+0\.5000\s/g)?.length, 2, h.stdout);
   const db = openSqlite(file, { readonly: true });
   try {
     assert.is(pragma(db, 'integrity_check'), 'ok');
