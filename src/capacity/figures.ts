@@ -10,6 +10,21 @@ import { planningFor } from '../drivers/registry.ts';
 import { fmt } from './format.ts';
 import { MONTH_HOURS, type Figure, type MemoryOption, type PlanOptions, type TargetPlan } from './types.ts';
 
+/**
+ * Fewest invocations at a rate a p99 verdict is read from: with fewer than 100
+ * samples the "p99" is the largest sample, one outlier's word. Below it the plan
+ * says "not measured" and names the phase that would measure it.
+ */
+export const MIN_P99_SAMPLES = 100;
+
+/** Phase kinds that hold a rate (open load), so their latency and throughput are figures *at* a rate. */
+const RATE_KINDS = new Set(['steady', 'ramp']);
+
+/** What would measure the SLO or capacity at `rps`, in words. */
+function wouldMeasure(rps: number): string {
+  return `a steady phase at ${fmt(rps)} req/s for at least ${Math.ceil(MIN_P99_SAMPLES / Math.max(rps, 1e-9))} s (${MIN_P99_SAMPLES} invocations), or a ramp phase through ${fmt(rps)} req/s, would measure it`;
+}
+
 /** Cold-start latency measured in the run (cold p50), for the peak figure. */
 export function coldFigures(t: TargetResult): { latency: Figure } {
   const c = t.summary?.coldLatencyMs;
@@ -35,6 +50,22 @@ export function sloVerdict(
     if (rps <= tested) {
       // The slowest step at or above the planned rate decides.
       const at = steps.filter((x) => x.rateRps >= rps).sort((a, b) => a.rateRps - b.rateRps)[0]!;
+      // Its invocations, from the step's phase round (results without them are trusted as they are).
+      const stepPhases = t.phases.filter((p) => p.kind === 'ramp' && p.rateRps === at.rateRps);
+      const n = stepPhases.reduce((a, p) => a + p.requests, 0);
+      if (stepPhases.length && n < MIN_P99_SAMPLES) {
+        missing.push(
+          `SLO at ${fmt(rps)} req/s not measured: the ramp step at ${fmt(at.rateRps)} req/s had ${n} invocations`,
+        );
+        return {
+          p99Ms: sloMs,
+          basis: 'not measured',
+          holds: {
+            value: null,
+            from: `not measured: the ramp step at ${fmt(at.rateRps)} req/s had ${n} invocations, fewer than the ${MIN_P99_SAMPLES} a p99 needs; a longer ramp (or ${wouldMeasure(rps)})`,
+          },
+        };
+      }
       const holds = at.p99Ms !== null && at.p99Ms <= sloMs && at.ok;
       return {
         p99Ms: sloMs,
@@ -59,9 +90,10 @@ export function sloVerdict(
       },
     };
   }
-  const steady = t.phases.filter(
+  const atRate = t.phases.filter(
     (p) => p.kind === 'steady' && p.rateRps !== undefined && p.rateRps >= rps && p.latencyMs,
   );
+  const steady = atRate.filter((p) => p.requests >= MIN_P99_SAMPLES);
   if (steady.length) {
     const at = steady.sort((a, b) => a.rateRps! - b.rateRps!)[0]!;
     return {
@@ -73,16 +105,19 @@ export function sloVerdict(
       },
     };
   }
+  // Without a phase at the rate, latency measured otherwise (a burst: everything at once, then
+  // nothing; a steady phase too short or too slow) says nothing about the p99 at this rate.
   missing.push(`no ramp phase: SLO at ${fmt(rps)} req/s not measured`);
-  const warm = t.summary?.warmLatencyMs ?? t.summary?.latencyMs;
-  if (!warm) return { p99Ms: sloMs, basis: 'not measured', holds: { value: null, from: 'no latency measured' } };
-  const measuredRps = Math.max(0, ...t.phases.map((p) => p.throughputRps));
+  const short = atRate.sort((a, b) => a.rateRps! - b.rateRps!)[0];
+  const kinds = [...new Set(t.phases.map((p) => p.kind))].join(', ') || 'none';
   return {
     p99Ms: sloMs,
-    basis: 'extrapolated',
+    basis: 'not measured',
     holds: {
-      value: warm.p99 <= sloMs,
-      from: `extrapolated: warm p99 ${fmt(warm.p99, 1)} ms measured at up to ${fmt(measuredRps)} req/s, assuming it stays flat to ${fmt(rps)} req/s`,
+      value: null,
+      from: short
+        ? `not measured: the steady phase at ${fmt(short.rateRps!)} req/s had ${short.requests} invocations, fewer than the ${MIN_P99_SAMPLES} a p99 needs; ${wouldMeasure(rps)}`
+        : `not measured: no phase of this run ran at ${fmt(rps)} req/s or more (phases: ${kinds}); ${wouldMeasure(rps)}`,
     },
   };
 }
@@ -154,11 +189,26 @@ export function nodePlan(t: TargetResult, opts: PlanOptions, missing: string[]):
   if (t.ramp?.kneeRps)
     perNode = { value: t.ramp.kneeRps, from: 'ramp knee (highest rate within the ramp SLO) on the measured node' };
   else {
-    const best = Math.max(0, ...t.phases.map((p) => p.throughputRps));
+    // Only phases held at a rate for enough invocations show what a node sustains; a burst's
+    // throughput is how fast one wave drained, not a rate the node keeps up.
+    const sustained = t.phases.filter((p) => RATE_KINDS.has(p.kind) && p.requests >= MIN_P99_SAMPLES);
+    const best = Math.max(0, ...sustained.map((p) => p.throughputRps));
+    const kinds = [...new Set(t.phases.map((p) => p.kind))].join(', ') || 'none';
     perNode = best
-      ? { value: best, from: 'highest throughput measured in this run (a lower bound: no ramp phase)' }
-      : { value: null, from: 'no throughput measured' };
-    if (!t.ramp) missing.push('no ramp phase: per-node capacity is the highest throughput seen, a lower bound');
+      ? {
+          value: best,
+          from: `highest throughput of a steady or ramp phase with at least ${MIN_P99_SAMPLES} invocations (a lower bound: no ramp knee)`,
+        }
+      : {
+          value: null,
+          from: `not measured: no steady or ramp phase with at least ${MIN_P99_SAMPLES} invocations (phases: ${kinds}); a ramp phase (its knee is the per-node capacity) would measure it`,
+        };
+    if (!t.ramp)
+      missing.push(
+        best
+          ? 'no ramp phase: per-node capacity is the highest sustained throughput seen, a lower bound'
+          : 'no ramp phase: per-node capacity not measured',
+      );
   }
   const nodes: Figure = perNode.value
     ? {

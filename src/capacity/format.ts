@@ -11,6 +11,7 @@ export function fmtCount(n: number): string {
 }
 
 function num(f: Figure | undefined, digits = 1, unit = ''): string {
+  if (f && f.value === null && f.from.startsWith('not measured')) return 'not measured';
   if (!f || f.value === null || f.value === undefined) return '-';
   const v = f.value;
   const s =
@@ -41,7 +42,7 @@ export function planRows(p: TargetPlan): [string, string, string][] {
   if (p.slo)
     out.push([
       `p99 ≤ ${p.slo.p99Ms} ms`,
-      `${yesNo(p.slo.holds, 'holds', 'BREAKS')} (${p.slo.basis})`,
+      p.slo.basis === 'not measured' ? 'not measured' : `${yesNo(p.slo.holds, 'holds', 'BREAKS')} (${p.slo.basis})`,
       p.slo.holds.from,
     ]);
   out.push(['requests / month', num(p.monthlyRequests, 0), p.monthlyRequests.from]);

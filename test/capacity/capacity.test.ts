@@ -8,6 +8,7 @@ import { encodeHistogram, newHistogram, recordUs } from '../../src/metrics/histo
 import { planningFor } from '../../src/drivers/registry.ts';
 import { planCapacity, planTarget } from '../../src/capacity/capacity.ts';
 import { throttling } from '../../src/capacity/throttling.ts';
+import { planRows } from '../../src/capacity/format.ts';
 import type { PlanOptions } from '../../src/capacity/types.ts';
 import type { PhaseResult, Result, TargetResult } from '../../src/model/result.ts';
 import { planOptionsFromFlags, parseCount } from '../../src/cli/plan.ts';
@@ -196,11 +197,38 @@ slo('the ramp step at or above the planned rate decides', () => {
   assert.ok(c.missing.includes('ramp went to 400 req/s: SLO at 500 req/s not measured'));
 });
 
-slo('without a ramp: "no ramp phase: SLO at 500 req/s not measured", and an extrapolation labelled as one', () => {
+slo('from a burst: no verdict ("not measured"), and the phase that would measure it named', () => {
   const p = planTarget(target(), 'lambda', lambda, { rps: 500, p99SloMs: 300 });
-  assert.is(p.slo!.basis, 'extrapolated');
-  assert.is(p.slo!.holds.value, true);
+  assert.is(p.slo!.basis, 'not measured');
+  assert.is(p.slo!.holds.value, null);
+  assert.is(
+    p.slo!.holds.from,
+    'not measured: no phase of this run ran at 500 req/s or more (phases: burst); a steady phase at 500 req/s for at least 1 s (100 invocations), or a ramp phase through 500 req/s, would measure it',
+  );
   assert.ok(p.missing.includes('no ramp phase: SLO at 500 req/s not measured'), p.missing.join('; '));
+});
+
+slo('a steady phase at the rate with enough invocations decides; one with too few does not', () => {
+  const at = (requests: number) =>
+    target({ phases: [phase({ kind: 'steady', rateRps: 20, requests, latencyMs: lat(100, 280) })] });
+  const p = planTarget(at(100), 'lambda', lambda, { rps: 20, p99SloMs: 300 });
+  assert.equal([p.slo!.holds.value, p.slo!.basis], [true, 'measured']);
+  assert.is(p.slo!.holds.from, 'steady phase at 20 req/s: p99 280 ms');
+  const q = planTarget(at(99), 'lambda', lambda, { rps: 20, p99SloMs: 300 });
+  assert.equal([q.slo!.holds.value, q.slo!.basis], [null, 'not measured']);
+  assert.match(
+    q.slo!.holds.from,
+    /^not measured: the steady phase at 20 req\/s had 99 invocations, fewer than the 100 a p99 needs; a steady phase at 20 req\/s for at least 5 s/,
+  );
+});
+
+slo('a ramp step with too few invocations gives no verdict', () => {
+  const steps = ramp.steps.map((x) => phase({ kind: 'ramp', rateRps: x.rateRps, requests: x.rateRps / 5 }));
+  const p = planTarget(target({ ramp, phases: steps }), 'lambda', lambda, { rps: 150, p99SloMs: 300 });
+  assert.equal([p.slo!.holds.value, p.slo!.basis], [null, 'not measured']);
+  assert.match(p.slo!.holds.from, /^not measured: the ramp step at 200 req\/s had 40 invocations, fewer than the 100/);
+  const q = planTarget(target({ ramp, phases: steps }), 'lambda', lambda, { rps: 450, p99SloMs: 300 });
+  assert.is(q.slo!.basis, 'extrapolated', 'above the ramp: as before');
 });
 
 slo('no cold start measured: the peak cold-start latency is named as missing, not invented', () => {
@@ -257,7 +285,34 @@ sweep('self-hosted: nodes at the ramp knee, node-hours priced', () => {
   const q = planTarget(target(), 'openfaas', planningFor('openfaas').limits, { rps: 1000 });
   assert.is(q.nodes!.monthlyUSD.value, null);
   assert.ok(q.missing.some((m) => m.includes('--node-price-hour')));
-  assert.ok(q.missing.some((m) => m.startsWith('no ramp phase: per-node capacity')));
+  assert.ok(q.missing.includes('no ramp phase: per-node capacity not measured'));
+});
+
+sweep('self-hosted from a burst: per-node throughput "not measured", never a burst\'s drain rate', () => {
+  const q = planTarget(target(), 'openfaas', planningFor('openfaas').limits, { rps: 1000, nodePriceHourUSD: 0.1 });
+  assert.is(q.nodes!.perNodeRps.value, null);
+  assert.is(
+    q.nodes!.perNodeRps.from,
+    'not measured: no steady or ramp phase with at least 100 invocations (phases: burst); a ramp phase (its knee is the per-node capacity) would measure it',
+  );
+  assert.is(q.nodes!.nodes.value, null);
+  const rows = planRows(q);
+  assert.equal(rows.find((r) => r[0] === 'per-node throughput')!.slice(0, 2), ['per-node throughput', 'not measured']);
+  // A steady phase held for 150 invocations: its throughput, as a lower bound.
+  const s = planTarget(
+    target({ phases: [phase(), phase({ kind: 'steady', rateRps: 40, requests: 150, throughputRps: 40 })] }),
+    'openfaas',
+    planningFor('openfaas').limits,
+    { rps: 1000, p99SloMs: 300 },
+  );
+  assert.is(s.nodes!.perNodeRps.value, 40);
+  assert.match(s.nodes!.perNodeRps.from, /a lower bound/);
+  assert.equal(
+    planRows(s)
+      .find((r) => r[0].startsWith('p99'))!
+      .slice(0, 2),
+    ['p99 ≤ 300 ms', 'not measured'],
+  );
 });
 
 sweep('planCapacity plans a local target for local and Lambda by default', () => {
