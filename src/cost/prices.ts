@@ -164,3 +164,36 @@ export const GCF_GEN2_DEFAULT_VCPU: readonly { memoryMB: number; vcpu: number }[
   { memoryMB: 16384, vcpu: 4 },
   { memoryMB: 32768, vcpu: 8 },
 ];
+
+/** Azure Functions prices for one hosting plan. */
+export interface AzurePrices {
+  /** Per execution, USD. */
+  perExecutionUSD: number;
+  /** Execution time × memory, USD per GB-second (GB = MB/1024). */
+  perGBSecondUSD: number;
+  /** Where the figures come from, with their date; printed in reports. */
+  source: string;
+}
+
+/**
+ * Azure Functions, pay-as-you-go, East US, free grants excluded. Rates from
+ * https://azure.microsoft.com/en-us/pricing/details/functions/ (the page renders
+ * its numbers client-side; read through modal.com/blog/azure-function-pricing-guide,
+ * 2025-05-22, which transcribes them) and the billing rules on the same page and
+ * https://learn.microsoft.com/azure/azure-functions/functions-consumption-costs
+ * (read 2026-11-30). Consumption: $0.000016/GB-s, $0.20 per million executions;
+ * Flex Consumption on demand: $0.000026/GB-s, $0.40 per million executions.
+ */
+export const AZURE_PRICES: Record<'consumption' | 'flex', AzurePrices> = {
+  consumption: {
+    perExecutionUSD: 0.0000002,
+    perGBSecondUSD: 0.000016,
+    source: 'azure functions consumption (azure.microsoft.com/en-us/pricing/details/functions, read 2026-11-30)',
+  },
+  flex: {
+    perExecutionUSD: 0.0000004,
+    perGBSecondUSD: 0.000026,
+    source:
+      'azure functions flex consumption on demand (azure.microsoft.com/en-us/pricing/details/functions, read 2026-11-30)',
+  },
+};

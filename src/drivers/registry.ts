@@ -8,6 +8,7 @@ import { openfaasProvider } from './openfaas/provider.ts';
 import { gcfProvider } from './gcf/provider.ts';
 import { httpProvider } from './http/provider.ts';
 import { localProvider } from './local/provider.ts';
+import { azureProvider } from './azure/provider.ts';
 import { registered, type RegisteredProvider } from './provider.ts';
 import type { Driver } from './types.ts';
 import type { Capabilities } from '../model/invocation.ts';
@@ -20,6 +21,7 @@ export const PROVIDER_MODULES: Record<string, RegisteredProvider> = {
   [lambdaProvider.provider]: registered(lambdaProvider),
   [openfaasProvider.provider]: registered(openfaasProvider),
   [gcfProvider.provider]: registered(gcfProvider),
+  [azureProvider.provider]: registered(azureProvider),
 };
 
 /** Makes the driver for a target. */

@@ -3,6 +3,7 @@
  * config (each declared in its provider's folder). Add a provider's type here
  * and its module in registry.ts.
  */
+import type { AzureTargetConfig } from './azure/target.ts';
 import type { GcfTargetConfig } from './gcf/target.ts';
 import type { HttpTargetConfig } from './http/target.ts';
 import type { LambdaTargetConfig } from './lambda/target.ts';
@@ -14,4 +15,5 @@ export type TargetConfig =
   | LambdaTargetConfig
   | OpenFaasTargetConfig
   | GcfTargetConfig
+  | AzureTargetConfig
   | HttpTargetConfig;
