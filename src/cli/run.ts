@@ -16,6 +16,7 @@ import { formatRamps } from '../report/ramp-text.ts';
 import { formatThresholds } from '../report/thresholds-table.ts';
 import { loadScenario } from '../scenarios/load.ts';
 import { checkCapabilities } from '../scenarios/capabilities.ts';
+import { capabilitiesOf } from '../drivers/registry.ts';
 import { PHASES } from '../scenarios/phases/index.ts';
 import { localThrottleNotes } from '../scenarios/local-notes.ts';
 import type { RunEvent } from '../scenarios/runner.ts';
@@ -162,7 +163,10 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const log = (line: string) => progress.line(line);
 
   log(`fxbench: ${plan.name} (${plan.file}), ${plan.configFile ? `config ${plan.configFile}` : 'no config file'}`);
-  for (const t of plan.targets) log(`  target ${t.name}: ${t.provider}${t.function ? ` function ${t.function}` : ''}`);
+  for (const t of plan.targets)
+    log(
+      `  target ${t.name}: ${t.provider}${t.function ? ` function ${t.function}` : ''}${capabilitiesOf(t).forceCold ? '' : ' (cold starts cannot be forced here: only an idle gap makes one)'}`,
+    );
   for (const p of plan.phases) log(`  phase ${PHASES[p.kind]!.describe(p.settings)}`);
   for (const note of localThrottleNotes(plan)) log(`  note: ${note}`);
 
