@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 // Built (dist/), the runtime is plain Node; from the sources (a clone) it needs tsx's hooks too.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const ENTRY = fileURLToPath(new URL(FROM_SOURCE ? './server-main.ts' : './server-main.js', import.meta.url));
-const EXEC_ARGV = FROM_SOURCE ? ['--import', 'tsx'] : [];
+// tsx by its resolved URL: the runtime may be started from any folder (a bare 'tsx' resolves from the cwd).
+const EXEC_ARGV = FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : [];
 const SETPRIV = '/usr/bin/setpriv';
 const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
 /** How long the runtime may take to listen, ms. */

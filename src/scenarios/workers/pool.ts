@@ -18,7 +18,8 @@ import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';
 // Built (dist/), a worker is plain Node; from the sources (a clone) it needs tsx's hooks too.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const ENTRY = fileURLToPath(new URL(FROM_SOURCE ? './worker-main.ts' : './worker-main.js', import.meta.url));
-const EXEC_ARGV = FROM_SOURCE ? ['--import', 'tsx'] : [];
+// tsx by its resolved URL: a run may start from any folder (a bare 'tsx' resolves from the cwd).
+const EXEC_ARGV = FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : [];
 
 /** Options of runWorkers. */
 export interface WorkersOptions {
@@ -60,6 +61,16 @@ export function addTicks(ticks: TickEvent[]): TickEvent {
     rps: add((x) => x.rps),
     p50Ms: max((x) => x.p50Ms),
     p99Ms: max((x) => x.p99Ms),
+    // Each worker's current round, added (workers run the same rounds in step).
+    round: t.round && {
+      ...t.round,
+      requests: add((x) => x.round?.requests ?? 0),
+      errors: add((x) => x.round?.errors ?? 0),
+      coldStarts: add((x) => x.round?.coldStarts ?? 0),
+      late: add((x) => x.round?.late ?? 0),
+      dropped: add((x) => x.round?.dropped ?? 0),
+    },
+    ...(t.totals ? { totals: { p50Ms: max((x) => x.totals?.p50Ms ?? null), p99Ms: max((x) => x.totals?.p99Ms ?? null) } } : {}),
   };
 }
 
