@@ -29,6 +29,8 @@ interface Replica {
   port: number | null;
   /** Scaled away: gets no more requests, but counts as available until its process has exited. */
   terminating: boolean;
+  /** Requests being served now. */
+  inflight: number;
 }
 
 interface FakeFn {
@@ -38,6 +40,8 @@ interface FakeFn {
   replicas: Replica[];
   labels: Record<string, string>;
   stuck: boolean;
+  scaleOnBusy: boolean;
+  coldHeader: boolean;
 }
 
 /** One function of the fake gateway. */
@@ -48,6 +52,14 @@ export interface FakeOpenFaasFunction {
   labels?: Record<string, string>;
   /** Scaling down sets the desired count but leaves replicas running (a stuck termination). */
   stuckOnScaleDown?: boolean;
+  /**
+   * A request that finds every ready replica busy starts a new replica and is held until it
+   * listens, then served by it (faasd-style per-request scaling; not CE's Kubernetes routing,
+   * which sends requests only to ready replicas). Otherwise requests go to any ready replica.
+   */
+  scaleOnBusy?: boolean;
+  /** The gateway says `x-fxbench-cold: 1` on a response it held for a new replica (as `fxbench serve` does), else `0`. */
+  coldHeader?: boolean;
 }
 
 export class FakeOpenFaas {
@@ -72,6 +84,8 @@ export class FakeOpenFaas {
         replicas: [],
         labels: f.labels ?? {},
         stuck: f.stuckOnScaleDown ?? false,
+        scaleOnBusy: f.scaleOnBusy ?? false,
+        coldHeader: f.coldHeader ?? false,
       });
   }
 
@@ -109,7 +123,7 @@ export class FakeOpenFaas {
 
   private spawnReplica(f: FakeFn): Replica {
     const proc = spawn('python3', [REPLICA, String(f.startupMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const r: Replica = { proc, port: null, terminating: false };
+    const r: Replica = { proc, port: null, terminating: false, inflight: 0 };
     this.pids.push(proc.pid!);
     let out = '';
     proc.stdout!.on('data', (c) => {
@@ -203,7 +217,10 @@ export class FakeOpenFaas {
     const callId = (req.headers['x-call-id'] as string | undefined) ?? randomUUID();
     const startNs = (BigInt(Date.now()) * 1_000_000n).toString();
     const t0 = performance.now();
+    /** Whether this request waited for a new replica. */
+    let held = false;
     if (this.ready(f).length === 0) {
+      held = true;
       if (f.desired === 0) {
         this.scale(f.name, 1);
         this.log.push(`[Scale 1/20] function=${f.name} 0 => 1 requested`);
@@ -223,7 +240,25 @@ export class FakeOpenFaas {
       this.log.push(`[Ready] function=${f.name} waited for - ${((performance.now() - t0) / 1000).toFixed(4)}s`);
     }
     const ready = this.ready(f);
-    const replica = ready[Math.floor(Math.random() * ready.length)]!;
+    let replica = ready[Math.floor(Math.random() * ready.length)]!;
+    if (f.scaleOnBusy) {
+      const idle = ready.find((r) => r.inflight === 0);
+      if (idle) replica = idle;
+      else {
+        // Every ready replica is busy: start one more and hold the request until it listens.
+        const fresh = this.spawnReplica(f);
+        f.replicas.push(fresh);
+        f.desired++;
+        this.log.push(`[Scale] function=${f.name} ${f.desired - 1} => ${f.desired} (all busy)`);
+        const end = Date.now() + 10_000;
+        while (fresh.port === null && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+        if (fresh.port === null) return send(504, `Unable to scale function ${f.name}\n`);
+        replica = fresh;
+        held = true;
+      }
+    }
+    replica.inflight++;
+    res.once('close', () => replica.inflight--);
     const upstream = httpRequest(
       {
         host: '127.0.0.1',
@@ -238,6 +273,7 @@ export class FakeOpenFaas {
           'x-call-id': callId,
           'x-start-time': startNs,
           'x-served-by': 'openfaas-ce/0.27.12',
+          ...(f.coldHeader ? { 'x-fxbench-cold': held ? '1' : '0' } : {}),
         });
         up.pipe(res);
       },

@@ -1,23 +1,27 @@
 /**
  * The `openfaas` driver: invokes `POST {gateway}/function/{name}` through an
  * undici pool and reads the replica count from `GET /system/function/{name}`
- * (basic auth). Cold starts (method `provider`, from the gateway's own replica
- * count): OpenFaaS routes requests only to ready replicas, so a request waits
- * for a new instance only when the function is scaled from zero; every
- * invocation sent while `availableReplicas` was 0 (before the first response of
- * that wave) is cold. Instance ids are read where the function sends them
- * (snippet), to count instances. `X-Duration-Seconds` (watchdog) is the
+ * (basic auth). Cold starts from every signal a response carries, best first:
+ * an `x-fxbench-cold` header (the gateway of `fxbench serve` and faasd-style
+ * setups say it, method `provider`); the instance-id snippet's headers (a new
+ * instance on its first invocation is cold, method `instance-id`); else the
+ * gateway's replica count (an invocation sent while `availableReplicas` was 0,
+ * before the first response of that wave, waited for a scale from zero: cold,
+ * method `provider`). A burst beyond the ready replicas may start new ones that
+ * the replica count does not show: only the response signals see those, so
+ * without them a warm-looking answer is counted warm by the replica count alone.
+ * Instance ids also count instances. `X-Duration-Seconds` (watchdog) is the
  * function's own duration; `X-Call-Id` is kept as the request id.
  */
 import { type Dispatcher, Pool } from 'undici';
 import { selfHostedPriceModel } from '../../cost/cost.ts';
 import { sleep } from '../../clock.ts';
 import { FxError } from '../../model/errors.ts';
-import { readInstanceHeaders } from '../instance-id.ts';
+import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
 import { transportErrorClass } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import type { OpenFaasOptions } from './target.ts';
-import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
+import type { Capabilities, ColdMethod, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
 import type { PriceModel } from '../../model/price.ts';
 import type { TargetInfo } from '../../model/result.ts';
 import type { ResolvedTarget } from '../../model/target.ts';
@@ -70,6 +74,7 @@ export class OpenFaasDriver implements Driver {
   private fromZero = false;
   private status: OpenFaasFunctionStatus | null = null;
   private readonly invokePath: string;
+  private readonly tracker = new InstanceTracker();
 
   constructor(private readonly target: ResolvedTarget<OpenFaasOptions>) {
     this.o = target.options;
@@ -158,6 +163,13 @@ export class OpenFaasDriver implements Driver {
       const errorClass = openfaasErrorClass(res.statusCode);
       const seconds = header(res.headers, 'x-duration-seconds');
       const seen = readInstanceHeaders(res.headers);
+      const coldHeader = header(res.headers, 'x-fxbench-cold');
+      // Every signal counts: the gateway's header (it knows whether the request waited for a new
+      // instance), else a new instance on its first invocation, or the scale from zero it was sent into.
+      const newInstance = seen ? this.tracker.observe(seen) : false;
+      const header01 = coldHeader === '1' || coldHeader === '0';
+      const coldMethod: ColdMethod = header01 ? 'provider' : seen && !cold ? 'instance-id' : 'provider';
+      const isCold = header01 ? coldHeader === '1' : newInstance || cold;
       return {
         status: res.statusCode,
         errorClass,
@@ -166,8 +178,8 @@ export class OpenFaasDriver implements Driver {
           : undefined,
         bytesIn,
         bytesOut,
-        cold,
-        coldMethod: 'provider',
+        cold: isCold,
+        coldMethod,
         durationMs: seconds === undefined ? undefined : Number(seconds) * 1000,
         instanceId: seen?.instanceId,
         requestId: header(res.headers, 'x-call-id'),
@@ -179,8 +191,9 @@ export class OpenFaasDriver implements Driver {
         errorMessage: (err as Error).message,
         bytesIn: 0,
         bytesOut,
-        cold,
-        coldMethod: 'provider',
+        // No response: nothing observed.
+        cold: null,
+        coldMethod: null,
       };
     }
   }

@@ -21,6 +21,8 @@ const fake = new FakeOpenFaas([
   { name: 'warm' },
   { name: 'stuck', stuckOnScaleDown: true, startupMs: 50 },
   { name: 'burst', startupMs: 200 },
+  { name: 'busy', startupMs: 100, scaleOnBusy: true },
+  { name: 'busy-h', startupMs: 100, scaleOnBusy: true, coldHeader: true },
 ]);
 let gateway = '';
 const drivers: OpenFaasDriver[] = [];
@@ -44,7 +46,7 @@ async function driverFor(fn: string, options: Partial<OpenFaasOptions> = {}): Pr
 const payload = (o: unknown) => ({ seq: 0, payload: Buffer.from(JSON.stringify(o)) });
 
 const setup = async () => {
-  if (!gateway) gateway = await fake.start({ warm: 1, stuck: 1 });
+  if (!gateway) gateway = await fake.start({ warm: 1, stuck: 1, busy: 1, 'busy-h': 1 });
   // The pre-scaled replicas must be listening before tests rely on them.
   const end = Date.now() + 10_000;
   while ((fake.available('warm') < 1 || fake.available('stuck') < 1) && Date.now() < end)
@@ -84,11 +86,15 @@ prep('no password: says to set OPENFAAS_PASSWORD; a wrong one is refused the sam
   );
 });
 
-prep('a function with a ready replica is not scaling from zero; its invocations are warm', async () => {
+prep('a function with a ready replica is not scaling from zero; its invocations are warm after the first', async () => {
   const d = await driverFor('warm');
   assert.is(d.scalingFromZero, false);
+  // The replica's first invocation (snippet count 1) counts cold by instance id: the snippet cannot tell
+  // that this replica's init was paid before the request; the second is warm.
+  const first = await d.invoke(payload({}));
+  assert.equal([first.status, first.errorClass, first.cold, first.coldMethod], [200, null, true, 'instance-id']);
   const o = await d.invoke(payload({ sleepMs: 20 }));
-  assert.equal([o.status, o.errorClass, o.cold, o.coldMethod], [200, null, false, 'provider']);
+  assert.equal([o.status, o.errorClass, o.cold, o.coldMethod], [200, null, false, 'instance-id']);
   assert.ok(
     o.durationMs! >= 19 && o.durationMs! < 1000,
     `X-Duration-Seconds as duration: ${o.durationMs} ms (sleep 20 ms, -1 ms timer tolerance)`,
@@ -207,6 +213,47 @@ run(
       );
       assert.ok(Math.abs(c.totalUSD - c.perInvocationUSD * 3) < 1e-18);
       assert.not.match(JSON.stringify(result), new RegExp(fake.password));
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);
+
+run(
+  'a burst beyond the warm replicas: the new replicas are counted cold from the responses (instance ids; x-fxbench-cold), against the processes the gateway started',
+  async () => {
+    const end = Date.now() + 10_000;
+    while ((fake.available('busy') < 1 || fake.available('busy-h') < 1) && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 20));
+    const tmp = scratch();
+    try {
+      writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+      for (const [fn, method] of [
+        ['busy', 'instance-id'],
+        ['busy-h', 'provider'],
+      ] as const) {
+        // Warm the one replica first (its first invocation, the cold one, is not part of the run). Each
+        // invocation then holds its replica 300 ms, so the three of a round overlap.
+        const d = await driverFor(fn);
+        assert.is((await d.invoke(payload({}))).status, 200);
+        const pidsBefore = fake.pids.length;
+        const file = path.join(tmp.dir, `${fn}.ts`);
+        writeFileSync(
+          file,
+          `export default { name: 'of-busy', targets: [{ name: 'of', provider: 'openfaas', function: '${fn}', gateway: '${gateway}' }], payload: { sleepMs: 300 }, phases: [{ kind: 'burst', concurrency: 3, rounds: 2, gap: 50 }] };\n`,
+        );
+        const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }));
+        const t = result.targets[0]!;
+        assert.is(t.error, undefined);
+        // Server-side truth: the gateway started 2 processes for round 1 (1 replica was warm), none for round 2.
+        const started = fake.pids.length - pidsBefore;
+        assert.is(started, 2, fn);
+        const [r1, r2] = t.phases;
+        assert.equal([r1!.requests, r1!.ok, r1!.coldStarts], [3, 3, started], fn);
+        assert.equal([r2!.requests, r2!.ok, r2!.coldStarts], [3, 3, 0], fn);
+        assert.is(t.coldStartMethod, method, fn);
+        assert.equal(t.summary!.coldMethods, { [method]: 6 }, fn);
+      }
     } finally {
       tmp.cleanup();
     }
