@@ -66,7 +66,12 @@ ff(
     const tmp = scratch('fxbench-ff-');
     try {
       writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
-      const rows: { round: number; truth: ReturnType<typeof truth>; t: Result['targets'][number] }[] = [];
+      const rows: {
+        round: number;
+        truth: ReturnType<typeof truth>;
+        t: Result['targets'][number];
+        samples: { latencyUs: number; costUSD?: number; status: number }[];
+      }[] = [];
       for (let round = 1; round <= 3; round++) {
         const log = path.join(tmp.dir, `truth-${round}.log`);
         writeFileSync(log, '');
@@ -77,13 +82,21 @@ ff(
           `export default { name: 'ff-round-${round}', targets: [{ name: 'ff', provider: 'gcf', url: '${url}', auth: 'none', memoryMB: 256 }], phases: [{ kind: 'burst', concurrency: 4, rounds: 3, gap: 50 }] };\n`,
         );
         const out = path.join(tmp.dir, `out-${round}`);
-        const run = await runCli(['run', file, '-o', out, '-q', '--no-history'], { cwd: tmp.dir, timeoutMs: 60_000 });
+        const samples = path.join(tmp.dir, `samples-${round}.ndjson`);
+        const run = await runCli(['run', file, '-o', out, '--samples', samples, '-q', '--no-history'], {
+          cwd: tmp.dir,
+          timeoutMs: 60_000,
+        });
         assert.is(run.code, 0, `fxbench run exit code (stderr: ${run.stderr})`);
         await stop(child);
         const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
-        rows.push({ round, truth: truth(log), t: result.targets[0]! });
+        const sampled = readFileSync(samples, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        rows.push({ round, truth: truth(log), t: result.targets[0]!, samples: sampled });
       }
-      for (const { round, truth: tr, t } of rows) {
+      for (const { round, truth: tr, t, samples } of rows) {
         const s = t.summary!;
         const at = `round ${round}`;
         assert.is(t.error, undefined, at);
@@ -102,15 +115,23 @@ ff(
           [1, 0, 0],
           `${at}: cold starts per burst round`,
         );
-        assert.is(s.instances, 1, `${at}: distinct instances`);
-        // Cost: gen2 request-based, every request billed (errors too), loopback < 100 ms → one 100 ms step:
-        // $0.0000004 + 0.167 vCPU × 0.1 s × $0.000024 + 0.25 GiB × 0.1 s × $0.0000025 (cloud.google.com/run/pricing, 2025-07).
-        const per = 0.0000004 + 0.167 * 0.1 * 0.000024 + 0.25 * 0.1 * 0.0000025;
+        // Cost: gen2 request-based, every request billed (errors too): $0.0000004 + (0.167 vCPU × $0.000024 +
+        // 0.25 GiB × $0.0000025) per second of the invocation's latency rounded up to 100 ms (cloud.google.com/run/pricing, 2025-07).
+        assert.is(samples.length, tr.invocations, `${at}: one sample per handler run`);
+        let expected = 0;
+        for (const x of samples) {
+          const sec = (Math.max(1, Math.ceil(x.latencyUs / 1000 / 100)) * 100) / 1000;
+          const usd = 0.0000004 + 0.167 * sec * 0.000024 + 0.25 * sec * 0.0000025;
+          assert.ok(
+            x.costUSD !== undefined && Math.abs(x.costUSD - usd) < 1e-15,
+            `${at}: HTTP ${x.status} sample of ${x.latencyUs} µs costs ${x.costUSD}, expected ${usd}`,
+          );
+          expected += usd;
+        }
         assert.ok(s.cost, `${at}: costed`);
-        assert.ok(
-          Math.abs(s.cost!.totalUSD - per * tr.invocations) < 1e-12,
-          `${at}: total ${s.cost!.totalUSD} vs ${per * tr.invocations}`,
-        );
+        assert.ok(Math.abs(s.cost!.totalUSD - expected) < 1e-12, `${at}: total ${s.cost!.totalUSD} vs ${expected}`);
+        // Distinct instances across the run: the one process.
+        assert.is(s.instances, tr.processes.length, `${at}: distinct instances = processes`);
       }
       // Three rounds, three processes, three distinct PIDs.
       assert.is(new Set(rows.map((r) => r.truth.processes[0])).size, 3);
