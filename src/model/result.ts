@@ -87,6 +87,8 @@ export interface PhaseResult {
   newInstances?: number;
   /** Warmup: invocations before latency settled (the cold one included); null when it never settled. */
   settledAfter?: number | null;
+  /** Warmup: each invocation's latency in order, ms; null for one that failed. */
+  latencyByInvocationMs?: (number | null)[];
   /**
    * Whether the driver forced cold instances before this round (burst coldFirst, warmup):
    * true only when the change was read back and the next invocations were seen on a new instance.
@@ -140,12 +142,14 @@ export interface TargetResult {
   summary: Omit<PhaseResult, 'name' | 'kind' | 'round'> | null;
   /** Set when the target ran a ramp phase. */
   ramp?: RampResult;
+  /** Configured idle timeout after which the platform reclaims an idle instance, ms (where the driver knows it: local). */
+  idleTimeoutMs?: number;
 }
 
 /** What a driver says about its target: the identifying part of a TargetResult. */
 export type TargetInfo = Pick<
   TargetResult,
-  'name' | 'provider' | 'function' | 'memoryMB' | 'region' | 'coldStartMethod'
+  'name' | 'provider' | 'function' | 'memoryMB' | 'region' | 'coldStartMethod' | 'idleTimeoutMs'
 >;
 
 /** A threshold's outcome. */

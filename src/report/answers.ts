@@ -5,12 +5,25 @@
  * the same figures as the chart that shows it.
  */
 import type { Result } from '../model/result.ts';
+import { burstAnswer, burstRounds } from './charts/burst.ts';
+import { keepaliveAnswer, keepalivePoints } from './charts/keepalive.ts';
+import { warmupAnswer, warmupSettles } from './charts/warmup.ts';
 import { memoryAnswer, memoryOptima, memorySizes } from './charts/memory.ts';
 
 /** Answers per target name, in phase-kind order. */
 export function kindAnswers(result: Result): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const add = (target: string, text: string) => out.set(target, [...(out.get(target) ?? []), text]);
+  const bursts = burstRounds(result);
+  const keepalive = keepalivePoints(result);
+  const settles = warmupSettles(result);
+  for (const t of result.targets) {
+    const mine = bursts.filter((r) => r.target === t.name);
+    if (mine.length) add(t.name, burstAnswer(mine));
+    for (const w of settles.filter((x) => x.target === t.name)) add(t.name, warmupAnswer(w));
+    const probes = keepalive.filter((p) => p.target === t.name);
+    if (probes.length) add(t.name, keepaliveAnswer(probes, t.idleTimeoutMs));
+  }
   for (const o of memoryOptima(memorySizes(result))) add(o.target, memoryAnswer(o));
   return out;
 }

@@ -25,11 +25,12 @@ const burst = load('results-burst-a.json');
 // ---
 const which = suite('which charts a run gets');
 
-which('a run with every phase kind gets all nine charts, in page order', () => {
+which('a run with every phase kind gets all ten charts, in page order', () => {
   assert.equal(
     buildCharts(full).map((c) => c.id),
     [
       'latency-spectrum',
+      'burst',
       'latency-over-time',
       'cold-starts',
       'keepalive',
@@ -45,7 +46,7 @@ which('a run with every phase kind gets all nine charts, in page order', () => {
 which('a plain burst run gets only the charts it has data for (no timeline, sweeps or ramp)', () => {
   assert.equal(
     buildCharts(burst).map((c) => c.id),
-    ['latency-spectrum', 'cold-starts', 'cost'],
+    ['latency-spectrum', 'burst', 'cold-starts', 'cost'],
   );
 });
 
@@ -54,7 +55,7 @@ which('a run with one payload size, one memory size and one idle gap draws no sw
   for (const p of r.targets[0]!.phases) Object.assign(p, { payloadBytes: 1024, memoryMB: 128, idleGapMs: 1000 });
   assert.equal(
     buildCharts(r).map((c) => c.id),
-    ['latency-spectrum', 'cold-starts', 'cost'],
+    ['latency-spectrum', 'burst', 'cold-starts', 'cost'],
   );
 });
 
@@ -66,7 +67,7 @@ which('a run without cost or cold-start method leaves those charts out', () => {
   for (const p of t.phases) p.cost = null;
   assert.equal(
     buildCharts(r).map((c) => c.id),
-    ['latency-spectrum'],
+    ['latency-spectrum', 'burst'],
   );
 });
 

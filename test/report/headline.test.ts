@@ -78,7 +78,12 @@ h('summary.md and the terminal summary start with the same headline', async () =
   assert.is(term[0], 'FAIL: 1 of 2 thresholds crossed');
   assert.ok(term.includes(awsLine!.slice(2)), 'the same line in the terminal');
   // Each phase kind's answer sits under its target.
-  assert.match(md[md.indexOf(awsLine!) + 1]!, /^ {2}- memory sweep: cheapest \d+ MB/);
+  const under = md.slice(md.indexOf(awsLine!) + 1, md.indexOf('', md.indexOf(awsLine!)));
+  assert.match(under[0]!, /^ {2}- burst: cold starts per round 50\/0 /);
+  assert.ok(
+    under.some((l) => /^ {2}- memory sweep: cheapest \d+ MB/.test(l)),
+    under.join('\n'),
+  );
 });
 
 h('unknown is not zero: a target that cannot tell cold from warm shows n/a with the reason', () => {

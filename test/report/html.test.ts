@@ -90,10 +90,12 @@ page('a run without thresholds, timeline or sweeps has no such section or chart'
   const burst = load('results-burst-a.json');
   const html = ownMarkup(renderHtml(burst));
   assert.not.match(html, /Thresholds/);
-  assert.equal(chartIds(burst), ['latency-spectrum', 'cold-starts', 'cost']);
-  assert.equal((html.match(/<section class="chart" id="chart-([a-z-]+)-section">/g) ?? []).length, 3);
+  assert.equal(chartIds(burst), ['latency-spectrum', 'burst', 'cold-starts', 'cost']);
+  assert.equal((html.match(/<section class="chart" id="chart-([a-z-]+)-section">/g) ?? []).length, 4);
   assert.equal(Object.keys(embedded(html, 'fxbench-data') as object), [
     'spectrum',
+    'burstRounds',
+    'burstLatency',
     'coldRate',
     'initDuration',
     'costBars',

@@ -1,13 +1,17 @@
 // Golden data checks per chart kind: the data each kind's chart is drawn from
 // (the spec's named datasets) for a fixture run, and each kind's answer in the
 // headline. The charts themselves are rendered in Chromium by browser.test.ts.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildCharts } from '../../src/report/charts/index.ts';
 import { memoryOptima, memorySizes } from '../../src/report/charts/memory.ts';
 import { headline } from '../../src/report/headline.ts';
 import type { Result } from '../../src/model/result.ts';
-import { memorySweepFixture, payloadSweepFixture } from '../helpers/results.ts';
+import { burstFixture, FIXTURES_DIR, memorySweepFixture, payloadSweepFixture } from '../helpers/results.ts';
+import { timelineRows } from '../../src/report/charts/timeline-data.ts';
+import { summaryCsv } from '../../src/report/csv.ts';
 
 const chart = (r: Result, id: string) => {
   const c = buildCharts(r).find((x) => x.id === id);
@@ -124,3 +128,113 @@ payload(
 );
 
 payload.run();
+
+const load = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')) as Result;
+
+// ---
+const burst = suite('burst rounds');
+
+burst('cold starts per round and cold vs warm p99 per round, from each round; no cold point for a warm round', () => {
+  const r = burstFixture();
+  const c = chart(r, 'burst');
+  const rounds = c.datasets.burstRounds as { round: number; coldStarts: number; requests: number }[];
+  assert.equal(
+    rounds.map((x) => [x.round, x.coldStarts, x.requests]),
+    [
+      [1, 20, 20],
+      [2, 0, 20],
+    ],
+  );
+  const lat = c.datasets.burstLatency as { round: number; state: string; p99: number }[];
+  const [p1, p2] = r.targets[0]!.phases;
+  assert.equal(
+    lat.map((x) => [x.round, x.state, x.p99]),
+    [
+      [1, 'cold', p1!.coldLatencyMs!.p99],
+      [2, 'warm', p2!.warmLatencyMs!.p99],
+    ],
+  );
+  assert.match(
+    headline(r).targets[0]!.answers[0]!,
+    /^burst: cold starts per round 20\/0 \(of 20\/20\); cold p99 [\d.]+\/- ms; warm p99 -\/[\d.]+ ms$/,
+  );
+});
+
+burst(
+  'per-second charts are drawn only for kinds where time says something (not burst, warmup, payload, memory, keep-alive)',
+  () => {
+    const r = burstFixture();
+    for (const p of r.targets[0]!.phases)
+      p.timeline = [{ t: 0, requests: 20, ok: 20, errors: 0, coldStarts: 0, p50Ms: 1, p99Ms: 2 }];
+    assert.equal(timelineRows(r), []);
+    assert.not.ok(buildCharts(r).some((c) => c.id === 'latency-over-time' || c.id === 'throughput'));
+    // A steady phase keeps its time series.
+    const full = load('results-full.json');
+    const rows = timelineRows(full);
+    assert.ok(rows.length > 0 && rows.every((x) => x.phase.startsWith('steady')));
+  },
+);
+
+burst.run();
+
+// ---
+const keepalive = suite('keep-alive');
+
+keepalive('steps between probes (no smoothing), n per point, the configured idle timeout marked', () => {
+  const r = load('results-full.json');
+  r.targets[0]!.idleTimeoutMs = 600_000;
+  const c = chart(r, 'keepalive');
+  const layers = (c.spec as { layer: { mark?: { type: string; interpolate?: string } }[] }).layer;
+  assert.is(layers[0]!.mark!.interpolate, 'step-after');
+  assert.not.ok(JSON.stringify(c.spec).includes('monotone'));
+  const pts = c.datasets.keepalive as { target: string; idleGapMs: number; n: string; requests: number }[];
+  for (const p of pts) assert.is(p.n, `n=${p.requests}`);
+  assert.equal(
+    pts.filter((p) => p.target === 'local-hello').map((p) => p.idleGapMs),
+    [1_000, 10_000, 60_000, 300_000, 900_000],
+  );
+  assert.equal(c.datasets.keepaliveTimeout, [
+    { target: 'local-hello', idleGapMs: 600_000, label: 'idle timeout 10min (configured)' },
+  ]);
+  assert.match(
+    headline(r).targets[0]!.answers.find((a) => a.startsWith('keep-alive'))!,
+    /configured idle timeout 10min/,
+  );
+});
+
+keepalive.run();
+
+// ---
+const warmup = suite('warmup');
+
+warmup('latency by invocation with the settle point marked; "settled after N" in the headline and summary.csv', () => {
+  const r = burstFixture('warmup');
+  const t = r.targets[0]!;
+  t.phases = [{ ...t.phases[0]!, name: 'warmup', kind: 'warmup', round: 1 }];
+  const series = [350, 40, 9, 2.1, 2.0, null, 2.2, 1.9];
+  Object.assign(t.phases[0]!, { settledAfter: 3, latencyByInvocationMs: series });
+  const c = chart(r, 'warmup');
+  assert.equal(
+    (c.datasets.warmup as { invocation: number; latencyMs: number }[]).map((p) => [p.invocation, p.latencyMs]),
+    series.flatMap((ms, i) => (ms === null ? [] : [[i + 1, ms]])),
+  );
+  assert.equal(
+    (c.datasets.warmupFailed as { invocation: number }[]).map((p) => p.invocation),
+    [6],
+  );
+  const settled = c.datasets.warmupSettled as { settledAfter: number; ruleAt: number; label: string }[];
+  assert.equal(
+    settled.map((s) => [s.settledAfter, s.ruleAt, s.label]),
+    [[3, 3.5, 'settled after 3']],
+  );
+  assert.is(
+    headline(r).targets[0]!.answers[0],
+    'warmup: settled after 3 invocations (first 350.0 ms, then p50 2.000 ms)',
+  );
+  const csv = summaryCsv(r).split('\n');
+  const col = csv[0]!.split(',').indexOf('settled_after');
+  assert.ok(col > 0);
+  assert.is(csv[1]!.split(',')[col], '3');
+});
+
+warmup.run();

@@ -70,6 +70,7 @@ export class LocalDriver implements Driver {
       memoryMB: this.spec.memoryMB,
       region: 'local',
       coldStartMethod: 'provider',
+      idleTimeoutMs: this.spec.idleTimeoutMs,
     };
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Result } from '../../model/result.ts';
 import type { Chart } from './chart.ts';
+import { burstChart } from './burst.ts';
 import { coldStartsChart } from './cold-starts.ts';
 import { costChart } from './cost.ts';
 import { keepaliveChart } from './keepalive.ts';
@@ -14,11 +15,14 @@ import { payloadChart } from './payload.ts';
 import { rampChart } from './ramp.ts';
 import { throughputChart } from './throughput.ts';
 import { trendChart } from './trend.ts';
+import { warmupChart } from './warmup.ts';
 import type { HistoryRun } from '../../history/trend.ts';
 
 /** Chart builders in page order. */
 export const CHART_BUILDERS: ((result: Result) => Chart | null)[] = [
   spectrumChart,
+  burstChart,
+  warmupChart,
   latencyOverTimeChart,
   coldStartsChart,
   keepaliveChart,

@@ -6,6 +6,7 @@
  * distinct gaps.
  */
 import type { Result } from '../../model/result.ts';
+import { formatGap } from '../format.ts';
 import { colorByTarget, DURATION_LABEL_EXPR, tickValues, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
 /** One point of a target's curve. */
@@ -45,53 +46,107 @@ export function keepalivePoints(result: Result): KeepalivePoint[] {
   return out;
 }
 
+/** The idle gap where a target's instances start going cold: the first gap with any cold start. */
+export function keepaliveAnswer(points: KeepalivePoint[], idleTimeoutMs?: number): string {
+  const first = points.find((p) => p.coldStarts > 0);
+  const timeout = idleTimeoutMs !== undefined ? ` (configured idle timeout ${formatGap(idleTimeoutMs)})` : '';
+  if (!first)
+    return `keep-alive: warm after every idle gap up to ${formatGap(points[points.length - 1]!.idleGapMs)}${timeout}`;
+  const before = points.filter((p) => p.idleGapMs < first.idleGapMs).pop();
+  return `keep-alive: cold starts begin between ${before ? formatGap(before.idleGapMs) : '0'} and ${formatGap(first.idleGapMs)} idle (${first.coldStarts} of ${first.requests} cold at ${formatGap(first.idleGapMs)})${timeout}`;
+}
+
 /** Builds the chart, or null when no target has a keep-alive sweep. */
 export function keepaliveChart(result: Result): Chart | null {
-  const points = keepalivePoints(result);
+  const points = keepalivePoints(result).map((p) => ({ ...p, n: `n=${p.requests}` }));
   if (!points.length) return null;
+  const timeouts = result.targets
+    .filter((t) => t.idleTimeoutMs !== undefined && points.some((p) => p.target === t.name))
+    .map((t) => ({
+      target: t.name,
+      idleGapMs: t.idleTimeoutMs!,
+      label: `idle timeout ${formatGap(t.idleTimeoutMs!)} (configured)`,
+    }));
+  const gaps = [...points.map((p) => p.idleGapMs), ...timeouts.map((t) => t.idleGapMs)];
+  const x = {
+    field: 'idleGapMs',
+    type: 'quantitative',
+    title: 'idle gap before the invocation (log)',
+    scale: { type: 'log', nice: false, padding: 16, domain: [Math.min(...gaps), Math.max(...gaps)] },
+    axis: {
+      labelExpr: DURATION_LABEL_EXPR,
+      labelOverlap: true,
+      values: tickValues(gaps),
+    },
+  };
+  const y = {
+    field: 'coldProbability',
+    type: 'quantitative',
+    title: 'cold-start probability (share of invocations)',
+    axis: { format: '.0%' },
+    scale: { domain: [0, 1.12] },
+  };
+  const tooltip = [
+    { field: 'target' },
+    { field: 'idleGapMs', title: 'idle gap (ms)', format: ',.0f' },
+    { field: 'coldProbability', title: 'cold probability', format: '.1%' },
+    { field: 'coldStarts', title: 'cold starts' },
+    { field: 'requests', title: 'invocations' },
+  ];
   return {
     id: 'keepalive',
     title: 'Keep-alive: cold-start probability vs idle gap',
-    note: 'After the function sat idle this long, how likely was the next invocation to start cold? Where the curve rises is where the provider reclaims idle instances.',
-    datasets: { keepalive: points },
+    note: `After the function sat idle this long, how likely was the next invocation to start cold? Each point is the probes at one gap (n: invocations); the line steps between them, inventing nothing in between.${timeouts.length ? ' The dashed rule marks the idle timeout the function was configured with.' : ''}`,
+    datasets: { keepalive: points, ...(timeouts.length ? { keepaliveTimeout: timeouts } : {}) },
     spec: {
       $schema: VEGA_LITE_SCHEMA,
       width: 'container',
       height: 260,
-      data: { name: 'keepalive' },
-      mark: { type: 'line', point: { size: 50, filled: true }, interpolate: 'monotone' },
-      encoding: {
-        x: {
-          field: 'idleGapMs',
-          type: 'quantitative',
-          title: 'idle gap (log)',
-          scale: { type: 'log', nice: false, padding: 16 },
-          axis: {
-            labelExpr: DURATION_LABEL_EXPR,
-            labelOverlap: true,
-            values: tickValues(points.map((p) => p.idleGapMs)),
+      layer: [
+        {
+          data: { name: 'keepalive' },
+          mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.75 },
+          encoding: {
+            x,
+            y,
+            color: colorByTarget(
+              result,
+              'top',
+              points.map((p) => p.target),
+            ),
+            tooltip,
           },
         },
-        y: {
-          field: 'coldProbability',
-          type: 'quantitative',
-          title: 'cold-start probability',
-          axis: { format: '.0%' },
-          scale: { domain: [0, 1] },
+        {
+          data: { name: 'keepalive' },
+          mark: { type: 'point', filled: true, size: 55, opacity: 1 },
+          encoding: { x, y, color: colorByTarget(result, 'shared'), tooltip },
         },
-        color: colorByTarget(
-          result,
-          'top',
-          points.map((p) => p.target),
-        ),
-        tooltip: [
-          { field: 'target' },
-          { field: 'idleGapMs', title: 'idle gap (ms)', format: ',.0f' },
-          { field: 'coldProbability', title: 'cold probability', format: '.1%' },
-          { field: 'coldStarts', title: 'cold starts' },
-          { field: 'requests', title: 'invocations' },
-        ],
-      },
+        {
+          data: { name: 'keepalive' },
+          mark: { type: 'text', dy: -10, fontSize: 10 },
+          encoding: { x, y, text: { field: 'n' }, color: colorByTarget(result, 'shared') },
+        },
+        ...(timeouts.length
+          ? [
+              {
+                data: { name: 'keepaliveTimeout' },
+                layer: [
+                  { mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.25 } },
+                  {
+                    mark: { type: 'text', align: 'left', dx: 4, baseline: 'top', y: 2, fontSize: 10 },
+                    encoding: { text: { field: 'label' } },
+                  },
+                ],
+                encoding: {
+                  x,
+                  color: colorByTarget(result, 'shared'),
+                  tooltip: [{ field: 'target' }, { field: 'label', title: 'idle timeout' }],
+                },
+              },
+            ]
+          : []),
+      ],
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Per-second series of every target (PhaseResult.timeline), for the
- * latency-over-time and throughput charts. Each target is drawn from its own
+ * latency-over-time and throughput charts, of the phase kinds where a time
+ * series says something (steady, ramp; not UNTIMED_KINDS). Each target is drawn from its own
  * first second (targets run one after another; aligned this way they overlay
  * and compare). Long runs are coarsened to at most MAX_POINTS buckets per
  * target so the report stays small: counts add; p50 is the mean of the
@@ -9,6 +10,13 @@
 import type { Result } from '../../model/result.ts';
 import { targetStartS } from './chart.ts';
 import { phaseLabel } from '../format.ts';
+
+/**
+ * Phase kinds whose per-second series say nothing (a few invocations in rounds,
+ * sweeps, probes): their answer is drawn by their own chart, and the per-second
+ * charts leave them out.
+ */
+export const UNTIMED_KINDS: ReadonlySet<string> = new Set(['burst', 'warmup', 'payload', 'memory', 'keepalive']);
 
 /** Per-second series up to this many rows (all targets) draw a dot per row. */
 export const DOTS_UP_TO = 240;
@@ -36,11 +44,12 @@ export interface TimelineRow {
 export function timelineRows(result: Result): TimelineRow[] {
   const out: TimelineRow[] = [];
   for (const t of result.targets) {
-    const t0 = targetStartS(t);
+    const t0 = targetStartS({ ...t, phases: t.phases.filter((p) => !UNTIMED_KINDS.has(p.kind)) });
     if (t0 === null) continue;
-    const count = t.phases.reduce((n, p) => n + (p.timeline?.length ?? 0), 0);
+    const timed = t.phases.filter((p) => !UNTIMED_KINDS.has(p.kind));
+    const count = timed.reduce((n, p) => n + (p.timeline?.length ?? 0), 0);
     const widthS = Math.max(1, Math.ceil(count / MAX_POINTS));
-    for (const p of t.phases) {
+    for (const p of timed) {
       const tl = p.timeline ?? [];
       for (let i = 0; i < tl.length; i += widthS) {
         const chunk = tl.slice(i, i + widthS);

@@ -43,6 +43,7 @@ export type RoundMeta = Partial<
     | 'memoryMB'
     | 'newInstances'
     | 'settledAfter'
+    | 'latencyByInvocationMs'
     | 'forcedCold'
     | 'arrival'
     | 'late'

@@ -140,7 +140,11 @@ export const warmupPhase: PhaseModule<WarmupSettings> = {
       latenciesMs.push(r.errorClass ? Infinity : r.latencyUs / 1000);
     }
     const settledAfter = settlePoint(latenciesMs);
-    ctx.annotate?.(1, { settledAfter, ...(s.coldFirst ? { forcedCold: ctx.capabilities.forceCold } : {}) });
+    ctx.annotate?.(1, {
+      settledAfter,
+      latencyByInvocationMs: latenciesMs.map((ms) => (Number.isFinite(ms) ? ms : null)),
+      ...(s.coldFirst ? { forcedCold: ctx.capabilities.forceCold } : {}),
+    });
     ctx.progress(
       settledAfter === null
         ? 'latency never settled'
