@@ -3,7 +3,7 @@
  * few times a second from them (progress display, workers reporting to their
  * parent), and phases read a round's figures so far (ramp checks its SLO).
  */
-import { percentileMs } from '../../metrics/histogram.ts';
+import { mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
 import type { Recorder } from '../../metrics/recorder.ts';
 import type { PhaseResult } from '../../model/result.ts';
 
@@ -24,6 +24,8 @@ export interface TickEvent {
   ok: number;
   errors: number;
   coldStarts: number;
+  /** Invocations whose cold/warm state the driver could not tell (their cold starts are unknown, not 0). */
+  coldUnknown: number;
   late: number;
   dropped: number;
   /** Completed requests per second over the last tick. */
@@ -31,6 +33,21 @@ export interface TickEvent {
   /** Latency of the current round so far, ms. */
   p50Ms: number | null;
   p99Ms: number | null;
+  /**
+   * The current round (the latest one with a recorder; null before the first
+   * invocation) and its figures so far: what a live display shows, one scope.
+   */
+  round: ({ index: number } & RoundCounts & RoundMeta) | null;
+  /** Set on the phase's last tick, sent as it ends: its latency over every round (the counts above are already). */
+  totals?: { p50Ms: number | null; p99Ms: number | null };
+}
+
+/** Counts of one round so far. */
+export interface RoundCounts {
+  requests: number;
+  errors: number;
+  coldStarts: number;
+  coldUnknown: number;
 }
 
 /** Figures a phase attaches to one round's PhaseResult (all optional schema fields). */
@@ -97,6 +114,7 @@ export class PhaseLive {
     let requests = 0,
       ok = 0,
       coldStarts = 0,
+      coldUnknown = 0,
       late = 0,
       dropped = 0;
     let latest: Recorder | undefined;
@@ -106,6 +124,7 @@ export class PhaseLive {
       requests += r.requests;
       ok += r.ok;
       coldStarts += r.coldStarts;
+      coldUnknown += r.coldUnknown;
       if (round > latestRound) {
         latestRound = round;
         latest = rec;
@@ -121,6 +140,17 @@ export class PhaseLive {
     this.lastRequests = requests;
     const all = latest?.recorded.all;
     const has = all && all.totalCount > 0;
+    const m = this.meta.get(latestRound);
+    const round = latest
+      ? {
+          index: latestRound,
+          requests: latest.recorded.requests,
+          errors: latest.recorded.requests - latest.recorded.ok,
+          coldStarts: latest.recorded.coldStarts,
+          coldUnknown: latest.recorded.coldUnknown,
+          ...(m ?? {}),
+        }
+      : null;
     return {
       kind: 'tick',
       target: this.target,
@@ -131,11 +161,13 @@ export class PhaseLive {
       ok,
       errors: requests - ok,
       coldStarts,
+      coldUnknown,
       late,
       dropped,
       rps,
       p50Ms: has ? percentileMs(all, 50) : null,
       p99Ms: has ? percentileMs(all, 99) : null,
+      round,
     };
   }
 
@@ -148,9 +180,14 @@ export class PhaseLive {
     }
   }
 
-  /** Stops ticking (emits one last tick). */
+  /** Stops ticking (emits one last tick, with the phase's latency over every round). */
   stop(): void {
     clearInterval(this.timer);
-    this.emit(this.snapshot());
+    const recorded = [...this.rounds.values()].map((r) => r.recorded.all).filter((h) => h.totalCount > 0);
+    const all = recorded.length ? mergeHistograms(recorded) : undefined;
+    this.emit({
+      ...this.snapshot(),
+      totals: { p50Ms: all ? percentileMs(all, 50) : null, p99Ms: all ? percentileMs(all, 99) : null },
+    });
   }
 }

@@ -56,11 +56,25 @@ export function addTicks(ticks: TickEvent[]): TickEvent {
     ok: add((x) => x.ok),
     errors: add((x) => x.errors),
     coldStarts: add((x) => x.coldStarts),
+    coldUnknown: add((x) => x.coldUnknown),
     late: add((x) => x.late),
     dropped: add((x) => x.dropped),
     rps: add((x) => x.rps),
     p50Ms: max((x) => x.p50Ms),
     p99Ms: max((x) => x.p99Ms),
+    // Each worker's current round, added (workers run the same rounds in step).
+    round: t.round && {
+      ...t.round,
+      requests: add((x) => x.round?.requests ?? 0),
+      errors: add((x) => x.round?.errors ?? 0),
+      coldStarts: add((x) => x.round?.coldStarts ?? 0),
+      coldUnknown: add((x) => x.round?.coldUnknown ?? 0),
+      late: add((x) => x.round?.late ?? 0),
+      dropped: add((x) => x.round?.dropped ?? 0),
+    },
+    ...(t.totals
+      ? { totals: { p50Ms: max((x) => x.totals?.p50Ms ?? null), p99Ms: max((x) => x.totals?.p99Ms ?? null) } }
+      : {}),
   };
 }
 
