@@ -22,6 +22,7 @@ import { readResultFile } from '../metrics/compare-input.ts';
 import { DEFAULT_ALLOWANCES, parseRules } from '../metrics/compare-metrics.ts';
 import { compareResults, type CompareVerdict } from '../metrics/compare.ts';
 import { compareWithWindow, DEFAULT_MIN_RUNS, DEFAULT_WINDOW } from '../metrics/compare-history.ts';
+import { compareAB } from '../metrics/compare-ab.ts';
 import { baselineWindow } from '../history/window.ts';
 import { DEFAULT_ENV_LABEL } from '../history/store.ts';
 import { writeJUnit } from '../report/junit.ts';
@@ -153,9 +154,20 @@ export async function compareCommand(args: CompareArgs): Promise<number> {
       { file: args.history, field: '--history', message: 'history store not found (every fxbench run records one)' },
     ]);
   const current = readResultFile(args.current);
+  if (!args.history && !args.baseline && !current.ab)
+    throw FxError.invalid([
+      {
+        file: args.current,
+        field: 'baseline',
+        message:
+          'not an A/B run: give <baseline> <current> results files, --history STORE <current>, or one A/B results.json',
+      },
+    ]);
   const verdict = args.history
     ? gateAgainstHistory(args.history, current, { ...args, currentFile: args.current })
-    : gateAgainstBaseline(args.baseline!, current, { ...args, currentFile: args.current });
+    : args.baseline
+      ? gateAgainstBaseline(args.baseline, current, { ...args, currentFile: args.current })
+      : compareAB(current, parseRules(args.maxRegression).rules);
   publishVerdict(verdict);
   if (verdict.advisory && args.strict) process.stdout.write('compare: --strict: a window this short fails the gate\n');
   if (args.junit) writeJUnit(args.junit, { thresholds: current.thresholds ?? [], verdict });
@@ -176,10 +188,15 @@ export function comparePositionals(
     if (a === undefined) throw FxError.invalid([{ field: 'current', message: 'expected the current results.json' }]);
     return { current: a };
   }
-  if (a === undefined || b === undefined)
+  if (a === undefined)
     throw FxError.invalid([
-      { field: 'baseline', message: 'expected <baseline> <current> results files, or --history STORE <current>' },
+      {
+        field: 'baseline',
+        message: 'expected <baseline> <current> results files, --history STORE <current>, or one A/B results.json',
+      },
     ]);
+  // One file: an A/B run, judged from its own paired blocks.
+  if (b === undefined) return { current: a };
   return { baseline: a, current: b };
 }
 
@@ -247,6 +264,7 @@ export const compareCli: CliCommand = {
           '$0 compare --history reports/history.sqlite reports/nightly/results.json',
           'against the last 10 good runs',
         )
+        .example('$0 compare reports/pr-gate/results.json', 'an A/B run: candidate against baseline, paired blocks')
         .example(
           "$0 compare a.json b.json --max-regression 'latency.p99=+20%,cost.perMillion=off'",
           'looser p99, ignore cost',

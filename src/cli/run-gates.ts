@@ -12,6 +12,7 @@ import { ExitCode, FxError, osReason } from '../model/errors.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { parseRules } from '../metrics/compare-metrics.ts';
 import { compareResults } from '../metrics/compare.ts';
+import { compareAB } from '../metrics/compare-ab.ts';
 import { defaultHistoryFile, HistoryStore } from '../history/store.ts';
 import { runLabel } from '../history/label.ts';
 import { lastRuns, type HistoryRun } from '../history/trend.ts';
@@ -222,6 +223,8 @@ export async function finishRunGates(
       shownFile: shownPath(file),
       currentFile: shownPath(path.join(outDir, 'results.json')),
     });
+  } else if (!args.baseline && result.ab) {
+    verdict = compareAB(result, parseRules(args.maxRegression).rules);
   } else if (args.baseline) {
     const baseline = readResultFile(args.baseline);
     const ran = new Set(result.targets.map((t) => t.name));

@@ -89,6 +89,8 @@ export interface CompareVerdict {
   window?: { runs: number; minRuns: number; k: number; env: string; labels: string[] };
   /** Set when the verdict cannot fail (too few runs in the window): why. */
   advisory?: string;
+  /** A/B verdicts: the block pairs compared. */
+  abPairs?: number;
 }
 
 /** Options for compareResults. */

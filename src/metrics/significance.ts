@@ -210,3 +210,21 @@ export function proportionBounds(x: number, n: number, alpha = DEFAULT_ALPHA): B
   const upper = x >= n ? 1 : solve((p) => binomialCdf(x, n, p), alpha, false);
   return { lower, upper };
 }
+
+/** P(T ≤ t) for Student's t with `df` degrees of freedom. */
+export function studentTCdf(t: number, df: number): number {
+  const tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** The p-quantile of Student's t with `df` degrees of freedom (bisection on the exact CDF). */
+export function studentTQuantile(p: number, df: number): number {
+  let lo = -1e3;
+  let hi = 1e3;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

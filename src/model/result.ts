@@ -43,6 +43,8 @@ export interface PhaseResult {
   kind: string;
   /** Round of a repeating phase, from 1. */
   round?: number;
+  /** A/B runs: the block (from 0, in time order) this phase ran in (scenarios/ab.ts). */
+  abBlock?: number;
   payloadBytes?: number;
   requests: number;
   ok: number;
@@ -169,6 +171,18 @@ export interface ThresholdOutcome {
   abortOnFail?: boolean;
 }
 
+/** An A/B run's arms and block order (scenarios/ab.ts). */
+export interface AbInfo {
+  /** Target name of the baseline arm (A). */
+  baseline: string;
+  /** Target name of the candidate arm (B). */
+  candidate: string;
+  /** Blocks planned. */
+  blocks: number;
+  /** The arm of each block that ran, in time order (ABBA…). */
+  order: ('A' | 'B')[];
+}
+
 /** results.json */
 export interface Result {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -181,6 +195,8 @@ export interface Result {
   thresholds: ThresholdOutcome[];
   /** Set when a threshold with `abortOnFail` crossed and stopped the run: `target metric condition`. */
   abortedByThreshold?: string;
+  /** Set on an A/B run: which target was the baseline and which the candidate, and the blocks' order. */
+  ab?: AbInfo;
   /** Set on a partial result (`--shard i/N`): which share of the load it ran, `index` from 1 as on the command line. `fxbench merge` combines shards. */
   shard?: { index: number; count: number };
   /**

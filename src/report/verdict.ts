@@ -69,6 +69,8 @@ function headline(v: CompareVerdict): string {
 
 /** What the baseline was, in one line (history window, A/B or one file). */
 function baselineLine(v: CompareVerdict): string {
+  if (v.mode === 'ab')
+    return `A/B in one run: ${v.baseline.file ?? 'baseline'} (A) against ${v.current.file ?? 'candidate'} (B), ${v.abPairs ?? 0} block pairs in ABBA order (${v.baseline.startedAt}); each metric per block, a paired t-test over the pairs`;
   if (v.mode === 'history' && v.window)
     return `history window of ${v.window.runs} accepted run${v.window.runs === 1 ? '' : 's'} of ${v.baseline.scenario} (environment ${v.window.env}; ${v.baseline.startedAt}) in ${v.baseline.file ?? 'the history store'}; band = median ± ${v.window.k} × 1.4826 × MAD of the per-run values`;
   return `${v.baseline.file ?? v.baseline.scenario} (${v.baseline.startedAt})`;
@@ -84,7 +86,7 @@ function formatBand(m: MetricComparison): string {
 export function formatVerdictText(v: CompareVerdict): string {
   const out: string[] = [
     `baseline: ${baselineLine(v)}`,
-    `current:  ${v.current.file ?? v.current.scenario} (${v.current.startedAt})`,
+    ...(v.mode === 'ab' ? [] : [`current:  ${v.current.file ?? v.current.scenario} (${v.current.startedAt})`]),
   ];
   for (const t of v.targets) {
     out.push('', t.target);

@@ -4,6 +4,7 @@
  * at once, each naming the file, the field and what was expected; a bad input
  * exits 2 and sends nothing.
  */
+import { checkAb } from './ab.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { check, checkObject, describeValue, isPlainObject, optional, type CheckContext } from '../config/check.ts';
@@ -221,6 +222,7 @@ function checkScenario(
     payload: optional(check.any()),
     payloadSize: optional(check.any()),
     thresholds: optional(check.any()),
+    ab: optional(check.any()),
   });
   if (!o) return undefined;
   if (typeof o.name === 'string' && !/^[\w.-]+$/.test(o.name))
@@ -310,8 +312,14 @@ function checkScenario(
           targets: targets.map((t) => t.name),
           phases: phases.map((p) => p.name),
         });
+  const ab = checkAb(
+    o.ab,
+    targets.map((t) => t.name),
+    ctx,
+  );
   if (ctx.issues.length) return undefined;
   return {
+    ...(ab ? { ab } : {}),
     file,
     name: o.name,
     description: o.description,

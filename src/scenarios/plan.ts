@@ -13,6 +13,13 @@ export interface PhasePlan {
   settings: Record<string, unknown>;
 }
 
+/** A checked A/B setting (scenarios/ab.ts): target names of the two arms and the number of blocks. */
+export interface AbPlan {
+  baseline: string;
+  candidate: string;
+  blocks: number;
+}
+
 /** A scenario ready to run. */
 export interface Plan {
   /** Scenario file as the user named it. */
@@ -34,4 +41,6 @@ export interface Plan {
   configFile?: string;
   /** Default reports folder. */
   outRoot: string;
+  /** A/B: phases alternate between a baseline and a candidate target in ABBA blocks (ab.ts). */
+  ab?: AbPlan;
 }

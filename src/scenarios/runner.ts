@@ -19,13 +19,14 @@ import { PHASES } from './phases/index.ts';
 import { unmetNeeds } from './capabilities.ts';
 import { abortingThreshold, evaluateThresholds } from '../metrics/thresholds.ts';
 import { FxError, osReason } from '../model/errors.ts';
-import type { PhasePlan, Plan } from './plan.ts';
+import type { AbPlan, PhasePlan, Plan } from './plan.ts';
 import type { PhaseContext } from './phases/phase.ts';
 import type { Outcome } from '../model/invocation.ts';
 import { PhaseLive, roundStats, type TickEvent, type RoundMeta } from './engine/live.ts';
 import type { PriceModel } from '../model/price.ts';
 import { mergeRecorded, observedMethod, phaseFigures } from '../metrics/figures.ts';
 import type { ResolvedTarget } from '../model/target.ts';
+import { runAB } from './ab.ts';
 
 /** What a run reports while it goes. */
 export type RunEvent =
@@ -65,6 +66,8 @@ export interface RunOptions {
 
 /** Runs every target of a plan. Resolves with the Result even when interrupted or a target failed. */
 export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result> {
+  // A/B: the phases run as ABBA blocks, each a run of its own (ab.ts).
+  if (plan.ab) return runAB(plan as Plan & { ab: AbPlan }, opts.signal, (p) => runPlan(p, opts));
   const startedAt = new Date().toISOString();
   const originNs = nowNs(); // t = 0 of every timeline
   const signal = opts.signal ?? new AbortController().signal;

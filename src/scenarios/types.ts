@@ -3,6 +3,7 @@
  * (bench.config.ts). `defineScenario` and `defineConfig` only give them types, so
  * editors autocomplete; validation happens in load.ts.
  */
+import type { AbSpec } from './ab.ts';
 import type { TargetConfig } from '../drivers/targets.ts';
 import type { FunctionConfig } from '../model/function.ts';
 
@@ -197,6 +198,8 @@ export interface ScenarioDefinition {
   payloadSize?: string | number;
   /** Pass/fail criteria; a crossed threshold makes `fxbench run` exit 1. */
   thresholds?: Thresholds;
+  /** A/B in one run: the phases alternate between these two targets in ABBA blocks (see ab.ts, docs/ci.md). */
+  ab?: AbSpec;
 }
 
 /** bench.config.ts's default export. */

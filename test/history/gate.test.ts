@@ -124,7 +124,10 @@ gate('bad input: exit 2 with one clear message each', async () => {
     [['--history', db, cur, cur], /--history: with --history give only the current results\.json/],
     [['--history', db, cur, '--window', '1'], /--window: expected an integer >= 2, got 1/],
     [['--history', db, cur, '--env-label', 'a b'], /--env-label: expected a short label/],
-    [[cur], /expected <baseline> <current> results files, or --history STORE <current>/],
+    [
+      [cur],
+      /not an A\/B run: give <baseline> <current> results files, --history STORE <current>, or one A\/B results\.json/,
+    ],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(['compare', ...args]);
