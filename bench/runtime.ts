@@ -19,7 +19,17 @@
  * handler once (spawn until its answer is printed). Alternating, medians.
  *   Goal: < 15 ms added at the median.
  *
- * Environment: BENCH_QUICK=1 for a short run (CI smoke).
+ * The runtime as a platform (benchPlatform, a second table): the runtime in its
+ * own process as `fxbench run` starts it. CPU per cold start in the runtime
+ * process (its own utime + stime from /proc, children excluded) against the
+ * same cold starts with the runtime inside this process (process.cpuUsage), the
+ * old design. Then real `fxbench run`s: burst 100 and burst 300 (maxInstances
+ * 300), two rounds, arrival spread and cold counts per round; the steady
+ * scenario's open model at 50/s from cold (late sends while instances spawn);
+ * and a burst of 20 with --workers 1 and 2 (one shared runtime: the same
+ * instance count).
+ *
+ * Environment: BENCH_QUICK=1 for a short run (CI smoke: bursts of 20 and 40).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +39,8 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { checkFunction } from '../src/runtime/function-spec.ts';
 import { LocalRuntime } from '../src/runtime/runtime.ts';
+import { startRuntimeProcess } from '../src/runtime/server-process.ts';
+import type { Result } from '../src/model/result.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const HELLO = path.join(ROOT, 'functions/hello/index.mjs');
@@ -482,7 +494,152 @@ export async function benchRuntime(
   return rows.every((r) => r.ok);
 }
 
+/** utime + stime of one process (not its children), µs. */
+function processCpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) / CLOCK_TICKS) * 1e6;
+}
+
+/** `fxbench run` of a generated scenario; the parsed results.json and stderr. */
+async function fxbenchRun(dir: string, name: string, source: string, args: string[] = []): Promise<Result> {
+  const file = path.join(dir, `${name}.mjs`);
+  writeFileSync(file, source);
+  const out = path.join(dir, `out-${name}`);
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/fxbench.mjs'), 'run', file, '--out', out, '--no-history', '--quiet', ...args],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  child.stderr!.on('data', (c) => (err += c));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  try {
+    return JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
+  } catch {
+    throw new Error(`fxbench run ${name} exited ${code} without results:\n${err}`);
+  }
+}
+
+const burstSource = (n: number, maxInstances: number) => `export default {
+  name: 'burst-${n}',
+  functions: { hello: { kind: 'node', code: ${JSON.stringify(path.join(ROOT, 'functions/hello'))}, maxInstances: ${maxInstances} } },
+  targets: [{ name: 'hello', provider: 'local', function: 'hello' }],
+  phases: [{ kind: 'burst', concurrency: ${n}, rounds: 2, gap: '1s' }],
+};
+`;
+
+/** The runtime as a platform: its own process, shared by the generators. */
+export async function benchPlatform(
+  log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<void> {
+  log(`\n## the runtime as a platform${QUICK ? ' (quick)' : ''}\n`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fxbench-bench-platform-'));
+  const lines: [string, string][] = [];
+  const spawnN = QUICK ? 10 : 30;
+  try {
+    // CPU per cold start: runtime process (lean) vs the runtime inside this process (old design).
+    const spec = checkFunction('hello', { kind: 'node', code: 'functions/hello' }, 'functions.hello', ROOT, {
+      file: 'bench',
+      issues: [],
+    })!;
+    const proc = await startRuntimeProcess();
+    const pool = new Pool(proc.url, { connections: 1 });
+    const reg = await pool.request({
+      method: 'PUT',
+      path: '/fxbench/functions/hello',
+      headers: { 'x-fxbench-token': proc.token },
+      body: JSON.stringify(spec),
+    });
+    await reg.body.dump();
+    const coldOnce = async (p: Pool, drain: () => Promise<void>) => {
+      await drain();
+      const res = await p.request({ method: 'POST', path: '/2015-03-31/functions/hello/invocations', body: BODY });
+      await res.body.dump();
+      if (res.headers['x-fxbench-cold'] !== '1') throw new Error('expected a cold start');
+    };
+    const drainRemote = async () => {
+      const r = await pool.request({ method: 'POST', path: '/system/scale-function/hello', body: '{"replicas":0}' });
+      await r.body.dump();
+    };
+    await coldOnce(pool, drainRemote);
+    const cpu0 = processCpuUs(proc.pid);
+    for (let i = 0; i < spawnN; i++) await coldOnce(pool, drainRemote);
+    const perSpawnRemote = (processCpuUs(proc.pid) - cpu0) / spawnN;
+    await pool.close();
+    await proc.stop();
+    const rt = new LocalRuntime([spec]);
+    await rt.start();
+    const local = new Pool(rt.url, { connections: 1 });
+    await coldOnce(local, () => rt.drain('hello'));
+    const u0 = process.cpuUsage();
+    for (let i = 0; i < spawnN; i++) await coldOnce(local, () => rt.drain('hello'));
+    const u = process.cpuUsage(u0);
+    const perSpawnInProcess = (u.user + u.system) / spawnN;
+    await local.close();
+    await rt.stop();
+    lines.push([
+      `CPU per cold start, runtime process (${spawnN})`,
+      `${(perSpawnRemote / 1000).toFixed(2)} ms (in the generator's process, as before: ${(perSpawnInProcess / 1000).toFixed(2)} ms, client included)`,
+    ]);
+
+    // Bursts: arrival spread and cold counts per round.
+    for (const [n, max] of QUICK
+      ? [
+          [20, 100],
+          [40, 100],
+        ]
+      : [
+          [100, 100],
+          [300, 300],
+        ]) {
+      const r = await fxbenchRun(dir, `burst-${n}`, burstSource(n!, max!));
+      const [r1, r2] = r.targets[0]!.phases;
+      const spread = (p: typeof r1) =>
+        p?.arrival
+          ? `accepted over ${p.arrival.spreadMs.toFixed(0)} ms, cold began over ${p.arrival.coldBeginSpreadMs?.toFixed(0) ?? 'n/a'} ms`
+          : 'no arrival stamps';
+      lines.push([
+        `burst ${n} (maxInstances ${max}): cold round 1 / round 2`,
+        `${r1?.coldStarts ?? 'n/a'} / ${r2?.coldStarts ?? 'n/a'} of ${n}; errors ${(r1 ? Object.values(r1.errors).reduce((a, b) => a + b, 0) : 0) + (r2 ? Object.values(r2.errors).reduce((a, b) => a + b, 0) : 0)}; round 1 ${spread(r1)}; round 2 ${spread(r2)}`,
+      ]);
+    }
+
+    // Generator timing while instances spawn: the steady example (open model at 50/s from cold).
+    const steady = await fxbenchRun(
+      dir,
+      'steady',
+      `export default {
+  name: 'steady-50',
+  functions: { hello: { kind: 'node', code: ${JSON.stringify(path.join(ROOT, 'functions/hello'))} } },
+  targets: [{ name: 'hello', provider: 'local', function: 'hello' }],
+  phases: [{ kind: 'steady', rate: 50, duration: '${QUICK ? '2s' : '5s'}' }],
+};
+`,
+    );
+    const sp = steady.targets[0]!.phases[0]!;
+    lines.push([
+      'open model 50/s from cold: late sends',
+      `${sp.late ?? 'n/a'} late of ${sp.requests} (${sp.coldStarts} cold starts during it)`,
+    ]);
+
+    // Shared runtime: --workers 2 sees the same instances as --workers 1.
+    const counts: string[] = [];
+    for (const w of [1, 2]) {
+      const r = await fxbenchRun(dir, `workers-${w}`, burstSource(20, 100), ['--workers', String(w)]);
+      const [r1] = r.targets[0]!.phases;
+      counts.push(`--workers ${w}: ${r1?.instances ?? 'n/a'} instances, ${r1?.coldStarts ?? 'n/a'} cold`);
+    }
+    lines.push(['burst 20, round 1, by worker count', counts.join('; ')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const w = Math.max(...lines.map(([k]) => k.length));
+  for (const [k, v] of lines) log(`${k.padEnd(w)}  ${v}`);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const ok = await benchRuntime();
+  await benchPlatform();
   process.exitCode = ok ? 0 : 1;
 }

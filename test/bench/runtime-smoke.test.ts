@@ -1,3 +1,4 @@
+// test-timeout: 600 s
 // `npm run bench:runtime` stays runnable: the benchmark in its quick mode
 // (BENCH_QUICK=1, ~30 s) as a real process, load on 127.0.0.1 only. Asserts the
 // table's rows and that its figures are real measurements (positive, ratios
@@ -50,6 +51,18 @@ test('prints the table with measured figures and leaves no process behind', asyn
   const cold = row('cold start, median of 7');
   assert.ok(num(cold, /([\d.]+) ms/) > 1, cold);
   assert.match(out, /\d+ cores, Node v\d+/);
+  // The platform table: figures measured, not assumed.
+  const spawnCpu = row('CPU per cold start, runtime process (10)');
+  assert.ok(num(spawnCpu, /\)\s+([\d.]+) ms/) > 0, spawnCpu);
+  for (const n of [20, 40]) {
+    const b = row(`burst ${n} (maxInstances 100): cold round 1 / round 2`);
+    assert.match(b, new RegExp(`\\d+ / \\d+ of ${n}; errors \\d+; round 1 accepted over \\d+ ms`));
+  }
+  assert.match(row('open model 50/s from cold: late sends'), /\d+ late of \d+/);
+  assert.match(
+    row('burst 20, round 1, by worker count'),
+    /--workers 1: \d+ instances, \d+ cold; --workers 2: \d+ instances/,
+  );
   // Process count: plain, floor front + 10 workers, serve + 10 instances at least.
   assert.ok(seen.size >= 20, `saw ${seen.size} descendant processes`);
   await waitFor(() => [...seen].every((pid) => !alive(pid)), 10_000, 'every benchmark process to exit');
