@@ -5,6 +5,7 @@
  */
 import type { ProviderCost } from '../model/planning.ts';
 import type { PriceModel } from '../model/price.ts';
+import type { Outcome } from '../model/invocation.ts';
 import type { CostFigures } from '../model/result.ts';
 import { roundUp } from './billing.ts';
 import {
@@ -66,6 +67,8 @@ export function gcfGen1PriceModel(
 ): PriceModel {
   const p = { ...GCF_GEN1_PRICES[tier], ...override };
   return {
+    // Invocations are charged whatever the outcome (cloud.google.com/functions/pricing-1stgen, 2024-09).
+    billsFailedRequests: true,
     source: p.source + note,
     price(inv) {
       const s = roundUp(inv.billedMs ?? inv.durationMs ?? inv.latencyMs, p.granularityMs) / 1000;
@@ -95,6 +98,8 @@ export function gcfGen2DefaultVcpu(memoryMB: number): number {
 export function gcfGen2PriceModel(vcpu?: number, override: Partial<GcfGen2Prices> = {}, note = ''): PriceModel {
   const p = { ...GCF_GEN2_PRICES, ...override };
   return {
+    // Every request is billed, whatever the outcome (cloud.google.com/run/pricing, 2025-07).
+    billsFailedRequests: true,
     source: p.source + (vcpu === undefined ? '; vCPU from the memory default' : `; ${vcpu} vCPU`) + note,
     price(inv) {
       const s = roundUp(inv.billedMs ?? inv.durationMs ?? inv.latencyMs, p.granularityMs) / 1000;
@@ -102,6 +107,17 @@ export function gcfGen2PriceModel(vcpu?: number, override: Partial<GcfGen2Prices
       return p.perRequestUSD + cpu * s * p.perVCPUSecondUSD + (inv.memoryMB / 1024) * s * p.perGiBSecondUSD;
     },
   };
+}
+
+/**
+ * Whether an invocation is billed: a success always; a failure only where the price model bills
+ * every request (Cloud Functions) and it reached the function — not a throttle (429), an oversized
+ * request (413), or one the front end refused (401, 403, 404), and not one that got no answer.
+ */
+export function billed(out: Pick<Outcome, 'status'>, price: Pick<PriceModel, 'billsFailedRequests'>): boolean {
+  const s = out.status;
+  if (s >= 200 && s < 300) return true;
+  return price.billsFailedRequests === true && s >= 400 && ![401, 403, 404, 413, 429].includes(s);
 }
 
 /**

@@ -18,4 +18,9 @@ export interface PriceModel {
    * When present, it replaces the per-invocation sum (see `withPhaseCost` in cost/cost.ts).
    */
   perInvocationFromThroughput?(throughputRps: number): number | undefined;
+  /**
+   * Failed invocations that reached the function are billed too (Cloud Functions: every
+   * request, whatever the outcome). Absent: only successful invocations are priced.
+   */
+  billsFailedRequests?: boolean;
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { closeSync, createWriteStream, fstatSync, ftruncateSync, openSync, readSync, type WriteStream } from 'node:fs';
 import { nowNs } from '../clock.ts';
-import { lambdaPriceModel, withPhaseCost } from '../cost/cost.ts';
+import { billed, lambdaPriceModel, withPhaseCost } from '../cost/cost.ts';
 import { createDriver } from '../drivers/registry.ts';
 import type { Driver } from '../drivers/types.ts';
 import { Recorder } from '../metrics/recorder.ts';
@@ -468,7 +468,7 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
       if (ps.force && out.cold !== null) ps.force.observed = out.cold || ps.force.observed === true;
       // Throttled and rejected invocations are not billed by any provider; what the provider reports
       // per invocation (REPORT's Memory Size and Billed Duration) wins over what the phase assumed.
-      if (out.status >= 200 && out.status < 300) {
+      if (billed(out, t.price)) {
         const memoryMB = out.memoryMB ?? ps.memory.mb;
         sample.costUSD = t.price.price({
           billedMs: out.billedMs,

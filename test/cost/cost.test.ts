@@ -4,6 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  billed,
   gcfGen1CpuGHz,
   gcfGen1PriceModel,
   gcfGen2DefaultVcpu,
@@ -161,3 +162,34 @@ self('roundUp: at least one step, exact multiples stay', () => {
 });
 
 self.run();
+
+// ---
+const failures = suite('which failed invocations are billed');
+
+failures('Cloud Functions bill every request that reached the function; Lambda-style models only successes', () => {
+  const statuses = [200, 204, 500, 502, 504, 408, 400, 401, 403, 404, 413, 429, 0];
+  const gen2 = gcfGen2PriceModel();
+  const gen1 = gcfGen1PriceModel();
+  const lambda = lambdaPriceModel('x86_64');
+  const expectGcf = [true, true, true, true, true, true, true, false, false, false, false, false, false];
+  assert.equal(
+    statuses.map((status) => billed({ status }, gen2)),
+    expectGcf,
+  );
+  assert.equal(
+    statuses.map((status) => billed({ status }, gen1)),
+    expectGcf,
+  );
+  assert.equal(
+    statuses.map((status) => billed({ status }, lambda)),
+    [true, true, false, false, false, false, false, false, false, false, false, false, false],
+  );
+  // A failed gen2 request at 256 MB, 120 ms: $0.40/M + 0.167 vCPU × 0.2 s × $0.000024 + 0.25 GiB × 0.2 s × $0.0000025.
+  assert.ok(
+    Math.abs(
+      gen2.price({ latencyMs: 120, memoryMB: 256 })! - (0.0000004 + 0.167 * 0.2 * 0.000024 + 0.25 * 0.2 * 0.0000025),
+    ) < 1e-15,
+  );
+});
+
+failures.run();

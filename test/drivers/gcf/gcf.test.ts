@@ -116,6 +116,30 @@ inst('a function that throws is a 500 from the framework: function-error', async
   assert.equal([o.status, o.errorClass], [500, 'function-error']);
 });
 
+inst('through the runner: gen2 failed invocations are costed (every request is billed)', async () => {
+  const { url } = await serve('snippet');
+  // Its first invocation pays the lazy init (a longer billed step): done before the run.
+  assert.is((await (await driverFor(url)).invoke(payload({}))).status, 200);
+  const tmp = scratch();
+  try {
+    writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+    const file = path.join(tmp.dir, 'gcf-fail.ts');
+    writeFileSync(
+      file,
+      `export default { name: 'gcf-fail', targets: [{ name: 'gcf', provider: 'gcf', url: '${url}', auth: 'none', memoryMB: 256 }], payload: { fail: true }, phases: [{ kind: 'burst', concurrency: 3, rounds: 1 }] };\n`,
+    );
+    const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }));
+    const p = result.targets[0]!.phases[0]!;
+    assert.equal([p.requests, p.ok, p.errors['function-error']], [3, 0, 3]);
+    // Each a 500 under 100 ms on loopback: one 100 ms step at 256 MB, three of them.
+    const per = 0.0000004 + 0.167 * 0.1 * 0.000024 + 0.25 * 0.1 * 0.0000025;
+    assert.ok(p.cost, 'failed requests are priced');
+    assert.ok(Math.abs(p.cost!.totalUSD - 3 * per) < 1e-15, `total ${p.cost!.totalUSD}`);
+  } finally {
+    tmp.cleanup();
+  }
+});
+
 inst(
   'through the runner: burst 5 × 2 → round 1 one cold start, round 2 none, 1 instance; gen2 cost labelled',
   async () => {
