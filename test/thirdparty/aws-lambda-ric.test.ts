@@ -77,6 +77,16 @@ ric(
         );
         const t = (JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result).targets[0]!;
         const s = t.summary!;
+        // The cost of these invocations from the REPORT lines the service sent (billed ms at 256 MB).
+        const usd = (rs: typeof ran) =>
+          rs.reduce(
+            (sum, r) => sum + price.perRequestUSD + (MEMORY_MB / 1024) * (r.billedMs / 1000) * price.perGBSecondUSD,
+            0,
+          );
+        // One line per round in the test output: server-side truth vs fxbench (the issue's closing table).
+        console.log(
+          `aws-lambda-ric ${at}, truth vs fxbench: invocations ${tr.invocations} vs ${s.requests}, cold starts ${tr.processes} vs ${s.coldStarts}, errors ${tr.throws} vs ${s.errors['function-error']}, cost $${usd(ran).toPrecision(6)} (REPORT billed ms) vs $${s.cost?.totalUSD.toPrecision(6)}`,
+        );
         assert.is(t.error, undefined, at);
         // Invocations: every handler run is one fxbench request; control-plane calls ran nothing.
         assert.is(
@@ -109,11 +119,6 @@ ric(
         );
         // Memory and cost from the REPORT lines, from the first phase on.
         assert.is(t.memoryMB, MEMORY_MB, `${at}: memory from REPORT`);
-        const usd = (rs: typeof ran) =>
-          rs.reduce(
-            (sum, r) => sum + price.perRequestUSD + (MEMORY_MB / 1024) * (r.billedMs / 1000) * price.perGBSecondUSD,
-            0,
-          );
         // The first phase (its 3 rounds, the cold start among them) at the REPORT's 256 MB, not an assumed 128.
         const first = t.phases.filter((p) => p.name === 'first').reduce((sum, p) => sum + p.cost!.totalUSD, 0);
         assert.ok(

@@ -118,10 +118,16 @@ ff(
         // Cost: gen2 request-based, every request billed (errors too): $0.0000004 + (0.167 vCPU × $0.000024 +
         // 0.25 GiB × $0.0000025) per second of the invocation's latency rounded up to 100 ms (cloud.google.com/run/pricing, 2025-07).
         assert.is(samples.length, tr.invocations, `${at}: one sample per handler run`);
+        const gen2 = (latencyUs: number) => {
+          const sec = (Math.max(1, Math.ceil(latencyUs / 1000 / 100)) * 100) / 1000;
+          return 0.0000004 + 0.167 * sec * 0.000024 + 0.25 * sec * 0.0000025;
+        };
+        console.log(
+          `functions-framework ${at}, truth vs fxbench: invocations ${tr.invocations} vs ${s.requests}, cold starts ${tr.processes.length} process vs ${s.coldStarts} (instances ${s.instances}), errors ${tr.throws} vs ${s.errors['function-error']}, cost $${samples.reduce((a, x) => a + gen2(x.latencyUs), 0).toPrecision(6)} (gen2 rules, every request) vs $${s.cost?.totalUSD.toPrecision(6)}`,
+        );
         let expected = 0;
         for (const x of samples) {
-          const sec = (Math.max(1, Math.ceil(x.latencyUs / 1000 / 100)) * 100) / 1000;
-          const usd = 0.0000004 + 0.167 * sec * 0.000024 + 0.25 * sec * 0.0000025;
+          const usd = gen2(x.latencyUs);
           assert.ok(
             x.costUSD !== undefined && Math.abs(x.costUSD - usd) < 1e-15,
             `${at}: HTTP ${x.status} sample of ${x.latencyUs} µs costs ${x.costUSD}, expected ${usd}`,

@@ -173,6 +173,11 @@ sls(
       const t = (JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result).targets[0]!;
       assert.is(t.error, undefined);
       const s = t.summary!;
+      // Server-side truth vs fxbench, one line in the test output (the issue's closing table).
+      const na = (s as { coldNa?: string }).coldNa;
+      console.log(
+        `serverless-offline, truth vs fxbench: invocations ${invocations} vs ${s.requests}, cold starts ${inits} module load(s) vs ${na ? `n/a (${na})` : s.coldStarts}, errors ${throws} vs ${s.errors['function-error']}, cost: no billing truth vs $${s.cost?.totalUSD.toPrecision(6)} (${s.cost?.priceSource})`,
+      );
       // Every handler run is one of fxbench's requests: no extra invocations from control-plane calls.
       assert.is(s.requests, invocations, 'requests = handler runs');
       assert.is(s.errors['function-error'], throws, 'thrown errors = function-error (200 + X-Amz-Function-Error)');

@@ -236,6 +236,9 @@ az(
           assert.ok(Math.abs(x.costUSD - usd) < 1e-15, `sample ${x.latencyUs} µs: ${x.costUSD} vs ${usd}`);
           expected += usd;
         }
+        console.log(
+          `azure (local host) round ${round}, truth vs fxbench: invocations ${tr.invocations} vs ${s.requests}, cold starts ${tr.processes} vs ${s.coldStarts} (instances ${s.instances}), errors ${tr.errors} vs ${s.errors['function-error']}, cost $${expected.toPrecision(6)} (Consumption rules) vs $${s.cost!.totalUSD.toPrecision(6)}`,
+        );
         assert.ok(Math.abs(s.cost!.totalUSD - expected) < 1e-14, `total ${s.cost!.totalUSD} vs ${expected}`);
         assert.ok(s.cost!.perInvocationUSD >= 0.0000002 + 0.25 * 0.1 * 0.000016 - 1e-15, 'at least the 100 ms minimum');
         assert.match(
