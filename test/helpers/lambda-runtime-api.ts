@@ -54,7 +54,9 @@ interface Pending {
 interface RuntimeProcess {
   child: ChildProcess;
   spawnedAt: number;
-  /** Init Duration, set by the first /next. */
+  /** Init error the runtime posted (its Lambda-Runtime-Function-Error-Type and body): every invocation fails with it. */
+  initError?: { type: string; body: Buffer };
+  /** Init Duration, set by the first /next (or the init error). */
   initMs?: number;
   served: number;
 }
@@ -63,6 +65,8 @@ export class LambdaRuntimeApi {
   readonly invocations: EmulatedInvocation[] = [];
   /** Requests that were neither Runtime API nor Invoke API (method and path). */
   readonly controlRequests: string[] = [];
+  /** Error types runtimes posted to /runtime/init/error (Lambda-Runtime-Function-Error-Type). */
+  readonly initErrors: string[] = [];
   /** DryRun requests (answered 204, nothing run). */
   dryRuns = 0;
   /** The last 16 kB of what the runtime processes wrote (stdout and stderr). */
@@ -132,7 +136,7 @@ export class LambdaRuntimeApi {
     this.runtime = rt;
     this.processes.push(child.pid!);
     const end = Date.now() + 30_000;
-    while (rt.initMs === undefined) {
+    while (rt.initMs === undefined && !rt.initError) {
       if (child.exitCode !== null || child.signalCode !== null)
         throw new Error(
           `runtime ${child.pid} exited (${child.exitCode ?? child.signalCode}) before asking for an event`,
@@ -175,7 +179,14 @@ export class LambdaRuntimeApi {
     let m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(p);
     if (m && req.method === 'POST') return this.finish(m[1]!, m[2] === 'error', body, res);
     if (p === '/2018-06-01/runtime/init/error' && req.method === 'POST') {
+      const rt = this.runtime;
+      if (rt && !rt.initError) {
+        rt.initMs ??= performance.now() - rt.spawnedAt;
+        rt.initError = { type: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.Unknown'), body };
+        this.initErrors.push(rt.initError.type);
+      }
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"OK"}');
+      this.dispatch();
       return;
     }
     m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(p);
@@ -210,6 +221,30 @@ export class LambdaRuntimeApi {
   }
 
   private dispatch(): void {
+    const failed = this.runtime?.initError;
+    if (failed) {
+      // Init failed: as Lambda does, each invocation answers 200 + X-Amz-Function-Error with the init error object.
+      for (const p of this.queue.splice(0)) {
+        this.invocations.push({
+          requestId: p.requestId,
+          pid: this.runtime!.child.pid!,
+          cold: false,
+          error: true,
+          durationMs: 0,
+          billedMs: 0,
+        });
+        const report = `REPORT RequestId: ${p.requestId}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: ${this.memoryMB} MB\tMax Memory Used: 0 MB\tStatus: error\tError Type: ${failed.type}\t`;
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'x-amzn-requestid': p.requestId,
+          'x-amz-executed-version': '$LATEST',
+          'x-amz-function-error': 'Unhandled',
+        };
+        if (p.tail) headers['x-amz-log-result'] = Buffer.from(`${report}\n`).toString('base64');
+        p.res.writeHead(200, headers).end(failed.body);
+      }
+      return;
+    }
     if (!this.waiting || this.inFlight || this.queue.length === 0) return;
     const p = this.queue.shift()!;
     const res = this.waiting;

@@ -134,4 +134,50 @@ ric(
   },
 );
 
+ric(
+  'a handler the runtime cannot find: the runtime posts /init/error, every invocation is an init-error, no handler runs',
+  async () => {
+    const tmp = scratch('fxbench-ric-');
+    try {
+      writeFileSync(path.join(tmp.dir, 'package.json'), '{"type":"module"}\n');
+      api = new LambdaRuntimeApi('ric-broken', MEMORY_MB);
+      await api.listen();
+      const log = path.join(tmp.dir, 'truth.log');
+      writeFileSync(log, '');
+      await api.startRuntime(process.execPath, [RIC], {
+        cwd: TASK_ROOT,
+        env: { _HANDLER: 'index.noSuchHandler', FXBENCH_TRUTH_LOG: log },
+      });
+      const file = path.join(tmp.dir, 'broken.ts');
+      writeFileSync(
+        file,
+        `export default { name: 'broken', targets: [{ name: 'ric', provider: 'lambda', function: 'ric-broken', region: 'us-east-1', endpoint: '${api.url}' }], phases: [{ kind: 'burst', concurrency: 1, rounds: 3, gap: 10 }] };\n`,
+      );
+      const out = path.join(tmp.dir, 'out');
+      const run = await runCli(['run', file, '-o', out, '--no-history'], {
+        cwd: tmp.dir,
+        timeoutMs: 90_000,
+        env: { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+      });
+      await api.stopRuntime();
+      assert.is(run.code, 0, `exit code\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+      const lines = readFileSync(log, 'utf8').trim().split('\n');
+      // Truth: the module loaded once, its handler never ran; the service answered 3 invocations with the init error.
+      assert.equal(
+        [lines.filter((l) => l.startsWith('process ')).length, lines.filter((l) => l.startsWith('invoke ')).length],
+        [1, 0],
+      );
+      assert.equal([api.invocations.length, api.invocations.filter((r) => r.error).length], [3, 3]);
+      assert.equal(api.initErrors, ['Runtime.HandlerNotFound'], 'what the runtime posted to /init/error');
+      const s = (JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result).targets[0]!.summary!;
+      console.log(
+        `aws-lambda-ric init failure, truth vs fxbench: invocations 3 (0 handler runs) vs ${s.requests}, errors 3 ${api.initErrors.join()} vs ${JSON.stringify(s.errors)}`,
+      );
+      assert.equal([s.requests, s.ok, s.errors['init-error']], [3, 0, 3], 'each invocation an init-error');
+    } finally {
+      tmp.cleanup();
+    }
+  },
+);
+
 ric.run();
