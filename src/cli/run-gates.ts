@@ -256,8 +256,9 @@ export async function finishRunGates(
     gateExit = verdictExit(verdict, args.strict);
     if (verdict.advisory && args.strict)
       process.stdout.write('compare: --strict: a window this short fails the gate\n');
-    // A run the gate found worse never enters a later baseline window.
-    if (regressed && rec) {
+    // A run the gate found worse never enters a later baseline window (an advisory
+    // verdict cannot fail a run, so it does not keep it out either).
+    if (regressed && !verdict.advisory && rec) {
       try {
         const store = HistoryStore.open(rec.file);
         try {

@@ -1,0 +1,14 @@
+// The pull-request scenario of the gate benchmark (bench/gate.ts): one block is
+// a burst from cold (2 at once, forced cold) and 2 at once × 8 warm rounds;
+// 6 blocks in ABBA order (3 pairs). bench/gate.ts sets the candidate's knobs.
+import { burst, defineScenario } from 'fxbench';
+
+export default defineScenario({
+  name: 'gate-ab',
+  targets: ['local-delay', 'local-delay-b'],
+  ab: { baseline: 'local-delay', candidate: 'local-delay-b', blocks: 6 },
+  phases: [
+    burst({ name: 'cold', concurrency: 2, coldFirst: true }),
+    burst({ name: 'warm', concurrency: 2, rounds: 8, gap: 0 }),
+  ],
+});

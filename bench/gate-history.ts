@@ -1,0 +1,14 @@
+// The nightly scenario of the gate benchmark (bench/gate.ts): a burst from cold
+// (2 at once, forced cold: 2 cold starts) then steady load at
+// 20/s for 2 s (40 warm calls). Each run is judged against the history of the
+// runs before it.
+import { burst, defineScenario, steady } from 'fxbench';
+
+export default defineScenario({
+  name: 'gate-history',
+  targets: ['local-delay'],
+  phases: [
+    burst({ name: 'cold', concurrency: 2, coldFirst: true }),
+    steady({ name: 'steady', rate: 20, duration: '2s' }),
+  ],
+});

@@ -1,0 +1,14 @@
+// Functions for the gate benchmark (bench/gate.ts): functions/delay twice, the
+// same code under two names so the A/B arms never share an instance. bench/gate.ts
+// sets each case's knobs through the function's env: DELAY_MS 20 (unchanged) or
+// 26 (30% slower warm path), INIT_DELAY_MS 100 (+100 ms init).
+import { defineConfig } from 'fxbench';
+
+const fn = { kind: 'node', code: '../functions/delay', memoryMB: 128, timeout: '5s', env: { DELAY_MS: '20' } } as const;
+export default defineConfig({
+  functions: { 'delay-a': fn, 'delay-b': fn },
+  targets: {
+    'local-delay': { provider: 'local', function: 'delay-a' },
+    'local-delay-b': { provider: 'local', function: 'delay-b' },
+  },
+});
