@@ -8,8 +8,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as Esbuild from 'esbuild';
 
 // Built (dist/), the runtime is plain Node; from the sources (a clone) it needs tsx's hooks too.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -37,10 +41,63 @@ export interface RuntimeProcess {
   stopSync(): void;
 }
 
+/**
+ * From the sources, the runtime's modules bundled into one plain JavaScript file
+ * (esbuild, which tsx brings), so the runtime process runs without tsx's hooks:
+ * its heap stays that of plain Node, and every instance it forks copies less
+ * (bench/runtime.ts: CPU per cold start in the runtime process). Each bundled
+ * module keeps its own import.meta.url. Null when esbuild cannot be loaded or
+ * the build fails: then tsx's hooks, as before (FXBENCH_RUNTIME_TSX=1 asks for them).
+ */
+async function bundleEntry(): Promise<{ file: string; dir: string } | null> {
+  let esbuild: typeof Esbuild;
+  try {
+    esbuild = createRequire(createRequire(import.meta.url).resolve('tsx'))('esbuild') as typeof Esbuild;
+  } catch {
+    return null;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fxbench-runtime-'));
+  const file = path.join(dir, 'server-main.mjs');
+  try {
+    await esbuild.build({
+      entryPoints: [ENTRY],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      // Each module keeps its own URL (siblings such as bootstrap.mjs, package.json are found from it).
+      plugins: [
+        {
+          name: 'own-import-meta-url',
+          setup(b) {
+            b.onLoad({ filter: /\.[cm]?ts$/ }, (args) => ({
+              contents: readFileSync(args.path, 'utf8').replaceAll(
+                'import.meta.url',
+                JSON.stringify(pathToFileURL(args.path).href),
+              ),
+              loader: 'ts',
+            }));
+          },
+        },
+      ],
+      logLevel: 'silent',
+    });
+    return { file, dir };
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+}
+
 /** Starts a runtime process; resolves once it listens. */
-export function startRuntimeProcess(): Promise<RuntimeProcess> {
+export async function startRuntimeProcess(): Promise<RuntimeProcess> {
   const token = randomBytes(18).toString('base64url');
-  const node = [process.execPath, ...EXEC_ARGV, ENTRY];
+  const bundle = FROM_SOURCE && process.env.FXBENCH_RUNTIME_TSX !== '1' ? await bundleEntry() : null;
+  // Loaded once started: the bundle's folder goes as soon as the runtime listens (or fails to).
+  const dropBundle = () => bundle && rmSync(bundle.dir, { recursive: true, force: true });
+  const node = bundle ? [process.execPath, bundle.file] : [process.execPath, ...EXEC_ARGV, ENTRY];
   const [cmd, ...args] = HAS_SETPRIV ? [SETPRIV, '--pdeathsig', 'SIGKILL', '--', ...node] : node;
   const child = spawn(cmd!, args, {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -48,12 +105,18 @@ export function startRuntimeProcess(): Promise<RuntimeProcess> {
   });
   return new Promise<RuntimeProcess>((resolve, reject) => {
     let out = '';
+    let dropped = false;
+    const drop = () => {
+      if (!dropped) dropBundle();
+      dropped = true;
+    };
     const timer = setTimeout(
       () => fail(new Error(`the runtime did not listen within ${START_TIMEOUT_MS} ms`)),
       START_TIMEOUT_MS,
     );
     const fail = (err: Error) => {
       clearTimeout(timer);
+      drop();
       child.kill('SIGKILL');
       reject(err);
     };
@@ -64,6 +127,7 @@ export function startRuntimeProcess(): Promise<RuntimeProcess> {
       const nl = out.indexOf('\n');
       if (nl < 0) return;
       clearTimeout(timer);
+      drop();
       child.removeAllListeners('exit');
       child.stdout!.removeAllListeners('data');
       child.stdout!.resume();
