@@ -19,7 +19,8 @@ import { formatSummary } from '../report/text.ts';
 import { formatPlan } from '../capacity/format.ts';
 import { planCapacity } from '../capacity/capacity.ts';
 import type { CapacityPlan, PlanOptions } from '../capacity/types.ts';
-import { PLAN_OPTIONS, planOptionsIfAsked } from './plan.ts';
+import { planOptionsIfAsked } from './plan.ts';
+import { PLAN_OPTIONS } from './plan-options.ts';
 import { defaultReportDir, writeReportsSync } from '../report/write.ts';
 import { checkOutputDir, checkOutputFile, shownPath } from './run-outputs.ts';
 

@@ -6,12 +6,9 @@
  */
 import type { Options } from 'yargs';
 import { FxError } from '../model/errors.ts';
-import { evaluateThresholds } from '../metrics/thresholds.ts';
 import type { Result } from '../model/result.ts';
 import type { Plan } from '../scenarios/plan.ts';
-import { runPlan, type RunOptions } from '../scenarios/runner.ts';
-import { runWorkers } from '../scenarios/workers/pool.ts';
-import { shareLocalRuntime } from '../drivers/local/platform.ts';
+import type { RunOptions } from '../scenarios/runner.ts';
 
 /** Most worker processes accepted. */
 export const MAX_WORKERS = 64;
@@ -92,20 +89,34 @@ export async function runScaled(
     onPartial?: (partial: () => Result | undefined | Promise<Result | undefined>) => void;
   },
 ): Promise<Result> {
+  // Loaded when a run starts: `run --help` imports this file for SCALE_OPTIONS alone, and the engine
+  // and the drivers behind it are most of a start's CPU.
+  const [{ shareLocalRuntime }, engine] = await Promise.all([import('../drivers/local/platform.ts'), loadEngine()]);
   // The local runtime is a platform every generator of the run shares (its own process, or --runtime).
   const needed = plan.targets.some((t) => t.provider === 'local');
   const release = await shareLocalRuntime({ needed, url: a.runtime });
   try {
-    return await runScaledOn(plan, a, opts);
+    return await runScaledOn(plan, a, opts, engine);
   } finally {
     await release();
   }
+}
+
+/** The runner, the worker pool and the thresholds, imported together. */
+async function loadEngine() {
+  const [{ runPlan }, { runWorkers }, { evaluateThresholds }] = await Promise.all([
+    import('../scenarios/runner.ts'),
+    import('../scenarios/workers/pool.ts'),
+    import('../metrics/thresholds.ts'),
+  ]);
+  return { runPlan, runWorkers, evaluateThresholds };
 }
 
 async function runScaledOn(
   plan: Plan,
   a: ScaleArgs & { scenario: string; config?: string; targets?: string[] },
   opts: Parameters<typeof runScaled>[2],
+  { runPlan, runWorkers, evaluateThresholds }: Awaited<ReturnType<typeof loadEngine>>,
 ): Promise<Result> {
   const { onPartial, ...runOpts } = opts;
   // Thresholds are judged on the merged figures, never on one worker's share.
