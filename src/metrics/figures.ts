@@ -18,6 +18,13 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
     cold: mergeHistograms(list.map((r) => r.cold)),
     init: mergeHistograms(list.map((r) => r.init)),
   };
+  // Distinct instances across the parts where each knows its ids (phases of one run); else the sum, an upper bound (shards).
+  if (list.every((r) => r.instanceIds)) {
+    const ids = new Set<string>();
+    for (const r of list) for (const id of r.instanceIds!) ids.add(id);
+    out.instances = ids.size;
+    out.instanceIds = ids;
+  } else out.instances = list.reduce((a, r) => a + r.instances, 0);
   for (const r of list) {
     out.requests += r.requests;
     out.ok += r.ok;
@@ -26,7 +33,7 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
     out.coldUnknown += r.coldUnknown;
     for (const [m, n] of Object.entries(r.coldMethods) as [ColdMethod, number][])
       out.coldMethods[m] = (out.coldMethods[m] ?? 0) + n;
-    out.instances += r.instances; // an upper bound across phases; phases report their own
+
     out.bytesOut += r.bytesOut;
     out.bytesIn += r.bytesIn;
     out.costUSD += r.costUSD;

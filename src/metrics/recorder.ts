@@ -25,6 +25,8 @@ export interface Recorded {
   /** Invocations whose cold/warm state was observed, by the method that observed it. */
   coldMethods: Partial<Record<ColdMethod, number>>;
   instances: number;
+  /** The distinct instance ids behind `instances` (bounded by the instances a provider starts); absent when rebuilt from a result. */
+  instanceIds?: ReadonlySet<string>;
   bytesOut: number;
   bytesIn: number;
   /** Sum of `costUSD` over samples that had one. */
@@ -79,6 +81,7 @@ export class Recorder {
       warm: newHistogram(),
       cold: newHistogram(),
       init: newHistogram(),
+      instanceIds: this.instanceIds,
     };
   }
 

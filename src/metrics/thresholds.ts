@@ -59,7 +59,10 @@ export function metricValue(metric: MetricRef, parts: readonly Figures[]): numbe
     case 'requests.count':
       return requests;
     case 'instances.count':
-      return sum((p) => p.instances ?? 0);
+      // Distinct instances: known for one phase round, or for a whole target from its summary (evaluateOne
+      // passes it). Rounds' counts do not add (one instance serves several) and their ids are not in the
+      // result: over several rounds there is no exact figure, so no data.
+      return parts.length === 1 ? (parts[0]!.instances ?? null) : null;
     case 'cold.count':
     case 'cold.rate': {
       // Invocations whose cold/warm state is known: the warm and cold histograms hold exactly those.
@@ -104,7 +107,13 @@ function merged(parts: readonly Figures[], which: 'all' | 'warm' | 'cold' | 'ini
 
 /** Evaluates one rule on one target. */
 export function evaluateOne(spec: ThresholdSpec, t: TargetResult): ThresholdOutcome {
-  const parts = selectPhases(spec, t);
+  // A whole-target instance count is the summary's, distinct across every phase.
+  const whole =
+    spec.phase === undefined &&
+    spec.round === undefined &&
+    'scalar' in spec.metric.source &&
+    spec.metric.source.scalar === 'instances.count';
+  const parts = whole ? (t.summary && t.phases.length ? [t.summary] : []) : selectPhases(spec, t);
   const actual = metricValue(spec.metric, parts);
   return {
     target: t.name,

@@ -5,7 +5,7 @@
 // (test/helpers/fake-gce-metadata.ts). Cold detection must count exactly one
 // instance per framework process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -128,13 +128,22 @@ inst('through the runner: gen2 failed invocations are costed (every request is b
       file,
       `export default { name: 'gcf-fail', targets: [{ name: 'gcf', provider: 'gcf', url: '${url}', auth: 'none', memoryMB: 256 }], payload: { fail: true }, phases: [{ kind: 'burst', concurrency: 3, rounds: 1 }] };\n`,
     );
-    const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }));
+    const samples = path.join(tmp.dir, 'samples.ndjson');
+    const result = await runPlan(await loadScenario(file, { cwd: tmp.dir }), { samplesFile: samples });
     const p = result.targets[0]!.phases[0]!;
     assert.equal([p.requests, p.ok, p.errors['function-error']], [3, 0, 3]);
-    // Each a 500 under 100 ms on loopback: one 100 ms step at 256 MB, three of them.
-    const per = 0.0000004 + 0.167 * 0.1 * 0.000024 + 0.25 * 0.1 * 0.0000025;
+    // Each 500 billed by its latency in 100 ms steps at 256 MB: $0.40/M + 0.167 vCPU-s × $0.000024 + 0.25 GiB-s × $0.0000025.
+    const lines = readFileSync(samples, 'utf8').trim().split('\n');
+    const expected = lines
+      .map((l) => JSON.parse(l) as { latencyUs: number; status: number })
+      .reduce((sum, x) => {
+        assert.is(x.status, 500);
+        const s = Math.ceil(x.latencyUs / 1000 / 100) / 10;
+        return sum + 0.0000004 + 0.167 * s * 0.000024 + 0.25 * s * 0.0000025;
+      }, 0);
+    assert.is(lines.length, 3);
     assert.ok(p.cost, 'failed requests are priced');
-    assert.ok(Math.abs(p.cost!.totalUSD - 3 * per) < 1e-15, `total ${p.cost!.totalUSD}`);
+    assert.ok(Math.abs(p.cost!.totalUSD - expected) < 1e-15, `total ${p.cost!.totalUSD} vs ${expected}`);
   } finally {
     tmp.cleanup();
   }
@@ -159,6 +168,8 @@ inst(
       assert.equal([t.phases[0]!.requests, t.phases[0]!.coldStarts, t.phases[0]!.instances], [5, 1, 1]);
       assert.equal([t.phases[1]!.requests, t.phases[1]!.coldStarts, t.phases[1]!.instances], [5, 0, 1]);
       assert.equal([t.summary!.coldStarts, t.function], [1, 'hello']);
+      // One process served both rounds: 1 distinct instance across the target, not 1 + 1.
+      assert.is(t.summary!.instances, 1);
       const c = t.phases[1]!.cost!;
       assert.match(
         c.priceSource,
