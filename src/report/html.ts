@@ -11,12 +11,20 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Chart } from './charts/chart.ts';
 import { buildCharts } from './charts/index.ts';
+import { targetColors } from './charts/palette.ts';
 import { escapeHtml as e, inlineScript, jsonForScript } from './escape.ts';
 import type { CapacityPlan } from '../capacity/types.ts';
 import type { HistoryRun } from '../history/trend.ts';
 import type { ChartExtras } from './charts/index.ts';
 import { planSection } from '../capacity/html.ts';
-import { headerSection, headlineSection, summarySection, targetsSection, thresholdsSection } from './html-sections.ts';
+import {
+  deltaSection,
+  headerSection,
+  headlineSection,
+  summarySection,
+  targetsSection,
+  thresholdsSection,
+} from './html-sections.ts';
 import { type BaselineOutcome, headline } from './headline.ts';
 import type { Result } from '../model/result.ts';
 
@@ -82,6 +90,7 @@ tr.failed td { text-align: left; color: var(--bad); white-space: normal; overflo
 .bad { color: var(--bad); } .good { color: var(--good); }
 tr.fail .verdict { color: var(--bad); font-weight: 600; } tr.pass .verdict { color: var(--good); } .verdict { text-align: left; }
 .banner { background: var(--card); border-left: 4px solid var(--bad); padding: 8px 12px; overflow-wrap: anywhere; }
+tr.group th, tr.group td { border-top: 2px solid var(--line); } caption.note { text-align: left; caption-side: bottom; }
 table.runs { margin-top: 10px; } table.runs td, table.runs th { text-align: left; } table.runs td.file { white-space: normal; overflow-wrap: anywhere; }
 details.phases { margin: 8px 0; border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; }
 details.phases > summary { cursor: pointer; padding: 4px 0; font-weight: 600; overflow-wrap: anywhere; }
@@ -125,6 +134,7 @@ export function renderHtml(
   const nav = [
     ['targets', 'Targets'],
     ['summary', 'Summary'],
+    ...(result.runs?.length ? [['deltas', 'Side by side']] : []),
     ...(result.thresholds.length ? [['thresholds', 'Thresholds']] : []),
     ...(opts.plan ? [['capacity-plan', 'Capacity plan']] : []),
     ...charts.map((c) => [`chart-${c.id}`, c.title.replace(/ \(.*\)$/, '').replace(/[:,].*$/, '')]),
@@ -141,12 +151,13 @@ export function renderHtml(
 </head>
 <body>
 ${headerSection(result)}
-${headlineSection(headline(result, opts.baseline))}
+${headlineSection(headline(result, opts.baseline), targetColors(result))}
 <nav>${nav.map(([id, label]) => `<a href="#${id}">${e(label)}</a>`).join('')}</nav>
 <main>
 <div class="scroll" id="targets">${targetsSection(result)}</div>
 ${thresholdsSection(result).replace('<section class="thresholds">', '<section class="thresholds scroll" id="thresholds">')}
 <div class="scroll" id="summary">${summarySection(result)}</div>
+${result.runs?.length ? `<div class="scroll">${deltaSection(result)}</div>` : ''}
 ${opts.plan ? planSection(opts.plan) : ''}
 <section class="charts">
 ${charts.map(chartSection).join('\n')}
@@ -179,13 +190,16 @@ const PAGE_SCRIPT = `
   var charts = JSON.parse(document.getElementById('fxbench-charts').textContent);
   var scheme = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
   var views = {};
-  function config(dark) {
+  function config(dark, narrow) {
     var fg = dark ? '#c9d1d9' : '#3d444d', grid = dark ? '#262c34' : '#e8ebef', domain = dark ? '#3d444d' : '#d1d9e0';
     return {
       background: null,
       font: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif',
       axis: { labelColor: fg, titleColor: fg, gridColor: grid, domainColor: domain, tickColor: domain, labelFontSize: 11, titleFontSize: 12, titleFontWeight: 500 },
-      legend: { labelColor: fg, titleColor: fg, labelFontSize: 11, titleFontSize: 11, labelLimit: 320, symbolStrokeWidth: 2, columns: 6 },
+      // Narrow screens: one entry per line, and legends stacked rather than side by side, so none runs off the chart.
+      legend: narrow
+        ? { labelColor: fg, titleColor: fg, labelFontSize: 11, titleFontSize: 11, labelLimit: 260, symbolStrokeWidth: 2, columns: 1, layout: { top: { direction: 'vertical', anchor: 'start' } } }
+        : { labelColor: fg, titleColor: fg, labelFontSize: 11, titleFontSize: 11, labelLimit: 320, symbolStrokeWidth: 2, columns: 6 },
       title: { color: fg, anchor: 'start', fontWeight: 600 },
       text: { color: fg },
       view: { stroke: null }
@@ -196,6 +210,9 @@ const PAGE_SCRIPT = `
     var spec = JSON.parse(JSON.stringify(c.spec));
     spec.datasets = {};
     c.datasets.forEach(function (name) { spec.datasets[name] = values[name]; });
+    var narrow = el.clientWidth < 560;
+    // Side-by-side views do not fit a phone: stack them.
+    if (narrow && spec.hconcat) { spec.vconcat = spec.hconcat; delete spec.hconcat; }
     var parts = spec.hconcat || spec.vconcat;
     if (c.widthShares && parts && !c.fixed) {
       var width = Math.max(el.clientWidth, 320);
@@ -205,7 +222,7 @@ const PAGE_SCRIPT = `
     }
     var dark = !!(scheme && scheme.matches);
     if (views[c.id]) views[c.id].finalize();
-    return vegaEmbed(el, spec, { renderer: 'svg', actions: false, config: config(dark), tooltip: { theme: dark ? 'dark' : 'light' } })
+    return vegaEmbed(el, spec, { renderer: 'svg', actions: false, config: config(dark, narrow), tooltip: { theme: dark ? 'dark' : 'light' } })
       .then(function (r) {
         views[c.id] = r;
         // Axis labels and legends come on top of the widths set above: if the

@@ -3,9 +3,17 @@
  * requests, errors, cold starts, latency percentiles in ms and cost per 1M.
  */
 import { headline, headlineLines } from './headline.ts';
+import {
+  DELTA_METRICS,
+  deltaRows,
+  formatDelta,
+  formatDeltaPct,
+  formatFigure,
+  groupedByTarget,
+} from './side-by-side.ts';
 import { formatMs, formatUSD } from '../units.ts';
 import type { Result } from '../model/result.ts';
-import { phaseLabel } from './format.ts';
+import { causesNote, phaseLabel } from './format.ts';
 import { coldNaNotes, errorTotal } from '../metrics/figures.ts';
 
 /** Lays out rows as a fixed-width table; numbers right-aligned. */
@@ -35,7 +43,8 @@ export function formatSummary(result: Result): string {
     '$/1M inv',
   ];
   const rows: string[][] = [];
-  for (const t of result.targets) {
+  // Side by side, a target's runs sit together.
+  for (const t of groupedByTarget(result).map((i) => result.targets[i]!)) {
     if (t.error) rows.push([t.name, `error: ${t.error}`, '', '', '', '', '', '', '', '', '']);
     for (const p of t.phases) {
       const l = p.latencyMs;
@@ -55,6 +64,24 @@ export function formatSummary(result: Result): string {
     }
   }
   const lines = [...headlineLines(headline(result)), '', table(header, rows)];
+  if (result.runs?.length) {
+    const deltas = deltaRows(result).map((r) => [
+      r.target,
+      r.run,
+      ...DELTA_METRICS.flatMap((m) => {
+        const c = r.cells[m.key]!;
+        return [
+          formatFigure(m.unit, c.value),
+          r.first ? '' : `${formatDelta(m.unit, c.delta)} ${formatDeltaPct(c.deltaPct)}`.trim(),
+        ];
+      }),
+    ]);
+    lines.push(
+      '',
+      'change against the first run:',
+      table(['target', 'run', ...DELTA_METRICS.flatMap((m) => [m.label, 'Δ'])], deltas),
+    );
+  }
   const sources = [...new Set(result.targets.flatMap((t) => t.phases.map((p) => p.cost?.priceSource).filter(Boolean)))];
   if (sources.length) lines.push(`cost: ${sources.join('; ')}`);
   for (const t of result.targets)
@@ -66,7 +93,7 @@ export function formatSummary(result: Result): string {
         (p) =>
           `${t.name}/${phaseLabel(p)}: ${Object.entries(p.errors)
             .filter(([, n]) => n)
-            .map(([k, n]) => `${n} ${k}`)
+            .map(([k, n]) => `${n} ${k}${causesNote(p, k)}`)
             .join(', ')}`,
       ),
   );

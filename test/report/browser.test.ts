@@ -15,7 +15,7 @@ import { chartIds } from '../../src/report/html.ts';
 import type { Result } from '../../src/model/result.ts';
 import { writeReports } from '../../src/report/write.ts';
 import { ROOT, scratch } from '../helpers/cli.ts';
-import { FIXTURES_DIR } from '../helpers/results.ts';
+import { FIXTURES_DIR, memorySweepFixture, payloadSweepFixture } from '../helpers/results.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');
@@ -35,11 +35,16 @@ interface Visit {
 }
 
 /** Writes the reports of `result` and opens index.html; only the file itself may load. */
-async function open(result: Result, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Visit> {
+async function open(
+  result: Result,
+  name: string,
+  colorScheme: 'light' | 'dark' = 'light',
+  width = 1280,
+): Promise<Visit> {
   const dir = path.join(tmp.dir, name);
   const written = await writeReports(result, dir, { stepSummary: '' });
   const url = pathToFileURL(written.html).href;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
   const page = await context.newPage();
   const visit: Visit = { page, requests: [], problems: [], dialogs: [] };
   await context.route('**/*', (route) =>
@@ -133,10 +138,12 @@ browserSuite('every chart of a full run renders with marks, offline, without err
   const charts = await drawn(v.page);
   assert.equal(Object.keys(charts), [
     'latency-spectrum',
+    'burst',
     'latency-over-time',
     'cold-starts',
     'keepalive',
     'payload',
+    'memory',
     'cost',
     'throughput',
     'ramp',
@@ -217,10 +224,11 @@ browserSuite(
     ]);
     const v = await open(side, 'side');
     const charts = await drawn(v.page);
-    assert.equal(Object.keys(charts), ['latency-spectrum', 'cold-starts', 'cost']);
+    assert.equal(Object.keys(charts), ['latency-spectrum', 'burst', 'cold-starts', 'cost']);
     for (const [id, c] of Object.entries(charts)) assert.ok(c.svgs === 1 && c.marks > 0, id);
+    // Full labels, wrapped onto two lines (run, then target), never cut.
     const legend = (await v.page.evaluate(
-      `[...document.querySelectorAll('#view-latency-spectrum g.role-legend-label text')].map((t) => t.textContent)`,
+      `[...document.querySelectorAll('#view-latency-spectrum g.role-legend-label text')].map((t) => [...t.querySelectorAll('tspan')].map((s) => s.textContent).join(' · ') || t.textContent)`,
     )) as string[];
     assert.ok(
       legend.includes('20260302-080000-burst · local-hello') && legend.includes('20260303-080000-burst · local-hello'),
@@ -229,6 +237,57 @@ browserSuite(
     assert.equal(v.problems, []);
     await screenshot(v.page, 'report-side-by-side-light');
     await v.page.context().close();
+  },
+);
+
+/** Layout problems at the page's width: page overflow, and chart text outside its SVG (clipped). */
+async function layout(page: Page): Promise<{ overflow: number; clipped: string[] }> {
+  return (await page.evaluate(`(() => {
+    const overflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+    const clipped = [];
+    for (const svg of document.querySelectorAll('.chart .view svg')) {
+      const s = svg.getBoundingClientRect();
+      for (const t of svg.querySelectorAll('text')) {
+        const r = t.getBoundingClientRect();
+        if (r.width && (r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1))
+          clipped.push(svg.closest('.view').dataset.chart + ': ' + t.textContent);
+      }
+    }
+    return { overflow, clipped };
+  })()`)) as { overflow: number; clipped: string[] };
+}
+
+browserSuite(
+  'at 390 px (a phone): no horizontal overflow, every chart drawn, every legend and axis title inside its SVG',
+  async () => {
+    const side = combineResults([
+      { file: 'reports/20261130-030317-burst/results.json', result: load('results-full.json') },
+      { file: 'reports/20261130-040317-burst/results.json', result: load('results-full.json') },
+    ]);
+    for (const [name, result] of [
+      ['full', load('results-full.json')],
+      ['side-by-side', side],
+      ['memory', memorySweepFixture()],
+      ['payload', payloadSweepFixture()],
+    ] as const) {
+      const v = await open(result, `phone-${name}`, 'light', 390);
+      const charts = await drawn(v.page);
+      assert.equal(Object.keys(charts), chartIds(result), name);
+      for (const [id, c] of Object.entries(charts))
+        assert.ok(c.svgs === 1 && c.marks > 0, `${name}/${id}: marks drawn`);
+      const { overflow, clipped } = await layout(v.page);
+      assert.is(overflow, 0, `${name}: the page is no wider than the screen`);
+      assert.equal(clipped, [], `${name}: text outside its chart`);
+      if (name === 'side-by-side') await screenshot(v.page, 'report-side-by-side-phone');
+      // The same at 1280 px after a resize.
+      await v.page.setViewportSize({ width: 1280, height: 900 });
+      await v.page.waitForTimeout(400);
+      await v.page.evaluate('window.fxbenchRendered');
+      assert.equal((await layout(v.page)).clipped, [], `${name} at 1280 px`);
+      assert.equal(v.problems, [], name);
+      if (name === 'side-by-side') await screenshot(v.page, 'report-side-by-side-phone');
+      await v.page.context().close();
+    }
   },
 );
 

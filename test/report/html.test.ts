@@ -81,7 +81,7 @@ page('thresholds show pass and fail with the actual value', () => {
   assert.match(html, /Thresholds <small class="bad">1 of 2 crossed<\/small>/);
   assert.match(
     html,
-    /<tr class="fail"><td class="verdict">✘ fail<\/td><th scope="row">aws-hello<\/th><td class="text">errors\.rate<\/td><td class="text">&lt; 1%<\/td><td>0\.015<\/td><\/tr>/,
+    /<tr class="fail"><td class="verdict">✘ fail<\/td><th scope="row">aws-hello<\/th><td class="text">errors\.rate<\/td><td class="text">whole run<\/td><td class="text">&lt; 1%<\/td><td>0\.015<\/td><\/tr>/,
   );
   assert.match(html, /<tr class="pass"><td class="verdict">✔ pass<\/td><th scope="row">local-hello<\/th>/);
 });

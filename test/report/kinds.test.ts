@@ -12,6 +12,12 @@ import type { Result } from '../../src/model/result.ts';
 import { burstFixture, FIXTURES_DIR, memorySweepFixture, payloadSweepFixture } from '../helpers/results.ts';
 import { timelineRows } from '../../src/report/charts/timeline-data.ts';
 import { summaryCsv } from '../../src/report/csv.ts';
+import { combineResults } from '../../src/report/combine.ts';
+import { targetColors } from '../../src/report/charts/palette.ts';
+import { deltaRows } from '../../src/report/side-by-side.ts';
+import { formatSummary } from '../../src/report/text.ts';
+import { renderHtml } from '../../src/report/html.ts';
+import { thresholdScope } from '../../src/report/html-sections.ts';
 
 const chart = (r: Result, id: string) => {
   const c = buildCharts(r).find((x) => x.id === id);
@@ -238,3 +244,106 @@ warmup('latency by invocation with the settle point marked; "settled after N" in
 });
 
 warmup.run();
+
+// ---
+const side = suite('side by side');
+
+const twoRuns = () => {
+  const a = load('results-full.json');
+  const b = load('results-full.json');
+  // The second run: p99 of local-hello 10% higher, cost the same.
+  b.targets[0]!.summary!.latencyMs!.p99 *= 1.1;
+  return combineResults([
+    { file: 'reports/20261130-030317-burst/results.json', result: a },
+    { file: 'reports/20261130-040317-burst/results.json', result: b },
+  ]);
+};
+
+side('a target keeps its colour family across runs; charts and tables use the same colours', () => {
+  const r = twoRuns();
+  const colors = targetColors(r);
+  assert.equal(
+    r.targets.map((t) => t.name),
+    [
+      '20261130-030317-burst · local-hello',
+      '20261130-030317-burst · aws-hello',
+      '20261130-040317-burst · local-hello',
+      '20261130-040317-burst · aws-hello',
+    ],
+  );
+  assert.is(colors[0], '#3b82f6');
+  assert.is(colors[1], '#f97316');
+  assert.is(colors[2], '#76a8f9', 'local-hello of the second run: a lighter blue');
+  assert.is(colors[3], '#fb9d5c', 'aws-hello of the second run: a lighter orange');
+  const scale =
+    (chart(r, 'latency-spectrum').spec as { encoding?: unknown }) && JSON.stringify(chart(r, 'cold-starts').spec);
+  assert.ok(scale.includes('"range":["#3b82f6","#f97316","#76a8f9","#fb9d5c"]'));
+  const html = renderHtml(r);
+  assert.ok(
+    html.includes('<span class="swatch" style="background:#76a8f9"></span>20261130-040317-burst · local-hello'),
+  );
+  // Full labels: wrapped in charts (two lines), never cut.
+  assert.ok(scale.includes(`"labelExpr":"split(datum.label, ' · ')"`));
+});
+
+side('Δ against the first run, absolute and %, grouped by target; the terminal table grouped by target', () => {
+  const r = twoRuns();
+  const rows = deltaRows(r);
+  assert.equal(
+    rows.map((x) => [x.target, x.run, x.first]),
+    [
+      ['local-hello', '20261130-030317-burst', true],
+      ['local-hello', '20261130-040317-burst', false],
+      ['aws-hello', '20261130-030317-burst', true],
+      ['aws-hello', '20261130-040317-burst', false],
+    ],
+  );
+  const p99 = rows[1]!.cells.p99!;
+  const was = r.targets[0]!.summary!.latencyMs!.p99;
+  assert.is(p99.value, r.targets[2]!.summary!.latencyMs!.p99);
+  assert.ok(Math.abs(p99.delta! - (p99.value! - was)) < 1e-12);
+  assert.ok(Math.abs(p99.deltaPct! - 0.1) < 1e-9, String(p99.deltaPct));
+  assert.is(rows[1]!.cells.cost!.delta, 0);
+  const html = renderHtml(r);
+  assert.match(html, /<section class="deltas" id="deltas">/);
+  assert.match(html, /<td class="delta">\+[\d.]+ ms<\/td><td class="delta">\+10\.0%<\/td>/);
+  const text = formatSummary(r).split('\n');
+  const table = text.filter((l) => l.startsWith('20261130-') && !l.includes(': cold-start rate'));
+  const names = table.map((l) => l.split('  ')[0]!.trim());
+  // Grouped by target: local-hello of both runs, then aws-hello of both runs.
+  const order = [...new Set(names.map((n) => n.split(' · ')[1]))];
+  assert.equal(order, ['local-hello', 'aws-hello']);
+  const firstAws = names.findIndex((n) => n.endsWith('aws-hello'));
+  assert.ok(names.slice(0, firstAws).every((n) => n.endsWith('local-hello')));
+  assert.ok(text.includes('change against the first run:'));
+  assert.ok(text.some((l) => /^local-hello\s+20261130-040317-burst .*\+10\.0%/.test(l)));
+});
+
+side.run();
+
+// ---
+const thresholds = suite('thresholds table');
+
+thresholds('shows the scope each threshold was held to', () => {
+  assert.is(thresholdScope({}), 'whole run');
+  assert.is(thresholdScope({ phase: 'keepalive', round: 2 }), 'phase keepalive, round 2');
+  const r = load('results-full.json');
+  r.thresholds.push({
+    target: 'local-hello',
+    metric: 'cold.rate',
+    condition: '== 0',
+    actual: 0,
+    ok: true,
+    phase: 'keepalive',
+    round: 2,
+  });
+  const html = renderHtml(r);
+  assert.match(html, /<th scope="col" class="text">scope<\/th>/);
+  assert.match(
+    html,
+    /<td class="text">cold\.rate<\/td><td class="text">phase keepalive, round 2<\/td><td class="text">== 0<\/td>/,
+  );
+  assert.match(html, /<td class="text">latency\.p99<\/td><td class="text">whole run<\/td>/);
+});
+
+thresholds.run();

@@ -5,7 +5,7 @@
  * no data for its chart: the report leaves it out rather than draw it empty.
  */
 import type { Result, TargetResult } from '../../model/result.ts';
-import { targetColorScale } from './palette.ts';
+import { targetColors } from './palette.ts';
 
 /** One chart of the report. */
 export interface Chart {
@@ -43,13 +43,23 @@ export function colorByTarget(
     field: 'target',
     type: 'nominal',
     title: 'target',
-    scale: targetColorScale(result.targets.map((t) => t.name)),
+    scale: { domain: result.targets.map((t) => t.name), range: targetColors(result) },
   };
   // The scale keeps every target (so colours match across charts); the legend lists only those drawn.
-  if (legend === 'top') enc.legend = present ? { orient: 'top', values: [...new Set(present)] } : { orient: 'top' };
+  // Side by side, "<run> · <target>" wraps onto two lines rather than being cut.
+  if (legend === 'top')
+    enc.legend = {
+      orient: 'top',
+      labelExpr: WRAP_LABEL_EXPR,
+      labelLimit: 0,
+      ...(present ? { values: [...new Set(present)] } : {}),
+    };
   if (legend === 'none') enc.legend = null;
   return enc;
 }
+
+/** vega expression: a label "<run> · <target>" on two lines (side by side), others as they are. */
+export const WRAP_LABEL_EXPR = "split(datum.label, ' · ')";
 
 /** Distinct values of a field, ascending: explicit axis ticks at the measured points of a sweep. */
 export function tickValues(values: number[], max = 12): number[] | undefined {

@@ -9,7 +9,7 @@
 import { decodeHistogram, percentileMs } from '../../metrics/histogram.ts';
 import type { Result } from '../../model/result.ts';
 import { int } from '../format.ts';
-import { colorByTarget, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
+import { colorByTarget, VEGA_LITE_SCHEMA, WRAP_LABEL_EXPR, type Chart } from './chart.ts';
 
 /** Number of bins of the init-duration histogram. */
 export const INIT_BINS = 24;
@@ -85,7 +85,13 @@ export function coldStartsChart(result: Result): Chart | null {
     data: { name: 'coldRate' },
     height: Math.max(56, 30 * rates.length),
     encoding: {
-      y: { field: 'target', type: 'nominal', title: null, sort: null },
+      y: {
+        field: 'target',
+        type: 'nominal',
+        title: null,
+        sort: null,
+        axis: { labelExpr: WRAP_LABEL_EXPR, labelLimit: 0 },
+      },
       x: {
         field: 'rate',
         type: 'quantitative',

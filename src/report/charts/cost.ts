@@ -5,7 +5,7 @@
  */
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
 import type { Result } from '../../model/result.ts';
-import { colorByTarget, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
+import { colorByTarget, VEGA_LITE_SCHEMA, WRAP_LABEL_EXPR, type Chart } from './chart.ts';
 
 /** One target's cost bar. */
 export interface CostBar {
@@ -97,7 +97,13 @@ export function costChart(result: Result): Chart | null {
       data: { name: 'costBars' },
       height: Math.max(56, 30 * bars.length),
       encoding: {
-        y: { field: 'target', type: 'nominal', title: null, sort: null, axis: { labelLimit: 160 } },
+        y: {
+          field: 'target',
+          type: 'nominal',
+          title: null,
+          sort: null,
+          axis: { labelExpr: WRAP_LABEL_EXPR, labelLimit: 0 },
+        },
         x: {
           field: 'perMillionUSD',
           type: 'quantitative',

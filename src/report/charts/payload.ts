@@ -159,7 +159,7 @@ export function payloadChart(result: Result): Chart | null {
   const x = {
     field: 'step',
     type: 'quantitative',
-    title: 'payload size (sweep steps; bytes each way)',
+    title: 'payload size (bytes)',
     scale: {
       domain: [-0.3, sizes.length - (limitRules.some((l) => l.step! > sizes.length - 1) ? 0.3 : 0.7)],
       nice: false,
