@@ -74,6 +74,17 @@ export async function runCommand(args: RunArgs): Promise<number> {
   // Phases against what each target's driver can do (a forced cold start, a memory change): exit 2 now, not midway.
   checkCapabilities(plan);
   const outDir = args.out ? path.resolve(args.out) : defaultReportDir(plan.outRoot, plan.name);
+  // With --out the run records itself nowhere unless told (run-outputs.ts): the history gate must be told where too.
+  if (args.baseline === 'history' && !historyFile(args, outDir))
+    throw FxError.invalid([
+      {
+        field: '--baseline history',
+        message:
+          args.history === false
+            ? 'needs the history store: drop --no-history'
+            : 'with --out, name the history store to judge against: --history FILE (e.g. reports/history.sqlite)',
+      },
+    ]);
   checkRunGates(
     args,
     plan.targets.map((t) => t.name),

@@ -171,6 +171,14 @@ test('history.sqlite: beside the default report folder; with --out only where --
   assert.not.ok(existsSync(path.join(out, 'history.sqlite')));
   assert.match(chosen.stderr, 'not recorded in a history store: --out without --history FILE');
 
+  // The history gate reads the store the run records in: with --out, only a named one.
+  const gate = await runCli(['run', scenario, '--out', path.join(tmp.dir, 'gated'), '--baseline', 'history', '-q'], {
+    cwd: proj,
+  });
+  assert.is(gate.code, 2, gate.stderr);
+  assert.match(gate.stderr, '--baseline history: with --out, name the history store to judge against: --history FILE');
+  assert.not.ok(existsSync(path.join(tmp.dir, 'gated')), 'nothing ran');
+
   const named = path.join(tmp.dir, 'named.sqlite');
   const both = await runCli(['run', scenario, '--out', out, '--history', named, '-q'], {
     cwd: proj,
