@@ -21,6 +21,11 @@ export function kindAnswers(result: Result): Map<string, string[]> {
     const mine = bursts.filter((r) => r.target === t.name);
     if (mine.length) add(t.name, burstAnswer(mine));
     for (const w of settles.filter((x) => x.target === t.name)) add(t.name, warmupAnswer(w));
+    if (t.ramp)
+      add(
+        t.name,
+        `ramp: ${t.ramp.kneeRps !== null ? `knee at ${t.ramp.kneeRps} req/s (the highest rate within the SLO)` : 'no step within the SLO'}${t.ramp.brokeAtRps !== null ? `, broke at ${t.ramp.brokeAtRps} req/s` : ', never broke'}${t.ramp.slo ? ` (SLO p99 ≤ ${t.ramp.slo.p99Ms} ms, errors ≤ ${+(t.ramp.slo.errorRate * 100).toFixed(2)}%)` : ''}`,
+      );
     const probes = keepalive.filter((p) => p.target === t.name);
     if (probes.length) add(t.name, keepaliveAnswer(probes, t.idleTimeoutMs));
   }

@@ -109,6 +109,7 @@ details.phases[open] > summary { margin-bottom: 4px; }
 ul.answers { margin: 6px 0 0; padding-left: 18px; } ul.answers li { overflow-wrap: anywhere; }
 .chart .view { width: 100%; min-height: 120px; color: var(--fg); } /* legend symbols drawn in currentColor follow the theme */
 #vg-tooltip-element { font-family: inherit; }
+@media print { body { max-width: none; padding: 0; } nav { display: none; } .scroll { overflow: visible; } th, td { white-space: normal; } .chart, .tile, tr { break-inside: avoid; } .charts { gap: 8px; } }
 `;
 
 /** Renders the report for a result. */

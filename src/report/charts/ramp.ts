@@ -22,10 +22,15 @@ export function rampChart(result: Result): Chart | null {
   if (!steps.length) return null;
   const slos = result.targets
     .filter((t) => t.ramp?.slo && t.ramp.steps.length)
-    .map((t) => ({ target: t.name, p99Ms: t.ramp!.slo!.p99Ms }));
+    .map((t) => ({ target: t.name, p99Ms: t.ramp!.slo!.p99Ms, label: `p99 SLO ${t.ramp!.slo!.p99Ms} ms` }));
   const knees = result.targets
     .filter((t) => t.ramp && t.ramp.kneeRps !== null)
-    .map((t) => ({ target: t.name, kneeRps: t.ramp!.kneeRps, brokeAtRps: t.ramp!.brokeAtRps }));
+    .map((t) => ({
+      target: t.name,
+      kneeRps: t.ramp!.kneeRps,
+      brokeAtRps: t.ramp!.brokeAtRps,
+      label: `knee ${t.ramp!.kneeRps} req/s`,
+    }));
   const x = {
     field: 'rateRps',
     type: 'quantitative',
@@ -35,7 +40,7 @@ export function rampChart(result: Result): Chart | null {
   return {
     id: 'ramp',
     title: 'Ramp: p99 latency vs offered rate',
-    note: `Each step of the ramp; hollow points broke the bounds. Dotted rules mark the knee: the highest rate still within bounds${slos.length ? '; dashed lines, the p99 bound' : ''}.`,
+    note: `Each step of the ramp (p99, and the error rate in the tooltip); hollow points broke the bounds. The dotted rule marks the knee: the highest rate still within bounds${slos.length ? '; the dashed line, the p99 SLO' : ''}.`,
     datasets: { rampSteps: steps, rampKnees: knees, ...(slos.length ? { rampSlo: slos } : {}) },
     spec: {
       $schema: VEGA_LITE_SCHEMA,
@@ -81,6 +86,15 @@ export function rampChart(result: Result): Chart | null {
           ? [
               {
                 data: { name: 'rampKnees' },
+                mark: { type: 'text', align: 'left', dx: 4, baseline: 'top', y: 2, fontSize: 10 },
+                encoding: {
+                  x: { field: 'kneeRps', type: 'quantitative' },
+                  text: { field: 'label' },
+                  color: colorByTarget(result, 'shared'),
+                },
+              },
+              {
+                data: { name: 'rampKnees' },
                 mark: { type: 'rule', strokeDash: [2, 3], strokeWidth: 1.5 },
                 encoding: {
                   x: { field: 'kneeRps', type: 'quantitative' },
@@ -96,6 +110,15 @@ export function rampChart(result: Result): Chart | null {
           : []),
         ...(slos.length
           ? [
+              {
+                data: { name: 'rampSlo' },
+                mark: { type: 'text', align: 'left', x: 4, dy: -6, fontSize: 10 },
+                encoding: {
+                  y: { field: 'p99Ms', type: 'quantitative' },
+                  text: { field: 'label' },
+                  color: colorByTarget(result, 'shared'),
+                },
+              },
               {
                 data: { name: 'rampSlo' },
                 mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1, opacity: 0.8 },
