@@ -60,8 +60,8 @@ test('prints the table with measured figures and leaves no process behind', asyn
   }
   assert.match(row('open model 50/s from cold: late sends'), /\d+ late of \d+/);
   assert.match(
-    row('burst 20, round 1, by worker count'),
-    /--workers 1: \d+ instances, \d+ cold; --workers 2: \d+ instances/,
+    row('open model 4/s for 3 s, by worker count'),
+    /--workers 1: \d+ cold starts \(instances started\) for 12 invocations; --workers 2: \d+ cold starts \(instances started\) for 12 invocations/,
   );
   // Process count: plain, floor front + 10 workers, serve + 10 instances at least.
   assert.ok(seen.size >= 20, `saw ${seen.size} descendant processes`);
