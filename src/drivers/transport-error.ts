@@ -27,12 +27,23 @@ export function transportErrorClass(err: unknown): Extract<ErrorClass, 'timeout'
   return 'network';
 }
 
+/** The transport error's code (`ECONNREFUSED`, `UND_ERR_SOCKET`), else the first line of its message. */
+export function transportCause(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+  if (code) return code;
+  if (typeof e?.message !== 'string') return undefined;
+  // The lean client keeps the socket's message (`connect ECONNREFUSED 127.0.0.1:1`): its code is the cause.
+  return /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(e.message)?.[1] ?? e.message.split('\n')[0]!.slice(0, 80);
+}
+
 /** The Outcome of an invocation that got no response: the transport error's class and message, nothing received. */
 export function transportFailure(err: unknown, bytesOut: number): Outcome {
   return {
     status: 0,
     errorClass: transportErrorClass(err),
     errorMessage: (err as Error).message,
+    errorCause: transportCause(err),
     bytesIn: 0,
     bytesOut,
     cold: null,

@@ -5,9 +5,9 @@
  */
 import type { PhaseResult, TargetResult } from '../model/result.ts';
 import { encodeHistogram, mergeHistograms, summarizeMs } from './histogram.ts';
-import { type Recorded, zeroCounters } from './recorder.ts';
+import { addCause, type Recorded, zeroCounters } from './recorder.ts';
 import type { ErrorCounts } from '../model/result.ts';
-import type { ColdMethod } from '../model/invocation.ts';
+import type { ColdMethod, ErrorClass } from '../model/invocation.ts';
 
 /** Adds recorded figures (phases of a target, shards of a phase) into new ones. */
 export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
@@ -29,6 +29,8 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
     out.requests += r.requests;
     out.ok += r.ok;
     for (const k of Object.keys(out.errors) as (keyof ErrorCounts)[]) out.errors[k] += r.errors[k];
+    for (const [cls, m] of Object.entries(r.errorCauses) as [ErrorClass, Map<string, number>][])
+      for (const [cause, n] of m) addCause(out.errorCauses, cls, cause, n);
     out.coldStarts += r.coldStarts;
     out.coldUnknown += r.coldUnknown;
     for (const [m, n] of Object.entries(r.coldMethods) as [ColdMethod, number][])
@@ -103,6 +105,7 @@ export function phaseFigures(
     requests: r.requests,
     ok: r.ok,
     errors: { ...r.errors },
+    ...(Object.keys(r.errorCauses).length ? { errorCauses: topCauses(r.errorCauses) } : {}),
     coldStarts: r.coldStarts,
     coldStartRate: known ? r.coldStarts / known : 0,
     coldObserved: known,
@@ -127,6 +130,17 @@ export function phaseFigures(
       init: encodeHistogram(r.init),
     },
   };
+}
+
+/** The 3 most frequent causes of each error class, most first (ties by name). */
+export function topCauses(causes: Recorded['errorCauses']): NonNullable<PhaseResult['errorCauses']> {
+  const out: NonNullable<PhaseResult['errorCauses']> = {};
+  for (const [cls, m] of Object.entries(causes) as [ErrorClass, Map<string, number>][])
+    out[cls] = [...m]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 3)
+      .map(([cause, count]) => ({ cause, count }));
+  return out;
 }
 
 /** Counts every error class of a phase. */

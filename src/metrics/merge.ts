@@ -29,6 +29,10 @@ function recordedOf(p: Figures): Recorded {
     coldStarts: p.coldStarts,
     coldUnknown: p.requests - warm.totalCount - cold.totalCount,
     coldMethods: { ...p.coldMethods },
+    // Only the top causes travel in a result: what shards add is those.
+    errorCauses: Object.fromEntries(
+      Object.entries(p.errorCauses ?? {}).map(([cls, list]) => [cls, new Map(list.map((c) => [c.cause, c.count]))]),
+    ),
     instances: p.instances ?? 0,
     bytesOut: p.bytesOut,
     bytesIn: p.bytesIn,

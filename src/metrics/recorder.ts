@@ -6,7 +6,7 @@
 import { newHistogram, recordUs, type Histogram } from './histogram.ts';
 import type { Sample } from '../model/sample.ts';
 import { Timeline } from './timeline.ts';
-import { ERROR_CLASSES, type ColdMethod } from '../model/invocation.ts';
+import { ERROR_CLASSES, type ColdMethod, type ErrorClass } from '../model/invocation.ts';
 import type { ErrorCounts, TimelinePoint } from '../model/result.ts';
 
 /** A zeroed set of error counters. */
@@ -20,6 +20,8 @@ export interface Recorded {
   ok: number;
   errors: ErrorCounts;
   coldStarts: number;
+  /** Per error class present: failures by cause (at most MAX_CAUSES distinct; the rest as `other`). */
+  errorCauses: Partial<Record<ErrorClass, Map<string, number>>>;
   /** Invocations whose cold/warm state the driver could not tell. */
   coldUnknown: number;
   /** Invocations whose cold/warm state was observed, by the method that observed it. */
@@ -44,12 +46,24 @@ export interface Recorded {
   init: Histogram;
 }
 
+/** Distinct causes kept per error class; later new ones count as `other` (memory stays bounded). */
+export const MAX_CAUSES = 50;
+
+/** Counts `n` failures of `cls` caused by `cause`. */
+export function addCause(causes: Recorded['errorCauses'], cls: ErrorClass, cause: string, n: number): void {
+  let m = causes[cls];
+  if (!m) causes[cls] = m = new Map();
+  const key = m.has(cause) || m.size < MAX_CAUSES ? cause : 'other';
+  m.set(key, (m.get(key) ?? 0) + n);
+}
+
 /** Recorded counters at zero (every error class present), without histograms. */
 export function zeroCounters(): Omit<Recorded, 'all' | 'warm' | 'cold' | 'init'> {
   return {
     requests: 0,
     ok: 0,
     errors: emptyErrorCounts(),
+    errorCauses: {},
     coldStarts: 0,
     coldUnknown: 0,
     coldMethods: {},
@@ -89,8 +103,10 @@ export class Recorder {
   add(s: Sample): void {
     const r = this.r;
     r.requests++;
-    if (s.errorClass) r.errors[s.errorClass]++;
-    else r.ok++;
+    if (s.errorClass) {
+      r.errors[s.errorClass]++;
+      addCause(r.errorCauses, s.errorClass, s.errorCause ?? 'unknown', 1);
+    } else r.ok++;
     r.bytesIn += s.bytesIn;
     r.bytesOut += s.bytesOut;
     recordUs(r.all, s.latencyUs);

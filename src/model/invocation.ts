@@ -63,6 +63,11 @@ export interface Outcome {
   errorClass: ErrorClass | null;
   /** Short description of the failure, for logs; never secrets. */
   errorMessage?: string;
+  /**
+   * Why it failed, short enough to count: an error code (`ECONNREFUSED`, `TooManyRequestsException`)
+   * or the first line of the message. Absent: the runner takes the first line of `errorMessage`.
+   */
+  errorCause?: string;
   /** Response body bytes. */
   bytesIn: number;
   /** Request body bytes. */

@@ -49,6 +49,8 @@ export interface PhaseResult {
   requests: number;
   ok: number;
   errors: ErrorCounts;
+  /** The most frequent causes of each error class present (code or first line of the message), most first, at most 3. */
+  errorCauses?: Partial<Record<ErrorClass, { cause: string; count: number }[]>>;
   /** Cold starts among the invocations whose cold state was observed (`coldObserved`); meaningless when `coldNa` is set. */
   coldStarts: number;
   /** coldStarts / coldObserved; meaningless when `coldNa` is set. */

@@ -19,11 +19,18 @@ export function int(n: number): string {
 }
 
 /** Error classes with a count, e.g. "4 throttled, 2 timeout"; empty when none. */
-export function errorBreakdown(p: Pick<PhaseResult, 'errors'>): string {
+export function errorBreakdown(p: Pick<PhaseResult, 'errors' | 'errorCauses'>): string {
   return Object.entries(p.errors)
     .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${int(n)} ${k}`)
+    .map(([k, n]) => `${int(n)} ${k}${causesNote(p, k)}`)
     .join(', ');
+}
+
+/** ` (ECONNREFUSED)`, ` (HTTP 503 ×2, HTTP 502)`: the top causes of an error class; '' when unknown. */
+export function causesNote(p: Pick<PhaseResult, 'errorCauses'>, cls: string): string {
+  const list = p.errorCauses?.[cls as keyof NonNullable<PhaseResult['errorCauses']>];
+  if (!list?.length) return '';
+  return ` (${list.map((c) => (list.length > 1 ? `${c.cause} ×${c.count}` : c.cause)).join(', ')})`;
 }
 
 /** The price table(s) a target's costs came from. */

@@ -507,6 +507,15 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
   };
 }
 
+/** A failure's cause as counted: the driver's, else the first line of its message, else the status. */
+function errorCause(out: Outcome): string {
+  return (
+    out.errorCause ??
+    out.errorMessage?.split('\n')[0]!.slice(0, 80) ??
+    (out.status ? `HTTP ${out.status}` : 'no response')
+  );
+}
+
 /**
  * The sample of one invocation: the driver's outcome (less its message) with
  * where and when it ran. Built field by field, in the NDJSON file's key order
@@ -532,6 +541,7 @@ function toSample(
     latencyUs,
     status: out.status,
     errorClass: out.errorClass,
+    ...(out.errorClass ? { errorCause: errorCause(out) } : {}),
     bytesOut: out.bytesOut,
     bytesIn: out.bytesIn,
     cold: out.cold,

@@ -42,9 +42,14 @@ test('a server answering garbage: every invocation is a protocol error', async (
   const out = path.join(tmp.dir, 'garbage');
   const r = await runCli(['run', scenario('garbage', server.url), '--out', out, '-q', '--no-history']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stdout, /errors: srv\/burst #1: 5 protocol; srv\/burst #2: 5 protocol; srv\/burst #3: 5 protocol/);
+  // Each class with its cause (the lean client's first line of the parse error).
+  assert.match(
+    r.stdout,
+    /errors: srv\/burst #1: 5 protocol \(([^)]+)\); srv\/burst #2: 5 protocol \(\1\); srv\/burst #3: 5 protocol \(\1\)/,
+  );
   const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
   const e = result.targets[0]!.summary!.errors;
+  assert.is(result.targets[0]!.summary!.errorCauses?.protocol?.[0]?.count, 15);
   assert.equal([e.protocol, e['function-error'], e.network], [15, 0, 0]);
   assert.equal(csvColumn(readFileSync(path.join(out, 'summary.csv'), 'utf8'), 'errors_protocol'), ['5', '5', '5']);
 });

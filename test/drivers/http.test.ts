@@ -153,7 +153,7 @@ both('a timeout and a refused connection are data: timeout and network', async (
   const boundMs = transport === 'http1' ? 700 : 1600;
   assert.ok(performance.now() - t0 < boundMs, `timed out after ${performance.now() - t0} ms`);
   const r = await invokeOnce({ url: 'http://127.0.0.1:1/' });
-  assert.equal([r.status, r.errorClass], [0, 'network']);
+  assert.equal([r.status, r.errorClass, r.errorCause], [0, 'network', 'ECONNREFUSED']);
 });
 
 both('a response that is not HTTP (a garbage status line) is data: protocol, not function-error', async () => {
@@ -249,3 +249,53 @@ undiciDriver.after(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 undiciDriver.run();
+
+// ---
+const causes = suite('errors keep their cause');
+
+causes('a closed port through the runner: results.json, --samples and the table say ECONNREFUSED', async () => {
+  const { runPlan } = await import('../../src/scenarios/runner.ts');
+  const { formatSummary } = await import('../../src/report/text.ts');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  // A port that was just free: bound, then closed.
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fxbench-causes-'));
+  try {
+    const samplesFile = path.join(dir, 'samples.ndjson');
+    const result = await runPlan(
+      {
+        name: 'closed',
+        file: 'closed.ts',
+        targets: [target({ url: `http://127.0.0.1:${port}/`, method: 'GET' })],
+        phases: [{ name: 'burst', kind: 'burst', settings: { name: 'burst', concurrency: 2, rounds: 1, gapMs: 0 } }],
+        payload: Buffer.alloc(0),
+      } as unknown as Parameters<typeof runPlan>[0],
+      { samplesFile },
+    );
+    const p = result.targets[0]!.phases[0]!;
+    assert.is(p.errors.network, 2);
+    assert.equal(p.errorCauses, { network: [{ cause: 'ECONNREFUSED', count: 2 }] });
+    assert.equal(result.targets[0]!.summary!.errorCauses, { network: [{ cause: 'ECONNREFUSED', count: 2 }] });
+    const lines = readFileSync(samplesFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(
+      lines.map((l) => [l.errorClass, l.errorCause]),
+      [
+        ['network', 'ECONNREFUSED'],
+        ['network', 'ECONNREFUSED'],
+      ],
+    );
+    assert.match(formatSummary(result), /errors: .*2 network \(ECONNREFUSED\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+causes.run();
