@@ -75,14 +75,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
   checkCapabilities(plan);
   const outDir = args.out ? path.resolve(args.out) : defaultReportDir(plan.outRoot, plan.name);
   // With --out the run records itself nowhere unless told (run-outputs.ts): the history gate must be told where too.
-  if (args.baseline === 'history' && !historyFile(args, outDir))
+  if (args.baseline === 'history' && args.out !== undefined && args.history === undefined)
     throw FxError.invalid([
       {
         field: '--baseline history',
-        message:
-          args.history === false
-            ? 'needs the history store: drop --no-history'
-            : 'with --out, name the history store to judge against: --history FILE (e.g. reports/history.sqlite)',
+        message: 'with --out, name the history store to judge against: --history FILE (e.g. reports/history.sqlite)',
       },
     ]);
   checkRunGates(
