@@ -511,7 +511,7 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
 function errorCause(out: Outcome): string {
   return (
     out.errorCause ??
-    out.errorMessage?.split('\n')[0]!.slice(0, 80) ??
+    out.errorMessage?.split('\n', 1)[0]?.slice(0, 80) ??
     (out.status ? `HTTP ${out.status}` : 'no response')
   );
 }
