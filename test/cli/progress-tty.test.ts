@@ -8,7 +8,7 @@
 // whose numbers are results.json's. A local function on the local runtime
 // (127.0.0.1), 9 + 60 invocations.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,6 +18,7 @@ const test = suite('live progress on a terminal');
 const tmp = scratch('fxbench-progress-tty-');
 const socket = `fxbench-test-${process.pid}`;
 let serverPid: number | undefined;
+let socketPath: string | undefined;
 
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 
@@ -33,6 +34,7 @@ test.after(() => {
     /* already gone */
   }
   if (serverPid && alive(serverPid)) process.kill(serverPid, 'SIGKILL');
+  if (socketPath) rmSync(socketPath, { force: true });
   tmp.cleanup();
 });
 
@@ -58,6 +60,7 @@ test('one live line, of the current round, erased at the end; one totals line pe
   const command = [process.execPath, BIN, 'run', scenario, '--out', out, '--no-history'].map((a) => `'${a}'`).join(' ');
   tmux('new-session', '-d', '-x', '120', '-y', '50', '-c', tmp.dir, `${command}; echo FXBENCH-EXIT-$?; sleep 300`);
   serverPid = Number(tmux('display-message', '-p', '#{pid}').trim());
+  socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
 
   const screens: string[] = [];
   const end = Date.now() + 120_000;
