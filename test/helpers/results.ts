@@ -584,6 +584,23 @@ export function payloadSweepFixture(): Result {
   return fixtureResult('payload', 'Payload sweep', '2026-03-05T10:00:00.000Z', Math.ceil(clock.s), [t], []);
 }
 
+/** A warmup of eight invocations from cold, settled after 3, the sixth failed (`latencyByInvocationMs` as the phase records it). */
+export function warmupFixture(): Result {
+  const r = burstFixture('warmup');
+  const t = r.targets[0]!;
+  t.phases = [
+    {
+      ...t.phases[0]!,
+      name: 'warmup',
+      kind: 'warmup',
+      round: 1,
+      settledAfter: 3,
+      latencyByInvocationMs: [350, 40, 9, 2.1, 2.0, null, 2.2, 1.9],
+    },
+  ];
+  return r;
+}
+
 export const FIXTURES_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures');
 
 if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {

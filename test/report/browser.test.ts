@@ -15,7 +15,7 @@ import { chartIds } from '../../src/report/html.ts';
 import type { Result } from '../../src/model/result.ts';
 import { writeReports } from '../../src/report/write.ts';
 import { ROOT, scratch } from '../helpers/cli.ts';
-import { FIXTURES_DIR, memorySweepFixture, payloadSweepFixture } from '../helpers/results.ts';
+import { FIXTURES_DIR, memorySweepFixture, payloadSweepFixture, warmupFixture } from '../helpers/results.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test/artifacts');

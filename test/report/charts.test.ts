@@ -16,7 +16,7 @@ import { targetColorScale } from '../../src/report/charts/palette.ts';
 import { payloadPoints } from '../../src/report/charts/payload.ts';
 import { MAX_POINTS, timelineRows } from '../../src/report/charts/timeline-data.ts';
 import type { Result } from '../../src/model/result.ts';
-import { FIXTURES_DIR } from '../helpers/results.ts';
+import { FIXTURES_DIR, memorySweepFixture, payloadSweepFixture, warmupFixture } from '../helpers/results.ts';
 
 const load = (name: string) => JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')) as Result;
 const full = load('results-full.json');
@@ -78,7 +78,15 @@ which('a target that failed before any invocation draws nothing', () => {
 });
 
 which('every spec compiles with vega-lite without a warning', () => {
-  for (const result of [full, burst, load('results-xss.json'), load('results-million.json')]) {
+  for (const result of [
+    full,
+    burst,
+    load('results-xss.json'),
+    load('results-million.json'),
+    memorySweepFixture(),
+    payloadSweepFixture(),
+    warmupFixture(),
+  ]) {
     for (const c of buildCharts(result)) {
       const warnings: string[] = [];
       const logger = {

@@ -9,7 +9,13 @@ import { buildCharts } from '../../src/report/charts/index.ts';
 import { memoryOptima, memorySizes } from '../../src/report/charts/memory.ts';
 import { headline } from '../../src/report/headline.ts';
 import type { Result } from '../../src/model/result.ts';
-import { burstFixture, FIXTURES_DIR, memorySweepFixture, payloadSweepFixture } from '../helpers/results.ts';
+import {
+  burstFixture,
+  FIXTURES_DIR,
+  memorySweepFixture,
+  payloadSweepFixture,
+  warmupFixture,
+} from '../helpers/results.ts';
 import { timelineRows } from '../../src/report/charts/timeline-data.ts';
 import { summaryCsv } from '../../src/report/csv.ts';
 import { combineResults } from '../../src/report/combine.ts';
@@ -214,11 +220,8 @@ keepalive.run();
 const warmup = suite('warmup');
 
 warmup('latency by invocation with the settle point marked; "settled after N" in the headline and summary.csv', () => {
-  const r = burstFixture('warmup');
-  const t = r.targets[0]!;
-  t.phases = [{ ...t.phases[0]!, name: 'warmup', kind: 'warmup', round: 1 }];
-  const series = [350, 40, 9, 2.1, 2.0, null, 2.2, 1.9];
-  Object.assign(t.phases[0]!, { settledAfter: 3, latencyByInvocationMs: series });
+  const r = warmupFixture();
+  const series = r.targets[0]!.phases[0]!.latencyByInvocationMs!;
   const c = chart(r, 'warmup');
   assert.equal(
     (c.datasets.warmup as { invocation: number; latencyMs: number }[]).map((p) => [p.invocation, p.latencyMs]),

@@ -14,6 +14,10 @@ export interface BurstRound {
   target: string;
   phase: string;
   round: number;
+  /** The round on the x axis: "#2", or "warm #2" when the target ran several burst phases. */
+  label: string;
+  /** Position among the target's burst rounds. */
+  order: number;
   requests: number;
   coldStarts: number;
   /** Null when the round's cold state was not observed (n/a, not 0). */
@@ -25,21 +29,24 @@ export interface BurstRound {
 
 /** Every target's burst rounds, in order. */
 export function burstRounds(result: Result): BurstRound[] {
-  return result.targets.flatMap((t) =>
-    t.phases
-      .filter((p) => p.kind === 'burst')
-      .map((p, i) => ({
-        target: t.name,
-        phase: p.name,
-        round: p.round ?? i + 1,
-        requests: p.requests,
-        coldStarts: p.coldStarts,
-        coldKnown: t.coldStartMethod !== 'none' && (p as { coldNa?: string }).coldNa === undefined,
-        coldP99Ms: p.coldLatencyMs?.p99 ?? null,
-        warmP99Ms: p.warmLatencyMs?.p99 ?? null,
-        p99Ms: p.latencyMs?.p99 ?? null,
-      })),
-  );
+  return result.targets.flatMap((t) => {
+    const bursts = t.phases.filter((p) => p.kind === 'burst');
+    const several = new Set(bursts.map((p) => p.name)).size > 1;
+    return bursts.map((p, i) => ({
+      target: t.name,
+      phase: p.name,
+      round: p.round ?? i + 1,
+      // Rounds of several burst phases read apart: "cold #1", "warm #1".
+      label: several ? `${p.name} #${p.round ?? 1}` : `#${p.round ?? i + 1}`,
+      order: i,
+      requests: p.requests,
+      coldStarts: p.coldStarts,
+      coldKnown: t.coldStartMethod !== 'none' && (p as { coldNa?: string }).coldNa === undefined,
+      coldP99Ms: p.coldLatencyMs?.p99 ?? null,
+      warmP99Ms: p.warmLatencyMs?.p99 ?? null,
+      p99Ms: p.latencyMs?.p99 ?? null,
+    }));
+  });
 }
 
 /** A target's burst in words: "burst: cold starts per round 20/0/0 (of 20/20/20); cold p99 356.2/-/- ms; warm p99 -/2.410/2.100 ms". */
@@ -54,7 +61,13 @@ export function burstChart(result: Result): Chart | null {
   const rounds = burstRounds(result);
   if (!rounds.length) return null;
   const present = rounds.map((r) => r.target);
-  const roundAxis = { field: 'round', type: 'ordinal', title: 'round', axis: { labelAngle: 0 } };
+  const roundAxis = {
+    field: 'label',
+    type: 'ordinal',
+    title: 'round',
+    sort: { field: 'order', op: 'min' },
+    axis: { labelAngle: 0 },
+  };
   const coldView = {
     title: { text: 'cold starts per round', fontSize: 12 },
     data: { name: 'burstRounds' },
