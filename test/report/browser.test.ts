@@ -269,6 +269,7 @@ browserSuite(
       ['side-by-side', side],
       ['memory', memorySweepFixture()],
       ['payload', payloadSweepFixture()],
+      ['warmup', warmupFixture()],
     ] as const) {
       const v = await open(result, `phone-${name}`, 'light', 390);
       const charts = await drawn(v.page);
