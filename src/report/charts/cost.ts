@@ -109,6 +109,8 @@ export function costChart(result: Result): Chart | null {
           type: 'quantitative',
           title: 'USD per 1M invocations',
           axis: { format: '$,.2~f' },
+          // Room right of the longest bar for its label.
+          scale: { domain: [0, Math.max(...bars.map((b) => b.perMillionUSD)) * 1.45 || 1] },
         },
         tooltip: [
           { field: 'target' },

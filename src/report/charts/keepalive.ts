@@ -134,7 +134,7 @@ export function keepaliveChart(result: Result): Chart | null {
                 layer: [
                   { mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.25 } },
                   {
-                    mark: { type: 'text', align: 'left', dx: 4, baseline: 'top', y: 2, fontSize: 10 },
+                    mark: { type: 'text', align: 'right', dx: -4, baseline: 'top', y: 2, fontSize: 10 },
                     encoding: { text: { field: 'label' } },
                   },
                 ],

@@ -121,6 +121,8 @@ export function memoryAnswer(o: MemoryOptimum): string {
     `fastest ${mb(o.fastest)}${o.fastest ? ` (p50 ${formatMs(o.fastest.p50Ms)} ms)` : ''}`,
     `balanced ${mb(o.balanced)}`,
   ];
+  if (!o.cheapest && !o.fastest)
+    return `memory sweep: no size ran without failures, so none is named; ${o.failed.map((s) => `${s.memoryMB} MB failed ${int(s.errors)} of ${int(s.requests)} (${s.errorClasses})`).join(', ')}`;
   const failed = o.failed.map(
     (s) => `${s.memoryMB} MB failed ${int(s.errors)} of ${int(s.requests)} (${s.errorClasses})`,
   );
