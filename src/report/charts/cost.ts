@@ -108,9 +108,9 @@ export function costChart(result: Result): Chart | null {
           field: 'perMillionUSD',
           type: 'quantitative',
           title: 'USD per 1M invocations',
-          axis: { format: '$,.2~f' },
+          axis: { format: '$,.2~f', labelFlush: true },
           // Room right of the longest bar for its label.
-          scale: { domain: [0, Math.max(...bars.map((b) => b.perMillionUSD)) * 1.45 || 1] },
+          scale: { domain: [0, Math.max(...bars.map((b) => b.perMillionUSD)) * 1.45 || 1], nice: true },
         },
         tooltip: [
           { field: 'target' },
