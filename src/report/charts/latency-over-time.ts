@@ -42,7 +42,7 @@ export function latencyOverTimeChart(result: Result): Chart | null {
   const x = {
     field: 'tS',
     type: 'quantitative',
-    title: "seconds since the target's first invocation",
+    title: 'elapsed since the target started (s)',
     axis: { tickMinStep: 1, format: 'd' },
   };
   const y = {

@@ -22,7 +22,7 @@ export function throughputChart(result: Result): Chart | null {
   const x = {
     field: 'tS',
     type: 'quantitative',
-    title: "seconds since the target's first invocation",
+    title: 'elapsed since the target started (s)',
     axis: { tickMinStep: 1, format: 'd' },
   };
   // With no error at all the axis would have no extent: show 0–1 so "none" reads as a flat line at 0.
