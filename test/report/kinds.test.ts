@@ -14,9 +14,13 @@ import {
   FIXTURES_DIR,
   memorySweepFixture,
   payloadSweepFixture,
+  phase,
+  result,
+  target,
   warmupFixture,
 } from '../helpers/results.ts';
 import { timelineRows } from '../../src/report/charts/timeline-data.ts';
+import { phaseLabel } from '../../src/report/format.ts';
 import { summaryCsv } from '../../src/report/csv.ts';
 import { combineResults } from '../../src/report/combine.ts';
 import { targetColors } from '../../src/report/charts/palette.ts';
@@ -350,3 +354,65 @@ thresholds('shows the scope each threshold was held to', () => {
 });
 
 thresholds.run();
+
+// ---
+const ramp = suite('ramp: per-second series across step boundaries');
+
+/** Two ramp steps of 20/s and 60/s that meet inside second 3, and a second 5 with no completion. */
+const rampRun = (): Result => {
+  const pt = (t: number, requests: number, errors = 0) => ({
+    t,
+    requests,
+    ok: requests - errors,
+    errors,
+    coldStarts: 0,
+    p50Ms: requests ? 10 : null,
+    p99Ms: requests ? 20 : null,
+  });
+  const step1 = { ...phase({ name: 'ramp', round: 1, warmUs: [10_000] }), kind: 'ramp', rateRps: 20 };
+  step1.timeline = [pt(0, 15), pt(1, 20), pt(2, 20), pt(3, 5)];
+  const step2 = { ...phase({ name: 'ramp', round: 2, warmUs: [10_000] }), kind: 'ramp', rateRps: 60 };
+  step2.timeline = [pt(3, 45, 1), pt(4, 60), pt(6, 60), pt(7, 30)];
+  return result([target('local-ramp', [step1, step2])], 'ramp');
+};
+
+ramp(
+  'a second shared by two steps is one point with both counts; a second with no completion is 0, not skipped',
+  () => {
+    const rows = timelineRows(rampRun());
+    assert.equal(
+      rows.map((r) => [r.tS, r.requestsPerS, r.errorsPerS]),
+      [
+        [0, 15, 0],
+        [1, 20, 0],
+        [2, 20, 0],
+        [3, 50, 1],
+        [4, 60, 0],
+        [5, 0, 0],
+        [6, 60, 0],
+        [7, 30, 0],
+      ],
+    );
+    const [s1, s2] = rampRun().targets[0]!.phases;
+    assert.is(rows[3]!.phase, `${phaseLabel(s1!)} + ${phaseLabel(s2!)}`);
+    assert.ok(
+      rows.every((r) => r.segment === 0),
+      'no pause: one line',
+    );
+    const tp = chart(rampRun(), 'throughput');
+    const data = (tp.datasets as Record<string, { requestsPerS: number }[]>).throughput!;
+    // The old per-step lines dipped to 5/s at the boundary, where 50 invocations completed.
+    assert.ok(data.slice(1, -1).every((d) => d.requestsPerS >= 20 || d.requestsPerS === 0));
+  },
+);
+
+ramp('a pause between phases starts a new segment, so no line bridges it', () => {
+  const r = rampRun();
+  const s2 = r.targets[0]!.phases[1]!;
+  s2.timeline = s2.timeline!.map((x) => ({ ...x, t: x.t + 10 }));
+  const rows = timelineRows(r);
+  assert.equal([...new Set(rows.map((x) => x.segment))], [0, 1]);
+  assert.is(rows.find((x) => x.tS === 3)!.requestsPerS, 5, 'the steps no longer share second 3');
+});
+
+ramp.run();

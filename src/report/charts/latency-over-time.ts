@@ -17,7 +17,15 @@ export function latencyOverTimeChart(result: Result): Chart | null {
       ['p50', r.p50Ms],
       ['p99', r.p99Ms],
     ] as const) {
-      if (v !== null) lines.push({ target: r.target, phase: r.phase, tS: r.tS, stat, latencyMs: Math.max(v, 0.001) });
+      if (v !== null)
+        lines.push({
+          target: r.target,
+          phase: r.phase,
+          segment: r.segment,
+          tS: r.tS,
+          stat,
+          latencyMs: Math.max(v, 0.001),
+        });
     }
     if (r.coldStarts > 0)
       cold.push({
@@ -86,7 +94,7 @@ export function latencyOverTimeChart(result: Result): Chart | null {
               },
               legend: dashLegend(),
             },
-            detail: { field: 'phase' },
+            detail: { field: 'segment' },
             tooltip,
           },
         },
