@@ -257,6 +257,26 @@ async function layout(page: Page): Promise<{ overflow: number; clipped: string[]
   })()`)) as { overflow: number; clipped: string[] };
 }
 
+/** The full run with its ramp's steps as phases (the achieved-vs-offered view needs them), timelines one after another. */
+function rampRun(): Result {
+  const r = load('results-full.json');
+  const t = r.targets.find((x) => x.ramp)!;
+  const steady = t.phases.find((p) => p.kind === 'steady')!;
+  const lastT = Math.max(...(steady.timeline ?? []).map((x) => x.t));
+  t.phases.push(
+    ...t.ramp!.steps.map((s, i) => ({
+      ...steady,
+      name: 'ramp',
+      kind: 'ramp',
+      round: i + 1,
+      rateRps: s.rateRps,
+      throughputRps: s.rateRps * (1 - s.errorRate) * (s.ok ? 1 : 0.6),
+      timeline: (steady.timeline ?? []).slice(0, 3).map((x, j) => ({ ...x, t: lastT + 1 + i * 3 + j })),
+    })),
+  );
+  return r;
+}
+
 browserSuite(
   'at 390 px (a phone): no horizontal overflow, every chart drawn, every legend and axis title inside its SVG',
   async () => {
@@ -270,6 +290,7 @@ browserSuite(
       ['memory', memorySweepFixture()],
       ['payload', payloadSweepFixture()],
       ['warmup', warmupFixture()],
+      ['ramp', rampRun()],
     ] as const) {
       const v = await open(result, `phone-${name}`, 'light', 390);
       const charts = await drawn(v.page);

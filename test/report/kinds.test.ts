@@ -415,4 +415,31 @@ ramp('a pause between phases starts a new segment, so no line bridges it', () =>
   assert.is(rows.find((x) => x.tS === 3)!.requestsPerS, 5, 'the steps no longer share second 3');
 });
 
+ramp("achieved vs offered per step, with each step's error rate beside it", () => {
+  const r = rampRun();
+  const [s1, s2] = r.targets[0]!.phases;
+  s1!.throughputRps = 19.6;
+  s2!.throughputRps = 41.2;
+  r.targets[0]!.ramp = {
+    kneeRps: 20,
+    brokeAtRps: 60,
+    slo: { p99Ms: 300, errorRate: 0.01 },
+    steps: [
+      { rateRps: 20, p99Ms: 20, errorRate: 0, ok: true },
+      { rateRps: 60, p99Ms: 20, errorRate: 0.025, ok: false },
+    ],
+  };
+  const c = chart(r, 'ramp');
+  const rows = (c.datasets as Record<string, { rateRps: number; achievedRps: number; errorLabel: string }[]>)
+    .rampAchieved!;
+  assert.equal(
+    rows.map((x) => [x.rateRps, x.achievedRps, x.errorLabel]),
+    [
+      [20, 19.6, ''],
+      [60, 41.2, '2.5% err'],
+    ],
+  );
+  assert.is((c.spec as { vconcat: unknown[] }).vconcat.length, 2, 'p99 view above, achieved view below');
+});
+
 ramp.run();
