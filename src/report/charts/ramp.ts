@@ -156,7 +156,7 @@ export function rampChart(result: Result): Chart | null {
     spec: achieved.length
       ? {
           $schema: VEGA_LITE_SCHEMA,
-          vconcat: [latencyView, achievedView(result, achieved, x)],
+          vconcat: [latencyView, achievedView(result, x)],
           resolve: { scale: { color: 'shared' } },
         }
       : { $schema: VEGA_LITE_SCHEMA, width: 'container', ...latencyView },
@@ -168,7 +168,7 @@ export function rampChart(result: Result): Chart | null {
  * offered (the dashed diagonal is "achieved = offered"), the step's error rate
  * written beside it when not 0.
  */
-function achievedView(result: Result, rows: object[], x: object): object {
+function achievedView(result: Result, x: object): object {
   return {
     height: 160,
     data: { name: 'rampAchieved' },
