@@ -27,7 +27,16 @@ import type { PlanOptions } from '../capacity/types.ts';
 import { checkRunOutputs, historyFile, shownPath } from './run-outputs.ts';
 import { handleInterrupts, type PartialSource } from './run-interrupt.ts';
 import { checkScale, runScaled, scaleArgs, type ScaleArgs } from './run-scale.ts';
-import { checkRunGates, finishRunGates, recordHistory, runGateArgs, type RunGateArgs } from './run-gates.ts';
+import {
+  baselineOutcome,
+  checkRunGates,
+  finishRunGates,
+  judgeRunGates,
+  recordHistory,
+  runGateArgs,
+  type RunGateArgs,
+} from './run-gates.ts';
+import type { CompareVerdict } from '../metrics/compare.ts';
 
 /** Parsed flags of `run`. */
 export interface RunArgs extends RunGateArgs, ScaleArgs {
@@ -124,7 +133,20 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const history = recordHistory({ ...args, history: store ?? false }, result, outDir, log);
     if (!store && args.history === undefined && !result.interrupted && !result.shard)
       log('not recorded in a history store: --out without --history FILE');
-    const written = writeReportsSync(result, outDir, { plan: capacity, history });
+    // The baseline verdict is judged before the reports are written, so their headline carries it. A
+    // verdict that cannot be judged here (e.g. the baseline file went away) is judged again, and its
+    // error raised, after the reports are safe on disk.
+    let judged: CompareVerdict | undefined;
+    let judgedOk = false;
+    if (!result.interrupted) {
+      try {
+        judged = judgeRunGates(args, result, outDir);
+        judgedOk = true;
+      } catch {
+        judgedOk = false;
+      }
+    }
+    const written = writeReportsSync(result, outDir, { plan: capacity, history, baseline: baselineOutcome(judged) });
     failures.push(...written.failures);
     process.stdout.write(`${formatSummary(result)}\n`);
     if (formatRamps(result)) process.stdout.write(`${formatRamps(result)}\n`);
@@ -142,7 +164,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
         `wrote ${rest.map(rel).join(', ')}${written.stepSummary ? ` (summary.md appended to ${written.stepSummary})` : ''}`,
       );
     log(`took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const gateCode = result.interrupted ? ExitCode.ok : await finishRunGates(args, result, outDir, log, failures);
+    const gateCode = result.interrupted
+      ? ExitCode.ok
+      : await finishRunGates(args, result, outDir, log, failures, judgedOk ? (judged ?? null) : undefined);
     // Shown even with --quiet: what was lost, and why.
     for (const f of failures) process.stderr.write(`fxbench: cannot write ${rel(f.file)}: ${f.reason}\n`);
     if (failures.length) return ExitCode.runFailed;

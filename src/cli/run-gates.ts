@@ -11,7 +11,7 @@ import type { Options } from 'yargs';
 import { ExitCode, FxError, osReason } from '../model/errors.ts';
 import { readResultFile } from '../metrics/compare-input.ts';
 import { parseRules } from '../metrics/compare-metrics.ts';
-import { compareResults } from '../metrics/compare.ts';
+import { compareResults, type CompareVerdict } from '../metrics/compare.ts';
 import { compareAB } from '../metrics/compare-ab.ts';
 import { defaultHistoryFile, HistoryStore } from '../history/store.ts';
 import { runLabel } from '../history/label.ts';
@@ -19,6 +19,7 @@ import { lastRuns, type HistoryRun } from '../history/trend.ts';
 import { renderJUnit } from '../report/junit.ts';
 import { FileError, writeFileAtomic } from '../report/files.ts';
 import type { WriteFailure } from '../report/write.ts';
+import type { BaselineOutcome } from '../report/headline.ts';
 import type { Result } from '../model/result.ts';
 import {
   checkGateFlags,
@@ -188,32 +189,12 @@ export function recordHistory(
 }
 
 /**
- * After the run: compares with the baseline (printing the
- * verdict, writing compare.md and compare.json beside the results, appending to
- * GITHUB_STEP_SUMMARY), writes JUnit. Resolves to 1 when a threshold failed or a
- * metric regressed, else 0.
+ * The baseline verdict of a finished run (`--baseline FILE`, `--baseline history`,
+ * or an A/B scenario's paired blocks), judged before the reports are written so
+ * their headline carries it; undefined when the run has no baseline.
  */
-export async function finishRunGates(
-  args: RunGateArgs,
-  result: Result,
-  outDir: string,
-  log: (line: string) => void,
-  failures: WriteFailure[] = [],
-): Promise<number> {
-  // A file that cannot be written is listed in `failures` (exit 3 in run.ts); the others are still written.
-  const put = (file: string, text: string): boolean => {
-    try {
-      writeFileAtomic(file, text);
-      return true;
-    } catch (err) {
-      if (!(err instanceof FileError)) throw err;
-      failures.push({ file, reason: err.reason });
-      return false;
-    }
-  };
-  let regressed = false;
-  let gateExit: number = ExitCode.ok;
-  let verdict: ReturnType<typeof compareResults> | undefined;
+export function judgeRunGates(args: RunGateArgs, result: Result, outDir: string): CompareVerdict | undefined {
+  let verdict: CompareVerdict | undefined;
   const rec = recorded.get(result);
   if (isHistoryBaseline(args)) {
     const file = historyFileOf(args, outDir);
@@ -239,6 +220,50 @@ export async function finishRunGates(
     verdict.mode = 'file';
     verdict.notes.push(FILE_BASELINE_NOTE);
   }
+  return verdict;
+}
+
+/** What the report headline says of a verdict. */
+export function baselineOutcome(verdict: CompareVerdict | undefined): BaselineOutcome | undefined {
+  if (!verdict) return undefined;
+  return {
+    ok: verdict.ok,
+    regressions: verdict.regressions,
+    ...(verdict.baseline.file ? { file: verdict.baseline.file } : {}),
+    ...(verdict.advisory ? { advisory: verdict.advisory } : {}),
+  };
+}
+
+/**
+ * After the run: compares with the baseline (printing the
+ * verdict, writing compare.md and compare.json beside the results, appending to
+ * GITHUB_STEP_SUMMARY), writes JUnit. Resolves to 1 when a threshold failed or a
+ * metric regressed, else 0.
+ */
+export async function finishRunGates(
+  args: RunGateArgs,
+  result: Result,
+  outDir: string,
+  log: (line: string) => void,
+  failures: WriteFailure[] = [],
+  /** The verdict judgeRunGates already made (null: no baseline); judged here when absent. */
+  judged?: CompareVerdict | null,
+): Promise<number> {
+  // A file that cannot be written is listed in `failures` (exit 3 in run.ts); the others are still written.
+  const put = (file: string, text: string): boolean => {
+    try {
+      writeFileAtomic(file, text);
+      return true;
+    } catch (err) {
+      if (!(err instanceof FileError)) throw err;
+      failures.push({ file, reason: err.reason });
+      return false;
+    }
+  };
+  let regressed = false;
+  let gateExit: number = ExitCode.ok;
+  const rec = recorded.get(result);
+  const verdict = judged === undefined ? judgeRunGates(args, result, outDir) : (judged ?? undefined);
   if (verdict) {
     process.stdout.write('\n');
     let markdown = '';

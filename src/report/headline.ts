@@ -49,6 +49,8 @@ export interface BaselineOutcome {
   ok: boolean;
   regressions: number;
   file?: string;
+  /** Set when the verdict cannot fail the run (a history window too short): why. */
+  advisory?: string;
 }
 
 export interface Headline {
@@ -76,11 +78,12 @@ export function headlineVerdict(result: Result, baseline?: BaselineOutcome): Hea
   }
   if (baseline) {
     parts.push(
-      baseline.ok
+      (baseline.ok
         ? 'no regression against the baseline'
-        : `${baseline.regressions} regression${baseline.regressions === 1 ? '' : 's'} against the baseline`,
+        : `${baseline.regressions} regression${baseline.regressions === 1 ? '' : 's'} against the baseline`) +
+        (baseline.advisory ? ` (advisory: ${baseline.advisory})` : ''),
     );
-    failed ||= !baseline.ok;
+    failed ||= !baseline.ok && !baseline.advisory;
   }
   const broken = result.targets.filter((t) => t.error);
   if (broken.length) {

@@ -216,6 +216,7 @@ run('runs and compares in one step; writes compare.md, compare.json, JUnit and h
   const verdict = JSON.parse(readFileSync(path.join(b, 'compare.json'), 'utf8'));
   assert.is(verdict.ok, true);
   assert.is(verdict.targets[0].target, 'local-delay');
+  assert.ok(readFileSync(path.join(b, 'summary.md'), 'utf8').includes('no regression against the baseline'));
   assert.is(XMLValidator.validate(readFileSync(junit, 'utf8')), true);
   // Both runs were recorded in it.
   const h = await runCli(['history', '--db', store, '--metric', 'cold.rate']);
@@ -256,6 +257,13 @@ run('exits 1 when the run regressed against its baseline, with the table and JUn
   );
   assert.match(r.stdout, /\ncompare: FAILED: \d regressions \(local-delay: latency\.p50, [^)]*latency\.warm\.p50/);
   assert.match(readFileSync(path.join(out, 'compare.md'), 'utf8'), /^## fxbench compare: ❌ \d regressions\n/);
+  // The report's headline carries the baseline verdict (it is judged before the reports are written).
+  const regressions = (JSON.parse(readFileSync(path.join(out, 'compare.json'), 'utf8')) as { regressions: number })
+    .regressions;
+  assert.ok(regressions >= 2);
+  const against = `${regressions} regressions against the baseline`;
+  assert.ok(readFileSync(path.join(out, 'summary.md'), 'utf8').includes(against), 'summary.md headline');
+  assert.ok(readFileSync(path.join(out, 'index.html'), 'utf8').includes(against), 'index.html headline');
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(junit, 'utf8'));
   assert.ok(Number(doc.testsuites.failures) >= 2, `failures ${doc.testsuites.failures}`);
   // --no-history: the store still holds the first test's 2 runs only.

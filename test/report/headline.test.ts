@@ -114,6 +114,11 @@ h('the verdict names thresholds, the baseline, failed targets and interruption',
     status: 'pass',
     text: 'no regression against the baseline',
   });
+  // A history window too short cannot fail the run: the headline says so and does not read FAIL.
+  assert.equal(headlineVerdict(r, { ok: false, regressions: 1, advisory: 'only 3 of 5 runs in the window' }), {
+    status: 'pass',
+    text: '1 regression against the baseline (advisory: only 3 of 5 runs in the window)',
+  });
   r.targets[0]!.error = 'prepare failed';
   assert.is(headlineVerdict(r).status, 'fail');
   r.interrupted = true;
