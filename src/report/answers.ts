@@ -1,7 +1,8 @@
 /**
  * Each phase kind's question answered in words, per target, for the headline:
  * the memory sweep's optimum, warmup's settle point, burst's cold starts per
- * round, keep-alive's turning gap, the ramp's knee. Each answer is built from
+ * round, the payload sweep's latency by size and failed sizes, keep-alive's
+ * turning gap, the ramp's knee. Each answer is built from
  * the same figures as the chart that shows it.
  */
 import type { Result } from '../model/result.ts';
@@ -9,6 +10,7 @@ import { burstAnswer, burstRounds } from './charts/burst.ts';
 import { keepaliveAnswer, keepalivePoints } from './charts/keepalive.ts';
 import { warmupAnswer, warmupSettles } from './charts/warmup.ts';
 import { memoryAnswer, memoryOptima, memorySizes } from './charts/memory.ts';
+import { payloadAnswers, payloadPoints } from './charts/payload.ts';
 
 /** Answers per target name, in phase-kind order. */
 export function kindAnswers(result: Result): Map<string, string[]> {
@@ -17,10 +19,12 @@ export function kindAnswers(result: Result): Map<string, string[]> {
   const bursts = burstRounds(result);
   const keepalive = keepalivePoints(result);
   const settles = warmupSettles(result);
+  const payload = payloadPoints(result);
   for (const t of result.targets) {
     const mine = bursts.filter((r) => r.target === t.name);
     if (mine.length) add(t.name, burstAnswer(mine));
     for (const w of settles.filter((x) => x.target === t.name)) add(t.name, warmupAnswer(w));
+    for (const a of payloadAnswers(payload.filter((p) => p.target === t.name))) add(t.name, a);
     if (t.ramp)
       add(
         t.name,

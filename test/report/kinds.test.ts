@@ -21,6 +21,7 @@ import {
 } from '../helpers/results.ts';
 import { timelineRows } from '../../src/report/charts/timeline-data.ts';
 import { phaseLabel } from '../../src/report/format.ts';
+import { formatMs } from '../../src/units.ts';
 import { summaryCsv } from '../../src/report/csv.ts';
 import { combineResults } from '../../src/report/combine.ts';
 import { targetColors } from '../../src/report/charts/palette.ts';
@@ -140,6 +141,22 @@ payload(
       ]),
       [[6 * MB, 3, '6MB limit (local)']],
     );
+  },
+);
+
+payload(
+  'the headline answers per direction: p50 from the smallest to the largest size that ran, the failed sizes',
+  () => {
+    const r = payloadSweepFixture();
+    const ph = (name: string, bytes: number) =>
+      r.targets[0]!.phases.find((p) => p.name === name && p.payloadBytes === bytes)!.latencyMs!.p50;
+    const MB = 1024 * 1024;
+    const lines = headline(r).targets[0]!.answers.filter((a) => a.startsWith('payload'));
+    const fmt = (v: number) => formatMs(v);
+    assert.equal(lines, [
+      `payload (request): p50 ${fmt(ph('request', 1024))} ms at 1KB → ${fmt(ph('request', 6 * MB))} ms at 6MB; 7MB failed 5 of 5 (5 payload-too-large)`,
+      `payload (response): p50 ${fmt(ph('response', 1024))} ms at 1KB → ${fmt(ph('response', MB))} ms at 1MB`,
+    ]);
   },
 );
 

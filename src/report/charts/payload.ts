@@ -13,7 +13,7 @@ import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/hi
 import { errorTotal } from '../../metrics/figures.ts';
 import type { PhaseResult, Result } from '../../model/result.ts';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../runtime/gateway-lambda.ts';
-import { formatBytes } from '../../units.ts';
+import { formatBytes, formatMs } from '../../units.ts';
 import { errorBreakdown, int } from '../format.ts';
 import { colorByTarget, dashLegend, VEGA_LITE_SCHEMA, type Chart } from './chart.ts';
 
@@ -273,4 +273,31 @@ export function payloadChart(result: Result): Chart | null {
     },
     spec: { $schema: VEGA_LITE_SCHEMA, width: 'container', height: 280, layer: layers },
   };
+}
+
+/**
+ * The payload sweep's answer in words, one per series of a target: how p50
+ * latency moves from the smallest size that ran to the largest, and the sizes
+ * that failed (every invocation, or some), e.g. "payload (request): p50 4.1 ms
+ * at 1 KB → 61 ms at 6 MB; 7 MB failed 5 of 5 (5 payload-too-large)".
+ */
+export function payloadAnswers(points: PayloadPoint[]): string[] {
+  const out: string[] = [];
+  for (const series of [...new Set(points.map((p) => p.series))]) {
+    const pts = points.filter((p) => p.series === series).sort((a, b) => a.payloadBytes - b.payloadBytes);
+    const ran = pts.filter((p) => p.p50Ms !== null);
+    const parts: string[] = [];
+    if (ran.length) {
+      const [lo, hi] = [ran[0]!, ran[ran.length - 1]!];
+      parts.push(
+        lo === hi
+          ? `p50 ${formatMs(lo.p50Ms!)} ms at ${lo.sizeLabel}`
+          : `p50 ${formatMs(lo.p50Ms!)} ms at ${lo.sizeLabel} → ${formatMs(hi.p50Ms!)} ms at ${hi.sizeLabel}`,
+      );
+    } else parts.push('no size ran');
+    for (const p of pts.filter((x) => x.errors > 0))
+      parts.push(`${p.sizeLabel} failed ${p.errors} of ${p.requests} (${p.errorClasses})`);
+    out.push(`payload (${series}): ${parts.join('; ')}`);
+  }
+  return out;
 }
