@@ -36,8 +36,8 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'compare',
-    command: 'compare <baseline> <current>',
-    describe: 'Compare a results.json against a baseline; exit 1 on a regression',
+    command: 'compare [baseline] [current]',
+    describe: 'Compare a results.json against a baseline file or a window of runs; exit 1 on a regression',
     load: async () => (await import('./compare.ts')).compareCli,
   },
   {
