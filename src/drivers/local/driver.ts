@@ -8,6 +8,7 @@
  * (two targets of one function at two memory sizes are two functions, as on
  * Lambda); on `fxbench serve` it is the function of that name there.
  */
+import { createHash } from 'node:crypto';
 import { Pool } from 'undici';
 import { FxError } from '../../model/errors.ts';
 import { transportFailure } from '../transport-error.ts';
@@ -83,7 +84,12 @@ export class LocalDriver implements Driver {
     this.link = await linkRuntime();
     this.pool = new Pool(this.link.url, { connections: null, pipelining: 1, keepAliveTimeout: 60_000 });
     if (this.link.token) {
-      this.fn = this.target.name;
+      // One runtime serves every run of this process at once (and their workers): a target's
+      // function is named by its spec too, so two runs with one target name and different
+      // functions (another env, memory or code) never replace each other's, while the workers
+      // of one run, sending the same spec, share one function and its instances.
+      const digest = createHash('sha256').update(JSON.stringify(this.spec)).digest('hex').slice(0, 10);
+      this.fn = `${this.target.name}-${digest}`;
       await this.register();
     } else {
       this.fn = this.spec.name;
