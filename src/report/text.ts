@@ -108,18 +108,32 @@ export function formatSummary(result: Result): string {
 /**
  * Burst rounds stamped by the platform: how simultaneous each really was (first
  * to last accepted, spread of cold-start begins), and one line on a round that
- * was not all cold, with the reason.
+ * was not all cold, with the reason. Rounds with no cold start are summed up in
+ * one line per target and phase (a burst of 200 rounds printed 200 lines).
  */
 export function arrivalLines(result: Result): string[] {
   const out: string[] = [];
-  for (const t of result.targets)
+  for (const t of result.targets) {
+    const warm = new Map<string, { rounds: number; maxSpreadMs: number }>();
     for (const p of t.phases) {
       const a = p.arrival;
       if (!a) continue;
+      if (a.coldBeginSpreadMs === null && !a.notAllCold) {
+        const w = warm.get(p.name) ?? { rounds: 0, maxSpreadMs: 0 };
+        w.rounds++;
+        w.maxSpreadMs = Math.max(w.maxSpreadMs, a.spreadMs);
+        warm.set(p.name, w);
+        continue;
+      }
       const begins =
         a.coldBeginSpreadMs === null ? 'no cold start' : `cold starts began over ${formatMs(a.coldBeginSpreadMs)} ms`;
       out.push(`arrival ${t.name}/${phaseLabel(p)}: ${a.stamped} accepted over ${formatMs(a.spreadMs)} ms, ${begins}`);
       if (a.notAllCold) out.push(`  ${t.name}/${phaseLabel(p)}: ${a.notAllCold}`);
     }
+    for (const [phase, w] of warm)
+      out.push(
+        `arrival ${t.name}/${phase}: ${w.rounds} round${w.rounds === 1 ? '' : 's'} with no cold start, each accepted within ${formatMs(w.maxSpreadMs)} ms`,
+      );
+  }
   return out;
 }

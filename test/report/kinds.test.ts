@@ -26,7 +26,7 @@ import { summaryCsv } from '../../src/report/csv.ts';
 import { combineResults } from '../../src/report/combine.ts';
 import { targetColors } from '../../src/report/charts/palette.ts';
 import { deltaRows } from '../../src/report/side-by-side.ts';
-import { formatSummary } from '../../src/report/text.ts';
+import { arrivalLines, formatSummary } from '../../src/report/text.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { thresholdScope } from '../../src/report/html-sections.ts';
 
@@ -207,6 +207,28 @@ burst(
     assert.ok(rows.length > 0 && rows.every((x) => x.phase.startsWith('steady')));
   },
 );
+
+burst('arrival lines: each round with cold starts, then one line for the rounds without any', () => {
+  const r = burstFixture();
+  const rounds = r.targets[0]!.phases;
+  const stamp = (spreadMs: number, cold: boolean) => ({
+    stamped: 20,
+    firstAcceptedMs: 1e12,
+    lastAcceptedMs: 1e12 + spreadMs,
+    spreadMs,
+    coldBeginSpreadMs: cold ? spreadMs : null,
+    shortestColdBusyMs: cold ? 900 : null,
+  });
+  rounds.forEach((p, i) => {
+    p.arrival = stamp(i === 0 ? 140 : 2 + i, i === 0);
+  });
+  const lines = arrivalLines(r);
+  const name = r.targets[0]!.name;
+  assert.equal(lines, [
+    `arrival ${name}/${phaseLabel(rounds[0]!)}: 20 accepted over 140.0 ms, cold starts began over 140.0 ms`,
+    `arrival ${name}/${rounds[1]!.name}: ${rounds.length - 1} round${rounds.length === 2 ? '' : 's'} with no cold start, each accepted within ${formatMs(1 + rounds.length)} ms`,
+  ]);
+});
 
 burst.run();
 
