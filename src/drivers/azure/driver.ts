@@ -10,6 +10,7 @@
  * (n/a), never guessed and never 0. No control-plane calls: no forced cold start,
  * no memory change. Cost from client-observed latency (azure/price.ts).
  */
+import { functionHostErrorClass } from '../http-function-status.ts';
 import { Pool } from 'undici';
 import { FxError } from '../../model/errors.ts';
 import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
@@ -17,7 +18,7 @@ import { transportFailure } from '../transport-error.ts';
 import type { Driver } from '../types.ts';
 import { azurePriceModel } from './price.ts';
 import { AZURE_KEY_ENV, type AzureOptions } from './target.ts';
-import type { Capabilities, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
+import type { Capabilities, Invocation, Outcome } from '../../model/invocation.ts';
 import type { PriceModel } from '../../model/price.ts';
 import type { TargetInfo } from '../../model/result.ts';
 import type { ResolvedTarget } from '../../model/target.ts';
@@ -42,16 +43,8 @@ export const AZURE_CAPABILITIES: Readonly<Capabilities> = {
   scaleToZero: true,
 };
 
-/** Error class of an HTTP status from the Functions host or its front end. */
-export function azureErrorClass(status: number): ErrorClass | null {
-  if (status < 400) return null;
-  if (status === 429) return 'throttled';
-  if (status === 413) return 'payload-too-large';
-  if (status === 408 || status === 504) return 'timeout';
-  // The Functions host answers an unhandled exception in the function with 500.
-  if (status === 500) return 'function-error';
-  return status >= 500 ? 'http-5xx' : 'http-4xx';
-}
+/** Error class of an HTTP status from the Functions host or its front end (the same rules for both hosts). */
+export const azureErrorClass = functionHostErrorClass;
 
 /** The function key a target uses (from `key`, the `keyEnv` variable or AZURE_FUNCTIONS_KEY); undefined when none. */
 export function azureKeyOf(o: AzureOptions): string | undefined {

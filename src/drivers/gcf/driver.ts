@@ -7,6 +7,7 @@
  * the caller, so cost is computed from client-observed latency (overstates by
  * the network round trip).
  */
+import { functionHostErrorClass } from '../http-function-status.ts';
 import { Pool } from 'undici';
 import { gcfGen1PriceModel, gcfGen2PriceModel } from '../../cost/cost.ts';
 import { InstanceTracker, readInstanceHeaders } from '../instance-id.ts';
@@ -15,7 +16,7 @@ import type { Driver } from '../types.ts';
 import { LatencyColdHeuristic } from './heuristic.ts';
 import { IdTokenSource } from './id-token.ts';
 import type { GcfOptions } from './target.ts';
-import type { Capabilities, ColdMethod, ErrorClass, Invocation, Outcome } from '../../model/invocation.ts';
+import type { Capabilities, ColdMethod, Invocation, Outcome } from '../../model/invocation.ts';
 import type { PriceModel } from '../../model/price.ts';
 import type { TargetInfo } from '../../model/result.ts';
 import type { ResolvedTarget } from '../../model/target.ts';
@@ -28,16 +29,8 @@ export function parseGen1Url(url: string): { region: string; project: string; na
   return m && name ? { region: m[1]!, project: m[2]!, name } : undefined;
 }
 
-/** Error class of an HTTP status from Google's front end or the Functions Framework. */
-export function gcfErrorClass(status: number): ErrorClass | null {
-  if (status < 400) return null;
-  if (status === 429) return 'throttled';
-  if (status === 413) return 'payload-too-large';
-  if (status === 408 || status === 504) return 'timeout';
-  // The Functions Framework answers a crashed or throwing function with 500 (X-Google-Status: crash|error).
-  if (status === 500) return 'function-error';
-  return status >= 500 ? 'http-5xx' : 'http-4xx';
-}
+/** Error class of an HTTP status from Google's front end or the Functions Framework (the same rules for both hosts). */
+export const gcfErrorClass = functionHostErrorClass;
 
 /** What fxbench can do on Cloud Functions: invoke (no control-plane calls, so no forced cold start or memory change). */
 export const GCF_CAPABILITIES: Readonly<Capabilities> = {
