@@ -1,6 +1,6 @@
 // The burst physics on the real local runtime (real processes, real HTTP on
 // 127.0.0.1): round 1 of a burst of N against a fresh runtime has exactly N cold
-// starts on N instances; round 2 right after has none and reuses them; the
+// starts on N instances; round 2 right after has none and runs on those instances only; the
 // instances are gone (by PID) once the run is over.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -37,7 +37,15 @@ test(`round 1 has exactly ${N} cold starts, round 2 none; no instance outlives t
   assert.is(r1.instances, N);
   assert.is(r2.round, 2);
   assert.is(r2.coldStarts, 0);
-  assert.is(r2.instances, N, 'round 2 reuses the same instances');
+  // Round 2 runs on round 1's instances and no other. How many of them it touches depends on
+  // arrival: a warm invocation takes a few ms, so when round 2's requests arrive spread over more
+  // than that (the runtime is its own process; CI on Node 24 saw 18 of 20), a freed instance
+  // takes a second one. That is reuse too; a new instance would be a cold start.
+  assert.is(r2.newInstances, 0, "round 2 starts no instance: it reuses round 1's");
+  assert.ok(
+    (r2.instances ?? 0) >= 1 && (r2.instances ?? 0) <= N,
+    `round 2 on ${r2.instances} of round 1's ${N} instances (arrivals over ${r2.arrival?.spreadMs} ms)`,
+  );
   assert.ok(
     r1.initDurationMs && r1.initDurationMs.min > 5,
     `init duration reported and plausible: ${JSON.stringify(r1.initDurationMs)}`,
