@@ -26,6 +26,7 @@ export const LAYERS = [
   ['drivers', 'runtime'],
   ['scenarios'],
   ['report', 'capacity', 'history'],
+  ['fleet'],
   ['cli', 'api.ts'],
 ];
 

@@ -65,4 +65,11 @@ export const COMMANDS: CommandEntry[] = [
     describe: 'Combine shard results (run --shard i/N) into one results file',
     load: async () => (await import('./merge.ts')).mergeCli,
   },
+  {
+    name: 'fleet',
+    command: 'fleet <action>',
+    describe:
+      'Load generators past one machine: deploy or remove the Lambda fleet worker, write a Kubernetes Indexed Job',
+    load: async () => (await import('./fleet.ts')).fleetCli,
+  },
 ];

@@ -1,0 +1,28 @@
+/**
+ * `fxbench fleet <action>`: load generators past one machine (README, "More than
+ * one machine"). `deploy` and `remove` manage the Lambda fleet worker
+ * (fleet-lambda.ts; `run --fleet lambda:<function>` uses it), `k8s` writes a
+ * Kubernetes Indexed Job (fleet-k8s.ts). This file only assembles the subcommands.
+ */
+import type { CliCommand } from './command.ts';
+import { EPILOGUE } from './epilogue.ts';
+import { fleetK8sCommand } from './fleet-k8s.ts';
+import { fleetDeployCommand, fleetRemoveCommand } from './fleet-lambda.ts';
+
+/** `fxbench fleet <action>` */
+export const fleetCli: CliCommand = {
+  name: 'fleet',
+  module: (exit) => ({
+    command: 'fleet <action>',
+    describe:
+      'Load generators past one machine: deploy or remove the Lambda fleet worker, write a Kubernetes Indexed Job',
+    builder: (y) =>
+      y
+        .command(fleetDeployCommand(exit))
+        .command(fleetRemoveCommand(exit))
+        .command(fleetK8sCommand(exit))
+        .demandCommand(1, 'name an action: deploy, remove or k8s')
+        .epilogue(EPILOGUE),
+    handler: () => undefined,
+  }),
+};
