@@ -37,6 +37,7 @@ import {
   type RunGateArgs,
 } from './run-gates.ts';
 import type { CompareVerdict } from '../metrics/compare.ts';
+import { formatFleet } from '../fleet/lambda-format.ts';
 
 /** Parsed flags of `run`. */
 export interface RunArgs extends RunGateArgs, ScaleArgs {
@@ -149,6 +150,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const written = writeReportsSync(result, outDir, { plan: capacity, history, baseline: baselineOutcome(judged) });
     failures.push(...written.failures);
     process.stdout.write(`${formatSummary(result)}\n`);
+    // --fleet (src/fleet): the generators, their start spread, missing shares, the fleet's own cost.
+    if (result.fleet) process.stdout.write(`\n${formatFleet(result)}\n`);
     if (formatRamps(result)) process.stdout.write(`${formatRamps(result)}\n`);
     if (result.thresholds.length) process.stdout.write(`\n${formatThresholds(result.thresholds)}\n`);
     if (capacity) process.stdout.write(`\n${formatPlan(capacity)}\n`);
@@ -172,6 +175,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     if (failures.length) return ExitCode.runFailed;
     if (result.interrupted) return ExitCode.interrupted;
     if (result.targets.some((t) => t.error)) return ExitCode.runFailed;
+    // --fleet: a share that did not come back makes a partial result, however well the rest went.
+    if (result.fleet?.missing.length) return ExitCode.runFailed;
     if (result.thresholds.some((t) => !t.ok)) return ExitCode.thresholds;
     return gateCode;
   } finally {

@@ -9,6 +9,7 @@ import { FxError } from '../model/errors.ts';
 import type { Result } from '../model/result.ts';
 import type { Plan } from '../scenarios/plan.ts';
 import type { RunOptions } from '../scenarios/runner.ts';
+import { checkFleetArgs, FLEET_OPTIONS } from '../fleet/lambda-args.ts';
 
 /** Most worker processes accepted. */
 export const MAX_WORKERS = 64;
@@ -20,6 +21,9 @@ export interface ScaleArgs {
   shard?: string;
   /** `--runtime URL`: a running `fxbench serve` for the local targets, instead of the one the run starts. */
   runtime?: string;
+  /** `--fleet lambda:<function>` and `--shards N`: the load from N Lambda generators (src/fleet). */
+  fleet?: string;
+  shards?: number;
 }
 
 /** The yargs options. */
@@ -39,6 +43,7 @@ export const SCALE_OPTIONS: Record<string, Options> = {
     describe:
       'Local targets: invoke a running `fxbench serve` at this URL (e.g. http://127.0.0.1:8080) instead of the runtime the run starts',
   },
+  ...FLEET_OPTIONS,
 };
 
 /** Picks the scale-out flags from yargs' parsed args. */
@@ -47,6 +52,8 @@ export function scaleArgs(args: Record<string, unknown>): ScaleArgs {
     workers: args.workers as number | undefined,
     shard: args.shard as string | undefined,
     runtime: args.runtime as string | undefined,
+    fleet: args.fleet as string | undefined,
+    shards: args.shards as number | undefined,
   };
 }
 
@@ -69,6 +76,7 @@ export function checkScale(a: ScaleArgs): void {
       { field: '--workers', message: `expected an integer from 1 to ${MAX_WORKERS}, got ${a.workers}` },
     ]);
   if (a.shard !== undefined) parseShard(a.shard);
+  checkFleetArgs(a);
   if (a.shard !== undefined && (a.workers ?? 1) > 1)
     throw FxError.invalid([
       {
@@ -89,6 +97,11 @@ export async function runScaled(
     onPartial?: (partial: () => Result | undefined | Promise<Result | undefined>) => void;
   },
 ): Promise<Result> {
+  // --fleet: the load leaves from the fleet's generators, not from here (src/fleet/lambda-client.ts).
+  if (a.fleet) {
+    const { runFleet } = await import('../fleet/lambda-client.ts');
+    return runFleet(plan, { ...opts, fleet: a.fleet, shards: a.shards!, targets: a.targets });
+  }
   // Loaded when a run starts: `run --help` imports this file for SCALE_OPTIONS alone, and the engine
   // and the drivers behind it are most of a start's CPU.
   const [{ shareLocalRuntime }, engine] = await Promise.all([import('../drivers/local/platform.ts'), loadEngine()]);

@@ -201,6 +201,8 @@ export interface Result {
   ab?: AbInfo;
   /** Set on a partial result (`--shard i/N`): which share of the load it ran, `index` from 1 as on the command line. `fxbench merge` combines shards. */
   shard?: { index: number; count: number };
+  /** Set on a run whose load came from a fleet of generators (`run --fleet lambda:<function> --shards N`). */
+  fleet?: FleetInfo;
   /**
    * Set on a side-by-side result (`fxbench report a.json b.json`): the runs it
    * combines; target names are then prefixed with each run's label.
@@ -219,4 +221,22 @@ export interface RunInfo {
   startedAt: string;
   finishedAt: string;
   interrupted: boolean;
+}
+
+/** A fleet run's generators (Result.fleet): how many ran, where, which shares are missing, what they cost. */
+export interface FleetInfo {
+  /** Generators that answered with their share. */
+  generators: number;
+  /** Shares the load was split into (`--shards N`). */
+  shards: number;
+  /** Where they ran, e.g. `lambda:fxbench-fleet (us-east-1)`. */
+  where: string;
+  /** The wall-clock instant every generator was told to start at (ISO 8601). */
+  startAt: string;
+  /** Each generator: its share (`i/N`), its actual start minus `startAt` (ms), requests it sent, or why it is missing. */
+  workers: { shard: string; startOffsetMs?: number; requests?: number; billedMs?: number; error?: string }[];
+  /** Shares with no result (`i/N`), each named in `workers` with its reason. */
+  missing: string[];
+  /** What the generators themselves cost (GB-seconds and requests), USD, with the price source and date. */
+  cost?: { totalUSD: number; gbSeconds: number; requests: number; priceSource: string; basis: string[] };
 }

@@ -1,0 +1,64 @@
+/**
+ * `run --fleet lambda:<function> --shards N`: the flags, checked before anything
+ * runs (exit 2). Kept apart from lambda-client.ts so `run --help` and the checks
+ * load nothing heavy.
+ */
+import type { Options } from 'yargs';
+import { FxError } from '../model/errors.ts';
+
+/** Most shards one fleet run accepts (each is one concurrent invocation). */
+export const MAX_SHARDS = 1000;
+
+/** The yargs options, added to run's "Scale:" group (cli/run-scale.ts). */
+export const FLEET_OPTIONS: Record<string, Options> = {
+  fleet: {
+    type: 'string',
+    describe:
+      'Send the load from a fleet of generators: lambda:<function> (made by fxbench fleet deploy; region from AWS_REGION)',
+  },
+  shards: {
+    type: 'number',
+    describe: 'With --fleet: how many generators, each running share i/N of the load (as --shard i/N)',
+  },
+};
+
+/** A parsed `--fleet` value. */
+export interface FleetTarget {
+  provider: 'lambda';
+  functionName: string;
+}
+
+/** Parses `--fleet lambda:<function>`; throws FxError (exit 2) when malformed. */
+export function parseFleet(text: string): FleetTarget {
+  const m = /^lambda:(.+)$/.exec(text.trim());
+  if (!m)
+    throw FxError.invalid([
+      {
+        field: '--fleet',
+        message: `expected lambda:<function> (a function made by fxbench fleet deploy), got ${JSON.stringify(text)}`,
+      },
+    ]);
+  return { provider: 'lambda', functionName: m[1]! };
+}
+
+/** Checks `--fleet` and `--shards` before anything runs (exit 2). */
+export function checkFleetArgs(a: { fleet?: string; shards?: number; workers?: number; shard?: string }): void {
+  if (a.fleet === undefined) {
+    if (a.shards !== undefined)
+      throw FxError.invalid([{ field: '--shards', message: 'only with --fleet lambda:<function>' }]);
+    return;
+  }
+  parseFleet(a.fleet);
+  if (a.shards === undefined || !Number.isInteger(a.shards) || a.shards < 1 || a.shards > MAX_SHARDS)
+    throw FxError.invalid([
+      {
+        field: '--shards',
+        message: `expected the number of generators, an integer from 1 to ${MAX_SHARDS}, got ${a.shards ?? 'nothing'}`,
+      },
+    ]);
+  for (const other of ['workers', 'shard'] as const)
+    if (a[other] !== undefined)
+      throw FxError.invalid([
+        { field: `--${other}`, message: 'cannot be combined with --fleet (the fleet shards the load)' },
+      ]);
+}
