@@ -24,6 +24,7 @@ export interface ScaleArgs {
   /** `--fleet lambda:<function>` and `--shards N`: the load from N Lambda generators (src/fleet). */
   fleet?: string;
   shards?: number;
+  fleetLead?: string;
 }
 
 /** The yargs options. */
@@ -54,6 +55,7 @@ export function scaleArgs(args: Record<string, unknown>): ScaleArgs {
     runtime: args.runtime as string | undefined,
     fleet: args.fleet as string | undefined,
     shards: args.shards as number | undefined,
+    fleetLead: args['fleet-lead'] as string | undefined,
   };
 }
 
@@ -100,7 +102,7 @@ export async function runScaled(
   // --fleet: the load leaves from the fleet's generators, not from here (src/fleet/lambda-client.ts).
   if (a.fleet) {
     const { runFleet } = await import('../fleet/lambda-client.ts');
-    return runFleet(plan, { ...opts, fleet: a.fleet, shards: a.shards!, targets: a.targets });
+    return runFleet(plan, { ...opts, ...a, fleet: a.fleet, shards: a.shards! });
   }
   // Loaded when a run starts: `run --help` imports this file for SCALE_OPTIONS alone, and the engine
   // and the drivers behind it are most of a start's CPU.

@@ -5,6 +5,7 @@
  */
 import type { Options } from 'yargs';
 import { FxError } from '../model/errors.ts';
+import { parseDurationMs } from '../units.ts';
 
 /** Most shards one fleet run accepts (each is one concurrent invocation). */
 export const MAX_SHARDS = 1000;
@@ -20,7 +21,23 @@ export const FLEET_OPTIONS: Record<string, Options> = {
     type: 'number',
     describe: 'With --fleet: how many generators, each running share i/N of the load (as --shard i/N)',
   },
+  'fleet-lead': {
+    type: 'string',
+    describe:
+      'With --fleet: how far ahead the generators are told to start, all at one instant (default "5s"; more for large fleets of cold functions)',
+  },
 };
+
+/** `--fleet-lead` in ms (default 5 s); throws FxError (exit 2) when malformed. */
+export function fleetLeadMs(text: string | undefined): number {
+  if (text === undefined) return 5000;
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms < 0 || ms > 60_000)
+    throw FxError.invalid([
+      { field: '--fleet-lead', message: `expected a duration from 0 to 60s, e.g. "10s", got ${JSON.stringify(text)}` },
+    ]);
+  return ms;
+}
 
 /** A parsed `--fleet` value. */
 export interface FleetTarget {
@@ -42,12 +59,22 @@ export function parseFleet(text: string): FleetTarget {
 }
 
 /** Checks `--fleet` and `--shards` before anything runs (exit 2). */
-export function checkFleetArgs(a: { fleet?: string; shards?: number; workers?: number; shard?: string }): void {
+export function checkFleetArgs(a: {
+  fleet?: string;
+  shards?: number;
+  fleetLead?: string;
+  workers?: number;
+  shard?: string;
+}): void {
   if (a.fleet === undefined) {
-    if (a.shards !== undefined)
-      throw FxError.invalid([{ field: '--shards', message: 'only with --fleet lambda:<function>' }]);
+    for (const [k, v] of [
+      ['--shards', a.shards],
+      ['--fleet-lead', a.fleetLead],
+    ] as const)
+      if (v !== undefined) throw FxError.invalid([{ field: k, message: 'only with --fleet lambda:<function>' }]);
     return;
   }
+  fleetLeadMs(a.fleetLead);
   parseFleet(a.fleet);
   if (a.shards === undefined || !Number.isInteger(a.shards) || a.shards < 1 || a.shards > MAX_SHARDS)
     throw FxError.invalid([

@@ -22,13 +22,11 @@ import type { Plan } from '../scenarios/plan.ts';
 import type { RunEvent } from '../scenarios/runner.ts';
 import { VERSION } from '../version.ts';
 import { bundleUserModule } from './lambda-bundle.ts';
-import { parseFleet } from './lambda-args.ts';
+import { fleetLeadMs, parseFleet } from './lambda-args.ts';
 import { plannedRunMs } from './lambda-plan.ts';
 import { type FleetEvent, LAMBDA_MAX_TIMEOUT_MS, MAX_INVOKE_BYTES, unpackAnswer } from './lambda-protocol.ts';
 import os from 'node:os';
 
-/** How far ahead of now the generators are told to start, ms (they load fxbench and prepare first). */
-export const DEFAULT_LEAD_MS = 5000;
 /** Memory assumed for pricing when neither the configuration nor a REPORT line says (fleet deploy's default). */
 const ASSUMED_MEMORY_MB = 1769;
 
@@ -41,8 +39,8 @@ export interface FleetRunOptions {
   onEvent?: (e: RunEvent) => void;
   /** Called once with how to get what has arrived so far (a second Ctrl-C writes it). */
   onPartial?: (partial: () => Result | undefined) => void;
-  /** Lead before the agreed start, ms (default DEFAULT_LEAD_MS). */
-  leadMs?: number;
+  /** `--fleet-lead`: how far ahead of now the generators start (default 5 s). */
+  fleetLead?: string;
   /** Environment (tests): AWS_REGION, AWS_ENDPOINT_URL_LAMBDA… (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -77,7 +75,7 @@ export async function runFleet(plan: Plan, o: FleetRunOptions): Promise<Result> 
   const { functionName } = parseFleet(o.fleet);
   const emit = o.onEvent ?? (() => undefined);
   const say = (message: string) => emit({ kind: 'progress', target: '', phase: '', message });
-  const leadMs = o.leadMs ?? DEFAULT_LEAD_MS;
+  const leadMs = fleetLeadMs(o.fleetLead);
   // Lambda ends an invocation at 15 minutes: a longer scenario would lose every share.
   const plannedMs = plannedRunMs(plan);
   if (plannedMs + leadMs > LAMBDA_MAX_TIMEOUT_MS)
@@ -87,6 +85,16 @@ export async function runFleet(plan: Plan, o: FleetRunOptions): Promise<Result> 
         message: `planned to run ${(plannedMs / 60_000).toFixed(1)} min (plus ${leadMs / 1000} s to start): over Lambda's 15-minute limit for one invocation; shorten the phases or run without --fleet`,
       },
     ]);
+  const local = plan.targets.filter((t) => t.provider === 'local');
+  if (local.length)
+    throw FxError.invalid(
+      local.map((t) => ({
+        file: plan.file,
+        field: `target ${t.name}`,
+        message:
+          'a local-runtime target cannot run on a Lambda fleet (the generators have no local runtime); point it at a reachable URL (provider http) or a Lambda function',
+      })),
+    );
   const { region, origin } = fleetEndpoint(env);
   const where = `lambda:${functionName} (${region}${origin.hostname.endsWith('amazonaws.com') ? '' : `, ${origin.origin}`})`;
   const scenario = { file: plan.file, code: await bundleUserModule(plan.file, plan.file) };

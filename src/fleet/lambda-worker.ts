@@ -53,6 +53,15 @@ export async function waitUntil(atMs: number, signal?: AbortSignal): Promise<voi
   }
 }
 
+/** The worker's view of bench.config.ts: the user's, less `functions` and the targets of provider `local`. */
+const CONFIG_WITHOUT_LOCAL = `import user from './config-user.mjs';
+const c = { ...(user ?? {}) };
+delete c.functions;
+if (c.targets && typeof c.targets === 'object')
+  c.targets = Object.fromEntries(Object.entries(c.targets).filter(([, t]) => t?.provider !== 'local'));
+export default c;
+`;
+
 /** Error name of an answer too large for Lambda's response limit. */
 export const TOO_LARGE_ERROR = 'FleetResultTooLarge';
 
@@ -74,8 +83,11 @@ async function runIn(dir: string, e: FleetEvent): Promise<FleetAnswer> {
   writeFileSync(scenarioFile, e.scenario.code);
   let configFile: string | undefined;
   if (e.config) {
+    // The local runtime's functions (and the targets on them) cannot run on a generator, and their code
+    // folders are not here: the config is read without them (the client refuses local targets up front).
+    writeFileSync(path.join(dir, 'config-user.mjs'), e.config.code);
     configFile = path.join(dir, 'config.mjs');
-    writeFileSync(configFile, e.config.code);
+    writeFileSync(configFile, CONFIG_WITHOUT_LOCAL);
   }
   let plan: Awaited<ReturnType<typeof loadScenario>>;
   try {
@@ -84,7 +96,10 @@ async function runIn(dir: string, e: FleetEvent): Promise<FleetAnswer> {
     // Name the user's files, not the scratch copies.
     const msg = err instanceof FxError ? err.message : String(err);
     throw new Error(
-      msg.replaceAll(scenarioFile, e.scenario.file).replaceAll(configFile ?? '\u0000', e.config?.file ?? ''),
+      msg
+        .replaceAll(scenarioFile, e.scenario.file)
+        .replaceAll(configFile ?? '\u0000', e.config?.file ?? '')
+        .replaceAll(path.join(dir, 'config-user.mjs'), e.config?.file ?? ''),
     );
   }
   if (e.targets?.length) plan.targets = plan.targets.filter((t) => e.targets!.includes(t.name));

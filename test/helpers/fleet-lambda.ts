@@ -1,0 +1,86 @@
+/**
+ * A Lambda fleet without AWS: the very worker bundle `fxbench fleet deploy`
+ * zips (buildWorkerBundle), built into a scratch folder and served as local
+ * functions by a real `fxbench serve` (its own process, speaking the Invoke
+ * API), beside two wrappers of it: `fleet-failing` (share 2 throws) and
+ * `fleet-slow` (the last share outlives the function's timeout). Every instance
+ * is a real process. Stopped by PID.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { buildWorkerBundle } from '../../src/fleet/lambda-bundle.ts';
+import { scratch, startCli, finished } from './cli.ts';
+
+/** A served fleet. */
+export interface LocalFleet {
+  /** The Invoke API origin (AWS_ENDPOINT_URL_LAMBDA). */
+  url: string;
+  dir: string;
+  /** Environment for `fxbench run --fleet` against it (fake credentials; nothing leaves 127.0.0.1). */
+  env: Record<string, string>;
+  /** Bytes of index.mjs. */
+  bundleBytes: number;
+  stop(): Promise<void>;
+}
+
+/** Fake credentials and region: signed requests that only the local runtime sees. */
+export const FAKE_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIDFLEETTEST',
+  AWS_SECRET_ACCESS_KEY: 'fleet-test-secret',
+  AWS_CONFIG_FILE: '/nonexistent',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+};
+
+/** Builds the worker, writes the wrappers and a bench.config.ts, starts `fxbench serve` on port 0. */
+export async function startLocalFleet(opts: { slowTimeout?: string } = {}): Promise<LocalFleet> {
+  const tmp = scratch('fxbench-fleet-');
+  const bundle = await buildWorkerBundle(path.join(tmp.dir, 'worker'));
+  const wrapper = (name: string, body: string) => {
+    mkdirSync(path.join(tmp.dir, name));
+    writeFileSync(
+      path.join(tmp.dir, name, 'index.mjs'),
+      `import { handler as worker } from '../worker/index.mjs';\nexport const handler = async (event) => {\n${body}\n  return worker(event);\n};\n`,
+    );
+  };
+  wrapper('failing', "  if (event.shard.index === 1) throw new Error('generator 2 broke on purpose');");
+  wrapper(
+    'slow',
+    '  if (event.shard.index === event.shard.count - 1) await new Promise((r) => setTimeout(r, 120_000));',
+  );
+  const fn = (code: string, timeout: string) =>
+    `{ kind: 'node', code: './${code}', handler: 'index.handler', memoryMB: 512, timeout: '${timeout}' }`;
+  writeFileSync(
+    path.join(tmp.dir, 'bench.config.ts'),
+    `export default {\n  functions: {\n    'fleet-worker': ${fn('worker', '60s')},\n    'fleet-failing': ${fn('failing', '60s')},\n    'fleet-slow': ${fn('slow', opts.slowTimeout ?? '8s')},\n  },\n};\n`,
+  );
+  const child = startCli(['serve', '--config', path.join(tmp.dir, 'bench.config.ts'), '--port', '0'], {
+    cwd: tmp.dir,
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`fxbench serve did not listen in 20 s: ${child.out.stderr}`)),
+      20_000,
+    );
+    child.stdout!.on('data', () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(child.out.stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`fxbench serve exited ${code}: ${child.out.stderr}`)));
+  });
+  return {
+    url,
+    dir: tmp.dir,
+    bundleBytes: bundle.bytes,
+    env: { ...FAKE_AWS_ENV, AWS_ENDPOINT_URL_LAMBDA: url },
+    async stop() {
+      const done = finished(child, 15_000);
+      child.kill('SIGTERM');
+      await done;
+      tmp.cleanup();
+    },
+  };
+}
