@@ -14,7 +14,7 @@
  *   Detected = the gate fails on latency.warm.p50 (slower) or on init.p50 /
  *   latency.cold.p50 (init).
  *
- * A/B gate (bench/gate-ab.ts: ABBA blocks, 3 pairs): AB_RUNS A/B runs with the
+ * A/B gate (bench/gate-ab.ts: ABBA blocks, 5 pairs): AB_RUNS A/B runs with the
  * candidate unchanged (false alarms), and AB_RUNS each with it slower / with
  * +100 ms init (power), each judged from its own paired blocks.
  *
@@ -105,7 +105,7 @@ async function historySeries(plan: Plan, log: (s: string) => void) {
   };
   try {
     for (let i = 0; i < HISTORY_RUNS; i++) {
-      const r = await runPlan(withCase(plan, 'local-delay', 'unchanged'));
+      const r = await runPlan(withCase(plan, 'local-delay-h', 'unchanged'));
       const v = judge(r);
       const flagged = regressedOn(v);
       if (!v.advisory) {
@@ -129,7 +129,7 @@ async function historySeries(plan: Plan, log: (s: string) => void) {
     }
     for (const c of ['slower', 'init'] as const)
       for (let i = 0; i < POWER_RUNS; i++) {
-        const r = await runPlan(withCase(plan, 'local-delay', c));
+        const r = await runPlan(withCase(plan, 'local-delay-h', c));
         const v = judge(r);
         const flagged = regressedOn(v);
         power[c].runs++;
@@ -233,7 +233,7 @@ async function main(): Promise<number> {
       .trimEnd();
   const out = [
     `fxbench gate error rates, ${new Date().toISOString().slice(0, 10)}${QUICK ? ' (BENCH_QUICK: too few runs for rates)' : ''}`,
-    `history: ${HISTORY_RUNS} unchanged runs (the first ${MIN_RUNS} advisory), window ${WINDOW}, band median ± 3 × 1.4826 × MAD; A/B: ${abPlan.ab!.blocks} blocks (ABBA) per run`,
+    `history: ${HISTORY_RUNS} unchanged runs (the first ${MIN_RUNS} advisory), window ${WINDOW}, band: one-sided 98.5% prediction interval (band.ts); A/B: ${abPlan.ab!.blocks} blocks (ABBA) per run`,
     `machine: ${os.cpus().length} cores, load average ${os
       .loadavg()
       .map((x) => x.toFixed(1))

@@ -2,7 +2,7 @@
  * Compares a run with a window of accepted runs (the history gate): each metric
  * of each target against the band of the window's per-run values (band.ts). A
  * metric is a regression only when it is beyond the window's median plus its
- * allowance AND above the band (median + k · robust sigma): a change the
+ * allowance AND above the band (a prediction interval from the window, band.ts): a change the
  * run-to-run noise of this very setup explains is `noise`, never a failure.
  *
  * With fewer runs than `minRuns` carrying a figure the verdict is advisory: it
@@ -13,9 +13,14 @@
  * changed) are left out of that target's window, with a note.
  */
 import type { Result, TargetResult } from '../model/result.ts';
-import { DEFAULT_BAND_K, robustBand } from './band.ts';
+import { DEFAULT_BAND_ALPHA, predictionBand } from './band.ts';
 import { metricSamples, metricValue, targetFigures, type MetricRule, type TargetFigures } from './compare-metrics.ts';
-import { allowedMax, type CompareVerdict, type MetricComparison, type TargetComparison } from './compare.ts';
+import {
+  allowedMax,
+  type CompareVerdict,
+  type MetricComparison,
+  type TargetComparison,
+} from './compare.ts';
 
 /** Default number of accepted runs in a window. */
 export const DEFAULT_WINDOW = 10;
@@ -35,8 +40,8 @@ export interface WindowCompareOptions {
   rules: MetricRule[];
   /** Runs needed for a verdict that can fail (default DEFAULT_MIN_RUNS). */
   minRuns?: number;
-  /** Half-width of the band in robust sigmas (default 3). */
-  k?: number;
+  /** One-sided error of the band per metric (default DEFAULT_BAND_ALPHA, 1.5%). */
+  alpha?: number;
   /** Where the window came from, for the verdict's header. */
   source: { file?: string; scenario: string; env: string };
   currentFile?: string;
@@ -47,7 +52,7 @@ const UNITS = { latency: 'ms', rate: 'fraction', cost: 'USD/1M' } as const;
 /** Judges `current` against the runs of `window`. Never throws on data: targets with no window are n/a. */
 export function compareWithWindow(window: WindowRun[], current: Result, opts: WindowCompareOptions): CompareVerdict {
   const minRuns = opts.minRuns ?? DEFAULT_MIN_RUNS;
-  const k = opts.k ?? DEFAULT_BAND_K;
+  const bandAlpha = opts.alpha ?? DEFAULT_BAND_ALPHA;
   const notes: string[] = [];
   const targets: TargetComparison[] = [];
   let fewest = Infinity;
@@ -71,7 +76,7 @@ export function compareWithWindow(window: WindowRun[], current: Result, opts: Wi
       );
     fewest = Math.min(fewest, runs.length);
     const cf = targetFigures(c);
-    const metrics = opts.rules.map((r) => judgeMetric(r, runs, cf, k));
+    const metrics = opts.rules.map((r) => judgeMetric(r, runs, cf, bandAlpha));
     targets.push({ target: c.name, metrics, regressions: metrics.filter((m) => m.verdict === 'regression').length });
   }
   if (!Number.isFinite(fewest)) fewest = 0;
@@ -98,7 +103,7 @@ export function compareWithWindow(window: WindowRun[], current: Result, opts: Wi
     window: {
       runs: window.length,
       minRuns,
-      k,
+      alpha: bandAlpha,
       env: opts.source.env,
       labels: window.map((w) => w.label).filter((l): l is string => !!l),
     },
@@ -111,9 +116,9 @@ function phaseKey(t: TargetResult): string {
 }
 
 /** One metric against the band of the window's per-run values. */
-export function judgeMetric(rule: MetricRule, runs: TargetFigures[], c: TargetFigures, k = DEFAULT_BAND_K) {
+export function judgeMetric(rule: MetricRule, runs: TargetFigures[], c: TargetFigures, bandAlpha = DEFAULT_BAND_ALPHA) {
   const values = runs.map((r) => metricValue(r, rule.metric));
-  return judgeValues(rule, values, metricValue(c, rule.metric), metricSamples(c, rule.metric), k);
+  return judgeValues(rule, values, metricValue(c, rule.metric), metricSamples(c, rule.metric), bandAlpha);
 }
 
 /** The verdict of a current figure against the window's per-run figures (nulls: runs without one). */
@@ -122,7 +127,7 @@ export function judgeValues(
   windowValues: (number | null)[],
   cur: number | null,
   currentSamples: number,
-  k = DEFAULT_BAND_K,
+  bandAlpha = DEFAULT_BAND_ALPHA,
 ): MetricComparison {
   const m = rule.metric;
   const a = rule.allowance;
@@ -143,13 +148,16 @@ export function judgeValues(
     out.note = !values.length ? 'no run of the window has this figure' : 'no samples in the current run';
     return out;
   }
-  const band = robustBand(values, k);
+  const band = predictionBand(values, { log: m.kind !== 'rate', alpha: bandAlpha });
   out.band = band;
   const base = band.median;
   out.baseline = base;
   out.change = a.kind === 'relative' ? (base === 0 ? (cur === 0 ? 0 : Infinity) : (cur - base) / base) : cur - base;
   const beyondAllowance = cur > allowedMax(base, a);
   const belowAllowance = allowedMax(cur, a) < base;
+  // No separate test of the run's own samples: the band is made of whole runs of the
+  // same scenario, so it already holds the sampling noise of a figure resting on few
+  // samples (a p50 of 2 cold starts varies more from run to run, and widens its band).
   if (beyondAllowance && cur > band.upper) out.verdict = 'regression';
   else if (belowAllowance && cur < band.lower) out.verdict = 'improved';
   else if (beyondAllowance) {

@@ -86,7 +86,7 @@ export interface CompareVerdict {
    */
   mode?: 'file' | 'history' | 'ab';
   /** The window behind a history verdict. */
-  window?: { runs: number; minRuns: number; k: number; env: string; labels: string[] };
+  window?: { runs: number; minRuns: number; alpha: number; env: string; labels: string[] };
   /** Set when the verdict cannot fail (too few runs in the window): why. */
   advisory?: string;
   /** A/B verdicts: the block pairs compared. */
@@ -199,6 +199,25 @@ export function compareResults(baseline: Result, current: Result, opts: CompareO
 
 const UNITS = { latency: 'ms', rate: 'fraction', cost: 'USD/1M' } as const;
 
+/**
+ * Bounds (1 − alpha each side) on a target's true figure of metric `m`, whose
+ * point value is `value`: order-statistic bounds for latency quantiles (µs,
+ * converted to ms), Clopper–Pearson for rates, and for the mean cost a normal
+ * approximation with the latency histogram's spread standing in for the cost's
+ * (significance.ts).
+ */
+export function metricBounds(m: MetricSpec, f: TargetFigures, value: number, alpha = DEFAULT_ALPHA): Bounds {
+  if (m.kind === 'latency') {
+    const x = quantileBounds(f.histograms[m.set], m.quantile, alpha);
+    return { lower: x.lower / 1000, upper: x.upper / 1000 };
+  }
+  if (m.kind === 'rate')
+    return proportionBounds(m.rate === 'cold' ? f.coldStarts : f.errors, metricSamples(f, m), alpha);
+  const all = f.histograms.all;
+  const cv = all.totalCount > 1 && all.mean > 0 ? all.stdDeviation / all.mean : Infinity;
+  return meanBounds(value, cv, metricSamples(f, m), alpha);
+}
+
 /** Compares one metric of one target. */
 export function compareMetric(
   rule: MetricRule,
@@ -233,31 +252,10 @@ export function compareMetric(
   }
   out.change = a.kind === 'relative' ? (base === 0 ? (cur === 0 ? 0 : Infinity) : (cur - base) / base) : cur - base;
 
-  // Bounds on the true figures (µs for latency, converted to ms; fractions for rates).
-  let bounds: { baseline: Bounds; current: Bounds };
-  if (m.kind === 'latency') {
-    const toMs = (x: Bounds): Bounds => ({ lower: x.lower / 1000, upper: x.upper / 1000 });
-    bounds = {
-      baseline: toMs(quantileBounds(b.histograms[m.set], m.quantile, alpha)),
-      current: toMs(quantileBounds(c.histograms[m.set], m.quantile, alpha)),
-    };
-  } else if (m.kind === 'rate') {
-    const x = (f: TargetFigures) => (m.rate === 'cold' ? f.coldStarts : f.errors);
-    bounds = {
-      baseline: proportionBounds(x(b), out.samples.baseline, alpha),
-      current: proportionBounds(x(c), out.samples.current, alpha),
-    };
-  } else {
-    // Cost: the latency histogram's spread stands in for the cost's (significance.ts).
-    const cv = (f: TargetFigures) =>
-      f.histograms.all.totalCount > 1 && f.histograms.all.mean > 0
-        ? f.histograms.all.stdDeviation / f.histograms.all.mean
-        : Infinity;
-    bounds = {
-      baseline: meanBounds(base, cv(b), out.samples.baseline, alpha),
-      current: meanBounds(cur, cv(c), out.samples.current, alpha),
-    };
-  }
+  const bounds = {
+    baseline: metricBounds(m, b, base, alpha),
+    current: metricBounds(m, c, cur, alpha),
+  };
   out.bounds = bounds;
 
   const worse = cur > allowedMax(base, a);

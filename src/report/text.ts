@@ -12,7 +12,7 @@ import {
   groupedByTarget,
 } from './side-by-side.ts';
 import { formatMs, formatUSD } from '../units.ts';
-import type { Result } from '../model/result.ts';
+import type { PhaseResult, Result } from '../model/result.ts';
 import { causesNote, phaseLabel } from './format.ts';
 import { coldNaNotes, errorTotal } from '../metrics/figures.ts';
 
@@ -108,28 +108,46 @@ export function formatSummary(result: Result): string {
 /**
  * Burst rounds stamped by the platform: how simultaneous each really was (first
  * to last accepted, spread of cold-start begins), and one line on a round that
- * was not all cold, with the reason. Rounds with no cold start are summed up in
- * one line per target and phase (a burst of 200 rounds printed 200 lines).
+ * was not all cold, with the reason. Rounds that raise no question are summed up
+ * in one line per target and phase (a burst of 200 rounds printed 200 lines):
+ * those with no cold start, and, when a phase has several, those that were all
+ * cold. A round of one invocation has no spread and is left out.
  */
 export function arrivalLines(result: Result): string[] {
   const out: string[] = [];
   for (const t of result.targets) {
-    const warm = new Map<string, { rounds: number; maxSpreadMs: number }>();
+    type Group = { rounds: number; maxSpreadMs: number; maxBeginMs: number; first: PhaseResult };
+    const warm = new Map<string, Group>();
+    const cold = new Map<string, Group>();
+    const add = (m: Map<string, Group>, p: PhaseResult, a: NonNullable<PhaseResult['arrival']>) => {
+      const g = m.get(p.name) ?? { rounds: 0, maxSpreadMs: 0, maxBeginMs: 0, first: p };
+      g.rounds++;
+      g.maxSpreadMs = Math.max(g.maxSpreadMs, a.spreadMs);
+      g.maxBeginMs = Math.max(g.maxBeginMs, a.coldBeginSpreadMs ?? 0);
+      m.set(p.name, g);
+    };
+    const notAllCold: string[] = [];
     for (const p of t.phases) {
       const a = p.arrival;
-      if (!a) continue;
-      if (a.coldBeginSpreadMs === null && !a.notAllCold) {
-        const w = warm.get(p.name) ?? { rounds: 0, maxSpreadMs: 0 };
-        w.rounds++;
-        w.maxSpreadMs = Math.max(w.maxSpreadMs, a.spreadMs);
-        warm.set(p.name, w);
-        continue;
-      }
-      const begins =
-        a.coldBeginSpreadMs === null ? 'no cold start' : `cold starts began over ${formatMs(a.coldBeginSpreadMs)} ms`;
-      out.push(`arrival ${t.name}/${phaseLabel(p)}: ${a.stamped} accepted over ${formatMs(a.spreadMs)} ms, ${begins}`);
-      if (a.notAllCold) out.push(`  ${t.name}/${phaseLabel(p)}: ${a.notAllCold}`);
+      if (!a || (a.stamped < 2 && !a.notAllCold)) continue;
+      if (a.notAllCold) {
+        const begins =
+          a.coldBeginSpreadMs === null ? 'no cold start' : `cold starts began over ${formatMs(a.coldBeginSpreadMs)} ms`;
+        notAllCold.push(
+          `arrival ${t.name}/${phaseLabel(p)}: ${a.stamped} accepted over ${formatMs(a.spreadMs)} ms, ${begins}`,
+          `  ${t.name}/${phaseLabel(p)}: ${a.notAllCold}`,
+        );
+      } else add(a.coldBeginSpreadMs === null ? warm : cold, p, a);
     }
+    for (const [phase, g] of cold) {
+      const a = g.first.arrival!;
+      out.push(
+        g.rounds === 1
+          ? `arrival ${t.name}/${phaseLabel(g.first)}: ${a.stamped} accepted over ${formatMs(a.spreadMs)} ms, cold starts began over ${formatMs(a.coldBeginSpreadMs!)} ms`
+          : `arrival ${t.name}/${phase}: ${g.rounds} rounds all cold, each accepted within ${formatMs(g.maxSpreadMs)} ms, cold starts began within ${formatMs(g.maxBeginMs)} ms`,
+      );
+    }
+    out.push(...notAllCold);
     for (const [phase, w] of warm)
       out.push(
         `arrival ${t.name}/${phase}: ${w.rounds} round${w.rounds === 1 ? '' : 's'} with no cold start, each accepted within ${formatMs(w.maxSpreadMs)} ms`,

@@ -72,7 +72,7 @@ function baselineLine(v: CompareVerdict): string {
   if (v.mode === 'ab')
     return `A/B in one run: ${v.baseline.file ?? 'baseline'} (A) against ${v.current.file ?? 'candidate'} (B), ${v.abPairs ?? 0} block pairs in ABBA order (${v.baseline.startedAt}); each metric per block, a paired t-test over the pairs`;
   if (v.mode === 'history' && v.window)
-    return `history window of ${v.window.runs} accepted run${v.window.runs === 1 ? '' : 's'} of ${v.baseline.scenario} (environment ${v.window.env}; ${v.baseline.startedAt}) in ${v.baseline.file ?? 'the history store'}; band = median ± ${v.window.k} × 1.4826 × MAD of the per-run values`;
+    return `history window of ${v.window.runs} accepted run${v.window.runs === 1 ? '' : 's'} of ${v.baseline.scenario} (environment ${v.window.env}; ${v.baseline.startedAt}) in ${v.baseline.file ?? 'the history store'}; band = one-sided ${+((1 - v.window.alpha) * 100).toFixed(1)}% prediction interval for one more run from the per-run values (log scale for latency and cost)`;
   return `${v.baseline.file ?? v.baseline.scenario} (${v.baseline.startedAt})`;
 }
 

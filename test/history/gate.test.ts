@@ -85,7 +85,7 @@ gate('compare --history: a step beyond allowance and band fails (exit 1) and pri
     r.stdout,
     /^baseline: history window of 10 accepted runs of nightly \(environment default; 2026-11-01T02:00:00\.000Z … 2026-11-10T02:00:00\.000Z\)/m,
   );
-  assert.match(r.stdout, /band = median ± 3 × 1\.4826 × MAD/);
+  assert.match(r.stdout, /band = one-sided 98\.5% prediction interval for one more run from the per-run values/);
   assert.match(r.stdout, /^ {2}metric\s+median\s+current\s+change\s+allowed\s+band\s+verdict\s+runs$/m);
   assert.match(
     r.stdout,

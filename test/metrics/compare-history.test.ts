@@ -6,11 +6,11 @@
 // (a regression one way is an improvement the other way).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAD_SCALE, median, robustBand } from '../../src/metrics/band.ts';
+import { DEFAULT_BAND_ALPHA, MAD_SCALE, median, predictionBand, robustSigma } from '../../src/metrics/band.ts';
 import { parseRules } from '../../src/metrics/compare-metrics.ts';
 import { compareWithWindow, judgeValues, type WindowRun } from '../../src/metrics/compare-history.ts';
 import { compareResults } from '../../src/metrics/compare.ts';
-import { normalQuantile } from '../../src/metrics/significance.ts';
+import { normalQuantile, studentTQuantile } from '../../src/metrics/significance.ts';
 import { lognormalUs, phase, result, rng, target } from '../helpers/results.ts';
 
 /** `n` values of run-to-run noise with mean `mu` and standard deviation `sigma`: the normal's quantiles (Blom), in a fixed shuffled order. */
@@ -43,20 +43,38 @@ const source = { scenario: 'synthetic', env: 'default' };
 
 const band = suite('history band');
 
-band('robust band: median and 1.4826 × MAD; one wild run moves neither much', () => {
-  assert.is(median([3, 1, 2]), 2);
-  assert.is(median([4, 1, 3, 2]), 2.5);
-  const b = robustBand([10, 11, 12, 13, 14]);
-  assert.is(b.median, 12);
-  assert.is(b.sigma, MAD_SCALE * 1);
-  assert.is(b.upper, 12 + 3 * MAD_SCALE);
-  const wild = robustBand([10, 11, 12, 13, 1000]);
-  assert.is(wild.median, 12);
-  assert.is(wild.sigma, MAD_SCALE * 1);
-  // The known-noise history measures its own sigma to within 10%.
-  const h = robustBand(knownNoise(10, 100, 5));
-  assert.ok(Math.abs(h.median - 100) < 0.01 && Math.abs(h.sigma - 5) < 0.5, JSON.stringify(h));
-});
+band(
+  'prediction band: mean ± t(1 − α, n − 1) · s · √(1 + 1/n), on the log scale for latency; one wild run widens it',
+  () => {
+    assert.is(median([3, 1, 2]), 2);
+    assert.is(median([4, 1, 3, 2]), 2.5);
+    assert.is(robustSigma([10, 11, 12, 13, 1000]), MAD_SCALE * 1);
+    // Linear: values 10..14, mean 12, s = √2.5; k = t(0.985, 4) · √1.2.
+    const b = predictionBand([10, 11, 12, 13, 14]);
+    const k = studentTQuantile(1 - DEFAULT_BAND_ALPHA, 4) * Math.sqrt(1.2);
+    assert.is(b.median, 12);
+    assert.is(b.scale, 'linear');
+    assert.ok(Math.abs(b.sigma - Math.sqrt(2.5)) < 1e-12, String(b.sigma));
+    assert.ok(Math.abs(b.k - k) < 1e-9 && k > 3.3 && k < 3.8, `k ${b.k}`);
+    assert.ok(Math.abs(b.upper - (12 + k * Math.sqrt(2.5))) < 1e-9);
+    // Log: the band is a range of ratios around the geometric mean (a 2× spread is symmetric as ratios).
+    const l = predictionBand([50, 100, 200], { log: true });
+    assert.is(l.scale, 'log');
+    assert.ok(Math.abs(l.lower * l.upper - 100 * 100) < 1e-6, `${l.lower} ${l.upper}`);
+    // A value ≤ 0 cannot be on a log scale: linear.
+    assert.is(predictionBand([0, 1, 2], { log: true }).scale, 'linear');
+    // One run: no spread known, the band is unbounded (the gate cannot fail on it).
+    assert.is(predictionBand([5]).upper, Infinity);
+    // One wild run in the window widens the band (less power, never a false alarm); the median barely moves.
+    const wild = predictionBand([10, 11, 12, 13, 1000], { log: true });
+    assert.is(wild.median, 12);
+    assert.ok(wild.upper > 1000, String(wild.upper));
+    // The known-noise history measures its own sigma to within 10% (linear), and its band's k with 10 runs is ≈ 2.7.
+    const h = predictionBand(knownNoise(10, 100, 5));
+    assert.ok(Math.abs(h.sigma - 5) < 0.5, JSON.stringify(h));
+    assert.ok(h.k > 2.6 && h.k < 2.8, `k ${h.k}`);
+  },
+);
 
 band('a 3-sigma step is a regression; a 1-sigma wobble is not (allowance tight, so the band decides)', () => {
   const mu = 100;
@@ -70,6 +88,7 @@ band('a 3-sigma step is a regression; a 1-sigma wobble is not (allowance tight, 
   const step = judge(mu + 3 * sigma);
   assert.is(step.verdict, 'regression', JSON.stringify(step));
   assert.is(step.band!.runs, 10);
+  assert.is(step.band!.scale, 'log');
   assert.ok(step.band!.upper < mu + 3 * sigma && step.band!.upper > mu + 2.5 * sigma, `upper ${step.band!.upper}`);
   const wobble = judge(mu + sigma);
   assert.is(wobble.verdict, 'noise');
@@ -113,9 +132,9 @@ band('seeded histories with known normal noise: false alarms and detection per m
     if (judgeValues(rule, w, x + 5, 100).verdict === 'regression') wobble1++;
     if (judgeValues(rule, w, x + 20, 100).verdict === 'regression') step4++;
   }
-  // Expected (independent simulation): 2.6%, 11.7%, 80.6%.
-  assert.ok(same / N < 0.04, `unchanged flagged ${same}/${N}`);
-  assert.ok(wobble1 / N < 0.16, `1-sigma step flagged ${wobble1}/${N}`);
+  // Expected (independent simulation): 1.4% (α = 1.5%), 7.3%, 83% (the MAD band of the first version: 2.6%, 11.7%, 80.6%).
+  assert.ok(same / N < 0.025, `unchanged flagged ${same}/${N}`);
+  assert.ok(wobble1 / N < 0.11, `1-sigma step flagged ${wobble1}/${N}`);
   assert.ok(step4 / N > 0.75, `4-sigma step flagged ${step4}/${N}`);
 });
 
@@ -133,7 +152,7 @@ band('fewer runs than --min-runs: advisory, says how many; runs of other phases 
   assert.equal(v2.window, {
     runs: 8,
     minRuns: 5,
-    k: 3,
+    alpha: DEFAULT_BAND_ALPHA,
     env: 'default',
     labels: ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c0', 'c1'],
   });
