@@ -230,6 +230,44 @@ burst('arrival lines: each round with cold starts, then one line for the rounds 
   ]);
 });
 
+burst(
+  'arrival lines: several all-cold rounds in one line; a round of one invocation says nothing; a not-all-cold round stays',
+  () => {
+    const r = burstFixture();
+    const rounds = r.targets[0]!.phases;
+    assert.ok(rounds.length >= 2, `fixture has ${rounds.length} rounds`);
+    const stamp = (stamped: number, spreadMs: number, beginMs: number | null, notAllCold?: string) => ({
+      stamped,
+      firstAcceptedMs: 1e12,
+      lastAcceptedMs: 1e12 + spreadMs,
+      spreadMs,
+      coldBeginSpreadMs: beginMs,
+      shortestColdBusyMs: beginMs === null ? null : 900,
+      ...(notAllCold ? { notAllCold } : {}),
+    });
+    const name = r.targets[0]!.name;
+    // Every round all cold: one line for the phase, with the worst spreads.
+    rounds.forEach((p, i) => {
+      p.arrival = stamp(20, 10 + i, 5 + i);
+    });
+    const n = rounds.length;
+    assert.equal(arrivalLines(r), [
+      `arrival ${name}/${rounds[0]!.name}: ${n} rounds all cold, each accepted within ${formatMs(9 + n)} ms, cold starts began within ${formatMs(4 + n)} ms`,
+    ]);
+    // Rounds of one invocation: nothing to say about simultaneity.
+    rounds.forEach((p) => {
+      p.arrival = stamp(1, 0, 0);
+    });
+    assert.equal(arrivalLines(r), []);
+    // A round that was not all cold keeps its own two lines.
+    rounds[1]!.arrival = stamp(20, 400, 390, '12 of 20 reused an instance: arrivals spread over 400 ms');
+    assert.equal(arrivalLines(r), [
+      `arrival ${name}/${phaseLabel(rounds[1]!)}: 20 accepted over 400.0 ms, cold starts began over 390.0 ms`,
+      `  ${name}/${phaseLabel(rounds[1]!)}: 12 of 20 reused an instance: arrivals spread over 400 ms`,
+    ]);
+  },
+);
+
 burst.run();
 
 // ---
