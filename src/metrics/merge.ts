@@ -7,6 +7,7 @@
  * instances cannot be told apart across shards: their sum is an upper bound.
  */
 import { FxError } from '../model/errors.ts';
+import { mergeArrival } from '../model/arrival.ts';
 import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
 import { decodeHistogram } from './histogram.ts';
 import { emptyErrorCounts, type Recorded } from './recorder.ts';
@@ -79,6 +80,9 @@ export function mergeFigures(list: Figures[]): Figures {
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   if (list.some((p) => p.timeline)) out.timeline = mergeTimelines(list.map((p) => p.timeline));
+  // A burst round split over shards on one platform: the union of what the platform stamped.
+  const arrival = mergeArrival(list.map((p) => p.arrival).filter((a) => a !== undefined));
+  if (arrival) out.arrival = arrival;
   return out;
 }
 

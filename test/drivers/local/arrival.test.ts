@@ -17,6 +17,11 @@ test('all cold: spreads of acceptance and cold-start begins, shortest busy time,
     spreadMs: 3.25,
     coldBeginSpreadMs: 3.5,
     shortestColdBusyMs: 71,
+    // What shards' rounds on one platform need to be combined (mergeArrival).
+    cold: 3,
+    warm: 0,
+    firstColdBeginMs: 999.5,
+    lastColdBeginMs: 1003,
   });
 });
 
