@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ExitCode, FxError } from '../model/errors.ts';
+import { EPILOGUE } from './epilogue.ts';
 import { parseDurationMs } from '../units.ts';
 import { checkOutputFile } from './run-outputs.ts';
 
@@ -21,7 +22,7 @@ export function fleetK8sCommand(exit: (code: number) => void): CommandModule {
         .positional('scenario', {
           type: 'string',
           demandOption: true,
-          describe: 'Scenario file, e.g. scenarios/steady.ts',
+          describe: 'Scenario file whose targets the pods reach over the network, e.g. scenarios/api.ts',
         })
         .option('shards', {
           type: 'number',
@@ -63,15 +64,16 @@ export function fleetK8sCommand(exit: (code: number) => void): CommandModule {
           array: true,
           describe: "Secret whose keys become the pods' environment (credentials bench.config.ts reads), repeatable",
         })
-        .example('$0 fleet k8s scenarios/steady.ts --shards 8 --image ghcr.io/you/fxbench:0.1.0 -o job.yaml', '8 pods')
+        .example('$0 fleet k8s scenarios/api.ts --shards 8 --image ghcr.io/you/fxbench:0.1.0 -o job.yaml', '8 pods')
         .example(
-          'kubectl apply -f job.yaml && kubectl wait --for=condition=complete job/fxbench-steady --timeout=15m',
+          'kubectl apply -f job.yaml && kubectl wait --for=condition=complete job/fxbench-api --timeout=15m',
           'run it',
         )
         .example(
-          'for p in $(kubectl get pods -l job-name=fxbench-steady -o name); do kubectl logs "$p" > "$(basename "$p").log"; done; $0 merge fxbench-steady-*.log -o merged.json',
+          'for p in $(kubectl get pods -l job-name=fxbench-api -o name); do kubectl logs "$p" > "$(basename "$p").log"; done; $0 merge fxbench-api-*.log -o merged.json',
           'collect and merge the shards',
-        ),
+        )
+        .epilogue(EPILOGUE),
     handler: async (args) => {
       const delay = parseDurationMs(args['start-delay'] === '0' ? '0s' : args['start-delay']);
       if (delay === undefined || delay < 0)
