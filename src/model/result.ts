@@ -188,7 +188,16 @@ export interface AbInfo {
 /** results.json */
 export interface Result {
   schemaVersion: typeof SCHEMA_VERSION;
-  tool: { name: 'fxbench'; version: string; node: string; platform: string; cpus: number; hostname?: string };
+  tool: {
+    name: 'fxbench';
+    version: string;
+    node: string;
+    platform: string;
+    cpus: number;
+    hostname?: string;
+    /** The machine's 1-minute load average when the run started and when it ended (absent where the OS has none). */
+    load?: { start: number; end: number };
+  };
   scenario: { name: string; file: string; description?: string };
   startedAt: string;
   finishedAt: string;
@@ -233,8 +242,18 @@ export interface FleetInfo {
   where: string;
   /** The wall-clock instant every generator was told to start at (ISO 8601). */
   startAt: string;
-  /** Each generator: its share (`i/N`), its actual start minus `startAt` (ms), requests it sent, or why it is missing. */
-  workers: { shard: string; startOffsetMs?: number; requests?: number; billedMs?: number; error?: string }[];
+  /**
+   * Each generator: its share (`i/N`), its actual start minus `startAt` (ms), how long before `startAt` it was
+   * ready (ms; negative: late, raise `--fleet-lead`), requests it sent, billed ms, or why it is missing.
+   */
+  workers: {
+    shard: string;
+    startOffsetMs?: number;
+    readyBeforeMs?: number;
+    requests?: number;
+    billedMs?: number;
+    error?: string;
+  }[];
   /** Shares with no result (`i/N`), each named in `workers` with its reason. */
   missing: string[];
   /** What the generators themselves cost (GB-seconds and requests), USD, with the price source and date. */

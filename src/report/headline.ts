@@ -55,7 +55,25 @@ export interface BaselineOutcome {
 
 export interface Headline {
   verdict: HeadlineVerdict;
+  /** Set when the machine was busier than its cores during the run: what that does to the figures. */
+  busy?: string;
   targets: HeadlineTarget[];
+}
+
+/**
+ * A run on a machine with more runnable work than cores (1-minute load average
+ * above the core count at its start or end) measured waiting for CPU too: say so
+ * beside the verdict. Local-runtime instances run at a lower priority than the
+ * generator, so their cold starts suffer most (measured here: a Node init of
+ * ≈ 0.15 s took 2–4 s at load 9 on 2 cores).
+ */
+export function busyNote(result: Result): string | undefined {
+  const load = result.tool.load;
+  const cpus = result.tool.cpus;
+  if (!load || !cpus) return undefined;
+  const worst = Math.max(load.start, load.end);
+  if (worst <= cpus) return undefined;
+  return `busy machine: load average ${worst.toFixed(1)} on ${cpus} core${cpus === 1 ? '' : 's'} during the run; latencies include waiting for CPU, and the local runtime's cold starts most of all (its instances run at a lower priority than the generator). Compare only with runs on an equally quiet machine, or use an A/B scenario`;
 }
 
 const na = (label: string, path: string, naReason: string): HeadlineFigure => ({
@@ -153,8 +171,10 @@ function ms(label: string, path: string, value: number): HeadlineFigure {
 /** The whole headline. */
 export function headline(result: Result, baseline?: BaselineOutcome): Headline {
   const answers = kindAnswers(result);
+  const busy = busyNote(result);
   return {
     verdict: headlineVerdict(result, baseline),
+    ...(busy ? { busy } : {}),
     targets: result.targets.map((t, i) => ({ ...headlineTarget(t, i), answers: answers.get(t.name) ?? [] })),
   };
 }
@@ -167,6 +187,7 @@ export function verdictWord(v: HeadlineVerdict): string {
 /** The headline as plain lines (terminal and summary.md put it first). */
 export function headlineLines(h: Headline): string[] {
   const lines = [`${verdictWord(h.verdict)}: ${h.verdict.text}`];
+  if (h.busy) lines.push(h.busy);
   for (const t of h.targets) {
     const figs = [t.coldStartRate, t.coldP99, t.warmP99, t.costPerMillion].map(
       (f) => `${f.label} ${f.text}${f.value === null && f.naReason ? ` (${f.naReason})` : ''}`,

@@ -186,7 +186,7 @@ export function headlineSection(h: Headline, colors: string[]): string {
     }</div>`;
   });
   return `<section class="headline" id="headline"><p class="verdict-line ${h.verdict.status.replace(' ', '-')}"><strong>${e(h.verdict.status === 'no gates' ? 'RAN' : h.verdict.status.toUpperCase())}</strong> ${e(h.verdict.text)}</p>
-${targets.join('\n')}</section>`;
+${h.busy ? `<p class="busy-note">${e(h.busy)}</p>\n` : ''}${targets.join('\n')}</section>`;
 }
 
 /** Side by side: every figure of each target per run, with its change (absolute and %) against the first run. */

@@ -101,6 +101,7 @@ details.phases[open] > summary { margin-bottom: 4px; }
 .headline { margin: 14px 0 4px; } .verdict-line { margin: 0 0 8px; padding: 8px 12px; background: var(--card); border-left: 4px solid var(--muted); overflow-wrap: anywhere; }
 .verdict-line.pass { border-left-color: var(--good); } .verdict-line.fail, .verdict-line.interrupted { border-left-color: var(--bad); }
 .verdict-line.pass strong { color: var(--good); } .verdict-line.fail strong, .verdict-line.interrupted strong { color: var(--bad); }
+.busy-note { margin: 0 0 8px; padding: 6px 12px; border-left: 4px solid var(--warn, #b58900); background: var(--card); overflow-wrap: anywhere; }
 .headline-target h3 { font-size: 14px; margin: 10px 0 6px; overflow-wrap: anywhere; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; min-width: 0; }

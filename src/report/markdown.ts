@@ -41,8 +41,10 @@ export function renderMarkdown(result: Result, opts: { baseline?: BaselineOutcom
   const durationS = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
   const tool = result.tool;
   out.push(`### fxbench · ${m(result.scenario.name)}`, '');
-  const [verdict, ...perTarget] = headlineLines(headline(result, opts.baseline));
+  const h = headline(result, opts.baseline);
+  const [verdict, ...perTarget] = headlineLines({ ...h, busy: undefined });
   out.push(`**${m(verdict!.replace(/:.*$/, ''))}**${m(verdict!.replace(/^[^:]*/, ''))}`, '');
+  if (h.busy) out.push(`> ${m(h.busy)}`, '');
   out.push(...perTarget.map((l) => (l.startsWith('  ') ? `  - ${m(l.trim())}` : `- ${m(l)}`)), '');
   if (result.scenario.description) out.push(m(result.scenario.description), '');
   out.push(

@@ -69,6 +69,7 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
   // A/B: the phases run as ABBA blocks, each a run of its own (ab.ts).
   if (plan.ab) return runAB(plan as Plan & { ab: AbPlan }, opts.signal, (p) => runPlan(p, opts));
   const startedAt = new Date().toISOString();
+  const loadStart = os.loadavg()[0]!;
   const originNs = nowNs(); // t = 0 of every timeline
   const signal = opts.signal ?? new AbortController().signal;
   const hard = new AbortController();
@@ -89,6 +90,8 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
       cpus: os.cpus().length,
+      // Windows has no load average (0, 0, 0): leave it out rather than claim an idle machine.
+      ...(os.platform() === 'win32' ? {} : { load: { start: round2(loadStart), end: round2(os.loadavg()[0]!) } }),
     },
     scenario: { name: plan.name, file: plan.file, description: plan.description },
     startedAt,
@@ -553,4 +556,8 @@ function toSample(
     instanceId: out.instanceId,
     requestId: out.requestId,
   };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }

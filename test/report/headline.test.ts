@@ -86,6 +86,35 @@ h('summary.md and the terminal summary start with the same headline', async () =
   );
 });
 
+h(
+  'a busy machine (load above the cores at start or end) is said beside the verdict, everywhere; a quiet one says nothing',
+  async () => {
+    const quiet = load('results-full.json');
+    quiet.tool.load = { start: 0.4, end: quiet.tool.cpus };
+    assert.is(headline(quiet).busy, undefined);
+    assert.is(formatSummary(quiet).split('\n')[1]!.startsWith('busy machine'), false);
+    const busy = load('results-full.json');
+    busy.tool.load = { start: 0.5, end: busy.tool.cpus + 7.06 };
+    const note = headline(busy).busy!;
+    assert.match(
+      note,
+      new RegExp(
+        `^busy machine: load average ${(busy.tool.cpus + 7.06).toFixed(1)} on ${busy.tool.cpus} cores during the run; `,
+      ),
+    );
+    assert.is(formatSummary(busy).split('\n')[1], note);
+    const written = await writeReports(busy, path.join(tmp.dir, 'busy'), { stepSummary: '' });
+    const md = readFileSync(written.markdown, 'utf8');
+    assert.ok(md.includes('> busy machine: load average'), 'summary.md');
+    const html = readFileSync(written.html, 'utf8');
+    assert.match(html, /<p class="busy-note">busy machine: load average/);
+    // An older results.json has no load: nothing is claimed.
+    const old = load('results-full.json');
+    delete old.tool.load;
+    assert.is(headline(old).busy, undefined);
+  },
+);
+
 h('unknown is not zero: a target that cannot tell cold from warm shows n/a with the reason', () => {
   const r = burstFixture();
   r.targets[0]!.coldStartMethod = 'none';
