@@ -81,6 +81,8 @@ export function podScript(o: Pick<JobOptions, 'shards' | 'files' | 'targets'>): 
   return [
     `shard="$((JOB_COMPLETION_INDEX + 1))/${o.shards}"`,
     'out="$TMPDIR/fxbench-shard"',
+    // A result left from an earlier run must never be printed as this one's.
+    'rm -rf "$out"',
     `node -e '${wait}' "$shard"`,
     run,
     'rc=$?',

@@ -1,12 +1,14 @@
 // fxbench fleet k8s: what goes into the manifest and what is refused before
 // anything is written (issue 14, part 2). The Job run as pods is k8s-pods.test.ts.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildK8sJob, type K8sJobRequest } from '../../src/fleet/k8s-job.ts';
 import { CONFIGMAP_MAX_BYTES } from '../../src/fleet/k8s-files.ts';
-import { jobNameFor, POD_UID } from '../../src/fleet/k8s-manifest.ts';
+import { jobNameFor, POD_UID, podScript } from '../../src/fleet/k8s-manifest.ts';
+import { findResultLines } from '../../src/fleet/k8s-result-line.ts';
 import { isFxError, ROOT, runCli, scratch } from '../helpers/cli.ts';
 
 const tmp = scratch('fxbench-k8s-manifest-');
@@ -159,3 +161,73 @@ docker('installs fxbench from its npm package and runs as the non-root user the 
 });
 
 docker.run();
+
+// ---
+const script = suite('fleet k8s: the pod script (with a stand-in fxbench)');
+const pod = scratch('fxbench-k8s-script-');
+script.after(() => pod.cleanup());
+
+/** Runs podScript through /bin/sh with a stand-in `fxbench` that writes a result and exits with FAKE_RC. */
+function runScript(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const bin = path.join(pod.dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  // Writes {"shard": …} to --out/results.json (the last two words before --quiet are --out DIR), echoes its argv.
+  writeFileSync(
+    path.join(bin, 'fxbench'),
+    '#!/bin/sh\necho "argv: $*"\nwhile [ $# -gt 0 ]; do if [ "$1" = --out ]; then out=$2; fi; shift; done\n' +
+      'mkdir -p "$out" && [ -z "$FAKE_EMPTY" ] && printf \'{"fake":true}\' > "$out/results.json"\nexit "$FAKE_RC"\n',
+    { mode: 0o755 },
+  );
+  const text = podScript({ shards: 3, files: { scenarioKey: 's.ts', files: [] }, targets: ['api'] });
+  const t0 = Date.now();
+  const child = spawn('/bin/sh', ['-c', text], {
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      TMPDIR: pod.dir,
+      FXBENCH_SCENARIO_DIR: '/mnt/s',
+      JOB_COMPLETION_INDEX: '1',
+      FAKE_RC: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 })));
+}
+
+script('runs shard JOB_COMPLETION_INDEX+1 of N and prints the result line', async () => {
+  const r = await runScript({});
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'argv: run /mnt/s/s.ts --shard 2/3 --target api --out ');
+  const found = findResultLines(r.stdout);
+  assert.is(found.length, 1);
+  assert.is(found[0]!.shard, '2/3');
+  assert.is(found[0]!.json, '{"fake":true}');
+});
+
+script('waits for FXBENCH_START_AT; a late pod says by how much', async () => {
+  const early = await runScript({ FXBENCH_START_AT: new Date(Date.now() + 1500).toISOString() });
+  assert.ok(early.ms >= 1400, `waited ${early.ms} ms`);
+  const late = await runScript({ FXBENCH_START_AT: new Date(Date.now() - 5000).toISOString() });
+  assert.ok(late.ms < 1400, `did not wait: ${late.ms} ms`);
+  assert.match(late.stderr, /fxbench fleet k8s: shard 2\/3 began \d+ ms after the start instant/);
+});
+
+script('exit 1 (thresholds on the share) becomes 0; other codes stay, the result still printed', async () => {
+  const thresholds = await runScript({ FAKE_RC: '1' });
+  assert.is(thresholds.code, 0);
+  assert.is(findResultLines(thresholds.stdout).length, 1);
+  const failed = await runScript({ FAKE_RC: '3' });
+  assert.is(failed.code, 3);
+  assert.is(findResultLines(failed.stdout).length, 1);
+  const bad = await runScript({ FAKE_RC: '2', FAKE_EMPTY: '1' });
+  assert.is(bad.code, 2);
+  assert.is(findResultLines(bad.stdout).length, 0, 'no result, no line');
+});
+
+script.run();
