@@ -50,6 +50,7 @@ interface ShardOutcome {
   index: number;
   result?: Result;
   actualStartMs?: number;
+  readyAtMs?: number;
   error?: string;
   billedMs?: number;
   memoryMB?: number;
@@ -128,6 +129,8 @@ export async function runFleet(plan: Plan, o: FleetRunOptions): Promise<Result> 
         startAtMs,
       };
       const out = await invokeShard(pool, origin, path, signer, event);
+      // After Ctrl-C the result is out already: what comes later (the pool closed under it) is not news.
+      if (o.signal.aborted) return;
       outcomes[index] = out;
       say(
         out.error
@@ -230,7 +233,7 @@ async function invokeShard(
         ...base,
         error: `answered without a fleet result (is it the fleet worker? fxbench fleet deploy): ${text.slice(0, 200)}`,
       };
-    return { ...base, result: answer.result, actualStartMs: answer.actualStartMs };
+    return { ...base, result: answer.result, actualStartMs: answer.actualStartMs, readyAtMs: answer.readyAtMs };
   } catch (err) {
     return { index, measuredMs: measured(), error: `no answer: ${(err as Error).message}` };
   }
@@ -256,6 +259,7 @@ function fleetResult(
     ...(x?.actualStartMs !== undefined
       ? { startOffsetMs: Math.round((x.actualStartMs - c.startAtMs) * 100) / 100 }
       : {}),
+    ...(x?.readyAtMs !== undefined ? { readyBeforeMs: Math.round(c.startAtMs - x.readyAtMs) } : {}),
     ...(x?.result ? { requests: x.result.targets.reduce((a, t) => a + (t.summary?.requests ?? 0), 0) } : {}),
     ...(x?.billedMs !== undefined ? { billedMs: x.billedMs } : {}),
     ...(x?.error ? { error: x.error } : x ? {} : { error: 'still running when the client stopped waiting' }),

@@ -23,6 +23,15 @@ export function formatFleet(r: Result): string {
     lines.push(
       `  started ${Math.min(...offsets).toFixed(1)} to ${Math.max(...offsets).toFixed(1)} ms after the agreed instant ${f.startAt} (spread ${startSpreadMs(r)!.toFixed(1)} ms)`,
     );
+  const ready = f.workers.flatMap((w) => (w.readyBeforeMs === undefined ? [] : [w.readyBeforeMs]));
+  if (ready.length) {
+    const least = Math.min(...ready);
+    lines.push(
+      least >= 0
+        ? `  the last generator was ready ${least} ms before it`
+        : `  the last generator was ready ${-least} ms after it and started late: raise --fleet-lead (cold functions load fxbench first)`,
+    );
+  }
   for (const w of f.workers) if (w.error) lines.push(`  ✗ shard ${w.shard} missing: ${w.error}`);
   if (f.cost) {
     const targets = r.targets.reduce((a, t) => a + (t.summary?.cost?.totalUSD ?? 0), 0);

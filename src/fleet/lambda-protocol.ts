@@ -44,6 +44,8 @@ export interface FleetAnswer {
   fxbenchFleet: 1;
   /** When the first phase actually began (ms since the Unix epoch, fractional), if a target got that far. */
   actualStartMs?: number;
+  /** When it was ready (fxbench loaded, scenario checked, first driver prepared), ms since the Unix epoch. */
+  readyAtMs?: number;
   result?: Result;
   gzip?: string;
 }
@@ -65,20 +67,25 @@ export function isFleetEvent(v: unknown): v is FleetEvent {
  * COMPRESS_ABOVE_BYTES. `bytes` is the size of the answer as JSON (what Lambda
  * sends back).
  */
-export function packAnswer(result: Result, actualStartMs: number | undefined): { answer: FleetAnswer; bytes: number } {
-  const plain: FleetAnswer = { fxbenchFleet: 1, actualStartMs, result };
+export function packAnswer(
+  result: Result,
+  actualStartMs: number | undefined,
+  readyAtMs?: number,
+): { answer: FleetAnswer; bytes: number } {
+  const plain: FleetAnswer = { fxbenchFleet: 1, actualStartMs, readyAtMs, result };
   const plainBytes = Buffer.byteLength(JSON.stringify(plain));
   if (plainBytes <= COMPRESS_ABOVE_BYTES) return { answer: plain, bytes: plainBytes };
   const answer: FleetAnswer = {
     fxbenchFleet: 1,
     actualStartMs,
+    readyAtMs,
     gzip: gzipSync(JSON.stringify(result)).toString('base64'),
   };
   return { answer, bytes: Buffer.byteLength(JSON.stringify(answer)) };
 }
 
 /** Reads an answer's result (gunzipping it when packed so); undefined when the body is not an answer. */
-export function unpackAnswer(body: string): { result: Result; actualStartMs?: number } | undefined {
+export function unpackAnswer(body: string): { result: Result; actualStartMs?: number; readyAtMs?: number } | undefined {
   let a: FleetAnswer;
   try {
     a = JSON.parse(body) as FleetAnswer;
@@ -87,5 +94,5 @@ export function unpackAnswer(body: string): { result: Result; actualStartMs?: nu
   }
   if (a?.fxbenchFleet !== 1) return undefined;
   const result = a.gzip ? (JSON.parse(gunzipSync(Buffer.from(a.gzip, 'base64')).toString('utf8')) as Result) : a.result;
-  return result ? { result, actualStartMs: a.actualStartMs } : undefined;
+  return result ? { result, actualStartMs: a.actualStartMs, readyAtMs: a.readyAtMs } : undefined;
 }

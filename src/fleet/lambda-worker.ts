@@ -42,15 +42,12 @@ export function epochMs(): number {
 }
 
 /**
- * Waits until the wall clock reads `atMs`: a timer to within a few ms, then a
- * short spin, since timers fire late by a millisecond or more.
+ * Waits until the wall clock reads `atMs`, on timers alone (they fire a fraction
+ * of a millisecond late). No busy wait: generators sharing cores (the local
+ * runtime's instances) would take turns spinning and start a time slice apart.
  */
 export async function waitUntil(atMs: number, signal?: AbortSignal): Promise<void> {
-  const early = atMs - epochMs() - 3;
-  if (early > 0) await sleep(early, signal);
-  while (epochMs() < atMs) {
-    /* spin for the last few ms */
-  }
+  for (let left = atMs - epochMs(); left > 0 && !signal?.aborted; left = atMs - epochMs()) await sleep(left, signal);
 }
 
 /** The worker's view of bench.config.ts: the user's, less `functions` and the targets of provider `local`. */
@@ -104,6 +101,7 @@ async function runIn(dir: string, e: FleetEvent): Promise<FleetAnswer> {
   }
   if (e.targets?.length) plan.targets = plan.targets.filter((t) => e.targets!.includes(t.name));
   let actualStartMs: number | undefined;
+  let readyAtMs: number | undefined;
   let gated = false;
   // The first target's driver is prepared, then waits for the agreed instant: its first phase leaves then.
   const make = (t: ResolvedTarget): Driver => {
@@ -113,6 +111,7 @@ async function runIn(dir: string, e: FleetEvent): Promise<FleetAnswer> {
     const prepare = d.prepare.bind(d);
     d.prepare = async (signal?: AbortSignal) => {
       await prepare(signal);
+      readyAtMs = epochMs();
       await waitUntil(e.startAtMs, signal);
       actualStartMs = epochMs();
     };
@@ -124,7 +123,7 @@ async function runIn(dir: string, e: FleetEvent): Promise<FleetAnswer> {
     scenario: { ...result.scenario, file: e.scenario.file },
     shard: { index: e.shard.index + 1, count: e.shard.count },
   };
-  const { answer, bytes } = packAnswer(tagged, actualStartMs);
+  const { answer, bytes } = packAnswer(tagged, actualStartMs, readyAtMs);
   if (bytes > MAX_INVOKE_BYTES) {
     const err = new Error(
       `shard ${e.shard.index + 1}/${e.shard.count}: its result is ${(bytes / 1024 / 1024).toFixed(1)} MB gzipped, over Lambda's 6 MB response limit: split the load into more shards (--shards), or run fewer targets or phases per run`,
