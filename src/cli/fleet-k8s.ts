@@ -12,6 +12,17 @@ import { EPILOGUE } from './epilogue.ts';
 import { parseDurationMs } from '../units.ts';
 import { checkOutputFile } from './run-outputs.ts';
 
+/** How the manifest is run and its shards collected, for --help. */
+const K8S_STEPS = [
+  'Run the Job and merge its shards (each pod prints one FXBENCH-RESULT line):',
+  '  kubectl apply -f job.yaml',
+  '  kubectl wait --for=condition=complete job/fxbench-api --timeout=15m',
+  '  for p in $(kubectl get pods -l job-name=fxbench-api -o name); do',
+  '    kubectl logs "$p" > "$(basename "$p").log"',
+  '  done',
+  '  fxbench merge fxbench-api-*.log -o merged.json',
+].join('\n');
+
 /** `fxbench fleet k8s <scenario>` */
 export function fleetK8sCommand(exit: (code: number) => void): CommandModule {
   return {
@@ -65,15 +76,8 @@ export function fleetK8sCommand(exit: (code: number) => void): CommandModule {
           describe: "Secret whose keys become the pods' environment (credentials bench.config.ts reads), repeatable",
         })
         .example('$0 fleet k8s scenarios/api.ts --shards 8 --image ghcr.io/you/fxbench:0.1.0 -o job.yaml', '8 pods')
-        .example(
-          'kubectl apply -f job.yaml && kubectl wait --for=condition=complete job/fxbench-api --timeout=15m',
-          'run it',
-        )
-        .example(
-          'for p in $(kubectl get pods -l job-name=fxbench-api -o name); do kubectl logs "$p" > "$(basename "$p").log"; done; $0 merge fxbench-api-*.log -o merged.json',
-          'collect and merge the shards',
-        )
-        .epilogue(EPILOGUE),
+        .example('$0 merge fxbench-api-*.log -o merged.json', "the pods' saved logs, merged (see below)")
+        .epilogue(`${K8S_STEPS}\n\n${EPILOGUE}`),
     handler: async (args) => {
       const delay = parseDurationMs(args['start-delay'] === '0' ? '0s' : args['start-delay']);
       if (delay === undefined || delay < 0)

@@ -22,6 +22,11 @@ export const fleetCli: CliCommand = {
         .command(fleetRemoveCommand(exit))
         .command(fleetK8sCommand(exit))
         .demandCommand(1, 'name an action: deploy, remove or k8s')
+        .example('$0 fleet deploy --help', 'the Lambda fleet worker: its flags')
+        .example(
+          '$0 fleet k8s scenarios/api.ts --shards 8 --image ghcr.io/you/fxbench:0.1.0',
+          'a Kubernetes Job of 8 shards',
+        )
         .epilogue(EPILOGUE),
     handler: () => undefined,
   }),
