@@ -20,11 +20,11 @@ const whole = JSON.parse(readFileSync(path.join(FIXTURES_DIR, 'results-burst-a.j
 const answers = suite('fleet answers');
 
 answers('a small result travels plain; it reads back equal', () => {
-  const { answer, bytes } = packAnswer(whole, 1234.5);
+  const { answer, bytes } = packAnswer(whole, 1234.5, 1000.25);
   assert.ok(bytes < COMPRESS_ABOVE_BYTES);
   assert.equal(answer.result, whole);
   assert.is(answer.gzip, undefined);
-  assert.equal(unpackAnswer(JSON.stringify(answer)), { result: whole, actualStartMs: 1234.5 });
+  assert.equal(unpackAnswer(JSON.stringify(answer)), { result: whole, actualStartMs: 1234.5, readyAtMs: 1000.25 });
 });
 
 answers('a large result is gzipped (base64) and reads back equal', () => {
