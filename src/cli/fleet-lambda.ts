@@ -49,6 +49,9 @@ export function fleetDeployCommand(exit: (code: number) => void): CommandModule 
         .example(
           '$0 run scenarios/steady.ts --fleet lambda:fxbench-fleet --shards 10',
           'then: the load from 10 generators',
+        )
+        .epilogue(
+          'Credentials and region come from the AWS SDK (AWS_PROFILE, AWS_ACCESS_KEY_ID…, AWS_REGION); AWS_ENDPOINT_URL_LAMBDA points it elsewhere. The caller needs lambda:GetFunction, lambda:CreateFunction (with iam:PassRole on the role) or lambda:UpdateFunctionCode, and lambda:InvokeFunction to run. The role needs only AWSLambdaBasicExecutionRole plus whatever the targets need (lambda:InvokeFunction for Lambda targets). Nothing else is created.',
         ),
     handler: async (args) => {
       const { deployFleet } = await import('../fleet/lambda-deploy.ts');

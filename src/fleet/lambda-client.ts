@@ -18,6 +18,7 @@ import { mergeResults } from '../metrics/merge.ts';
 import { evaluateThresholds } from '../metrics/thresholds.ts';
 import { FxError } from '../model/errors.ts';
 import { SCHEMA_VERSION, type FleetInfo, type Result } from '../model/result.ts';
+import { PHASES } from '../scenarios/phases/index.ts';
 import type { Plan } from '../scenarios/plan.ts';
 import type { RunEvent } from '../scenarios/runner.ts';
 import { VERSION } from '../version.ts';
@@ -117,6 +118,11 @@ export async function runFleet(plan: Plan, o: FleetRunOptions): Promise<Result> 
     say(
       `fleet: ${o.shards} generator${o.shards > 1 ? 's' : ''} on ${where}, told to start at ${startAt} (in ${leadMs / 1000} s)`,
     );
+    // Phases with no split of their own (a burst, a warmup…) run whole in share 1, as under --shard i/N.
+    if (o.shards > 1)
+      for (const p of plan.phases)
+        if (!PHASES[p.kind]?.share)
+          say(`note: phase ${p.name} (${p.kind}) is not split between generators: it runs whole on generator 1`);
     const path = `${origin.pathname.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`;
     const outcomes: (ShardOutcome | undefined)[] = new Array(o.shards).fill(undefined);
     const calls = Array.from({ length: o.shards }, async (_, index) => {

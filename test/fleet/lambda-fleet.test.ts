@@ -31,7 +31,7 @@ function scenario(name: string, phases: string): string {
   const file = path.join(fleet.dir, `${name}.ts`);
   writeFileSync(
     file,
-    `import { defineScenario, steady } from 'fxbench';\nexport default defineScenario({\n  name: '${name}',\n  targets: [{ name: 'srv', provider: 'http', url: '${server.url}/', method: 'GET' }],\n  phases: [${phases}],\n});\n`,
+    `import { defineScenario, steady, burst } from 'fxbench';\nexport default defineScenario({\n  name: '${name}',\n  targets: [{ name: 'srv', provider: 'http', url: '${server.url}/', method: 'GET' }],\n  phases: [${phases}],\n});\n`,
   );
   return file;
 }
@@ -101,6 +101,20 @@ test('4 generators: the merged result is the sum of the shards, and they start t
   process.stderr.write(
     `    measured: start offsets ${offsets.map((o) => o.toFixed(2)).join(', ')} ms (spread ${spread.toFixed(2)} ms); ready ${f.workers.map((w) => w.readyBeforeMs).join(', ')} ms before; wall ${(wallMs / 1000).toFixed(1)} s\n`,
   );
+});
+
+test('a burst has no split of its own: it runs whole on generator 1, and the run says so', async () => {
+  const before = await count();
+  const file = scenario('fleet-burst', 'burst({ concurrency: 3 })');
+  const out = path.join(fleet.dir, 'out-burst');
+  const r = await run(file, 'fleet-worker', 2, out);
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stderr, /note: phase burst \(burst\) is not split between generators: it runs whole on generator 1/);
+  assert.equal(
+    results(out).fleet!.workers.map((w) => w.requests),
+    [3, 0],
+  );
+  assert.is((await count()) - before, 3);
 });
 
 test('a failing generator is named, its share missing; exit 3 with the partial result written', async () => {

@@ -52,7 +52,7 @@ export async function startLocalFleet(opts: { slowTimeout?: string } = {}): Prom
     `{ kind: 'node', code: './${code}', handler: 'index.handler', memoryMB: 512, timeout: '${timeout}' }`;
   writeFileSync(
     path.join(tmp.dir, 'bench.config.ts'),
-    `export default {\n  functions: {\n    'fleet-worker': ${fn('worker', '60s')},\n    'fleet-failing': ${fn('failing', '60s')},\n    'fleet-slow': ${fn('slow', opts.slowTimeout ?? '8s')},\n  },\n};\n`,
+    `export default {\n  functions: {\n    'fleet-worker': ${fn('worker', '60s')},\n    'fleet-failing': ${fn('failing', '60s')},\n    'fleet-slow': ${fn('slow', opts.slowTimeout ?? '14s')},\n  },\n};\n`,
   );
   const child = startCli(['serve', '--config', path.join(tmp.dir, 'bench.config.ts'), '--port', '0'], {
     cwd: tmp.dir,
