@@ -65,6 +65,8 @@ export function checkFleetArgs(a: {
   fleetLead?: string;
   workers?: number;
   shard?: string;
+  samples?: string;
+  runtime?: string;
 }): void {
   if (a.fleet === undefined) {
     for (const [k, v] of [
@@ -83,9 +85,17 @@ export function checkFleetArgs(a: {
         message: `expected the number of generators, an integer from 1 to ${MAX_SHARDS}, got ${a.shards ?? 'nothing'}`,
       },
     ]);
-  for (const other of ['workers', 'shard'] as const)
+  for (const other of ['workers', 'shard', 'samples', 'runtime'] as const)
     if (a[other] !== undefined)
       throw FxError.invalid([
-        { field: `--${other}`, message: 'cannot be combined with --fleet (the fleet shards the load)' },
+        {
+          field: `--${other}`,
+          message:
+            other === 'samples'
+              ? 'cannot be combined with --fleet (the samples stay on the generators; results.json carries the merged histograms)'
+              : other === 'runtime'
+                ? 'cannot be combined with --fleet (the generators cannot reach a local runtime)'
+                : 'cannot be combined with --fleet (the fleet shards the load)',
+        },
       ]);
 }

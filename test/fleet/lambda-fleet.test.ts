@@ -6,7 +6,7 @@
 // Checked: the merged result is the sum of the shards (counters, histograms,
 // against what the server counted); the generators start within a stated
 // tolerance of the agreed instant (each reports its actual start); a failing and
-// a timed-out generator are named, their shares missing, exit 3 with the partial
+// a timed-out and a throttled generator are named, their shares missing, exit 3 with the partial
 // result written; a scenario over Lambda's 15 minutes is refused with exit 2.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -140,6 +140,20 @@ test('a generator that outlives its timeout is named as timed out; exit 3', asyn
   assert.equal(f.missing, ['3/3']);
   assert.match(f.workers[2]!.error!, /^timed out after \d+\.\d s/);
   assert.is(results(out).targets[0]!.summary!.requests, 20);
+});
+
+test('a throttled generator is named (HTTP 429), its share missing; exit 3', async () => {
+  const file = scenario('fleet-throttled', "steady({ rate: 20, duration: '1s' })");
+  const out = path.join(fleet.dir, 'out-throttled');
+  const r = await run(file, 'fleet-one', 2, out);
+  assert.is(r.code, 3, r.stderr + r.stdout);
+  const f = results(out).fleet!;
+  assert.is(f.generators, 1);
+  assert.is(f.missing.length, 1);
+  const w = f.workers.find((x) => x.error)!;
+  assert.match(w.error!, /^throttled \(HTTP 429 TooManyRequestsException/);
+  assert.match(r.stdout, new RegExp(`✗ shard ${w.shard.replace('/', '\\/')} missing: throttled`));
+  assert.is(results(out).targets[0]!.summary!.requests, 10);
 });
 
 test('a scenario planned past Lambda’s 15 minutes is refused up front: exit 2, nothing sent', async () => {

@@ -134,6 +134,16 @@ args('lambda:<function>, shards from 1, a lead up to 60 s', () => {
   invalid(() => checkFleetArgs({ shards: 3 }), '--shards', /only with --fleet/);
   invalid(() => checkFleetArgs({ fleet: 'lambda:f', shards: 2, workers: 2 }), '--workers', /cannot be combined/);
   invalid(() => checkFleetArgs({ fleet: 'lambda:f', shards: 2, fleetLead: '2m' }), '--fleet-lead', /0 to 60s/);
+  invalid(
+    () => checkFleetArgs({ fleet: 'lambda:f', shards: 2, samples: 's.ndjson' }),
+    '--samples',
+    /stay on the generators/,
+  );
+  invalid(
+    () => checkFleetArgs({ fleet: 'lambda:f', shards: 2, runtime: 'http://127.0.0.1:1' }),
+    '--runtime',
+    /local runtime/,
+  );
 });
 
 args.run();

@@ -3,7 +3,8 @@
  * zips (buildWorkerBundle), built into a scratch folder and served as local
  * functions by a real `fxbench serve` (its own process, speaking the Invoke
  * API), beside two wrappers of it: `fleet-failing` (share 2 throws) and
- * `fleet-slow` (the last share outlives the function's timeout). Every instance
+ * `fleet-slow` (the last share outlives the function's timeout), and the worker
+ * as `fleet-one`, one instance at most (a second invocation is throttled). Every instance
  * is a real process. Stopped by PID.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -52,7 +53,7 @@ export async function startLocalFleet(opts: { slowTimeout?: string } = {}): Prom
     `{ kind: 'node', code: './${code}', handler: 'index.handler', memoryMB: 512, timeout: '${timeout}' }`;
   writeFileSync(
     path.join(tmp.dir, 'bench.config.ts'),
-    `export default {\n  functions: {\n    'fleet-worker': ${fn('worker', '60s')},\n    'fleet-failing': ${fn('failing', '60s')},\n    'fleet-slow': ${fn('slow', opts.slowTimeout ?? '14s')},\n  },\n};\n`,
+    `export default {\n  functions: {\n    'fleet-worker': ${fn('worker', '60s')},\n    'fleet-failing': ${fn('failing', '60s')},\n    'fleet-slow': ${fn('slow', opts.slowTimeout ?? '14s')},\n    'fleet-one': { ...${fn('worker', '60s')}, maxInstances: 1 },\n  },\n};\n`,
   );
   const child = startCli(['serve', '--config', path.join(tmp.dir, 'bench.config.ts'), '--port', '0'], {
     cwd: tmp.dir,
