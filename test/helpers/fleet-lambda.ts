@@ -49,8 +49,10 @@ export async function startLocalFleet(opts: { slowTimeout?: string } = {}): Prom
     'slow',
     '  if (event.shard.index === event.shard.count - 1) await new Promise((r) => setTimeout(r, 120_000));',
   );
+  // The generators' scratch folders (left behind by a killed one) go inside this test's folder.
+  mkdirSync(path.join(tmp.dir, 'tmp'));
   const fn = (code: string, timeout: string) =>
-    `{ kind: 'node', code: './${code}', handler: 'index.handler', memoryMB: 512, timeout: '${timeout}' }`;
+    `{ kind: 'node', code: './${code}', handler: 'index.handler', memoryMB: 512, timeout: '${timeout}', env: { TMPDIR: ${JSON.stringify(path.join(tmp.dir, 'tmp'))} } }`;
   writeFileSync(
     path.join(tmp.dir, 'bench.config.ts'),
     `export default {\n  functions: {\n    'fleet-worker': ${fn('worker', '60s')},\n    'fleet-failing': ${fn('failing', '60s')},\n    'fleet-slow': ${fn('slow', opts.slowTimeout ?? '14s')},\n    'fleet-one': { ...${fn('worker', '60s')}, maxInstances: 1 },\n  },\n};\n`,
