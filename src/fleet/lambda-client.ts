@@ -107,12 +107,20 @@ export async function runFleet(plan: Plan, o: FleetRunOptions): Promise<Result> 
   const pool = new Pool(origin.origin, {
     connections: null,
     pipelining: 1,
-    // An invocation answers only when its share is done: planned length, lead and a minute of slack.
-    headersTimeout: Math.min(plannedMs + leadMs, LAMBDA_MAX_TIMEOUT_MS) + 60_000,
+    // An invocation answers only when its share is done, and the planned length is a lower bound (invocations
+    // themselves are not counted): the function's own Timeout (15 min at most) ends it, so wait that long.
+    headersTimeout: LAMBDA_MAX_TIMEOUT_MS + 60_000,
     bodyTimeout: 60_000,
   });
   try {
     const fn = await functionFacts(pool, origin, signer, functionName);
+    if (fn.timeoutS !== undefined && plannedMs + leadMs > fn.timeoutS * 1000)
+      throw FxError.invalid([
+        {
+          file: plan.file,
+          message: `planned to run ${(plannedMs / 1000).toFixed(0)} s (plus ${leadMs / 1000} s to start), longer than the Timeout of ${functionName} (${fn.timeoutS} s): raise it (fxbench fleet deploy creates it with 900 s) or shorten the phases`,
+        },
+      ]);
     const startAtMs = Date.now() + leadMs;
     const startAt = new Date(startAtMs).toISOString();
     say(
@@ -164,16 +172,16 @@ export async function runFleet(plan: Plan, o: FleetRunOptions): Promise<Result> 
   }
 }
 
-/** The function's memory and architecture, read from its configuration where the endpoint has a control plane. */
+/** The function's memory, architecture and timeout, read from its configuration where the endpoint has a control plane. */
 async function functionFacts(
   pool: Pool,
   origin: URL,
   signer: AwsSigner,
   name: string,
-): Promise<{ memoryMB?: number; arch?: 'x86_64' | 'arm64' }> {
+): Promise<{ memoryMB?: number; arch?: 'x86_64' | 'arm64'; timeoutS?: number }> {
   try {
     const c = await new LambdaControl(pool, origin, signer, name).get(AbortSignal.timeout(10_000));
-    return { memoryMB: c.MemorySize, arch: c.Architectures?.[0] };
+    return { memoryMB: c.MemorySize, arch: c.Architectures?.[0], timeoutS: c.Timeout };
   } catch {
     // No control plane (the local runtime) or no permission to read it: REPORT lines and assumptions price it.
     return {};

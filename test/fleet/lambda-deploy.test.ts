@@ -57,6 +57,8 @@ async function verifies(req: http.IncomingMessage, body: string): Promise<boolea
     region: 'us-east-1',
     service: 'lambda',
     sha256: Sha256,
+    // Whether x-amz-content-sha256 is sent and signed is the signer's choice: it is in SignedHeaders when it was.
+    applyChecksum: false,
   });
   const signed = await signer.sign(
     new HttpRequest({
@@ -106,6 +108,8 @@ test.before(async () => {
         answer(res, 404, { Type: 'User', message: `Function not found: ${name}` }, 'ResourceNotFoundException');
       if (name === 'forbidden')
         return answer(res, 403, { Message: 'not allowed to touch forbidden' }, 'AccessDeniedException');
+      if (req.method === 'GET' && name === 'short-fn' && req.url!.endsWith('/configuration'))
+        return answer(res, 200, { ...configuration(name), Timeout: 10 });
       if (req.method === 'GET' && name)
         return exists ? answer(res, 200, { Configuration: configuration(name), Code: {} }) : notFound();
       if (req.method === 'POST' && req.url === '/2015-03-31/functions') {
@@ -221,6 +225,32 @@ test('a control-plane error is named with its call and type: exit 3', async () =
     r.stderr,
     /DeleteFunction forbidden: AccessDeniedException \(HTTP 403\): not allowed to touch forbidden/,
   );
+});
+
+test('run --fleet reads the function’s Timeout: a scenario longer than it is refused (exit 2), nothing invoked', async () => {
+  seen.length = 0;
+  const file = path.join(tmp.dir, 'long.ts');
+  writeFileSync(
+    file,
+    `import { defineScenario, steady } from 'fxbench';
+export default defineScenario({ name: 'long', targets: [{ name: 'srv', provider: 'http', url: 'http://127.0.0.1:9/' }],
+  phases: [steady({ rate: 1, duration: '20s' })] });\n`,
+  );
+  const r = await runCli(
+    ['run', file, '--fleet', 'lambda:short-fn', '--shards', '2', '--out', path.join(tmp.dir, 'o')],
+    {
+      env: env(),
+      cwd: tmp.dir,
+      timeoutMs: 60_000,
+    },
+  );
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /planned to run 20 s \(plus 5 s to start\), longer than the Timeout of short-fn \(10 s\)/);
+  assert.equal(
+    seen.map((x) => `${x.method} ${x.url}`),
+    ['GET /2015-03-31/functions/short-fn/configuration'],
+  );
+  assert.ok(seen[0]!.signed);
 });
 
 test.run();
