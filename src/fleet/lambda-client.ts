@@ -126,10 +126,9 @@ export async function runFleet(plan: Plan, o: FleetRunOptions): Promise<Result> 
     say(
       `fleet: ${o.shards} generator${o.shards > 1 ? 's' : ''} on ${where}, told to start at ${startAt} (in ${leadMs / 1000} s)`,
     );
-    // Phases with no split of their own (a burst, a warmup…) run whole in share 1, as under --shard i/N.
     if (o.shards > 1)
       for (const p of plan.phases)
-        if (!PHASES[p.kind]?.share)
+        if (!splitsAmongGenerators(p.kind, p.settings, o.shards))
           say(`note: phase ${p.name} (${p.kind}) is not split between generators: it runs whole on generator 1`);
     const path = `${origin.pathname.replace(/\/$/, '')}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`;
     const outcomes: (ShardOutcome | undefined)[] = new Array(o.shards).fill(undefined);
@@ -170,6 +169,20 @@ export async function runFleet(plan: Plan, o: FleetRunOptions): Promise<Result> 
     // An interrupted run leaves invocations open: close without waiting for them.
     void pool.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * Whether a phase gives the generators after the first a share of their own
+ * (PhaseModule.share, asked as the generators run it: all started at one
+ * instant). A phase without one (a warmup) runs whole on generator 1, as under
+ * `--shard i/N`.
+ */
+function splitsAmongGenerators(kind: string, settings: Record<string, unknown>, count: number): boolean {
+  // Called with the `simultaneous` argument phases accept (a burst splits only among shards started together).
+  const share = PHASES[kind]?.share as ((...args: unknown[]) => unknown) | undefined;
+  if (!share) return false;
+  for (let i = 1; i < count; i++) if (share(settings, i, count, true) !== undefined) return true;
+  return false;
 }
 
 /** The function's memory, architecture and timeout, read from its configuration where the endpoint has a control plane. */

@@ -117,7 +117,9 @@ async function runIn(dir: string, e: FleetEvent): Promise<FleetAnswer> {
     };
     return d;
   };
-  const result: Result = await runPlan(plan, { shard: e.shard, createDriver: make });
+  // Every generator starts at one instant: phases that split only then (a burst) may split (`simultaneous`).
+  const shard = { ...e.shard, simultaneous: true };
+  const result: Result = await runPlan(plan, { shard, createDriver: make });
   const tagged: Result = {
     ...result,
     scenario: { ...result.scenario, file: e.scenario.file },

@@ -31,7 +31,7 @@ function scenario(name: string, phases: string): string {
   const file = path.join(fleet.dir, `${name}.ts`);
   writeFileSync(
     file,
-    `import { defineScenario, steady, burst } from 'fxbench';\nexport default defineScenario({\n  name: '${name}',\n  targets: [{ name: 'srv', provider: 'http', url: '${server.url}/', method: 'GET' }],\n  phases: [${phases}],\n});\n`,
+    `import { defineScenario, steady, warmup } from 'fxbench';\nexport default defineScenario({\n  name: '${name}',\n  targets: [{ name: 'srv', provider: 'http', url: '${server.url}/', method: 'GET' }],\n  phases: [${phases}],\n});\n`,
   );
   return file;
 }
@@ -103,13 +103,13 @@ test('4 generators: the merged result is the sum of the shards, and they start t
   );
 });
 
-test('a burst has no split of its own: it runs whole on generator 1, and the run says so', async () => {
+test('a phase with no split of its own (a warmup) runs whole on generator 1, and the run says so', async () => {
   const before = await count();
-  const file = scenario('fleet-burst', 'burst({ concurrency: 3 })');
-  const out = path.join(fleet.dir, 'out-burst');
+  const file = scenario('fleet-warmup', "warmup({ requests: 3, interval: '10ms', coldFirst: false })");
+  const out = path.join(fleet.dir, 'out-warmup');
   const r = await run(file, 'fleet-worker', 2, out);
   assert.is(r.code, 0, r.stderr + r.stdout);
-  assert.match(r.stderr, /note: phase burst \(burst\) is not split between generators: it runs whole on generator 1/);
+  assert.match(r.stderr, /note: phase warmup \(warmup\) is not split between generators: it runs whole on generator 1/);
   assert.equal(
     results(out).fleet!.workers.map((w) => w.requests),
     [3, 0],
