@@ -37,7 +37,7 @@ import {
   type RunGateArgs,
 } from './run-gates.ts';
 import type { CompareVerdict } from '../metrics/compare.ts';
-import { formatFleet } from '../fleet/lambda-format.ts';
+import { formatFleet } from '../report/fleet.ts';
 
 /** Parsed flags of `run`. */
 export interface RunArgs extends RunGateArgs, ScaleArgs {

@@ -5,6 +5,7 @@
  * that file stays a thin command.
  */
 import type { Options } from 'yargs';
+import { sleep } from '../clock.ts';
 import { FxError } from '../model/errors.ts';
 import type { Result } from '../model/result.ts';
 import type { Plan } from '../scenarios/plan.ts';
@@ -25,6 +26,8 @@ export interface ScaleArgs {
   fleet?: string;
   shards?: number;
   fleetLead?: string;
+  /** `--start-at TIME` with `--shard`: wait for this instant, then run; shards given one instant split a burst. */
+  startAt?: string;
 }
 
 /** The yargs options. */
@@ -44,8 +47,36 @@ export const SCALE_OPTIONS: Record<string, Options> = {
     describe:
       'Local targets: invoke a running `fxbench serve` at this URL (e.g. http://127.0.0.1:8080) instead of the runtime the run starts',
   },
+  'start-at': {
+    type: 'string',
+    describe:
+      'With --shard: wait until this instant (ISO 8601, or Unix ms), then run. Shards given one instant start together, and a burst is split among them',
+  },
   ...FLEET_OPTIONS,
 };
+
+/** Latest --start-at accepted: a day ahead. */
+const MAX_START_AHEAD_MS = 24 * 3600_000;
+
+/** Parses --start-at (ISO 8601 or Unix ms); FxError (exit 2) naming it when it is neither, or too far ahead. */
+export function parseStartAt(text: string, now = Date.now()): number {
+  const ms = /^\d{12,}$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms))
+    throw FxError.invalid([
+      {
+        field: '--start-at',
+        message: `expected an instant such as 2026-11-30T12:00:00Z or Unix milliseconds, got ${JSON.stringify(text)}`,
+      },
+    ]);
+  if (ms - now > MAX_START_AHEAD_MS)
+    throw FxError.invalid([
+      {
+        field: '--start-at',
+        message: `${new Date(ms).toISOString()} is more than a day ahead: expected the shared start instant of this run`,
+      },
+    ]);
+  return ms;
+}
 
 /** Picks the scale-out flags from yargs' parsed args. */
 export function scaleArgs(args: Record<string, unknown>): ScaleArgs {
@@ -56,6 +87,7 @@ export function scaleArgs(args: Record<string, unknown>): ScaleArgs {
     fleet: args.fleet as string | undefined,
     shards: args.shards as number | undefined,
     fleetLead: args['fleet-lead'] as string | undefined,
+    startAt: args['start-at'] as string | undefined,
   };
 }
 
@@ -78,6 +110,16 @@ export function checkScale(a: ScaleArgs): void {
       { field: '--workers', message: `expected an integer from 1 to ${MAX_WORKERS}, got ${a.workers}` },
     ]);
   if (a.shard !== undefined) parseShard(a.shard);
+  if (a.startAt !== undefined) {
+    if (a.shard === undefined)
+      throw FxError.invalid([
+        {
+          field: '--start-at',
+          message: 'only with --shard i/N (the instant every shard of one split starts at; --fleet picks its own)',
+        },
+      ]);
+    parseStartAt(a.startAt);
+  }
   checkFleetArgs(a);
   if (a.shard !== undefined && (a.workers ?? 1) > 1)
     throw FxError.invalid([
@@ -155,12 +197,27 @@ async function runScaledOn(
   if (a.shard) {
     const shard = parseShard(a.shard);
     const tag = { index: shard.index + 1, count: shard.count };
+    const tagged: NonNullable<Result['shard']> = { ...tag };
+    if (a.startAt !== undefined) {
+      // Waiting here, with the engine and drivers loaded, not in a shell before fxbench starts: the
+      // shards' spread is then the clocks' skew plus a timer's wake-up, not each machine's start-up.
+      const at = parseStartAt(a.startAt);
+      const wait = at - Date.now();
+      tagged.startAt = new Date(at).toISOString();
+      if (wait > 0) await sleep(wait, opts.signal);
+      else if (wait < -1000) {
+        tagged.lateMs = Math.round(-wait);
+        process.stderr.write(
+          `warning: shard ${tag.index}/${tag.count} starts ${(-wait / 1000).toFixed(1)} s after the agreed instant ${tagged.startAt}: a burst split among the shards is not simultaneous\n`,
+        );
+      }
+    }
     const result = await runPlan(plan, {
       ...runOpts,
-      shard,
-      onSnapshot: (snap) => onPartial?.(() => ({ ...snap(), shard: tag })),
+      shard: { ...shard, simultaneous: a.startAt !== undefined },
+      onSnapshot: (snap) => onPartial?.(() => ({ ...snap(), shard: tagged })),
     });
-    return { ...result, shard: tag };
+    return { ...result, shard: tagged };
   }
   return runPlan(plan, { ...runOpts, onSnapshot: onPartial });
 }

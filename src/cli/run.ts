@@ -78,6 +78,14 @@ export const runCli: CliCommand = {
         .example('$0 run scenarios/burst.ts', 'a burst against the local runtime')
         .example('$0 run scenarios/burst.ts -t local-heavy -o /tmp/r', 'one target, the report in /tmp/r')
         .example('$0 run scenarios/steady.ts --baseline old/results.json', 'exit 1 on a regression')
+        .example(
+          '$0 run scenarios/api.ts --shard 2/4 --start-at 2026-12-01T02:00:00Z',
+          'share 2 of 4, from one instant',
+        )
+        .example(
+          '$0 run scenarios/api.ts --fleet lambda:fxbench-fleet --shards 10',
+          'the load from 10 Lambda generators',
+        )
         .epilogue(EPILOGUE),
     handler: async (args) => {
       const { runFromArgs } = await import('./run-command.ts');

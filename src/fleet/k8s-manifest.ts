@@ -59,9 +59,11 @@ export function shQuote(s: string): string {
 /**
  * The pod's shell script (run by /bin/sh -c). It reads JOB_COMPLETION_INDEX (set
  * by Kubernetes on an Indexed Job's pods), FXBENCH_SCENARIO_DIR, TMPDIR and
- * FXBENCH_START_AT from its environment. It waits for the start instant, runs
- * its shard, prints the result line, and exits with run's code, except 1
- * (thresholds): a shard's share is not judged, the merged result is.
+ * FXBENCH_START_AT from its environment. It runs its shard with `--start-at`
+ * (fxbench waits for the instant in-process, with its engine loaded, says when it
+ * is late, and splits each burst among the pods), prints the result line, and
+ * exits with run's code, except 1 (thresholds): a shard's share is not judged,
+ * the merged result is.
  */
 export function podScript(o: Pick<JobOptions, 'shards' | 'files' | 'targets'>): string {
   const run = [
@@ -69,21 +71,15 @@ export function podScript(o: Pick<JobOptions, 'shards' | 'files' | 'targets'>): 
     `"$FXBENCH_SCENARIO_DIR"/${shQuote(o.files.scenarioKey)}`,
     ...(o.files.configKey ? [`--config "$FXBENCH_SCENARIO_DIR"/${shQuote(o.files.configKey)}`] : []),
     `--shard "$((JOB_COMPLETION_INDEX + 1))/${o.shards}"`,
+    '${FXBENCH_START_AT:+--start-at "$FXBENCH_START_AT"}',
     ...(o.targets ?? []).map((t) => `--target ${shQuote(t)}`),
     '--out "$out" --quiet',
-  ].join(' ');
-  const wait = [
-    'const at = Date.parse(process.env.FXBENCH_START_AT || "");',
-    'const ms = at - Date.now();',
-    'if (ms > 0) setTimeout(() => {}, ms);',
-    'else if (at) console.error("fxbench fleet k8s: shard " + process.argv[1] + " began " + -ms + " ms after the start instant " + process.env.FXBENCH_START_AT);',
   ].join(' ');
   return [
     `shard="$((JOB_COMPLETION_INDEX + 1))/${o.shards}"`,
     'out="$TMPDIR/fxbench-shard"',
     // A result left from an earlier run must never be printed as this one's.
     'rm -rf "$out"',
-    `node -e '${wait}' "$shard"`,
     run,
     'rc=$?',
     `if [ -s "$out/results.json" ]; then printf '${RESULT_MARKER} %s %s\\n' "$shard" "$(gzip -c "$out/results.json" | base64 -w 0)"; fi`,

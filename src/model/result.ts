@@ -209,7 +209,11 @@ export interface Result {
   /** Set on an A/B run: which target was the baseline and which the candidate, and the blocks' order. */
   ab?: AbInfo;
   /** Set on a partial result (`--shard i/N`): which share of the load it ran, `index` from 1 as on the command line. `fxbench merge` combines shards. */
-  shard?: { index: number; count: number };
+  /**
+   * A partial result of `--shard i/N`; with `--start-at`, the agreed instant and,
+   * when the shard began more than a second after it, by how much (ms).
+   */
+  shard?: { index: number; count: number; startAt?: string; lateMs?: number };
   /** Set on a run whose load came from a fleet of generators (`run --fleet lambda:<function> --shards N`). */
   fleet?: FleetInfo;
   /**

@@ -170,7 +170,8 @@ export function thresholdsSection(result: Result): string {
 }
 
 /** The headline: the verdict, then per target the four figures a reader would quote (values as in results.json). */
-export function headlineSection(h: Headline, colors: string[]): string {
+/** `fleet`: the fleet block of a `run --fleet` result (report/fleet.ts), shown under the verdict. */
+export function headlineSection(h: Headline, colors: string[], fleet?: string): string {
   const tile = (f: HeadlineFigure, key: string, i: number) =>
     `<div class="tile" data-figure="${key}" data-target-index="${i}" data-value="${f.value === null ? '' : e(f.value)}"><span class="label">${e(f.label)}</span><span class="value">${e(f.text)}</span>${
       f.value === null
@@ -186,7 +187,7 @@ export function headlineSection(h: Headline, colors: string[]): string {
     }</div>`;
   });
   return `<section class="headline" id="headline"><p class="verdict-line ${h.verdict.status.replace(' ', '-')}"><strong>${e(h.verdict.status === 'no gates' ? 'RAN' : h.verdict.status.toUpperCase())}</strong> ${e(h.verdict.text)}</p>
-${h.busy ? `<p class="busy-note">${e(h.busy)}</p>\n` : ''}${targets.join('\n')}</section>`;
+${h.busy ? `<p class="busy-note">${e(h.busy)}</p>\n` : ''}${fleet ? `<pre class="fleet">${e(fleet)}</pre>\n` : ''}${targets.join('\n')}</section>`;
 }
 
 /** Side by side: every figure of each target per run, with its change (absolute and %) against the first run. */

@@ -6,6 +6,7 @@
  * embedded JSON block of named datasets, so the page is built from histograms
  * and per-second series, never from raw samples.
  */
+import { formatFleet } from './fleet.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -153,7 +154,7 @@ export function renderHtml(
 </head>
 <body>
 ${headerSection(result)}
-${headlineSection(headline(result, opts.baseline), targetColors(result))}
+${headlineSection(headline(result, opts.baseline), targetColors(result), result.fleet ? formatFleet(result) : undefined)}
 <nav>${nav.map(([id, label]) => `<a href="#${id}">${e(label)}</a>`).join('')}</nav>
 <main>
 <div class="scroll" id="targets">${targetsSection(result)}</div>

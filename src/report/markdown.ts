@@ -4,6 +4,7 @@
  * per-phase table folded in a <details>. Text from scenarios, targets and
  * function responses is escaped, so it can neither format nor inject markup.
  */
+import { formatFleet } from './fleet.ts';
 import { type BaselineOutcome, headline, headlineLines } from './headline.ts';
 import { formatMs, formatUSD } from '../units.ts';
 import { phaseLabel } from './format.ts';
@@ -45,6 +46,7 @@ export function renderMarkdown(result: Result, opts: { baseline?: BaselineOutcom
   const [verdict, ...perTarget] = headlineLines({ ...h, busy: undefined });
   out.push(`**${m(verdict!.replace(/:.*$/, ''))}**${m(verdict!.replace(/^[^:]*/, ''))}`, '');
   if (h.busy) out.push(`> ${m(h.busy)}`, '');
+  if (result.fleet) out.push('```', formatFleet(result), '```', '');
   out.push(...perTarget.map((l) => (l.startsWith('  ') ? `  - ${m(l.trim())}` : `- ${m(l)}`)), '');
   if (result.scenario.description) out.push(m(result.scenario.description), '');
   out.push(

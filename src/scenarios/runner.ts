@@ -53,8 +53,12 @@ export interface RunOptions {
   createDriver?: (t: ResolvedTarget) => Driver;
   /** Called once a target's driver is prepared (tests read PIDs from it). */
   onDriver?: (target: string, driver: Driver) => void;
-  /** Run only this share of the load (workers, `--shard i/N`): index from 0 (see PhaseModule.share). */
-  shard?: { index: number; count: number };
+  /**
+   * Run only this share of the load (workers, `--shard i/N`): index from 0 (see
+   * PhaseModule.share). `simultaneous`: every share started at one agreed instant
+   * (fleet generators, `run --start-at`): a burst is split among them.
+   */
+  shard?: { index: number; count: number; simultaneous?: boolean };
   /**
    * Called once at the start with a function that builds, synchronously, the
    * Result of what was recorded so far (finished targets and phases, and the
@@ -358,7 +362,7 @@ async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): 
   const mod = PHASES[phase.kind]!;
   const settings = c.shard
     ? mod.share
-      ? mod.share(phase.settings, c.shard.index, c.shard.count)
+      ? mod.share(phase.settings, c.shard.index, c.shard.count, c.shard.simultaneous)
       : c.shard.index === 0
         ? phase.settings
         : undefined

@@ -115,6 +115,44 @@ h(
   },
 );
 
+h(
+  'a fleet run: summary.md and index.html show the fleet block (generators, start spread, missing share, its cost), escaped',
+  async () => {
+    const r = load('results-full.json');
+    r.fleet = {
+      generators: 3,
+      shards: 4,
+      where: 'lambda:<fleet> (us-east-1)',
+      startAt: '2026-11-30T12:00:00.000Z',
+      workers: [
+        { shard: '1/4', startOffsetMs: 0.4, readyBeforeMs: 900, requests: 10, billedMs: 6000 },
+        { shard: '2/4', startOffsetMs: 3.1, readyBeforeMs: 850, requests: 10, billedMs: 6000 },
+        { shard: '3/4', startOffsetMs: 1.2, readyBeforeMs: 700, requests: 10, billedMs: 6000 },
+        { shard: '4/4', error: 'timed out after 900 s' },
+      ],
+      missing: ['4/4'],
+      cost: {
+        totalUSD: 0.00042,
+        gbSeconds: 31.8,
+        requests: 4,
+        priceSource: 'AWS price list 2026-08-21',
+        basis: ['provider REPORT'],
+      },
+    };
+    const written = await writeReports(r, path.join(tmp.dir, 'fleet'), { stepSummary: '' });
+    const md = readFileSync(written.markdown, 'utf8');
+    assert.ok(md.includes('fleet: 3 of 4 generators answered, on lambda:<fleet> (us-east-1)'), md.slice(0, 600));
+    assert.ok(md.includes('spread 2.7 ms'));
+    assert.ok(md.includes('✗ shard 4/4 missing: timed out after 900 s'));
+    const html = readFileSync(written.html, 'utf8');
+    assert.match(html, /<pre class="fleet">fleet: 3 of 4 generators answered, on lambda:&lt;fleet&gt; \(us-east-1\)/);
+    assert.not.match(html, /lambda:<fleet>/);
+    // No fleet, no block.
+    const plain = await writeReports(load('results-full.json'), path.join(tmp.dir, 'nofleet'), { stepSummary: '' });
+    assert.not.match(readFileSync(plain.html, 'utf8'), /class="fleet"/);
+  },
+);
+
 h('unknown is not zero: a target that cannot tell cold from warm shows n/a with the reason', () => {
   const r = burstFixture();
   r.targets[0]!.coldStartMethod = 'none';

@@ -14,6 +14,7 @@ import { nowNs, sleep } from '../../clock.ts';
 import { FxError } from '../../model/errors.ts';
 import { invokeWithReport, type PhaseModule } from './phase.ts';
 import { arrivalSpread } from '../../model/arrival.ts';
+import { sharePart } from './steady.ts';
 
 /** Checked burst settings. */
 export interface BurstSettings {
@@ -65,6 +66,21 @@ export const burstPhase: PhaseModule<BurstSettings> = {
       ? `, cold before each round${s.idleWindowMs !== undefined ? ` (forced, else ${s.idleWindowMs} ms idle)` : ''}`
       : '';
     return `burst: ${s.concurrency} at once × ${s.rounds} round${s.rounds > 1 ? 's' : ''}, ${s.gapMs} ms apart${cold}`;
+  },
+
+  /**
+   * Shares that start at one agreed instant (fleet generators, `--start-at`) split
+   * each round's concurrency among them, so the burst leaves from every generator
+   * at once and the parts add up to it (the merged round is the union, and the
+   * platform's stamps say how simultaneous it was). Otherwise (shards run at
+   * different times, or `--workers` on one machine), and for coldFirst bursts
+   * (one generator forces the cold state; several forcing it at once would race),
+   * the burst runs whole on the first share.
+   */
+  share(s, index, count, simultaneous) {
+    if (!simultaneous || s.coldFirst) return index === 0 ? s : undefined;
+    const concurrency = sharePart(s.concurrency, index, count);
+    return concurrency ? { ...s, concurrency } : undefined;
   },
 
   requires(s) {

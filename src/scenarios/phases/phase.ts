@@ -87,9 +87,11 @@ export interface PhaseModule<S extends object> {
   /**
    * The share of the phase one of `count` workers or shards runs (`index` from 0):
    * rates and users divided so the shards add up to the whole. A phase without it
-   * runs whole in shard 0 and not at all in the others.
+   * runs whole in shard 0 and not at all in the others. `simultaneous`: every
+   * share starts at one agreed instant (fleet generators, `run --start-at`), so a
+   * burst can leave from all of them at once.
    */
-  share?(s: S, index: number, count: number): S | undefined;
+  share?(s: S, index: number, count: number, simultaneous?: boolean): S | undefined;
   /** Target-level figures from the phase's round results once it ran (ramp's knee). */
   summarize?(s: S, rounds: PhaseResult[]): Partial<Pick<TargetResult, 'ramp'>>;
   /**

@@ -1,7 +1,8 @@
 /**
- * The lines `fxbench run --fleet` prints after the summary: how many generators
- * ran and where, how far apart they started, each missing share with its reason,
- * and what the fleet itself cost beside what the targets cost.
+ * The fleet block of a `run --fleet` result (terminal after the summary,
+ * summary.md and index.html after the headline): how many generators ran and
+ * where, how far apart they started, each missing share with its reason, and what
+ * the fleet itself cost beside what the targets cost.
  */
 import type { Result } from '../model/result.ts';
 
