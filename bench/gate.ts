@@ -18,13 +18,17 @@
  * candidate unchanged (false alarms), and AB_RUNS each with it slower / with
  * +100 ms init (power), each judged from its own paired blocks.
  *
- * The history and A/B series run side by side (two local runtimes at once), so
- * both see the same machine. Goals (issue 18): false alarms ≤ 5%; detection ≥ 90%
- * (A/B) and ≥ 80% (history). Prints one table with the run counts behind every
- * rate; exit 0 when every goal is met, 1 otherwise.
+ * The two series run one after the other, the history series alone: run side by
+ * side (as the first version did), the A/B series' cold bursts landed on random
+ * history runs and were themselves the run-to-run noise the history gate then
+ * flagged (4 to 6 false alarms in 20 runs, in streaks while both overlapped). A
+ * nightly runner runs one scenario at a time. Goals (issue 18): false alarms
+ * ≤ 5%; detection ≥ 90% (A/B) and ≥ 80% (history). Prints one table with the run
+ * counts behind every rate; exit 0 when every goal is met, 1 otherwise.
  *
  * Environment: BENCH_QUICK=1 for a smoke run (6 history runs, 1 of each other kind);
- * GATE_HISTORY_RUNS, GATE_POWER_RUNS, GATE_AB_RUNS change the counts (25, 10, 10).
+ * GATE_HISTORY_RUNS, GATE_POWER_RUNS, GATE_AB_RUNS change the counts (25, 10, 10);
+ * GATE_SERIES=history or ab runs one series only (its rows; the other's are n/a).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -171,9 +175,16 @@ async function main(): Promise<number> {
     loadScenario('bench/gate-history.ts', opts),
     loadScenario('bench/gate-ab.ts', opts),
   ]);
-  const [h, ab] = await Promise.all([historySeries(hPlan, log), abSeries(abPlan, log)]);
+  const series = process.env.GATE_SERIES ?? 'both';
+  const none = { fa: tally(), power: { slower: tally(), init: tally() } };
+  const h = series === 'ab' ? none : await historySeries(hPlan, log);
+  const ab = series === 'history' ? none : await abSeries(abPlan, log);
   const goal = (t: Tally, min: number | null, max: number | null) =>
-    t.runs && (min === null || t.hits / t.runs >= min) && (max === null || t.hits / t.runs <= max) ? 'met' : 'MISSED';
+    !t.runs
+      ? 'not run'
+      : (min === null || t.hits / t.runs >= min) && (max === null || t.hits / t.runs <= max)
+        ? 'met'
+        : 'MISSED';
   const rows: string[][] = [
     [
       'history window',
@@ -254,7 +265,7 @@ async function main(): Promise<number> {
   if (misses.length) out.push('', ...misses);
   out.push('', `took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.stdout.write(`${out.join('\n')}\n`);
-  return rows.every((r) => r[5] === 'met') ? 0 : 1;
+  return rows.every((r) => r[5] !== 'MISSED') ? 0 : 1;
 }
 
 main().then(

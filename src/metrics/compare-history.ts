@@ -15,12 +15,7 @@
 import type { Result, TargetResult } from '../model/result.ts';
 import { DEFAULT_BAND_ALPHA, predictionBand } from './band.ts';
 import { metricSamples, metricValue, targetFigures, type MetricRule, type TargetFigures } from './compare-metrics.ts';
-import {
-  allowedMax,
-  type CompareVerdict,
-  type MetricComparison,
-  type TargetComparison,
-} from './compare.ts';
+import { allowedMax, type CompareVerdict, type MetricComparison, type TargetComparison } from './compare.ts';
 
 /** Default number of accepted runs in a window. */
 export const DEFAULT_WINDOW = 10;

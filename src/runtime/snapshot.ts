@@ -7,6 +7,15 @@
  * costs nothing at start. Snapshots are built once per Node version, memory size
  * and bootstrap version, cached under the OS temp folder, and used only when
  * ready; any failure falls back to the plain bootstrap.
+ *
+ * Only on Node 20 by default. Measured 2026-11-30 (2-core machine, `fxbench run`
+ * of 6 forced cold starts of functions/hello at 1024 MB, medians of two runs
+ * each): Node 24 217–226 ms from the snapshot against 158–160 ms plain, Node 26
+ * 188–206 against 126–129 ms: newer Nodes keep their built-in snapshot under the
+ * heap flag, and deserialising fxbench's own is the slower path (the "+103 ms on
+ * Node 26" seen before). Node 20: 140–176 against 129–155 ms that day, 23 ms
+ * faster on 2026-11-22. FXBENCH_SNAPSHOT=1 turns it on for any Node,
+ * FXBENCH_NO_SNAPSHOT=1 off.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,6 +38,17 @@ function cacheFile(memoryMB: number): string {
   return path.join(dir, `bootstrap-${process.version}-${process.arch}-${memoryMB}mb-${coreHash}.blob`);
 }
 
+/** Whether a Node line starts instances from the snapshot by default (only Node 20: see above). */
+export function snapshotByDefault(nodeVersion = process.versions.node): boolean {
+  return Number(nodeVersion.split('.')[0]) < 22;
+}
+
+/** Snapshots in use: FXBENCH_NO_SNAPSHOT=1 off, FXBENCH_SNAPSHOT=1 on, else snapshotByDefault(). */
+export function snapshotsOn(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FXBENCH_NO_SNAPSHOT === '1') return false;
+  return env.FXBENCH_SNAPSHOT === '1' || snapshotByDefault();
+}
+
 /** The snapshot for this heap cap if it is built (synchronous: for spawning). */
 export function readySnapshot(memoryMB: number): string | null {
   return ready.get(memoryMB) ?? null;
@@ -37,10 +57,10 @@ export function readySnapshot(memoryMB: number): string | null {
 /**
  * Builds (or finds in the cache) the snapshot for this heap cap; resolves to its
  * path, or null when it cannot be built (then instances use the plain bootstrap).
- * Set FXBENCH_NO_SNAPSHOT=1 to turn snapshots off.
+ * Null at once when snapshots are off (snapshotsOn).
  */
 export function ensureSnapshot(memoryMB: number): Promise<string | null> {
-  if (process.env.FXBENCH_NO_SNAPSHOT === '1') return Promise.resolve(null);
+  if (!snapshotsOn()) return Promise.resolve(null);
   let p = building.get(memoryMB);
   if (!p) {
     p = build(memoryMB).then((file) => {

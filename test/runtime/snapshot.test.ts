@@ -7,9 +7,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LocalRuntime } from '../../src/runtime/runtime.ts';
-import { ensureSnapshot, readySnapshot } from '../../src/runtime/snapshot.ts';
+import { ensureSnapshot, readySnapshot, snapshotByDefault, snapshotsOn } from '../../src/runtime/snapshot.ts';
 import { call, spec, startRuntime } from '../helpers/runtime.ts';
 
+// On by default only on Node 20; this file tests the snapshot path on every Node.
+process.env.FXBENCH_SNAPSHOT = '1';
 let rt: LocalRuntime;
 const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
@@ -24,6 +26,16 @@ test.before(async () => {
 
 test.after(async () => {
   await rt?.stop();
+});
+
+test('on by default on Node 20 only (slower than the plain start on 24 and 26, measured); both switches', () => {
+  assert.is(snapshotByDefault('20.20.2'), true);
+  assert.is(snapshotByDefault('24.22.3'), false);
+  assert.is(snapshotByDefault('26.12.1'), false);
+  const on20 = snapshotByDefault();
+  assert.is(snapshotsOn({}), on20);
+  assert.is(snapshotsOn({ FXBENCH_SNAPSHOT: '1' }), true);
+  assert.is(snapshotsOn({ FXBENCH_NO_SNAPSHOT: '1', FXBENCH_SNAPSHOT: '1' }), false);
 });
 
 test('one snapshot per memory size, built before the first instance starts', async () => {
