@@ -81,6 +81,14 @@ const regressedOn = (v: CompareVerdict) =>
     t.error ? ['(target failed)'] : t.metrics.filter((m) => m.verdict === 'regression').map((m) => m.metric),
   );
 
+/** `metric current vs band lower…upper (n runs)`, for the log: what each verdict rested on. */
+function bandNote(v: CompareVerdict, metric: string): string {
+  const m = v.targets[0]?.metrics.find((x) => x.metric === metric);
+  if (!m || m.current === null) return `${metric} n/a`;
+  const b = m.band;
+  return `${metric} ${m.current.toFixed(1)}${b ? ` vs ${b.lower.toFixed(1)}…${b.upper.toFixed(1)} (${b.runs} runs)` : ''}`;
+}
+
 interface Tally {
   runs: number;
   hits: number;
@@ -128,7 +136,7 @@ async function historySeries(plan: Plan, log: (s: string) => void) {
         s.close();
       }
       log(
-        `history unchanged ${i + 1}/${HISTORY_RUNS}: ${v.advisory ? 'advisory' : flagged.length ? `FLAGGED ${flagged.join(', ')}` : 'pass'}`,
+        `history unchanged ${i + 1}/${HISTORY_RUNS}: ${v.advisory ? 'advisory' : flagged.length ? `FLAGGED ${flagged.join(', ')}` : 'pass'} (${bandNote(v, 'latency.warm.p50')}; ${bandNote(v, 'init.p50')})`,
       );
     }
     for (const c of ['slower', 'init'] as const)
@@ -139,7 +147,7 @@ async function historySeries(plan: Plan, log: (s: string) => void) {
         power[c].runs++;
         if (flagged.some((m) => CAUGHT_BY[c].includes(m))) power[c].hits++;
         else power[c].detail.push(`run ${i + 1}: ${flagged.join(', ') || 'passed'}`);
-        log(`history ${c} ${i + 1}/${POWER_RUNS}: ${flagged.join(', ') || 'pass'}`);
+        log(`history ${c} ${i + 1}/${POWER_RUNS}: ${flagged.join(', ') || 'pass'} (${bandNote(v, CAUGHT_BY[c][0]!)})`);
       }
   } finally {
     rmSync(dir, { recursive: true, force: true });

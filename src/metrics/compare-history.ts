@@ -159,6 +159,10 @@ export function judgeValues(
     out.verdict = 'noise';
     out.note = `beyond the allowance, but inside the run-to-run band of ${band.runs} runs (≤ ${fmtBand(band.upper, out.unit)})`;
   } else out.verdict = 'ok';
+  if (band.left) {
+    const wild = `${band.left} wild run${band.left === 1 ? '' : 's'} of the window (over 6 robust sigmas from its median) left out of the band`;
+    out.note = out.note ? `${out.note}; ${wild}` : wild;
+  }
   return out;
 }
 

@@ -103,6 +103,24 @@ test('4 generators: the merged result is the sum of the shards, and they start t
   );
 });
 
+test('a burst is split among the generators (they start at one instant): 9 on 3 is 3 + 3 + 3, merged into one round of 9', async () => {
+  const before = await count();
+  const file = scenario('fleet-burst', "{ kind: 'burst', concurrency: 9, rounds: 1 }");
+  const out = path.join(fleet.dir, 'out-burst');
+  const r = await run(file, 'fleet-worker', 3, out);
+  assert.is(r.code, 0, r.stderr + r.stdout);
+  assert.not.match(r.stderr, /burst.*is not split between generators/);
+  const res = results(out);
+  assert.equal(
+    res.fleet!.workers.map((w) => w.requests),
+    [3, 3, 3],
+  );
+  const phases = res.targets[0]!.phases;
+  assert.is(phases.length, 1, 'one merged round');
+  assert.is(phases[0]!.requests, 9);
+  assert.is((await count()) - before, 9);
+});
+
 test('a phase with no split of its own (a warmup) runs whole on generator 1, and the run says so', async () => {
   const before = await count();
   const file = scenario('fleet-warmup', "warmup({ requests: 3, interval: '10ms', coldFirst: false })");

@@ -44,7 +44,7 @@ const source = { scenario: 'synthetic', env: 'default' };
 const band = suite('history band');
 
 band(
-  'prediction band: mean ± t(1 − α, n − 1) · s · √(1 + 1/n), on the log scale for latency; one wild run widens it',
+  'prediction band: mean ± t(1 − α, n − 1) · s · √(1 + 1/n), on the log scale for latency; a wild run left out of 8 or more',
   () => {
     assert.is(median([3, 1, 2]), 2);
     assert.is(median([4, 1, 3, 2]), 2.5);
@@ -65,10 +65,19 @@ band(
     assert.is(predictionBand([0, 1, 2], { log: true }).scale, 'linear');
     // One run: no spread known, the band is unbounded (the gate cannot fail on it).
     assert.is(predictionBand([5]).upper, Infinity);
-    // One wild run in the window widens the band (less power, never a false alarm); the median barely moves.
-    const wild = predictionBand([10, 11, 12, 13, 1000], { log: true });
-    assert.is(wild.median, 12);
-    assert.ok(wild.upper > 1000, String(wild.upper));
+    // In a window of 8 or more, a wild run (over 6 robust sigmas out) is left out: it would blind the band.
+    const eight = [100, 101, 99, 102, 98, 100.5, 99.5, 101.5];
+    const wild = predictionBand([...eight, 400], { log: true });
+    assert.is(wild.left, 1);
+    assert.is(wild.runs, 8);
+    const clean = predictionBand(eight, { log: true });
+    assert.ok(Math.abs(wild.upper - clean.upper) < 1e-9, `${wild.upper} vs ${clean.upper}`);
+    assert.ok(wild.upper < 110, String(wild.upper));
+    // Fewer than 8 runs: nothing is left out (a MAD of 5 is too unsteady), and the wild run widens the band.
+    const few = predictionBand([10, 11, 12, 13, 1000], { log: true });
+    assert.is(few.left, undefined);
+    assert.is(few.median, 12);
+    assert.ok(few.upper > 1000, String(few.upper));
     // The known-noise history measures its own sigma to within 10% (linear), and its band's k with 10 runs is ≈ 2.7.
     const h = predictionBand(knownNoise(10, 100, 5));
     assert.ok(Math.abs(h.sigma - 5) < 0.5, JSON.stringify(h));
@@ -136,6 +145,15 @@ band('seeded histories with known normal noise: false alarms and detection per m
   assert.ok(same / N < 0.025, `unchanged flagged ${same}/${N}`);
   assert.ok(wobble1 / N < 0.11, `1-sigma step flagged ${wobble1}/${N}`);
   assert.ok(step4 / N > 0.75, `4-sigma step flagged ${step4}/${N}`);
+});
+
+band('a wild run in the window is left out and said so; the 30% slowdown it would have hidden is a regression', () => {
+  const w = windowOf([24.1, 24.5, 24.3, 24.8, 24.2, 24.6, 24.4, 24.7, 24.5, 9.0]);
+  const v = compareWithWindow(w, runAt(30, 99, day(20)), { rules: warmRule('+10%'), source });
+  const m = v.targets[0]!.metrics[0]!;
+  assert.is(m.verdict, 'regression', JSON.stringify(m));
+  assert.is(m.band!.runs, 9);
+  assert.match(m.note!, /1 wild run of the window \(over 6 robust sigmas from its median\) left out of the band/);
 });
 
 band('fewer runs than --min-runs: advisory, says how many; runs of other phases are left out with a note', () => {
