@@ -11,7 +11,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { createParser } from '../../src/cli/index.ts';
-import { parseShard } from '../../src/cli/run-scale.ts';
+import { parseShard, parseStartAt } from '../../src/cli/run-scale.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 /** The matrix value as the workflow writes it. */
@@ -107,12 +107,20 @@ test('the matrix runs shards 1..N of a --shard i/N split, each parsed by the CLI
   assert.match(runStep.env!.SCENARIO!, 'inputs.scenario');
 });
 
-test('every shard waits for one start instant planned before the matrix', () => {
+test('every shard runs from one start instant planned before the matrix: --start-at, Unix ms the CLI accepts', async () => {
   assert.is(shardJob.needs, 'plan');
-  const wait = step('shard', (s) => s.name === 'Wait for the common start instant');
-  assert.match(wait.env!.START_AT!, 'needs.plan.outputs.start-at');
-  const steps = shardJob.steps.map((s) => s.name ?? s.uses ?? s.run);
-  assert.ok(steps.indexOf(wait.name) < steps.indexOf(runStep.name), 'the wait comes right before the run');
+  assert.match(runStep.env!.START_AT!, 'needs.plan.outputs.start-at');
+  const argv = fxbenchCommand(runStep, 'run', { [MATRIX_SHARD]: '1', $SCENARIO: scenario });
+  assert.ok(argv.includes('--start-at'), argv.join(' '));
+  const args = await parseCli(argv);
+  assert.is(args['start-at'], '$START_AT');
+  // The plan job's instant: Unix milliseconds two minutes ahead, which --start-at parses as that instant.
+  const plan = step('plan', (s) => !!s.run?.includes('start-at='));
+  const expr = /start-at=\$\(\( \(\$\(date \+%s\) \+ (\d+)\) \* 1000 \)\)/.exec(plan.run!);
+  assert.ok(expr, plan.run);
+  const now = Date.now();
+  const ms = (Math.floor(now / 1000) + Number(expr![1])) * 1000;
+  assert.is(parseStartAt(String(ms), now), ms);
 });
 
 test('the merge job reads what the shards uploaded, and its commands parse', async () => {
