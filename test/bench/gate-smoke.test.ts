@@ -42,9 +42,11 @@ test('prints the error-rate table with run counts and leaves no process behind',
       out,
       new RegExp(`^${gate}\\s+${measure}\\s+(${runs})\\s+(0|100)%\\s+[≤≥] \\d+%\\s+(met|MISSED)$`, 'm'),
     );
-  // 6 unchanged history runs: the first 5 advisory, 1 gated; every A/B run had its 3 pairs.
-  assert.is(err.match(/^history unchanged \d\/6: advisory$/gm)?.length, 5, err);
-  assert.is(err.match(/^A\/B \w+ 1\/1 \(3 pairs\)/gm)?.length, 3, err);
+  // 6 unchanged history runs: the first 5 advisory, 1 gated, each logged with the band it rested on
+  // (none for the first); every A/B run had its 5 pairs.
+  assert.is(err.match(/^history unchanged \d\/6: advisory \(latency\.warm\.p50 [\d.]+/gm)?.length, 5, err);
+  assert.match(err, /^history unchanged 6\/6: \w+.* \(latency\.warm\.p50 [\d.]+ vs [\d.]+…[\d.]+ \(5 runs\)/m);
+  assert.is(err.match(/^A\/B \w+ 1\/1 \(5 pairs\)/gm)?.length, 3, err);
   await new Promise((r) => setTimeout(r, 500));
   for (const pid of seen) assert.not.ok(alive(pid), `process ${pid} still alive`);
 });
