@@ -87,19 +87,20 @@ h('summary.md and the terminal summary start with the same headline', async () =
 });
 
 h(
-  'a busy machine (load above the cores at start or end) is said beside the verdict, everywhere; a quiet one says nothing',
+  'a busy machine (load above the cores when the run started) is said beside the verdict, everywhere; a quiet one says nothing',
   async () => {
     const quiet = load('results-full.json');
-    quiet.tool.load = { start: 0.4, end: quiet.tool.cpus };
+    // The end holds the run's own processes (a burst of local instances): no reason to doubt the run.
+    quiet.tool.load = { start: 0.4, end: quiet.tool.cpus + 5 };
     assert.is(headline(quiet).busy, undefined);
     assert.is(formatSummary(quiet).split('\n')[1]!.startsWith('busy machine'), false);
     const busy = load('results-full.json');
-    busy.tool.load = { start: 0.5, end: busy.tool.cpus + 7.06 };
+    busy.tool.load = { start: busy.tool.cpus + 7.06, end: 0.5 };
     const note = headline(busy).busy!;
     assert.match(
       note,
       new RegExp(
-        `^busy machine: load average ${(busy.tool.cpus + 7.06).toFixed(1)} on ${busy.tool.cpus} cores during the run; `,
+        `^busy machine: load average ${(busy.tool.cpus + 7.06).toFixed(1)} on ${busy.tool.cpus} cores when the run started; `,
       ),
     );
     assert.is(formatSummary(busy).split('\n')[1], note);
