@@ -60,9 +60,12 @@ export interface Headline {
   targets: HeadlineTarget[];
 }
 
+/** Load average per core at a run's start above which the run is said to be on a busy machine. */
+export const BUSY_LOAD_PER_CORE = 1.5;
+
 /**
- * A run started on a machine with more runnable work than cores (1-minute load
- * average above the core count when it started) measured waiting for CPU too: say
+ * A run started on a machine with much more runnable work than cores (1-minute
+ * load average above 1.5 × the core count when it started) measured waiting for CPU too: say
  * so beside the verdict. Only the start counts: by the end the load average holds
  * the run's own processes (a burst of 20 local instances lifts it above 2 on 2
  * cores), which is no reason to doubt the run. Local-runtime instances run at a lower priority than the
@@ -73,7 +76,9 @@ export function busyNote(result: Result): string | undefined {
   const load = result.tool.load;
   const cpus = result.tool.cpus;
   if (!load || !cpus) return undefined;
-  if (load.start <= cpus) return undefined;
+  // Above 1.5 × the cores: the 1-minute average trails (a run just before this one still counts in it),
+  // and a little more work than cores costs little; at 3× the cores here a cold start took 3× as long.
+  if (load.start <= BUSY_LOAD_PER_CORE * cpus) return undefined;
   return `busy machine: load average ${load.start.toFixed(1)} on ${cpus} core${cpus === 1 ? '' : 's'} when the run started; latencies include waiting for CPU, and the local runtime's cold starts most of all (its instances run at a lower priority than the generator). Compare only with runs on an equally quiet machine, or use an A/B scenario`;
 }
 

@@ -94,6 +94,9 @@ h(
     quiet.tool.load = { start: 0.4, end: quiet.tool.cpus + 5 };
     assert.is(headline(quiet).busy, undefined);
     assert.is(formatSummary(quiet).split('\n')[1]!.startsWith('busy machine'), false);
+    // A little more than the cores (the trailing average of a run just before): no note.
+    quiet.tool.load = { start: quiet.tool.cpus * 1.2, end: 0 };
+    assert.is(headline(quiet).busy, undefined);
     const busy = load('results-full.json');
     busy.tool.load = { start: busy.tool.cpus + 7.06, end: 0.5 };
     const note = headline(busy).busy!;
