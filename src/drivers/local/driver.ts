@@ -133,13 +133,19 @@ export class LocalDriver implements Driver {
         headers: { 'content-type': 'application/json' },
         signal,
       });
-      let bytesIn = 0;
-      for await (const chunk of res.body) bytesIn += (chunk as Buffer).length;
       const h = res.headers;
       const header = (name: string) => {
         const v = h[name];
         return Array.isArray(v) ? v[0] : v;
       };
+      // A failed invocation's body says why (Lambda's {errorType, errorMessage}): keep its start.
+      const failed = res.statusCode >= 400 || !!header('x-fxbench-error-class') || !!header('x-amz-function-error');
+      let bytesIn = 0;
+      let head: Buffer[] | undefined = failed ? [] : undefined;
+      for await (const chunk of res.body) {
+        bytesIn += (chunk as Buffer).length;
+        if (head && bytesIn - (chunk as Buffer).length < ERROR_BODY_BYTES) head.push(chunk as Buffer);
+      }
       const num = (name: string) => {
         const v = header(name);
         return v === undefined ? undefined : Number(v);
@@ -167,6 +173,11 @@ export class LocalDriver implements Driver {
         maxMemoryMB: num('x-fxbench-max-memory-mb'),
         instanceId: header('x-fxbench-instance-id'),
       };
+      if (errorClass && head) {
+        const cause = errorBodyCause(Buffer.concat(head).subarray(0, ERROR_BODY_BYTES).toString('utf8'));
+        if (cause) out.errorCause = cause;
+      }
+      head = undefined;
       const accepted = num('x-fxbench-accepted-at');
       if (accepted !== undefined) out.acceptedAtMs = accepted;
       const initStart = num('x-fxbench-init-start');
@@ -206,4 +217,28 @@ export class LocalDriver implements Driver {
     this.pool = null;
     await link?.release();
   }
+}
+
+/** How much of a failed invocation's body is read for its cause. */
+const ERROR_BODY_BYTES = 2048;
+
+/**
+ * The cause of a failed invocation from its Lambda error body
+ * (`{"errorType": "Runtime.ExitError", "errorMessage": "INIT phase exceeded 10 s"}`):
+ * `type: first line of the message`, 80 characters at most; undefined when the
+ * body is not such an object (the runner then falls back to the status).
+ */
+export function errorBodyCause(body: string): string | undefined {
+  let o: unknown;
+  try {
+    o = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!o || typeof o !== 'object') return undefined;
+  const { errorType, errorMessage } = o as { errorType?: unknown; errorMessage?: unknown };
+  const type = typeof errorType === 'string' ? errorType : '';
+  const message = typeof errorMessage === 'string' ? errorMessage.split('\n', 1)[0]! : '';
+  const cause = type && message ? `${type}: ${message}` : type || message;
+  return cause ? cause.slice(0, 80) : undefined;
 }
