@@ -12,6 +12,7 @@ import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FxError, type Issue } from '../model/errors.ts';
+import { loadEsbuild } from './lambda-bundle.ts';
 
 /** A ConfigMap's size limit (bytes of all its data; the API server refuses more). */
 export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
@@ -39,7 +40,7 @@ const isBuiltin = (spec: string) => spec.startsWith('node:') || BUILTIN.has(spec
  * Throws FxError (exit 2) naming each npm package it imports besides fxbench.
  */
 export async function podFileOf(abs: string, shown: string, keyBase: string): Promise<PodFile> {
-  const { build } = await import('esbuild');
+  const { build } = await loadEsbuild();
   let result: Awaited<ReturnType<typeof build>>;
   try {
     result = await build({

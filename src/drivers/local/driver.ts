@@ -138,10 +138,16 @@ export class LocalDriver implements Driver {
         const v = h[name];
         return Array.isArray(v) ? v[0] : v;
       };
+      let errorClass: ErrorClass | null = null;
+      if (res.statusCode === 429) errorClass = 'throttled';
+      else if (res.statusCode === 413) errorClass = 'payload-too-large';
+      else if (res.statusCode >= 500) errorClass = 'http-5xx';
+      else if (res.statusCode >= 400) errorClass = 'http-4xx';
+      else if (header('x-fxbench-error-class')) errorClass = header('x-fxbench-error-class') as ErrorClass;
+      else if (header('x-amz-function-error')) errorClass = 'function-error';
       // A failed invocation's body says why (Lambda's {errorType, errorMessage}): keep its start.
-      const failed = res.statusCode >= 400 || !!header('x-fxbench-error-class') || !!header('x-amz-function-error');
       let bytesIn = 0;
-      let head: Buffer[] | undefined = failed ? [] : undefined;
+      let head: Buffer[] | undefined = errorClass ? [] : undefined;
       for await (const chunk of res.body) {
         bytesIn += (chunk as Buffer).length;
         if (head && bytesIn - (chunk as Buffer).length < ERROR_BODY_BYTES) head.push(chunk as Buffer);
@@ -150,13 +156,6 @@ export class LocalDriver implements Driver {
         const v = header(name);
         return v === undefined ? undefined : Number(v);
       };
-      let errorClass: ErrorClass | null = null;
-      if (res.statusCode === 429) errorClass = 'throttled';
-      else if (res.statusCode === 413) errorClass = 'payload-too-large';
-      else if (res.statusCode >= 500) errorClass = 'http-5xx';
-      else if (res.statusCode >= 400) errorClass = 'http-4xx';
-      else if (header('x-fxbench-error-class')) errorClass = header('x-fxbench-error-class') as ErrorClass;
-      else if (header('x-amz-function-error')) errorClass = 'function-error';
       const coldHeader = header('x-fxbench-cold');
       const pid = num('x-fxbench-pid');
       if (pid) this.seenPids.add(pid);
