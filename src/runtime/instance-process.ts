@@ -7,7 +7,7 @@
  * ran out of memory).
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { FunctionSpec } from '../model/function.ts';
 import { ProcessTree, startReaper, treeCommand } from './process-tree.ts';
@@ -137,6 +137,23 @@ export class PeakRssReader {
       /* already closed */
     }
     this.fd = -1;
+  }
+}
+
+/**
+ * How long process `pid` (its main thread) has waited for a CPU so far: the
+ * second field of /proc/<pid>/schedstat, the time it was runnable and queued
+ * behind other tasks, in ms. This is the part of its wall time a machine with
+ * a core to spare would not have spent. null where unavailable (another OS, a
+ * kernel without schedstats, the process gone).
+ */
+export function runQueueWaitMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ');
+    const ns = Number(fields[1]);
+    return Number.isFinite(ns) ? ns / 1e6 : null;
+  } catch {
+    return null;
   }
 }
 
