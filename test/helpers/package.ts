@@ -5,9 +5,11 @@
  * HTTP server that counts what it answered. Every process a test starts, it stops.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { ROOT } from './cli.ts';
@@ -64,19 +66,67 @@ export function ok(r: Ran, what: string): Ran {
   return r;
 }
 
-/** Builds dist/ (as `npm pack` does through prepack) and packs the tarball into `dest`; resolves to its path. */
+/**
+ * Builds dist/ (as `npm pack` does through prepack) and packs the tarball into `dest`; resolves to its path.
+ * Under a lock: scripts/test.mjs runs test files side by side, and a build in one
+ * swaps dist/ (and deletes the old one) under the other's `npm pack`.
+ */
 export async function packFxbench(dest: string): Promise<{ tarball: string; size: number; files: number }> {
-  ok(await run(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, timeoutMs: 240_000 }), 'build');
-  // The build ran just above; --ignore-scripts keeps npm's JSON free of its output.
-  const r = ok(
-    await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], {
-      cwd: ROOT,
-      timeoutMs: 120_000,
-    }),
-    'npm pack',
-  );
-  const [info] = JSON.parse(r.stdout) as { filename: string; size: number; files: unknown[] }[];
-  return { tarball: path.join(dest, info!.filename), size: info!.size, files: info!.files.length };
+  const release = await lock(PACK_LOCK, 600_000);
+  try {
+    ok(await run(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, timeoutMs: 240_000 }), 'build');
+    // The build ran just above; --ignore-scripts keeps npm's JSON free of its output.
+    const r = ok(
+      await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], {
+        cwd: ROOT,
+        timeoutMs: 120_000,
+      }),
+      'npm pack',
+    );
+    const [info] = JSON.parse(r.stdout) as { filename: string; size: number; files: unknown[] }[];
+    return { tarball: path.join(dest, info!.filename), size: info!.size, files: info!.files.length };
+  } finally {
+    release();
+  }
+}
+
+/** The lock packFxbench takes, one per clone. */
+const PACK_LOCK = path.join(
+  os.tmpdir(),
+  `fxbench-pack-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`,
+);
+
+/**
+ * Takes the lock file `file` (created exclusively, holding this PID), waiting up
+ * to `timeoutMs` for another process to release it; a lock whose PID is gone is
+ * stale and taken over. Resolves to its release.
+ */
+async function lock(file: string, timeoutMs: number): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder: number;
+    try {
+      holder = Number(readFileSync(file, 'utf8').trim() || Number.NaN);
+    } catch {
+      continue; // released meanwhile
+    }
+    let gone = false;
+    try {
+      process.kill(holder, 0);
+    } catch (err) {
+      gone = (err as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+    // An empty file is a lock being written this instant: not stale.
+    if (gone) rmSync(file, { force: true });
+    else if (Date.now() > deadline) throw new Error(`${file}: held by PID ${holder} for over ${timeoutMs / 1000} s`);
+    else await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Whether the running Node has node:sqlite unflagged (then fxbench never needs better-sqlite3). */
