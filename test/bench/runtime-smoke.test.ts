@@ -1,4 +1,5 @@
 // test-timeout: 600 s
+// test-serial: bursts of 20 and 40 instances and 10-connection load take both cores from the files beside it
 // `npm run bench:runtime` stays runnable: the benchmark in its quick mode
 // (BENCH_QUICK=1, ~30 s) as a real process, load on 127.0.0.1 only. Asserts the
 // table's rows and that its figures are real measurements (positive, ratios

@@ -1,3 +1,4 @@
+// test-serial: needs all 5 ramp steps; the ramp stops at the first over p99 300 ms, which a busy machine breaks
 // A capacity plan from a real local-runtime run of scenarios/ramp.ts (the real
 // CLI, real processes, HTTP on 127.0.0.1): `fxbench run … --rps …` prints the
 // plan, writes plan.json and adds the section to index.html; `fxbench plan`

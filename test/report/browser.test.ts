@@ -1,3 +1,4 @@
+// test-serial: Chromium takes a core or more; the page's requests are checked 200 ms after load
 // The report in a real browser: Debian's Chromium (/usr/bin/chromium) driven by
 // playwright-core. Opens each generated index.html from file://, blocks every
 // request that is not the file itself (and asserts none was attempted), waits

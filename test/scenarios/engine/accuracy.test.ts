@@ -1,3 +1,4 @@
+// test-serial: percentiles within 5% + 1 ms of the server's own timings; a busy machine delays the client only
 // Accuracy against a server with a known, deterministic latency mix (88% 5 ms,
 // 10% 50 ms, 2% 500 ms by request number). The truth is the server's own
 // measurement of each request (so its timer slop is part of the truth, not an
