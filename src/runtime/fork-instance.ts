@@ -10,6 +10,7 @@
  * interpreter start-up and the function's own work cannot be told apart from
  * outside and are counted in the duration, as a watchdog's X-Duration-Seconds does.
  */
+import type { ChildProcess } from 'node:child_process';
 import { nowNs } from '../clock.ts';
 import { BaseInstance, json } from './instance.ts';
 import type { PendingInvocation } from './invocation.ts';
@@ -44,7 +45,14 @@ export class ForkInstance extends BaseInstance {
       ),
       ...spec.env,
     };
-    const child = this.spawnProcess(spec.command[0]!, spec.command.slice(1), env, ['pipe', 'pipe', 'pipe'], 'close');
+    // stdin and stdout piped: always Node's own ChildProcess (spawner.ts starts only processes whose stdio is logs).
+    const child = this.spawnProcess(
+      spec.command[0]!,
+      spec.command.slice(1),
+      env,
+      ['pipe', 'pipe', 'pipe'],
+      'close',
+    ) as ChildProcess;
     child.once('spawn', () => {
       this.startNs = nowNs();
       this.becameReady();

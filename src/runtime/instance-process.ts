@@ -6,11 +6,12 @@
  * process (the tail of its stderr, its peak RSS from /proc, whether it says it
  * ran out of memory).
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { FunctionSpec } from '../model/function.ts';
 import { ProcessTree, startReaper, treeCommand } from './process-tree.ts';
+import { type InstanceChild, spawnViaSpawner } from './spawner.ts';
 
 /** Niceness of instance processes (0 = the runtime's own; higher = lower priority). */
 export const INSTANCE_NICENESS = 10;
@@ -20,13 +21,18 @@ const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/aut
 
 /**
  * Spawns an instance process of `spec` (instance `id`) in its code folder, and
- * returns it with its process tree. Where there is a memory cgroup, a `sh` step
- * puts it there first, capped at the function's memory size (the cap on
- * resident memory of the whole tree); elsewhere it is spawned detached, leading
- * its own process group (and session), and memory-watchdog.ts is the cap.
- * Under `setpriv --pdeathsig SIGKILL` the kernel kills it should fxbench die
- * without cleaning up (the reaper then kills the rest of its tree). Every step
- * execs, so the PID is the function's own. The process runs at INSTANCE_NICENESS.
+ * calls `onStarted` with its PID and process tree once it runs (at once when
+ * Node spawned it; when the spawner reports it, spawner.ts). Where there is a
+ * memory cgroup, a `sh` step puts it there first, capped at the function's
+ * memory size (the cap on resident memory of the whole tree); elsewhere it is
+ * spawned detached, leading its own process group (and session), and
+ * memory-watchdog.ts is the cap. Under `setpriv --pdeathsig SIGKILL` the kernel
+ * kills it should its parent (fxbench's runtime, or its spawner) die without
+ * cleaning up (the reaper then kills the rest of its tree). Every step execs,
+ * so the PID is the function's own. The process runs at INSTANCE_NICENESS.
+ * Instances with stdin and stdout unused (`stdio` ignore, ignore, pipe: node,
+ * bootstrap, http) are started by the spawner where there is one: a fork of
+ * the runtime costs it milliseconds of CPU and blocks its event loop.
  */
 export function spawnInstanceProcess(
   spec: FunctionSpec,
@@ -35,7 +41,8 @@ export function spawnInstanceProcess(
   args: string[],
   env: Record<string, string>,
   stdio: StdioOptions,
-): { child: ChildProcess; tree: ProcessTree } {
+  onStarted: (pid: number, tree: ProcessTree) => void,
+): InstanceChild {
   startReaper();
   const held = treeCommand(id, spec.memoryMB, cmd, args);
   cmd = held.cmd;
@@ -45,30 +52,51 @@ export function spawnInstanceProcess(
     cmd = SETPRIV;
   }
   const detached = held.cgroup === null;
+  const started = (pid: number | undefined, niced: boolean) => {
+    if (!pid) return;
+    lowerPriority(pid, detached, niced);
+    onStarted(pid, new ProcessTree(pid, held.cgroup));
+  };
+  const logsOnly = Array.isArray(stdio) && stdio[0] === 'ignore' && stdio[1] === 'ignore' && stdio[2] === 'pipe';
+  const viaSpawner = logsOnly
+    ? spawnViaSpawner(cmd, args, { cwd: spec.code, env, session: detached, nice: INSTANCE_NICENESS })
+    : null;
+  if (viaSpawner) {
+    viaSpawner.once('spawn', () => started(viaSpawner.pid, true));
+    return viaSpawner;
+  }
   const child = spawn(cmd, args, { cwd: spec.code, env, stdio, detached });
-  // Instances run one step below the runtime and the load generator (nice +INSTANCE_NICENESS):
-  // on a small machine a burst of N booting processes would otherwise starve the process that
-  // accepts the burst, late requests would land on instances that already finished, and a burst
-  // of N would no longer cost N cold starts. The client side must not be starved by the system
-  // it measures (on a real platform they are different machines).
-  // Detached (no cgroup), the instance leads a new session, and where the kernel groups scheduling
-  // by session (autogroup) its niceness counts only inside that group: the session's own nice is
-  // lowered too, else each booting instance would weigh as much as fxbench's whole session.
-  if (child.pid) {
+  started(child.pid, false);
+  return child;
+}
+
+/**
+ * Instances run one step below the runtime and the load generator (nice
+ * +INSTANCE_NICENESS): on a small machine a burst of N booting processes would
+ * otherwise starve the process that accepts the burst, late requests would land
+ * on instances that already finished, and a burst of N would no longer cost N
+ * cold starts. The client side must not be starved by the system it measures
+ * (on a real platform they are different machines). Detached (no cgroup), the
+ * instance leads a new session, and where the kernel groups scheduling by
+ * session (autogroup) its niceness counts only inside that group: the session's
+ * own nice is lowered too, else each booting instance would weigh as much as
+ * fxbench's whole session. `niced`: the spawner set the process's own already.
+ */
+function lowerPriority(pid: number, detached: boolean, niced: boolean): void {
+  if (!niced) {
     try {
-      setPriority(child.pid, INSTANCE_NICENESS);
+      setPriority(pid, INSTANCE_NICENESS);
     } catch {
       /* not permitted: run at the default priority */
     }
-    if (detached && HAS_AUTOGROUP) {
-      try {
-        writeFileSync(`/proc/${child.pid}/autogroup`, String(INSTANCE_NICENESS));
-      } catch {
-        /* gone already, or not permitted */
-      }
+  }
+  if (detached && HAS_AUTOGROUP) {
+    try {
+      writeFileSync(`/proc/${pid}/autogroup`, String(INSTANCE_NICENESS));
+    } catch {
+      /* gone already, or not permitted */
     }
   }
-  return { child, tree: new ProcessTree(child.pid ?? 0, child.pid ? held.cgroup : null) };
 }
 
 const spawnQueue: (() => void)[] = [];
@@ -152,6 +180,23 @@ export function runQueueWaitMs(pid: number): number | null {
     const fields = readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ');
     const ns = Number(fields[1]);
     return Number.isFinite(ns) ? ns / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How long process `pid` has existed, ms: /proc/uptime less its start time
+ * (field 22 of /proc/<pid>/stat, in clock ticks since boot: 100 a second on
+ * Linux), so 10 ms steps. null where unavailable.
+ */
+export function processAgeMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const uptimeS = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]);
+    const age = uptimeS * 1000 - startTicks * 10;
+    return Number.isFinite(age) ? Math.max(0, age) : null;
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@
  * fork-instance.ts and http-instance.ts; starting the process and reading it
  * back is instance-process.ts.
  */
-import type { ChildProcess, StdioOptions } from 'node:child_process';
+import type { StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { nowNs } from '../clock.ts';
 import type { FunctionSpec } from '../model/function.ts';
@@ -15,6 +15,7 @@ import {
   lastLine,
   looksOutOfMemory,
   PeakRssReader,
+  processAgeMs,
   runQueueWaitMs,
   spawnInstanceProcess,
   Tail,
@@ -22,6 +23,7 @@ import {
 import { epochMs, type InstanceResult, type PendingInvocation, type ResultFields } from './invocation.ts';
 import { watchMemory } from './memory-watchdog.ts';
 import type { ProcessTree } from './process-tree.ts';
+import type { InstanceChild } from './spawner.ts';
 
 /**
  * Lambda's INIT phase limit for on-demand functions, 10 s (AWS Compute Blog,
@@ -90,7 +92,7 @@ export abstract class BaseInstance {
   listed = false;
   /** Being killed: takes no more work even before its process has exited. */
   retiring = false;
-  protected child: ChildProcess | null = null;
+  protected child: InstanceChild | null = null;
   /** The instance's process tree (group, cgroup), once spawned. */
   private tree: ProcessTree | null = null;
   /** Stops the memory watchdog watching this instance. */
@@ -130,7 +132,7 @@ export abstract class BaseInstance {
     this.retiring = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return this.processExited(null, 'SIGKILL');
-    this.tree?.kill();
+    this.tree?.kill(); // no tree yet (the spawner has not reported the PID): killed as soon as it does
   }
 
   /** Kills the whole tree synchronously, whatever the state (process 'exit' handlers). */
@@ -207,12 +209,14 @@ export abstract class BaseInstance {
     env: Record<string, string>,
     stdio: StdioOptions,
     exitEvent: 'exit' | 'close' = 'exit',
-  ): ChildProcess {
-    const { child, tree } = spawnInstanceProcess(this.spec, this.id, cmd, args, env, stdio);
+  ): InstanceChild {
+    const child = spawnInstanceProcess(this.spec, this.id, cmd, args, env, stdio, (pid, tree) => {
+      this.tree = tree;
+      this.pid = pid;
+      if (this.killedFor !== null) return tree.kill();
+      this.unwatch = watchMemory(pid, this.spec.memoryMB, tree.cgroup, () => this.kill('memory'));
+    });
     this.child = child;
-    this.tree = tree;
-    this.pid = child.pid ?? 0;
-    if (this.pid) this.unwatch = watchMemory(this.pid, this.spec.memoryMB, tree.cgroup, () => this.kill('memory'));
     child.stderr?.on('data', (c: Buffer) => this.stderr.push(c));
     child.on('error', (err) => this.stderr.push(Buffer.from(String(err))));
     child.on(exitEvent, (code: number | null, signal: NodeJS.Signals | null) => this.processExited(code, signal));
@@ -222,16 +226,20 @@ export abstract class BaseInstance {
 
   /**
    * Checks the INIT limit in `ms`: the instance is killed once its own time
-   * (wall since spawn less its wait for a CPU) reaches the limit;
-   * otherwise the check is re-armed for what is left. Where the wait cannot be
-   * read, the limit is wall time.
+   * reaches the limit: how long its process has existed (not the wait for the
+   * spawner to start it) less the time it waited for a CPU. Otherwise the check
+   * is re-armed for what is left. Where /proc cannot be read, the limit is wall
+   * time since the spawn was asked for.
    */
   private armInitLimit(ms: number): void {
     this.initTimer = setTimeout(() => {
       if (this.state !== 'starting') return;
-      const wallMs = (nowNs() - this.startedNs) / 1e6;
-      const waited = (this.pid && runQueueWaitMs(this.pid)) || 0;
-      const ownMs = wallMs - waited;
+      let ownMs = 0; // not started yet (the spawner has not reported it): none of its time has run
+      if (this.pid) {
+        const age = processAgeMs(this.pid);
+        const waited = runQueueWaitMs(this.pid);
+        ownMs = age !== null && waited !== null ? age - waited : (nowNs() - this.startedNs) / 1e6;
+      }
       if (ownMs >= this.initLimitMs) this.kill('init-timeout');
       else this.armInitLimit(Math.max(INIT_RECHECK_MS, this.initLimitMs - ownMs));
     }, ms);

@@ -12,6 +12,7 @@ import type { FunctionStatus, InvokeOptions, InvokeOutcome, Platform } from './p
 import { FunctionPool } from './function-pool.ts';
 import { ensureSnapshot } from './snapshot.ts';
 import { fillCgroupPool, startReaper } from './process-tree.ts';
+import { acquireSpawner, releaseSpawner } from './spawner.ts';
 import { createGatewayHandler, gatewayBodyLimit } from './gateway.ts';
 import { frameLambda, MAX_SYNC_PAYLOAD_BYTES } from './gateway-lambda.ts';
 import type { RuntimeInvokeResult } from './gateway-response.ts';
@@ -69,11 +70,17 @@ export class LocalRuntime implements Platform {
   }
 
   /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */
+  /** start() took the spawner; stop() gives it back. */
+  private holdsSpawner = false;
+
   async start(): Promise<string> {
     // The reaper is up, the cgroup base made and cgroups for each memory size made ahead, before the
     // first instance: off the cold-start path.
     startReaper();
     for (const pool of this.pools.values()) fillCgroupPool(pool.spec.memoryMB);
+    // The instance spawner (spawner.ts) too, where there is python3.
+    acquireSpawner();
+    this.holdsSpawner = true;
     await this.prepareSnapshots();
     // Idle client connections close after 65 s, as node:http's keepAliveTimeout did here.
     const server = createMiniServer(createGatewayHandler(this), {
@@ -127,6 +134,10 @@ export class LocalRuntime implements Platform {
     const all = [...pool.instances];
     for (const i of all) i.kill('stop');
     await Promise.all(all.map((i) => i.exited));
+    if (this.holdsSpawner) {
+      this.holdsSpawner = false;
+      releaseSpawner();
+    }
   }
 
   /**
@@ -217,6 +228,10 @@ export class LocalRuntime implements Platform {
     }
     for (const i of all) i.kill('stop');
     await Promise.all(all.map((i) => i.exited));
+    if (this.holdsSpawner) {
+      this.holdsSpawner = false;
+      releaseSpawner();
+    }
     if (this.server) {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));

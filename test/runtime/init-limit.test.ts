@@ -1,9 +1,12 @@
-// The INIT limit (Lambda's 10 s, shortened here to 1 s with FXBENCH_INIT_TIMEOUT_MS)
+// The INIT limit (Lambda's 10 s, shortened here to 2 s with FXBENCH_INIT_TIMEOUT_MS)
 // is judged on the instance's own time: wall time since its spawn less the time
 // its process waited for a CPU (/proc/<pid>/schedstat). On Lambda each instance
 // has its own CPU share; on this machine a burst of 100 Node instances shares 2
 // cores, and a wall-time limit failed a third of them (2026-11-30). Real
 // processes: CPU hogs at normal priority starve a real instance (nice +10).
+// Starved that hard (a twentieth of a core), an instance's own time measured
+// 1.2–1.8× its CPU time (2026-11-30), so the CPU asked for stays well inside the
+// limit, as a Node start (≈ 0.15 s of CPU) is inside Lambda's 10 s.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { suite } from 'uvu';
@@ -18,11 +21,11 @@ let rt: LocalRuntime;
 let hogs: ChildProcess[] = [];
 
 test.before(async () => {
-  process.env.FXBENCH_INIT_TIMEOUT_MS = '1000';
+  process.env.FXBENCH_INIT_TIMEOUT_MS = '2000';
   rt = await startRuntime([
-    spec('starved', { kind: 'node', code: CODE, env: { INIT_CPU_MS: '300' }, timeout: '30s' }),
-    spec('sleepy', { kind: 'node', code: CODE, env: { INIT_SLEEP_MS: '1500' }, timeout: '30s' }),
-    spec('busy', { kind: 'node', code: CODE, env: { INIT_CPU_MS: '1500' }, timeout: '30s' }),
+    spec('starved', { kind: 'node', code: CODE, env: { INIT_CPU_MS: '100' }, timeout: '30s' }),
+    spec('sleepy', { kind: 'node', code: CODE, env: { INIT_SLEEP_MS: '3000' }, timeout: '30s' }),
+    spec('busy', { kind: 'node', code: CODE, env: { INIT_CPU_MS: '2500' }, timeout: '30s' }),
   ]);
 });
 test.after(async () => {
@@ -39,9 +42,9 @@ test('runQueueWaitMs reads a live process and is null for a gone one', () => {
   assert.is(runQueueWaitMs(2 ** 22 + 12345), null);
 });
 
-test('a starved instance whose init needs 0.3 s of CPU is not killed though its init takes over 1 s of wall time', async () => {
-  // One busy loop per core at normal priority: the instance (nice +10) gets ≈ a tenth of a core.
-  for (let i = 0; i < availableParallelism(); i++) {
+test('a starved instance whose init needs 0.1 s of CPU is not killed though its init takes over 2 s of wall time', async () => {
+  // Two busy loops per core at normal priority: the instance (nice +10) gets ≈ a twentieth of a core.
+  for (let i = 0; i < 2 * availableParallelism(); i++) {
     hogs.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
   }
   try {
@@ -50,7 +53,7 @@ test('a starved instance whose init needs 0.3 s of CPU is not killed though its 
     assert.is(r.errorClass, null, r.body);
     assert.ok(r.cold, 'cold');
     // The point of the test: the wall time was over the limit, the own time was not.
-    assert.ok(r.initMs! > 1000, `init took ${r.initMs} ms of wall time (the hogs starved it past the 1 s limit)`);
+    assert.ok(r.initMs! > 2000, `init took ${r.initMs} ms of wall time (the hogs starved it past the 2 s limit)`);
   } finally {
     for (const h of hogs) if (h.pid) process.kill(h.pid, 'SIGKILL');
     hogs = [];
@@ -62,14 +65,14 @@ test('an init that sleeps past the limit is killed: sleeping is the instance’s
   const r = await call(rt, 'sleepy');
   const elapsed = performance.now() - t0;
   assert.is(r.errorClass, 'init-error', r.body);
-  assert.match(r.body, 'INIT phase exceeded 1 s');
-  assert.ok(elapsed >= 1000, `killed after ${elapsed.toFixed(0)} ms, not before the limit`);
+  assert.match(r.body, 'INIT phase exceeded 2 s');
+  assert.ok(elapsed >= 2000, `killed after ${elapsed.toFixed(0)} ms, not before the limit`);
 });
 
 test('an init that needs more CPU than the limit is killed', async () => {
   const r = await call(rt, 'busy');
   assert.is(r.errorClass, 'init-error', r.body);
-  assert.match(r.body, 'INIT phase exceeded 1 s');
+  assert.match(r.body, 'INIT phase exceeded 2 s');
 });
 
 test.run();

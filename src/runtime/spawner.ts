@@ -1,0 +1,198 @@
+/**
+ * Starting instance processes without forking the runtime (spawner.py).
+ *
+ * Node's child_process.spawn forks the whole runtime process: measured on this
+ * 2-core VM (2026-11-30), 5–10 ms of the runtime's CPU per instance at 50 MB of
+ * RSS and 15–19 ms at 365 MB, with its event loop blocked 10–35 ms each (libuv
+ * waits for the exec), so a burst of 100 was accepted over 7.6 s and one of 300
+ * over 18.6 s. A small Python process starts them instead: Python's subprocess
+ * uses vfork (no page tables copied), and the runtime only writes a line per
+ * instance (≈ 0.7 ms of its CPU each, measured) and reads back the PID, the
+ * stderr and the exit.
+ *
+ * Used by the kinds whose process lives as long as the instance (node,
+ * bootstrap, http); `fork` (a process per invocation, with stdin and stdout)
+ * keeps child_process. Without python3 (or with FXBENCH_SPAWNER=node) instances
+ * are spawned by Node as before.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPT = fileURLToPath(new URL('./spawner.py', import.meta.url));
+const SETPRIV = '/usr/bin/setpriv';
+
+/** What an instance needs of its process: ChildProcess's parts that instance.ts uses. */
+export interface InstanceChild extends EventEmitter {
+  /** Undefined until the process has started (a spawner's child: its 'spawn' event). */
+  pid?: number | undefined;
+  exitCode: number | null;
+  signalCode: NodeJS.Signals | null;
+  stderr: EventEmitter | null;
+}
+
+/** A process started by the spawner: emits 'spawn', 'error', 'exit' and then 'close'; stderr emits 'data'. */
+class SpawnedChild extends EventEmitter implements InstanceChild {
+  pid: number | undefined = undefined;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  readonly stderr = new EventEmitter();
+}
+
+interface SpawnerMessage {
+  id: string;
+  pid?: number;
+  error?: string;
+  err?: string;
+  exit?: number | null;
+  signal?: NodeJS.Signals | null;
+}
+
+/** One spawner process, started on first use. */
+class Spawner {
+  private readonly proc: ChildProcess;
+  private readonly children = new Map<string, SpawnedChild>();
+  private next = 0;
+  private buffered = '';
+  dead = false;
+
+  constructor(python: string) {
+    const [cmd, args] = existsSync(SETPRIV)
+      ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', python, SCRIPT]]
+      : [python, [SCRIPT]];
+    this.proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.proc.stdout!.setEncoding('latin1');
+    this.proc.stdout!.on('data', (s: string) => this.read(s));
+    this.proc.on('error', () => this.fail('the spawner could not start'));
+    this.proc.on('exit', (code, signal) => this.fail(`the spawner exited (code ${code}, signal ${signal})`));
+    this.proc.stdin!.on('error', () => undefined);
+    // Neither the spawner nor its pipes keep the runtime alive.
+    this.proc.unref();
+    (this.proc.stdin as unknown as { unref(): void }).unref();
+    (this.proc.stdout as unknown as { unref(): void }).unref();
+  }
+
+  get pid(): number {
+    return this.proc.pid ?? 0;
+  }
+
+  /** Ends the spawner (end of its input) once it has no child left; true when it was ended. */
+  endIfIdle(): boolean {
+    if (this.children.size) return false;
+    this.dead = true;
+    this.proc.stdin!.end();
+    return true;
+  }
+
+  spawn(cmd: string, args: string[], cwd: string, env: Record<string, string>, session: boolean, nice: number) {
+    const id = String(this.next++);
+    const child = new SpawnedChild();
+    this.children.set(id, child);
+    this.proc.stdin!.write(`${JSON.stringify({ id, argv: [cmd, ...args], cwd, env, session, nice })}\n`);
+    return child;
+  }
+
+  private read(s: string): void {
+    const lines = (this.buffered + s).split('\n');
+    this.buffered = lines.pop()!;
+    for (const line of lines) {
+      if (!line) continue;
+      const m = JSON.parse(line) as SpawnerMessage;
+      const child = this.children.get(m.id);
+      if (!child) continue;
+      if (m.pid !== undefined) {
+        child.pid = m.pid;
+        child.emit('spawn');
+      } else if (m.err !== undefined) child.stderr.emit('data', Buffer.from(m.err, 'latin1'));
+      else if (m.error !== undefined) {
+        this.children.delete(m.id);
+        child.emit('error', new Error(m.error));
+        child.exitCode = -2;
+        child.emit('exit', -2, null);
+        child.emit('close', -2, null);
+      } else if ('exit' in m) {
+        this.children.delete(m.id);
+        child.exitCode = m.exit ?? null;
+        child.signalCode = m.signal ?? null;
+        child.emit('exit', child.exitCode, child.signalCode);
+        child.emit('close', child.exitCode, child.signalCode);
+      }
+    }
+  }
+
+  /** The spawner is gone: its children were killed with it (parent-death signal); each says so. */
+  private fail(why: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    if (active === this) active = undefined;
+    for (const [id, child] of this.children) {
+      this.children.delete(id);
+      child.stderr.emit('data', Buffer.from(`fxbench: ${why}\n`));
+      child.signalCode = 'SIGKILL';
+      child.emit('exit', null, 'SIGKILL');
+      child.emit('close', null, 'SIGKILL');
+    }
+  }
+}
+
+let active: Spawner | undefined;
+let python: string | null | undefined;
+
+/** python3 3.10+ (subprocess with vfork), or null. */
+function findPython(): string | null {
+  if (python !== undefined) return python;
+  python = null;
+  if (process.platform !== 'linux' || process.env.FXBENCH_SPAWNER === 'node') return python;
+  const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable if sys.version_info >= (3, 10) else "")'], {
+    encoding: 'utf8',
+    timeout: 5000,
+  });
+  const exe = r.status === 0 ? r.stdout.trim() : '';
+  if (exe) python = exe;
+  return python;
+}
+
+/** Whether instances are started through the spawner (python3 3.10+ on Linux, not turned off). */
+export function spawnerAvailable(): boolean {
+  return findPython() !== null;
+}
+
+let users = 0;
+
+/**
+ * A runtime of this process starts: find python3 and start the spawner now,
+ * off the first cold start's path (where there is no python3, nothing).
+ */
+export function acquireSpawner(): void {
+  users++;
+  const py = findPython();
+  if (py && (!active || active.dead)) active = new Spawner(py);
+}
+
+/** A runtime of this process stopped (its instances are gone): the last one ends the spawner. */
+export function releaseSpawner(): void {
+  users = Math.max(0, users - 1);
+  if (users === 0 && active?.endIfIdle()) active = undefined;
+}
+
+/** PID of the running spawner (tests); 0 when none. */
+export function spawnerPid(): number {
+  return active && !active.dead ? active.pid : 0;
+}
+
+/**
+ * Starts `cmd args` through the spawner (started on first use): stdin and
+ * stdout /dev/null, stderr piped back, in a new session when `session`, at
+ * niceness `nice`. Null when there is no spawner (spawn it with Node instead).
+ */
+export function spawnViaSpawner(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; session: boolean; nice: number },
+): InstanceChild | null {
+  const py = findPython();
+  if (!py) return null;
+  if (!active || active.dead) active = new Spawner(py);
+  return active.spawn(cmd, args, opts.cwd, opts.env, opts.session, opts.nice);
+}
