@@ -32,7 +32,7 @@
  * Environment: BENCH_QUICK=1 for a short run (CI smoke: bursts of 20 and 40).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -501,6 +501,21 @@ function processCpuUs(pid: number): number {
   return ((Number(f[11]) + Number(f[12])) / CLOCK_TICKS) * 1e6;
 }
 
+/** PID of a child of `parent` whose command line contains `text`, or 0. */
+function childWith(parent: number, text: string): number {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) return Number(name);
+    } catch {
+      /* gone */
+    }
+  }
+  return 0;
+}
+
 /** `fxbench run` of a generated scenario; the parsed results.json and stderr. */
 async function fxbenchRun(dir: string, name: string, source: string, args: string[] = []): Promise<Result> {
   const file = path.join(dir, `${name}.mjs`);
@@ -563,9 +578,13 @@ export async function benchPlatform(
       await r.body.dump();
     };
     await coldOnce(pool, drainRemote);
+    // The runtime starts instances through its spawner (src/runtime/spawner.py, its child) where there is python3.
+    const spawner = childWith(proc.pid, 'spawner.py');
     const cpu0 = processCpuUs(proc.pid);
+    const sp0 = spawner ? processCpuUs(spawner) : 0;
     for (let i = 0; i < spawnN; i++) await coldOnce(pool, drainRemote);
     const perSpawnRemote = (processCpuUs(proc.pid) - cpu0) / spawnN;
+    const perSpawnSpawner = spawner ? (processCpuUs(spawner) - sp0) / spawnN : null;
     await pool.close();
     await proc.stop();
     const rt = new LocalRuntime([spec]);
@@ -580,7 +599,7 @@ export async function benchPlatform(
     await rt.stop();
     lines.push([
       `CPU per cold start, runtime process (${spawnN})`,
-      `${(perSpawnRemote / 1000).toFixed(2)} ms (in the generator's process, as before: ${(perSpawnInProcess / 1000).toFixed(2)} ms, client included)`,
+      `${(perSpawnRemote / 1000).toFixed(2)} ms${perSpawnSpawner === null ? ' (no spawner: python3 missing)' : ` + ${(perSpawnSpawner / 1000).toFixed(2)} ms in its spawner`} (in the generator's process, as before: ${(perSpawnInProcess / 1000).toFixed(2)} ms, client included)`,
     ]);
 
     // Bursts: arrival spread and cold counts per round.
@@ -599,9 +618,14 @@ export async function benchPlatform(
         p?.arrival
           ? `accepted over ${p.arrival.spreadMs.toFixed(0)} ms, cold began over ${p.arrival.coldBeginSpreadMs?.toFixed(0) ?? 'n/a'} ms`
           : 'no arrival stamps';
+      const errs = (p: typeof r1) =>
+        Object.entries(p?.errors ?? {})
+          .filter(([, k]) => k > 0)
+          .map(([c, k]) => `${k} ${c}`)
+          .join(', ') || 'none';
       lines.push([
         `burst ${n} (maxInstances ${max}): cold round 1 / round 2`,
-        `${r1?.coldStarts ?? 'n/a'} / ${r2?.coldStarts ?? 'n/a'} of ${n}; errors ${(r1 ? Object.values(r1.errors).reduce((a, b) => a + b, 0) : 0) + (r2 ? Object.values(r2.errors).reduce((a, b) => a + b, 0) : 0)}; round 1 ${spread(r1)}; round 2 ${spread(r2)}`,
+        `${r1?.coldStarts ?? 'n/a'} / ${r2?.coldStarts ?? 'n/a'} of ${n}; errors ${(r1 ? Object.values(r1.errors).reduce((a, b) => a + b, 0) : 0) + (r2 ? Object.values(r2.errors).reduce((a, b) => a + b, 0) : 0)}; round 1 ${spread(r1)}, errors: ${errs(r1)}; round 2 ${spread(r2)}, errors: ${errs(r2)}`,
       ]);
     }
 
