@@ -1,0 +1,139 @@
+// Instances of the local runtime are started by its spawner (src/runtime/spawner.py,
+// Python's vfork-based subprocess) where there is python3, so the runtime process
+// is not forked per instance: real runtime, real instance processes. The spawner
+// is the instances' parent, sets their niceness, passes their stderr back (an
+// init error keeps its message), reports exits, ends with the last runtime of
+// the process, and a spawner that dies takes its instances with it and is
+// replaced. FXBENCH_SPAWNER=node spawns with Node as before.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LocalRuntime } from '../../src/runtime/runtime.ts';
+import { spawnerAvailable, spawnerPid } from '../../src/runtime/spawner.ts';
+import { alive, ROOT, waitFor } from '../helpers/cli.ts';
+import { call, spec, startRuntime } from '../helpers/runtime.ts';
+
+/** PPID and niceness of `pid`. */
+function stat(pid: number): { ppid: number; nice: number } {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(rest[1]), nice: Number(rest[16]) };
+}
+
+const test = suite('the instance spawner');
+let rt: LocalRuntime;
+test.before(async () => {
+  rt = await startRuntime([
+    spec('hello', { kind: 'node', code: 'functions/hello' }),
+    spec('throws', { kind: 'node', code: 'test/fixtures/functions/init-throws' }),
+    spec('py', { kind: 'bootstrap', code: 'functions/python-hello', handler: 'handler.handler' }),
+  ]);
+});
+test.after(() => rt.stop());
+
+test('python3 is here (CI installs it): the spawner is used', () => {
+  assert.ok(spawnerAvailable(), 'python3 3.10+ found');
+  assert.ok(spawnerPid() > 0, 'the runtime started its spawner');
+  assert.is(stat(spawnerPid()).ppid, process.pid, 'the spawner is the runtime process’s child');
+});
+
+test('instances are the spawner’s children, at niceness 10, and run', async () => {
+  for (const name of ['hello', 'py']) {
+    const r = await call(rt, name);
+    assert.is(r.errorClass, null, r.body);
+    assert.ok(r.cold);
+    const [pid] = rt.pids(name);
+    const s = stat(pid!);
+    assert.is(s.ppid, spawnerPid(), `${name}: parent is the spawner`);
+    assert.is(s.nice, 10, `${name}: niceness`);
+    const warm = await call(rt, name);
+    assert.not.ok(warm.cold);
+  }
+});
+
+test('stderr comes back: an init error keeps the function’s message', async () => {
+  const r = await call(rt, 'throws');
+  assert.is(r.errorClass, 'init-error', r.body);
+  assert.match(r.body, 'init failed on purpose');
+});
+
+test('a command gone since the config was checked is an init error naming it, not a hang', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fxbench-spawner-'));
+  const cmd = path.join(dir, 'server.sh');
+  writeFileSync(cmd, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  const local = await startRuntime([spec('gone', { kind: 'http', code: 'functions/http-hello', command: cmd })]);
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    const r = await call(local, 'gone');
+    assert.is(r.errorClass, 'init-error', r.body);
+    assert.match(r.body, 'server.sh');
+  } finally {
+    await local.stop();
+  }
+});
+
+test('a killed instance is reported as exited (the spawner reaps it) and the next invocation is cold', async () => {
+  await call(rt, 'hello');
+  const [pid] = rt.pids('hello');
+  process.kill(pid!, 'SIGKILL');
+  await waitFor(() => rt.instanceCount('hello') === 0, 5000, 'instance gone from the pool');
+  const next = await call(rt, 'hello');
+  assert.is(next.errorClass, null, next.body);
+  assert.ok(next.cold);
+});
+
+test('the spawner dies: its instances die with it, and the next cold start gets a new spawner', async () => {
+  await call(rt, 'hello');
+  const [pid] = rt.pids('hello');
+  const old = spawnerPid();
+  process.kill(old, 'SIGKILL');
+  await waitFor(() => !alive(pid!), 5000, `instance ${pid} killed by its parent-death signal`);
+  await waitFor(() => rt.instanceCount('hello') === 0, 5000, 'instance gone from the pool');
+  const next = await call(rt, 'hello');
+  assert.is(next.errorClass, null, next.body);
+  assert.ok(next.cold);
+  assert.ok(spawnerPid() > 0 && spawnerPid() !== old, 'a new spawner');
+});
+
+test('the spawner ends with the last runtime of the process', async () => {
+  const pid = spawnerPid();
+  await rt.stop();
+  await waitFor(() => !alive(pid), 5000, `spawner ${pid} ended`);
+  rt = await startRuntime([spec('hello', { kind: 'node', code: 'functions/hello' })]);
+});
+
+test('FXBENCH_SPAWNER=node: instances are the runtime process’s own children', () => {
+  const code = `
+    import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+    import { LocalRuntime } from './src/runtime/runtime.ts';
+    import { checkFunction } from './src/runtime/function-spec.ts';
+    import { spawnerPid } from './src/runtime/spawner.ts';
+    const s = checkFunction('hello', { kind: 'node', code: 'functions/hello' }, 'functions.hello', process.cwd(), { file: 't', issues: [] });
+    const rt = new LocalRuntime([s]);
+    await rt.start();
+    const r = await rt.invoke('hello', Buffer.from('{}'));
+    const [pid] = rt.pids('hello');
+    const f = readFileSync('/proc/' + pid + '/stat', 'utf8');
+    const ppid = Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[1]);
+    console.log(JSON.stringify({ status: r.status, cold: r.headers['x-fxbench-cold'], self: process.pid, ppid, spawner: spawnerPid() }));
+    await rt.stop();`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: ROOT,
+    env: { ...process.env, FXBENCH_SPAWNER: 'node' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.is(out.status, 200);
+  assert.is(out.cold, '1');
+  assert.is(out.spawner, 0, 'no spawner');
+  assert.is(out.ppid, out.self, 'the instance is the runtime process’s child');
+});
+
+test.run();
