@@ -1,4 +1,5 @@
 // test-timeout: 240 s
+// test-serial: its three shards must be ready within the 6 s lead (lateMs unset); under load one was 1.4 s late
 // `run --shard i/N --start-at T` (issue 14): shards given one instant wait for it
 // in-process and split a burst among them, so the burst leaves from every shard at
 // once; the merge is the whole burst. Real fxbench processes, a real HTTP server
