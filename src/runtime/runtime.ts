@@ -79,8 +79,8 @@ export class LocalRuntime implements Platform {
     startReaper();
     for (const pool of this.pools.values()) fillCgroupPool(pool.spec.memoryMB);
     // The instance spawner (spawner.ts) too, where there is python3.
-    acquireSpawner();
     this.holdsSpawner = true;
+    await acquireSpawner();
     await this.prepareSnapshots();
     // Idle client connections close after 65 s, as node:http's keepAliveTimeout did here.
     const server = createMiniServer(createGatewayHandler(this), {

@@ -13,8 +13,9 @@ Protocol: one JSON object per line each way.
        {"id": KEY, "error": TEXT}                  could not start (ENOENT, ...)
        {"id": KEY, "err": TEXT}                    a chunk of its stderr (latin-1)
        {"id": KEY, "exit": CODE, "signal": NAME}   it exited (its stderr read first)
-End of input: exits (its children, started under a parent-death signal by the
-runtime's command lines, go with it).
+First line out: {"ready": true, "python": VERSION} (Python 3.9+; subprocess uses
+vfork from 3.10, plain fork before). End of input: exits (its children, started
+under a parent-death signal by the runtime's command lines, go with it).
 """
 import json
 import os
@@ -105,6 +106,10 @@ def reap():
 
 
 def main():
+    if sys.version_info < (3, 9):  # os.waitstatus_to_exitcode
+        send({"ready": False, "python": sys.version.split()[0]})
+        return
+    send({"ready": True, "python": sys.version.split()[0]})
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)

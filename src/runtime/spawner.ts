@@ -15,9 +15,9 @@
  * keeps child_process. Without python3 (or with FXBENCH_SPAWNER=node) instances
  * are spawned by Node as before.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./spawner.py', import.meta.url));
@@ -41,6 +41,8 @@ class SpawnedChild extends EventEmitter implements InstanceChild {
 }
 
 interface SpawnerMessage {
+  /** The first line: it runs. */
+  ready?: boolean;
   id: string;
   pid?: number;
   error?: string;
@@ -56,8 +58,12 @@ class Spawner {
   private next = 0;
   private buffered = '';
   dead = false;
+  /** Resolves true once the spawner said it is ready, false if it ended first. */
+  readonly ready: Promise<boolean>;
+  private setReady!: (ok: boolean) => void;
 
   constructor(python: string) {
+    this.ready = new Promise((resolve) => (this.setReady = resolve));
     const [cmd, args] = existsSync(SETPRIV)
       ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', python, SCRIPT]]
       : [python, [SCRIPT]];
@@ -67,10 +73,13 @@ class Spawner {
     this.proc.on('error', () => this.fail('the spawner could not start'));
     this.proc.on('exit', (code, signal) => this.fail(`the spawner exited (code ${code}, signal ${signal})`));
     this.proc.stdin!.on('error', () => undefined);
-    // Neither the spawner nor its pipes keep the runtime alive.
-    this.proc.unref();
-    (this.proc.stdin as unknown as { unref(): void }).unref();
-    (this.proc.stdout as unknown as { unref(): void }).unref();
+    // Once it is ready, neither the spawner nor its pipes keep the runtime alive (until then its
+    // first line is awaited, so it must).
+    void this.ready.then(() => {
+      this.proc.unref();
+      (this.proc.stdin as unknown as { unref(): void }).unref();
+      (this.proc.stdout as unknown as { unref(): void }).unref();
+    });
   }
 
   get pid(): number {
@@ -81,6 +90,7 @@ class Spawner {
   endIfIdle(): boolean {
     if (this.children.size) return false;
     this.dead = true;
+    this.setReady(false);
     this.proc.stdin!.end();
     return true;
   }
@@ -99,6 +109,10 @@ class Spawner {
     for (const line of lines) {
       if (!line) continue;
       const m = JSON.parse(line) as SpawnerMessage;
+      if (m.ready !== undefined) {
+        this.setReady(m.ready);
+        continue;
+      }
       const child = this.children.get(m.id);
       if (!child) continue;
       if (m.pid !== undefined) {
@@ -125,6 +139,7 @@ class Spawner {
   private fail(why: string): void {
     if (this.dead) return;
     this.dead = true;
+    this.setReady(false);
     if (active === this) active = undefined;
     for (const [id, child] of this.children) {
       this.children.delete(id);
@@ -137,23 +152,33 @@ class Spawner {
 }
 
 let active: Spawner | undefined;
+/** The python3 the spawner runs on: undefined until looked for, null when there is none (or it failed). */
 let python: string | null | undefined;
 
-/** python3 3.10+ (subprocess with vfork), or null. */
+/**
+ * python3 for the spawner, without running it: the system's (/usr/bin, whose
+ * start is fastest: a version manager's shim on PATH took 0.9 s here), else
+ * the first on PATH. Null off Linux or with FXBENCH_SPAWNER=node.
+ */
 function findPython(): string | null {
   if (python !== undefined) return python;
   python = null;
   if (process.platform !== 'linux' || process.env.FXBENCH_SPAWNER === 'node') return python;
-  const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable if sys.version_info >= (3, 10) else "")'], {
-    encoding: 'utf8',
-    timeout: 5000,
-  });
-  const exe = r.status === 0 ? r.stdout.trim() : '';
-  if (exe) python = exe;
+  const dirs = ['/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':').filter(Boolean)];
+  for (const dir of dirs) {
+    const exe = `${dir}/python3`;
+    try {
+      accessSync(exe, constants.X_OK);
+      python = exe;
+      return python;
+    } catch {
+      /* not here */
+    }
+  }
   return python;
 }
 
-/** Whether instances are started through the spawner (python3 3.10+ on Linux, not turned off). */
+/** Whether instances are started through the spawner (python3 on Linux, not turned off, and it started). */
 export function spawnerAvailable(): boolean {
   return findPython() !== null;
 }
@@ -161,15 +186,20 @@ export function spawnerAvailable(): boolean {
 let users = 0;
 
 /**
- * A runtime of this process starts: find python3 and start the spawner now,
- * off the first cold start's path (where there is no python3, nothing).
+ * A runtime of this process starts: starts the spawner now, off the first cold
+ * start's path, and waits for its first line (≈ 30 ms). A python3 that cannot
+ * run it (too old, broken) is not used again: instances are spawned by Node.
  */
-export function acquireSpawner(): void {
+export async function acquireSpawner(): Promise<void> {
   users++;
   const py = findPython();
-  if (py && (!active || active.dead)) active = new Spawner(py);
+  if (!py) return;
+  if (!active || active.dead) active = new Spawner(py);
+  if (!(await active.ready)) {
+    python = null;
+    active = undefined;
+  }
 }
-
 /** A runtime of this process stopped (its instances are gone): the last one ends the spawner. */
 export function releaseSpawner(): void {
   users = Math.max(0, users - 1);

@@ -35,7 +35,7 @@ test.before(async () => {
 test.after(() => rt.stop());
 
 test('python3 is here (CI installs it): the spawner is used', () => {
-  assert.ok(spawnerAvailable(), 'python3 3.10+ found');
+  assert.ok(spawnerAvailable(), 'python3 found');
   assert.ok(spawnerPid() > 0, 'the runtime started its spawner');
   assert.is(stat(spawnerPid()).ppid, process.pid, 'the spawner is the runtime process’s child');
 });
