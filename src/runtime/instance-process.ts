@@ -7,7 +7,7 @@
  * ran out of memory).
  */
 import { spawn, type StdioOptions } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { FunctionSpec } from '../model/function.ts';
 import { ProcessTree, startReaper, treeCommand } from './process-tree.ts';
@@ -169,17 +169,28 @@ export class PeakRssReader {
 }
 
 /**
- * How long process `pid` (its main thread) has waited for a CPU so far: the
- * second field of /proc/<pid>/schedstat, the time it was runnable and queued
- * behind other tasks, in ms. This is the part of its wall time a machine with
- * a core to spare would not have spent. null where unavailable (another OS, a
- * kernel without schedstats, the process gone).
+ * How process `pid` has shared the CPU so far, from /proc/<pid>/task/<tid>/schedstat
+ * (per thread: time on a CPU, time runnable but queued behind other tasks), in ms:
+ * `waitedMs`, the sum of every thread's wait for a CPU (a Node process's main
+ * thread also waits on its V8 and libuv threads, whose own waits its figure
+ * misses), and `mainRanMs`, the main thread's time on a CPU. null where
+ * unavailable (another OS, a kernel without schedstats, the process gone).
  */
-export function runQueueWaitMs(pid: number): number | null {
+export function cpuShare(pid: number): { waitedMs: number; mainRanMs: number } | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ');
-    const ns = Number(fields[1]);
-    return Number.isFinite(ns) ? ns / 1e6 : null;
+    let waitedNs = 0;
+    let mainRanNs = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let fields: string[];
+      try {
+        fields = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ');
+      } catch {
+        continue; // the thread ended
+      }
+      waitedNs += Number(fields[1]) || 0;
+      if (tid === String(pid)) mainRanNs = Number(fields[0]) || 0;
+    }
+    return { waitedMs: waitedNs / 1e6, mainRanMs: mainRanNs / 1e6 };
   } catch {
     return null;
   }

@@ -15,8 +15,8 @@ import {
   lastLine,
   looksOutOfMemory,
   PeakRssReader,
+  cpuShare,
   processAgeMs,
-  runQueueWaitMs,
   spawnInstanceProcess,
   Tail,
 } from './instance-process.ts';
@@ -31,7 +31,7 @@ import type { InstanceChild } from './spawner.ts';
  * also bounds http readiness. On Lambda every instance has its own share of a
  * CPU; here a burst of N instances boots on the machine's few cores, so the
  * limit is judged on the instance's own time: wall time since its spawn less the
- * time its process waited for a CPU (runQueueWaitMs). Without that, a burst of
+ * time its threads waited for a CPU (cpuShare). Without that, a burst of
  * 100 Node instances on 2 cores (≈ 15 s of CPU) failed a third of its cold starts
  * with "INIT phase exceeded 10 s" though each needed ≈ 0.15 s (2026-11-30).
  */
@@ -227,7 +227,8 @@ export abstract class BaseInstance {
   /**
    * Checks the INIT limit in `ms`: the instance is killed once its own time
    * reaches the limit: how long its process has existed (not the wait for the
-   * spawner to start it) less the time it waited for a CPU. Otherwise the check
+   * spawner to start it) less the time its threads waited for a CPU (cpuShare),
+   * and never less than the time its main thread ran. Otherwise the check
    * is re-armed for what is left. Where /proc cannot be read, the limit is wall
    * time since the spawn was asked for.
    */
@@ -237,8 +238,12 @@ export abstract class BaseInstance {
       let ownMs = 0; // not started yet (the spawner has not reported it): none of its time has run
       if (this.pid) {
         const age = processAgeMs(this.pid);
-        const waited = runQueueWaitMs(this.pid);
-        ownMs = age !== null && waited !== null ? age - waited : (nowNs() - this.startedNs) / 1e6;
+        const share = cpuShare(this.pid);
+        // Never less than the time its main thread ran: the sum of its threads' waits may overlap.
+        ownMs =
+          age !== null && share !== null
+            ? Math.max(share.mainRanMs, age - share.waitedMs)
+            : (nowNs() - this.startedNs) / 1e6;
       }
       if (ownMs >= this.initLimitMs) this.kill('init-timeout');
       else this.armInitLimit(Math.max(INIT_RECHECK_MS, this.initLimitMs - ownMs));

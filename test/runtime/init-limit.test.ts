@@ -1,6 +1,6 @@
 // The INIT limit (Lambda's 10 s, shortened here to 2 s with FXBENCH_INIT_TIMEOUT_MS)
 // is judged on the instance's own time: wall time since its spawn less the time
-// its process waited for a CPU (/proc/<pid>/schedstat). On Lambda each instance
+// its threads waited for a CPU (/proc/<pid>/task/*/schedstat). On Lambda each instance
 // has its own CPU share; on this machine a burst of 100 Node instances shares 2
 // cores, and a wall-time limit failed a third of them (2026-11-30). Real
 // processes: CPU hogs at normal priority starve a real instance (nice +10).
@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runQueueWaitMs } from '../../src/runtime/instance-process.ts';
+import { cpuShare, processAgeMs } from '../../src/runtime/instance-process.ts';
 import type { LocalRuntime } from '../../src/runtime/runtime.ts';
 import { call, spec, startRuntime } from '../helpers/runtime.ts';
 
@@ -35,11 +35,17 @@ test.after(async () => {
   delete process.env.FXBENCH_INIT_TIMEOUT_MS;
 });
 
-test('runQueueWaitMs reads a live process and is null for a gone one', () => {
-  const own = runQueueWaitMs(process.pid);
-  assert.type(own, 'number');
-  assert.ok(own! >= 0);
-  assert.is(runQueueWaitMs(2 ** 22 + 12345), null);
+test('cpuShare and processAgeMs read a live process, and are null for a gone one', () => {
+  const share = cpuShare(process.pid);
+  assert.ok(share, 'read');
+  assert.ok(share!.waitedMs >= 0 && share!.mainRanMs > 0, JSON.stringify(share));
+  const age = processAgeMs(process.pid);
+  assert.ok(
+    age !== null && age >= 0 && age <= process.uptime() * 1000 + 50,
+    `age ${age} ms, uptime ${process.uptime()} s`,
+  );
+  assert.is(cpuShare(2 ** 22 + 12345), null);
+  assert.is(processAgeMs(2 ** 22 + 12345), null);
 });
 
 test('a starved instance whose init needs 0.1 s of CPU is not killed though its init takes over 2 s of wall time', async () => {
