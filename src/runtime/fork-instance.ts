@@ -10,7 +10,6 @@
  * interpreter start-up and the function's own work cannot be told apart from
  * outside and are counted in the duration, as a watchdog's X-Duration-Seconds does.
  */
-import type { ChildProcess } from 'node:child_process';
 import { nowNs } from '../clock.ts';
 import { BaseInstance, json } from './instance.ts';
 import type { PendingInvocation } from './invocation.ts';
@@ -45,14 +44,15 @@ export class ForkInstance extends BaseInstance {
       ),
       ...spec.env,
     };
-    // stdin and stdout piped: always Node's own ChildProcess (spawner.ts starts only processes whose stdio is logs).
+    // The payload goes to its stdin; its stdout is the response.
     const child = this.spawnProcess(
       spec.command[0]!,
       spec.command.slice(1),
       env,
       ['pipe', 'pipe', 'pipe'],
       'close',
-    ) as ChildProcess;
+      inv.payload,
+    );
     child.once('spawn', () => {
       this.startNs = nowNs();
       this.becameReady();
@@ -62,8 +62,6 @@ export class ForkInstance extends BaseInstance {
       this.stdout.push(c);
       this.sample();
     });
-    child.stdin!.on('error', () => undefined); // a function that never reads stdin is fine
-    child.stdin!.end(inv.payload);
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.kill('timeout');

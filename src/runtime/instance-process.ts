@@ -30,9 +30,11 @@ const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/aut
  * kills it should its parent (fxbench's runtime, or its spawner) die without
  * cleaning up (the reaper then kills the rest of its tree). Every step execs,
  * so the PID is the function's own. The process runs at INSTANCE_NICENESS.
- * Instances with stdin and stdout unused (`stdio` ignore, ignore, pipe: node,
- * bootstrap, http) are started by the spawner where there is one: a fork of
- * the runtime costs it milliseconds of CPU and blocks its event loop.
+ * `stdio` is ignore, ignore, pipe (node, bootstrap, http: stderr kept), or,
+ * with `input` (fork: one process per invocation), the payload is written to
+ * its stdin and its stdout kept. Started by the spawner where there is one (a
+ * fork of the runtime costs it milliseconds of CPU and blocks its event loop),
+ * else by Node.
  */
 export function spawnInstanceProcess(
   spec: FunctionSpec,
@@ -42,6 +44,7 @@ export function spawnInstanceProcess(
   env: Record<string, string>,
   stdio: StdioOptions,
   onStarted: (pid: number, tree: ProcessTree) => void,
+  input?: Buffer,
 ): InstanceChild {
   startReaper();
   const held = treeCommand(id, spec.memoryMB, cmd, args);
@@ -57,16 +60,23 @@ export function spawnInstanceProcess(
     lowerPriority(pid, detached, niced);
     onStarted(pid, new ProcessTree(pid, held.cgroup));
   };
-  const logsOnly = Array.isArray(stdio) && stdio[0] === 'ignore' && stdio[1] === 'ignore' && stdio[2] === 'pipe';
-  const viaSpawner = logsOnly
-    ? spawnViaSpawner(cmd, args, { cwd: spec.code, env, session: detached, nice: INSTANCE_NICENESS })
-    : null;
+  const viaSpawner = spawnViaSpawner(cmd, args, {
+    cwd: spec.code,
+    env,
+    session: detached,
+    nice: INSTANCE_NICENESS,
+    input,
+  });
   if (viaSpawner) {
     viaSpawner.once('spawn', () => started(viaSpawner.pid, true));
     return viaSpawner;
   }
-  const child = spawn(cmd, args, { cwd: spec.code, env, stdio, detached });
+  const child = spawn(cmd, args, { cwd: spec.code, env, stdio: input ? 'pipe' : stdio, detached });
   started(child.pid, false);
+  if (input) {
+    child.stdin!.on('error', () => undefined); // a function that never reads stdin is fine
+    child.stdin!.end(input);
+  }
   return child;
 }
 

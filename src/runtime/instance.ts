@@ -209,13 +209,15 @@ export abstract class BaseInstance {
     env: Record<string, string>,
     stdio: StdioOptions,
     exitEvent: 'exit' | 'close' = 'exit',
+    input?: Buffer,
   ): InstanceChild {
-    const child = spawnInstanceProcess(this.spec, this.id, cmd, args, env, stdio, (pid, tree) => {
+    const onStarted = (pid: number, tree: ProcessTree) => {
       this.tree = tree;
       this.pid = pid;
       if (this.killedFor !== null) return tree.kill();
       this.unwatch = watchMemory(pid, this.spec.memoryMB, tree.cgroup, () => this.kill('memory'));
-    });
+    };
+    const child = spawnInstanceProcess(this.spec, this.id, cmd, args, env, stdio, onStarted, input);
     this.child = child;
     child.stderr?.on('data', (c: Buffer) => this.stderr.push(c));
     child.on('error', (err) => this.stderr.push(Buffer.from(String(err))));

@@ -8,15 +8,19 @@ subprocess starts children with vfork (3.10+), which copies no page tables:
 about 0.5 ms each. This process does only that, and reports back.
 
 Protocol: one JSON object per line each way.
-  in   {"id": KEY, "argv": [...], "cwd": DIR, "env": {...}, "session": BOOL, "nice": N}
+  in   {"id": KEY, "argv": [...], "cwd": DIR, "env": {...}, "session": BOOL, "nice": N,
+        "stdin": BASE64 (optional: written to its stdin, then closed; else /dev/null),
+        "stdout": BOOL (optional: its stdout passed back; else /dev/null)}
   out  {"id": KEY, "pid": PID}                     started
        {"id": KEY, "error": TEXT}                  could not start (ENOENT, ...)
        {"id": KEY, "err": TEXT}                    a chunk of its stderr (latin-1)
-       {"id": KEY, "exit": CODE, "signal": NAME}   it exited (its stderr read first)
+       {"id": KEY, "out": TEXT}                    a chunk of its stdout (latin-1)
+       {"id": KEY, "exit": CODE, "signal": NAME}   it exited (its output read first)
 First line out: {"ready": true, "python": VERSION} (Python 3.9+; subprocess uses
 vfork from 3.10, plain fork before). End of input: exits (its children, started
 under a parent-death signal by the runtime's command lines, go with it).
 """
+import base64
 import json
 import os
 import selectors
@@ -27,7 +31,8 @@ import sys
 sel = selectors.DefaultSelector()
 out = sys.stdout.buffer
 by_pid = {}  # pid -> (key, Popen)
-by_fd = {}  # stderr fd -> key
+by_fd = {}  # stderr or stdout fd -> (key, "err" or "out")
+to_write = {}  # stdin fd -> bytes still to write
 
 
 def send(obj):
@@ -35,7 +40,7 @@ def send(obj):
     out.flush()
 
 
-def read_err(fd, key):
+def read_out(fd, key, kind):
     """Reads what is there now; True at end of file (then the fd is closed)."""
     while True:
         try:
@@ -49,18 +54,43 @@ def read_err(fd, key):
             os.close(fd)
             del by_fd[fd]
             return True
-        send({"id": key, "err": chunk.decode("latin-1")})
+        send({"id": key, kind: chunk.decode("latin-1")})
+
+
+def write_in(fd):
+    """Writes what the pipe takes now; closes it when all is written or the reader is gone."""
+    data = to_write[fd]
+    try:
+        n = os.write(fd, data)
+        data = data[n:]
+    except BlockingIOError:
+        return
+    except OSError:  # EPIPE: a function that never reads its stdin is fine
+        data = b""
+    if data:
+        to_write[fd] = data
+        return
+    del to_write[fd]
+    sel.unregister(fd)
+    os.close(fd)
+
+
+def follow(fd, key, kind):
+    os.set_blocking(fd, False)
+    by_fd[fd] = (key, kind)
+    sel.register(fd, selectors.EVENT_READ, (kind, key))
 
 
 def start(msg):
     key = msg["id"]
+    stdin = msg.get("stdin")
     try:
         p = subprocess.Popen(
             msg["argv"],
             cwd=msg.get("cwd"),
             env=msg.get("env"),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+            stdout=subprocess.PIPE if msg.get("stdout") else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=bool(msg.get("session")),
             close_fds=True,
@@ -74,11 +104,19 @@ def start(msg):
             os.setpriority(os.PRIO_PROCESS, p.pid, nice)
         except OSError:
             pass
-    fd = os.dup(p.stderr.fileno())
-    p.stderr.close()
-    os.set_blocking(fd, False)
-    by_fd[fd] = key
-    sel.register(fd, selectors.EVENT_READ, ("err", key))
+    # The pipes are used through their fds; the file objects are closed so they do not close them later.
+    for f, kind in ((p.stderr, "err"), (p.stdout, "out")):
+        if f is not None:
+            fd = os.dup(f.fileno())
+            f.close()
+            follow(fd, key, kind)
+    if p.stdin is not None:
+        fd = os.dup(p.stdin.fileno())
+        p.stdin.close()
+        os.set_blocking(fd, False)
+        to_write[fd] = base64.b64decode(stdin)
+        sel.register(fd, selectors.EVENT_WRITE, ("in", key))
+        write_in(fd)
     by_pid[p.pid] = (key, p)
     send({"id": key, "pid": p.pid})
 
@@ -96,9 +134,9 @@ def reap():
             continue
         code = os.waitstatus_to_exitcode(status)
         p.returncode = code  # reaped here: Popen must not wait for it again
-        for fd, k in list(by_fd.items()):
+        for fd, (k, kind) in list(by_fd.items()):
             if k == key:
-                read_err(fd, key)
+                read_out(fd, key, kind)
         if code < 0:
             send({"id": key, "exit": None, "signal": signal.Signals(-code).name})
         else:
@@ -119,7 +157,7 @@ def main():
     sel.register(wake_r, selectors.EVENT_READ, ("wake", None))
     stdin = sys.stdin.buffer.raw
     os.set_blocking(stdin.fileno(), False)
-    sel.register(stdin.fileno(), selectors.EVENT_READ, ("in", None))
+    sel.register(stdin.fileno(), selectors.EVENT_READ, ("cmd", None))
     pending = b""
     while True:
         for k, _ in sel.select():
@@ -131,9 +169,12 @@ def main():
                 except BlockingIOError:
                     pass
                 reap()
-            elif kind == "err":
+            elif kind in ("err", "out"):
                 if k.fd in by_fd:
-                    read_err(k.fd, key)
+                    read_out(k.fd, key, kind)
+            elif kind == "in":
+                if k.fd in to_write:
+                    write_in(k.fd)
             else:
                 try:
                     data = os.read(k.fd, 1 << 20)

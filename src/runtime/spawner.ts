@@ -10,10 +10,10 @@
  * instance (≈ 0.7 ms of its CPU each, measured) and reads back the PID, the
  * stderr and the exit.
  *
- * Used by the kinds whose process lives as long as the instance (node,
- * bootstrap, http); `fork` (a process per invocation, with stdin and stdout)
- * keeps child_process. Without python3 (or with FXBENCH_SPAWNER=node) instances
- * are spawned by Node as before.
+ * Every kind uses it: node, bootstrap and http (stdin and stdout unused, stderr
+ * passed back) and fork (a process per invocation, like OpenFaaS's classic
+ * watchdog: the payload written to its stdin, its stdout passed back). Without
+ * python3 (or with FXBENCH_SPAWNER=node) instances are spawned by Node.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -30,6 +30,7 @@ export interface InstanceChild extends EventEmitter {
   exitCode: number | null;
   signalCode: NodeJS.Signals | null;
   stderr: EventEmitter | null;
+  stdout: EventEmitter | null;
 }
 
 /** A process started by the spawner: emits 'spawn', 'error', 'exit' and then 'close'; stderr emits 'data'. */
@@ -38,6 +39,7 @@ class SpawnedChild extends EventEmitter implements InstanceChild {
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
   readonly stderr = new EventEmitter();
+  readonly stdout = new EventEmitter();
 }
 
 interface SpawnerMessage {
@@ -47,8 +49,21 @@ interface SpawnerMessage {
   pid?: number;
   error?: string;
   err?: string;
+  out?: string;
   exit?: number | null;
   signal?: NodeJS.Signals | null;
+}
+
+/** How the spawner starts a process. */
+export interface SpawnOptions {
+  cwd: string;
+  env: Record<string, string>;
+  /** In a new session (it leads its own process group). */
+  session: boolean;
+  /** Niceness to set. */
+  nice: number;
+  /** Written to its stdin (then closed), and its stdout passed back; without it both are /dev/null. */
+  input?: Buffer;
 }
 
 /** One spawner process, started on first use. */
@@ -95,11 +110,23 @@ class Spawner {
     return true;
   }
 
-  spawn(cmd: string, args: string[], cwd: string, env: Record<string, string>, session: boolean, nice: number) {
+  spawn(cmd: string, args: string[], opts: SpawnOptions): SpawnedChild {
     const id = String(this.next++);
     const child = new SpawnedChild();
     this.children.set(id, child);
-    this.proc.stdin!.write(`${JSON.stringify({ id, argv: [cmd, ...args], cwd, env, session, nice })}\n`);
+    const msg: Record<string, unknown> = {
+      id,
+      argv: [cmd, ...args],
+      cwd: opts.cwd,
+      env: opts.env,
+      session: opts.session,
+      nice: opts.nice,
+    };
+    if (opts.input) {
+      msg.stdin = opts.input.toString('base64');
+      msg.stdout = true;
+    }
+    this.proc.stdin!.write(`${JSON.stringify(msg)}\n`);
     return child;
   }
 
@@ -119,6 +146,7 @@ class Spawner {
         child.pid = m.pid;
         child.emit('spawn');
       } else if (m.err !== undefined) child.stderr.emit('data', Buffer.from(m.err, 'latin1'));
+      else if (m.out !== undefined) child.stdout.emit('data', Buffer.from(m.out, 'latin1'));
       else if (m.error !== undefined) {
         this.children.delete(m.id);
         child.emit('error', new Error(m.error));
@@ -213,16 +241,13 @@ export function spawnerPid(): number {
 
 /**
  * Starts `cmd args` through the spawner (started on first use): stdin and
- * stdout /dev/null, stderr piped back, in a new session when `session`, at
+ * stdout /dev/null unless there is `input` (then written to stdin, and stdout
+ * passed back), stderr passed back, in a new session when `session`, at
  * niceness `nice`. Null when there is no spawner (spawn it with Node instead).
  */
-export function spawnViaSpawner(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env: Record<string, string>; session: boolean; nice: number },
-): InstanceChild | null {
+export function spawnViaSpawner(cmd: string, args: string[], opts: SpawnOptions): InstanceChild | null {
   const py = findPython();
   if (!py) return null;
   if (!active || active.dead) active = new Spawner(py);
-  return active.spawn(cmd, args, opts.cwd, opts.env, opts.session, opts.nice);
+  return active.spawn(cmd, args, opts);
 }

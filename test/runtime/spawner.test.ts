@@ -30,6 +30,7 @@ test.before(async () => {
     spec('hello', { kind: 'node', code: 'functions/hello' }),
     spec('throws', { kind: 'node', code: 'test/fixtures/functions/init-throws' }),
     spec('py', { kind: 'bootstrap', code: 'functions/python-hello', handler: 'handler.handler' }),
+    spec('fork', { kind: 'fork', code: 'functions/fork-hello', command: './handler.py', memoryMB: 256 }),
   ]);
 });
 test.after(() => rt.stop());
@@ -52,6 +53,19 @@ test('instances are the spawner’s children, at niceness 10, and run', async ()
     const warm = await call(rt, name);
     assert.not.ok(warm.cold);
   }
+});
+
+test('fork kind: the payload reaches stdin whole (2 MB, more than a pipe holds), stdout comes back, exit codes too', async () => {
+  const text = 'x'.repeat(2 * 1024 * 1024);
+  const r = await call(rt, 'fork', { text });
+  assert.is(r.errorClass, null, r.body.slice(0, 200));
+  assert.is(r.json.message, 'hello from a forked process');
+  assert.is(r.json.bytes, JSON.stringify({ text }).length, 'every byte of the payload was read');
+  const pid = Number(r.json.pid);
+  assert.ok(pid > 0);
+  const failed = await call(rt, 'fork', { fail: 'exit' });
+  assert.is(failed.errorClass, 'function-error', failed.body);
+  assert.match(failed.body, 'failing on demand');
 });
 
 test('stderr comes back: an init error keeps the function’s message', async () => {
