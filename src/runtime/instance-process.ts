@@ -179,26 +179,38 @@ export class PeakRssReader {
 }
 
 /**
- * How process `pid` has shared the CPU so far, from /proc/<pid>/task/<tid>/schedstat
- * (per thread: time on a CPU, time runnable but queued behind other tasks), in ms:
- * `waitedMs`, the sum of every thread's wait for a CPU (a Node process's main
- * thread also waits on its V8 and libuv threads, whose own waits its figure
- * misses), and `mainRanMs`, the main thread's time on a CPU. null where
- * unavailable (another OS, a kernel without schedstats, the process gone).
+ * How process `pid` has shared the CPU so far, in ms: `waitedMs`, the sum of
+ * every thread's wait for a CPU (a Node process's main thread also waits on its
+ * V8 and libuv threads, whose waits its own figure misses), and `mainRanMs`,
+ * the main thread's time on a CPU. Per thread, /proc/<pid>/task/<tid>/schedstat
+ * gives the time on a CPU and the waits that ended; a wait still going on (the
+ * thread runnable, state R, but queued: with 300 instances at nice 10 on 2
+ * cores one lasted seconds) is added from /proc/<pid>/task/<tid>/sched, now less
+ * `se.exec_start` (when it last ran, on the scheduler's clock, which is
+ * CLOCK_MONOTONIC's here). null where unavailable (another OS, a kernel without
+ * schedstats, the process gone).
  */
 export function cpuShare(pid: number): { waitedMs: number; mainRanMs: number } | null {
   try {
     let waitedNs = 0;
     let mainRanNs = 0;
+    const nowMs = Number(process.hrtime.bigint()) / 1e6;
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const dir = `/proc/${pid}/task/${tid}`;
       let fields: string[];
       try {
-        fields = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ');
+        fields = readFileSync(`${dir}/schedstat`, 'latin1').split(' ');
+        waitedNs += Number(fields[1]) || 0;
+        if (tid === String(pid)) mainRanNs = Number(fields[0]) || 0;
+        const stat = readFileSync(`${dir}/stat`, 'latin1');
+        if (stat[stat.lastIndexOf(')') + 2] === 'R') {
+          const m = /se\.exec_start\s*:\s*([\d.]+)/.exec(readFileSync(`${dir}/sched`, 'latin1'));
+          const pending = m ? nowMs - Number(m[1]) : 0;
+          if (pending > 0) waitedNs += pending * 1e6;
+        }
       } catch {
-        continue; // the thread ended
+        /* the thread ended */
       }
-      waitedNs += Number(fields[1]) || 0;
-      if (tid === String(pid)) mainRanNs = Number(fields[0]) || 0;
     }
     return { waitedMs: waitedNs / 1e6, mainRanMs: mainRanNs / 1e6 };
   } catch {
@@ -207,17 +219,38 @@ export function cpuShare(pid: number): { waitedMs: number; mainRanMs: number } |
 }
 
 /**
- * How long process `pid` has existed, ms: /proc/uptime less its start time
- * (field 22 of /proc/<pid>/stat, in clock ticks since boot: 100 a second on
- * Linux), so 10 ms steps. null where unavailable.
+ * How long process `pid` has existed and how long its command has run, ms
+ * (/proc/uptime less the start times in field 22 of /proc/<pid>/stat and of its
+ * threads' stat: clock ticks since boot, 100 a second on Linux, so 10 ms steps).
+ * An instance's process first runs fxbench's setup steps (`setpriv`, the `sh`
+ * that joins its cgroup: in a burst of 300 the joins queue on the kernel's
+ * cgroup lock for seconds) and then execs the function's command; a Node
+ * process starts its V8 and libuv threads at once, so its oldest other thread
+ * dates the exec. `commandMs`: that age; 0 while still in a setup step; the
+ * process's age for a single-threaded command (whose exec is not dated). null
+ * where unavailable.
  */
-export function processAgeMs(pid: number): number | null {
+export function processAgeMs(pid: number): { ageMs: number; commandMs: number } | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-    const uptimeS = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]);
-    const age = uptimeS * 1000 - startTicks * 10;
-    return Number.isFinite(age) ? Math.max(0, age) : null;
+    const uptimeMs = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]) * 1000;
+    const startedMs = (statFile: string) => {
+      const stat = readFileSync(statFile, 'latin1');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) * 10;
+    };
+    const ageMs = Math.max(0, uptimeMs - startedMs(`/proc/${pid}/stat`));
+    if (!Number.isFinite(ageMs)) return null;
+    const comm = readFileSync(`/proc/${pid}/comm`, 'latin1').trim();
+    if (comm === 'sh' || comm === 'setpriv') return { ageMs, commandMs: 0 };
+    let oldest = -1;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      if (tid === String(pid)) continue;
+      try {
+        oldest = Math.max(oldest, uptimeMs - startedMs(`/proc/${pid}/task/${tid}/stat`));
+      } catch {
+        /* the thread ended */
+      }
+    }
+    return { ageMs, commandMs: oldest >= 0 ? Math.min(ageMs, oldest) : ageMs };
   } catch {
     return null;
   }

@@ -186,7 +186,8 @@ export abstract class BaseInstance {
 
   /** Called by a kind once the instance can take work. */
   protected becameReady(): void {
-    if (this.state !== 'starting') return;
+    // Being killed (its INIT limit ran out): it asked for work too late; the exit decides.
+    if (this.state !== 'starting' || this.retiring) return;
     this.initMs = (nowNs() - this.startedNs) / 1e6;
     clearTimeout(this.initTimer);
     this.state = 'ready';
@@ -228,9 +229,10 @@ export abstract class BaseInstance {
 
   /**
    * Checks the INIT limit in `ms`: the instance is killed once its own time
-   * reaches the limit: how long its process has existed (not the wait for the
-   * spawner to start it) less the time its threads waited for a CPU (cpuShare),
-   * and never less than the time its main thread ran. Otherwise the check
+   * reaches the limit: how long its command has run (processAgeMs: not the wait
+   * for the spawner to start it, nor fxbench's setup steps before its exec)
+   * less the time its threads waited for a CPU (cpuShare), and never less than
+   * the time its main thread ran. Otherwise the check
    * is re-armed for what is left. Where /proc cannot be read, the limit is wall
    * time since the spawn was asked for.
    */
@@ -244,7 +246,9 @@ export abstract class BaseInstance {
         // Never less than the time its main thread ran: the sum of its threads' waits may overlap.
         ownMs =
           age !== null && share !== null
-            ? Math.max(share.mainRanMs, age - share.waitedMs)
+            ? age.commandMs === 0
+              ? 0
+              : Math.max(share.mainRanMs, age.commandMs - share.waitedMs)
             : (nowNs() - this.startedNs) / 1e6;
       }
       if (ownMs >= this.initLimitMs) this.kill('init-timeout');

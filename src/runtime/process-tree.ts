@@ -60,11 +60,21 @@ const JOIN = [
 /**
  * Cgroups made ahead, per memory size: creating a memory cgroup costs the kernel
  * milliseconds (tens on a loaded machine), so it is done off the cold-start path
- * (asynchronously, in the thread pool) and an instance only joins one.
+ * (asynchronously, in the thread pool) and an instance only joins one. As many
+ * are made as the function may run instances (maxInstances; 8 at least, 1000 at
+ * most): in a burst of 300 with 8 made ahead, the other 292 `sh` steps each
+ * forked a `mkdir` and waited for it, queued at nice 10 behind every booting
+ * instance, for seconds that the instance's own CPU figures did not show and
+ * its INIT limit counted (2026-11-30: 92 of 300 killed at "INIT phase exceeded
+ * 10 s"; 0 with the pool).
  */
 const POOL_SIZE = 8;
+/** The most cgroups kept made ahead for one memory size. */
+const POOL_MAX = 1000;
 const pool = new Map<number, string[]>();
 const filling = new Map<number, number>();
+/** How many cgroups to keep made ahead per memory size: the most instances a function of that size may run. */
+const poolTarget = new Map<number, number>();
 let pooled = 0;
 
 /**
@@ -331,32 +341,40 @@ export function treeCommand(
   const base = instanceCgroupBase();
   if (!base) return { cmd, args, cgroup: null };
   const made = pool.get(memoryMB)?.pop();
-  fillCgroupPool(memoryMB);
+  void fillCgroupPool(memoryMB);
   const cgroup = made ?? path.join(base, id);
   const limit = made ? '' : String(memoryMB * 1024 * 1024);
   return { cmd: SH, args: ['-c', JOIN, cgroup, limit, cmd, ...args], cgroup };
 }
 
 /**
- * Makes cgroups capped at `memoryMB` ahead, up to POOL_SIZE, asynchronously
- * (LocalRuntime.start() calls it for each function's size; every cgroup taken
- * is replaced). Does nothing without cgroups.
+ * Makes cgroups capped at `memoryMB` ahead, up to `atLeast` (a function's
+ * maxInstances; kept as the size's target) or the target set before,
+ * asynchronously (LocalRuntime calls it for each function; every cgroup taken
+ * is replaced). Resolves once the ones asked for now are made. Does nothing
+ * without cgroups.
  */
-export function fillCgroupPool(memoryMB: number): void {
+export function fillCgroupPool(memoryMB: number, atLeast = POOL_SIZE): Promise<void> {
   const base = instanceCgroupBase();
-  if (!base) return;
+  if (!base) return Promise.resolve();
+  const target = Math.min(POOL_MAX, Math.max(poolTarget.get(memoryMB) ?? POOL_SIZE, atLeast));
+  poolTarget.set(memoryMB, target);
   const list = pool.get(memoryMB) ?? [];
   pool.set(memoryMB, list);
-  let want = POOL_SIZE - list.length - (filling.get(memoryMB) ?? 0);
+  const made: Promise<void>[] = [];
+  let want = target - list.length - (filling.get(memoryMB) ?? 0);
   for (; want > 0; want--) {
     filling.set(memoryMB, (filling.get(memoryMB) ?? 0) + 1);
     const dir = path.join(base, `pool-${memoryMB}-${pooled++}`);
     const limit = String(memoryMB * 1024 * 1024);
-    makeCgroup(dir, limit).then((ok) => {
-      filling.set(memoryMB, (filling.get(memoryMB) ?? 1) - 1);
-      if (ok) list.push(dir);
-    });
+    made.push(
+      makeCgroup(dir, limit).then((ok) => {
+        filling.set(memoryMB, (filling.get(memoryMB) ?? 1) - 1);
+        if (ok) list.push(dir);
+      }),
+    );
   }
+  return Promise.all(made).then(() => undefined);
 }
 
 async function makeCgroup(dir: string, limit: string): Promise<boolean> {

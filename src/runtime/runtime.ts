@@ -64,20 +64,20 @@ export class LocalRuntime implements Platform {
       return 'updated';
     }
     this.pools.set(spec.name, new FunctionPool(spec));
-    fillCgroupPool(spec.memoryMB);
+    await fillCgroupPool(spec.memoryMB, spec.maxInstances);
     await this.prepareSnapshots();
     return 'created';
   }
 
-  /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */
   /** start() took the spawner; stop() gives it back. */
   private holdsSpawner = false;
 
+  /** Starts the HTTP endpoint (Lambda Invoke API and OpenFaaS gateway paths); resolves to its base URL. */
   async start(): Promise<string> {
     // The reaper is up, the cgroup base made and cgroups for each memory size made ahead, before the
     // first instance: off the cold-start path.
     startReaper();
-    for (const pool of this.pools.values()) fillCgroupPool(pool.spec.memoryMB);
+    await Promise.all([...this.pools.values()].map((p) => fillCgroupPool(p.spec.memoryMB, p.spec.maxInstances)));
     // The instance spawner (spawner.ts) too, where there is python3.
     this.holdsSpawner = true;
     await acquireSpawner();
@@ -169,7 +169,7 @@ export class LocalRuntime implements Platform {
     const pool = this.pools.get(name);
     if (!pool) throw new Error(`unknown function ${name}`);
     pool.spec = { ...pool.spec, ...patch };
-    fillCgroupPool(pool.spec.memoryMB);
+    await fillCgroupPool(pool.spec.memoryMB, pool.spec.maxInstances);
     await this.prepareSnapshots();
     await this.drain(name);
   }

@@ -40,10 +40,13 @@ test('cpuShare and processAgeMs read a live process, and are null for a gone one
   assert.ok(share, 'read');
   assert.ok(share!.waitedMs >= 0 && share!.mainRanMs > 0, JSON.stringify(share));
   const age = processAgeMs(process.pid);
-  assert.ok(
-    age !== null && age >= 0 && age <= process.uptime() * 1000 + 50,
-    `age ${age} ms, uptime ${process.uptime()} s`,
-  );
+  assert.ok(age, 'read');
+  const up = process.uptime() * 1000;
+  assert.ok(age!.ageMs >= 0 && age!.ageMs <= up + 50, `age ${age!.ageMs} ms, uptime ${up} ms`);
+  // Node starts its V8 and libuv threads early in its start-up (70 ms in, measured under tsx): the
+  // command's age is dated by the oldest of them, a little after the exec.
+  assert.ok(age!.commandMs > 0 && age!.commandMs <= age!.ageMs, JSON.stringify(age));
+  assert.ok(age!.commandMs >= age!.ageMs - 1000, JSON.stringify(age));
   assert.is(cpuShare(2 ** 22 + 12345), null);
   assert.is(processAgeMs(2 ** 22 + 12345), null);
 });
