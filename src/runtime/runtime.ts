@@ -134,10 +134,6 @@ export class LocalRuntime implements Platform {
     const all = [...pool.instances];
     for (const i of all) i.kill('stop');
     await Promise.all(all.map((i) => i.exited));
-    if (this.holdsSpawner) {
-      this.holdsSpawner = false;
-      releaseSpawner();
-    }
   }
 
   /**

@@ -112,6 +112,19 @@ test('the spawner dies: its instances die with it, and the next cold start gets 
   assert.ok(spawnerPid() > 0 && spawnerPid() !== old, 'a new spawner');
 });
 
+test('draining a function (scale to zero) keeps the spawner: only the runtime’s stop ends it', async () => {
+  await call(rt, 'hello');
+  const pid = spawnerPid();
+  await rt.drain('hello');
+  assert.is(rt.instanceCount('hello'), 0);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(alive(pid), `spawner ${pid} still running`);
+  assert.is(spawnerPid(), pid);
+  const next = await call(rt, 'hello');
+  assert.ok(next.cold);
+  assert.is(stat(rt.pids('hello')[0]!).ppid, pid, 'the next instance comes from the same spawner');
+});
+
 test('the spawner ends with the last runtime of the process', async () => {
   const pid = spawnerPid();
   await rt.stop();
