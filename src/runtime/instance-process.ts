@@ -10,13 +10,11 @@ import { spawn, type StdioOptions } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { FunctionSpec } from '../model/function.ts';
-import { ProcessTree, startReaper, treeCommand } from './process-tree.ts';
+import { ProcessTree, startReaper, treeCommand, underParentDeath } from './process-tree.ts';
 import { type InstanceChild, spawnViaSpawner } from './spawner.ts';
 
 /** Niceness of instance processes (0 = the runtime's own; higher = lower priority). */
 export const INSTANCE_NICENESS = 10;
-const SETPRIV = '/usr/bin/setpriv';
-const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
 const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/autogroup');
 
 /**
@@ -48,12 +46,7 @@ export function spawnInstanceProcess(
 ): InstanceChild {
   startReaper();
   const held = treeCommand(id, spec.memoryMB, cmd, args);
-  cmd = held.cmd;
-  args = held.args;
-  if (HAS_SETPRIV) {
-    args = ['--pdeathsig', 'SIGKILL', '--', cmd, ...args];
-    cmd = SETPRIV;
-  }
+  ({ cmd, args } = underParentDeath(held.cmd, held.args));
   const detached = held.cgroup === null;
   const started = (pid: number | undefined, niced: boolean) => {
     if (!pid) return;
@@ -254,6 +247,22 @@ export function processAgeMs(pid: number): { ageMs: number; commandMs: number } 
   } catch {
     return null;
   }
+}
+
+/**
+ * An instance's own time so far, ms (its INIT limit is judged on it): how long
+ * its command has run (processAgeMs: not the wait for the spawner to start it,
+ * nor fxbench's setup steps before its exec; 0 while in them) less the time its
+ * threads waited for a CPU (cpuShare), and never less than the time its main
+ * thread ran (the sum of its threads' waits may overlap). null where /proc
+ * cannot be read.
+ */
+export function ownTimeMs(pid: number): number | null {
+  const age = processAgeMs(pid);
+  const share = cpuShare(pid);
+  if (age === null || share === null) return null;
+  if (age.commandMs === 0) return 0;
+  return Math.max(share.mainRanMs, age.commandMs - share.waitedMs);
 }
 
 /** True when a process's stderr says it ran out of memory (V8 heap, Python MemoryError, ENOMEM, C++ bad_alloc). */

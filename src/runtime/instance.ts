@@ -15,8 +15,7 @@ import {
   lastLine,
   looksOutOfMemory,
   PeakRssReader,
-  cpuShare,
-  processAgeMs,
+  ownTimeMs,
   spawnInstanceProcess,
   Tail,
 } from './instance-process.ts';
@@ -229,28 +228,15 @@ export abstract class BaseInstance {
 
   /**
    * Checks the INIT limit in `ms`: the instance is killed once its own time
-   * reaches the limit: how long its command has run (processAgeMs: not the wait
-   * for the spawner to start it, nor fxbench's setup steps before its exec)
-   * less the time its threads waited for a CPU (cpuShare), and never less than
-   * the time its main thread ran. Otherwise the check
-   * is re-armed for what is left. Where /proc cannot be read, the limit is wall
-   * time since the spawn was asked for.
+   * (ownTimeMs) reaches the limit; otherwise the check is re-armed for what is
+   * left. Where /proc cannot be read, the limit is wall time since the spawn
+   * was asked for.
    */
   private armInitLimit(ms: number): void {
     this.initTimer = setTimeout(() => {
       if (this.state !== 'starting') return;
-      let ownMs = 0; // not started yet (the spawner has not reported it): none of its time has run
-      if (this.pid) {
-        const age = processAgeMs(this.pid);
-        const share = cpuShare(this.pid);
-        // Never less than the time its main thread ran: the sum of its threads' waits may overlap.
-        ownMs =
-          age !== null && share !== null
-            ? age.commandMs === 0
-              ? 0
-              : Math.max(share.mainRanMs, age.commandMs - share.waitedMs)
-            : (nowNs() - this.startedNs) / 1e6;
-      }
+      // Not started yet (the spawner has not reported it): none of its time has run.
+      const ownMs = this.pid ? (ownTimeMs(this.pid) ?? (nowNs() - this.startedNs) / 1e6) : 0;
       if (ownMs >= this.initLimitMs) this.kill('init-timeout');
       else this.armInitLimit(Math.max(INIT_RECHECK_MS, this.initLimitMs - ownMs));
     }, ms);

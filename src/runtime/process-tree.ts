@@ -36,6 +36,17 @@ import path from 'node:path';
 
 const SH = '/bin/sh';
 const IS_LINUX = process.platform === 'linux';
+const SETPRIV = '/usr/bin/setpriv';
+const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
+
+/**
+ * `cmd args` run under `setpriv --pdeathsig SIGKILL` where there is setpriv:
+ * the kernel kills the process should its parent die without cleaning up.
+ */
+export function underParentDeath(cmd: string, args: string[]): { cmd: string; args: string[] } {
+  return HAS_SETPRIV ? { cmd: SETPRIV, args: ['--pdeathsig', 'SIGKILL', '--', cmd, ...args] } : { cmd, args };
+}
+
 /** How long a cgroup whose processes were killed is retried for removal before the reaper is left to do it, ms. */
 const RMDIR_RETRY_MS = 20;
 const RMDIR_TRIES = 50;

@@ -8,20 +8,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Esbuild from 'esbuild';
+import { underParentDeath } from './process-tree.ts';
 
 // Built (dist/), the runtime is plain Node; from the sources (a clone) it needs tsx's hooks too.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const ENTRY = fileURLToPath(new URL(FROM_SOURCE ? './server-main.ts' : './server-main.js', import.meta.url));
 // tsx by its resolved URL: the runtime may be started from any folder (a bare 'tsx' resolves from the cwd).
 const EXEC_ARGV = FROM_SOURCE ? ['--import', import.meta.resolve('tsx')] : [];
-const SETPRIV = '/usr/bin/setpriv';
-const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
 /** How long the runtime may take to listen, ms. */
 const START_TIMEOUT_MS = 30_000;
 /** How long stop() waits for it to end its instances and exit before killing it, ms. */
@@ -97,9 +96,8 @@ export async function startRuntimeProcess(): Promise<RuntimeProcess> {
   const bundle = FROM_SOURCE && process.env.FXBENCH_RUNTIME_TSX !== '1' ? await bundleEntry() : null;
   // Loaded once started: the bundle's folder goes as soon as the runtime listens (or fails to).
   const dropBundle = () => bundle && rmSync(bundle.dir, { recursive: true, force: true });
-  const node = bundle ? [process.execPath, bundle.file] : [process.execPath, ...EXEC_ARGV, ENTRY];
-  const [cmd, ...args] = HAS_SETPRIV ? [SETPRIV, '--pdeathsig', 'SIGKILL', '--', ...node] : node;
-  const child = spawn(cmd!, args, {
+  const { cmd, args } = underParentDeath(process.execPath, bundle ? [bundle.file] : [...EXEC_ARGV, ENTRY]);
+  const child = spawn(cmd, args, {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, FXBENCH_RUNTIME_TOKEN: token },
   });

@@ -17,11 +17,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { underParentDeath } from './process-tree.ts';
 
 const SCRIPT = fileURLToPath(new URL('./spawner.py', import.meta.url));
-const SETPRIV = '/usr/bin/setpriv';
 
 /** What an instance needs of its process: ChildProcess's parts that instance.ts uses. */
 export interface InstanceChild extends EventEmitter {
@@ -79,9 +79,7 @@ class Spawner {
 
   constructor(python: string) {
     this.ready = new Promise((resolve) => (this.setReady = resolve));
-    const [cmd, args] = existsSync(SETPRIV)
-      ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', python, SCRIPT]]
-      : [python, [SCRIPT]];
+    const { cmd, args } = underParentDeath(python, [SCRIPT]);
     this.proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     this.proc.stdout!.setEncoding('latin1');
     this.proc.stdout!.on('data', (s: string) => this.read(s));
