@@ -7,10 +7,12 @@
  * as `fleet-one`, one instance at most (a second invocation is throttled). Every instance
  * is a real process. Stopped by PID.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildWorkerBundle } from '../../src/fleet/lambda-bundle.ts';
-import { scratch, startCli, finished } from './cli.ts';
+import type { Result } from '../../src/model/result.ts';
+import { finished, runCli, scratch, startCli } from './cli.ts';
+import type { TestServer } from './servers.ts';
 
 /** A served fleet. */
 export interface LocalFleet {
@@ -85,5 +87,36 @@ export async function startLocalFleet(opts: { slowTimeout?: string } = {}): Prom
       await done;
       tmp.cleanup();
     },
+  };
+}
+
+// The lead covers each generator's cold start (a process loading the 3 MB worker): 4 at once on a shared
+// 2-core machine took up to 4.3 s here. Tests that do not check when the generators started take a 2 s lead
+// (FAST_LEAD) instead of waiting 8 s each: a generator not ready by then starts as soon as it is.
+export const LEAD = '8s';
+export const FAST_LEAD = '2s';
+
+/** What the fleet tests do against a served fleet and a target server on 127.0.0.1. */
+export function fleetKit(fleet: LocalFleet, server: TestServer) {
+  return {
+    /** Requests the target server has counted so far. */
+    count: async () => Number(await (await fetch(`${server.url}/count`)).text()),
+    /** A scenario file with the server's URL written in (it runs on the generators, not here). */
+    scenario(name: string, phases: string): string {
+      const file = path.join(fleet.dir, `${name}.ts`);
+      writeFileSync(
+        file,
+        `import { defineScenario, steady, warmup } from 'fxbench';\nexport default defineScenario({\n  name: '${name}',\n  targets: [{ name: 'srv', provider: 'http', url: '${server.url}/', method: 'GET' }],\n  phases: [${phases}],\n});\n`,
+      );
+      return file;
+    },
+    /** `fxbench run <file> --fleet lambda:<fn> --shards N`. */
+    run: (file: string, fn: string, shards: number, out: string, lead = LEAD) =>
+      runCli(['run', file, '--fleet', `lambda:${fn}`, '--shards', String(shards), '--fleet-lead', lead, '--out', out], {
+        cwd: fleet.dir,
+        env: fleet.env,
+        timeoutMs: 120_000,
+      }),
+    results: (out: string) => JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result,
   };
 }
