@@ -16,6 +16,59 @@ import { type InstanceChild, spawnViaSpawner } from './spawner.ts';
 /** Niceness of instance processes (0 = the runtime's own; higher = lower priority). */
 export const INSTANCE_NICENESS = 10;
 const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/autogroup');
+/** Niceness steps a booting instance may be put below the ones booting before it. */
+const BOOT_STEPS = 9;
+
+/** Instances started and not yet ready. */
+let booting = 0;
+/** Whether this process may lower a niceness back (root, or RLIMIT_NICE allows INSTANCE_NICENESS); read once. */
+let canRenice: boolean | undefined;
+
+function mayLowerNiceTo(nice: number): boolean {
+  if (canRenice !== undefined) return canRenice;
+  canRenice = false;
+  if (process.platform !== 'linux') return canRenice;
+  if (process.getuid?.() === 0) return (canRenice = true);
+  try {
+    // "Max nice priority  0  0": a process may lower its niceness down to 20 − the soft limit.
+    const m = /^Max nice priority\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    canRenice = m !== null && 20 - Number(m[1]) <= nice;
+  } catch {
+    /* unreadable: do not grade */
+  }
+  return canRenice;
+}
+
+/**
+ * Niceness for an instance that starts booting now, counted as booting until
+ * bootEnded: INSTANCE_NICENESS plus one step per instance already booting (up
+ * to BOOT_STEPS), so the instances of a wave boot roughly in the order they
+ * were asked for, not all at the same pace. With the CPU shared fairly, N
+ * instances booting at once on 2 cores all got ready together, late: at 50/s
+ * from cold, every request meanwhile asked for yet another instance, and the
+ * steady example started 100 instances (its maxInstances) and was throttled
+ * 116-150 times, where Lambda, each instance on its own CPU, would have started
+ * a handful. Graded only where the niceness can be put back once the instance
+ * is ready (warm instances share the CPU equally); else INSTANCE_NICENESS.
+ */
+export function bootNiceness(): number {
+  const nice = mayLowerNiceTo(INSTANCE_NICENESS)
+    ? INSTANCE_NICENESS + Math.min(BOOT_STEPS, booting)
+    : INSTANCE_NICENESS;
+  booting++;
+  return nice;
+}
+
+/** The instance given `nice` by bootNiceness is ready or gone: it no longer boots, and runs at INSTANCE_NICENESS. */
+export function bootEnded(pid: number | undefined, nice: number): void {
+  booting = Math.max(0, booting - 1);
+  if (!pid || nice === INSTANCE_NICENESS) return;
+  try {
+    setPriority(pid, INSTANCE_NICENESS);
+  } catch {
+    /* gone */
+  }
+}
 
 /**
  * Spawns an instance process of `spec` (instance `id`) in its code folder, and
@@ -23,11 +76,11 @@ const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/aut
  * Node spawned it; when the spawner reports it, spawner.ts). Where there is a
  * memory cgroup, a `sh` step puts it there first, capped at the function's
  * memory size (the cap on resident memory of the whole tree); elsewhere it is
- * spawned detached, leading its own process group (and session), and
+ * spawned leading its own process group (a session too when Node spawns it), and
  * memory-watchdog.ts is the cap. Under `setpriv --pdeathsig SIGKILL` the kernel
  * kills it should its parent (fxbench's runtime, or its spawner) die without
  * cleaning up (the reaper then kills the rest of its tree). Every step execs,
- * so the PID is the function's own. The process runs at INSTANCE_NICENESS.
+ * so the PID is the function's own. The process runs at `nice` (bootNiceness).
  * `stdio` is ignore, ignore, pipe (node, bootstrap, http: stderr kept), or,
  * with `input` (fork: one process per invocation), the payload is written to
  * its stdin and its stdout kept. Started by the spawner where there is one (a
@@ -42,6 +95,7 @@ export function spawnInstanceProcess(
   env: Record<string, string>,
   stdio: StdioOptions,
   onStarted: (pid: number, tree: ProcessTree) => void,
+  nice: number,
   input?: Buffer,
 ): InstanceChild {
   startReaper();
@@ -50,14 +104,14 @@ export function spawnInstanceProcess(
   const detached = held.cgroup === null;
   const started = (pid: number | undefined, niced: boolean) => {
     if (!pid) return;
-    lowerPriority(pid, detached, niced);
+    lowerPriority(pid, nice, detached, niced);
     onStarted(pid, new ProcessTree(pid, held.cgroup));
   };
   const viaSpawner = spawnViaSpawner(cmd, args, {
     cwd: spec.code,
     env,
-    session: detached,
-    nice: INSTANCE_NICENESS,
+    group: detached,
+    nice,
     input,
   });
   if (viaSpawner) {
@@ -79,21 +133,24 @@ export function spawnInstanceProcess(
  * otherwise starve the process that accepts the burst, late requests would land
  * on instances that already finished, and a burst of N would no longer cost N
  * cold starts. The client side must not be starved by the system it measures
- * (on a real platform they are different machines). Detached (no cgroup), the
- * instance leads a new session, and where the kernel groups scheduling by
- * session (autogroup) its niceness counts only inside that group: the session's
- * own nice is lowered too, else each booting instance would weigh as much as
- * fxbench's whole session. `niced`: the spawner set the process's own already.
+ * (on a real platform they are different machines). Where the kernel groups
+ * scheduling by session (autogroup), the spawner's instances share its session
+ * (spawner.py), so together they weigh as one process against the runtime and
+ * the generator, however many boot. Spawned by Node detached (no cgroup, no
+ * spawner), an instance leads a session of its own, and its niceness counts
+ * only inside it: the session's own nice is lowered too, else each booting
+ * instance would weigh as much as fxbench's whole session. `niced`: the spawner
+ * started it (and set its niceness).
  */
-function lowerPriority(pid: number, detached: boolean, niced: boolean): void {
+function lowerPriority(pid: number, nice: number, detached: boolean, niced: boolean): void {
   if (!niced) {
     try {
-      setPriority(pid, INSTANCE_NICENESS);
+      setPriority(pid, nice);
     } catch {
       /* not permitted: run at the default priority */
     }
   }
-  if (detached && HAS_AUTOGROUP) {
+  if (detached && !niced && HAS_AUTOGROUP) {
     try {
       writeFileSync(`/proc/${pid}/autogroup`, String(INSTANCE_NICENESS));
     } catch {

@@ -12,6 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { nowNs } from '../clock.ts';
 import type { FunctionSpec } from '../model/function.ts';
 import {
+  bootEnded,
+  bootNiceness,
+  INSTANCE_NICENESS,
   lastLine,
   looksOutOfMemory,
   PeakRssReader,
@@ -107,6 +110,8 @@ export abstract class BaseInstance {
   private readonly peakRss = new PeakRssReader();
   private markExited!: () => void;
   private initTimer: NodeJS.Timeout | undefined;
+  /** Its niceness while it boots (bootNiceness); undefined once ready or gone. */
+  private bootNice: number | undefined;
   /** The INIT limit for this instance (initTimeoutMs() when it was created), ms. */
   private readonly initLimitMs = initTimeoutMs();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -188,6 +193,7 @@ export abstract class BaseInstance {
     // Being killed (its INIT limit ran out): it asked for work too late; the exit decides.
     if (this.state !== 'starting' || this.retiring) return;
     this.initMs = (nowNs() - this.startedNs) / 1e6;
+    this.endBoot();
     clearTimeout(this.initTimer);
     this.state = 'ready';
     if (this.inflight === 0) {
@@ -217,7 +223,9 @@ export abstract class BaseInstance {
       if (this.killedFor !== null) return tree.kill();
       this.unwatch = watchMemory(pid, this.spec.memoryMB, tree.cgroup, () => this.kill('memory'));
     };
-    const child = spawnInstanceProcess(this.spec, this.id, cmd, args, env, stdio, onStarted, input);
+    if (this.state === 'starting') this.bootNice = bootNiceness();
+    const nice = this.bootNice ?? INSTANCE_NICENESS;
+    const child = spawnInstanceProcess(this.spec, this.id, cmd, args, env, stdio, onStarted, nice, input);
     this.child = child;
     child.stderr?.on('data', (c: Buffer) => this.stderr.push(c));
     child.on('error', (err) => this.stderr.push(Buffer.from(String(err))));
@@ -242,8 +250,16 @@ export abstract class BaseInstance {
     }, ms);
   }
 
+  /** It no longer boots (ready, or gone): its boot niceness is put back (bootEnded). */
+  private endBoot(): void {
+    if (this.bootNice === undefined) return;
+    bootEnded(this.pid, this.bootNice);
+    this.bootNice = undefined;
+  }
+
   private processExited(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.state === 'dead') return;
+    this.endBoot();
     clearTimeout(this.initTimer);
     clearTimeout(this.idleTimer);
     const wasReady = this.state === 'ready';

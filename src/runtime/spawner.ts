@@ -58,8 +58,8 @@ interface SpawnerMessage {
 export interface SpawnOptions {
   cwd: string;
   env: Record<string, string>;
-  /** In a new session (it leads its own process group). */
-  session: boolean;
+  /** Leading a process group of its own (in the spawner's session, where its Python can: 3.11+). */
+  group: boolean;
   /** Niceness to set. */
   nice: number;
   /** Written to its stdin (then closed), and its stdout passed back; without it both are /dev/null. */
@@ -117,7 +117,7 @@ class Spawner {
       argv: [cmd, ...args],
       cwd: opts.cwd,
       env: opts.env,
-      session: opts.session,
+      group: opts.group,
       nice: opts.nice,
     };
     if (opts.input) {
@@ -240,7 +240,7 @@ export function spawnerPid(): number {
 /**
  * Starts `cmd args` through the spawner (started on first use): stdin and
  * stdout /dev/null unless there is `input` (then written to stdin, and stdout
- * passed back), stderr passed back, in a new session when `session`, at
+ * passed back), stderr passed back, leading its own process group when `group`, at
  * niceness `nice`. Null when there is no spawner (spawn it with Node instead).
  */
 export function spawnViaSpawner(cmd: string, args: string[], opts: SpawnOptions): InstanceChild | null {
