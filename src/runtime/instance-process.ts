@@ -315,15 +315,16 @@ export function processAgeMs(pid: number): { ageMs: number; commandMs: number } 
  * its command has run (processAgeMs: not the wait for the spawner to start it,
  * nor fxbench's setup steps before its exec; 0 while in them) less the time its
  * threads waited for a CPU (cpuShare), and never less than the time its main
- * thread ran (the sum of its threads' waits may overlap). null where /proc
- * cannot be read.
+ * thread ran (the sum of its threads' waits may overlap); with what it was
+ * made of, for the INIT limit's message. null where /proc cannot be read.
  */
-export function ownTimeMs(pid: number): number | null {
+export function ownTime(pid: number): { ownMs: number; commandMs: number; waitedMs: number; mainRanMs: number } | null {
   const age = processAgeMs(pid);
   const share = cpuShare(pid);
   if (age === null || share === null) return null;
-  if (age.commandMs === 0) return 0;
-  return Math.max(share.mainRanMs, age.commandMs - share.waitedMs);
+  const parts = { commandMs: age.commandMs, waitedMs: share.waitedMs, mainRanMs: share.mainRanMs };
+  if (age.commandMs === 0) return { ownMs: 0, ...parts };
+  return { ownMs: Math.max(share.mainRanMs, age.commandMs - share.waitedMs), ...parts };
 }
 
 /** True when a process's stderr says it ran out of memory (V8 heap, Python MemoryError, ENOMEM, C++ bad_alloc). */

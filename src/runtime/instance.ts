@@ -18,7 +18,7 @@ import {
   lastLine,
   looksOutOfMemory,
   PeakRssReader,
-  ownTimeMs,
+  ownTime,
   spawnInstanceProcess,
   Tail,
 } from './instance-process.ts';
@@ -112,6 +112,8 @@ export abstract class BaseInstance {
   private initTimer: NodeJS.Timeout | undefined;
   /** Its niceness while it boots (bootNiceness); undefined once ready or gone. */
   private bootNice: number | undefined;
+  /** What the INIT limit was judged on when it killed the instance (its message). */
+  private initKilledAfter = '';
   /** The INIT limit for this instance (initTimeoutMs() when it was created), ms. */
   private readonly initLimitMs = initTimeoutMs();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -236,7 +238,7 @@ export abstract class BaseInstance {
 
   /**
    * Checks the INIT limit in `ms`: the instance is killed once its own time
-   * (ownTimeMs) reaches the limit; otherwise the check is re-armed for what is
+   * (ownTime) reaches the limit; otherwise the check is re-armed for what is
    * left. Where /proc cannot be read, the limit is wall time since the spawn
    * was asked for.
    */
@@ -244,9 +246,15 @@ export abstract class BaseInstance {
     this.initTimer = setTimeout(() => {
       if (this.state !== 'starting') return;
       // Not started yet (the spawner has not reported it): none of its time has run.
-      const ownMs = this.pid ? (ownTimeMs(this.pid) ?? (nowNs() - this.startedNs) / 1e6) : 0;
-      if (ownMs >= this.initLimitMs) this.kill('init-timeout');
-      else this.armInitLimit(Math.max(INIT_RECHECK_MS, this.initLimitMs - ownMs));
+      const own = this.pid ? ownTime(this.pid) : null;
+      const ownMs = this.pid ? (own?.ownMs ?? (nowNs() - this.startedNs) / 1e6) : 0;
+      if (ownMs >= this.initLimitMs) {
+        const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+        this.initKilledAfter = own
+          ? `its own time ${s(own.ownMs)}: ${s(own.commandMs)} since its command started, less ${s(own.waitedMs)} waiting for a CPU; its main thread ran ${s(own.mainRanMs)}`
+          : `${s(ownMs)} since its spawn`;
+        this.kill('init-timeout');
+      } else this.armInitLimit(Math.max(INIT_RECHECK_MS, this.initLimitMs - ownMs));
     }, ms);
   }
 
@@ -306,7 +314,7 @@ export abstract class BaseInstance {
     } else if (how.initError || !this.everReady) {
       const message =
         this.killedFor === 'init-timeout'
-          ? `INIT phase exceeded ${this.initLimitMs / 1000} s`
+          ? `INIT phase exceeded ${this.initLimitMs / 1000} s\n(judged on ${this.initKilledAfter})`
           : `instance exited during init (${exit}): ${lastLine(stderr)}`;
       r = {
         ...base,

@@ -82,6 +82,19 @@ test('an init that sleeps past the limit is killed: sleeping is the instance’s
   const elapsed = performance.now() - t0;
   assert.is(r.errorClass, 'init-error', r.body);
   assert.match(r.body, 'INIT phase exceeded 2 s');
+  // The message's second line says what the limit was judged on (the first, counted as the
+  // error's cause, stays the same for every instance): a sleeping init waited for no CPU.
+  const message = (JSON.parse(r.body) as { errorMessage: string }).errorMessage;
+  assert.is(message.split('\n')[0], 'INIT phase exceeded 2 s');
+  const m =
+    /\n\(judged on its own time (\d+\.\d) s: (\d+\.\d) s since its command started, less (\d+\.\d) s waiting for a CPU; its main thread ran (\d+\.\d) s/.exec(
+      message,
+    );
+  assert.ok(m, r.body);
+  const [own, since, waited] = m!.slice(1, 4).map(Number);
+  assert.ok(own! >= 2 && own! < 3.5, r.body);
+  assert.ok(waited! < 0.5, r.body);
+  assert.ok(Math.abs(since! - waited! - own!) <= 0.11, r.body);
   assert.ok(elapsed >= 2000, `killed after ${elapsed.toFixed(0)} ms, not before the limit`);
 });
 
