@@ -63,12 +63,22 @@ export function bootNiceness(): number {
   return nice;
 }
 
-/** The instance given `nice` by bootNiceness is ready or gone: it no longer boots, and runs at INSTANCE_NICENESS. */
+/**
+ * The instance given `nice` by bootNiceness is ready or gone: it no longer
+ * boots, and runs at INSTANCE_NICENESS (its autogroup too, where it leads a
+ * session of its own: started by Node, or by a spawner on Python before 3.11,
+ * without a cgroup).
+ */
 export function bootEnded(pid: number | undefined, nice: number): void {
   booting = Math.max(0, booting - 1);
   if (!pid || nice === INSTANCE_NICENESS) return;
   try {
     setPriority(pid, INSTANCE_NICENESS);
+    if (!HAS_AUTOGROUP) return;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]) === pid) {
+      writeFileSync(`/proc/${pid}/autogroup`, String(INSTANCE_NICENESS));
+    }
   } catch {
     /* gone */
   }
@@ -156,7 +166,7 @@ function lowerPriority(pid: number, nice: number, detached: boolean, niced: bool
   }
   if (detached && !niced && HAS_AUTOGROUP) {
     try {
-      writeFileSync(`/proc/${pid}/autogroup`, String(INSTANCE_NICENESS));
+      writeFileSync(`/proc/${pid}/autogroup`, String(nice));
     } catch {
       /* gone already, or not permitted */
     }

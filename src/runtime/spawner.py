@@ -115,6 +115,14 @@ def start(msg):
             os.setpriority(os.PRIO_PROCESS, p.pid, nice)
         except OSError:
             pass
+        if own_group(msg.get("group")).get("start_new_session"):
+            # A session of its own is an autogroup of its own, where its niceness counts only
+            # inside: the group's is lowered too, or it would weigh as much as the spawner's.
+            try:
+                with open(f"/proc/{p.pid}/autogroup", "w") as f:
+                    f.write(str(nice))
+            except OSError:
+                pass
     # The pipes are used through their fds; the file objects are closed so they do not close them later.
     for f, kind in ((p.stderr, "err"), (p.stdout, "out")):
         if f is not None:

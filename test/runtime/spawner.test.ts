@@ -181,9 +181,7 @@ test('the spawner ends with the last runtime of the process', async () => {
 
 test('FXBENCH_SPAWNER=node: instances are the runtime process’s own children', () => {
   const code = `
-    import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+    import { readFileSync } from 'node:fs';
     import { LocalRuntime } from './src/runtime/runtime.ts';
     import { checkFunction } from './src/runtime/function-spec.ts';
     import { spawnerPid } from './src/runtime/spawner.ts';
@@ -208,6 +206,39 @@ import path from 'node:path';
   assert.is(out.cold, '1');
   assert.is(out.spawner, 0, 'no spawner');
   assert.is(out.ppid, out.self, 'the instance is the runtime process’s child');
+});
+
+test('spawned by Node without a cgroup, each instance leads a session: its autogroup is niced 10, 13, 16 while booting, 10 once ready', () => {
+  if (process.getuid?.() !== 0 || !existsSync('/proc/self/autogroup')) {
+    return console.log('    skipped: not root, or no autogroups');
+  }
+  const code = `
+    import { readFileSync } from 'node:fs';
+    import { LocalRuntime } from './src/runtime/runtime.ts';
+    import { checkFunction } from './src/runtime/function-spec.ts';
+    const s = checkFunction('slow', { kind: 'node', code: 'test/fixtures/functions/cpu-init', env: { INIT_SLEEP_MS: '1500' }, timeout: '30s' }, 'functions.slow', process.cwd(), { file: 't', issues: [] });
+    const rt = new LocalRuntime([s]);
+    await rt.start();
+    const group = (pid) => Number(/nice (-?\\d+)/.exec(readFileSync('/proc/' + pid + '/autogroup', 'utf8'))[1]);
+    const calls = [0, 1, 2].map(() => rt.invoke('slow', Buffer.from('{}')));
+    while (rt.pids('slow').length < 3) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    const booting = rt.pids('slow').map(group).sort((a, b) => a - b);
+    const done = await Promise.all(calls);
+    const ready = rt.pids('slow').map(group);
+    console.log(JSON.stringify({ booting, ready, status: done.map((r) => r.status) }));
+    await rt.stop();`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: ROOT,
+    env: { ...process.env, FXBENCH_SPAWNER: 'node', FXBENCH_NO_CGROUP: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(out.status, [200, 200, 200]);
+  assert.equal(out.booting, [10, 13, 16]);
+  assert.equal(out.ready, [10, 10, 10]);
 });
 
 test.run();
