@@ -6,34 +6,19 @@
 // generators start within a stated tolerance of the agreed instant (each
 // reports its actual start). Alone, because a start offset is what it checks.
 import path from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeHistogram } from '../../src/metrics/histogram.ts';
-import { fleetKit, startLocalFleet, type LocalFleet } from '../helpers/fleet-lambda.ts';
-import { startServer, type TestServer } from '../helpers/servers.ts';
+import { fleetSuite } from '../helpers/fleet-lambda.ts';
 
 /** Start spread tolerated between generators, ms: 4 processes on a shared 2-core machine. */
 const SPREAD_TOLERANCE_MS = 50;
 
-let fleet: LocalFleet;
-let server: TestServer;
-let kit: ReturnType<typeof fleetKit>;
-
-const test = suite('run --fleet: the shards started at one instant');
-test.before(async () => {
-  server = await startServer('trivial');
-  fleet = await startLocalFleet();
-  kit = fleetKit(fleet, server);
-});
-test.after(async () => {
-  await fleet?.stop();
-  server?.stop();
-});
+const { test, kit } = fleetSuite('run --fleet: the shards started at one instant');
 
 test('4 generators: the merged result is the sum of the shards, and they start together', async () => {
   const before = await kit.count();
   const file = kit.scenario('fleet-steady', "steady({ rate: 40, duration: '2s' })");
-  const out = path.join(fleet.dir, 'out-4');
+  const out = path.join(kit.dir, 'out-4');
   const t0 = performance.now();
   const r = await kit.run(file, 'fleet-worker', 4, out);
   const wallMs = performance.now() - t0;

@@ -3,34 +3,21 @@
 // AWS: the worker bundle `fleet deploy` would zip, served by a real `fxbench
 // serve` (each generator its own process), invoked through the Invoke API with
 // SigV4-signed requests. The generators' target is an HTTP server on 127.0.0.1.
-// Checked here: a burst split among generators; a failing, a timed-out and a throttled generator are named, their shares missing, exit 3 with the partial
+// Checked here: a burst split among generators; a failing, a timed-out and a
+// throttled generator are named, their shares missing, exit 3 with the partial
 // result written; a scenario over Lambda's 15 minutes is refused with exit 2.
+// (The merged sum and the generators' start instant: lambda-fleet-start.test.ts.)
 import path from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { finished, startCli, waitFor } from '../helpers/cli.ts';
-import { FAST_LEAD, fleetKit, startLocalFleet, type LocalFleet } from '../helpers/fleet-lambda.ts';
-import { startServer, type TestServer } from '../helpers/servers.ts';
+import { FAST_LEAD, fleetSuite } from '../helpers/fleet-lambda.ts';
 
-let fleet: LocalFleet;
-let server: TestServer;
-let kit: ReturnType<typeof fleetKit>;
-
-const test = suite('run --fleet on local Lambda functions');
-test.before(async () => {
-  server = await startServer('trivial');
-  fleet = await startLocalFleet();
-  kit = fleetKit(fleet, server);
-});
-test.after(async () => {
-  await fleet?.stop();
-  server?.stop();
-});
+const { test, kit } = fleetSuite('run --fleet on local Lambda functions');
 
 test('a burst is split among the generators (they start at one instant): 9 on 3 is 3 + 3 + 3, merged into one round of 9', async () => {
   const before = await kit.count();
   const file = kit.scenario('fleet-burst', "{ kind: 'burst', concurrency: 9, rounds: 1 }");
-  const out = path.join(fleet.dir, 'out-burst');
+  const out = path.join(kit.dir, 'out-burst');
   const r = await kit.run(file, 'fleet-worker', 3, out);
   assert.is(r.code, 0, r.stderr + r.stdout);
   assert.not.match(r.stderr, /burst.*is not split between generators/);
@@ -48,7 +35,7 @@ test('a burst is split among the generators (they start at one instant): 9 on 3 
 test('a phase with no split of its own (a warmup) runs whole on generator 1, and the run says so', async () => {
   const before = await kit.count();
   const file = kit.scenario('fleet-warmup', "warmup({ requests: 3, interval: '10ms', coldFirst: false })");
-  const out = path.join(fleet.dir, 'out-warmup');
+  const out = path.join(kit.dir, 'out-warmup');
   const r = await kit.run(file, 'fleet-worker', 2, out, FAST_LEAD);
   assert.is(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stderr, /note: phase warmup \(warmup\) is not split between generators: it runs whole on generator 1/);
@@ -61,7 +48,7 @@ test('a phase with no split of its own (a warmup) runs whole on generator 1, and
 
 test('a failing generator is named, its share missing; exit 3 with the partial result written', async () => {
   const file = kit.scenario('fleet-fail', "steady({ rate: 30, duration: '1s' })");
-  const out = path.join(fleet.dir, 'out-fail');
+  const out = path.join(kit.dir, 'out-fail');
   const r = await kit.run(file, 'fleet-failing', 3, out, FAST_LEAD);
   assert.is(r.code, 3, r.stderr + r.stdout);
   const f = kit.results(out).fleet!;
@@ -75,7 +62,7 @@ test('a failing generator is named, its share missing; exit 3 with the partial r
 
 test('a generator that outlives its timeout is named as timed out; exit 3', async () => {
   const file = kit.scenario('fleet-slow', "steady({ rate: 30, duration: '1s' })");
-  const out = path.join(fleet.dir, 'out-slow');
+  const out = path.join(kit.dir, 'out-slow');
   const r = await kit.run(file, 'fleet-slow', 3, out);
   assert.is(r.code, 3, r.stderr + r.stdout);
   const f = kit.results(out).fleet!;
@@ -86,7 +73,7 @@ test('a generator that outlives its timeout is named as timed out; exit 3', asyn
 
 test('a throttled generator is named (HTTP 429), its share missing; exit 3', async () => {
   const file = kit.scenario('fleet-throttled', "steady({ rate: 20, duration: '1s' })");
-  const out = path.join(fleet.dir, 'out-throttled');
+  const out = path.join(kit.dir, 'out-throttled');
   const r = await kit.run(file, 'fleet-one', 2, out, FAST_LEAD);
   assert.is(r.code, 3, r.stderr + r.stdout);
   const f = kit.results(out).fleet!;
@@ -101,7 +88,7 @@ test('a throttled generator is named (HTTP 429), its share missing; exit 3', asy
 test('a scenario planned past Lambda’s 15 minutes is refused up front: exit 2, nothing sent', async () => {
   const before = await kit.count();
   const file = kit.scenario('fleet-long', "steady({ rate: 1, duration: '16m' })");
-  const r = await kit.run(file, 'fleet-worker', 2, path.join(fleet.dir, 'out-long'));
+  const r = await kit.run(file, 'fleet-worker', 2, path.join(kit.dir, 'out-long'));
   assert.is(r.code, 2, r.stderr);
   assert.match(r.stderr, /planned to run 16\.0 min .*over Lambda's 15-minute limit/);
   assert.is((await kit.count()) - before, 0);
@@ -109,10 +96,10 @@ test('a scenario planned past Lambda’s 15 minutes is refused up front: exit 2,
 
 test('Ctrl-C stops the local side, says the workers run to their end, writes the partial result: exit 130', async () => {
   const file = kit.scenario('fleet-interrupt', "steady({ rate: 10, duration: '8s' })");
-  const out = path.join(fleet.dir, 'out-interrupt');
+  const out = path.join(kit.dir, 'out-interrupt');
   const child = startCli(
     ['run', file, '--fleet', 'lambda:fleet-worker', '--shards', '2', '--fleet-lead', '1s', '--out', out],
-    { cwd: fleet.dir, env: fleet.env },
+    { cwd: kit.dir, env: kit.env },
   );
   const done = finished(child, 60_000);
   await waitFor(() => /told to start at/.test(child.out.stderr), 30_000, 'the fleet to be invoked');

@@ -9,10 +9,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { suite } from 'uvu';
 import { buildWorkerBundle } from '../../src/fleet/lambda-bundle.ts';
 import type { Result } from '../../src/model/result.ts';
 import { finished, runCli, scratch, startCli } from './cli.ts';
-import type { TestServer } from './servers.ts';
+import { startServer, type TestServer } from './servers.ts';
 
 /** A served fleet. */
 export interface LocalFleet {
@@ -96,9 +97,31 @@ export async function startLocalFleet(opts: { slowTimeout?: string } = {}): Prom
 export const LEAD = '8s';
 export const FAST_LEAD = '2s';
 
-/** What the fleet tests do against a served fleet and a target server on 127.0.0.1. */
-export function fleetKit(fleet: LocalFleet, server: TestServer) {
-  return {
+/**
+ * A suite whose hooks start a served fleet and a target server on 127.0.0.1 (and stop them by PID),
+ * and what its tests do against them.
+ */
+export function fleetSuite(name: string) {
+  const test = suite(name);
+  let fleet: LocalFleet;
+  let server: TestServer;
+  test.before(async () => {
+    server = await startServer('trivial');
+    fleet = await startLocalFleet();
+  });
+  test.after(async () => {
+    await fleet?.stop();
+    server?.stop();
+  });
+  const kit = {
+    /** The fleet's scratch folder. */
+    get dir(): string {
+      return fleet.dir;
+    },
+    /** Environment for `fxbench run --fleet` against it. */
+    get env(): Record<string, string> {
+      return fleet.env;
+    },
     /** Requests the target server has counted so far. */
     count: async () => Number(await (await fetch(`${server.url}/count`)).text()),
     /** A scenario file with the server's URL written in (it runs on the generators, not here). */
@@ -119,4 +142,5 @@ export function fleetKit(fleet: LocalFleet, server: TestServer) {
       }),
     results: (out: string) => JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result,
   };
+  return { test, kit };
 }
