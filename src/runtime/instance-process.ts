@@ -11,10 +11,10 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, w
 import { setPriority } from 'node:os';
 import type { FunctionSpec } from '../model/function.ts';
 import { ProcessTree, startReaper, treeCommand, underParentDeath } from './process-tree.ts';
-import { type InstanceChild, spawnViaSpawner } from './spawner.ts';
+import { INSTANCE_NICENESS, type InstanceChild, spawnViaSpawner } from './spawner.ts';
 
-/** Niceness of instance processes (0 = the runtime's own; higher = lower priority). */
-export const INSTANCE_NICENESS = 10;
+export { INSTANCE_NICENESS };
+
 const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/autogroup');
 /** Niceness steps between an instance that starts booting and the one booting before it. */
 const BOOT_STEP = 3;

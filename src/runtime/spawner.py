@@ -17,6 +17,7 @@ Protocol: one JSON object per line each way.
        {"id": KEY, "err": TEXT}                    a chunk of its stderr (latin-1)
        {"id": KEY, "out": TEXT}                    a chunk of its stdout (latin-1)
        {"id": KEY, "exit": CODE, "signal": NAME}   it exited (its output read first)
+Argument: the niceness of its session's scheduling group (autogroup).
 First line out: {"ready": true, "python": VERSION} (Python 3.9+; subprocess uses
 vfork from 3.10, plain fork before). End of input: exits (its children, started
 under a parent-death signal by the runtime's command lines, go with it).
@@ -168,14 +169,21 @@ def main():
         return
     # A session of its own: where the kernel groups scheduling by session (autogroup, with the
     # task in the root cpu cgroup), every instance started here shares one scheduling entity,
-    # weighed like one process against the runtime and the generator. In the runtime's session
-    # each instance weighed in alone: 300 booting at nice 10 (weight 110 each, 33,000 together
-    # against 1024) left the runtime waiting 7.41 s for a CPU over 13 s, and the steady example
-    # (50/s from cold) sent 80-89 of 250 requests late; from here, 0 (2026-11-30).
+    # niced like one instance (argv[1], 10) against the runtime, the generator and the rest of
+    # the machine. In the runtime's session each instance weighed in alone: 300 booting at nice
+    # 10 (weight 110 each, 33,000 together against 1024) left the runtime waiting 7.41 s for a
+    # CPU over 13 s, and the steady example (50/s from cold) sent 80-89 of 250 requests late;
+    # from here, 0-3 (2026-11-30).
     try:
         os.setsid()
     except OSError:
         pass  # already a session leader
+    if len(sys.argv) > 1:
+        try:
+            with open("/proc/self/autogroup", "w") as f:
+                f.write(sys.argv[1])
+        except OSError:
+            pass  # no autogroups here
     send({"ready": True, "python": sys.version.split()[0]})
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)

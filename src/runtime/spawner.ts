@@ -23,6 +23,14 @@ import { underParentDeath } from './process-tree.ts';
 
 const SCRIPT = fileURLToPath(new URL('./spawner.py', import.meta.url));
 
+/**
+ * Niceness of instance processes (0 = the runtime's own; higher = lower
+ * priority), and of the spawner's scheduling group (its session's autogroup),
+ * which all its instances share: as a whole they weigh as one process at nice
+ * 10 against the runtime, the generator and the rest of the machine.
+ */
+export const INSTANCE_NICENESS = 10;
+
 /** What an instance needs of its process: ChildProcess's parts that instance.ts uses. */
 export interface InstanceChild extends EventEmitter {
   /** Undefined until the process has started (a spawner's child: its 'spawn' event). */
@@ -79,7 +87,7 @@ class Spawner {
 
   constructor(python: string) {
     this.ready = new Promise((resolve) => (this.setReady = resolve));
-    const { cmd, args } = underParentDeath(python, [SCRIPT]);
+    const { cmd, args } = underParentDeath(python, [SCRIPT, String(INSTANCE_NICENESS)]);
     this.proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     this.proc.stdout!.setEncoding('latin1');
     this.proc.stdout!.on('data', (s: string) => this.read(s));

@@ -8,7 +8,7 @@
 // 1.2–1.8× its CPU time (2026-11-30), so the CPU asked for stays well inside the
 // limit, as a Node start (≈ 0.15 s of CPU) is inside Lambda's 10 s.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -61,7 +61,8 @@ test('a starved instance whose init needs 0.1 s of CPU is not killed though its 
   // The spawner's instances share its session, so one autogroup, weighed as one process against this
   // one's (the hogs'): it is weighed down to nice 19 (weight 15 against 1024) for the hogs to starve it.
   const group = spawnerPid() ? `/proc/${spawnerPid()}/autogroup` : '';
-  if (group && existsSync(group)) writeFileSync(group, '19');
+  const was = group && existsSync(group) ? /nice (-?\d+)/.exec(readFileSync(group, 'utf8'))![1]! : '';
+  if (was) writeFileSync(group, '19');
   try {
     await new Promise((r) => setTimeout(r, 200));
     const r = await call(rt, 'starved');
@@ -72,7 +73,7 @@ test('a starved instance whose init needs 0.1 s of CPU is not killed though its 
   } finally {
     for (const h of hogs) if (h.pid) process.kill(h.pid, 'SIGKILL');
     hogs = [];
-    if (group && existsSync(group)) writeFileSync(group, '0');
+    if (was) writeFileSync(group, was);
   }
 });
 

@@ -63,7 +63,7 @@ test('instances are the spawner’s children, at niceness 10, and run', async ()
   }
 });
 
-test('the spawner leads a session of its own, and its instances stay in it: one scheduling group (autogroup) for them all', async () => {
+test('the spawner leads a session of its own, and its instances stay in it: one scheduling group (autogroup, at nice 10) for them all', async () => {
   const r = await call(rt, 'hello');
   assert.is(r.errorClass, null, r.body);
   const [pid] = rt.pids('hello');
@@ -75,6 +75,8 @@ test('the spawner leads a session of its own, and its instances stay in it: one 
     const group = (p: number) => readFileSync(`/proc/${p}/autogroup`, 'utf8').split(' ')[0];
     assert.is(group(pid!), group(spawnerPid()));
     assert.is.not(group(pid!), group(process.pid));
+    // The group as a whole is niced like one instance.
+    assert.match(readFileSync(`/proc/${spawnerPid()}/autogroup`, 'utf8'), / nice 10\n?$/);
   }
 });
 
