@@ -29,7 +29,11 @@ test.after(async () => {
   await driver?.close();
   serve.cli.kill('SIGTERM');
   await finished(serve.cli, 15_000);
-  for (const pid of seenPids) assert.not.ok(alive(pid), `instance ${pid} stopped`);
+  // SIGKILL is delivered at once but a process's exit is not: on a loaded CI runner (Node 24 pass,
+  // 2026-11-30) one instance was still exiting as serve returned. Gone within 3 s, or it failed.
+  const t0 = Date.now();
+  while (Date.now() - t0 < 3000 && [...seenPids].some(alive)) await new Promise((r) => setTimeout(r, 50));
+  for (const pid of seenPids) assert.not.ok(alive(pid), `instance ${pid} stopped (3 s after serve exited)`);
 });
 
 test('0 replicas: a wave of 3 is cold (scale from zero); then warm; X-Duration-Seconds and X-Call-Id read', async () => {
