@@ -13,7 +13,11 @@ import type { FunctionSpec } from '../model/function.ts';
 import { ProcessTree, startReaper, treeCommand, underParentDeath } from './process-tree.ts';
 import { INSTANCE_NICENESS, type InstanceChild, spawnViaSpawner } from './spawner.ts';
 
-export { INSTANCE_NICENESS };
+/** The fields of a /proc/<pid>/stat (or task stat) file after the command name: [0] is the state, [3] the session, [19] the start time. */
+function statFields(file: string): string[] {
+  const stat = readFileSync(file, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
 
 const HAS_AUTOGROUP = process.platform === 'linux' && existsSync('/proc/self/autogroup');
 /** Niceness steps between an instance that starts booting and the one booting before it. */
@@ -75,8 +79,7 @@ export function bootEnded(pid: number | undefined, nice: number): void {
   try {
     setPriority(pid, INSTANCE_NICENESS);
     if (!HAS_AUTOGROUP) return;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]) === pid) {
+    if (Number(statFields(`/proc/${pid}/stat`)[3]) === pid) {
       writeFileSync(`/proc/${pid}/autogroup`, String(INSTANCE_NICENESS));
     }
   } catch {
@@ -266,8 +269,7 @@ export function cpuShare(pid: number): { waitedMs: number; mainRanMs: number } |
         fields = readFileSync(`${dir}/schedstat`, 'latin1').split(' ');
         waitedNs += Number(fields[1]) || 0;
         if (tid === String(pid)) mainRanNs = Number(fields[0]) || 0;
-        const stat = readFileSync(`${dir}/stat`, 'latin1');
-        if (stat[stat.lastIndexOf(')') + 2] === 'R') {
+        if (statFields(`${dir}/stat`)[0] === 'R') {
           const m = /se\.exec_start\s*:\s*([\d.]+)/.exec(readFileSync(`${dir}/sched`, 'latin1'));
           const pending = m ? nowMs - Number(m[1]) : 0;
           if (pending > 0) waitedNs += pending * 1e6;
@@ -297,10 +299,7 @@ export function cpuShare(pid: number): { waitedMs: number; mainRanMs: number } |
 export function processAgeMs(pid: number): { ageMs: number; commandMs: number } | null {
   try {
     const uptimeMs = Number(readFileSync('/proc/uptime', 'latin1').split(' ')[0]) * 1000;
-    const startedMs = (statFile: string) => {
-      const stat = readFileSync(statFile, 'latin1');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]) * 10;
-    };
+    const startedMs = (statFile: string) => Number(statFields(statFile)[19]) * 10;
     const ageMs = Math.max(0, uptimeMs - startedMs(`/proc/${pid}/stat`));
     if (!Number.isFinite(ageMs)) return null;
     const comm = readFileSync(`/proc/${pid}/comm`, 'latin1').trim();

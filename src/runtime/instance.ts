@@ -14,7 +14,6 @@ import type { FunctionSpec } from '../model/function.ts';
 import {
   bootEnded,
   bootNiceness,
-  INSTANCE_NICENESS,
   lastLine,
   looksOutOfMemory,
   PeakRssReader,
@@ -25,7 +24,7 @@ import {
 import { epochMs, type InstanceResult, type PendingInvocation, type ResultFields } from './invocation.ts';
 import { watchMemory } from './memory-watchdog.ts';
 import type { ProcessTree } from './process-tree.ts';
-import type { InstanceChild } from './spawner.ts';
+import { INSTANCE_NICENESS, type InstanceChild } from './spawner.ts';
 
 /**
  * Lambda's INIT phase limit for on-demand functions, 10 s (AWS Compute Blog,
