@@ -289,9 +289,8 @@ export function cpuShare(pid: number): { waitedMs: number; mainRanMs: number } |
  * (/proc/uptime less the start times in field 22 of /proc/<pid>/stat and of its
  * threads' stat: clock ticks since boot, 100 a second on Linux, so 10 ms steps).
  * An instance's process first runs fxbench's setup steps (`setpriv`, the `sh`
- * that joins its cgroup: in a burst of 300 the joins queue on the kernel's
- * cgroup lock for seconds) and then execs the function's command; a Node
- * process starts its V8 and libuv threads at once, so its oldest other thread
+ * that joins its cgroup, which waits for the kernel's cgroup mutex) and then
+ * execs the function's command; a Node process starts its V8 and libuv threads at once, so its oldest other thread
  * dates the exec. `commandMs`: that age; 0 while still in a setup step; the
  * process's age for a single-threaded command (whose exec is not dated). null
  * where unavailable.

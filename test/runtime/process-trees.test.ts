@@ -8,7 +8,7 @@
 // few seconds. Then the runtime's own endings of an instance (idle reaping,
 // timeout) end its tree, and memory is capped on the whole tree, with a memory
 // cgroup where the machine has one and with the watchdog without.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -227,6 +227,48 @@ for (const mode of ['cgroup', 'watchdog'] as const) {
     }
   });
 }
+
+// The instance joins its cgroup by writing its one thread to `tasks`, before its command runs:
+// writing a whole process to `cgroup.procs` takes the kernel's global threadgroup lock, which
+// waits for an RCU grace period and holds off every fork and thread creation on the machine;
+// 300 such joins at once left instances asleep for 10+ s and killed by the INIT limit
+// (2026-11-30: 6–46 of 300; 0 with `tasks`). Joined that way, every thread the command starts
+// after (Node starts its V8 and libuv threads at once) must still be in the instance's cgroup.
+memory('cgroup: every thread of a Node instance is in its own memory cgroup, capped at its memory', async () => {
+  if (!HAS_CGROUP) {
+    console.log(`  (no usable memory cgroup here (own: ${ownMemoryCgroup()}): not run)`);
+    return;
+  }
+  const r2 = await startRuntime([spec('threads', { kind: 'node', code: 'functions/hello', memoryMB: 256 })]);
+  try {
+    const r = await call(r2, 'threads', {});
+    assert.is(r.errorClass, null, r.body);
+    const [pid] = r2.pids('threads');
+    assert.ok(pid, 'one instance');
+    const memoryLine = (file: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .find((l) => /^\d+:[^:]*\bmemory\b/.test(l))!
+        .split(':')[2]!;
+    const tids = readdirSync(`/proc/${pid}/task`);
+    assert.ok(tids.length >= 5, `a Node process has its V8 and libuv threads: ${tids.length}`);
+    const own = memoryLine(`/proc/${pid}/cgroup`);
+    assert.ok(
+      own.includes(path.basename(instanceCgroupBase()!)),
+      `${own}: under fxbench's base ${instanceCgroupBase()}`,
+    );
+    for (const tid of tids) assert.is(memoryLine(`/proc/${pid}/task/${tid}/cgroup`), own, `thread ${tid}`);
+    const dir = path.join(
+      path.dirname(instanceCgroupBase()!),
+      own.slice(own.indexOf(path.basename(instanceCgroupBase()!))),
+    );
+    const listed = readFileSync(path.join(dir, 'tasks'), 'utf8').trim().split('\n').sort();
+    assert.equal(listed, [...tids].sort(), 'the cgroup holds exactly the instance’s threads');
+    assert.is(Number(readFileSync(path.join(dir, 'memory.limit_in_bytes'), 'utf8')), 256 * 1024 * 1024);
+  } finally {
+    await r2.stop();
+  }
+});
 
 memory('the reaper runs beside the runtime', () => {
   assert.ok(reaperPid() > 0, 'a reaper was started');
