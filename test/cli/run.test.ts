@@ -76,6 +76,25 @@ run('writes results.json and index.html and prints the summary table', async () 
   assert.not.match(html, /<link[^>]+href=/, 'no external styles');
 });
 
+// scripts/test.mjs has the CLI run from the build (FXBENCH_DIST=1, as installed); in a clone,
+// as the README's first command runs it, it runs the sources through tsx: its workers and the
+// runtime process as well.
+run('in a clone, from the sources (FXBENCH_DIST unset), with --workers 2', async () => {
+  const out = path.join(tmp.dir, 'from-source');
+  const r = await runCli(['run', `${F}/small-burst.ts`, '--out', out, '--workers', '2'], {
+    env: { FXBENCH_DIST: '0' },
+  });
+  assert.is(r.code, 0, r.stderr);
+  const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
+  assert.equal(
+    result.targets[0]!.phases.map((p) => [p.requests, p.coldStarts]),
+    [
+      [4, 4],
+      [4, 0],
+    ],
+  );
+});
+
 run('bad input exits 2 with a message naming the file and field, and sends nothing', async () => {
   const out = path.join(tmp.dir, 'bad');
   const r = await runCli(['run', `${F}/bad-type.ts`, '--out', out]);
