@@ -53,19 +53,23 @@ export class ForkInstance extends BaseInstance {
       'close',
       inv.payload,
     );
+    // The timeout counts from the same moment as the duration: the process has
+    // started (the spawner reported it). Counted from the ask, a slow spawn took
+    // its time out of the function's and a timed-out run reported 398 ms of 400.
     child.once('spawn', () => {
       this.startNs = nowNs();
       this.becameReady();
+      if (!this.inv) return; // already lost: nothing to sample or time
       this.sampler = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
+      this.timer = setTimeout(() => {
+        this.timedOut = true;
+        this.kill('timeout');
+      }, spec.timeoutMs);
     });
     child.stdout!.on('data', (c: Buffer) => {
       this.stdout.push(c);
       this.sample();
     });
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.kill('timeout');
-    }, spec.timeoutMs);
   }
 
   /** Peak RSS is read while the process lives (after exit /proc has nothing); best effort. */
