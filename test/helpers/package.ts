@@ -144,6 +144,38 @@ export function hasNodeSqlite(): boolean {
   }
 }
 
+/**
+ * npm environment under which `npm i` of fxbench installs better-sqlite3 from a
+ * prebuilt binary, as a user's install does (prebuild-install downloads one from
+ * GitHub for Node 20 on linux-x64; GitHub cannot be reached here, and without it
+ * the install compiles SQLite, ≈ 95 s on 2 cores). The binary is the one `npm ci`
+ * built in this clone for this Node (so the build from source is still done, by
+ * npm ci), packed as prebuild-install's own tarball under `dir` and named by
+ * `npm_config_better_sqlite3_local_prebuilds`, where prebuild-install looks
+ * before the network; it then loads the binary to check it. Empty (the install
+ * builds from source) when the clone has no binary this Node can load.
+ */
+export async function localPrebuildEnv(dir: string): Promise<Record<string, string>> {
+  const pkgDir = path.join(ROOT, 'node_modules/better-sqlite3');
+  const binary = path.join(pkgDir, 'build/Release/better_sqlite3.node');
+  try {
+    process.dlopen({ exports: {} } as NodeJS.Module, binary);
+  } catch {
+    return {}; // not built, or built for another Node
+  }
+  const { version } = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  mkdirSync(dir, { recursive: true });
+  ok(
+    await run('tar', ['czf', path.join(dir, name), 'build/Release/better_sqlite3.node'], {
+      cwd: pkgDir,
+      timeoutMs: 60_000,
+    }),
+    'tar of the prebuilt better-sqlite3',
+  );
+  return { npm_config_better_sqlite3_local_prebuilds: dir };
+}
+
 /** A 127.0.0.1 HTTP server answering 200 "ok" and counting requests. */
 export async function countingServer(): Promise<{ url: string; count(): number; close(): Promise<void> }> {
   let n = 0;

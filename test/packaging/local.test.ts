@@ -5,16 +5,26 @@
 // inline local function, no bench.config.ts; `npx fxbench run` must write whole
 // reports. The same from a folder of that project that is an ES module package.
 // Plain Node imports the API from the build, and TypeScript finds its types.
-// (Where this Node has no node:sqlite, the install builds better-sqlite3, ~1.5
-// minutes on a 2-core machine without prebuilt binaries; elsewhere install scripts
-// are skipped, as fxbench never loads it there. Not --omit=optional: that also
+// (Where this Node has no node:sqlite, better-sqlite3 installs from the prebuilt
+// binary a user would download, here the one npm ci built (localPrebuildEnv), and
+// it must load in the project; elsewhere install scripts are skipped,
+// as fxbench never loads it there. Not --omit=optional: that also
 // drops esbuild's platform binary, which tsx needs.)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, scratch } from '../helpers/cli.ts';
-import { checkReport, countingServer, hasNodeSqlite, ok, packFxbench, run, writeScenario } from '../helpers/package.ts';
+import {
+  checkReport,
+  countingServer,
+  hasNodeSqlite,
+  localPrebuildEnv,
+  ok,
+  packFxbench,
+  run,
+  writeScenario,
+} from '../helpers/package.ts';
 
 const tmp = scratch('fxbench-packaging-local-');
 const project = path.join(tmp.dir, 'project');
@@ -60,15 +70,32 @@ test('npm init -y, npm i <tarball>: a CommonJS project', async () => {
   assert.ok(pkg.type === undefined || pkg.type === 'commonjs', `type ${pkg.type}`);
   // On a Node with node:sqlite fxbench never loads better-sqlite3: skip building it.
   const flags = hasNodeSqlite() ? ['--ignore-scripts'] : [];
+  // Elsewhere better-sqlite3 installs from a prebuilt binary, as a user's does (localPrebuildEnv).
+  const env = hasNodeSqlite() ? {} : await localPrebuildEnv(path.join(tmp.dir, 'prebuilds'));
   const r = ok(
     await run('npm', ['i', '--no-audit', '--no-fund', '--prefer-offline', ...flags, tarball], {
       cwd: project,
+      env,
       timeoutMs: 600_000,
     }),
     'npm i',
   );
-  process.stdout.write(`# npm i ${flags.join(' ')} <tarball>: ${(r.ms / 1000).toFixed(1)} s\n`);
+  const how = flags.length
+    ? flags.join(' ')
+    : env.npm_config_better_sqlite3_local_prebuilds
+      ? '(prebuilt better-sqlite3)'
+      : '(better-sqlite3 built from source)';
+  process.stdout.write(`# npm i ${how} <tarball>: ${(r.ms / 1000).toFixed(1)} s\n`);
   assert.ok(existsSync(path.join(project, 'node_modules/.bin/fxbench')));
+  if (!hasNodeSqlite()) {
+    const q =
+      "const D = require('better-sqlite3'); process.stdout.write(String(new D(':memory:').prepare('select 6 * 7 as x').get().x))";
+    const loaded = ok(
+      await run('node', ['-e', q], { cwd: project, timeoutMs: 60_000 }),
+      'better-sqlite3 in the project',
+    );
+    assert.is(loaded.stdout.trim(), '42');
+  }
 });
 
 test('npx fxbench run: inline http target and local function, no config, in the CommonJS project', async () => {
