@@ -1,6 +1,6 @@
 // test-timeout: 900 s
 // `npm run bench:gate` stays runnable: the benchmark in its quick mode
-// (BENCH_QUICK=1: 6 history runs, one A/B run per case) as a real process, load
+// (BENCH_QUICK=1: 6 history runs, one A/B run of 3 pairs per case) as a real process, load
 // on 127.0.0.1 only (the local runtime). Asserts the table's rows and that every
 // rate carries the run count it rests on, not whether the goals are met: too
 // few runs for rates, and speed is judged by the benchmark itself. Every process
@@ -43,10 +43,10 @@ test('prints the error-rate table with run counts and leaves no process behind',
       new RegExp(`^${gate}\\s+${measure}\\s+(${runs})\\s+(0|100)%\\s+[≤≥] \\d+%\\s+(met|MISSED)$`, 'm'),
     );
   // 6 unchanged history runs: the first 5 advisory, 1 gated, each logged with the band it rested on
-  // (none for the first); every A/B run had its 5 pairs.
+  // (none for the first); every A/B run had the 3 pairs of the quick mode.
   assert.is(err.match(/^history unchanged \d\/6: advisory \(latency\.warm\.p50 [\d.]+/gm)?.length, 5, err);
   assert.match(err, /^history unchanged 6\/6: \w+.* \(latency\.warm\.p50 [\d.]+ vs [\d.]+…[\d.]+ \(5 runs\)/m);
-  assert.is(err.match(/^A\/B \w+ 1\/1 \(5 pairs\)/gm)?.length, 3, err);
+  assert.is(err.match(/^A\/B \w+ 1\/1 \(3 pairs\)/gm)?.length, 3, err);
   await new Promise((r) => setTimeout(r, 500));
   for (const pid of seen) assert.not.ok(alive(pid), `process ${pid} still alive`);
 });
