@@ -11,7 +11,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, w
 import { setPriority } from 'node:os';
 import type { FunctionSpec } from '../model/function.ts';
 import { ProcessTree, startReaper, treeCommand, underParentDeath } from './process-tree.ts';
-import { INSTANCE_NICENESS, type InstanceChild, spawnViaSpawner } from './spawner.ts';
+import { INSTANCE_NICENESS, type InstanceChild, spawnerJoinsCgroups, spawnViaSpawner } from './spawner.ts';
 
 /** The fields of a /proc/<pid>/stat (or task stat) file after the command name: [0] is the state, [3] the session, [19] the start time. */
 function statFields(file: string): string[] {
@@ -116,8 +116,10 @@ export function spawnInstanceProcess(
   input?: Buffer,
 ): InstanceChild {
   startReaper();
-  const held = treeCommand(id, spec.memoryMB, cmd, args);
-  ({ cmd, args } = underParentDeath(held.cmd, held.args));
+  // Started by the spawner straight into a cgroup made ahead: no `setpriv` and `sh` steps (the
+  // spawner kills its children should the runtime die, spawner.py); else through them.
+  const held = treeCommand(id, spec.memoryMB, cmd, args, spawnerJoinsCgroups());
+  ({ cmd, args } = held.join ? held : underParentDeath(held.cmd, held.args));
   const detached = held.cgroup === null;
   const started = (pid: number | undefined, niced: boolean) => {
     if (!pid) return;
@@ -130,6 +132,7 @@ export function spawnInstanceProcess(
     group: detached,
     nice,
     input,
+    ...(held.join ? { cgroup: held.join } : {}),
   });
   if (viaSpawner) {
     viaSpawner.once('spawn', () => started(viaSpawner.pid, true));

@@ -40,11 +40,16 @@ const SETPRIV = '/usr/bin/setpriv';
 const HAS_SETPRIV = process.platform === 'linux' && existsSync(SETPRIV);
 
 /**
- * `cmd args` run under `setpriv --pdeathsig SIGKILL` where there is setpriv:
- * the kernel kills the process should its parent die without cleaning up.
+ * `cmd args` run under `setpriv --pdeathsig SIGKILL` (or `signal`) where there
+ * is setpriv: the kernel signals the process should its parent die without
+ * cleaning up.
  */
-export function underParentDeath(cmd: string, args: string[]): { cmd: string; args: string[] } {
-  return HAS_SETPRIV ? { cmd: SETPRIV, args: ['--pdeathsig', 'SIGKILL', '--', cmd, ...args] } : { cmd, args };
+export function underParentDeath(
+  cmd: string,
+  args: string[],
+  signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL',
+): { cmd: string; args: string[] } {
+  return HAS_SETPRIV ? { cmd: SETPRIV, args: ['--pdeathsig', signal, '--', cmd, ...args] } : { cmd, args };
 }
 
 /** How long a cgroup whose processes were killed is retried for removal before the reaper is left to do it, ms. */
@@ -352,21 +357,25 @@ function tellReaper(line: string): void {
  * How to start an instance's command so that its tree is held: the command and
  * arguments to spawn (wrapped in the cgroup step when there is a cgroup) and
  * the cgroup folder it will be in (null without one: then spawn it detached, as
- * the leader of its own process group).
+ * the leader of its own process group). With `direct` (the spawner can start
+ * a child in a cgroup: spawner.py) and a cgroup made ahead, the command is left
+ * as it is and `join` names the cgroup to start it in; else `join` is null.
  */
 export function treeCommand(
   id: string,
   memoryMB: number,
   cmd: string,
   args: string[],
-): { cmd: string; args: string[]; cgroup: string | null } {
+  direct = false,
+): { cmd: string; args: string[]; cgroup: string | null; join: string | null } {
   const base = instanceCgroupBase();
-  if (!base) return { cmd, args, cgroup: null };
+  if (!base) return { cmd, args, cgroup: null, join: null };
   const made = pool.get(memoryMB)?.pop();
   void fillCgroupPool(memoryMB);
+  if (made && direct) return { cmd, args, cgroup: made, join: made };
   const cgroup = made ?? path.join(base, id);
   const limit = made ? '' : String(memoryMB * 1024 * 1024);
-  return { cmd: SH, args: ['-c', JOIN, cgroup, limit, cmd, ...args], cgroup };
+  return { cmd: SH, args: ['-c', JOIN, cgroup, limit, cmd, ...args], cgroup, join: null };
 }
 
 /**

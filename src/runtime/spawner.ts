@@ -19,7 +19,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { underParentDeath } from './process-tree.ts';
+import { instanceCgroupBase, ownMemoryCgroup, underParentDeath } from './process-tree.ts';
 
 const SCRIPT = fileURLToPath(new URL('./spawner.py', import.meta.url));
 
@@ -53,6 +53,8 @@ class SpawnedChild extends EventEmitter implements InstanceChild {
 interface SpawnerMessage {
   /** The first line: it runs. */
   ready?: boolean;
+  /** In the first line: it can start children in a cgroup (SpawnOptions.cgroup). */
+  join?: boolean;
   id: string;
   pid?: number;
   error?: string;
@@ -72,6 +74,8 @@ export interface SpawnOptions {
   nice: number;
   /** Written to its stdin (then closed), and its stdout passed back; without it both are /dev/null. */
   input?: Buffer;
+  /** A memory cgroup made ahead to start it in (when the spawner joins cgroups: spawnerJoinsCgroups). */
+  cgroup?: string;
 }
 
 /** One spawner process, started on first use. */
@@ -81,13 +85,19 @@ class Spawner {
   private next = 0;
   private buffered = '';
   dead = false;
+  /** It said it can start children in a cgroup. */
+  joins = false;
   /** Resolves true once the spawner said it is ready, false if it ended first. */
   readonly ready: Promise<boolean>;
   private setReady!: (ok: boolean) => void;
 
   constructor(python: string) {
     this.ready = new Promise((resolve) => (this.setReady = resolve));
-    const { cmd, args } = underParentDeath(python, [SCRIPT, String(INSTANCE_NICENESS)]);
+    // Its own memory cgroup, where it returns after starting a child in one (only where
+    // instances get cgroups). Its parent-death signal is SIGTERM, on which it kills what it
+    // started (spawner.py): its children in cgroups run without a `setpriv` step of their own.
+    const home = instanceCgroupBase() ? (ownMemoryCgroup() ?? '') : '';
+    const { cmd, args } = underParentDeath(python, [SCRIPT, String(INSTANCE_NICENESS), home], 'SIGTERM');
     this.proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     this.proc.stdout!.setEncoding('latin1');
     this.proc.stdout!.on('data', (s: string) => this.read(s));
@@ -132,6 +142,7 @@ class Spawner {
       msg.stdin = opts.input.toString('base64');
       msg.stdout = true;
     }
+    if (opts.cgroup) msg.cgroup = opts.cgroup;
     this.proc.stdin!.write(`${JSON.stringify(msg)}\n`);
     return child;
   }
@@ -143,6 +154,7 @@ class Spawner {
       if (!line) continue;
       const m = JSON.parse(line) as SpawnerMessage;
       if (m.ready !== undefined) {
+        this.joins = m.ready && m.join === true;
         this.setReady(m.ready);
         continue;
       }
@@ -169,7 +181,12 @@ class Spawner {
     }
   }
 
-  /** The spawner is gone: its children were killed with it (parent-death signal); each says so. */
+  /**
+   * The spawner is gone: its children are killed (those started through `setpriv`
+   * died with it, by their parent-death signal; those it started straight into a
+   * cgroup are killed here, and their trees by their instances, as after any
+   * exit); each says so.
+   */
   private fail(why: string): void {
     if (this.dead) return;
     this.dead = true;
@@ -177,6 +194,11 @@ class Spawner {
     if (active === this) active = undefined;
     for (const [id, child] of this.children) {
       this.children.delete(id);
+      try {
+        if (child.pid) process.kill(child.pid, 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
       child.stderr.emit('data', Buffer.from(`fxbench: ${why}\n`));
       child.signalCode = 'SIGKILL';
       child.emit('exit', null, 'SIGKILL');
@@ -238,6 +260,14 @@ export async function acquireSpawner(): Promise<void> {
 export function releaseSpawner(): void {
   users = Math.max(0, users - 1);
   if (users === 0 && active?.endIfIdle()) active = undefined;
+}
+
+/**
+ * Whether the running spawner starts instances in their cgroups itself (it said
+ * so when it started): then an instance needs no `sh` step to join one.
+ */
+export function spawnerJoinsCgroups(): boolean {
+  return Boolean(active && !active.dead && active.joins);
 }
 
 /** PID of the running spawner (tests); 0 when none. */

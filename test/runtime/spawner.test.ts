@@ -6,15 +6,17 @@
 // the process, and a spawner that dies takes its instances with it and is
 // replaced. The spawner leads its own session (one autogroup for all instances),
 // and instances booting at once are niced in the order they were asked for.
-// FXBENCH_SPAWNER=node spawns with Node as before.
+// Where instances get memory cgroups, it starts them straight in one made ahead
+// (no setpriv or sh step). FXBENCH_SPAWNER=node spawns with Node as before.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LocalRuntime } from '../../src/runtime/runtime.ts';
-import { spawnerAvailable, spawnerPid } from '../../src/runtime/spawner.ts';
+import { instanceCgroupBase, treeCommand } from '../../src/runtime/process-tree.ts';
+import { spawnerAvailable, spawnerJoinsCgroups, spawnerPid, spawnViaSpawner } from '../../src/runtime/spawner.ts';
 import { alive, ROOT, waitFor } from '../helpers/cli.ts';
 import { call, spec, startRuntime } from '../helpers/runtime.ts';
 
@@ -61,6 +63,66 @@ test('instances are the spawner’s children, at niceness 10, and run', async ()
     const warm = await call(rt, name);
     assert.not.ok(warm.cold);
   }
+});
+
+test('where instances get memory cgroups, the spawner starts them straight in one made ahead: the PID runs the command itself (no setpriv or sh step), and the spawner is back in its own cgroup', async () => {
+  if (!instanceCgroupBase()) return void console.log('# no usable memory cgroup here: not checked');
+  const memoryLine = (pid: number) =>
+    readFileSync(`/proc/${pid}/cgroup`, 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[1]?.split(',').includes('memory'))!
+      .split(':')
+      .slice(2)
+      .join(':');
+  assert.ok(spawnerJoinsCgroups(), 'the spawner said it can start children in a cgroup');
+  const direct = treeCommand('t', 128, '/bin/true', ['x'], true);
+  assert.equal([direct.cmd, direct.args, direct.join], ['/bin/true', ['x'], direct.cgroup]);
+  // The spawner itself: a child started in a cgroup is born there; a cgroup that is not there is an error naming it.
+  const dir = path.join(instanceCgroupBase()!, 'spawner-test');
+  mkdirSync(dir);
+  try {
+    const seen = await new Promise<string>((resolve, reject) => {
+      const c = spawnViaSpawner('/bin/cat', ['/proc/self/cgroup'], {
+        cwd: ROOT,
+        env: {},
+        group: false,
+        nice: 10,
+        input: Buffer.alloc(0),
+        cgroup: dir,
+      })!;
+      let out = '';
+      c.stdout!.on('data', (b: Buffer) => (out += b));
+      c.on('error', reject);
+      c.on('close', () => resolve(out));
+    });
+    assert.match(seen, new RegExp(`:memory:.*/spawner-test\n`));
+    const missing = await new Promise<string>((resolve) => {
+      const c = spawnViaSpawner('/bin/true', [], {
+        cwd: ROOT,
+        env: {},
+        group: false,
+        nice: 10,
+        cgroup: `${dir}-not-there`,
+      })!;
+      c.on('error', (e: Error) => resolve(e.message));
+    });
+    assert.match(missing, /cannot place the instance in memory cgroup .*spawner-test-not-there/);
+    assert.is(memoryLine(spawnerPid()), memoryLine(process.pid), 'the spawner is back where it started');
+  } finally {
+    rmdirSync(dir);
+  }
+  await rt.drain('hello');
+  const r = await call(rt, 'hello');
+  assert.ok(r.cold);
+  const [pid] = rt.pids('hello');
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  assert.is(argv[0], process.execPath, argv.join(' '));
+  assert.is(stat(pid!).ppid, spawnerPid());
+  const own = memoryLine(pid!);
+  assert.match(own, new RegExp(`/${path.basename(instanceCgroupBase()!)}/pool-128-\\d+$`));
+  const tasks = readFileSync(path.join(instanceCgroupBase()!, path.basename(own), 'tasks'), 'utf8').split('\n');
+  assert.ok(tasks.includes(String(pid)), `${pid} in ${own}`);
+  assert.is(memoryLine(spawnerPid()), memoryLine(process.pid), 'the spawner is back where it started');
 });
 
 test('the spawner leads a session of its own, and its instances stay in it: one scheduling group (autogroup, at nice 10) for them all', async () => {
@@ -153,7 +215,7 @@ test('the spawner dies: its instances die with it, and the next cold start gets 
   const [pid] = rt.pids('hello');
   const old = spawnerPid();
   process.kill(old, 'SIGKILL');
-  await waitFor(() => !alive(pid!), 5000, `instance ${pid} killed by its parent-death signal`);
+  await waitFor(() => !alive(pid!), 5000, `instance ${pid} killed`);
   await waitFor(() => rt.instanceCount('hello') === 0, 5000, 'instance gone from the pool');
   const next = await call(rt, 'hello');
   assert.is(next.errorClass, null, next.body);
