@@ -59,7 +59,10 @@ test('prints the table with measured figures and leaves no process behind', asyn
     const b = row(`burst ${n} (maxInstances 100): cold round 1 / round 2`);
     assert.match(b, new RegExp(`\\d+ / \\d+ of ${n}; errors \\d+; round 1 accepted over \\d+ ms`));
   }
-  assert.match(row('open model 50/s from cold: late sends'), /\d+ late of \d+/);
+  assert.match(
+    row('open model 50/s from cold: late sends per run'),
+    /  \d+ of \d+ \(\d+ cold starts; CPU \d+% busy before\)$/,
+  );
   assert.match(
     row('open model 4/s for 3 s, by worker count'),
     /--workers 1: \d+ cold starts \(instances started\) for 12 invocations; --workers 2: \d+ cold starts \(instances started\) for 12 invocations/,
