@@ -91,10 +91,12 @@ export function bootEnded(pid: number | undefined, nice: number): void {
  * Spawns an instance process of `spec` (instance `id`) in its code folder, and
  * calls `onStarted` with its PID and process tree once it runs (at once when
  * Node spawned it; when the spawner reports it, spawner.ts). Where there is a
- * memory cgroup, a `sh` step puts it there first, capped at the function's
+ * memory cgroup, it is started in it (by the spawner when the cgroup was made
+ * ahead; else a `sh` step puts it there first), capped at the function's
  * memory size (the cap on resident memory of the whole tree); elsewhere it is
  * spawned leading its own process group (a session too when Node spawns it), and
- * memory-watchdog.ts is the cap. Under `setpriv --pdeathsig SIGKILL` the kernel
+ * memory-watchdog.ts is the cap. Unless the spawner started it straight in its
+ * cgroup, under `setpriv --pdeathsig SIGKILL` the kernel
  * kills it should its parent (fxbench's runtime, or its spawner) die without
  * cleaning up (the reaper then kills the rest of its tree). Every step execs,
  * so the PID is the function's own. The process runs at `nice` (bootNiceness).
@@ -291,9 +293,10 @@ export function cpuShare(pid: number): { waitedMs: number; mainRanMs: number } |
  * How long process `pid` has existed and how long its command has run, ms
  * (/proc/uptime less the start times in field 22 of /proc/<pid>/stat and of its
  * threads' stat: clock ticks since boot, 100 a second on Linux, so 10 ms steps).
- * An instance's process first runs fxbench's setup steps (`setpriv`, the `sh`
- * that joins its cgroup, which waits for the kernel's cgroup mutex) and then
- * execs the function's command; a Node process starts its V8 and libuv threads at once, so its oldest other thread
+ * An instance's process may first run fxbench's setup steps (`setpriv`, the
+ * `sh` that joins its cgroup, which waits for the kernel's cgroup mutex) and
+ * then exec the function's command (one the spawner started straight in its
+ * cgroup runs its command from the start); a Node process starts its V8 and libuv threads at once, so its oldest other thread
  * dates the exec. `commandMs`: that age; 0 while still in a setup step; the
  * process's age for a single-threaded command (whose exec is not dated). null
  * where unavailable.

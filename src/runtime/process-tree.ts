@@ -6,8 +6,9 @@
  * - a memory cgroup per instance, where the machine offers one (cgroup v1 with
  *   the memory controller, writable: this process's own memory cgroup gets a
  *   child `fxbench-<pid>-<rand>`, and each instance a child of that). The
- *   instance joins it before its command runs (a `sh` step between `setpriv` and
- *   the command), so every descendant is in it, including one that calls
+ *   instance is started in it (by the spawner, in a cgroup made ahead; else by
+ *   a `sh` step between `setpriv` and the command, which joins it first), so
+ *   every descendant is in it, including one that calls
  *   setsid(). It is killed by killing every PID listed in it until it is empty,
  *   and it is also the memory cap (memory.limit_in_bytes: resident memory of the
  *   whole tree, as Lambda caps its environments) and tells when the kernel killed
@@ -22,8 +23,10 @@
  *   runtime, told each instance group on a pipe. When fxbench is gone however it
  *   ended (SIGKILL included) the pipe reaches end-of-file, and the reaper kills
  *   every group still listed and everything in fxbench's cgroups, removes them,
- *   and exits. The instance PID itself also gets the parent-death signal
- *   (`setpriv --pdeathsig SIGKILL`), so it dies with fxbench even without a reaper.
+ *   and exits. An instance started through `setpriv --pdeathsig SIGKILL` also
+ *   dies with its parent even without a reaper; one the spawner started straight
+ *   in its cgroup is killed by the spawner when the runtime dies (its SIGTERM
+ *   parent-death signal), or by the runtime when the spawner dies.
  *
  * Without a usable cgroup (another OS, cgroup v2 only, not root, or
  * FXBENCH_NO_CGROUP=1) memory is capped by the watchdog in memory-watchdog.ts.
@@ -57,7 +60,9 @@ const RMDIR_RETRY_MS = 20;
 const RMDIR_TRIES = 50;
 
 /**
- * The `sh` step that puts an instance in its cgroup before its command runs:
+ * The `sh` step that puts an instance in its cgroup before its command runs,
+ * where the spawner does not start it there itself (a cgroup not made ahead, or
+ * no spawner):
  * `sh -c JOIN <cgroup dir> <limit bytes or "" when made already> <command> <args…>`.
  * Unless the cgroup was made ahead (a pooled one: takeCgroup), it creates it and
  * caps its memory (and memory+swap where swap is accounted); then it moves
