@@ -248,7 +248,7 @@ def main():
         return
     # A session of its own: where the kernel groups scheduling by session (autogroup, with the
     # task in the root cpu cgroup), every instance started here shares one scheduling entity,
-    # niced like one instance (argv[1], 10) against the runtime, the generator and the rest of
+    # niced like one instance (argv[1], 10; the runtime puts it to 0 while none boots) against the runtime, the generator and the rest of
     # the machine. In the runtime's session each instance weighed in alone: 300 booting at nice
     # 10 (weight 110 each, 33,000 together against 1024) left the runtime waiting 7.41 s for a
     # CPU over 13 s, and the steady example (50/s from cold) sent 80-89 of 250 requests late;

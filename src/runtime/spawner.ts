@@ -17,7 +17,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { instanceCgroupBase, ownMemoryCgroup, underParentDeath } from './process-tree.ts';
 
@@ -27,7 +27,8 @@ const SCRIPT = fileURLToPath(new URL('./spawner.py', import.meta.url));
  * Niceness of instance processes (0 = the runtime's own; higher = lower
  * priority), and of the spawner's scheduling group (its session's autogroup),
  * which all its instances share: as a whole they weigh as one process at nice
- * 10 against the runtime, the generator and the rest of the machine.
+ * 10 against the runtime, the generator and the rest of the machine (while any
+ * boots; 0 once none does: instance-process.ts).
  */
 export const INSTANCE_NICENESS = 10;
 
@@ -268,6 +269,21 @@ export function releaseSpawner(): void {
  */
 export function spawnerJoinsCgroups(): boolean {
   return Boolean(active && !active.dead && active.joins);
+}
+
+/**
+ * Sets the niceness of the running spawner's scheduling group (its session's
+ * autogroup, which all its instances share), where the kernel has autogroups;
+ * does nothing without a spawner. Raising it back needs no privilege either
+ * (only a negative niceness does).
+ */
+export function setSpawnerGroupNiceness(nice: number): void {
+  if (!active || active.dead || !active.pid) return;
+  try {
+    writeFileSync(`/proc/${active.pid}/autogroup`, String(nice));
+  } catch {
+    /* no autogroups, or the spawner is gone */
+  }
 }
 
 /** PID of the running spawner (tests); 0 when none. */

@@ -125,7 +125,7 @@ test('where instances get memory cgroups, the spawner starts them straight in on
   assert.is(memoryLine(spawnerPid()), memoryLine(process.pid), 'the spawner is back where it started');
 });
 
-test('the spawner leads a session of its own, and its instances stay in it: one scheduling group (autogroup, at nice 10) for them all', async () => {
+test('the spawner leads a session of its own, and its instances stay in it: one scheduling group (autogroup) for them all, at nice 10 while one boots and 0 once none does', async () => {
   const r = await call(rt, 'hello');
   assert.is(r.errorClass, null, r.body);
   const [pid] = rt.pids('hello');
@@ -137,8 +137,16 @@ test('the spawner leads a session of its own, and its instances stay in it: one 
     const group = (p: number) => readFileSync(`/proc/${p}/autogroup`, 'utf8').split(' ')[0];
     assert.is(group(pid!), group(spawnerPid()));
     assert.is.not(group(pid!), group(process.pid));
-    // The group as a whole is niced like one instance.
-    assert.match(readFileSync(`/proc/${spawnerPid()}/autogroup`, 'utf8'), / nice 10\n?$/);
+    // No instance boots: the warm instances' group runs at nice 0.
+    const nice = () => Number(/ nice (-?\d+)\n?$/.exec(readFileSync(`/proc/${spawnerPid()}/autogroup`, 'utf8'))![1]);
+    assert.is(nice(), 0, 'warm: nice 0');
+    // While one boots, the group as a whole is niced like one instance.
+    const slow = call(rt, 'slow-init');
+    await waitFor(() => rt.pids('slow-init').length > 0, 5000, 'slow-init started');
+    assert.is(nice(), 10, 'booting: nice 10');
+    assert.is((await slow).errorClass, null);
+    assert.is(nice(), 0, 'ready again: nice 0');
+    await rt.drain('slow-init');
   }
 });
 
