@@ -185,9 +185,9 @@ def go_home():
     try:
         join(home)
     except OSError as e:
-        # Left in the instance's cgroup, this process would keep it from being removed: start no
-        # more children in cgroups (the runtime then sees "join": false on its errors and its
-        # instances fail with this message rather than start uncapped).
+        # Left in the instance's cgroup, it keeps that cgroup from being removed. It starts no more
+        # children in cgroups: each later one asked is refused with an error (an init error for its
+        # instance) rather than started uncapped or in the wrong cgroup.
         sys.stderr.write(f"fxbench spawner: cannot move back to memory cgroup {home}: {e}\n")
         home = None
 
@@ -248,8 +248,8 @@ def main():
         return
     # A session of its own: where the kernel groups scheduling by session (autogroup, with the
     # task in the root cpu cgroup), every instance started here shares one scheduling entity,
-    # niced like one instance (argv[1], 10; the runtime puts it to 0 while none boots) against the runtime, the generator and the rest of
-    # the machine. In the runtime's session each instance weighed in alone: 300 booting at nice
+    # niced like one instance (argv[1], 10; the runtime puts it to 0 while none boots) against
+    # the runtime, the generator and the rest of the machine. In the runtime's session each instance weighed in alone: 300 booting at nice
     # 10 (weight 110 each, 33,000 together against 1024) left the runtime waiting 7.41 s for a
     # CPU over 13 s, and the steady example (50/s from cold) sent 80-89 of 250 requests late;
     # from here, 0-3 (2026-11-30).
