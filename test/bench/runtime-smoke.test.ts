@@ -61,7 +61,7 @@ test('prints the table with measured figures and leaves no process behind', asyn
   }
   assert.match(
     row('open model 50/s from cold: late sends per run'),
-    /  \d+ of \d+ \(\d+ cold starts; CPU \d+% busy before\)$/,
+    / {2}\d+ of \d+ \(\d+ cold starts; CPU \d+% busy before\)$/,
   );
   assert.match(
     row('open model 4/s for 3 s, by worker count'),
