@@ -148,7 +148,7 @@ export function spawnInstanceProcess(
   // Started by the spawner straight into a cgroup made ahead: no `setpriv` and `sh` steps (the
   // spawner kills its children should the runtime die, spawner.py); else through them.
   const held = treeCommand(id, spec.memoryMB, cmd, args, spawnerJoinsCgroups());
-  ({ cmd, args } = held.join ? held : underParentDeath(held.cmd, held.args));
+  ({ cmd, args } = held.direct ? held : underParentDeath(held.cmd, held.args));
   const detached = held.cgroup === null;
   const started = (pid: number | undefined, niced: boolean) => {
     if (!pid) return;
@@ -161,7 +161,7 @@ export function spawnInstanceProcess(
     group: detached,
     nice,
     input,
-    ...(held.join ? { cgroup: held.join } : {}),
+    ...(held.direct && held.cgroup ? { cgroup: held.cgroup } : {}),
   });
   if (viaSpawner) {
     viaSpawner.once('spawn', () => started(viaSpawner.pid, true));

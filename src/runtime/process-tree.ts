@@ -364,7 +364,7 @@ function tellReaper(line: string): void {
  * the cgroup folder it will be in (null without one: then spawn it detached, as
  * the leader of its own process group). With `direct` (the spawner can start
  * a child in a cgroup: spawner.py) and a cgroup made ahead, the command is left
- * as it is and `join` names the cgroup to start it in; else `join` is null.
+ * as it is and `direct` is true: the spawner starts it in `cgroup`.
  */
 export function treeCommand(
   id: string,
@@ -372,15 +372,15 @@ export function treeCommand(
   cmd: string,
   args: string[],
   direct = false,
-): { cmd: string; args: string[]; cgroup: string | null; join: string | null } {
+): { cmd: string; args: string[]; cgroup: string | null; direct: boolean } {
   const base = instanceCgroupBase();
-  if (!base) return { cmd, args, cgroup: null, join: null };
+  if (!base) return { cmd, args, cgroup: null, direct: false };
   const made = pool.get(memoryMB)?.pop();
   void fillCgroupPool(memoryMB);
-  if (made && direct) return { cmd, args, cgroup: made, join: made };
+  if (made && direct) return { cmd, args, cgroup: made, direct };
   const cgroup = made ?? path.join(base, id);
   const limit = made ? '' : String(memoryMB * 1024 * 1024);
-  return { cmd: SH, args: ['-c', JOIN, cgroup, limit, cmd, ...args], cgroup, join: null };
+  return { cmd: SH, args: ['-c', JOIN, cgroup, limit, cmd, ...args], cgroup, direct: false };
 }
 
 /**
