@@ -54,6 +54,36 @@ node('the first invocation is cold with an init duration; the second is warm on 
 node.run();
 
 // ---
+const bytes = suite('kind node: the bootstrap passes any payload through, byte for byte');
+let rtBytes: LocalRuntime;
+bytes.before(async () => {
+  rtBytes = await startRuntime([spec('hello', { kind: 'node', code: 'functions/hello' })]);
+});
+bytes.after(() => rtBytes.stop());
+
+bytes('non-ASCII text and an event larger than one socket read reach the handler and come back intact', async () => {
+  // UTF-8 in both directions: the Runtime API client writes its requests as one string.
+  const name = 'Zoë, 東京, 😀';
+  const a = await call(rtBytes, 'hello', { name });
+  assert.is(a.status, 200);
+  assert.is(a.json.message, `hello, ${name}`);
+  // 300 kB arrives in several reads of the instance's socket, and its answer leaves in several writes.
+  const big = 'é'.repeat(150_000);
+  const b = await call(rtBytes, 'hello', { name: big });
+  assert.is(b.status, 200);
+  assert.is(b.json.message, `hello, ${big}`);
+  assert.not.ok(b.cold, 'the same instance served both');
+  // Many invocations in a row on one connection: every answer matches its own event.
+  for (let i = 0; i < 50; i++) {
+    const r = await call(rtBytes, 'hello', { name: `n${i}` });
+    assert.is(r.json.message, `hello, n${i}`);
+  }
+  await stopAndCheck(rtBytes, rtBytes.pids());
+});
+
+bytes.run();
+
+// ---
 const custom = suite('kind bootstrap: any executable custom runtime');
 let rtCustom: LocalRuntime;
 custom.before(async () => {
