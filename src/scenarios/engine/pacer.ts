@@ -34,18 +34,24 @@ function paceWith(p: Pick<Pacer, 'hitAtNs' | 'plannedHits' | 'durationNs'>, elap
 }
 
 /**
- * A fixed rate: send i is due at i / rate. Plans ⌈rate × duration⌉ sends (the
- * ones due strictly before the end): 100/s for 1 s is 100 sends at 0, 10, … 990 ms.
+ * A fixed rate: send i is due at offset + i / rate. Plans the sends due strictly
+ * before the end: 100/s for 1 s is 100 sends at 0, 10, … 990 ms. `offsetMs`
+ * (0 to one interval of the whole schedule) shifts one share of a rate split
+ * over workers: share k of N at rate/N with offset k / rate sends exactly the
+ * whole schedule's sends k, k + N, k + 2N, …, so the shares interleave into the
+ * schedule one generator would keep, instead of N sends leaving at once.
  */
-export function constantPacer(rateRps: number, durationMs: number): Pacer {
+export function constantPacer(rateRps: number, durationMs: number, offsetMs = 0): Pacer {
   if (!(rateRps > 0) || !(durationMs > 0))
     throw new RangeError(`constantPacer: rate and duration must be > 0 (got ${rateRps}/s, ${durationMs} ms)`);
+  if (!(offsetMs >= 0)) throw new RangeError(`constantPacer: offset must be ≥ 0 (got ${offsetMs} ms)`);
   const intervalNs = 1e9 / rateRps;
   const durationNs = durationMs * 1e6;
+  const offsetNs = offsetMs * 1e6;
   const p = {
-    plannedHits: Math.ceil((rateRps * durationMs) / 1000 - 1e-9),
+    plannedHits: Math.max(0, Math.ceil((durationNs - offsetNs) / intervalNs - 1e-9)),
     durationNs,
-    hitAtNs: (hit: number) => hit * intervalNs,
+    hitAtNs: (hit: number) => offsetNs + hit * intervalNs,
     rateAt: () => rateRps,
   };
   return { ...p, pace: (elapsedNs, hits) => paceWith(p, elapsedNs, hits) };

@@ -24,6 +24,8 @@ export interface RampSettings {
   slo: RampSlo;
   maxInFlight: number;
   stopOnBreak: boolean;
+  /** This is share `index` of `count` (workers): its sends interleave with the others' (see steady's share). */
+  share?: { index: number; count: number };
 }
 
 /** The rate of step `i` (from 0) of `steps`, evenly spaced from `from` to `to` inclusive. */
@@ -83,9 +85,10 @@ export const rampPhase: PhaseModule<RampSettings> = {
 
   plannedMs: (s) => s.durationMs,
 
-  share(s, _index, count) {
+  share(s, index, count) {
     return {
       ...s,
+      share: { index, count },
       fromRps: s.fromRps / count,
       toRps: s.toRps / count,
       maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)),
@@ -101,7 +104,8 @@ export const rampPhase: PhaseModule<RampSettings> = {
       ctx.progress(`step ${round}/${s.steps}: ${+rateRps.toFixed(3)}/s`);
       ctx.annotate?.(round, { rateRps, late: 0, dropped: 0 });
       const stats = await runOpenLoop({
-        pacer: constantPacer(rateRps, stepMs),
+        // A share's first send waits `index` intervals of the whole step's rate (rateRps × count).
+        pacer: constantPacer(rateRps, stepMs, s.share ? (s.share.index * 1000) / (rateRps * s.share.count) : 0),
         maxInFlight: s.maxInFlight,
         signal: ctx.signal,
         send: async (seq, intendedNs) => {

@@ -32,6 +32,8 @@ export interface SteadySettings {
   thinkMs: number;
   /** Closed model: stop after this many invocations (besides the duration). */
   maxRequests?: number;
+  /** Open model, one share of a rate split over workers (`share`): its first send's delay, ms. */
+  offsetMs?: number;
 }
 
 /** Splits `n` into `count` near-equal integer parts; part `index`. */
@@ -94,8 +96,15 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
   plannedMs: (s) => s.durationMs,
 
   share(s, index, count) {
+    // Share k sends the whole schedule's sends k, k + count, …: the shares interleave
+    // (constantPacer), and N workers at a low rate do not start N instances at once.
     if (s.rateRps !== undefined)
-      return { ...s, rateRps: s.rateRps / count, maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)) };
+      return {
+        ...s,
+        rateRps: s.rateRps / count,
+        offsetMs: (index * 1000) / s.rateRps,
+        maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)),
+      };
     const users = sharePart(s.users!, index, count);
     if (users === 0) return undefined;
     return {
@@ -112,7 +121,7 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
     if (s.rateRps !== undefined) {
       ctx.annotate?.(1, { rateRps: s.rateRps, late: 0, dropped: 0 });
       const stats = await runOpenLoop({
-        pacer: constantPacer(s.rateRps, s.durationMs),
+        pacer: constantPacer(s.rateRps, s.durationMs, s.offsetMs),
         maxInFlight: s.maxInFlight,
         signal: ctx.signal,
         send,

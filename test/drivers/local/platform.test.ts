@@ -111,6 +111,28 @@ for (const workers of [1, 2]) {
   });
 }
 
+test('--workers 2 at a low rate sends the one generator schedule: shares interleave, one instance serves both', async () => {
+  const out = path.join(tmp.dir, 'open-workers-2');
+  const r = await runCli([
+    'run',
+    'test/fixtures/local-platform/open.ts',
+    '--config',
+    CONFIG,
+    '--out',
+    out,
+    '--no-history',
+    '--workers',
+    '2',
+  ]);
+  assert.is(r.code, 0, r.stderr);
+  const phase = (JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result).targets[0]!.phases[0]!;
+  assert.is(phase.requests, 2);
+  assert.is(phase.ok, 2);
+  // Both workers' first sends at once (their shares not interleaved) would start two instances.
+  assert.is(phase.coldStarts, 1, 'the second send, 2 s after the first, finds its instance warm');
+  // (`instances` adds the workers' counts of distinct instances, an upper bound: metrics/merge.ts.)
+});
+
 test('a burst beyond maxInstances is announced in the plan, then throttled as announced', async () => {
   const out = path.join(tmp.dir, 'throttled');
   const r = await runCli([

@@ -36,6 +36,33 @@ constant('pace: wait for the next send, none when due or overdue, stop at the en
   }
 });
 
+constant('shares of a rate split over workers interleave into the whole schedule, send for send', () => {
+  for (const [rate, ms, n] of [
+    [4, 3000, 2],
+    [50, 5000, 3],
+    [7, 1000, 4],
+    [1000, 2000, 3],
+    [2.5, 1000, 2],
+  ] as const) {
+    const whole = constantPacer(rate, ms);
+    const want = Array.from({ length: whole.plannedHits }, (_, i) => whole.hitAtNs(i));
+    const got: number[] = [];
+    for (let k = 0; k < n; k++) {
+      // steady's share k of n: rate / n, first send after k intervals of the whole rate.
+      const share = constantPacer(rate / n, ms, (k * 1000) / rate);
+      for (let i = 0; i < share.plannedHits; i++) got.push(share.hitAtNs(i));
+      for (let i = 0; i < share.plannedHits; i++) assert.ok(share.hitAtNs(i) < share.durationNs);
+    }
+    got.sort((a, b) => a - b);
+    assert.is(got.length, want.length, `${rate}/s for ${ms} ms over ${n}: as many sends as one generator`);
+    got.forEach((t, i) =>
+      assert.ok(Math.abs(t - want[i]!) < 1, `${rate}/s over ${n}: send ${i} at ${t} ns, want ${want[i]}`),
+    );
+  }
+  assert.is(constantPacer(1, 500, 1000).plannedHits, 0, 'a share whose first send falls after the end sends nothing');
+  assert.throws(() => constantPacer(1, 1000, -1), /offset must be ≥ 0/);
+});
+
 constant('rejects a rate or duration that is not positive', () => {
   assert.throws(() => constantPacer(0, 1000), /rate and duration must be > 0/);
   assert.throws(() => constantPacer(10, 0), /rate and duration must be > 0/);

@@ -134,6 +134,16 @@ valid('the share of a worker divides rates and users so the shares add up', () =
   assert.is(steadyPhase.share!(s, 5, 6), undefined, 'a worker with no user runs nothing');
   const o = steadyPhase.check({ kind: 'steady', rate: 300, duration: '1s', maxInFlight: 10 }, 'p', { issues: [] })!;
   assert.equal([steadyPhase.share!(o, 0, 4)!.rateRps, steadyPhase.share!(o, 0, 4)!.maxInFlight], [75, 3]);
+  // Share k's first send waits k intervals of the whole rate, so the shares' sends interleave (pacer.test.ts).
+  assert.equal(
+    [0, 1, 2, 3].map((i) => +steadyPhase.share!(o, i, 4)!.offsetMs!.toFixed(3)),
+    [0, 3.333, 6.667, 10],
+  );
+  const r = rampPhase.check({ kind: 'ramp', from: 10, to: 50, duration: '4s', steps: 4, slo: { p99: '1s' } }, 'p', {
+    issues: [],
+  })!;
+  assert.equal(rampPhase.share!(r, 1, 2)!.share, { index: 1, count: 2 });
+  assert.equal([rampPhase.share!(r, 1, 2)!.fromRps, rampPhase.share!(r, 1, 2)!.toRps], [5, 25]);
 });
 
 steady.run();
