@@ -63,6 +63,7 @@ test('prints the table with measured figures and leaves no process behind', asyn
     row('open model 50/s from cold: late sends per run'),
     / {2}\d+ of \d+ \(\d+ cold starts; CPU \d+% busy before\)$/,
   );
+  assert.match(row('  same, init burning 200 ms of CPU: late sends'), / {2}\d+ of \d+ \(\d+ cold starts\)$/);
   assert.match(
     row('open model 4/s for 3 s, by worker count'),
     /--workers 1: \d+ cold starts \(instances started\) for 12 invocations; --workers 2: \d+ cold starts \(instances started\) for 12 invocations/,
