@@ -97,6 +97,8 @@ export function phaseFigures(
   r: Readonly<Recorded>,
   priceSource: string | null,
   coldMissing?: string,
+  /** A shard's figures: list the instance ids for the merge (PhaseResult.instanceIds). */
+  shard = false,
 ): Omit<PhaseResult, 'name' | 'kind' | 'round'> {
   const spanS = r.lastEndNs > r.firstStartNs ? (r.lastEndNs - r.firstStartNs) / 1e9 : 0;
   const perInvocation = r.costed ? r.costUSD / r.costed : 0;
@@ -112,6 +114,7 @@ export function phaseFigures(
     ...(Object.keys(r.coldMethods).length ? { coldMethods: { ...r.coldMethods } } : {}),
     ...(known ? {} : { coldNa: coldNaReason(r.requests, coldMissing) }),
     instances: r.instances || undefined,
+    ...(shard && r.instanceIds ? { instanceIds: [...r.instanceIds].sort() } : {}),
     latencyMs: summarizeMs(r.all),
     warmLatencyMs: summarizeMs(r.warm),
     coldLatencyMs: summarizeMs(r.cold),

@@ -4,7 +4,9 @@
  * adds exactly: counters, and the HdrHistograms (all, warm, cold, init, and each
  * second of the timeline), from which every percentile is recomputed. Shards run
  * at the same time, so throughputs and open-model rates add too. Distinct
- * instances cannot be told apart across shards: their sum is an upper bound.
+ * instances: counted from the shards' instance ids where every shard lists them
+ * (PhaseResult.instanceIds: one platform may serve several shards, as the local
+ * runtime serves every `--workers` process); else their sum, an upper bound.
  */
 import { FxError } from '../model/errors.ts';
 import { mergeArrival } from '../model/arrival.ts';
@@ -35,6 +37,7 @@ function recordedOf(p: Figures): Recorded {
       Object.entries(p.errorCauses ?? {}).map(([cls, list]) => [cls, new Map(list.map((c) => [c.cause, c.count]))]),
     ),
     instances: p.instances ?? 0,
+    ...(p.instanceIds ? { instanceIds: new Set(p.instanceIds) } : {}),
     bytesOut: p.bytesOut,
     bytesIn: p.bytesIn,
     costUSD: total,
@@ -57,6 +60,7 @@ export function mergeFigures(list: Figures[]): Figures {
   const source = list.find((p) => p.cost)?.cost?.priceSource ?? null;
   const f = phaseFigures(merged, source);
   const out: Figures = { ...list[0], ...f, throughputRps: list.reduce((a, p) => a + p.throughputRps, 0) };
+  delete out.instanceIds; // they served the count; a merged result is whole
   // n/a only when no shard observed a cold state; then keep the driver's reason, with the merged count.
   if (f.coldNa === undefined) delete out.coldNa;
   else {
@@ -107,7 +111,9 @@ export function mergeTargets(list: TargetResult[]): TargetResult {
   }
   const phases = keys.map((k) => {
     const ps = byKey.get(k)!;
-    return { ...ps[0]!, ...mergeFigures(ps), name: ps[0]!.name, kind: ps[0]!.kind } as PhaseResult;
+    const merged = { ...ps[0]!, ...mergeFigures(ps), name: ps[0]!.name, kind: ps[0]!.kind } as PhaseResult;
+    delete merged.instanceIds; // (mergeFigures counted them; ps[0]'s own must not come back)
+    return merged;
   });
   const summaries = list.map((t) => t.summary).filter((s): s is Figures => s !== null);
   const errors = [...new Set(list.map((t) => t.error).filter(Boolean))];

@@ -63,6 +63,13 @@ export interface PhaseResult {
   coldNa?: string;
   /** Distinct instances seen (where the driver reports instance ids). */
   instances?: number;
+  /**
+   * The ids behind `instances`, in a shard's partial result only (`--shard`, and
+   * each `--workers` process's share): merging counts the distinct instances of
+   * all shards from them (one platform serves every shard), not the sum. Never in
+   * a whole run's or a merged result.
+   */
+  instanceIds?: string[];
   latencyMs: LatencySummary | null;
   warmLatencyMs: LatencySummary | null;
   coldLatencyMs: LatencySummary | null;

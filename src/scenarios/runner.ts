@@ -153,7 +153,7 @@ function partialTarget(t: TargetState, phase: LivePhase | undefined): TargetResu
     ...t.result,
     phases: [...t.result.phases, ...rounds.map((r) => r.result)],
     summary: recorded.length
-      ? withPhaseCost(phaseFigures(mergeRecorded(recorded), t.price.source, coldMissing(t.driver)), t.price)
+      ? withPhaseCost(phaseFigures(mergeRecorded(recorded), t.price.source, coldMissing(t.driver), t.shard), t.price)
       : null,
   };
 }
@@ -165,7 +165,7 @@ function roundResults(t: TargetState, p: LivePhase): { result: PhaseResult; reco
     .sort((a, b) => a[0] - b[0])
     .map(([round, rec]) => {
       const figures = withBasis(
-        withPhaseCost(phaseFigures(rec.recorded, t.price.source, coldMissing(t.driver)), t.price),
+        withPhaseCost(phaseFigures(rec.recorded, t.price.source, coldMissing(t.driver), t.shard), t.price),
         p.basis?.get(round),
       );
       const result: PhaseResult = {
@@ -300,6 +300,8 @@ interface TargetState {
   allRecorded: Recorder['recorded'][];
   /** Per target: the payload generator's `i`. */
   invocationIndex: number;
+  /** This run is one shard (`--shard`, a `--workers` process): figures list their instance ids. */
+  shard: boolean;
 }
 
 async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext): Promise<TargetResult> {
@@ -312,6 +314,7 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     price: lambdaPriceModel(target.arch),
     allRecorded: [],
     invocationIndex: 0,
+    shard: c.shard !== undefined,
   };
   const { result } = t;
   c.live.target = t;
@@ -344,7 +347,7 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
   }
   if (t.allRecorded.length) {
     result.summary = withPhaseCost(
-      phaseFigures(mergeRecorded(t.allRecorded), t.price.source, coldMissing(driver)),
+      phaseFigures(mergeRecorded(t.allRecorded), t.price.source, coldMissing(driver), t.shard),
       t.price,
     );
     const basis = new Set(result.phases.flatMap((p) => p.cost?.basis ?? []));

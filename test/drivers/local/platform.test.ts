@@ -130,7 +130,9 @@ test('--workers 2 at a low rate sends the one generator schedule: shares interle
   assert.is(phase.ok, 2);
   // Both workers' first sends at once (their shares not interleaved) would start two instances.
   assert.is(phase.coldStarts, 1, 'the second send, 2 s after the first, finds its instance warm');
-  // (`instances` adds the workers' counts of distinct instances, an upper bound: metrics/merge.ts.)
+  // Each worker saw the instance; the merge counts it once (the workers' instance ids), not once per worker.
+  assert.is(phase.instances, 1);
+  assert.is(phase.instanceIds, undefined, 'a merged result lists no instance ids');
 });
 
 test('a burst beyond maxInstances is announced in the plan, then throttled as announced', async () => {

@@ -39,8 +39,8 @@ function sample(
   };
 }
 
-function resultOf(rec: Recorder): Result {
-  const figures = phaseFigures(rec.recorded, null);
+function resultOf(rec: Recorder, shard = false): Result {
+  const figures = phaseFigures(rec.recorded, null, undefined, shard);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'fxbench', version: 'x', node: 'x', platform: 'x', cpus: 1 },
@@ -77,7 +77,7 @@ merge('merged percentiles, counts and per-second series equal one recorder fed e
     one.add(s);
     parts[i % 3]!.add(s);
   }
-  const merged = mergeResults(parts.map(resultOf)).targets[0]!.phases[0]!;
+  const merged = mergeResults(parts.map((r) => resultOf(r))).targets[0]!.phases[0]!;
   const whole = resultOf(one).targets[0]!.phases[0]!;
   assert.equal(merged.latencyMs, whole.latencyMs);
   assert.equal(merged.warmLatencyMs, whole.warmLatencyMs);
@@ -99,6 +99,30 @@ merge('merged percentiles, counts and per-second series equal one recorder fed e
   );
   assert.is(merged.late, 3, 'late sends add');
   assert.is(merged.rateRps, 30, 'shares of a rate add');
+});
+
+merge('instances: shards that list their instance ids count each instance once; without ids, the sum', () => {
+  // Two workers on one platform: both saw instance "b", each saw one of its own.
+  const parts = [new Recorder({ originNs: 0 }), new Recorder({ originNs: 0 })];
+  const ids = [
+    ['a', 'b'],
+    ['b', 'c'],
+  ];
+  ids.forEach((list, w) => {
+    for (const id of list) parts[w]!.add({ ...sample(100, 1), instanceId: id });
+  });
+  const shards = parts.map((r) => resultOf(r, true));
+  assert.equal(shards[0]!.targets[0]!.phases[0]!.instanceIds, ['a', 'b'], 'a shard lists its ids');
+  assert.equal(shards[0]!.targets[0]!.summary!.instanceIds, ['a', 'b']);
+  const merged = mergeResults(shards).targets[0]!;
+  assert.is(merged.phases[0]!.instances, 3, 'a, b, c');
+  assert.is(merged.summary!.instances, 3);
+  assert.is(merged.phases[0]!.instanceIds, undefined, 'the merged result is whole: no ids');
+  assert.is(merged.summary!.instanceIds, undefined);
+  // Partial results without ids (an older fxbench, or a whole run's result): the sum, an upper bound.
+  const old = mergeResults(parts.map((r) => resultOf(r, false))).targets[0]!;
+  assert.is(old.phases[0]!.instances, 4);
+  assert.is(resultOf(parts[0]!, false).targets[0]!.phases[0]!.instanceIds, undefined, 'a whole run lists no ids');
 });
 
 merge('refuses results of different scenarios (exit 2), naming the file', () => {
