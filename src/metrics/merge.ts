@@ -111,9 +111,8 @@ export function mergeTargets(list: TargetResult[]): TargetResult {
   }
   const phases = keys.map((k) => {
     const ps = byKey.get(k)!;
-    const merged = { ...ps[0]!, ...mergeFigures(ps), name: ps[0]!.name, kind: ps[0]!.kind } as PhaseResult;
-    delete merged.instanceIds; // (mergeFigures counted them; ps[0]'s own must not come back)
-    return merged;
+    // mergeFigures keeps the first part's own fields (round, phase settings) and sets or drops the figures.
+    return { ...mergeFigures(ps), name: ps[0]!.name, kind: ps[0]!.kind } as PhaseResult;
   });
   const summaries = list.map((t) => t.summary).filter((s): s is Figures => s !== null);
   const errors = [...new Set(list.map((t) => t.error).filter(Boolean))];

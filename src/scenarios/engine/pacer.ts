@@ -34,6 +34,14 @@ function paceWith(p: Pick<Pacer, 'hitAtNs' | 'plannedHits' | 'durationNs'>, elap
 }
 
 /**
+ * The offset of share `index` of a constant rate split over workers or shards:
+ * `index` intervals of the whole rate, so the shares' sends interleave (constantPacer).
+ */
+export function shareOffsetMs(index: number, wholeRateRps: number): number {
+  return (index * 1000) / wholeRateRps;
+}
+
+/**
  * A fixed rate: send i is due at offset + i / rate. Plans the sends due strictly
  * before the end: 100/s for 1 s is 100 sends at 0, 10, … 990 ms. `offsetMs`
  * (0 to one interval of the whole schedule) shifts one share of a rate split

@@ -9,7 +9,7 @@
  */
 import { check, checkObject, fail, optional, required } from '../../config/check.ts';
 import { runOpenLoop } from '../engine/open-loop.ts';
-import { constantPacer } from '../engine/pacer.ts';
+import { constantPacer, shareOffsetMs } from '../engine/pacer.ts';
 import type { PhaseModule } from './phase.ts';
 import { DEFAULT_MAX_IN_FLIGHT, MAX_PHASE_MS } from './steady.ts';
 import { findKnee, judgeStep, type RampSlo } from '../../metrics/ramp-knee.ts';
@@ -105,7 +105,7 @@ export const rampPhase: PhaseModule<RampSettings> = {
       ctx.annotate?.(round, { rateRps, late: 0, dropped: 0 });
       const stats = await runOpenLoop({
         // A share's first send waits `index` intervals of the whole step's rate (rateRps × count).
-        pacer: constantPacer(rateRps, stepMs, s.share ? (s.share.index * 1000) / (rateRps * s.share.count) : 0),
+        pacer: constantPacer(rateRps, stepMs, s.share ? shareOffsetMs(s.share.index, rateRps * s.share.count) : 0),
         maxInFlight: s.maxInFlight,
         signal: ctx.signal,
         send: async (seq, intendedNs) => {

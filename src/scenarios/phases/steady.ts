@@ -12,7 +12,7 @@
 import { check, checkObject, fail, optional, required } from '../../config/check.ts';
 import { runClosedLoop } from '../engine/closed-loop.ts';
 import { runOpenLoop } from '../engine/open-loop.ts';
-import { constantPacer } from '../engine/pacer.ts';
+import { constantPacer, shareOffsetMs } from '../engine/pacer.ts';
 import type { PhaseModule } from './phase.ts';
 
 /** Longest phase accepted: 24 h. Every phase is bounded. */
@@ -102,7 +102,7 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
       return {
         ...s,
         rateRps: s.rateRps / count,
-        offsetMs: (index * 1000) / s.rateRps,
+        offsetMs: shareOffsetMs(index, s.rateRps),
         maxInFlight: Math.max(1, Math.ceil(s.maxInFlight / count)),
       };
     const users = sharePart(s.users!, index, count);
