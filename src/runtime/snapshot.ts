@@ -73,25 +73,27 @@ export function ensureSnapshot(memoryMB: number): Promise<string | null> {
 }
 
 async function build(memoryMB: number): Promise<string | null> {
+  let tmp: string | null = null;
   try {
     const file = cacheFile(memoryMB);
     if (existsSync(file)) return file;
     mkdirSync(path.dirname(file), { recursive: true });
     // Built beside, then renamed: concurrent builders never see half a file.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const out = `${file}.${process.pid}.${Date.now()}.tmp`;
+    tmp = out;
     await new Promise<void>((resolve, reject) =>
       execFile(
         process.execPath,
-        [`--max-heap-size=${memoryMB}`, '--snapshot-blob', tmp, '--build-snapshot', CORE],
+        [`--max-heap-size=${memoryMB}`, '--snapshot-blob', out, '--build-snapshot', CORE],
         { timeout: BUILD_TIMEOUT_MS, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
         (err) => (err ? reject(err) : resolve()),
       ),
     );
-    renameSync(tmp, file);
+    renameSync(out, file);
     return file;
   } catch {
     try {
-      rmSync(`${cacheFile(memoryMB)}.${process.pid}.tmp`, { force: true });
+      if (tmp) rmSync(tmp, { force: true });
     } catch {
       /* nothing to clean */
     }

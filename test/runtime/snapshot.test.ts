@@ -3,7 +3,9 @@
 // with --snapshot-blob and the heap cap (checked on their real command lines);
 // handlers load with import() as before (top-level await works); the cap still
 // makes a runaway handler out-of-memory; TypeScript handlers take the plain path.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LocalRuntime } from '../../src/runtime/runtime.ts';
@@ -43,6 +45,15 @@ test('one snapshot per memory size, built before the first instance starts', asy
   assert.ok(file && existsSync(file), 'the 160 MB snapshot is ready once the runtime has started');
   assert.ok(statSync(file).size > 1_000_000, `a real V8 snapshot (${statSync(file).size} bytes)`);
   assert.is(await ensureSnapshot(160), file, 'built once, then reused');
+});
+
+test('a build that fails leaves nothing behind and means the plain bootstrap (no snapshot)', async () => {
+  // A 1 MB heap cannot hold Node's start-up: the builder dies of out-of-memory (exit 133, measured).
+  assert.is(await ensureSnapshot(1), null);
+  assert.is(readySnapshot(1), null);
+  const dir = path.join(os.tmpdir(), 'fxbench-snapshots');
+  const left = readdirSync(dir).filter((f) => f.includes('-1mb-'));
+  assert.equal(left, [], 'no blob and no half-written temporary file');
 });
 
 test('an ESM handler with top-level await runs from the snapshot, with the heap cap on its command line', async () => {

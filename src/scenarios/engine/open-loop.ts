@@ -4,8 +4,8 @@
  * stalled target shows in the percentiles (no coordinated omission). When the
  * engine cannot keep up — the in-flight cap is reached or the event loop fell
  * behind — the sends that leave late are counted (`late`), and the ones still
- * owed when the schedule's time is up are counted as `dropped`, never silently
- * skipped.
+ * owed when the schedule's time is up (and no longer on time) are counted as
+ * `dropped`, never silently skipped.
  */
 import { nowNs, sleep } from '../../clock.ts';
 import type { Pacer } from './pacer.ts';
@@ -58,6 +58,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
   const now = o.now ?? nowNs;
   const sleepFor = o.sleep ?? sleep;
   const lateAfterNs = (o.lateAfterMs ?? DEFAULT_LATE_AFTER_MS) * 1e6;
+  const planned = o.pacer.plannedHits;
   const startNs = now();
   let hits = 0;
   let late = 0;
@@ -78,7 +79,12 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
   while (!o.signal.aborted) {
     const elapsed = now() - startNs;
     const { waitNs, stop } = o.pacer.pace(elapsed, hits);
-    if (stop) break;
+    // At the end of the schedule, a send still owed leaves if it would be on time (at
+    // most `lateAfterMs` after its intended time): a timer fires up to ~1.5 ms after
+    // its whole-millisecond wait, so the last send, due a hair before the end, would
+    // otherwise be dropped for a lateness that counts as none mid-schedule. Sends
+    // that would be late past the end are dropped, never sent.
+    if (stop && !(hits < planned && elapsed - o.pacer.hitAtNs(hits) <= lateAfterNs)) break;
     if (waitNs > 0) {
       batch = 0;
       // Timers fire in whole milliseconds, never early: a send may leave up to ~1 ms
@@ -125,6 +131,5 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
     }
   }
   if (inFlight > 0) await new Promise<void>((r) => (drained = r));
-  const planned = o.pacer.plannedHits;
   return { planned, sent: hits, late, dropped: o.signal.aborted ? 0 : planned - hits, maxInFlight: peak };
 }

@@ -47,6 +47,7 @@ async function runBurst(
   const runtimes = new Set<number>();
   const spawners = new Set<number>();
   const instances = new Set<number>();
+  const builders = new Set<number>();
   const all = () => {
     const mine = new Set<number>([cli.pid!]);
     let grew = true;
@@ -74,7 +75,11 @@ async function runBurst(
       if (info.cmd.includes('server-main') && !forkOfRuntime) runtimes.add(p);
       if (runtimes.has(info.ppid) && info.cmd.includes('spawner.py')) spawners.add(p);
       const parent = runtimes.has(info.ppid) || spawners.has(info.ppid);
-      const helper = info.cmd.includes('fxbench-reaper') || info.cmd.includes('server-main'); // reaper, or a fork not yet exec'd
+      // The startup snapshot's builder (snapshot.ts: `node … --build-snapshot bootstrap-core.cjs`) runs
+      // once per memory size and cache miss, at registration, before the first request; not an instance.
+      const builder = info.cmd.includes('--build-snapshot');
+      if (parent && builder) builders.add(p);
+      const helper = builder || info.cmd.includes('fxbench-reaper') || info.cmd.includes('server-main'); // reaper, or a fork not yet exec'd
       if (parent && /bootstrap|node/.test(info.cmd) && !helper) instances.add(p);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -82,7 +87,8 @@ async function runBurst(
   const r = await done;
   assert.is(r.code, 0, r.stderr);
   const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
-  for (const p of [...runtimes, ...spawners, ...instances]) assert.not.ok(alive(p), `process ${p} outlived the run`);
+  for (const p of [...runtimes, ...spawners, ...instances, ...builders])
+    assert.not.ok(alive(p), `process ${p} outlived the run`);
   return { result, runtimes: [...runtimes], spawners: [...spawners], instances, stdout: r.stdout };
 }
 

@@ -72,6 +72,58 @@ open('at the in-flight cap, due sends wait and count as late; what time leaves o
   assert.is(stats.dropped, 50);
 });
 
+open('the last send, due just before the end, still leaves when a timer wakes the loop a little late', async () => {
+  // Sends at 9, 19, … 999 ms of a 1 s schedule; every sleep ends 1.5 ms late (a timer
+  // fires after its whole-millisecond wait, never early), so the loop reaches the last
+  // send at ~1000.5 ms, past the end but on time (1.5 ms < the 10 ms late threshold).
+  const clock = new VirtualClock();
+  const sentAt: number[] = [];
+  const stats = await clock.run(
+    runOpenLoop({
+      pacer: constantPacer(100, 1000, 9),
+      maxInFlight: 100,
+      signal: new AbortController().signal,
+      now: clock.now,
+      sleep: (ms, signal) => clock.sleep(ms + 1.5, signal),
+      send: async (seq) => {
+        sentAt[seq] = clock.now();
+      },
+    }),
+  );
+  assert.is(stats.planned, 100);
+  assert.is(stats.sent, 100, 'the send due at 999 ms was made');
+  assert.is(stats.dropped, 0);
+  assert.is(stats.late, 0);
+  assert.ok(sentAt[99]! > 1000 * MS && sentAt[99]! - 999 * MS <= 10 * MS, `last send at ${sentAt[99]! / MS} ms`);
+});
+
+open('past the end, a send that would be late is dropped, not sent', async () => {
+  // Sends at 95, 195, … 995 ms; every sleep ends 15 ms late, so each send leaves 15 ms
+  // after its time (late: over 10 ms) and the last is reached at ~1010 ms: dropped.
+  const clock = new VirtualClock();
+  const sentAt: number[] = [];
+  const stats = await clock.run(
+    runOpenLoop({
+      pacer: constantPacer(10, 1000, 95),
+      maxInFlight: 100,
+      signal: new AbortController().signal,
+      now: clock.now,
+      sleep: (ms, signal) => clock.sleep(ms + 15, signal),
+      send: async (seq) => {
+        sentAt[seq] = clock.now();
+      },
+    }),
+  );
+  assert.is(stats.planned, 10);
+  assert.is(stats.sent, 9);
+  assert.is(stats.late, 9);
+  assert.is(stats.dropped, 1, 'the send due at 995 ms, reached 15 ms after its time and past the end');
+  assert.ok(
+    sentAt.every((t) => t < 1000 * MS),
+    'nothing left after the end',
+  );
+});
+
 open('an abort stops scheduling at once and drops nothing (the sends were never owed)', async () => {
   const clock = new VirtualClock();
   const ac = new AbortController();
