@@ -10,7 +10,9 @@
  * Throughput: autocannon, 10 connections, alternating runs, medians.
  *   Goals: < 0.3 ms added at p50; runtime throughput ≥ plain / 1.5.
  * Also reported: the same throughput through a bare forwarder to 10 worker
- * processes (FLOOR_SERVER), i.e. what process isolation alone costs here; and
+ * processes (FLOOR_SERVER), i.e. what process isolation alone costs here; the
+ * least server that speaks the Invoke and Runtime APIs to 10 processes running
+ * fxbench's bootstrap (PROTOCOL_FLOOR_SERVER), i.e. what the protocol costs; and
  * each server's CPU per request (its process tree's user + system time from
  * /proc over the run), steadier than req/s when other tenants share the cores.
  *
@@ -163,6 +165,104 @@ back.listen(0, '127.0.0.1', () => {
     // Ready once every worker has connected.
     const check = setInterval(() => { if (idle.length === 10) { clearInterval(check); console.log('listening on http://127.0.0.1:' + front.address().port); } }, 20);
   });
+});
+`;
+
+/**
+ * The protocol floor: the least front that speaks what the runtime must speak —
+ * the Lambda Invoke API to clients, the Lambda Runtime API (HTTP/1.1, one port
+ * per instance) to 10 processes running fxbench's own bootstrap
+ * (src/runtime/bootstrap.mjs, the code the runtime's node instances run) with the
+ * same handler. No accounting, no limits, no timeouts, no fxbench headers, one
+ * regular expression for Content-Length. Between FLOOR_SERVER and this lies what
+ * the Runtime API's HTTP costs on both of its sides (a /next answer, a POST and a
+ * 202 per invocation instead of two frames); between this and the runtime, the
+ * runtime's own work. Instances exit when the front's Runtime API ports close.
+ */
+const PROTOCOL_FLOOR_SERVER = `
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+const BOOTSTRAP = ${JSON.stringify(path.join(ROOT, 'src/runtime/bootstrap.mjs'))};
+const TASK_ROOT = ${JSON.stringify(path.dirname(HELLO))};
+const ARN = 'arn:aws:lambda:local:000000000000:function:hello';
+const idle = [];
+const queue = [];
+let seq = 0;
+const lengthOf = (head) => { const m = /content-length: *(\\d+)/i.exec(head); return m ? Number(m[1]) : 0; };
+function deliver(rt, inv) {
+  rt.inv = inv;
+  const head = 'HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\ncontent-length: ' + inv.payload.length +
+    '\\r\\nlambda-runtime-aws-request-id: ' + (seq++).toString(16) + '\\r\\nlambda-runtime-deadline-ms: ' + (Date.now() + 3000) +
+    '\\r\\nlambda-runtime-invoked-function-arn: ' + ARN + '\\r\\nlambda-runtime-trace-id: Root=1-0-0;Sampled=0\\r\\n\\r\\n';
+  rt.sock.write(Buffer.concat([Buffer.from(head, 'latin1'), inv.payload]));
+}
+function runtimeApi() {
+  const srv = net.createServer((sock) => {
+    sock.setNoDelay(true);
+    sock.on('error', () => sock.destroy());
+    const rt = { sock, inv: null };
+    let buf = Buffer.alloc(0);
+    sock.on('data', (c) => {
+      buf = buf.length ? Buffer.concat([buf, c]) : c;
+      let out = '';
+      for (;;) {
+        const end = buf.indexOf('\\r\\n\\r\\n');
+        if (end < 0) break;
+        const head = buf.toString('latin1', 0, end);
+        const len = lengthOf(head);
+        if (buf.length < end + 4 + len) break;
+        const body = buf.subarray(end + 4, end + 4 + len);
+        buf = buf.subarray(end + 4 + len);
+        if (head.startsWith('GET')) {
+          // The poll behind an answer: the 202 leaves first, then (or later) the next event.
+          if (out) sock.write(out);
+          out = '';
+          const inv = queue.shift();
+          if (inv) deliver(rt, inv); else idle.push(rt);
+        } else {
+          out += 'HTTP/1.1 202 Accepted\\r\\ncontent-type: application/json\\r\\ncontent-length: 15\\r\\n\\r\\n{"status":"OK"}';
+          const inv = rt.inv;
+          rt.inv = null;
+          inv.done(body);
+        }
+      }
+      if (out) sock.write(out);
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv.address().port)));
+}
+const instances = [];
+process.on('SIGTERM', () => { for (const c of instances) c.kill('SIGKILL'); process.exit(0); });
+for (let i = 0; i < 10; i++) {
+  const port = await runtimeApi();
+  instances.push(spawn(process.execPath, ['--max-heap-size=128', BOOTSTRAP], {
+    env: { PATH: process.env.PATH, AWS_LAMBDA_RUNTIME_API: '127.0.0.1:' + port, _HANDLER: 'index.handler',
+      LAMBDA_TASK_ROOT: TASK_ROOT, AWS_LAMBDA_FUNCTION_NAME: 'hello', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  }));
+}
+const front = net.createServer((sock) => {
+  sock.setNoDelay(true);
+  sock.on('error', () => sock.destroy());
+  let buf = Buffer.alloc(0);
+  const answer = (body) => sock.write(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\nx-amz-executed-version: $LATEST\\r\\ncontent-length: ' + body.length + '\\r\\n\\r\\n', 'latin1'), body]));
+  sock.on('data', (c) => {
+    buf = buf.length ? Buffer.concat([buf, c]) : c;
+    for (;;) {
+      const end = buf.indexOf('\\r\\n\\r\\n');
+      if (end < 0) return;
+      const len = lengthOf(buf.toString('latin1', 0, end));
+      if (buf.length < end + 4 + len) return;
+      const inv = { payload: buf.subarray(end + 4, end + 4 + len), done: answer };
+      buf = buf.subarray(end + 4 + len);
+      const rt = idle.pop();
+      if (rt) deliver(rt, inv); else queue.push(inv);
+    }
+  });
+});
+front.listen(0, '127.0.0.1', () => {
+  // Ready once every instance has polled.
+  const check = setInterval(() => { if (idle.length === 10) { clearInterval(check); console.log('listening on http://127.0.0.1:' + front.address().port); } }, 20);
 });
 `;
 
@@ -337,6 +437,7 @@ export async function benchRuntime(
   const rows: Row[] = [];
   const plain = await startServer(process.execPath, ['--input-type=module', '-e', PLAIN_SERVER]);
   const floor = await startServer(process.execPath, ['--input-type=module', '-e', FLOOR_SERVER]);
+  const protocol = await startServer(process.execPath, ['--input-type=module', '-e', PROTOCOL_FLOOR_SERVER]);
   const served = await startServer(process.execPath, [
     path.join(ROOT, 'bin/fxbench.mjs'),
     'serve',
@@ -384,20 +485,22 @@ export async function benchRuntime(
 
     // Throughput: autocannon, 10 connections (the runtime runs 10 instances, one invocation each, Lambda's model).
     // Each of the 10 instances (and floor workers) runs its code thousands of times first, so V8 has optimised it.
-    const rps = { plain: [] as number[], runtime: [] as number[], floor: [] as number[] };
-    const cpu = { plain: [] as number[], runtime: [] as number[], floor: [] as number[] };
+    const rps = { plain: [] as number[], runtime: [] as number[], floor: [] as number[], protocol: [] as number[] };
+    const cpu = { plain: [] as number[], runtime: [] as number[], floor: [] as number[], protocol: [] as number[] };
     // Warm-up, the same for the three: 10 s (the runtime's first 10 s also start its 10 instances; their
     // code ran interpreted for seconds: 2026-12-01, 5 s runs after 2 s of load took 570, 273, 212 µs of
     // CPU per request, and a 3 s warm-up left the first measured round still warming).
     const WARMUP_S = QUICK ? 1 : 10;
     await throughputRps(served.url, lambdaPath, WARMUP_S); // also starts the 10 instances
     await throughputRps(floor.url, '/', WARMUP_S);
+    await throughputRps(protocol.url, lambdaPath, WARMUP_S);
     await throughputRps(plain.url, '/', WARMUP_S);
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
       for (const [key, target, p] of [
         ['plain', plain, '/'],
         ['floor', floor, '/'],
         ['runtime', served, lambdaPath],
+        ['protocol', protocol, lambdaPath],
       ] as const) {
         const r = await throughputRps(target.url, p, THROUGHPUT_SECONDS, target.child.pid);
         rps[key].push(r.rps);
@@ -454,8 +557,42 @@ export async function benchRuntime(
       goal: '(reported)',
       ok: true,
     });
+    // The same CPU split at the protocol: what the Runtime API's HTTP costs, and what is the runtime's own.
+    const cpuProtocol = median(cpu.protocol);
+    rows.push({
+      metric: '  CPU per request: runtime / floor',
+      runtime: `${cpuRuntime.toFixed(0)} µs`,
+      plain: `${cpuFloor.toFixed(0)} µs`,
+      added: `${(cpuRuntime - cpuFloor).toFixed(0)} µs`,
+      ratio: `${(cpuRuntime / cpuFloor).toFixed(2)}×`,
+      goal: '(reported)',
+      ok: true,
+    });
+    rows.push({
+      metric: '  protocol floor CPU / floor',
+      runtime: `${cpuProtocol.toFixed(0)} µs`,
+      plain: `${cpuFloor.toFixed(0)} µs`,
+      added: `${(cpuProtocol - cpuFloor).toFixed(0)} µs`,
+      ratio: `${(cpuProtocol / cpuFloor).toFixed(2)}× (${median(rps.protocol).toFixed(0)} req/s)`,
+      goal: '(reported)',
+      ok: true,
+    });
+    rows.push({
+      metric: '  runtime CPU / protocol floor',
+      runtime: `${cpuRuntime.toFixed(0)} µs`,
+      plain: `${cpuProtocol.toFixed(0)} µs`,
+      added: `${(cpuRuntime - cpuProtocol).toFixed(0)} µs`,
+      ratio: `${(cpuRuntime / cpuProtocol).toFixed(2)}×`,
+      goal: '(reported)',
+      ok: true,
+    });
   } finally {
-    await Promise.all([stopServer(plain.child), stopServer(floor.child), stopServer(served.child)]);
+    await Promise.all([
+      stopServer(plain.child),
+      stopServer(floor.child),
+      stopServer(protocol.child),
+      stopServer(served.child),
+    ]);
     rmSync(dir, { recursive: true, force: true });
   }
 
@@ -521,8 +658,9 @@ export async function benchRuntime(
     `\n(${os.cpus().length} cores, Node ${process.version}; plain = the same handler behind node:http; runtime = fxbench serve, Lambda Invoke API path;`,
   );
   log(
-    ' floor = the least any one-process-per-instance design can cost here: raw TCP, no Lambda framing, no accounting)',
+    ' floor = the least any one-process-per-instance design can cost here: raw TCP, no Lambda framing, no accounting;',
   );
+  log(' protocol floor = the least server speaking the Invoke and Runtime APIs to 10 fxbench bootstraps)');
   return rows.every((r) => r.ok);
 }
 

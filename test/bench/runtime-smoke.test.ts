@@ -5,8 +5,9 @@
 // table's rows and that its figures are real measurements (positive, ratios
 // consistent with the figures they divide), not whether the goals are met: speed
 // is judged by the benchmark itself, on a quiet machine, not by a timed test.
-// Every process it starts (plain server, floor front and its 10 workers,
-// fxbench serve and its instances) is gone afterwards, checked by PID.
+// Every process it starts (plain server, floor front and its 10 workers, the
+// protocol floor and its 10 instances, fxbench serve and its instances) is gone
+// afterwards, checked by PID.
 import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -49,6 +50,22 @@ test('prints the table with measured figures and leaves no process behind', asyn
   const cpu = row('  server CPU per request');
   const [cpuRuntime, cpuPlain] = [...cpu.matchAll(/(\d+) µs/g)].map((m) => Number(m[1]));
   assert.ok(cpuRuntime! > 0 && cpuPlain! > 0, cpu);
+  // The CPU split: floor, protocol floor (Invoke + Runtime API to 10 fxbench bootstraps), runtime.
+  const split = (name: string) => {
+    const line = row(name);
+    const [a, b] = [...line.matchAll(/(\d+) µs/g)].map((m) => Number(m[1]));
+    const r = num(line, /\s([\d.]+)×/);
+    assert.ok(a! > 0 && b! > 0, line);
+    // Figures printed whole, the ratio to 0.01, from unrounded figures.
+    assert.ok(Math.abs(r - a! / b!) <= r * (0.5 / a! + 0.5 / b!) + 0.005, `${r} = ${a}/${b} in ${line}`);
+    return [a!, b!];
+  };
+  const [runtimeCpu, floorCpu] = split('  CPU per request: runtime / floor');
+  const [protocolCpu, floorCpu2] = split('  protocol floor CPU / floor');
+  const [runtimeCpu2, protocolCpu2] = split('  runtime CPU / protocol floor');
+  assert.equal([runtimeCpu2, protocolCpu2, floorCpu2], [runtimeCpu, protocolCpu, floorCpu], 'one set of figures');
+  assert.is(runtimeCpu, cpuRuntime, 'the runtime figure of "server CPU per request"');
+  assert.ok(num(row('  protocol floor CPU / floor'), /\((\d+) req\/s\)/) > 100, 'the protocol floor served load');
   const cold = row('cold start, median of 7');
   assert.ok(num(cold, /([\d.]+) ms/) > 1, cold);
   assert.match(out, /\d+ cores, Node v\d+/);
@@ -68,8 +85,8 @@ test('prints the table with measured figures and leaves no process behind', asyn
     row('open model 4/s for 3 s, by worker count'),
     /--workers 1: \d+ cold starts \(instances started\) for 12 invocations; --workers 2: \d+ cold starts \(instances started\) for 12 invocations/,
   );
-  // Process count: plain, floor front + 10 workers, serve + 10 instances at least.
-  assert.ok(seen.size >= 20, `saw ${seen.size} descendant processes`);
+  // Process count: plain, floor front + 10 workers, protocol floor + 10 instances, serve + 10 instances at least.
+  assert.ok(seen.size >= 31, `saw ${seen.size} descendant processes`);
   await waitFor(() => [...seen].every((pid) => !alive(pid)), 10_000, 'every benchmark process to exit');
 });
 
