@@ -38,6 +38,22 @@ export type RunEvent =
   | { kind: 'write-error'; file: string; message: string }
   | TickEvent;
 
+/** A phase index after every phase of a target: a worker whose target ended is there (StartTogether). */
+const PAST_TARGET = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Workers of one run (`--workers`) start each phase, and each ramp step, at one
+ * instant (workers/together.ts). Positions: [run, target, phase(, step)].
+ */
+export interface StartTogether {
+  /** A runPlan call begins (an A/B run makes one per block): its number, from 0. */
+  run(): number;
+  /** Waits until every worker is at `position` or past it, then for the agreed instant; at once when `signal` aborts. */
+  at(position: number[], signal: AbortSignal): Promise<void>;
+  /** This worker is past `position` without waiting (its target ended). */
+  past(position: number[]): void;
+}
+
 /** Options for runPlan. */
 export interface RunOptions {
   /** Aborting stops the run: no new invocations; in-flight ones get `graceMs`. */
@@ -59,6 +75,8 @@ export interface RunOptions {
    * (fleet generators, `run --start-at`): a burst is split among them.
    */
   shard?: { index: number; count: number; simultaneous?: boolean };
+  /** Start each phase and ramp step together with the other workers of the run (`--workers`). */
+  together?: StartTogether;
   /**
    * Called once at the start with a function that builds, synchronously, the
    * Result of what was recorded so far (finished targets and phases, and the
@@ -72,6 +90,7 @@ export interface RunOptions {
 export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result> {
   // A/B: the phases run as ABBA blocks, each a run of its own (ab.ts).
   if (plan.ab) return runAB(plan as Plan & { ab: AbPlan }, opts.signal, (p) => runPlan(p, opts));
+  const runNo = opts.together?.run() ?? 0;
   const startedAt = new Date().toISOString();
   const loadStart = os.loadavg()[0]!;
   const originNs = nowNs(); // t = 0 of every timeline
@@ -107,12 +126,13 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<Result
   });
   opts.onSnapshot?.(() => result(live.target ? [...targets, partialTarget(live.target, live.phase)] : targets, true));
   try {
-    for (const target of plan.targets) {
+    for (const [targetIndex, target] of plan.targets.entries()) {
       if (signal.aborted || stop.byThreshold) break;
       emit({ kind: 'target', target: target.name });
       targets.push(
         await runTarget(plan, target, {
           ...opts,
+          position: [runNo, targetIndex],
           signal,
           hardSignal: hard.signal,
           emit,
@@ -181,6 +201,8 @@ function roundResults(t: TargetState, p: LivePhase): { result: PhaseResult; reco
 }
 
 interface TargetRunContext extends RunOptions {
+  /** [run, target]: where this target's phases are (StartTogether). */
+  position: number[];
   signal: AbortSignal;
   hardSignal: AbortSignal;
   emit: (e: RunEvent) => void;
@@ -332,15 +354,16 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
     if (notes.length) result.notes = notes;
     for (const message of notes) c.emit({ kind: 'progress', target: target.name, phase: 'prepare', message });
     c.onDriver?.(target.name, driver);
-    for (const phase of plan.phases) {
+    for (const [phaseIndex, phase] of plan.phases.entries()) {
       if (c.signal.aborted || c.stop.byThreshold) break;
-      await runPhase(t, phase, c);
+      await runPhase(t, phase, phaseIndex, c);
     }
     result.coldStartMethod = driver.info().coldStartMethod; // drivers may learn it from responses (instance ids)
   } catch (err) {
     result.error = (err as Error).message;
     c.emit({ kind: 'target-error', target: target.name, message: result.error });
   } finally {
+    c.together?.past([...c.position, PAST_TARGET]); // the other workers need not wait for this one here
     c.live.phase = undefined; // a phase that failed adds no rounds
     Object.assign(result, driver.info()); // what the run taught the driver (e.g. which cold-start method applied)
     await driver.close().catch(() => undefined);
@@ -360,9 +383,15 @@ async function runTarget(plan: Plan, target: ResolvedTarget, c: TargetRunContext
 }
 
 /** Runs one phase against a target (its share of it, under `--shard`) and adds its rounds to the result. */
-async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): Promise<void> {
+async function runPhase(t: TargetState, phase: PhasePlan, phaseIndex: number, c: TargetRunContext): Promise<void> {
   const { target, driver, result } = t;
   const mod = PHASES[phase.kind]!;
+  // Every worker starts the phase at one instant, also the ones without a share of it (they wait for it to end).
+  const position = [...c.position, phaseIndex];
+  if (c.together) {
+    await c.together.at(position, c.signal);
+    if (c.signal.aborted) return;
+  }
   const settings = c.shard
     ? mod.share
       ? mod.share(phase.settings, c.shard.index, c.shard.count, c.shard.simultaneous)
@@ -390,7 +419,7 @@ async function runPhase(t: TargetState, phase: PhasePlan, c: TargetRunContext): 
   );
   const basis = new Map<number, Map<string, number>>();
   c.live.phase = { phase, recorders, meta, basis };
-  await live.during(mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta, basis })));
+  await live.during(mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta, basis, position })));
   // A phase's memory change (memory sweep) lasts for that phase only.
   if (configuredMB !== null && memory.mb !== configuredMB && driver.setMemory && !c.signal.aborted)
     await driver.setMemory(configuredMB, c.signal);
@@ -424,13 +453,17 @@ interface PhaseState {
   basis: Map<number, Map<string, number>>;
   /** The last forceCold, until the round's annotation: what the driver read back, what the next invocations showed. */
   force?: { configured: boolean; note?: string; observed?: boolean };
+  /** [run, target, phase] (StartTogether). */
+  position: number[];
 }
 
 /** What a phase module may do while it runs: invoke (each sample priced and folded into the sinks), force cold, set memory. */
 function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps: PhaseState): PhaseContext {
   const { plan, target, driver } = t;
+  const together = c.together;
   return {
     roundStats: (round) => roundStats(ps.recorders.rounds.get(round)),
+    ...(together ? { startTogether: (step: number) => together.at([...ps.position, step], c.signal) } : {}),
     signal: c.signal,
     capabilities: driver.capabilities,
     progress: (message) => c.emit({ kind: 'progress', target: target.name, phase: phase.name, message }),
@@ -562,6 +595,9 @@ function toSample(
     maxMemoryMB: out.maxMemoryMB,
     instanceId: out.instanceId,
     requestId: out.requestId,
+    // The platform's clock (local runtime): lines up the samples of several generators (--workers).
+    acceptedAtMs: out.acceptedAtMs,
+    initStartMs: out.initStartMs,
   };
 }
 

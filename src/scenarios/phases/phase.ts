@@ -34,6 +34,12 @@ export interface PhaseContext {
   setMemory?(memoryMB: number): Promise<void>;
   /** Figures of `round` so far (ramp checks a step against its SLO). Optional so existing contexts stay valid. */
   roundStats?(round: number): RoundStats | undefined;
+  /**
+   * With `--workers`: waits until every worker reaches step `step` of this phase
+   * (from 0), then for the instant they all start it at (a ramp's steps). Absent
+   * when this process generates alone. Returns at once when the run is aborted.
+   */
+  startTogether?(step: number): Promise<void>;
 }
 
 /** Per-invocation options of PhaseContext.invoke. */

@@ -103,6 +103,11 @@ export const rampPhase: PhaseModule<RampSettings> = {
       const rateRps = stepRate(s.fromRps, s.toRps, s.steps, i);
       ctx.progress(`step ${round}/${s.steps}: ${+rateRps.toFixed(3)}/s`);
       ctx.annotate?.(round, { rateRps, late: 0, dropped: 0 });
+      // With --workers, every share starts the step at one instant (its sends interleave with the others').
+      if (ctx.startTogether) {
+        await ctx.startTogether(i);
+        if (ctx.signal.aborted) return;
+      }
       const stats = await runOpenLoop({
         // A share's first send waits `index` intervals of the whole step's rate (rateRps × count).
         pacer: constantPacer(rateRps, stepMs, s.share ? shareOffsetMs(s.share.index, rateRps * s.share.count) : 0),

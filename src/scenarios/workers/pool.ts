@@ -14,6 +14,7 @@ import type { Result } from '../../model/result.ts';
 import type { TickEvent } from '../engine/live.ts';
 import type { RunEvent } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';
+import { epochNowMs, START_MARGIN_MS, StartBarrier } from './together.ts';
 
 // Built (dist/), a worker is plain Node; from the sources (a clone) it needs tsx's hooks too.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -114,6 +115,13 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
   if (o.samplesFile) writeFileSync(o.samplesFile, ''); // workers append to it
   const children: ChildProcess[] = [];
   const latest = new Map<number, TickEvent>();
+  // Each phase and ramp step starts in every worker at one instant (together.ts).
+  const barrier = new StartBarrier(o.workers);
+  const release = (go: number[]) => {
+    if (!go.length) return;
+    const atEpochMs = epochNowMs() + START_MARGIN_MS;
+    for (const i of go) if (children[i]?.connected) children[i].send({ kind: 'go', atEpochMs } satisfies ToWorker);
+  };
   const onAbort = () => children.forEach((c) => c.connected && c.send({ kind: 'abort' } satisfies ToWorker));
   o.signal.addEventListener('abort', onAbort, { once: true });
   o.onPartial?.(() => gatherPartial(children));
@@ -136,13 +144,17 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
         return new Promise<Result>((resolve, reject) => {
           let settled = false;
           child.on('message', (m: FromWorker) => {
-            if (m.kind === 'result') {
+            if (m.kind === 'at') {
+              release(barrier.at(index, m.position, m.wait));
+            } else if (m.kind === 'result') {
               settled = true;
+              release(barrier.done(index));
               resolve(m.result);
             } else if (m.kind === 'partial') {
               // gatherPartial's own listener takes it
             } else if (m.kind === 'failed') {
               settled = true;
+              release(barrier.done(index));
               reject(new FxError(m.exitCode === 2 ? 2 : 3, `worker ${index + 1}: ${m.message}`));
             } else if (m.event.kind === 'write-error') {
               o.onEvent?.(m.event); // each worker writes its own share of the file
@@ -154,6 +166,7 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
             } else if (index === 0) o.onEvent?.(m.event); // phase and step lines once, not N times
           });
           child.on('exit', (code, sig) => {
+            release(barrier.done(index));
             if (!settled) reject(FxError.runFailed(`worker ${index + 1} exited (${sig ?? code}) without a result`));
           });
         });

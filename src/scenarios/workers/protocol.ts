@@ -13,8 +13,11 @@ export interface WorkerJob {
   graceMs?: number;
 }
 
-/** Parent → worker: stop sending (first Ctrl-C); send what you recorded and exit (second Ctrl-C). */
-export type ToWorker = { kind: 'abort' } | { kind: 'snapshot' };
+/**
+ * Parent → worker: stop sending (first Ctrl-C); send what you recorded and exit
+ * (second Ctrl-C); start the phase or step you wait at at this instant (together.ts).
+ */
+export type ToWorker = { kind: 'abort' } | { kind: 'snapshot' } | { kind: 'go'; atEpochMs: number };
 
 /** Worker → parent. */
 export type FromWorker =
@@ -22,4 +25,6 @@ export type FromWorker =
   | { kind: 'result'; result: Result }
   /** The answer to `snapshot`: what was recorded so far (none if the run had not started). */
   | { kind: 'partial'; result?: Result }
-  | { kind: 'failed'; message: string; exitCode: number };
+  | { kind: 'failed'; message: string; exitCode: number }
+  /** Where the worker is in the run (together.ts): waiting there for the others (`wait`), or past it. */
+  | { kind: 'at'; position: number[]; wait: boolean };

@@ -10,16 +10,19 @@ import { FxError } from '../../model/errors.ts';
 import { loadScenario } from '../load.ts';
 import { runPlan } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';
+import { WorkerTogether } from './together.ts';
 import type { Result } from '../../model/result.ts';
 
 const job = JSON.parse(process.argv[2]!) as WorkerJob;
 const send = (m: FromWorker) => process.send!(m);
 const ac = new AbortController();
+const together = new WorkerTogether(send);
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => ac.abort());
 let snapshot: (() => Result) | undefined;
 process.on('message', (m: ToWorker) => {
   if (m.kind === 'abort') ac.abort();
+  if (m.kind === 'go') together.onGo(m.atEpochMs);
   if (m.kind === 'snapshot') {
     // Second Ctrl-C: what was recorded so far, then out at once (in-flight invocations are left out).
     killAllLocalInstancesSync();
@@ -39,6 +42,7 @@ try {
     signal: ac.signal,
     graceMs: job.graceMs,
     shard: job.shard,
+    together,
     samplesFile: job.samplesFile,
     samplesAppend: true,
     onEvent: (event) => send({ kind: 'event', event }),

@@ -1,0 +1,145 @@
+// --workers N start together (src/scenarios/workers/together.ts): the barrier's
+// rules as pure functions, then real `fxbench run --workers 2` processes against
+// the local runtime, on 127.0.0.1. The samples carry the platform's accept time
+// (one clock for both workers), so the merged schedule is checked as the
+// platform saw it: a phase that runs in worker 1 only (a burst) is over before
+// the next phase's shares begin, and the shares interleave, send for send, in
+// a steady phase and in each ramp step.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Result } from '../../../src/model/result.ts';
+import type { Sample } from '../../../src/model/sample.ts';
+import { comparePositions, StartBarrier } from '../../../src/scenarios/workers/together.ts';
+import { runCli, scratch } from '../../helpers/cli.ts';
+
+const CONFIG = 'test/fixtures/local-platform/bench.config.ts';
+const tmp = scratch();
+
+const barrier = suite('StartBarrier');
+
+barrier('positions order element by element, a prefix first', () => {
+  assert.is(comparePositions([0, 0, 1], [0, 0, 1]), 0);
+  assert.ok(comparePositions([0, 0], [0, 0, 0]) < 0, 'a phase starts before its first step');
+  assert.ok(comparePositions([0, 0, 5], [0, 1]) < 0, 'any step of a phase before the next phase');
+  assert.ok(comparePositions([0, 1, Number.MAX_SAFE_INTEGER], [0, 2]) < 0, 'past a target, before the next');
+  assert.ok(comparePositions([1, 0, 0], [0, 9, 9]) > 0, 'an A/B block after the one before');
+});
+
+barrier('releases the waiting workers once every one is there or past it, not before', () => {
+  const b = new StartBarrier(3);
+  assert.equal(b.at(0, [0, 0, 0], true), []);
+  assert.equal(b.at(1, [0, 0, 0], true), []);
+  assert.equal(b.at(2, [0, 0, 0], true), [0, 1, 2], 'all three at once');
+  // Worker 0 runs a phase alone (a burst): the others wait at the next one, released when it gets there.
+  assert.equal(b.at(1, [0, 0, 1], true), []);
+  assert.equal(b.at(2, [0, 0, 1], true), []);
+  assert.equal(b.at(0, [0, 0, 1], true), [0, 1, 2]);
+  // A ramp's steps: a worker already at the next phase holds no one back.
+  assert.equal(b.at(0, [0, 0, 1, 0], true), []);
+  assert.equal(b.at(1, [0, 0, 2], true), []);
+  assert.equal(b.at(2, [0, 0, 1, 0], true), [0, 2]);
+  // A worker whose target ended is past all its phases; a finished one past everything.
+  assert.equal(b.at(0, [0, 0, Number.MAX_SAFE_INTEGER], false), [], 'worker 2 is still in the step');
+  assert.equal(b.at(2, [0, 0, 2], true), [1, 2]);
+  assert.equal(b.at(0, [0, 1, 0], true), []);
+  assert.equal(b.done(2), [], 'worker 1 is not at [0, 1, 0] yet');
+  assert.equal(b.at(1, [0, 1, 0], true), [0, 1]);
+  assert.equal(b.done(0), []);
+  assert.equal(b.at(1, [0, 1, 1], true), [1], 'alone now: goes at once');
+});
+
+barrier.run();
+
+const runs = suite('fxbench run --workers 2: phases and steps start together');
+
+function samplesOf(file: string): Sample[] {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Sample);
+}
+
+runs('a burst in worker 1, then an open model: its shares start after the burst and interleave', async () => {
+  const out = path.join(tmp.dir, 'interleave');
+  const samples = path.join(tmp.dir, 'interleave.ndjson');
+  const r = await runCli([
+    'run',
+    'test/fixtures/local-platform/interleave.ts',
+    '--config',
+    CONFIG,
+    '--out',
+    out,
+    '--no-history',
+    '--samples',
+    samples,
+    '--workers',
+    '2',
+  ]);
+  assert.is(r.code, 0, r.stderr);
+  const all = samplesOf(samples);
+  const hold = all.filter((s) => s.phase === 'hold');
+  const open = all.filter((s) => s.phase === 'open-20');
+  assert.is(hold.length, 4);
+  assert.is(open.length, 20);
+  assert.ok(
+    all.every((s) => typeof s.acceptedAtMs === 'number'),
+    'every sample has the platform accept time',
+  );
+  const lastHold = Math.max(...hold.map((s) => s.acceptedAtMs!));
+  const accepted = open.map((s) => s.acceptedAtMs!).sort((a, b) => a - b);
+  // Before: worker 2's share ran while worker 1 was still bursting (its first send ~950 ms before the last burst).
+  assert.ok(accepted[0]! > lastHold, `the open model began ${(accepted[0]! - lastHold).toFixed(1)} ms after the burst`);
+  // One invocation every 50 ms, as from one generator (measured 47.5–53.9 ms; before: 100 ms, two 10/s windows).
+  const gaps = accepted.slice(1).map((t, i) => t - accepted[i]!);
+  assert.ok(
+    gaps.every((g) => g >= 20 && g <= 80),
+    `gaps between accepted invocations: ${gaps.map((g) => g.toFixed(1)).join(' ')}`,
+  );
+  const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
+  const phase = result.targets[0]!.phases.find((p) => p.name === 'open-20')!;
+  assert.is(phase.requests, 20);
+  assert.is(phase.dropped ?? 0, 0);
+});
+
+runs('a ramp: each step starts in both workers at one instant', async () => {
+  const out = path.join(tmp.dir, 'ramp');
+  const samples = path.join(tmp.dir, 'ramp.ndjson');
+  const r = await runCli([
+    'run',
+    'test/fixtures/local-platform/ramp.ts',
+    '--config',
+    CONFIG,
+    '--out',
+    out,
+    '--no-history',
+    '--samples',
+    samples,
+    '--workers',
+    '2',
+  ]);
+  assert.is(r.code, 0, r.stderr);
+  const all = samplesOf(samples);
+  for (const [round, intervalMs] of [
+    [1, 100],
+    [2, 50],
+  ] as const) {
+    // Each worker's share numbers its sends from 0: the two first sends of the step.
+    const firsts = all
+      .filter((s) => s.round === round && s.seq === 0)
+      .map((s) => s.acceptedAtMs!)
+      .sort((a, b) => a - b);
+    assert.is(firsts.length, 2, `step ${round}: one first send per worker`);
+    const apart = firsts[1]! - firsts[0]!;
+    // Without a start per step, worker 2 began step 2 when its own step 1 ended, one interval after worker 1's.
+    assert.ok(
+      Math.abs(apart - intervalMs) <= 20,
+      `step ${round}: the workers' first sends ${apart.toFixed(1)} ms apart, expected ${intervalMs}`,
+    );
+    const steps = all.filter((s) => s.round === round).length;
+    assert.is(steps, round === 1 ? 10 : 20, `step ${round}: its sends`);
+  }
+});
+
+runs.run();
