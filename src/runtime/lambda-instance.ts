@@ -27,7 +27,6 @@ const ACCEPTED_HEADERS = { 'content-type': 'application/json', 'content-length':
 interface Running {
   inv: PendingInvocation;
   startNs: number;
-  timer: NodeJS.Timeout;
 }
 
 /** An instance of a `node` or `bootstrap` function. */
@@ -39,6 +38,13 @@ export class LambdaInstance extends BaseInstance {
   /** Accepted invocations not yet delivered (the runtime has not asked yet). */
   private readonly queued: PendingInvocation[] = [];
   private readonly running = new Map<string, Running>();
+  /**
+   * Ends the instance when an invocation outlives the function's timeout. One
+   * timer for all of them, armed at delivery when none is: when it fires it
+   * kills for the oldest running invocation past its time, or re-arms for the
+   * oldest one's rest (no timer per invocation: see BaseInstance.idleTimer).
+   */
+  private timeoutTimer: NodeJS.Timeout | undefined;
   private readonly timedOut = new Set<string>();
   private initError: { body: Buffer; type: string } | undefined;
   /** Random part of this instance's trace ids; a counter makes each unique (cheaper than fresh random bytes per invocation). */
@@ -171,15 +177,28 @@ export class LambdaInstance extends BaseInstance {
     if (inv.clientContext) headers['lambda-runtime-client-context'] = inv.clientContext;
     res.writeHead(200, headers);
     res.end(inv.payload);
-    const timer = setTimeout(() => {
-      this.timedOut.add(inv.requestId);
-      this.kill('timeout');
-    }, this.spec.timeoutMs);
-    this.running.set(inv.requestId, { inv, startNs: nowNs(), timer });
+    this.running.set(inv.requestId, { inv, startNs: nowNs() });
+    if (this.timeoutTimer === undefined) this.armTimeout(this.spec.timeoutMs);
+  }
+
+  private armTimeout(ms: number): void {
+    this.timeoutTimer = setTimeout(() => {
+      this.timeoutTimer = undefined;
+      if (this.state === 'dead') return;
+      const now = nowNs();
+      let oldest: Running | undefined;
+      for (const r of this.running.values()) if (!oldest || r.startNs < oldest.startNs) oldest = r;
+      if (!oldest) return; // armed again at the next delivery
+      const ranMs = (now - oldest.startNs) / 1e6;
+      // Node's timers run on a millisecond loop clock and may fire up to 1 ms early against hrtime.
+      if (ranMs >= this.spec.timeoutMs - 1) {
+        this.timedOut.add(oldest.inv.requestId);
+        this.kill('timeout');
+      } else this.armTimeout(this.spec.timeoutMs - ranMs);
+    }, ms);
   }
 
   private finish(running: Running, body: Buffer, errorType: string | undefined, maxMemoryMB?: number): void {
-    clearTimeout(running.timer);
     this.running.delete(running.inv.requestId);
     const durationMs = (nowNs() - running.startNs) / 1e6;
     // A runtime that catches its own out-of-memory error (Python's MemoryError) reports it as such.
@@ -206,8 +225,9 @@ export class LambdaInstance extends BaseInstance {
     for (const res of this.waiting.splice(0)) res.destroy();
     this.server.closeAllConnections();
     this.server.close();
+    clearTimeout(this.timeoutTimer);
+    this.timeoutTimer = undefined;
     for (const r of this.running.values()) {
-      clearTimeout(r.timer);
       r.inv.resolve(
         this.lostResult(r.inv, {
           timedOut: this.timedOut.has(r.inv.requestId),

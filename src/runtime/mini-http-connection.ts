@@ -109,16 +109,25 @@ export class MiniConnection implements ResponseOwner {
       const text = buf.toString('latin1', 0, end);
       let eol = text.indexOf('\r\n');
       if (eol < 0) eol = text.length;
-      const [method, url, version] = text.slice(0, eol).split(' ');
-      if (!method || !url || !version?.startsWith('HTTP/1.')) return this.bad('malformed request line');
+      // METHOD SP URL SP VERSION[ SP …]: the request line's first three space-separated parts, none empty.
+      const sp1 = text.indexOf(' ');
+      const sp2 = sp1 > 0 && sp1 < eol ? text.indexOf(' ', sp1 + 1) : -1;
+      if (sp2 < 0 || sp2 >= eol || sp2 === sp1 + 1) return this.bad('malformed request line');
+      let sp3 = text.indexOf(' ', sp2 + 1);
+      if (sp3 < 0 || sp3 > eol) sp3 = eol;
+      const method = text.slice(0, sp1);
+      const url = text.slice(sp1 + 1, sp2);
+      const version = text.slice(sp2 + 1, sp3);
+      if (!version.startsWith('HTTP/1.')) return this.bad('malformed request line');
       const headers = parseHeaders(text, eol + 2);
-      const connection = (headers.connection ?? '').toLowerCase();
+      const connection = headers.connection === undefined ? '' : headers.connection.toLowerCase();
       const close = version === 'HTTP/1.0' ? !connection.includes('keep-alive') : connection.includes('close');
       const limit = this.bodyLimit ? this.bodyLimit(method, url) : DEFAULT_BODY_LIMIT;
       let body: Buffer;
       let rest: number;
       let tooLarge = false;
-      const chunked = (headers['transfer-encoding'] ?? '').toLowerCase().includes('chunked');
+      const te = headers['transfer-encoding'];
+      const chunked = te !== undefined && te.toLowerCase().includes('chunked');
       if (chunked) {
         const parts: Buffer[] = [];
         const done = scanChunked(buf, end + 4, limit, parts);
@@ -152,9 +161,11 @@ export class MiniConnection implements ResponseOwner {
       this.continued = false;
       // After a 413 the connection closes when the rest of the body cannot be skipped
       // by count (chunked), or may never come (the client waits for 100 Continue).
-      const expectsContinue = (headers.expect ?? '').toLowerCase() === '100-continue';
+      const expectsContinue = headers.expect !== undefined && headers.expect.toLowerCase() === '100-continue';
       const closeAfter = close || (tooLarge && (chunked || (expectsContinue && this.skip > 0)));
-      this.respond({ method, url, headers, body, ...(tooLarge ? { tooLarge } : {}) }, closeAfter);
+      const req: MiniRequest = { method, url, headers, body };
+      if (tooLarge) req.tooLarge = true;
+      this.respond(req, closeAfter);
     }
   }
 

@@ -86,7 +86,12 @@ export function scanChunked(buf: Buffer, at: number, limit: number, parts: Buffe
 
 /** The body length a Content-Length value declares (0 when absent); -1 when it is not a safe decimal integer. */
 export function parseContentLength(raw: string | undefined): number {
-  const len = raw === undefined ? 0 : Number(raw);
-  if (!/^\d*$/.test(raw ?? '') || !Number.isSafeInteger(len)) return -1;
-  return len;
+  if (raw === undefined) return 0;
+  // Digits only (as /^\d*$/; '' is 0, as Number('') is), at most a safe integer.
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+  }
+  const len = Number(raw);
+  return Number.isSafeInteger(len) ? len : -1;
 }

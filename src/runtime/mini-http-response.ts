@@ -55,6 +55,8 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
+const EMPTY = Buffer.alloc(0);
+
 /** `Date` header value, refreshed at most once a second. */
 let dateSecond = -1;
 let dateValue = '';
@@ -116,13 +118,17 @@ export class QueuedResponse implements MiniResponse {
 
   end(b?: Buffer | string, opts?: { coalesce?: boolean }): void {
     if (this.data) return;
-    const payload = b === undefined ? Buffer.alloc(0) : typeof b === 'string' ? Buffer.from(b) : b;
+    const payload = b === undefined ? EMPTY : typeof b === 'string' ? Buffer.from(b) : b;
     const top = (this.top ??= `HTTP/1.1 200 OK\r\ncontent-length: ${payload.length}\r\n`);
-    const tail = `date: ${httpDate()}\r\n${this.close ? 'connection: close\r\n' : ''}\r\n`;
-    this.data =
-      this.head || payload.length === 0
-        ? Buffer.from(top + tail, 'latin1')
-        : Buffer.concat([Buffer.from(top + tail, 'latin1'), payload]);
+    const head = `${top}date: ${httpDate()}\r\n${this.close ? 'connection: close\r\n' : ''}\r\n`;
+    if (this.head || payload.length === 0) this.data = Buffer.from(head, 'latin1');
+    else {
+      // One buffer for head and body (not a head buffer, then a copy of both into a third).
+      const data = Buffer.allocUnsafe(head.length + payload.length);
+      data.write(head, 0, 'latin1');
+      payload.copy(data, head.length);
+      this.data = data;
+    }
     this.coalesce = opts?.coalesce === true;
     if (!this.owner.parsing) this.owner.flush();
   }

@@ -8,6 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from '../../src/runtime/mini-http.ts';
 import { serverHasRead, serverSocketOf, watchConnections } from '../helpers/server-side.ts';
+import { parseContentLength } from '../../src/runtime/mini-http-parse.ts';
 
 let server: MiniServer;
 let port = 0;
@@ -146,6 +147,36 @@ test('curl sending Expect: 100-continue gets 100 Continue and its body through',
     ),
   );
   assert.match(out, '"bytes":4096');
+});
+
+test('request lines: three space-separated parts, none empty, an HTTP/1.x version; anything else is a 400', async () => {
+  for (const line of ['GET /a HTTP/1.1', 'GET /a HTTP/1.1 trailing', 'POST /b?c=d HTTP/1.0']) {
+    const out = await exchange([`${line}\r\nHost: x\r\nConnection: close\r\n\r\n`], /\r\n\r\n[^]*\}/);
+    assert.match(out, /^HTTP\/1\.1 200 OK\r\n/, line);
+    const [method, url] = line.split(' ');
+    assert.match(out, JSON.stringify({ method, url }).slice(0, -1), line);
+  }
+  for (const line of [
+    'GET /a',
+    'GET  /a HTTP/1.1',
+    ' GET /a HTTP/1.1',
+    'GET /a ',
+    'GET /a HTTP/2.0',
+    'GET /a  HTTP/1.1',
+  ]) {
+    const out = await exchange([`${line}\r\nHost: x\r\n\r\n`], /\r\n\r\n/);
+    assert.match(out, /^HTTP\/1\.1 400 Bad Request\r\n[^]*malformed request line$/, JSON.stringify(line));
+  }
+});
+
+test('Content-Length: digits only, empty is 0; signs, spaces inside, hex or beyond 2^53 are a 400', async () => {
+  assert.is(parseContentLength(undefined), 0);
+  assert.is(parseContentLength(''), 0);
+  assert.is(parseContentLength('0'), 0);
+  assert.is(parseContentLength('0042'), 42);
+  assert.is(parseContentLength('9007199254740991'), 9007199254740991);
+  for (const bad of ['-1', '+1', '1 2', '0x10', '1e3', '1.5', '9007199254740992', 'nope'])
+    assert.is(parseContentLength(bad), -1, bad);
 });
 
 test('a malformed content-length is refused with 400 and the connection closed', async () => {
