@@ -103,6 +103,17 @@ for (const name of ['node-fail', 'py', 'web', 'fork']) {
   });
 }
 
+timeout("node: the timeout counts from each invocation's own delivery, not from an earlier one's", async () => {
+  // One timer per instance (lambda-instance.ts): armed at the first delivery, it fires 400 ms later, finds the
+  // hanging invocation 200 ms old and waits for the rest, so that one too runs its full 400 ms.
+  const first = await call(rtTo, 'node-fail', {});
+  assert.is(first.errorClass, null, first.body);
+  await new Promise((r) => setTimeout(r, 200));
+  const hung = await call(rtTo, 'node-fail', { fail: 'hang' });
+  assert.is(hung.errorClass, 'timeout', hung.body);
+  assert.ok(hung.durationMs >= 399 && hung.durationMs < 700, `duration ${hung.durationMs} ms`);
+});
+
 timeout.run();
 
 // ---
@@ -193,6 +204,21 @@ for (const name of ['short', 'web']) {
     assert.is.not(c.instanceId, a.instanceId);
   });
 }
+
+idle('short: idle counts from the last invocation, not from the first idle moment', async () => {
+  // One idle timer per instance (instance.ts), armed when it first goes idle: it fires 400 ms later, finds the
+  // instance idle since the second invocation, and waits for the rest.
+  const a = await call(rtIdle, 'short', {});
+  await new Promise((r) => setTimeout(r, 250));
+  const b = await call(rtIdle, 'short', {});
+  assert.is(b.instanceId, a.instanceId, 'warm after 250 ms idle');
+  const idleSince = performance.now();
+  await new Promise((r) => setTimeout(r, 250)); // past the first timer (400 ms after a)
+  assert.is(rtIdle.instanceCount('short'), 1, 'not reaped 400 ms after the first invocation');
+  await waitFor(() => rtIdle.instanceCount('short') === 0, 5000, 'instance reaped');
+  const idledMs = performance.now() - idleSince;
+  assert.ok(idledMs >= 380, `reaped after ${idledMs.toFixed(0)} ms idle, not before 400 ms`);
+});
 
 idle.run();
 
