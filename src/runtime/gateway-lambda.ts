@@ -22,13 +22,34 @@ export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Where the Invoke API's paths start. */
 export const LAMBDA_PREFIX = '/2015-03-31/functions/';
 
+/** Function names by Invoke URL: a load test sends one URL over and over (bounded: cleared when full). */
+const namesByUrl = new Map<string, string | null>();
+const NAMES_CACHED = 256;
+
+/** The function an Invoke API URL names (its decoded name or ARN, shortened), or null when the URL is no Invoke path. */
+function invokedName(url: string): string | null {
+  let name = namesByUrl.get(url);
+  if (name !== undefined) return name;
+  const m = /^\/2015-03-31\/functions\/([^/?]+)\/invocations(?:\?(.*))?$/.exec(url);
+  name = null;
+  if (m) {
+    try {
+      name = lambdaFunctionName(decodeURIComponent(m[1]!));
+    } catch {
+      name = null; // malformed percent-encoding: no route
+    }
+  }
+  if (namesByUrl.size >= NAMES_CACHED) namesByUrl.clear();
+  namesByUrl.set(url, name);
+  return name;
+}
+
 /** Answers one request on the Invoke API path (`url` starts with LAMBDA_PREFIX). */
 export function lambdaInvoke(rt: Platform, req: MiniRequest, res: MiniResponse, url: string): void {
-  const m = /^\/2015-03-31\/functions\/([^/?]+)\/invocations(?:\?(.*))?$/.exec(url);
-  if (!m || req.method !== 'POST') {
+  const name = invokedName(url);
+  if (name === null || req.method !== 'POST') {
     return send(res, apiError(404, 'UnknownOperationException', `no route ${req.method} ${url}`));
   }
-  const name = lambdaFunctionName(decodeURIComponent(m[1]!));
   if (req.tooLarge) return send(res, tooLarge(MAX_SYNC_PAYLOAD_BYTES));
   const payload = req.body;
   const h = req.headers;

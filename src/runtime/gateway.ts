@@ -43,7 +43,7 @@ export function gatewayBodyLimit(_method: string, url: string): number {
 
 /** The request handler for a runtime's HTTP endpoint (served by mini-http.ts). */
 export function createGatewayHandler(rt: Platform): (req: MiniRequest, res: MiniResponse) => void {
-  return (req, res) => {
+  const route = (req: MiniRequest, res: MiniResponse): void => {
     const { url } = req;
     if (url.startsWith(LAMBDA_PREFIX)) return lambdaInvoke(rt, req, res, url);
     if (url.startsWith(OPENFAAS_PREFIX)) return openFaaSInvoke(rt, req, res, url);
@@ -52,5 +52,14 @@ export function createGatewayHandler(rt: Platform): (req: MiniRequest, res: Mini
     const health = url === '/healthz' || url === '/health';
     if ((req.method === 'GET' || req.method === 'HEAD') && health) return send(res, text(200, 'OK'));
     send(res, text(404, `404 page not found: ${req.method} ${url}`));
+  };
+  return (req, res) => {
+    try {
+      route(req, res);
+    } catch (err) {
+      // A path part that is not valid percent-encoding (`%zz`): the client's mistake, named. (It used to end the process.)
+      if (!(err instanceof URIError)) throw err;
+      send(res, text(400, `malformed percent-encoding in the path: ${req.method} ${req.url}`));
+    }
   };
 }

@@ -128,7 +128,15 @@ export class LambdaInstance extends BaseInstance {
       const slash = rest.indexOf('/');
       const kind = slash > 0 ? rest.slice(slash + 1) : '';
       if (kind === 'response' || kind === 'error') {
-        const requestId = decodeURIComponent(rest.slice(0, slash));
+        const rawId = rest.slice(0, slash);
+        let requestId = rawId;
+        if (rawId.includes('%')) {
+          try {
+            requestId = decodeURIComponent(rawId);
+          } catch {
+            // Not valid percent-encoding: no request has that id (answered InvalidRequestID below).
+          }
+        }
         const running = this.running.get(requestId);
         if (!running)
           return reply(res, 400, {

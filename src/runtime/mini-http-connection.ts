@@ -175,7 +175,21 @@ export class MiniConnection implements ResponseOwner {
     const res = new QueuedResponse(this, req.method === 'HEAD', close);
     this.slots.push(res);
     this.open++;
-    this.handler(req, res);
+    try {
+      this.handler(req, res);
+    } catch (err) {
+      // A handler that throws answers 500 (unless it already answered); the process and its other connections live on.
+      const message = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      try {
+        res.writeHead(500, {
+          'content-type': 'text/plain; charset=utf-8',
+          'content-length': Buffer.byteLength(message),
+        });
+        res.end(message);
+      } catch {
+        res.destroy();
+      }
+    }
   }
 
   /** Refuses the input with a 400 and closes the connection; later requests are ignored. */

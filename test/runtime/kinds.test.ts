@@ -120,6 +120,21 @@ custom('a Python custom runtime serves cold then warm, reporting init only on th
   assert.ok(rtCustom.pids().includes(b.json.pid as number), 'the PID the runtime holds is the function process itself');
 });
 
+custom(
+  'a response for a request id that is not valid percent-encoding is refused (InvalidRequestID); the instance goes on',
+  async () => {
+    const r = await call(rtCustom, 'env-echo', { badId: true });
+    assert.is(r.errorClass, null, r.body);
+    const bad = r.json.badIdAnswer as { status: number; body: { errorType: string; errorMessage: string } };
+    assert.is(bad.status, 400);
+    assert.is(bad.body.errorType, 'InvalidRequestID');
+    assert.match(bad.body.errorMessage, /unknown or finished request id %zz/);
+    const next = await call(rtCustom, 'env-echo', { ping: 2 });
+    assert.is(next.errorClass, null, next.body);
+    assert.not.ok(next.cold, 'the same instance, warm');
+  },
+);
+
 custom('the runtime passes the documented Runtime API headers and environment', async () => {
   const before = Date.now();
   const r = await call(rtCustom, 'env-echo', { ping: 1 });

@@ -21,6 +21,7 @@ test.before(async () => {
   server = createMiniServer((req, res) => {
     seen.push(req);
     if (req.url === '/hold') return void held.push(res);
+    if (req.url === '/throw') throw new Error('handler bug');
     const body = JSON.stringify({
       method: req.method,
       url: req.url,
@@ -177,6 +178,15 @@ test('Content-Length: digits only, empty is 0; signs, spaces inside, hex or beyo
   assert.is(parseContentLength('9007199254740991'), 9007199254740991);
   for (const bad of ['-1', '+1', '1 2', '0x10', '1e3', '1.5', '9007199254740992', 'nope'])
     assert.is(parseContentLength(bad), -1, bad);
+});
+
+test('a handler that throws answers 500 with its message; the connection and the server go on', async () => {
+  const out = await exchange(
+    ['GET /throw HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n'],
+    /"url":"\/after"[^]*\}/,
+  );
+  assert.match(out, /^HTTP\/1\.1 500 Internal Server Error\r\n[^]*\r\n\r\ninternal error: handler bug/);
+  assert.match(out, /HTTP\/1\.1 200 OK\r\n[^]*"url":"\/after"/, 'the next request on the connection');
 });
 
 test('a malformed content-length is refused with 400 and the connection closed', async () => {

@@ -279,6 +279,26 @@ api(
   },
 );
 
+api("a path that is not valid percent-encoding is the client's error, named; the server lives on", async () => {
+  // `%zz` used to throw in the gateway and end the whole process (and every instance with it).
+  const invoke = await fetch(`${serve.url}/2015-03-31/functions/%zz/invocations`, { method: 'POST', body: '{}' });
+  assert.is(invoke.status, 404);
+  assert.is(invoke.headers.get('x-amzn-errortype'), 'UnknownOperationException');
+  assert.match(await invoke.text(), /no route POST \/2015-03-31\/functions\/%zz\/invocations/);
+  for (const [method, p] of [
+    ['POST', '/function/%zz'],
+    ['GET', '/system/function/%zz'],
+  ] as const) {
+    const r = await fetch(`${serve.url}${p}`, { method, ...(method === 'POST' ? { body: '{}' } : {}) });
+    assert.is(r.status, 400, p);
+    assert.is(await r.text(), `malformed percent-encoding in the path: ${method} ${p}`);
+  }
+  const after = await lambda(serve.url, 'hello', { name: 'still here' });
+  assert.is(after.res.status, 200);
+  assert.equal(JSON.parse(after.body).message, 'hello, still here');
+  assert.is(serve.cli.exitCode, null, 'serve is running');
+});
+
 api.run();
 
 // ---
