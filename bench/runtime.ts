@@ -185,26 +185,29 @@ import { spawn } from 'node:child_process';
 const BOOTSTRAP = ${JSON.stringify(path.join(ROOT, 'src/runtime/bootstrap.mjs'))};
 const TASK_ROOT = ${JSON.stringify(path.dirname(HELLO))};
 const ARN = 'arn:aws:lambda:local:000000000000:function:hello';
+// A trace id of its own per invocation, as Lambda's (the bootstrap puts it in process.env: ~1.5 µs each, measured).
+const TRACE = 'Root=1-6b0eb17b-' + 'f'.repeat(16);
 const idle = [];
 const queue = [];
 let seq = 0;
 const lengthOf = (head) => { const m = /content-length: *(\\d+)/i.exec(head); return m ? Number(m[1]) : 0; };
 function deliver(rt, inv) {
   rt.inv = inv;
-  const head = 'HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\ncontent-length: ' + inv.payload.length +
+  // The 202 to the last answer leaves with this event, in one write (as the runtime's coalesced 202 does).
+  const head = rt.accepted + 'HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\ncontent-length: ' + inv.payload.length +
     '\\r\\nlambda-runtime-aws-request-id: ' + (seq++).toString(16) + '\\r\\nlambda-runtime-deadline-ms: ' + (Date.now() + 3000) +
-    '\\r\\nlambda-runtime-invoked-function-arn: ' + ARN + '\\r\\nlambda-runtime-trace-id: Root=1-0-0;Sampled=0\\r\\n\\r\\n';
+    '\\r\\nlambda-runtime-invoked-function-arn: ' + ARN + '\\r\\nlambda-runtime-trace-id: ' + TRACE + String(seq).padStart(8, '0') + ';Sampled=0\\r\\n\\r\\n';
+  rt.accepted = '';
   rt.sock.write(Buffer.concat([Buffer.from(head, 'latin1'), inv.payload]));
 }
 function runtimeApi() {
   const srv = net.createServer((sock) => {
     sock.setNoDelay(true);
     sock.on('error', () => sock.destroy());
-    const rt = { sock, inv: null };
+    const rt = { sock, inv: null, accepted: '' };
     let buf = Buffer.alloc(0);
     sock.on('data', (c) => {
       buf = buf.length ? Buffer.concat([buf, c]) : c;
-      let out = '';
       for (;;) {
         const end = buf.indexOf('\\r\\n\\r\\n');
         if (end < 0) break;
@@ -214,19 +217,16 @@ function runtimeApi() {
         const body = buf.subarray(end + 4, end + 4 + len);
         buf = buf.subarray(end + 4 + len);
         if (head.startsWith('GET')) {
-          // The poll behind an answer: the 202 leaves first, then (or later) the next event.
-          if (out) sock.write(out);
-          out = '';
           const inv = queue.shift();
           if (inv) deliver(rt, inv); else idle.push(rt);
         } else {
-          out += 'HTTP/1.1 202 Accepted\\r\\ncontent-type: application/json\\r\\ncontent-length: 15\\r\\n\\r\\n{"status":"OK"}';
+          // fxbench's bootstrap pipelines its next poll behind the answer: the 202 waits for the next event.
+          rt.accepted += 'HTTP/1.1 202 Accepted\\r\\ncontent-type: application/json\\r\\ncontent-length: 15\\r\\n\\r\\n{"status":"OK"}';
           const inv = rt.inv;
           rt.inv = null;
           inv.done(body);
         }
       }
-      if (out) sock.write(out);
     });
   });
   return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv.address().port)));

@@ -200,7 +200,9 @@ async function start(load) {
       const h = next.headers;
       const requestId = h['lambda-runtime-aws-request-id'];
       const deadline = Number(h['lambda-runtime-deadline-ms']);
+      // As Lambda's own runtime client (aws-lambda-ric): set per invocation, removed when the event has none.
       if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
+      else if (process.env._X_AMZN_TRACE_ID !== undefined) delete process.env._X_AMZN_TRACE_ID;
       const context = {
         awsRequestId: requestId,
         invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
