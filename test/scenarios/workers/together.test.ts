@@ -54,19 +54,13 @@ barrier.run();
 
 const runs = suite('fxbench run --workers 2: phases and steps start together');
 
-function samplesOf(file: string): Sample[] {
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Sample);
-}
-
-runs('a burst in worker 1, then an open model: its shares start after the burst and interleave', async () => {
-  const out = path.join(tmp.dir, 'interleave');
-  const samples = path.join(tmp.dir, 'interleave.ndjson');
+/** `fxbench run <fixture> --workers 2 --samples …`; its samples and results.json. */
+async function runTwoWorkers(fixture: string): Promise<{ samples: Sample[]; result: Result }> {
+  const out = path.join(tmp.dir, fixture);
+  const samples = path.join(tmp.dir, `${fixture}.ndjson`);
   const r = await runCli([
     'run',
-    'test/fixtures/local-platform/interleave.ts',
+    `test/fixtures/local-platform/${fixture}.ts`,
     '--config',
     CONFIG,
     '--out',
@@ -78,7 +72,17 @@ runs('a burst in worker 1, then an open model: its shares start after the burst 
     '2',
   ]);
   assert.is(r.code, 0, r.stderr);
-  const all = samplesOf(samples);
+  return {
+    samples: readFileSync(samples, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Sample),
+    result: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result,
+  };
+}
+
+runs('a burst in worker 1, then an open model: its shares start after the burst and interleave', async () => {
+  const { samples: all, result } = await runTwoWorkers('interleave');
   const hold = all.filter((s) => s.phase === 'hold');
   const open = all.filter((s) => s.phase === 'open-20');
   assert.is(hold.length, 4);
@@ -97,30 +101,13 @@ runs('a burst in worker 1, then an open model: its shares start after the burst 
     gaps.every((g) => g >= 20 && g <= 80),
     `gaps between accepted invocations: ${gaps.map((g) => g.toFixed(1)).join(' ')}`,
   );
-  const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
   const phase = result.targets[0]!.phases.find((p) => p.name === 'open-20')!;
   assert.is(phase.requests, 20);
   assert.is(phase.dropped ?? 0, 0);
 });
 
 runs('a ramp: each step starts in both workers at one instant', async () => {
-  const out = path.join(tmp.dir, 'ramp');
-  const samples = path.join(tmp.dir, 'ramp.ndjson');
-  const r = await runCli([
-    'run',
-    'test/fixtures/local-platform/ramp.ts',
-    '--config',
-    CONFIG,
-    '--out',
-    out,
-    '--no-history',
-    '--samples',
-    samples,
-    '--workers',
-    '2',
-  ]);
-  assert.is(r.code, 0, r.stderr);
-  const all = samplesOf(samples);
+  const { samples: all } = await runTwoWorkers('ramp');
   for (const [round, intervalMs] of [
     [1, 100],
     [2, 50],
