@@ -126,8 +126,7 @@ export class MiniConnection implements ResponseOwner {
       let body: Buffer;
       let rest: number;
       let tooLarge = false;
-      const te = headers['transfer-encoding'];
-      const chunked = te !== undefined && te.toLowerCase().includes('chunked');
+      const chunked = headers['transfer-encoding']?.toLowerCase().includes('chunked') === true;
       if (chunked) {
         const parts: Buffer[] = [];
         const done = scanChunked(buf, end + 4, limit, parts);
@@ -161,7 +160,7 @@ export class MiniConnection implements ResponseOwner {
       this.continued = false;
       // After a 413 the connection closes when the rest of the body cannot be skipped
       // by count (chunked), or may never come (the client waits for 100 Continue).
-      const expectsContinue = headers.expect !== undefined && headers.expect.toLowerCase() === '100-continue';
+      const expectsContinue = headers.expect?.toLowerCase() === '100-continue';
       const closeAfter = close || (tooLarge && (chunked || (expectsContinue && this.skip > 0)));
       const req: MiniRequest = { method, url, headers, body };
       if (tooLarge) req.tooLarge = true;
