@@ -45,3 +45,22 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     timer = setTimeout(check, ms);
   });
 }
+
+/**
+ * Now on the wall clock every process of the machine shares, ms since the Unix
+ * epoch, with the monotonic clock's sub-millisecond resolution (spreads within
+ * one process are exact). For instants agreed between processes.
+ */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Waits until the wall clock reads `atMs` (epochMs), on timers alone (they fire
+ * a fraction of a millisecond late). No busy wait: generators sharing cores
+ * (the local runtime's instances) would take turns spinning and start a time
+ * slice apart. Returns early when `signal` aborts.
+ */
+export async function waitUntil(atMs: number, signal?: AbortSignal): Promise<void> {
+  for (let left = atMs - epochMs(); left > 0 && !signal?.aborted; left = atMs - epochMs()) await sleep(left, signal);
+}

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sleep } from '../clock.ts';
+import { epochMs, waitUntil } from '../clock.ts';
 import { createDriver } from '../drivers/registry.ts';
 import type { Driver } from '../drivers/types.ts';
 import { evaluateThresholds } from '../metrics/thresholds.ts';
@@ -34,20 +34,6 @@ export const WORKER_API: Record<string, unknown> = { ...definers, evaluateThresh
 /** Binds bundled scenarios' `fxbench` import (done once, by the handler). */
 export function installWorkerApi(): void {
   (globalThis as Record<symbol, unknown>)[Symbol.for(FLEET_API_KEY)] = WORKER_API;
-}
-
-/** Wall-clock now, ms since the Unix epoch, with sub-millisecond precision. */
-export function epochMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-/**
- * Waits until the wall clock reads `atMs`, on timers alone (they fire a fraction
- * of a millisecond late). No busy wait: generators sharing cores (the local
- * runtime's instances) would take turns spinning and start a time slice apart.
- */
-export async function waitUntil(atMs: number, signal?: AbortSignal): Promise<void> {
-  for (let left = atMs - epochMs(); left > 0 && !signal?.aborted; left = atMs - epochMs()) await sleep(left, signal);
 }
 
 /** The worker's view of bench.config.ts: the user's, less `functions` and the targets of provider `local`. */

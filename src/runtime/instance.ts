@@ -9,7 +9,7 @@
  */
 import type { StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { nowNs } from '../clock.ts';
+import { epochMs, nowNs } from '../clock.ts';
 import type { FunctionSpec } from '../model/function.ts';
 import {
   bootEnded,
@@ -21,7 +21,7 @@ import {
   spawnInstanceProcess,
   Tail,
 } from './instance-process.ts';
-import { epochMs, type InstanceResult, type PendingInvocation, type ResultFields } from './invocation.ts';
+import type { InstanceResult, PendingInvocation, ResultFields } from './invocation.ts';
 import { watchMemory } from './memory-watchdog.ts';
 import type { ProcessTree } from './process-tree.ts';
 import { INSTANCE_NICENESS, type InstanceChild } from './spawner.ts';

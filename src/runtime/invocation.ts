@@ -73,11 +73,6 @@ export type ResultFields = Omit<
   'requestId' | 'cold' | 'initMs' | 'instanceId' | 'pid' | 'acceptedAtMs' | 'initStartMs'
 >;
 
-/** Now, ms since the Unix epoch with the monotonic clock's resolution (spreads within one process are exact). */
-export function epochMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /** A fresh Lambda-style request id. */
 export function newRequestId(): string {
   return randomUUID();

@@ -120,7 +120,7 @@ export class MiniConnection implements ResponseOwner {
       const version = text.slice(sp2 + 1, sp3);
       if (!version.startsWith('HTTP/1.')) return this.bad('malformed request line');
       const headers = parseHeaders(text, eol + 2);
-      const connection = headers.connection === undefined ? '' : headers.connection.toLowerCase();
+      const connection = headers.connection?.toLowerCase() ?? '';
       const close = version === 'HTTP/1.0' ? !connection.includes('keep-alive') : connection.includes('close');
       const limit = this.bodyLimit ? this.bodyLimit(method, url) : DEFAULT_BODY_LIMIT;
       let body: Buffer;

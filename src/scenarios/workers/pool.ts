@@ -14,7 +14,8 @@ import type { Result } from '../../model/result.ts';
 import type { TickEvent } from '../engine/live.ts';
 import type { RunEvent } from '../runner.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './protocol.ts';
-import { epochNowMs, START_MARGIN_MS, StartBarrier } from './together.ts';
+import { epochMs } from '../../clock.ts';
+import { START_MARGIN_MS, StartBarrier } from './together.ts';
 
 // Built (dist/), a worker is plain Node; from the sources (a clone) it needs tsx's hooks too.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -119,7 +120,7 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
   const barrier = new StartBarrier(o.workers);
   const release = (go: number[]) => {
     if (!go.length) return;
-    const atEpochMs = epochNowMs() + START_MARGIN_MS;
+    const atEpochMs = epochMs() + START_MARGIN_MS;
     for (const i of go) if (children[i]?.connected) children[i].send({ kind: 'go', atEpochMs } satisfies ToWorker);
   };
   const onAbort = () => children.forEach((c) => c.connected && c.send({ kind: 'abort' } satisfies ToWorker));

@@ -18,17 +18,12 @@
  * and tells them one instant a little ahead (START_MARGIN_MS), time for the
  * message to reach every worker.
  */
-import { sleep } from '../../clock.ts';
+import { waitUntil } from '../../clock.ts';
 import type { StartTogether } from '../runner.ts';
 import type { FromWorker } from './protocol.ts';
 
 /** How far ahead of the release the agreed instant is: IPC to every worker takes well under 1 ms here. */
 export const START_MARGIN_MS = 20;
-
-/** Now on the wall clock every process of the machine shares, ms since the Unix epoch, sub-millisecond. */
-export function epochNowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 /** Orders positions: element by element, a prefix before what extends it. */
 export function comparePositions(a: readonly number[], b: readonly number[]): number {
@@ -105,7 +100,7 @@ export class WorkerTogether implements StartTogether {
       };
       this.send({ kind: 'at', position, wait: true });
     });
-    if (atEpochMs !== null) await sleep(atEpochMs - epochNowMs(), signal);
+    if (atEpochMs !== null) await waitUntil(atEpochMs, signal);
   }
 
   past(position: number[]): void {
