@@ -52,33 +52,36 @@ export function lambdaInvoke(rt: Platform, req: MiniRequest, res: MiniResponse, 
   }
   if (req.tooLarge) return send(res, tooLarge(MAX_SYNC_PAYLOAD_BYTES));
   const payload = req.body;
-  const h = req.headers;
-  const type = String(h['x-amz-invocation-type'] ?? 'RequestResponse');
-  const exists = rt.status(name) !== undefined;
+  const type = req.header('x-amz-invocation-type') ?? 'RequestResponse';
   if (type === 'DryRun') {
     return send(
       res,
-      exists
+      rt.status(name) !== undefined
         ? { status: 204, headers: { 'x-amzn-requestid': newRequestId() }, body: Buffer.alloc(0) }
         : frameLambda(name, { type: 'not-found' }, false, 0),
     );
   }
-  const clientContext =
-    h['x-amz-client-context'] !== undefined
-      ? Buffer.from(h['x-amz-client-context'], 'base64').toString('utf8')
-      : undefined;
-  const opts = { traceId: h['x-amzn-trace-id'], clientContext };
+  const context = req.header('x-amz-client-context');
+  const clientContext = context !== undefined ? Buffer.from(context, 'base64').toString('utf8') : undefined;
+  const traceId = req.header('x-amzn-trace-id');
+  // Both go on to the function as Runtime API header lines (Lambda-Runtime-Client-Context, -Trace-Id).
+  if (clientContext !== undefined && /[\r\n]/.test(clientContext)) {
+    const message = 'X-Amz-Client-Context decodes to text with a line break; it cannot be passed on in a header';
+    return send(res, apiError(400, 'InvalidRequestContentException', message));
+  }
+  if (traceId !== undefined && /[\r\n]/.test(traceId)) {
+    const message = 'X-Amzn-Trace-Id holds a line break; it cannot be passed on in a header';
+    return send(res, apiError(400, 'InvalidRequestContentException', message));
+  }
+  const opts = { traceId, clientContext };
   if (type === 'Event') {
     // Asynchronous: accepted at once, run in the background (errors are the function's business).
-    if (!exists) return send(res, frameLambda(name, { type: 'not-found' }, false, 0));
+    if (rt.status(name) === undefined) return send(res, frameLambda(name, { type: 'not-found' }, false, 0));
     void rt.call(name, payload, opts);
     return send(res, { status: 202, headers: { 'x-amzn-requestid': newRequestId() }, body: Buffer.alloc(0) });
   }
-  const logTail = String(h['x-amz-log-type'] ?? '').toLowerCase() === 'tail';
-  rt.call(name, payload, opts).then(
-    (o) => send(res, frameLambda(name, o, logTail, payload.length)),
-    (err) => send(res, apiError(500, 'ServiceException', String(err))),
-  );
+  const logTail = req.header('x-amz-log-type')?.toLowerCase() === 'tail';
+  rt.dispatch(name, payload, opts, (o) => send(res, frameLambda(name, o, logTail, payload.length)));
 }
 
 /**

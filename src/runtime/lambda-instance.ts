@@ -22,7 +22,7 @@ const INVOCATION_PREFIX = `${RUNTIME_PREFIX}/invocation/`;
 const INIT_ERROR_PATH = `${RUNTIME_PREFIX}/init/error`;
 const BOOTSTRAP = new URL('./bootstrap.mjs', import.meta.url).pathname;
 const ACCEPTED = Buffer.from('{"status":"OK"}');
-const ACCEPTED_HEADERS = { 'content-type': 'application/json', 'content-length': String(ACCEPTED.length) };
+const ACCEPTED_LINES = `content-type: application/json\r\ncontent-length: ${ACCEPTED.length}\r\n`;
 
 interface Running {
   inv: PendingInvocation;
@@ -143,14 +143,14 @@ export class LambdaInstance extends BaseInstance {
             errorType: 'InvalidRequestID',
             errorMessage: `unknown or finished request id ${requestId}`,
           });
-        res.writeHead(202, ACCEPTED_HEADERS);
+        res.writeHeadLines(202, ACCEPTED_LINES);
         // fxbench's bootstrap pipelines its next poll behind the answer and does not
         // wait for this 202: it then leaves with the next event, in one write.
         res.end(ACCEPTED, { coalesce: true });
         const errorType =
-          kind === 'error' ? (req.headers['lambda-runtime-function-error-type'] ?? 'Unhandled') : undefined;
+          kind === 'error' ? (req.header('lambda-runtime-function-error-type') ?? 'Unhandled') : undefined;
         // fxbench's own bootstrap reports its RSS high-water mark (ru_maxrss); any other runtime's is read from /proc.
-        const maxRssKB = Number(req.headers['x-fxbench-max-rss-kb']);
+        const maxRssKB = Number(req.header('x-fxbench-max-rss-kb'));
         return this.finish(running, body, errorType, maxRssKB > 0 ? Math.ceil(maxRssKB / 1024) : undefined);
       }
     }
@@ -158,7 +158,7 @@ export class LambdaInstance extends BaseInstance {
       if (this.state !== 'starting')
         return reply(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after init finished' });
       reply(res, 202, { status: 'OK' });
-      this.initError = { body, type: req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.InitError' };
+      this.initError = { body, type: req.header('lambda-runtime-function-error-type') ?? 'Runtime.InitError' };
       return this.kill('crash');
     }
     reply(res, 404, { errorType: 'NotFound', errorMessage: `no route ${req.method} ${url}` });
@@ -174,16 +174,15 @@ export class LambdaInstance extends BaseInstance {
 
   private deliver(inv: PendingInvocation, res: MiniResponse): void {
     const deadline = inv.deadlineMs ?? Date.now() + this.spec.timeoutMs;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'content-length': String(inv.payload.length),
-      'lambda-runtime-aws-request-id': inv.requestId,
-      'lambda-runtime-deadline-ms': String(deadline),
-      'lambda-runtime-invoked-function-arn': this.arn,
-      'lambda-runtime-trace-id': inv.traceId ?? this.traceId(),
-    };
-    if (inv.clientContext) headers['lambda-runtime-client-context'] = inv.clientContext;
-    res.writeHead(200, headers);
+    // Header lines written out (no header object to check, once per invocation): every value is
+    // the runtime's own but the trace id and client context, which the gateway refuses with CR or LF.
+    let lines =
+      `content-type: application/json\r\ncontent-length: ${inv.payload.length}\r\n` +
+      `lambda-runtime-aws-request-id: ${inv.requestId}\r\nlambda-runtime-deadline-ms: ${deadline}\r\n` +
+      `lambda-runtime-invoked-function-arn: ${this.arn}\r\n` +
+      `lambda-runtime-trace-id: ${oneLine(inv.traceId) ?? this.traceId()}\r\n`;
+    if (inv.clientContext) lines += `lambda-runtime-client-context: ${oneLine(inv.clientContext)}\r\n`;
+    res.writeHeadLines(200, lines);
     res.end(inv.payload);
     this.running.set(inv.requestId, { inv, startNs: nowNs() });
     if (this.timeoutTimer === undefined) this.armTimeout(this.spec.timeoutMs);
@@ -250,6 +249,11 @@ export class LambdaInstance extends BaseInstance {
     for (const inv of this.queued.splice(0))
       inv.resolve(this.lostResult(inv, { timedOut: false, code, signal, initError: this.initError }));
   }
+}
+
+/** `value` with any CR or LF made a space, so it fits on a header line (the gateway refuses such values before they get here). */
+function oneLine(value: string | undefined): string | undefined {
+  return value !== undefined && /[\r\n]/.test(value) ? value.replace(/[\r\n]/g, ' ') : value;
 }
 
 function reply(res: MiniResponse, status: number, value: unknown): void {

@@ -13,9 +13,10 @@ import {
   DEFAULT_BODY_LIMIT,
   MAX_HEAD_BYTES,
   parseContentLength,
-  parseHeaders,
+  headerValue,
+  parseHeaderLines,
   scanChunked,
-  type MiniRequest,
+  MiniRequest,
 } from './mini-http-parse.ts';
 import { QueuedResponse, type MiniResponse, type ResponseOwner } from './mini-http-response.ts';
 
@@ -119,14 +120,16 @@ export class MiniConnection implements ResponseOwner {
       const url = text.slice(sp1 + 1, sp2);
       const version = text.slice(sp2 + 1, sp3);
       if (!version.startsWith('HTTP/1.')) return this.bad('malformed request line');
-      const headers = parseHeaders(text, eol + 2);
-      const connection = headers.connection?.toLowerCase() ?? '';
+      const names: string[] = [];
+      const values: string[] = [];
+      parseHeaderLines(text, eol + 2, names, values);
+      const connection = headerValue(names, values, 'connection')?.toLowerCase() ?? '';
       const close = version === 'HTTP/1.0' ? !connection.includes('keep-alive') : connection.includes('close');
       const limit = this.bodyLimit ? this.bodyLimit(method, url) : DEFAULT_BODY_LIMIT;
       let body: Buffer;
       let rest: number;
       let tooLarge = false;
-      const chunked = headers['transfer-encoding']?.toLowerCase().includes('chunked') === true;
+      const chunked = headerValue(names, values, 'transfer-encoding')?.toLowerCase().includes('chunked') === true;
       if (chunked) {
         const parts: Buffer[] = [];
         const done = scanChunked(buf, end + 4, limit, parts);
@@ -142,7 +145,7 @@ export class MiniConnection implements ResponseOwner {
           rest = done;
         }
       } else {
-        const len = parseContentLength(headers['content-length']);
+        const len = parseContentLength(headerValue(names, values, 'content-length'));
         if (len < 0) return this.bad('malformed content-length');
         if (len > limit) {
           tooLarge = true;
@@ -160,9 +163,9 @@ export class MiniConnection implements ResponseOwner {
       this.continued = false;
       // After a 413 the connection closes when the rest of the body cannot be skipped
       // by count (chunked), or may never come (the client waits for 100 Continue).
-      const expectsContinue = headers.expect?.toLowerCase() === '100-continue';
+      const expectsContinue = headerValue(names, values, 'expect')?.toLowerCase() === '100-continue';
       const closeAfter = close || (tooLarge && (chunked || (expectsContinue && this.skip > 0)));
-      const req: MiniRequest = { method, url, headers, body };
+      const req = new MiniRequest(method, url, names, values, body);
       if (tooLarge) req.tooLarge = true;
       this.respond(req, closeAfter);
     }

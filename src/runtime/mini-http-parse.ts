@@ -5,14 +5,43 @@
  * (mini-http-connection.ts) drives these steps and answers what they report.
  */
 
-/** A parsed request: header names lower-cased, body complete. */
-export interface MiniRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: Buffer;
+/**
+ * A parsed request: body complete, header names lower-cased. Header lines are
+ * kept as two arrays; `header(name)` reads one of them, and the `headers`
+ * record is built only when asked for (the Invoke API and Runtime API paths read
+ * a few names: a record costs a keyed store, so a string-table lookup, per line).
+ */
+export class MiniRequest {
   /** The body was over the limit: it was skipped, `body` is empty. */
   tooLarge?: boolean;
+  private record: Record<string, string> | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    /** Header names, lower-cased, in order (repeats kept). */
+    private readonly names: string[],
+    /** Header values, same order, stripped of surrounding spaces and tabs. */
+    private readonly values: string[],
+    readonly body: Buffer,
+  ) {}
+
+  /** The value of header `name` (lower-case), repeats joined with ", " as node:http does; undefined when absent. */
+  header(name: string): string | undefined {
+    return headerValue(this.names, this.values, name);
+  }
+
+  /** Every header: names lower-cased, repeats joined with ", " (built once, when first read). */
+  get headers(): Record<string, string> {
+    if (this.record) return this.record;
+    const headers: Record<string, string> = {};
+    const { names, values } = this;
+    for (let i = 0; i < names.length; i++) {
+      const had = headers[names[i]!];
+      headers[names[i]!] = had === undefined ? values[i]! : `${had}, ${values[i]}`;
+    }
+    return (this.record = headers);
+  }
 }
 
 /** A request head (request line and headers) larger than this is refused. */
@@ -32,14 +61,22 @@ function isBlank(code: number): boolean {
   return code === 32 || code === 9;
 }
 
+/** The value of header `name` (lower-case) in parseHeaderLines' arrays, repeats joined with ", "; undefined when absent. */
+export function headerValue(names: string[], values: string[], name: string): string | undefined {
+  let out: string | undefined;
+  for (let i = 0; i < names.length; i++) {
+    if (names[i] === name) out = out === undefined ? values[i] : `${out}, ${values[i]}`;
+  }
+  return out;
+}
+
 /**
  * The header lines of a request head, `text` being the head without its final
- * CRLF CRLF and `from` the start of the first header line. Names are trimmed and
- * lower-cased, values stripped of surrounding spaces and tabs, repeated names
- * joined with ", " (as node:http does); lines without a name and colon are skipped.
+ * CRLF CRLF and `from` the start of the first header line, pushed onto `names`
+ * and `values`. Names are trimmed and lower-cased, values stripped of
+ * surrounding spaces and tabs; lines without a name and colon are skipped.
  */
-export function parseHeaders(text: string, from: number): Record<string, string> {
-  const headers: Record<string, string> = {};
+export function parseHeaderLines(text: string, from: number, names: string[], values: string[]): void {
   let eol: number;
   for (let at = from; at < text.length; at = eol + 2) {
     eol = text.indexOf('\r\n', at);
@@ -50,12 +87,9 @@ export function parseHeaders(text: string, from: number): Record<string, string>
     let v1 = eol;
     while (v0 < v1 && isBlank(text.charCodeAt(v0))) v0++;
     while (v1 > v0 && isBlank(text.charCodeAt(v1 - 1))) v1--;
-    const name = text.slice(at, c).trim().toLowerCase();
-    const value = text.slice(v0, v1);
-    const had = headers[name];
-    headers[name] = had === undefined ? value : `${had}, ${value}`;
+    names.push(text.slice(at, c).trim().toLowerCase());
+    values.push(text.slice(v0, v1));
   }
-  return headers;
 }
 
 /**

@@ -8,7 +8,15 @@ import type net from 'node:net';
 
 /** The response to one request; `end` may come later (long polls). */
 export interface MiniResponse {
+  /** Sets the status and headers; throws on a name or value that could split the response (CR, LF; ':' in a name). */
   writeHead(status: number, headers: Record<string, string | number>): void;
+  /**
+   * Sets the status and headers given as ready header lines (`name: value\r\n`
+   * each), unchecked: for the caller's own headers, whose values cannot hold CR
+   * or LF (numbers, ids it made). Skips writeHead's header object and checks on
+   * paths every invocation takes.
+   */
+  writeHeadLines(status: number, lines: string): void;
   /**
    * Completes the response. With `coalesce`, a response the client does not wait
    * for (it has already pipelined its next request) is held and leaves in the
@@ -113,7 +121,11 @@ export class QueuedResponse implements MiniResponse {
       values += v;
     }
     if (/[\r\n:]/.test(names) || /[\r\n]/.test(values)) throw badHeader(h);
-    this.top = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n${t}`;
+    this.writeHeadLines(status, t);
+  }
+
+  writeHeadLines(status: number, lines: string): void {
+    this.top = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Status'}\r\n${lines}`;
   }
 
   end(b?: Buffer | string, opts?: { coalesce?: boolean }): void {

@@ -57,4 +57,6 @@ export interface Platform {
   readonly registerToken?: string;
   /** Invokes a function once; never throws. */
   call(name: string, payload: Buffer, opts?: InvokeOptions): Promise<InvokeOutcome>;
+  /** As `call`, answering through `done` (no promise per invocation); never throws for an outcome. */
+  dispatch(name: string, payload: Buffer, opts: InvokeOptions, done: (o: InvokeOutcome) => void): void;
 }

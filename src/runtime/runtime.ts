@@ -192,26 +192,29 @@ export class LocalRuntime implements Platform {
    * up to queueTimeout, else throttled. Never throws.
    */
   call(name: string, payload: Buffer, opts: InvokeOptions = {}): Promise<InvokeOutcome> {
+    return new Promise((resolve) => this.dispatch(name, payload, opts, resolve));
+  }
+
+  /** As `call`, answering through `done` (no promise: the gateway's path for every synchronous invocation). */
+  dispatch(name: string, payload: Buffer, opts: InvokeOptions, done: (o: InvokeOutcome) => void): void {
     const pool = this.pools.get(name);
-    if (!pool) return Promise.resolve({ type: 'not-found' });
-    if (pool.stopped) return Promise.resolve({ type: 'stopping' });
+    if (!pool) return done({ type: 'not-found' });
+    if (pool.stopped) return done({ type: 'stopping' });
     if (payload.length > MAX_SYNC_PAYLOAD_BYTES && !opts.request) {
-      return Promise.resolve({ type: 'too-large', limitBytes: MAX_SYNC_PAYLOAD_BYTES });
+      return done({ type: 'too-large', limitBytes: MAX_SYNC_PAYLOAD_BYTES });
     }
     pool.invocations++;
-    return new Promise<InvokeOutcome>((resolve) => {
-      const inv: PendingInvocation = {
-        requestId: newRequestId(),
-        payload,
-        traceId: opts.traceId,
-        clientContext: opts.clientContext,
-        request: opts.request,
-        resolve: resultTo(resolve, pool.spec),
-      };
-      if (pool.dispatch(inv)) return;
-      if (pool.spec.queueTimeoutMs <= 0) return resolve({ type: 'throttled', spec: pool.spec });
-      pool.enqueue(inv, () => resolve({ type: 'throttled', spec: pool.spec }));
-    });
+    const inv: PendingInvocation = {
+      requestId: newRequestId(),
+      payload,
+      traceId: opts.traceId,
+      clientContext: opts.clientContext,
+      request: opts.request,
+      resolve: resultTo(done, pool.spec),
+    };
+    if (pool.dispatch(inv)) return;
+    if (pool.spec.queueTimeoutMs <= 0) return done({ type: 'throttled', spec: pool.spec });
+    pool.enqueue(inv, () => done({ type: 'throttled', spec: pool.spec }));
   }
 
   /** Stops the endpoint and kills every instance; resolves when all have exited. */

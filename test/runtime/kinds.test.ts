@@ -4,6 +4,7 @@
 // `http` (a long-lived upstream server, proxied). Each asserts the cold/warm
 // accounting and that no instance outlives the runtime (by PID).
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LocalRuntime } from '../../src/runtime/runtime.ts';
@@ -160,11 +161,73 @@ custom('the runtime passes the documented Runtime API headers and environment', 
   assert.is(env.CUSTOM, 'yes');
 });
 
+custom('a trace id and client context reach the function as Lambda-Runtime-Trace-Id and -Client-Context', async () => {
+  const traceId = 'Root=1-6b0eb17b-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=1';
+  const clientContext = '{"custom":{"team":"perf"},"env":{"locale":"en"}}';
+  const r = await call(rtCustom, 'env-echo', { ping: 3 }, { traceId, clientContext });
+  assert.is(r.errorClass, null, r.body);
+  const h = r.json.headers as Record<string, string>;
+  assert.is(h['lambda-runtime-trace-id'], traceId);
+  assert.is(h['lambda-runtime-client-context'], clientContext);
+});
+
+custom(
+  'the gateway refuses a client context or trace id with a line break (400), and the instance goes on',
+  async () => {
+    const url = `${rtCustom.url}/2015-03-31/functions/env-echo/invocations`;
+    const injected = Buffer.from('{"a":1}\r\nlambda-runtime-aws-request-id: forged').toString('base64');
+    const res = await fetch(url, { method: 'POST', body: '{}', headers: { 'x-amz-client-context': injected } });
+    assert.is(res.status, 400);
+    assert.is(res.headers.get('x-amzn-errortype'), 'InvalidRequestContentException');
+    assert.match(((await res.json()) as { message: string }).message, /X-Amz-Client-Context .* line break/);
+    // A trace id with a lone LF inside, as a raw client may send it (fetch refuses to).
+    const raw = await rawRequest(
+      rtCustom.url,
+      'POST /2015-03-31/functions/env-echo/invocations HTTP/1.1\r\nHost: x\r\n' +
+        'X-Amzn-Trace-Id: Root=1-a\nx-evil: 1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+    );
+    assert.match(raw, /^HTTP\/1\.1 400 /);
+    assert.match(raw, /x-amzn-errortype: InvalidRequestContentException/);
+    assert.match(raw, /X-Amzn-Trace-Id holds a line break/);
+    const next = await call(rtCustom, 'env-echo', { ping: 4 });
+    assert.is(next.errorClass, null, next.body);
+    assert.is((next.json.headers as Record<string, string>)['x-evil'], undefined);
+  },
+);
+
+custom('a client context with a line break given to the platform directly stays on one header line', async () => {
+  const r = await call(rtCustom, 'env-echo', { ping: 5 }, { clientContext: '{"a":1}\r\nx-evil: 1' });
+  assert.is(r.errorClass, null, r.body);
+  const h = r.json.headers as Record<string, string>;
+  assert.is(h['lambda-runtime-client-context'], '{"a":1}  x-evil: 1');
+  assert.is(h['x-evil'], undefined);
+});
+
 custom('stopping the runtime ends every custom-runtime process', async () => {
   await stopAndCheck(rtCustom, rtCustom.pids());
 });
 
 custom.run();
+
+/** Sends `text` as is to the runtime at `base` and resolves with everything read until the server closes. */
+function rawRequest(base: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const s = net.connect(Number(port), hostname);
+    let got = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no answer; got ${JSON.stringify(got)}`));
+    }, 5000);
+    s.on('data', (c) => (got += c));
+    s.on('error', reject);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
+    s.write(text);
+  });
+}
 
 // ---
 const fork = suite('kind fork: a process per invocation (OpenFaaS classic watchdog)');

@@ -81,6 +81,19 @@ test('a Content-Length body split across packets arrives whole', async () => {
   assert.match(out, '"bytes":10,"text":"hello wrld"');
 });
 
+test('header names are lower-cased, values trimmed of spaces and tabs, repeats joined with ", " (header() and headers agree)', async () => {
+  seen.length = 0;
+  const head =
+    'POST /h HTTP/1.1\r\nHost: x\r\nX-Twice:  one \r\nx-twice:\ttwo\r\nX-Empty:\r\nno colon line\r\nContent-Length: 0\r\n\r\n';
+  await exchange([head], /\}$/);
+  const req = seen[0]!;
+  assert.is(req.header('x-twice'), 'one, two');
+  assert.is(req.header('x-empty'), '');
+  assert.is(req.header('X-Twice'), undefined, 'header() takes the lower-case name');
+  assert.is(req.header('absent'), undefined);
+  assert.equal(req.headers, { host: 'x', 'x-twice': 'one, two', 'x-empty': '', 'content-length': '0' });
+});
+
 test('a chunked body is decoded', async () => {
   const out = await exchange(
     ['POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n', '6\r\n world\r\n0\r\n\r\n'],
