@@ -12,7 +12,7 @@ import { newRequestId } from './invocation.ts';
 import type { MiniRequest, MiniResponse } from './mini-http.ts';
 import type { InvokeOutcome, Platform } from './platform.ts';
 import { formatReportLine } from './report-line.ts';
-import { fxbenchHeaders, send, type RuntimeInvokeResult } from './gateway-response.ts';
+import { fxbenchLines, LinesResult, send, type RuntimeInvokeResult } from './gateway-response.ts';
 
 /**
  * Lambda's synchronous request (and response) payload limit: 6 MB (AWS Lambda Invoke API reference,
@@ -130,12 +130,11 @@ export function frameLambda(
     r = { ...r, body: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })) };
   }
   const billed = billedMs(spec.billing, r.durationMs, r.initMs);
-  const headers = fxbenchHeaders(spec, r, billed);
-  if (oversized) headers['x-fxbench-error-class'] = 'payload-too-large';
-  headers['content-type'] = 'application/json';
-  headers['x-amzn-requestid'] = r.requestId;
-  headers['x-amz-executed-version'] = '$LATEST';
-  if (r.errorClass || oversized) headers['x-amz-function-error'] = 'Unhandled';
+  // Header lines written out once (LinesResult): every value here is the runtime's own.
+  let lines = fxbenchLines(spec, r, billed);
+  if (oversized) lines += 'x-fxbench-error-class: payload-too-large\r\n';
+  lines += `content-type: application/json\r\nx-amzn-requestid: ${r.requestId}\r\nx-amz-executed-version: $LATEST\r\n`;
+  if (r.errorClass || oversized) lines += 'x-amz-function-error: Unhandled\r\n';
   if (logTail) {
     const report = formatReportLine({
       requestId: r.requestId,
@@ -146,9 +145,9 @@ export function frameLambda(
       initMs: r.initMs,
     });
     const log = `START RequestId: ${r.requestId} Version: $LATEST\nEND RequestId: ${r.requestId}\n${report}\n`;
-    headers['x-amz-log-result'] = Buffer.from(log).toString('base64');
+    lines += `x-amz-log-result: ${Buffer.from(log).toString('base64')}\r\n`;
   }
-  return { status: 200, headers, body: r.body };
+  return new LinesResult(200, lines, r.body);
 }
 
 /** An Invoke API error: `x-amzn-errortype` and a JSON body `{Type: 'User', message, …extra}`. */

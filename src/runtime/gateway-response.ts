@@ -12,24 +12,64 @@ export interface RuntimeInvokeResult {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  /**
+   * Set when the headers were framed as header lines (LinesResult): `name:
+   * value\r\n` each, values the runtime's own (no CR or LF), sent as they are;
+   * `headers` is then read from them.
+   */
+  readonly lines?: string;
 }
 
-/** fxbench's own per-invocation headers, on both paths. */
+/**
+ * A response whose headers are header lines written out once (the Lambda Invoke
+ * path frames every answer so: no header object, no checks, per invocation);
+ * `headers` parses them when asked for (runtime.invoke's callers, tests).
+ */
+export class LinesResult implements RuntimeInvokeResult {
+  private record: Record<string, string> | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly lines: string,
+    readonly body: Buffer,
+  ) {}
+
+  get headers(): Record<string, string> {
+    return (this.record ??= headersOf(this.lines));
+  }
+}
+
+/** Header lines (`name: value\r\n` each) as a record. */
+function headersOf(lines: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let at = 0; at < lines.length; ) {
+    const eol = lines.indexOf('\r\n', at);
+    const c = lines.indexOf(': ', at);
+    out[lines.slice(at, c)] = lines.slice(c + 2, eol);
+    at = eol + 2;
+  }
+  return out;
+}
+
+/**
+ * fxbench's own per-invocation headers, on both paths, as header lines; every
+ * value is a number, an id or a class fxbench made (no CR or LF).
+ */
+export function fxbenchLines(spec: FunctionSpec, r: InstanceResult, billed: number): string {
+  let t =
+    `x-fxbench-cold: ${r.cold ? '1' : '0'}\r\nx-fxbench-duration-ms: ${r.durationMs.toFixed(3)}\r\n` +
+    `x-fxbench-billed-ms: ${billed}\r\nx-fxbench-memory-mb: ${spec.memoryMB}\r\n` +
+    `x-fxbench-max-memory-mb: ${r.maxMemoryMB}\r\nx-fxbench-instance-id: ${r.instanceId}\r\nx-fxbench-pid: ${r.pid}\r\n`;
+  if (r.acceptedAtMs !== undefined) t += `x-fxbench-accepted-at: ${r.acceptedAtMs.toFixed(3)}\r\n`;
+  if (r.initStartMs !== undefined) t += `x-fxbench-init-start: ${r.initStartMs.toFixed(3)}\r\n`;
+  if (r.initMs !== undefined) t += `x-fxbench-init-ms: ${r.initMs.toFixed(3)}\r\n`;
+  if (r.errorClass) t += `x-fxbench-error-class: ${r.errorClass}\r\n`;
+  return t;
+}
+
+/** fxbench's own per-invocation headers (fxbenchLines) as a record. */
 export function fxbenchHeaders(spec: FunctionSpec, r: InstanceResult, billed: number): Record<string, string> {
-  const h: Record<string, string> = {
-    'x-fxbench-cold': r.cold ? '1' : '0',
-    'x-fxbench-duration-ms': r.durationMs.toFixed(3),
-    'x-fxbench-billed-ms': String(billed),
-    'x-fxbench-memory-mb': String(spec.memoryMB),
-    'x-fxbench-max-memory-mb': String(r.maxMemoryMB),
-    'x-fxbench-instance-id': r.instanceId,
-    'x-fxbench-pid': String(r.pid),
-  };
-  if (r.acceptedAtMs !== undefined) h['x-fxbench-accepted-at'] = r.acceptedAtMs.toFixed(3);
-  if (r.initStartMs !== undefined) h['x-fxbench-init-start'] = r.initStartMs.toFixed(3);
-  if (r.initMs !== undefined) h['x-fxbench-init-ms'] = r.initMs.toFixed(3);
-  if (r.errorClass) h['x-fxbench-error-class'] = r.errorClass;
-  return h;
+  return headersOf(fxbenchLines(spec, r, billed));
 }
 
 /** A plain-text (UTF-8) response. */
@@ -44,7 +84,7 @@ export function jsonResponse(status: number, value: unknown): RuntimeInvokeResul
 
 /** `r` with `extra` headers added (a copy). */
 export function withHeaders(r: RuntimeInvokeResult, extra: Record<string, string>): RuntimeInvokeResult {
-  return { ...r, headers: { ...r.headers, ...extra } };
+  return { status: r.status, headers: { ...r.headers, ...extra }, body: r.body };
 }
 
 /**
@@ -52,6 +92,10 @@ export function withHeaders(r: RuntimeInvokeResult, extra: Record<string, string
  * or LF in a function's header value) turns it into a 502.
  */
 export function send(res: MiniResponse, r: RuntimeInvokeResult): void {
+  if (r.lines !== undefined) {
+    res.writeHeadLines(r.status, `${r.lines}content-length: ${r.body.length}\r\n`);
+    return res.end(r.body);
+  }
   r.headers['content-length'] = String(r.body.length);
   try {
     res.writeHead(r.status, r.headers);
