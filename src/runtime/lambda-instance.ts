@@ -31,7 +31,18 @@ interface Running {
 
 /** An instance of a `node` or `bootstrap` function. */
 export class LambdaInstance extends BaseInstance {
+  /** The Runtime API on 127.0.0.1 (AWS_LAMBDA_RUNTIME_API), as every runtime expects it. */
   private readonly server: MiniServer;
+  /** Every Runtime API server of this instance: the TCP one, and for fxbench's own bootstrap a Unix socket. */
+  private readonly servers: MiniServer[] = [];
+  /**
+   * The abstract Unix socket (Linux) the same Runtime API is also served on, for
+   * fxbench's bootstrap (`node` kind; FXBENCH_RUNTIME_API_ABSTRACT): each event and
+   * answer then crosses a Unix socket instead of loopback TCP, which costs the
+   * runtime process and the instance less CPU per invocation (measured in the
+   * closing note of issue 20 and bench/README.md). Other runtimes use TCP.
+   */
+  private abstractName: string | undefined;
   private readonly arn: string;
   /** Pending `/next` long polls. */
   private readonly waiting: MiniResponse[] = [];
@@ -51,20 +62,41 @@ export class LambdaInstance extends BaseInstance {
   private readonly tracePrefix = randomBytes(8).toString('hex');
   private traceSeq = 0;
 
-  /** Starts the Runtime API endpoint, then the process; returns at once (state `starting`). */
+  /** Starts the Runtime API endpoint(s), then the process; returns at once (state `starting`). */
   constructor(spec: FunctionSpec, events: InstanceEvents) {
     super(spec, events);
     this.arn = `arn:aws:lambda:local:000000000000:function:${spec.name}`;
-    // No timeouts on this endpoint: a long poll may wait as long as the instance is idle.
-    this.server = createMiniServer((req, res) => this.handle(req, res));
-    this.server.on('error', (err) => {
+    // No timeouts on these endpoints: a long poll may wait as long as the instance is idle.
+    this.server = this.endpoint();
+    let listening = 0;
+    const listened = () => {
+      if (++listening < this.servers.length) return;
+      if (this.state === 'dead') return void this.closeServers();
+      spawnSoon(() => (this.state === 'dead' ? void this.closeServers() : this.spawnRuntime()));
+    };
+    if (spec.kind === 'node' && unixSocketApi()) {
+      this.abstractName = `fxbench-${process.pid}-${this.id}-${(abstractSeq++).toString(36)}`;
+      this.endpoint().listen(`\0${this.abstractName}`, listened);
+    }
+    this.server.listen(0, '127.0.0.1', listened);
+  }
+
+  /** A Runtime API server for this instance (kept in `servers`, closed with it). */
+  private endpoint(): MiniServer {
+    const server = createMiniServer((req, res) => this.handle(req, res));
+    server.on('error', (err) => {
       this.stderr.push(Buffer.from(`runtime API endpoint failed: ${err.message}`));
       this.kill('crash');
     });
-    this.server.listen(0, '127.0.0.1', () => {
-      if (this.state === 'dead') return void this.server.close();
-      spawnSoon(() => (this.state === 'dead' ? void this.server.close() : this.spawnRuntime()));
-    });
+    this.servers.push(server);
+    return server;
+  }
+
+  private closeServers(): void {
+    for (const s of this.servers) {
+      s.closeAllConnections();
+      s.close();
+    }
   }
 
   run(inv: PendingInvocation): void {
@@ -82,6 +114,7 @@ export class LambdaInstance extends BaseInstance {
     const env: Record<string, string> = {
       ...baseEnv(),
       AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
+      ...(this.abstractName ? { FXBENCH_RUNTIME_API_ABSTRACT: this.abstractName } : {}),
       _HANDLER: spec.handler,
       LAMBDA_TASK_ROOT: spec.code,
       LAMBDA_RUNTIME_DIR: spec.code,
@@ -230,8 +263,7 @@ export class LambdaInstance extends BaseInstance {
 
   protected lose(code: number | null, signal: NodeJS.Signals | null): void {
     for (const res of this.waiting.splice(0)) res.destroy();
-    this.server.closeAllConnections();
-    this.server.close();
+    this.closeServers();
     clearTimeout(this.timeoutTimer);
     this.timeoutTimer = undefined;
     for (const r of this.running.values()) {
@@ -249,6 +281,18 @@ export class LambdaInstance extends BaseInstance {
     for (const inv of this.queued.splice(0))
       inv.resolve(this.lostResult(inv, { timedOut: false, code, signal, initError: this.initError }));
   }
+}
+
+/** Abstract socket names are unique per runtime process: instance ids are random, this makes a clash impossible. */
+let abstractSeq = 0;
+
+/**
+ * Whether fxbench's bootstrap gets the Runtime API on a Unix socket: on Linux
+ * (abstract sockets), unless FXBENCH_RUNTIME_API_TRANSPORT=tcp is set where the
+ * runtime runs (for comparing the two, or watching the traffic with tcpdump).
+ */
+function unixSocketApi(): boolean {
+  return process.platform === 'linux' && process.env.FXBENCH_RUNTIME_API_TRANSPORT !== 'tcp';
 }
 
 /** `value` with any CR or LF made a space, so it fits on a header line (the gateway refuses such values before they get here). */

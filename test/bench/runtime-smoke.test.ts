@@ -66,6 +66,15 @@ test('prints the table with measured figures and leaves no process behind', asyn
   assert.equal([runtimeCpu2, protocolCpu2, floorCpu2], [runtimeCpu, protocolCpu, floorCpu], 'one set of figures');
   assert.is(runtimeCpu, cpuRuntime, 'the runtime figure of "server CPU per request"');
   assert.ok(num(row('  protocol floor CPU / floor'), /\((\d+) req\/s\)/) > 100, 'the protocol floor served load');
+  // The floor again over Unix sockets (as the runtime reaches its own bootstrap), and the runtime against it.
+  const [floorUnixCpu, floorCpu3] = split('  floor over Unix sockets / floor');
+  assert.is(floorCpu3, floorCpu, 'the same floor figure');
+  const overUnix = num(row('  floor over Unix sockets / floor'), /runtime \/ it: ([\d.]+)×/);
+  const unixSlack = overUnix * (0.5 / runtimeCpu! + 0.5 / floorUnixCpu!) + 0.005;
+  assert.ok(
+    Math.abs(overUnix - runtimeCpu! / floorUnixCpu!) <= unixSlack,
+    `${overUnix} = ${runtimeCpu}/${floorUnixCpu}`,
+  );
   const cold = row('cold start, median of 7');
   assert.ok(num(cold, /([\d.]+) ms/) > 1, cold);
   assert.match(out, /\d+ cores, Node v\d+/);

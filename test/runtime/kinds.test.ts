@@ -3,7 +3,7 @@
 // Lambda Runtime API), `fork` (a process per invocation, stdin → stdout) and
 // `http` (a long-lived upstream server, proxied). Each asserts the cold/warm
 // accounting and that no instance outlives the runtime (by PID).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -51,6 +51,48 @@ node('the first invocation is cold with an init duration; the second is warm on 
   );
   await stopAndCheck(rtNode, rtNode.pids());
 });
+
+node(
+  'the bootstrap reaches its Runtime API over a Unix socket; FXBENCH_RUNTIME_API_TRANSPORT=tcp keeps loopback TCP',
+  async () => {
+    /** TCP sockets the process holds: its socket fds whose inodes /proc/net/tcp{,6} list. */
+    const tcpSockets = (pid: number): number => {
+      const inodes = new Set<string>();
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]!);
+      }
+      let n = 0;
+      for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+        for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+          const inode = line.trim().split(/\s+/)[9];
+          if (inode && inodes.has(inode)) n++;
+        }
+      }
+      return n;
+    };
+    const rt = await startRuntime([spec('hello', { kind: 'node', code: 'functions/hello' })]);
+    let rtTcp: LocalRuntime | undefined;
+    try {
+      const a = await call(rt, 'hello', { name: 'unix' });
+      assert.is(a.json.message, 'hello, unix');
+      assert.is(
+        tcpSockets(rt.pids()[0]!),
+        0,
+        'no TCP socket in the instance: its Runtime API traffic goes over the Unix socket',
+      );
+      process.env.FXBENCH_RUNTIME_API_TRANSPORT = 'tcp';
+      rtTcp = await startRuntime([spec('hello', { kind: 'node', code: 'functions/hello' })]);
+      const b = await call(rtTcp, 'hello', { name: 'tcp' });
+      assert.is(b.json.message, 'hello, tcp');
+      assert.is(tcpSockets(rtTcp.pids()[0]!), 1, 'one TCP connection: to the Runtime API port');
+    } finally {
+      delete process.env.FXBENCH_RUNTIME_API_TRANSPORT;
+      await rt.stop();
+      await rtTcp?.stop();
+    }
+  },
+);
 
 node.run();
 
@@ -208,6 +250,15 @@ custom('stopping the runtime ends every custom-runtime process', async () => {
 });
 
 custom.run();
+
+/** The target of a /proc fd link; '' when the fd closed meanwhile. */
+function readlinkSafe(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return '';
+  }
+}
 
 /** Sends `text` as is to the runtime at `base` and resolves with everything read until the server closes. */
 function rawRequest(base: string, text: string): Promise<string> {
