@@ -80,17 +80,28 @@ class RuntimeApiClient {
       if (end < 0) return;
       const head = buf.toString('latin1', 0, end);
       const status = Number(head.slice(9, 12));
-      const headers = {};
+      // Header names and values in two arrays, read by name with header(): no object with a
+      // computed key per line (a megamorphic store and a string-table lookup each, per response).
+      const names = [];
+      const values = [];
       for (let at = head.indexOf('\r\n') + 2; at > 1; ) {
         const nl = head.indexOf('\r\n', at);
-        const line = nl < 0 ? head.slice(at) : head.slice(at, nl);
-        const c = line.indexOf(':');
-        if (c > 0) headers[line.slice(0, c).trim().toLowerCase()] = line.slice(c + 1).trim();
+        const eol = nl < 0 ? head.length : nl;
+        const c = head.indexOf(':', at);
+        if (c > at && c < eol) {
+          let v = c + 1;
+          while (v < eol && (head.charCodeAt(v) === 32 || head.charCodeAt(v) === 9)) v++;
+          let e = eol;
+          while (e > v && (head.charCodeAt(e - 1) === 32 || head.charCodeAt(e - 1) === 9)) e--;
+          names.push(head.slice(at, c).trim().toLowerCase());
+          values.push(head.slice(v, e));
+        }
         at = nl + 2;
       }
+      const res = new RuntimeApiResponse(status, names, values);
       let body;
       let rest;
-      if (headers['transfer-encoding'] === 'chunked') {
+      if (res.header('transfer-encoding') === 'chunked') {
         const parts = [];
         let at = end + 4;
         for (;;) {
@@ -107,19 +118,44 @@ class RuntimeApiClient {
         }
         body = Buffer.concat(parts);
       } else {
-        const len = Number(headers['content-length'] ?? 0);
+        const len = Number(res.header('content-length') ?? 0);
         if (buf.length < end + 4 + len) return;
         body = buf.subarray(end + 4, end + 4 + len);
         rest = end + 4 + len;
       }
       this.buf = rest < buf.length ? buf.subarray(rest) : null;
+      res.body = body;
       const p = this.pending.shift();
-      if (p) p.resolve({ status, headers, body });
+      if (p) p.resolve(res);
     }
   }
 }
 
+/** One Runtime API answer: status, header lines (names lower-cased) and body. */
+class RuntimeApiResponse {
+  constructor(status, names, values) {
+    this.status = status;
+    this.names = names;
+    this.values = values;
+    this.body = null;
+  }
+  /** The value of header `name` (lower-case); undefined when absent. */
+  header(name) {
+    const i = this.names.indexOf(name);
+    return i < 0 ? undefined : this.values[i];
+  }
+}
+
 const base = '/2018-06-01/runtime';
+
+function parseClientContext(text) {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 function errorBody(err) {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -206,20 +242,22 @@ async function start(load) {
     const nextText = client.text('GET', nextPath);
     const poll = { resolve: (next) => void invoke(next), reject: lostRuntime };
     async function invoke(next) {
-      const h = next.headers;
-      const requestId = h['lambda-runtime-aws-request-id'];
-      const deadline = Number(h['lambda-runtime-deadline-ms']);
+      const requestId = next.header('lambda-runtime-aws-request-id');
+      const deadline = Number(next.header('lambda-runtime-deadline-ms'));
       // As Lambda's own runtime client (aws-lambda-ric): set per invocation, removed when the event has none.
-      if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
+      const traceId = next.header('lambda-runtime-trace-id');
+      if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
       else if (process.env._X_AMZN_TRACE_ID !== undefined) delete process.env._X_AMZN_TRACE_ID;
       const context = {
         awsRequestId: requestId,
-        invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
+        invokedFunctionArn: next.header('lambda-runtime-invoked-function-arn'),
         functionName,
         functionVersion,
         memoryLimitInMB,
         logGroupName,
         logStreamName,
+        // Parsed as Lambda's Node.js runtime does (the header carries JSON); undefined when absent or not JSON.
+        clientContext: parseClientContext(next.header('lambda-runtime-client-context')),
         callbackWaitsForEmptyEventLoop: true,
         getRemainingTimeInMillis: () => deadline - Date.now(),
       };
