@@ -81,7 +81,12 @@ export function lambdaInvoke(rt: Platform, req: MiniRequest, res: MiniResponse, 
     return send(res, { status: 202, headers: { 'x-amzn-requestid': newRequestId() }, body: Buffer.alloc(0) });
   }
   const logTail = req.header('x-amz-log-type')?.toLowerCase() === 'tail';
-  rt.dispatch(name, payload, opts, (o) => send(res, frameLambda(name, o, logTail, payload.length)));
+  try {
+    rt.dispatch(name, payload, opts, (o) => send(res, frameLambda(name, o, logTail, payload.length)));
+  } catch (err) {
+    // A platform bug, answered as Lambda answers its own failures (a response already sent stays sent).
+    send(res, apiError(500, 'ServiceException', String(err)));
+  }
 }
 
 /**

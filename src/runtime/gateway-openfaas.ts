@@ -43,7 +43,12 @@ export function openFaaSInvoke(rt: Platform, req: MiniRequest, res: MiniResponse
   if (req.tooLarge) return send(res, withHeaders(text(413, 'request body too large'), gatewayHeaders));
   const headers: Record<string, string> = { ...req.headers, 'x-call-id': callId, 'x-start-time': startTime };
   const request: InvokeRequest = { method: req.method, path: sub, query, headers };
-  rt.dispatch(name, req.body, { request }, (o) => send(res, withHeaders(frameOpenFaaS(rawName, o), gatewayHeaders)));
+  try {
+    rt.dispatch(name, req.body, { request }, (o) => send(res, withHeaders(frameOpenFaaS(rawName, o), gatewayHeaders)));
+  } catch (err) {
+    // A platform bug: answered 500 (a response already sent stays sent).
+    send(res, withHeaders(text(500, String(err)), gatewayHeaders));
+  }
 }
 
 /** `name` or `name.openfaas-fn` → the runtime's function name. */

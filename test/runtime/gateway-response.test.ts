@@ -5,9 +5,11 @@
 import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createGatewayHandler } from '../../src/runtime/gateway.ts';
 import { frameLambda } from '../../src/runtime/gateway-lambda.ts';
 import { fxbenchHeaders, LinesResult, send, withHeaders } from '../../src/runtime/gateway-response.ts';
 import type { InstanceResult } from '../../src/runtime/invocation.ts';
+import type { Platform } from '../../src/runtime/platform.ts';
 import { createMiniServer, type MiniServer } from '../../src/runtime/mini-http.ts';
 import { spec } from '../helpers/runtime.ts';
 
@@ -98,6 +100,39 @@ test('send: header lines and the Content-Length go on the wire as framed', async
     assert.ok(lines.includes('content-length: 11'));
     assert.ok(lines.includes('connection: close'));
     assert.ok(lines.some((l) => /^date: .+ GMT$/.test(l)));
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((ok) => server.close(() => ok()));
+  }
+});
+
+test('a platform that throws while dispatching: 500 ServiceException (Lambda path) or 500 (OpenFaaS path); the server goes on', async () => {
+  const broken: Platform = {
+    createdAt: new Date(),
+    functions: () => [hello],
+    status: () => ({ spec: hello, replicas: 0, availableReplicas: 0, invocations: 0 }),
+    scale: async () => 0,
+    call: async () => ({ type: 'not-found' }),
+    dispatch: () => {
+      throw new Error('pool state broken');
+    },
+  };
+  const server: MiniServer = createMiniServer(createGatewayHandler(broken));
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  try {
+    const { port } = server.address() as net.AddressInfo;
+    const base = `http://127.0.0.1:${port}`;
+    const lambda = await fetch(`${base}/2015-03-31/functions/hello/invocations`, { method: 'POST', body: '{}' });
+    assert.is(lambda.status, 500);
+    assert.is(lambda.headers.get('x-amzn-errortype'), 'ServiceException');
+    assert.match(((await lambda.json()) as { message: string }).message, /pool state broken/);
+    const openfaas = await fetch(`${base}/function/hello`, { method: 'POST', body: '{}' });
+    assert.is(openfaas.status, 500);
+    assert.match(await openfaas.text(), /pool state broken/);
+    assert.ok(openfaas.headers.get('x-call-id'), 'the gateway headers are there');
+    const health = await fetch(`${base}/healthz`);
+    assert.is(health.status, 200);
+    await health.arrayBuffer();
   } finally {
     server.closeAllConnections();
     await new Promise<void>((ok) => server.close(() => ok()));
