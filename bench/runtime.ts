@@ -179,14 +179,16 @@ else back.listen(0, '127.0.0.1', listening);
 
 /**
  * The protocol floor: the least front that speaks what the runtime must speak —
- * the Lambda Invoke API to clients, the Lambda Runtime API (HTTP/1.1, one port
+ * the Lambda Invoke API to clients, the Lambda Runtime API (HTTP/1.1, one socket
  * per instance) to 10 processes running fxbench's own bootstrap
  * (src/runtime/bootstrap.mjs, the code the runtime's node instances run) with the
  * same handler. No accounting, no limits, no timeouts, no fxbench headers, one
- * regular expression for Content-Length. Between floorServer and this lies what
- * the Runtime API's HTTP costs on both of its sides (a /next answer, a POST and a
- * 202 per invocation instead of two frames); between this and the runtime, the
- * runtime's own work. Instances exit when the front's Runtime API ports close.
+ * regular expression for Content-Length. The Runtime API goes over abstract Unix
+ * sockets, as the runtime serves it to its own bootstrap (since 2026-12-01; TCP
+ * before). Between floorServer over Unix sockets and this lies what the Runtime
+ * API's HTTP costs on both of its sides (a /next answer, a POST and a 202 per
+ * invocation instead of two frames); between this and the runtime, the
+ * runtime's own work. Instances exit when the front's Runtime API sockets close.
  */
 const PROTOCOL_FLOOR_SERVER = `
 import net from 'node:net';
@@ -238,14 +240,18 @@ function runtimeApi() {
       }
     });
   });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv.address().port)));
+  // On an abstract Unix socket, as the runtime serves fxbench's own bootstrap (the bootstrap connects
+  // there when FXBENCH_RUNTIME_API_ABSTRACT names it; AWS_LAMBDA_RUNTIME_API then only names the Host).
+  const name = 'fxbench-protocol-' + process.pid + '-' + sockets++;
+  return new Promise((resolve) => srv.listen(String.fromCharCode(0) + name, () => resolve(name)));
 }
+let sockets = 0;
 const instances = [];
 process.on('SIGTERM', () => { for (const c of instances) c.kill('SIGKILL'); process.exit(0); });
 for (let i = 0; i < 10; i++) {
-  const port = await runtimeApi();
+  const socket = await runtimeApi();
   instances.push(spawn(process.execPath, ['--max-heap-size=128', BOOTSTRAP], {
-    env: { PATH: process.env.PATH, AWS_LAMBDA_RUNTIME_API: '127.0.0.1:' + port, _HANDLER: 'index.handler',
+    env: { PATH: process.env.PATH, AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', FXBENCH_RUNTIME_API_ABSTRACT: socket, _HANDLER: 'index.handler',
       LAMBDA_TASK_ROOT: TASK_ROOT, AWS_LAMBDA_FUNCTION_NAME: 'hello', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' },
     stdio: ['ignore', 'inherit', 'inherit'],
   }));
@@ -695,9 +701,11 @@ export async function benchRuntime(
     `\n(${os.cpus().length} cores, Node ${process.version}; plain = the same handler behind node:http; runtime = fxbench serve, Lambda Invoke API path;`,
   );
   log(
-    ' floor = the least any one-process-per-instance design can cost here: raw TCP, no Lambda framing, no accounting;',
+    ' floor = the least any one-process-per-instance design can cost here: raw TCP (or Unix sockets), no Lambda framing, no accounting;',
   );
-  log(' protocol floor = the least server speaking the Invoke and Runtime APIs to 10 fxbench bootstraps)');
+  log(
+    ' protocol floor = the least server speaking the Invoke API, and the Runtime API over Unix sockets (as the runtime does) to 10 fxbench bootstraps)',
+  );
   return rows.every((r) => r.ok);
 }
 
