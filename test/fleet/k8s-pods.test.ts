@@ -175,12 +175,17 @@ test('N pods run their shards; fxbench merge of their logs adds up exactly', asy
     return JSON.parse(lines[0]!.json!) as Result;
   });
 
+  const phase = (r: Result) => r.targets[0]!.phases[0]!;
   const out = path.join(tmp.dir, 'merged.json');
   const m = await runCli(['merge', ...logs, '-o', out]);
-  assert.is(m.code, 0, m.stderr);
+  // On failure, what each shard did (a send dropped at the schedule's end, an error) next to merge's own words.
+  const did = shards.map((r, i) => {
+    const p = phase(r);
+    return `shard ${i + 1}: ${p.requests} requests, ${p.ok} ok, late ${p.late ?? 0}, dropped ${p.dropped ?? 0}, errors ${JSON.stringify(p.errors)}`;
+  });
+  assert.is(m.code, 0, `${m.stderr}\n${did.join('\n')}`);
   assert.match(m.stderr, /shards started within \d+ ms of each other/);
   const merged = JSON.parse(readFileSync(out, 'utf8')) as Result;
-  const phase = (r: Result) => r.targets[0]!.phases[0]!;
   const sum = (f: (r: Result) => number) => shards.reduce((a, r) => a + f(r), 0);
   // As many requests as planned: rate × duration, split over the shards.
   assert.is(phase(merged).requests, RATE * SECONDS);

@@ -125,7 +125,12 @@ for (const e of ENDINGS) {
     try {
       // Two instances (one per worker with --workers 2), each with its three children.
       const want = 8;
-      await waitFor(() => (seen = readSeen(pidFile)).length >= want, 30_000, `${want} processes started`);
+      await waitFor(() => (seen = readSeen(pidFile)).length >= want, 30_000, `${want} processes started`).catch(
+        (err: Error) => {
+          // Say what did start and what fxbench said so far, so a failure explains itself.
+          throw new Error(`${err.message}; started: ${describe(seen)}; fxbench's stderr:\n${child.out.stderr}`);
+        },
+      );
       for (const k of KINDS) assert.ok(seen.filter((x) => x.kind === k).length >= 2, `${describe(seen)}`);
       for (const sig of e.signals) {
         child.kill(sig);
