@@ -6,6 +6,7 @@
 import type { FunctionSpec } from '../model/function.ts';
 import type { InstanceResult } from './invocation.ts';
 import type { MiniResponse } from './mini-http.ts';
+import { headerRecord, parseHeaderLines } from './mini-http-parse.ts';
 
 /** An HTTP response, ready to send. */
 export interface RuntimeInvokeResult {
@@ -39,16 +40,12 @@ export class LinesResult implements RuntimeInvokeResult {
   }
 }
 
-/** Header lines (`name: value\r\n` each) as a record. */
+/** Header lines (`name: value\r\n` each) as a record, read as a request's are (mini-http-parse.ts). */
 function headersOf(lines: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let at = 0; at < lines.length; ) {
-    const eol = lines.indexOf('\r\n', at);
-    const c = lines.indexOf(': ', at);
-    out[lines.slice(at, c)] = lines.slice(c + 2, eol);
-    at = eol + 2;
-  }
-  return out;
+  const names: string[] = [];
+  const values: string[] = [];
+  parseHeaderLines(lines, 0, names, values);
+  return headerRecord(names, values);
 }
 
 /**

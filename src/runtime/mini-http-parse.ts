@@ -33,15 +33,18 @@ export class MiniRequest {
 
   /** Every header: names lower-cased, repeats joined with ", " (built once, when first read). */
   get headers(): Record<string, string> {
-    if (this.record) return this.record;
-    const headers: Record<string, string> = {};
-    const { names, values } = this;
-    for (let i = 0; i < names.length; i++) {
-      const had = headers[names[i]!];
-      headers[names[i]!] = had === undefined ? values[i]! : `${had}, ${values[i]}`;
-    }
-    return (this.record = headers);
+    return (this.record ??= headerRecord(this.names, this.values));
   }
+}
+
+/** parseHeaderLines' arrays as a record, repeats joined with ", ". */
+export function headerRecord(names: string[], values: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) {
+    const had = headers[names[i]!];
+    headers[names[i]!] = had === undefined ? values[i]! : `${had}, ${values[i]}`;
+  }
+  return headers;
 }
 
 /** A request head (request line and headers) larger than this is refused. */
