@@ -106,11 +106,60 @@ test('--workers 2, a server that stopped answering, SIGTERM then SIGINT: the wor
   const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
   assert.is(result.interrupted, true);
   const p = result.targets[0]!.phases[0]!;
-  assert.is(p.requests, 100, 'both workers’ answered invocations, merged; the hanging ones left out');
+  assert.is(p.requests, 100, `both workers’ answered invocations, merged; the hanging ones left out\n${r.stderr}`);
+  assert.is(result.targets[0]!.notes, undefined, 'no share missing');
   assert.is(p.ok, 100);
   assert.equal(temps(out), []);
   assert.ok(seen.size >= 2, `saw ${seen.size} worker processes`);
   await waitFor(() => [...seen].every((pid) => !alive(pid)), 5000, `workers ${[...seen].join(', ')} to end`);
+});
+
+test('--workers 2, one worker stopped: the other share is written, and the missing one is named, not passed off as the whole', async () => {
+  const server = await startServer('hang-after', [100]);
+  servers.push(server);
+  const out = path.join(tmp.dir, 'one-stopped');
+  const child = startCli(['run', 'test/fixtures/engine/long-steady-url.ts', '--workers', '2', '--out', out], {
+    env: { FXBENCH_TEST_URL: server.url },
+  });
+  started.push(child.pid!);
+  const received = async () => Number(await (await fetch(`${server.url}/count`)).text());
+  await waitFor(async () => (await received()) >= 120, 60_000, '120 requests to reach the server');
+  const workers = descendants(child.pid!);
+  assert.is(workers.length, 2, `workers ${workers.join(', ')}`);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Listening for 'close' from now on: without the fix the CLI's pipes close before the stopped worker is killed.
+  const closed = finished(child, 25_000);
+  process.kill(workers[1]!, 'SIGSTOP');
+  try {
+    child.kill('SIGTERM');
+    await waitFor(() => /stopping; waiting for in-flight/.test(child.out.stderr), 10_000, 'the first stop');
+    const t0 = performance.now();
+    child.kill('SIGINT');
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((r) => setTimeout(() => r('no exit in 20 s'), 20_000)),
+    ]);
+    const waited = performance.now() - t0;
+    process.kill(workers[1]!, 'SIGKILL');
+    const r = await closed;
+    assert.is(code, 130, r.stderr);
+    assert.ok(waited >= 1900 && waited < 6000, `waited ${Math.round(waited)} ms for the stopped worker's share (2 s)`);
+    const note = /second Ctrl-C: worker [12] of 2: no share within 2 s; its invocations are left out of these counts/;
+    assert.match(r.stderr, note);
+    const result = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result;
+    assert.is(result.interrupted, true);
+    const t = result.targets[0]!;
+    assert.ok(
+      t.notes?.some((n) => note.test(n)),
+      `target notes: ${JSON.stringify(t.notes)}`,
+    );
+    // The running worker's share of the 100 answered (they alternate: about half).
+    const p = t.phases[0]!;
+    assert.ok(p.requests >= 30 && p.requests <= 70, `one share: ${p.requests} of the 100 answered`);
+    assert.is(p.ok, p.requests);
+  } finally {
+    for (const pid of workers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
 });
 
 test('--workers 2 that cannot answer (stopped): after 2 s, exit 3 saying no result was written', async () => {

@@ -80,34 +80,63 @@ export function addTicks(ticks: TickEvent[]): TickEvent {
   };
 }
 
-/** Asks each live worker for its share so far; resolves with them merged (interrupted), or undefined. */
-function gatherPartial(children: ChildProcess[]): Promise<Result | undefined> {
-  const live = children.filter((c) => c.connected);
+/**
+ * Asks each live worker for its share so far; resolves with every share merged
+ * (interrupted), or undefined when none came. A worker that already sent its
+ * whole result counts with it. A worker that sends nothing within
+ * `PARTIAL_WAIT_MS`, or exits first, is named on stderr and in each target's
+ * notes: its invocations are missing from the counts, which must not pass for
+ * the whole run's.
+ */
+function gatherPartial(children: ChildProcess[], finished: (Result | undefined)[]): Promise<Result | undefined> {
   return new Promise((resolve) => {
-    const got: Result[] = [];
-    let waiting = live.length;
+    const got: (Result | undefined)[] = [...finished];
+    const why: string[] = [];
+    let waiting = 0;
     const done = () => {
       clearTimeout(timer);
-      resolve(got.length ? { ...mergeResults(got), interrupted: true } : undefined);
+      const missing = children.flatMap((_, i) =>
+        got[i]
+          ? []
+          : [`worker ${i + 1} of ${children.length}: ${why[i] ?? `no share within ${PARTIAL_WAIT_MS / 1000} s`}`],
+      );
+      const shares = got.filter((r): r is Result => r !== undefined);
+      if (!shares.length) return resolve(undefined);
+      const merged: Result = { ...mergeResults(shares), interrupted: true };
+      if (missing.length) {
+        const note = `second Ctrl-C: ${missing.join('; ')}; its invocations are left out of these counts`;
+        process.stderr.write(`fxbench: ${note}\n`);
+        merged.targets = merged.targets.map((t) => ({ ...t, notes: [...(t.notes ?? []), note] }));
+      }
+      resolve(merged);
     };
     const timer = setTimeout(done, PARTIAL_WAIT_MS);
-    if (!waiting) return done();
-    for (const c of live) {
+    for (const [i, c] of children.entries()) {
+      if (got[i]) continue;
+      if (!c.connected) {
+        why[i] = `exited (${c.signalCode ?? c.exitCode}) without a result`;
+        continue;
+      }
+      waiting++;
       const onMessage = (m: FromWorker) => {
         if (m.kind !== 'partial') return;
         c.off('message', onMessage);
-        if (m.result) got.push(m.result);
+        if (m.result) got[i] = m.result;
+        else why[i] = 'had recorded nothing yet';
         if (--waiting === 0) done();
       };
       c.on('message', onMessage);
-      c.once('exit', () => {
+      // 'disconnect', not 'exit': the channel closes once its last message has been read.
+      c.once('disconnect', () => {
         if (c.listeners('message').includes(onMessage)) {
           c.off('message', onMessage);
+          why[i] = 'closed its channel without a share';
           if (--waiting === 0) done();
         }
       });
       c.send({ kind: 'snapshot' } satisfies ToWorker);
     }
+    if (!waiting) done();
   });
 }
 
@@ -115,6 +144,8 @@ function gatherPartial(children: ChildProcess[]): Promise<Result | undefined> {
 export async function runWorkers(o: WorkersOptions): Promise<Result> {
   if (o.samplesFile) writeFileSync(o.samplesFile, ''); // workers append to it
   const children: ChildProcess[] = [];
+  // Whole results of the workers that finished, by index: a second Ctrl-C counts them too.
+  const finished: (Result | undefined)[] = [];
   const latest = new Map<number, TickEvent>();
   // Each phase and ramp step starts in every worker at one instant (together.ts).
   const barrier = new StartBarrier(o.workers);
@@ -125,7 +156,13 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
   };
   const onAbort = () => children.forEach((c) => c.connected && c.send({ kind: 'abort' } satisfies ToWorker));
   o.signal.addEventListener('abort', onAbort, { once: true });
-  o.onPartial?.(() => gatherPartial(children));
+  // Set by a second Ctrl-C: the workers then exit one by one after sending their shares, and one
+  // exiting must not end the run (whose cleanup would kill the others before their shares came).
+  let gathering = false;
+  o.onPartial?.(() => {
+    gathering = true;
+    return gatherPartial(children, finished);
+  });
   try {
     const results = await Promise.all(
       Array.from({ length: o.workers }, (_, index) => {
@@ -149,6 +186,7 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
               release(barrier.at(index, m.position, m.wait));
             } else if (m.kind === 'result') {
               settled = true;
+              finished[index] = m.result;
               release(barrier.done(index));
               resolve(m.result);
             } else if (m.kind === 'partial') {
@@ -168,7 +206,8 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
           });
           child.on('exit', (code, sig) => {
             release(barrier.done(index));
-            if (!settled) reject(FxError.runFailed(`worker ${index + 1} exited (${sig ?? code}) without a result`));
+            if (!settled && !gathering)
+              reject(FxError.runFailed(`worker ${index + 1} exited (${sig ?? code}) without a result`));
           });
         });
       }),
