@@ -27,11 +27,14 @@ const HAS_CGROUP = instanceCgroupBase() !== null;
 if (!HAS_CGROUP) console.log(`no usable memory cgroup (own: ${ownMemoryCgroup()}): detached children not checked`);
 const held = (s: Seen) => HAS_CGROUP || s.kind !== 'detached';
 
-/** A process as seen once: PID and start time (so a reused PID is not mistaken for it). */
+/**
+ * A process as seen once: PID and start time (so a reused PID is not mistaken
+ * for it); start null when it was already gone when its line was first read.
+ */
 interface Seen {
   kind: string;
   pid: number;
-  start: string;
+  start: string | null;
 }
 
 /** Start time of `pid` (field 22 of /proc/<pid>/stat), or null once it is gone or a zombie. */
@@ -46,36 +49,40 @@ function startTime(pid: number): string | null {
   }
 }
 
-/** The PIDs written so far to `file`, as seen now (those already gone are left out). */
-function readSeen(file: string): Seen[] {
+/**
+ * Every PID written so far to `file`, each with its start time when its line was
+ * first read (`memo` keeps them from one read to the next). A process already
+ * gone then counts as started, with no start time: a run that ends at once (the
+ * normal exit) may end its tree before a busy machine lets this test look.
+ */
+function readSeen(file: string, memo = new Map<string, Seen>()): Seen[] {
   let text = '';
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return [];
+    return [...memo.values()];
   }
-  const out: Seen[] = [];
   for (const line of text.split('\n')) {
     const [kind, pid] = line.split(' ');
-    if (!kind || !pid) continue;
-    const start = startTime(Number(pid));
-    if (start) out.push({ kind, pid: Number(pid), start });
+    if (!kind || !pid || memo.has(line)) continue;
+    memo.set(line, { kind, pid: Number(pid), start: startTime(Number(pid)) });
   }
-  return out;
+  return [...memo.values()];
 }
 
 /** The processes of `seen` still running that should not be (see HAS_CGROUP). */
 function survivors(seen: Seen[]): Seen[] {
-  return seen.filter((s) => held(s) && startTime(s.pid) === s.start);
+  return seen.filter((s) => held(s) && s.start !== null && startTime(s.pid) === s.start);
 }
 
 function describe(list: Seen[]): string {
-  return KINDS.map((k) => `${k} ${list.filter((s) => s.kind === k).length}`).join(', ');
+  const gone = list.filter((s) => s.start === null).length;
+  return `${KINDS.map((k) => `${k} ${list.filter((s) => s.kind === k).length}`).join(', ')}${gone ? ` (${gone} already gone when first seen)` : ''}`;
 }
 
 /** Kills what a failed case left, so the test itself leaves nothing. */
 function cleanup(list: Seen[]): void {
-  for (const s of list.filter((x) => startTime(x.pid) === x.start)) {
+  for (const s of list.filter((x) => x.start !== null && startTime(x.pid) === x.start)) {
     try {
       process.kill(s.pid, 'SIGKILL');
     } catch {
@@ -121,11 +128,12 @@ for (const e of ENDINGS) {
       { env: { FXBENCH_TEST_PID_FILE: pidFile } },
     );
     let seen: Seen[] = [];
+    const memo = new Map<string, Seen>();
     const done = finished(child, 60_000);
     try {
       // Two instances (one per worker with --workers 2), each with its three children.
       const want = 8;
-      await waitFor(() => (seen = readSeen(pidFile)).length >= want, 30_000, `${want} processes started`).catch(
+      await waitFor(() => (seen = readSeen(pidFile, memo)).length >= want, 30_000, `${want} processes started`).catch(
         (err: Error) => {
           // Say what did start and what fxbench said so far, so a failure explains itself.
           throw new Error(`${err.message}; started: ${describe(seen)}; fxbench's stderr:\n${child.out.stderr}`);
