@@ -1,6 +1,8 @@
 // fxbench's Node.js bootstrap core: a Lambda custom runtime for `export const handler`
-// functions, speaking the Lambda Runtime API (2018-06-01) exactly as a `provided.*`
-// bootstrap does, so the local runtime treats it like any other custom runtime.
+// functions. It speaks the Lambda Runtime API (2018-06-01) as a `provided.*` bootstrap
+// does, over HTTP on AWS_LAMBDA_RUNTIME_API; fxbench's own runtime also offers it the
+// same API in frames on a Unix socket (FXBENCH_RUNTIME_FRAMES, runtime-frames.ts),
+// which costs both processes less CPU per invocation, and it then uses that.
 //
 // One self-contained CommonJS file on purpose, because it runs two ways:
 // - as a V8 startup snapshot (the fast path): the runtime builds it once per memory
@@ -131,6 +133,122 @@ class RuntimeApiClient {
   }
 }
 
+/**
+ * The Runtime API in fxbench's frames (src/runtime/runtime-frames.ts has the
+ * layout and the reasons), on the abstract Unix socket fxbench's runtime offers
+ * its own bootstrap (FXBENCH_RUNTIME_FRAMES). One invocation at a time: `poll`
+ * sends the first poll, `answer` an answer (which is also the next poll).
+ */
+class FrameLink {
+  constructor(socketPath) {
+    this.buf = null;
+    this.onEvent = null;
+    this.sock = net.connect({ path: socketPath });
+    this.sock.setNoDelay(true);
+    this.sock.on('data', (c) => this.onData(c));
+    this.sock.on('error', lostRuntime);
+    this.sock.on('close', lostRuntime);
+  }
+  onData(chunk) {
+    let buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
+    while (buf.length >= 4) {
+      const n = buf.readUInt32LE(0);
+      if (buf.length < 4 + n) break;
+      const h = buf.readUInt32LE(4);
+      const head = buf.toString('utf8', 8, 8 + h);
+      const a = head.indexOf('\n');
+      const b = head.indexOf('\n', a + 1);
+      const c = head.indexOf('\n', b + 1);
+      const d = head.indexOf('\n', c + 1);
+      const event = {
+        requestId: head.slice(0, a),
+        deadline: Number(head.slice(a + 1, b)),
+        arn: head.slice(b + 1, c),
+        traceId: head.slice(c + 1, d),
+        clientContext: d + 1 < head.length ? head.slice(d + 1) : undefined,
+        body: buf.subarray(8 + h, 4 + n),
+      };
+      buf = buf.subarray(4 + n);
+      this.onEvent(event);
+    }
+    this.buf = buf.length ? buf : null;
+  }
+  /** Asks for the first event; `onEvent(event)` is called with each. */
+  poll(onEvent) {
+    this.onEvent = onEvent;
+    const f = Buffer.allocUnsafe(5);
+    f.writeUInt32LE(1, 0);
+    f[4] = 0;
+    this.sock.write(f);
+  }
+  /** Sends kind 1 (response), 2 (error) or 3 (init error): `body` a string, `type` the error type ('' for none). */
+  frame(kind, type, body, cb) {
+    const t = Buffer.byteLength(type);
+    const n = Buffer.byteLength(body);
+    const f = Buffer.allocUnsafe(11 + t + n);
+    f.writeUInt32LE(7 + t + n, 0);
+    f[4] = kind;
+    f.writeUInt32LE(Math.min(process.resourceUsage().maxRSS, 0xffffffff), 5);
+    f.writeUInt16LE(t, 9);
+    if (t) f.write(type, 11, 'utf8');
+    f.write(body, 11 + t, 'utf8');
+    this.sock.write(f, cb);
+  }
+  /** The answer to `_event` (the connection's one invocation): `type` undefined for a response, else the error's type; also the next poll. */
+  answer(_event, type, body) {
+    this.frame(type === undefined ? 1 : 2, type ?? '', body);
+  }
+  /** Reports an init error; resolves once it is written. */
+  initError(type, body) {
+    return new Promise((resolve) => this.frame(3, type, body, resolve));
+  }
+}
+
+/**
+ * The HTTP Runtime API (any host's, or fxbench's runtime over TCP) with the same
+ * interface as FrameLink: `poll`, `answer`, `initError`.
+ */
+class HttpLink {
+  constructor(client) {
+    this.client = client;
+    this.nextText = client.text('GET', `${base}/invocation/next`);
+    this.next = null;
+  }
+  poll(onEvent) {
+    this.next = {
+      resolve: (res) =>
+        onEvent({
+          requestId: res.header('lambda-runtime-aws-request-id'),
+          deadline: Number(res.header('lambda-runtime-deadline-ms')),
+          arn: res.header('lambda-runtime-invoked-function-arn'),
+          traceId: res.header('lambda-runtime-trace-id'),
+          clientContext: res.header('lambda-runtime-client-context'),
+          body: res.body,
+        }),
+      reject: lostRuntime,
+    };
+    this.client.write(this.nextText, this.next);
+  }
+  answer(event, type, body) {
+    const headers = { 'content-type': 'application/json' };
+    if (type !== undefined) headers['lambda-runtime-function-error-type'] = type;
+    // This process's RSS high-water mark (getrusage ru_maxrss, the kernel's VmHWM),
+    // so the runtime need not read /proc/<pid>/status for Max Memory Used.
+    headers['x-fxbench-max-rss-kb'] = process.resourceUsage().maxRSS;
+    const urlPath = `${base}/invocation/${event.requestId}/${type === undefined ? 'response' : 'error'}`;
+    // The answer and the next long poll leave together (HTTP/1.1 pipelining):
+    // the runtime replies 202 to the first and holds the second until work comes.
+    this.client.write(this.client.text('POST', urlPath, headers, body) + this.nextText, answered, this.next);
+  }
+  initError(type, body) {
+    const headers = { 'content-type': 'application/json', 'lambda-runtime-function-error-type': type };
+    return this.client.send([{ method: 'POST', path: `${base}/init/error`, headers, body }])[0];
+  }
+}
+
+/** The answer to the runtime's 202 (or to a lost connection: then the next poll fails too). */
+const answered = { resolve() {}, reject: lostRuntime };
+
 /** One Runtime API answer: status, header lines (names lower-cased) and body. */
 class RuntimeApiResponse {
   constructor(status, names, values) {
@@ -169,15 +287,6 @@ function errorBody(err) {
   });
 }
 
-function errorRequest(urlPath, err, type) {
-  return {
-    method: 'POST',
-    path: base + urlPath,
-    body: errorBody(err),
-    headers: { 'content-type': 'application/json', 'lambda-runtime-function-error-type': type },
-  };
-}
-
 // The runtime is gone (fxbench exited): nothing will ever ask for work again.
 function lostRuntime() {
   process.exit(0);
@@ -211,21 +320,25 @@ function pickHandler(mod, fnName, handlerSpec) {
 async function start(load) {
   const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
   const loops = Math.max(1, Number(process.env.AWS_LAMBDA_MAX_CONCURRENCY ?? 1) || 1);
-  const clients = [];
-  // fxbench's runtime also serves this instance's Runtime API on a Linux abstract Unix socket
-  // (FXBENCH_RUNTIME_API_ABSTRACT names it; an environment value cannot hold the leading NUL):
-  // a round trip costs both processes less CPU than over loopback TCP (lambda-instance.ts).
+  const links = [];
+  // fxbench's runtime also serves this instance's Runtime API in frames on a Linux abstract Unix
+  // socket (FXBENCH_RUNTIME_FRAMES names it; an environment value cannot hold the leading NUL):
+  // both processes spend less CPU per invocation than on HTTP over loopback TCP (runtime-frames.ts).
+  // FXBENCH_RUNTIME_API_ABSTRACT names a socket with the HTTP Runtime API (bench:runtime's
+  // protocol floor); neither: HTTP on AWS_LAMBDA_RUNTIME_API, as any custom runtime.
+  const frames = process.env.FXBENCH_RUNTIME_FRAMES;
   const abstract = process.env.FXBENCH_RUNTIME_API_ABSTRACT;
-  const socketPath = abstract ? `\0${abstract}` : undefined;
-  const clientFor = (i) => (clients[i] ??= new RuntimeApiClient(host, Number(port), socketPath));
+  const linkFor = (i) =>
+    (links[i] ??= frames
+      ? new FrameLink(`\0${frames}`)
+      : new HttpLink(new RuntimeApiClient(host, Number(port), abstract ? `\0${abstract}` : undefined)));
   let handler;
   try {
     const { file, fnName, handlerSpec } = handlerFile();
     handler = pickHandler(await load(file), fnName, handlerSpec);
   } catch (err) {
     const type = err?.name && String(err.name).startsWith('Runtime.') ? err.name : 'Runtime.InitError';
-    const r = errorRequest('/init/error', err, type);
-    await clientFor(0).send([r])[0].catch(lostRuntime);
+    await linkFor(0).initError(type, errorBody(err)).catch(lostRuntime);
     process.exit(1);
   }
   const env = process.env;
@@ -234,30 +347,24 @@ async function start(load) {
   const functionVersion = env.AWS_LAMBDA_FUNCTION_VERSION;
   const logGroupName = env.AWS_LAMBDA_LOG_GROUP_NAME;
   const logStreamName = env.AWS_LAMBDA_LOG_STREAM_NAME;
-  const nextPath = `${base}/invocation/next`;
-  /** The answer to the runtime's 202 (or to a lost connection: then the next poll fails too). */
-  const answered = { resolve() {}, reject: lostRuntime };
   function loop(i) {
-    const client = clientFor(i);
-    const nextText = client.text('GET', nextPath);
-    const poll = { resolve: (next) => void invoke(next), reject: lostRuntime };
+    const link = linkFor(i);
     async function invoke(next) {
-      const requestId = next.header('lambda-runtime-aws-request-id');
-      const deadline = Number(next.header('lambda-runtime-deadline-ms'));
+      const deadline = next.deadline;
       // As Lambda's own runtime client (aws-lambda-ric): set per invocation, removed when the event has none.
-      const traceId = next.header('lambda-runtime-trace-id');
+      const traceId = next.traceId;
       if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
       else if (process.env._X_AMZN_TRACE_ID !== undefined) delete process.env._X_AMZN_TRACE_ID;
       const context = {
-        awsRequestId: requestId,
-        invokedFunctionArn: next.header('lambda-runtime-invoked-function-arn'),
+        awsRequestId: next.requestId,
+        invokedFunctionArn: next.arn,
         functionName,
         functionVersion,
         memoryLimitInMB,
         logGroupName,
         logStreamName,
         // Parsed as Lambda's Node.js runtime does (the header carries JSON); undefined when absent or not JSON.
-        clientContext: parseClientContext(next.header('lambda-runtime-client-context')),
+        clientContext: parseClientContext(next.clientContext),
         callbackWaitsForEmptyEventLoop: true,
         getRemainingTimeInMillis: () => deadline - Date.now(),
       };
@@ -268,39 +375,25 @@ async function start(load) {
       } catch {
         event = raw;
       }
-      let answer;
+      let type;
+      let body;
       try {
         const result = await handler(event, context);
-        const body = result === undefined ? 'null' : JSON.stringify(result);
-        // This process's RSS high-water mark (getrusage ru_maxrss, the kernel's VmHWM),
-        // so the runtime need not read /proc/<pid>/status for Max Memory Used.
-        answer = client.text(
-          'POST',
-          `${base}/invocation/${requestId}/response`,
-          { 'content-type': 'application/json', 'x-fxbench-max-rss-kb': process.resourceUsage().maxRSS },
-          body,
-        );
+        body = result === undefined ? 'null' : JSON.stringify(result);
       } catch (err) {
-        const r = errorRequest(
-          `/invocation/${requestId}/error`,
-          err,
-          err?.name ? `Function.${err.name}` : 'Function.Unhandled',
-        );
-        r.headers['x-fxbench-max-rss-kb'] = process.resourceUsage().maxRSS;
-        answer = client.text(r.method, r.path, r.headers, r.body);
+        type = err?.name ? `Function.${err.name}` : 'Function.Unhandled';
+        body = errorBody(err);
       }
-      // The answer and the next long poll leave together (HTTP/1.1 pipelining):
-      // the runtime replies 202 to the first and holds the second until work comes.
-      client.write(answer + nextText, answered, poll);
+      link.answer(next, type, body);
     }
-    client.write(nextText, poll);
+    link.poll((next) => void invoke(next));
   }
 
   for (let i = 0; i < loops; i++) loop(i);
 }
 
 // A snapshot entry runs without `module`: export only when loaded as a module.
-if (typeof module !== 'undefined') module.exports = { start, RuntimeApiClient };
+if (typeof module !== 'undefined') module.exports = { start, RuntimeApiClient, FrameLink };
 
 // Building a snapshot: the instance starts in start(), loading the handler through
 // import-helper.cjs (named by FXBENCH_IMPORT_HELPER), i.e. with import().

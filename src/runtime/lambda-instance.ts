@@ -2,18 +2,28 @@
  * Kinds `node` and `bootstrap`: an execution environment speaking the Lambda
  * Runtime API (2018-06-01). Each instance gets its own endpoint (its own port on
  * 127.0.0.1), as each Lambda execution environment has its own Runtime API, so
- * any custom runtime works unchanged. Ready = the first `GET /invocation/next`.
+ * any custom runtime works unchanged; fxbench's own bootstrap (`node`) gets the
+ * same API in frames on a Unix socket too (runtime-frames.ts). Ready = the first
+ * `GET /invocation/next` (or first poll frame).
  * With concurrency > 1 the runtime may poll `/next` that many times at once
  * (AWS_LAMBDA_MAX_CONCURRENCY, as Lambda Managed Instances allow).
  */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { nowNs } from '../clock.ts';
 import { BaseInstance, type InstanceEvents } from './instance.ts';
 import type { PendingInvocation } from './invocation.ts';
 import { baseEnv, spawnSoon } from './instance-process.ts';
 import { IMPORT_HELPER, readySnapshot } from './snapshot.ts';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from './mini-http.ts';
+import {
+  eventFrame,
+  FRAME_ERROR,
+  FRAME_INIT_ERROR,
+  FRAME_NEXT,
+  FrameReader,
+  type BootstrapFrame,
+} from './runtime-frames.ts';
 import type { FunctionSpec } from '../model/function.ts';
 
 const RUNTIME_PREFIX = '/2018-06-01/runtime';
@@ -29,6 +39,14 @@ interface Running {
   startNs: number;
 }
 
+/** One connection of fxbench's bootstrap in runtime frames (runtime-frames.ts): one invocation at a time. */
+class FrameLink {
+  readonly reader = new FrameReader();
+  /** The invocation delivered on this connection and not yet answered. */
+  requestId: string | undefined;
+  constructor(readonly sock: Socket) {}
+}
+
 /** An instance of a `node` or `bootstrap` function. */
 export class LambdaInstance extends BaseInstance {
   /** The Runtime API on 127.0.0.1 (AWS_LAMBDA_RUNTIME_API), as every runtime expects it. */
@@ -36,16 +54,20 @@ export class LambdaInstance extends BaseInstance {
   /** Every Runtime API server of this instance: the TCP one, and for fxbench's own bootstrap a Unix socket. */
   private readonly servers: MiniServer[] = [];
   /**
-   * The abstract Unix socket (Linux) the same Runtime API is also served on, for
-   * fxbench's bootstrap (`node` kind; FXBENCH_RUNTIME_API_ABSTRACT): each event and
-   * answer then crosses a Unix socket instead of loopback TCP, which costs the
-   * runtime process and the instance less CPU per invocation (measured in the
-   * closing note of issue 20 and bench/README.md). Other runtimes use TCP.
+   * The abstract Unix socket (Linux) the Runtime API is also served on in frames
+   * (runtime-frames.ts), for fxbench's own bootstrap (`node` kind;
+   * FXBENCH_RUNTIME_FRAMES names it): each event and answer then crosses a Unix
+   * socket instead of loopback TCP, and as a few length-prefixed fields instead of
+   * HTTP, which costs the runtime process and the instance less CPU per invocation
+   * (measured in the closing note of issue 20 and bench/README.md). Other runtimes
+   * use the HTTP Runtime API on TCP.
    */
   private abstractName: string | undefined;
+  private frameServer: Server | undefined;
+  private readonly links = new Set<FrameLink>();
   private readonly arn: string;
-  /** Pending `/next` long polls. */
-  private readonly waiting: MiniResponse[] = [];
+  /** Pending `/next` long polls (HTTP), or connections waiting for an event (frames). */
+  private readonly waiting: (MiniResponse | FrameLink)[] = [];
   /** Accepted invocations not yet delivered (the runtime has not asked yet). */
   private readonly queued: PendingInvocation[] = [];
   private readonly running = new Map<string, Running>();
@@ -70,13 +92,14 @@ export class LambdaInstance extends BaseInstance {
     this.server = this.endpoint();
     let listening = 0;
     const listened = () => {
-      if (++listening < this.servers.length) return;
+      if (++listening < this.servers.length + (this.frameServer ? 1 : 0)) return;
       if (this.state === 'dead') return void this.closeServers();
       spawnSoon(() => (this.state === 'dead' ? void this.closeServers() : this.spawnRuntime()));
     };
     if (spec.kind === 'node' && unixSocketApi()) {
       this.abstractName = `fxbench-${process.pid}-${this.id}-${(abstractSeq++).toString(36)}`;
-      this.endpoint().listen(`\0${this.abstractName}`, listened);
+      this.frameServer = this.frameEndpoint();
+      this.frameServer.listen(`\0${this.abstractName}`, listened);
     }
     this.server.listen(0, '127.0.0.1', listened);
   }
@@ -92,11 +115,68 @@ export class LambdaInstance extends BaseInstance {
     return server;
   }
 
+  /** The Runtime API in frames, on the abstract Unix socket, for fxbench's own bootstrap. */
+  private frameEndpoint(): Server {
+    const server = createServer((sock) => {
+      const link = new FrameLink(sock);
+      this.links.add(link);
+      sock.on('data', (chunk) => {
+        let frames: BootstrapFrame[];
+        try {
+          frames = link.reader.push(chunk);
+        } catch (err) {
+          this.stderr.push(Buffer.from(`fxbench runtime: ${(err as Error).message}`));
+          sock.destroy();
+          return this.kill('crash');
+        }
+        for (const f of frames) this.onFrame(link, f);
+      });
+      sock.on('error', () => sock.destroy());
+      sock.on('close', () => {
+        this.links.delete(link);
+        const at = this.waiting.indexOf(link);
+        if (at >= 0) this.waiting.splice(at, 1);
+      });
+    });
+    server.on('error', (err) => {
+      this.stderr.push(Buffer.from(`runtime API endpoint failed: ${err.message}`));
+      this.kill('crash');
+    });
+    return server;
+  }
+
+  private onFrame(link: FrameLink, f: BootstrapFrame): void {
+    if (f.kind === FRAME_NEXT) return this.onNext(link);
+    if (f.kind === FRAME_INIT_ERROR) {
+      if (this.state !== 'starting') return this.protocolError(link, 'init error after init finished');
+      this.initError = { body: f.body, type: f.errorType || 'Runtime.InitError' };
+      return this.kill('crash');
+    }
+    // FRAME_RESPONSE or FRAME_ERROR (FrameReader lets no other kind through): the answer to this
+    // connection's invocation, and its next poll.
+    const running = link.requestId === undefined ? undefined : this.running.get(link.requestId);
+    if (!running) return this.protocolError(link, 'an answer with no invocation delivered');
+    link.requestId = undefined;
+    const errorType = f.kind === FRAME_ERROR ? f.errorType || 'Unhandled' : undefined;
+    this.finish(running, f.body, errorType, f.maxRssKB > 0 ? Math.ceil(f.maxRssKB / 1024) : undefined);
+    this.onNext(link);
+  }
+
+  /** The bootstrap broke the framing's rules: end the instance, saying why in its log tail. */
+  private protocolError(link: FrameLink, what: string): void {
+    this.stderr.push(Buffer.from(`fxbench runtime: runtime API frames: ${what}`));
+    link.sock.destroy();
+    this.kill('crash');
+  }
+
   private closeServers(): void {
     for (const s of this.servers) {
       s.closeAllConnections();
       s.close();
     }
+    for (const l of this.links) l.sock.destroy();
+    this.links.clear();
+    this.frameServer?.close();
   }
 
   run(inv: PendingInvocation): void {
@@ -114,7 +194,7 @@ export class LambdaInstance extends BaseInstance {
     const env: Record<string, string> = {
       ...baseEnv(),
       AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
-      ...(this.abstractName ? { FXBENCH_RUNTIME_API_ABSTRACT: this.abstractName } : {}),
+      ...(this.abstractName ? { FXBENCH_RUNTIME_FRAMES: this.abstractName } : {}),
       _HANDLER: spec.handler,
       LAMBDA_TASK_ROOT: spec.code,
       LAMBDA_RUNTIME_DIR: spec.code,
@@ -197,16 +277,24 @@ export class LambdaInstance extends BaseInstance {
     reply(res, 404, { errorType: 'NotFound', errorMessage: `no route ${req.method} ${url}` });
   }
 
-  private onNext(res: MiniResponse): void {
-    if (this.state === 'dead') return void res.destroy();
+  private onNext(res: MiniResponse | FrameLink): void {
+    if (this.state === 'dead') return void (res instanceof FrameLink ? res.sock : res).destroy();
     if (this.state === 'starting') this.becameReady();
     const inv = this.queued.shift();
     if (inv) this.deliver(inv, res);
     else this.waiting.push(res);
   }
 
-  private deliver(inv: PendingInvocation, res: MiniResponse): void {
+  private deliver(inv: PendingInvocation, res: MiniResponse | FrameLink): void {
     const deadline = inv.deadlineMs ?? Date.now() + this.spec.timeoutMs;
+    if (res instanceof FrameLink) {
+      res.requestId = inv.requestId;
+      const trace = oneLine(inv.traceId) ?? this.traceId();
+      res.sock.write(eventFrame(inv.requestId, deadline, this.arn, trace, inv.clientContext, inv.payload));
+      this.running.set(inv.requestId, { inv, startNs: nowNs() });
+      if (this.timeoutTimer === undefined) this.armTimeout(this.spec.timeoutMs);
+      return;
+    }
     // Header lines written out (no header object to check, once per invocation): every value is
     // the runtime's own but the trace id and client context, which the gateway refuses with CR or LF.
     let lines =
@@ -262,7 +350,7 @@ export class LambdaInstance extends BaseInstance {
   }
 
   protected lose(code: number | null, signal: NodeJS.Signals | null): void {
-    for (const res of this.waiting.splice(0)) res.destroy();
+    for (const res of this.waiting.splice(0)) (res instanceof FrameLink ? res.sock : res).destroy();
     this.closeServers();
     clearTimeout(this.timeoutTimer);
     this.timeoutTimer = undefined;

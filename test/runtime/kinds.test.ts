@@ -52,38 +52,62 @@ node('the first invocation is cold with an init duration; the second is warm on 
   await stopAndCheck(rtNode, rtNode.pids());
 });
 
-node(
-  "the handler's context: ids, names, memory, remaining time, client context; the trace id in _X_AMZN_TRACE_ID",
-  async () => {
-    const rt = await startRuntime([
-      spec('context-echo', { kind: 'node', code: 'test/fixtures/functions/context-echo' }),
-    ]);
-    try {
-      const traceId = 'Root=1-6b0eb17b-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=1';
-      const a = await call(rt, 'context-echo', { n: 1 }, { traceId, clientContext: '{"custom":{"team":"perf"}}' });
-      assert.is(a.errorClass, null, a.body);
-      assert.equal(a.json.event, { n: 1 });
-      assert.is(a.json.awsRequestId, a.headers['x-amzn-requestid']);
-      assert.is(a.json.invokedFunctionArn, 'arn:aws:lambda:local:000000000000:function:context-echo');
-      assert.is(a.json.functionName, 'context-echo');
-      assert.is(a.json.functionVersion, '$LATEST');
-      assert.is(a.json.memoryLimitInMB, '128');
-      assert.is(a.json.logGroupName, '/aws/lambda/context-echo');
-      assert.is(a.json.logStreamName, `local/[$LATEST]${a.instanceId}`);
-      assert.equal(a.json.clientContext, { custom: { team: 'perf' } });
-      const remaining = a.json.remainingMs as number;
-      assert.ok(remaining > 2000 && remaining <= 3000, `remaining ${remaining} ms of a 3 s timeout`);
-      assert.is(a.json.traceEnv, traceId);
-      const b = await call(rt, 'context-echo', { n: 2 });
-      assert.not.ok(b.cold);
-      assert.is(b.json.clientContext, null, 'no client context given');
-      assert.match(b.json.traceEnv as string, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
-      assert.is.not(b.json.awsRequestId, a.json.awsRequestId);
-    } finally {
-      await rt.stop();
-    }
-  },
-);
+// fxbench's bootstrap speaks fxbench's frames on a Unix socket by default and the HTTP Runtime API
+// with FXBENCH_RUNTIME_API_TRANSPORT=tcp: the handler must see the same either way.
+for (const transport of ['frames', 'tcp'] as const) {
+  node(
+    `${transport}: the handler's context (ids, names, memory, remaining time, client context), _X_AMZN_TRACE_ID, errors and init errors`,
+    async () => {
+      if (transport === 'tcp') process.env.FXBENCH_RUNTIME_API_TRANSPORT = 'tcp';
+      const rt = await startRuntime([
+        spec('context-echo', { kind: 'node', code: 'test/fixtures/functions/context-echo' }),
+        spec('init-throws', { kind: 'node', code: 'test/fixtures/functions/init-throws' }),
+      ]);
+      try {
+        const traceId = 'Root=1-6b0eb17b-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=1';
+        const clientContext = '{"custom":{"team":"perf","note":"zwei\\nZeilen, ünïcode"}}';
+        const a = await call(rt, 'context-echo', { n: 1 }, { traceId, clientContext });
+        assert.is(a.errorClass, null, a.body);
+        assert.equal(a.json.event, { n: 1 });
+        assert.is(a.json.frames, transport === 'frames', 'the transport under test');
+        assert.is(a.json.awsRequestId, a.headers['x-amzn-requestid']);
+        assert.is(a.json.invokedFunctionArn, 'arn:aws:lambda:local:000000000000:function:context-echo');
+        assert.is(a.json.functionName, 'context-echo');
+        assert.is(a.json.functionVersion, '$LATEST');
+        assert.is(a.json.memoryLimitInMB, '128');
+        assert.is(a.json.logGroupName, '/aws/lambda/context-echo');
+        assert.is(a.json.logStreamName, `local/[$LATEST]${a.instanceId}`);
+        assert.equal(a.json.clientContext, { custom: { team: 'perf', note: 'zwei\nZeilen, ünïcode' } });
+        const remaining = a.json.remainingMs as number;
+        assert.ok(remaining > 2000 && remaining <= 3000, `remaining ${remaining} ms of a 3 s timeout`);
+        assert.is(a.json.traceEnv, traceId);
+        const b = await call(rt, 'context-echo', { n: 2 });
+        assert.not.ok(b.cold);
+        assert.is(b.json.clientContext, null, 'no client context given');
+        assert.match(b.json.traceEnv as string, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+        assert.is.not(b.json.awsRequestId, a.json.awsRequestId);
+        // A thrown error: a function error with Lambda's error body; the instance serves on.
+        const e = await call(rt, 'context-echo', { throw: 'on purpose' });
+        assert.is(e.errorClass, 'function-error', e.body);
+        assert.ok(e.functionError);
+        assert.is(e.json.errorType, 'TypeError');
+        assert.is(e.json.errorMessage, 'on purpose');
+        assert.ok(e.maxMemoryMB > 10 && e.maxMemoryMB < 200, `max memory ${e.maxMemoryMB} MB`);
+        const c = await call(rt, 'context-echo', { n: 3 });
+        assert.is(c.instanceId, a.instanceId, 'the same instance after the error');
+        assert.equal(c.json.event, { n: 3 });
+        // An init error: reported with its message; the instance is gone.
+        const i = await call(rt, 'init-throws', {});
+        assert.is(i.errorClass, 'init-error', i.body);
+        assert.match(i.json.errorMessage as string, /init failed on purpose/);
+        assert.is(rt.instanceCount('init-throws'), 0);
+      } finally {
+        delete process.env.FXBENCH_RUNTIME_API_TRANSPORT;
+        await rt.stop();
+      }
+    },
+  );
+}
 
 node(
   'the bootstrap reaches its Runtime API over a Unix socket; FXBENCH_RUNTIME_API_TRANSPORT=tcp keeps loopback TCP',
