@@ -27,8 +27,8 @@ export interface Pacer {
 }
 
 function paceWith(p: Pick<Pacer, 'hitAtNs' | 'plannedHits' | 'durationNs'>, elapsedNs: number, hits: number): Pace {
-  // Time is up even when sends are still owed: the open loop still makes those that would be on
-  // time (a timer's lateness at the very end) and counts the rest as `dropped`, never sent late past the end.
+  // Time is up even when sends are still owed: the open loop makes them at once (late) unless the
+  // in-flight cap holds them back, and counts those as `dropped` (open-loop.ts).
   if (hits >= p.plannedHits || elapsedNs >= p.durationNs) return { waitNs: 0, stop: true };
   const next = p.hitAtNs(hits);
   return { waitNs: next > elapsedNs ? next - elapsedNs : 0, stop: false };
