@@ -137,8 +137,9 @@ open('a long stall over the end: every owed send leaves at once when the loop wa
       signal: new AbortController().signal,
       now: clock.now,
       sleep: (ms, signal) => {
-        const extra = !stalled && clock.now() >= 690 * MS ? ((stalled = true), 600) : 0;
-        return clock.sleep(ms + extra, signal);
+        if (stalled || clock.now() < 690 * MS) return clock.sleep(ms, signal);
+        stalled = true;
+        return clock.sleep(ms + 600, signal);
       },
       send: async (seq) => {
         sentAt[seq] = clock.now();

@@ -26,7 +26,7 @@ constant('pace: wait for the next send, none when due or overdue, stop at the en
     [1 * MS, 1, 9 * MS, false, 'one sent at 1 ms: the next is due at 10 ms'],
     [25 * MS, 1, 0, false, 'behind schedule: due now (catch up)'],
     [500 * MS, 100, 0, true, 'every planned send made: stop'],
-    [1000 * MS, 40, 0, true, 'time is up with sends owed: stop (the open loop sends them late, or drops what the cap holds)'],
+    [1000 * MS, 40, 0, true, 'time is up, sends owed: stop (the loop sends them late or drops them)'],
     [999 * MS, 99, 0, false, 'the last send is overdue but time is not up'],
   ];
   for (const [elapsed, hits, waitNs, stop, why] of rows) {
