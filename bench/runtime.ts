@@ -3,7 +3,8 @@
  * same run, printed as a table of figures and ratios (`npm run bench:runtime`).
  *
  * Warm invocation overhead: the `hello` handler behind `fxbench serve` (Lambda
- * Invoke API path → runtime → Runtime API → fxbench's bootstrap → handler) vs
+ * Invoke API path → runtime → Runtime API (in frames on a Unix socket, since
+ * 2026-12-01) → fxbench's bootstrap → handler) vs
  * the same handler behind a plain node:http server. Both servers are separate
  * processes; the client is this process. Latency: one connection, sequential
  * requests, microseconds from our own clock (autocannon reports whole ms).
@@ -12,8 +13,9 @@
  * Also reported: the same throughput through a bare forwarder to 10 worker
  * processes (floorServer: over loopback TCP, and again over Unix sockets as the
  * runtime reaches its own bootstrap), i.e. what process isolation alone costs here; the
- * least server that speaks the Invoke and Runtime APIs to 10 processes running
- * fxbench's bootstrap (PROTOCOL_FLOOR_SERVER), i.e. what the protocol costs; and
+ * least server that speaks the Invoke API and the HTTP Runtime API (what every
+ * custom runtime needs) to 10 processes running fxbench's bootstrap
+ * (PROTOCOL_FLOOR_SERVER), i.e. what that protocol costs; and
  * each server's CPU per request (its process tree's user + system time from
  * /proc over the run), steadier than req/s when other tenants share the cores.
  *
@@ -187,8 +189,12 @@ else back.listen(0, '127.0.0.1', listening);
  * sockets, as the runtime serves it to its own bootstrap (since 2026-12-01; TCP
  * before). Between floorServer over Unix sockets and this lies what the Runtime
  * API's HTTP costs on both of its sides (a /next answer, a POST and a 202 per
- * invocation instead of two frames); between this and the runtime, the
- * runtime's own work. Instances exit when the front's Runtime API sockets close.
+ * invocation instead of two frames). Since 2026-12-01 the runtime gives its own
+ * bootstrap the Runtime API in frames (src/runtime/runtime-frames.ts), not HTTP:
+ * between this and the runtime lies the runtime's own work less what the frames
+ * save, so "runtime / protocol floor" may fall below 1. Custom runtimes (a
+ * `bootstrap`, aws-lambda-ric) still pay this floor's HTTP. Instances exit when
+ * the front's Runtime API sockets close.
  */
 const PROTOCOL_FLOOR_SERVER = `
 import net from 'node:net';
@@ -582,7 +588,8 @@ export async function benchRuntime(
       goal: '(reported)',
       ok: true,
     });
-    // The same CPU split at the protocol: what the Runtime API's HTTP costs, and what is the runtime's own.
+    // The same CPU split at the protocol: what the Runtime API's HTTP costs (custom runtimes pay it; the
+    // runtime's own bootstrap gets frames), and the runtime against it.
     const cpuProtocol = median(cpu.protocol);
     rows.push({
       metric: '  CPU per request: runtime / floor',
@@ -699,7 +706,7 @@ export async function benchRuntime(
     ' floor = the least any one-process-per-instance design can cost here: raw TCP (or Unix sockets), no Lambda framing, no accounting;',
   );
   log(
-    ' protocol floor = the least server speaking the Invoke API, and the Runtime API over Unix sockets (as the runtime does) to 10 fxbench bootstraps)',
+    ' protocol floor = the least server speaking the Invoke API, and the HTTP Runtime API over Unix sockets to 10 fxbench bootstraps; the runtime gives its own bootstrap frames instead)',
   );
   return rows.every((r) => r.ok);
 }
