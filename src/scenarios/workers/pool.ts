@@ -45,9 +45,14 @@ export interface WorkersOptions {
 /** How long a second Ctrl-C waits for the workers' shares, ms. */
 export const PARTIAL_WAIT_MS = 2000;
 
-/** Adds the workers' latest ticks of one phase into one: counts and rates add; latency shows the worst worker. */
+/**
+ * Adds the workers' latest ticks of one phase into one: counts and rates add;
+ * latency shows the worst worker. It is the phase's final tick (with `totals`)
+ * only when every worker's is: one worker's end is not the phase's.
+ */
 export function addTicks(ticks: TickEvent[]): TickEvent {
-  const t = ticks[0]!;
+  const { totals: _ended, ...t } = ticks[0]!;
+  const ended = ticks.every((x) => x.totals);
   const max = (f: (x: TickEvent) => number | null) =>
     ticks.reduce<number | null>((a, x) => (f(x) === null ? a : Math.max(a ?? 0, f(x)!)), null);
   const add = (f: (x: TickEvent) => number) => ticks.reduce((a, x) => a + f(x), 0);
@@ -74,7 +79,7 @@ export function addTicks(ticks: TickEvent[]): TickEvent {
       late: add((x) => x.round?.late ?? 0),
       dropped: add((x) => x.round?.dropped ?? 0),
     },
-    ...(t.totals
+    ...(ended
       ? { totals: { p50Ms: max((x) => x.totals?.p50Ms ?? null), p99Ms: max((x) => x.totals?.p99Ms ?? null) } }
       : {}),
   };
@@ -201,7 +206,12 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
               const tick = m.event;
               latest.set(index, tick);
               const same = [...latest.values()].filter((x) => x.target === tick.target && x.phase === tick.phase);
-              if (index === 0 || same.length === latest.size) o.onEvent?.(addTicks(same));
+              const all = same.length === latest.size;
+              // A phase's end is printed once, when every worker's share of it has ended (it used to
+              // print at worker 1's end too, with the other's unfinished count: "281 req", then "300 req").
+              if (tick.totals) {
+                if (all && same.every((x) => x.totals)) o.onEvent?.(addTicks(same));
+              } else if (index === 0 || all) o.onEvent?.(addTicks(same));
             } else if (index === 0) o.onEvent?.(m.event); // phase and step lines once, not N times
           });
           child.on('exit', (code, sig) => {

@@ -163,6 +163,14 @@ cli('--workers 2 splits 150/s between two processes and the merged result holds 
     { env: { FXBENCH_TEST_URL: server!.url } },
   );
   assert.is(r.code, 0, r.stderr);
+  // The phase's end, printed once with both shares (it was printed at the first worker's end too,
+  // with the other's unfinished count: "281 req", then "300 req", in 2 runs of 3).
+  const ends = r.stderr.split('\n').filter((l) => / steady done: /.test(l));
+  assert.equal(
+    ends.map((l) => /done: (\d+) req/.exec(l)?.[1]),
+    ['300'],
+    r.stderr,
+  );
   const p = readResult(out).targets[0]!.phases[0]!;
   assert.is(p.requests + p.dropped!, 300);
   assert.is(p.dropped, 0);
