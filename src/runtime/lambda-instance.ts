@@ -287,24 +287,21 @@ export class LambdaInstance extends BaseInstance {
 
   private deliver(inv: PendingInvocation, res: MiniResponse | FrameLink): void {
     const deadline = inv.deadlineMs ?? Date.now() + this.spec.timeoutMs;
+    const trace = oneLine(inv.traceId) ?? this.traceId();
     if (res instanceof FrameLink) {
       res.requestId = inv.requestId;
-      const trace = oneLine(inv.traceId) ?? this.traceId();
       res.sock.write(eventFrame(inv.requestId, deadline, this.arn, trace, inv.clientContext, inv.payload));
-      this.running.set(inv.requestId, { inv, startNs: nowNs() });
-      if (this.timeoutTimer === undefined) this.armTimeout(this.spec.timeoutMs);
-      return;
+    } else {
+      // Header lines written out (no header object to check, once per invocation): every value is
+      // the runtime's own but the trace id and client context, which the gateway refuses with CR or LF.
+      let lines =
+        `content-type: application/json\r\ncontent-length: ${inv.payload.length}\r\n` +
+        `lambda-runtime-aws-request-id: ${inv.requestId}\r\nlambda-runtime-deadline-ms: ${deadline}\r\n` +
+        `lambda-runtime-invoked-function-arn: ${this.arn}\r\nlambda-runtime-trace-id: ${trace}\r\n`;
+      if (inv.clientContext) lines += `lambda-runtime-client-context: ${oneLine(inv.clientContext)}\r\n`;
+      res.writeHeadLines(200, lines);
+      res.end(inv.payload);
     }
-    // Header lines written out (no header object to check, once per invocation): every value is
-    // the runtime's own but the trace id and client context, which the gateway refuses with CR or LF.
-    let lines =
-      `content-type: application/json\r\ncontent-length: ${inv.payload.length}\r\n` +
-      `lambda-runtime-aws-request-id: ${inv.requestId}\r\nlambda-runtime-deadline-ms: ${deadline}\r\n` +
-      `lambda-runtime-invoked-function-arn: ${this.arn}\r\n` +
-      `lambda-runtime-trace-id: ${oneLine(inv.traceId) ?? this.traceId()}\r\n`;
-    if (inv.clientContext) lines += `lambda-runtime-client-context: ${oneLine(inv.clientContext)}\r\n`;
-    res.writeHeadLines(200, lines);
-    res.end(inv.payload);
     this.running.set(inv.requestId, { inv, startNs: nowNs() });
     if (this.timeoutTimer === undefined) this.armTimeout(this.spec.timeoutMs);
   }
