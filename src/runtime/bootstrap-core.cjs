@@ -38,6 +38,11 @@ class RuntimeApiClient {
     /** One `{ resolve, reject }` per request sent and not yet answered, in order. */
     this.pending = [];
     this.buf = null;
+    // A response whose body is incomplete: the bytes it needs in all (0: none) and
+    // its chunks so far, joined once when all are in (not joined and parsed again per chunk).
+    this.need = 0;
+    this.parts = [];
+    this.have = 0;
     this.connect();
   }
   connect() {
@@ -75,7 +80,15 @@ class RuntimeApiClient {
     return promises;
   }
   onData(chunk) {
-    this.buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
+    if (this.need > 0) {
+      this.parts.push(chunk);
+      this.have += chunk.length;
+      if (this.have < this.need) return;
+      this.buf = Buffer.concat(this.parts, this.have);
+      this.need = 0;
+      this.parts = [];
+      this.have = 0;
+    } else this.buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
     while (this.buf !== null) {
       const buf = this.buf;
       const end = buf.indexOf('\r\n\r\n');
@@ -121,7 +134,13 @@ class RuntimeApiClient {
         body = Buffer.concat(parts);
       } else {
         const len = Number(res.header('content-length') ?? 0);
-        if (buf.length < end + 4 + len) return;
+        if (buf.length < end + 4 + len) {
+          this.need = end + 4 + len;
+          this.parts = [buf];
+          this.have = buf.length;
+          this.buf = null;
+          return;
+        }
         body = buf.subarray(end + 4, end + 4 + len);
         rest = end + 4 + len;
       }
@@ -141,7 +160,12 @@ class RuntimeApiClient {
  */
 class FrameLink {
   constructor(socketPath) {
-    this.buf = null;
+    // Chunks of an incomplete frame, joined once `need` bytes are in (the frame's
+    // length once its first 4 bytes came, else 4): a 6 MB event is copied once, not
+    // once per 64 KB chunk (FrameReader in runtime-frames.ts reads answers the same way).
+    this.parts = [];
+    this.have = 0;
+    this.need = 4;
     this.onEvent = null;
     this.sock = net.connect({ path: socketPath });
     this.sock.setNoDelay(true);
@@ -150,10 +174,21 @@ class FrameLink {
     this.sock.on('close', lostRuntime);
   }
   onData(chunk) {
-    let buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
+    this.have += chunk.length;
+    if (this.have < this.need) {
+      this.parts.push(chunk);
+      return;
+    }
+    let buf = this.parts.length ? Buffer.concat([...this.parts, chunk], this.have) : chunk;
+    this.parts = [];
+    this.have = 0;
+    this.need = 4;
     while (buf.length >= 4) {
       const n = buf.readUInt32LE(0);
-      if (buf.length < 4 + n) break;
+      if (buf.length < 4 + n) {
+        this.need = 4 + n;
+        break;
+      }
       const h = buf.readUInt32LE(4);
       const head = buf.toString('utf8', 8, 8 + h);
       const a = head.indexOf('\n');
@@ -171,7 +206,10 @@ class FrameLink {
       buf = buf.subarray(4 + n);
       this.onEvent(event);
     }
-    this.buf = buf.length ? buf : null;
+    if (buf.length) {
+      this.parts.push(buf);
+      this.have = buf.length;
+    }
   }
   /** Asks for the first event; `onEvent(event)` is called with each. */
   poll(onEvent) {

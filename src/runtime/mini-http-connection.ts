@@ -20,6 +20,8 @@ import {
 } from './mini-http-parse.ts';
 import { QueuedResponse, type MiniResponse, type ResponseOwner } from './mini-http-response.ts';
 
+const EMPTY = Buffer.alloc(0);
+
 /** Called once per complete request. */
 export type MiniHandler = (req: MiniRequest, res: MiniResponse) => void;
 
@@ -32,7 +34,18 @@ export class MiniConnection implements ResponseOwner {
   /** A chunk is being parsed: responses completed meanwhile leave together after it. */
   parsing = false;
   /** Bytes received and not yet parsed into a request. */
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
+  /**
+   * While a body with a known length is incomplete: how many bytes the request
+   * needs in all (0: none pending), and the chunks received for it (the first is
+   * what `buf` held), joined once when they are all in. Joining every chunk to
+   * `buf` and parsing the head again on each copied a 6 MB body ~90 times over:
+   * measured 2026-12-01, a 6 MB invocation took 204 ms through `fxbench serve`
+   * against 41 ms through a plain node:http server (1 MB: 19 vs 6 ms).
+   */
+  private need = 0;
+  private parts: Buffer[] = [];
+  private have = 0;
   /** Responses not yet written, in request order. */
   private readonly slots: QueuedResponse[] = [];
   /** 100 Continue was sent for the request being received. */
@@ -84,7 +97,16 @@ export class MiniConnection implements ResponseOwner {
       if (n === chunk.length) return;
       chunk = chunk.subarray(n);
     }
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    if (this.need > 0) {
+      this.parts.push(chunk);
+      this.have += chunk.length;
+      if (this.have < this.need) return;
+      chunk = Buffer.concat(this.parts, this.have);
+      this.need = 0;
+      this.parts = [];
+      this.have = 0;
+    } else if (this.buf.length) chunk = Buffer.concat([this.buf, chunk]);
+    this.buf = chunk;
     this.parsing = true;
     try {
       this.parse();
@@ -154,7 +176,15 @@ export class MiniConnection implements ResponseOwner {
           this.skip = len - have;
           rest = end + 4 + have;
         } else {
-          if (buf.length < end + 4 + len) return this.expectContinue(end);
+          if (buf.length < end + 4 + len) {
+            this.expectContinue(end);
+            // Wait for the rest without joining or parsing again (see `need`).
+            this.need = end + 4 + len;
+            this.parts = [buf];
+            this.have = buf.length;
+            this.buf = EMPTY;
+            return;
+          }
           body = buf.subarray(end + 4, end + 4 + len);
           rest = end + 4 + len;
         }

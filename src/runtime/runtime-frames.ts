@@ -71,15 +71,33 @@ export function eventFrame(
  * then ends the instance, as it would for garbage on the HTTP Runtime API.
  */
 export class FrameReader {
-  private buf: Buffer | null = null;
+  /**
+   * Chunks of an incomplete frame and their bytes: joined once, when `need` bytes
+   * are in (the frame's length once its first 4 bytes came, else 4), so a large
+   * answer is copied once, not once per chunk (bootstrap-core.cjs reads events the same way).
+   */
+  private parts: Buffer[] = [];
+  private have = 0;
+  private need = 4;
 
   push(chunk: Buffer): BootstrapFrame[] {
-    let buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
+    this.have += chunk.length;
+    if (this.have < this.need) {
+      this.parts.push(chunk);
+      return [];
+    }
+    let buf = this.parts.length ? Buffer.concat([...this.parts, chunk], this.have) : chunk;
+    this.parts = [];
+    this.have = 0;
+    this.need = 4;
     const out: BootstrapFrame[] = [];
     while (buf.length >= 4) {
       const n = buf.readUInt32LE(0);
       if (n > MAX_FRAME_BYTES) throw new Error(`runtime API frame of ${n} bytes (at most ${MAX_FRAME_BYTES})`);
-      if (buf.length < 4 + n) break;
+      if (buf.length < 4 + n) {
+        this.need = 4 + n;
+        break;
+      }
       const kind = buf[4]!;
       if (kind === FRAME_NEXT) out.push({ kind, maxRssKB: 0, errorType: '', body: EMPTY });
       else if (kind <= FRAME_INIT_ERROR && n >= 7) {
@@ -94,7 +112,10 @@ export class FrameReader {
       } else throw new Error(`runtime API frame of unknown kind ${kind}`);
       buf = buf.subarray(4 + n);
     }
-    this.buf = buf.length ? buf : null;
+    if (buf.length) {
+      this.parts.push(buf);
+      this.have = buf.length;
+    }
     return out;
   }
 }

@@ -181,6 +181,29 @@ bytes('non-ASCII text and an event larger than one socket read reach the handler
   await stopAndCheck(rtBytes, rtBytes.pids());
 });
 
+// Near Lambda's 6 MB invoke limit, each way, on both transports of fxbench's bootstrap. Before
+// 2026-12-01 both ends joined each socket read to all before it (a 6 MB event: ~100 ms of copying).
+for (const transport of ['frames', 'tcp'] as const) {
+  bytes(`${transport}: a 4.6 MB event and its 4.6 MB answer arrive byte for byte`, async () => {
+    if (transport === 'tcp') process.env.FXBENCH_RUNTIME_API_TRANSPORT = 'tcp';
+    const rt = await startRuntime([spec('hello', { kind: 'node', code: 'functions/hello' })]);
+    try {
+      const big = `${'x'.repeat(2_000_000)}é東${'y'.repeat(1_300_000)}😀${'z'.repeat(1_300_000)}`;
+      for (let i = 0; i < 3; i++) {
+        const r = await call(rt, 'hello', { name: `${i}${big}` });
+        assert.is(r.status, 200, r.body.slice(0, 200));
+        assert.ok(
+          r.json.message === `hello, ${i}${big}`,
+          `invocation ${i}: ${String(r.json.message).length} chars back`,
+        );
+      }
+    } finally {
+      delete process.env.FXBENCH_RUNTIME_API_TRANSPORT;
+      await rt.stop();
+    }
+  });
+}
+
 bytes.run();
 
 // ---

@@ -179,6 +179,75 @@ test('the reader takes frames cut at any byte, and several in one chunk', () => 
   assert.is(got.length, 3);
 });
 
+/** Runs `f` counting the bytes Buffer.concat produces meanwhile (a measure of copying, not of time). */
+async function concatBytes(f: () => Promise<void> | void): Promise<number> {
+  const concat = Buffer.concat;
+  let copied = 0;
+  Buffer.concat = ((list: readonly Uint8Array[], total?: number) => {
+    const out = concat(list, total);
+    copied += out.length;
+    return out;
+  }) as typeof Buffer.concat;
+  try {
+    await f();
+  } finally {
+    Buffer.concat = concat;
+  }
+  return copied;
+}
+
+// Before 2026-12-01 both sides joined each chunk to all before it: a 6 MB frame in
+// 64 KB reads was copied ~96 times over (300 MB), ~100 ms per 6 MB invocation.
+test('a 6 MB frame in 64 KB chunks is joined once, on both sides; a frame behind it in the last chunk comes too', async () => {
+  const size = 6 * 1024 * 1024;
+  const payload = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) payload[i] = (i * 31) & 0xff;
+  // The runtime's reader, an answer of 6 MB then a next poll in the same last chunk.
+  const answer = Buffer.alloc(11 + size);
+  answer.writeUInt32LE(7 + size, 0);
+  answer[4] = FRAME_RESPONSE;
+  answer.writeUInt32LE(1234, 5);
+  answer.writeUInt16LE(0, 9);
+  payload.copy(answer, 11);
+  const all = Buffer.concat([answer, Buffer.from([1, 0, 0, 0, FRAME_NEXT])]);
+  const r = new FrameReader();
+  const got: BootstrapFrame[] = [];
+  const copied = await concatBytes(() => {
+    for (let at = 0; at < all.length; at += 65536) got.push(...r.push(all.subarray(at, at + 65536)));
+  });
+  assert.equal(
+    got.map((f) => [f.kind, f.maxRssKB, f.body.length]),
+    [
+      [FRAME_RESPONSE, 1234, size],
+      [FRAME_NEXT, 0, 0],
+    ],
+  );
+  assert.ok(got[0]!.body.equals(payload), 'the answer body, byte for byte');
+  assert.ok(copied <= 2 * size, `reader: Buffer.concat produced ${copied} bytes for a ${size}-byte frame`);
+  // The bootstrap's link, a 6 MB event over the real socket (the kernel cuts it in chunks).
+  const p = await pair();
+  const events: BootstrapEvent[] = [];
+  p.link.poll((e) => events.push(e));
+  await p.frame(1);
+  const linkCopied = await concatBytes(async () => {
+    p.send(
+      Buffer.concat([
+        eventFrame('big', 1, 'arn', 'Root=1', undefined, payload),
+        eventFrame('small', 2, 'arn', 'Root=2', undefined, Buffer.from('{}')),
+      ]),
+    );
+    const deadline = Date.now() + 20_000;
+    await until(() => events.length === 2 || Date.now() > deadline);
+  });
+  assert.is(events.length, 2, 'both events within 20 s');
+  assert.is(events[0]!.requestId, 'big');
+  assert.ok(events[0]!.body.equals(payload), 'the event payload, byte for byte');
+  assert.is(events[1]!.body.toString(), '{}');
+  // The event frames themselves are built with one concat here (2 × 6 MB); the link adds at most one join.
+  assert.ok(linkCopied <= 4 * size, `link: Buffer.concat produced ${linkCopied} bytes for a ${size}-byte event`);
+  p.close();
+});
+
 test('the reader refuses what cannot be a frame of the bootstrap: an unknown kind, a size over the limit, a type past the end', () => {
   const refuse = (bytes: Buffer, message: RegExp) => {
     try {
