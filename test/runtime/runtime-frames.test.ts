@@ -73,7 +73,10 @@ async function pair() {
     while (frames.length < n) await new Promise<void>((r) => waiters.push(r));
     return frames[n - 1]!;
   };
+  let closed = false;
   const close = () => {
+    if (closed) return;
+    closed = true;
     // The bootstrap exits when its runtime goes away: not this test process.
     link.sock.removeAllListeners('close');
     link.sock.removeAllListeners('error');
@@ -81,8 +84,15 @@ async function pair() {
     srv.close();
     waiters = [];
   };
+  opened.push(close);
   return { link, frame, send: (b: Buffer) => server.write(b), close };
 }
+
+/** Every pair's close: run after each test, passed or failed (a socket left open would keep the process alive). */
+const opened: (() => void)[] = [];
+test.after.each(() => {
+  for (const close of opened.splice(0)) close();
+});
 
 test('events: every field arrives as sent; answers and errors come back with the RSS high-water mark', async () => {
   const p = await pair();
@@ -136,6 +146,32 @@ test('an empty client context is none, as an absent header; an empty payload arr
   await until(() => events.length === 1);
   assert.is(events[0]!.clientContext, undefined);
   assert.is(events[0]!.body.length, 0);
+  p.close();
+});
+
+test('events held past their read keep their payload (the link reads into one reused buffer)', async () => {
+  const p = await pair();
+  const events: BootstrapEvent[] = [];
+  p.link.poll((e) => events.push(e));
+  await p.frame(1);
+  // One event per read: each waits until the one before has arrived.
+  for (let i = 0; i < 5; i++) {
+    p.send(
+      eventFrame(
+        `e${i}`,
+        i,
+        'arn',
+        'Root=1',
+        undefined,
+        Buffer.from(`{"i":${i},"pad":"${String(i).repeat(100 * i)}"}`),
+      ),
+    );
+    await until(() => events.length === i + 1);
+  }
+  assert.equal(
+    events.map((e) => e.body.toString()),
+    [0, 1, 2, 3, 4].map((i) => `{"i":${i},"pad":"${String(i).repeat(100 * i)}"}`),
+  );
   p.close();
 });
 
