@@ -38,6 +38,13 @@ test('prints the table with measured figures and leaves no process behind', asyn
   const num = (s: string, re: RegExp) => Number(re.exec(s)?.[1]);
   const p50 = row('warm p50 latency (1 conn)');
   assert.ok(num(p50, /^\S.*?\s+([\d.]+) ms/) > 0, p50);
+  // Large payloads: both medians measured (a 5 MB body each way takes milliseconds, not 0).
+  const big = row('5 MB event and answer (1 conn)');
+  const [bigRt, bigPlain] = [...big.matchAll(/([\d.]+) ms/g)].map((m) => Number(m[1]));
+  assert.ok(bigRt! > 1 && bigPlain! > 1, big);
+  // Printed to 0.1 ms and the ratio to 0.01, from unrounded figures.
+  const bigRatio = num(big, /\s([\d.]+)×/);
+  assert.ok(Math.abs(bigRatio - bigRt! / bigPlain!) <= bigRatio * (0.05 / bigRt! + 0.05 / bigPlain!) + 0.005, big);
   const tput = row('warm throughput (10 conns)');
   const [rt, plain] = [...tput.matchAll(/(\d+) req\/s/g)].map((m) => Number(m[1]));
   assert.ok(rt! > 100 && plain! > 100, tput);
