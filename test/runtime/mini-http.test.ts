@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { createMiniServer, type MiniRequest, type MiniResponse, type MiniServer } from '../../src/runtime/mini-http.ts';
 import { serverHasRead, serverSocketOf, watchConnections } from '../helpers/server-side.ts';
 import { parseContentLength } from '../../src/runtime/mini-http-parse.ts';
+import { concatBytes } from '../helpers/concat-bytes.ts';
 
 let server: MiniServer;
 let port = 0;
@@ -95,19 +96,10 @@ test('a 6 MB body in 64 KB packets arrives whole and is joined once; a request p
   for (let at = 1000; at < size; at += 64 * 1024)
     parts.push(body.toString('latin1', at, Math.min(size, at + 64 * 1024)));
   parts[parts.length - 1] += 'GET /after HTTP/1.1\r\nHost: x\r\n\r\n';
-  const concat = Buffer.concat;
-  let copied = 0;
-  Buffer.concat = ((list: readonly Uint8Array[], total?: number) => {
-    const out = concat(list, total);
-    copied += out.length;
-    return out;
-  }) as typeof Buffer.concat;
-  let out: string;
-  try {
+  let out = '';
+  const copied = await concatBytes(async () => {
     out = await exchange(parts, /"url":"\/after"[^}]*\}$/);
-  } finally {
-    Buffer.concat = concat;
-  }
+  });
   assert.match(
     out,
     `"bytes":${size},"text":"ahovcjqxelszgnubipwd","sha256":"${createHash('sha256').update(body).digest('hex')}"`,

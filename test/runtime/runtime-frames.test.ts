@@ -19,6 +19,7 @@ import {
   MAX_FRAME_BYTES,
   type BootstrapFrame,
 } from '../../src/runtime/runtime-frames.ts';
+import { concatBytes } from '../helpers/concat-bytes.ts';
 
 const require = createRequire(import.meta.url);
 const { FrameLink } = require('../../src/runtime/bootstrap-core.cjs') as {
@@ -214,23 +215,6 @@ test('the reader takes frames cut at any byte, and several in one chunk', () => 
   for (const b of all) got.push(...bytewise.push(Buffer.from([b])));
   assert.is(got.length, 3);
 });
-
-/** Runs `f` counting the bytes Buffer.concat produces meanwhile (a measure of copying, not of time). */
-async function concatBytes(f: () => Promise<void> | void): Promise<number> {
-  const concat = Buffer.concat;
-  let copied = 0;
-  Buffer.concat = ((list: readonly Uint8Array[], total?: number) => {
-    const out = concat(list, total);
-    copied += out.length;
-    return out;
-  }) as typeof Buffer.concat;
-  try {
-    await f();
-  } finally {
-    Buffer.concat = concat;
-  }
-  return copied;
-}
 
 // Before 2026-12-01 both sides joined each chunk to all before it: a 6 MB frame in
 // 64 KB reads was copied ~96 times over (300 MB), ~100 ms per 6 MB invocation.
