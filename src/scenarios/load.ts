@@ -47,6 +47,7 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
 
   const configCtx: CheckContext = { file: configShown, issues: [] };
   const cfg = checkConfig(config, configAbs ? path.dirname(configAbs) : cwd, configCtx);
+  if (!configAbs) cfg.missing = missingConfigNote(path.dirname(abs), cwd);
   const ctx: CheckContext = { file, issues: [] };
   const plan = checkScenario(scenario, file, path.dirname(abs), cfg, ctx);
   const issues: Issue[] = [...configCtx.issues, ...ctx.issues];
@@ -91,6 +92,22 @@ async function importDefault(abs: string, shown: string, what: string): Promise<
   return value;
 }
 
+/**
+ * Why no target or function from a config can be found when there is no config
+ * file: where fxbench looked, and a config under another name it does not read
+ * (bench.config.mjs, .js, …) if one lies beside the scenario or in the cwd.
+ */
+function missingConfigNote(dir: string, cwd: string): string {
+  const shown = (d: string) => path.relative(cwd, d) || '.';
+  const other = [dir, cwd]
+    .flatMap((d) => ['mjs', 'js', 'mts', 'cjs', 'cts'].map((ext) => path.join(d, `bench.config.${ext}`)))
+    .find((f) => existsSync(f));
+  const where = `no ${CONFIG_FILE} found (looked in ${shown(dir)} and its parents${dir === cwd ? '' : ', and in the current folder'})`;
+  return other
+    ? `${where}; ${shown(other)} is not read: name it ${CONFIG_FILE} (JavaScript is valid TypeScript)`
+    : where;
+}
+
 function findConfig(dir: string, cwd: string): string | undefined {
   for (let d = dir; ; d = path.dirname(d)) {
     const f = path.join(d, CONFIG_FILE);
@@ -107,6 +124,8 @@ interface CheckedConfig {
   outRoot: string;
   /** Folder relative paths in the config resolve against. */
   baseDir: string;
+  /** Set when there is no config file: where fxbench looked (missingConfigNote). */
+  missing?: string;
 }
 
 function checkConfig(raw: unknown, baseDir: string, ctx: CheckContext): CheckedConfig {
@@ -244,7 +263,7 @@ function checkScenario(
         ctx.issues.push({
           file,
           field: p,
-          message: `unknown target ${JSON.stringify(t)}; ${known.length ? `targets in ${CONFIG_FILE}: ${known.join(', ')}` : `no targets are declared in ${CONFIG_FILE}`}`,
+          message: `unknown target ${JSON.stringify(t)}; ${known.length ? `targets in ${CONFIG_FILE}: ${known.join(', ')}` : (cfg.missing ?? `no targets are declared in ${CONFIG_FILE}`)}`,
         });
         return;
       }

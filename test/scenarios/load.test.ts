@@ -1,5 +1,8 @@
 // Scenario loading and validation: every problem is reported with the file, the
 // field and what was expected (exit 2), and nothing is sent.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ExitCode } from '../../src/model/errors.ts';
@@ -86,6 +89,35 @@ invalid('unknown targets and functions name what exists', async () => {
     err.message,
   );
 });
+
+invalid(
+  'a named target with no config file says where fxbench looked, and names a config it does not read',
+  async () => {
+    // A plain object scenario (no import of 'fxbench': the folder is outside the package).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fxbench-noconfig-'));
+    try {
+      mkdirSync(path.join(dir, 'scenarios'));
+      writeFileSync(
+        path.join(dir, 'scenarios/s.mjs'),
+        "export default { name: 's', targets: ['local-mine'], phases: [{ kind: 'burst', concurrency: 1 }] };\n",
+      );
+      await isFxError(() => loadScenario('scenarios/s.mjs', { cwd: dir }), {
+        exitCode: ExitCode.badInput,
+        field: 'targets[0]',
+        message:
+          /^unknown target "local-mine"; no bench\.config\.ts found \(looked in scenarios and its parents, and in the current folder\)$/,
+      });
+      writeFileSync(path.join(dir, 'bench.config.mjs'), 'export default { targets: {} };\n');
+      await isFxError(() => loadScenario('scenarios/s.mjs', { cwd: dir }), {
+        exitCode: ExitCode.badInput,
+        field: 'targets[0]',
+        message: /; bench\.config\.mjs is not read: name it bench\.config\.ts \(JavaScript is valid TypeScript\)$/,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 invalid('a file that does not compile names the file, line and column, and the reason', async () => {
   await isFxError(() => load(`${F}/syntax-error.ts`), {
