@@ -174,20 +174,22 @@ class FrameLink {
     // copied: an incomplete frame's part, an event's payload.
     this.sock = net.connect({
       path: socketPath,
-      onread: { buffer: Buffer.allocUnsafe(64 * 1024), callback: (n, buf) => this.onData(buf.subarray(0, n), true) },
+      onread: { buffer: Buffer.allocUnsafe(64 * 1024), callback: (n, buf) => this.onData(buf.subarray(0, n)) },
     });
     this.sock.setNoDelay(true);
     this.sock.on('error', lostRuntime);
     this.sock.on('close', lostRuntime);
   }
-  /** `shared`: `chunk` is the read buffer, reused by the next read (kept parts are copied). */
-  onData(chunk, shared = false) {
+  /** `chunk` lies in the read buffer, which the next read overwrites: what is kept is copied. */
+  onData(chunk) {
     this.have += chunk.length;
     if (this.have < this.need) {
-      this.parts.push(shared ? Buffer.from(chunk) : chunk);
+      this.parts.push(Buffer.from(chunk));
       return;
     }
     let buf = this.parts.length ? Buffer.concat([...this.parts, chunk], this.have) : chunk;
+    // Nothing was joined: the frames lie in the read buffer.
+    const inRead = buf === chunk;
     this.parts = [];
     this.have = 0;
     this.need = 4;
@@ -210,14 +212,13 @@ class FrameLink {
         traceId: head.slice(c + 1, d),
         clientContext: d + 1 < head.length ? head.slice(d + 1) : undefined,
         // A copy when it lies in the read buffer: the event may be held past this call.
-        body:
-          shared && buf.buffer === chunk.buffer ? Buffer.from(buf.subarray(8 + h, 4 + n)) : buf.subarray(8 + h, 4 + n),
+        body: inRead ? Buffer.from(buf.subarray(8 + h, 4 + n)) : buf.subarray(8 + h, 4 + n),
       };
       buf = buf.subarray(4 + n);
       this.onEvent(event);
     }
     if (buf.length) {
-      this.parts.push(shared && buf.buffer === chunk.buffer ? Buffer.from(buf) : buf);
+      this.parts.push(inRead ? Buffer.from(buf) : buf);
       this.have = buf.length;
     }
   }
