@@ -341,6 +341,67 @@ function lostRuntime() {
   process.exit(0);
 }
 
+const TRACE_ENV = '_X_AMZN_TRACE_ID';
+
+/**
+ * Puts `process.env._X_AMZN_TRACE_ID` in JavaScript: `process.env` becomes a
+ * Proxy of the real environment that keeps this one variable in a variable of
+ * its own and forwards everything else. Returns the setter (undefined: unset).
+ *
+ * JavaScript sees what Lambda's runtime client gives it (aws-lambda-ric sets the
+ * variable per invocation): reading, `in`, `delete`, `Object.keys`, spreading,
+ * and the environment of child processes (child_process copies process.env).
+ * Native code's getenv() does not see it.
+ *
+ * Why not setenv, as aws-lambda-ric does: glibc keeps every value setenv was ever
+ * given (it cannot free one a program may still hold). Measured 2026-12-01: a
+ * million trace ids grew a Node process by 143–148 MB at 2.5–2.8 µs per set
+ * (Node 20, 24); an instance's Max Memory Used crept up 35 MB in 200,000
+ * invocations of a handler that keeps nothing, so a 128 MB function would have
+ * been killed for memory in a long run; and the set cost 16–19 % of an
+ * instance's CPU per invocation (A/B, Node 20 and 24, 10 instances at 10
+ * connections). The price: reading any variable through the Proxy costs
+ * 0.35–0.55 µs more (Node 20–26).
+ */
+function traceEnv() {
+  const real = process.env;
+  let value = real[TRACE_ENV];
+  if (value !== undefined) delete real[TRACE_ENV];
+  process.env = new Proxy(real, {
+    get: (t, k) => (k === TRACE_ENV ? value : t[k]),
+    set(t, k, v) {
+      if (k === TRACE_ENV) value = String(v);
+      else t[k] = v;
+      return true;
+    },
+    has: (t, k) => (k === TRACE_ENV ? value !== undefined : k in t),
+    deleteProperty(t, k) {
+      if (k === TRACE_ENV) value = undefined;
+      else delete t[k];
+      return true;
+    },
+    ownKeys(t) {
+      const keys = Reflect.ownKeys(t);
+      if (value !== undefined) keys.push(TRACE_ENV);
+      return keys;
+    },
+    getOwnPropertyDescriptor(t, k) {
+      if (k !== TRACE_ENV) return Reflect.getOwnPropertyDescriptor(t, k);
+      return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
+    },
+    defineProperty(t, k, d) {
+      if (k !== TRACE_ENV) return Reflect.defineProperty(t, k, d);
+      // As the real environment: a value is kept as a string, an accessor refused.
+      if (d.get || d.set) throw new TypeError(`'process.env' does not accept an accessor(getter/setter) descriptor`);
+      value = String(d.value);
+      return true;
+    },
+  });
+  return (v) => {
+    value = v;
+  };
+}
+
 /** The handler's module file from _HANDLER ("index.handler") and LAMBDA_TASK_ROOT. */
 function handlerFile() {
   const handlerSpec = process.env._HANDLER || 'index.handler';
@@ -390,6 +451,9 @@ async function start(load) {
     await linkFor(0).initError(type, errorBody(err)).catch(lostRuntime);
     process.exit(1);
   }
+  // In multi-concurrent mode (AWS_LAMBDA_MAX_CONCURRENCY set) invocations overlap in one process and
+  // aws-lambda-ric leaves the variable alone; fxbench's bootstrap too.
+  const setTrace = process.env.AWS_LAMBDA_MAX_CONCURRENCY === undefined ? traceEnv() : undefined;
   const env = process.env;
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME;
   const memoryLimitInMB = env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
@@ -401,9 +465,7 @@ async function start(load) {
     async function invoke(next) {
       const deadline = next.deadline;
       // As Lambda's own runtime client (aws-lambda-ric): set per invocation, removed when the event has none.
-      const traceId = next.traceId;
-      if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
-      else if (process.env._X_AMZN_TRACE_ID !== undefined) delete process.env._X_AMZN_TRACE_ID;
+      if (setTrace) setTrace(next.traceId || undefined);
       const context = {
         awsRequestId: next.requestId,
         invokedFunctionArn: next.arn,
@@ -442,7 +504,7 @@ async function start(load) {
 }
 
 // A snapshot entry runs without `module`: export only when loaded as a module.
-if (typeof module !== 'undefined') module.exports = { start, RuntimeApiClient, FrameLink };
+if (typeof module !== 'undefined') module.exports = { start, RuntimeApiClient, FrameLink, traceEnv };
 
 // Building a snapshot: the instance starts in start(), loading the handler through
 // import-helper.cjs (named by FXBENCH_IMPORT_HELPER), i.e. with import().

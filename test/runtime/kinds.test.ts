@@ -81,6 +81,12 @@ for (const transport of ['frames', 'tcp'] as const) {
         const remaining = a.json.remainingMs as number;
         assert.ok(remaining > 2000 && remaining <= 3000, `remaining ${remaining} ms of a 3 s timeout`);
         assert.is(a.json.traceEnv, traceId);
+        // A child process inherits it (child_process copies process.env); the real environment does not
+        // hold it: glibc would keep every value ever set (bootstrap-core.cjs, traceEnv).
+        const env = await call(rt, 'context-echo', { env: true }, { traceId: `${traceId}1` });
+        assert.is(env.json.traceEnv, `${traceId}1`);
+        assert.is(env.json.childTraceEnv, `${traceId}1`);
+        assert.is(env.json.nativeTraceEnv, null, 'set with setenv');
         const b = await call(rt, 'context-echo', { n: 2 });
         assert.not.ok(b.cold);
         assert.is(b.json.clientContext, null, 'no client context given');

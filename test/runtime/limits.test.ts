@@ -230,6 +230,7 @@ conc.before(async () => {
     spec('web4', { kind: 'http', code: 'functions/http-hello', command: 'node server.mjs', concurrency: 4 }),
     spec('node3', { kind: 'node', code: SLEEP, concurrency: 3 }),
     spec('node1', { kind: 'node', code: SLEEP }),
+    spec('ctx3', { kind: 'node', code: 'test/fixtures/functions/context-echo', concurrency: 3 }),
   ]);
 });
 conc.after(() => rtConc.stop());
@@ -263,6 +264,13 @@ conc('node, concurrency 3: the bootstrap polls /next 3 times at once (AWS_LAMBDA
     [false, false, false],
   );
   assert.ok(elapsed < 800, `3 × 300 ms side by side took ${elapsed.toFixed(0)} ms`);
+});
+
+conc('node, concurrency 3: invocations overlap, so process.env holds no trace id (as aws-lambda-ric)', async () => {
+  const traceId = 'Root=1-6b0eb17b-0123456789abcdef01234567;Parent=89abcdef01234567;Sampled=1';
+  const r = await call(rtConc, 'ctx3', {}, { traceId });
+  assert.is(r.errorClass, null, r.body);
+  assert.is(r.json.traceEnv, null);
 });
 
 conc('concurrency 1 (the default): 3 at once need 3 instances, all cold', async () => {
