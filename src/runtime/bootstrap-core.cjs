@@ -350,8 +350,9 @@ const TRACE_ENV = '_X_AMZN_TRACE_ID';
  *
  * JavaScript sees what Lambda's runtime client gives it (aws-lambda-ric sets the
  * variable per invocation): reading, `in`, `delete`, `Object.keys`, spreading,
- * and the environment of child processes (child_process copies process.env).
- * Native code's getenv() does not see it.
+ * and child processes given `env: process.env`. Native code's getenv() does not
+ * see it, nor, from Node 26, a child process started with no `env` (Node 26
+ * passes its real environment on as it is; up to 24 it copied process.env).
  *
  * Why not setenv, as aws-lambda-ric does: glibc keeps every value setenv was ever
  * given (it cannot free one a program may still hold). Measured 2026-12-01: a
