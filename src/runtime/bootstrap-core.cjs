@@ -443,6 +443,10 @@ async function start(load) {
     (links[i] ??= frames
       ? new FrameLink(`\0${frames}`)
       : new HttpLink(new RuntimeApiClient(host, Number(port), abstract ? `\0${abstract}` : undefined)));
+  // In multi-concurrent mode (AWS_LAMBDA_MAX_CONCURRENCY set) invocations overlap in one process and
+  // aws-lambda-ric leaves the variable alone; fxbench's bootstrap too. Before the handler loads: code
+  // that keeps `process.env` in a variable of its own at load sees the trace ids too.
+  const setTrace = process.env.AWS_LAMBDA_MAX_CONCURRENCY === undefined ? traceEnv() : undefined;
   let handler;
   try {
     const { file, fnName, handlerSpec } = handlerFile();
@@ -452,9 +456,6 @@ async function start(load) {
     await linkFor(0).initError(type, errorBody(err)).catch(lostRuntime);
     process.exit(1);
   }
-  // In multi-concurrent mode (AWS_LAMBDA_MAX_CONCURRENCY set) invocations overlap in one process and
-  // aws-lambda-ric leaves the variable alone; fxbench's bootstrap too.
-  const setTrace = process.env.AWS_LAMBDA_MAX_CONCURRENCY === undefined ? traceEnv() : undefined;
   const env = process.env;
   const functionName = env.AWS_LAMBDA_FUNCTION_NAME;
   const memoryLimitInMB = env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE;

@@ -82,6 +82,7 @@ for (const transport of ['frames', 'tcp'] as const) {
         const remaining = a.json.remainingMs as number;
         assert.ok(remaining > 2000 && remaining <= 3000, `remaining ${remaining} ms of a 3 s timeout`);
         assert.is(a.json.traceEnv, traceId);
+        assert.is(a.json.traceEnvAtLoad, traceId, 'through process.env kept by the handler module at load');
         // The real environment does not hold it: glibc would keep every value ever set (bootstrap-core.cjs,
         // traceEnv). A child process given process.env gets it; one started with no `env` too up to Node 24
         // (child_process copies process.env), not from Node 26 (its real environment is passed on as is).
