@@ -112,17 +112,27 @@ runs('a ramp: each step starts in both workers at one instant', async () => {
     [1, 100],
     [2, 50],
   ] as const) {
-    // Each worker's share numbers its sends from 0: the two first sends of the step.
-    const firsts = all
-      .filter((s) => s.round === round && s.seq === 0)
-      .map((s) => s.acceptedAtMs!)
+    // Each worker's share numbers its sends from 0: send k of worker 2 leaves one interval of the whole
+    // rate after send k of worker 1, for every k, when the step started in both at one instant.
+    const bySeq = new Map<number, number[]>();
+    for (const s of all.filter((s) => s.round === round)) {
+      const pair = bySeq.get(s.seq) ?? [];
+      pair.push(s.acceptedAtMs!);
+      bySeq.set(s.seq, pair);
+    }
+    assert.is(bySeq.get(0)?.length, 2, `step ${round}: one first send per worker`);
+    const apart = [...bySeq.values()]
+      .filter((p) => p.length === 2)
+      .map(([a, b]) => Math.abs(a! - b!))
       .sort((a, b) => a - b);
-    assert.is(firsts.length, 2, `step ${round}: one first send per worker`);
-    const apart = firsts[1]! - firsts[0]!;
-    // Without a start per step, worker 2 began step 2 when its own step 1 ended, one interval after worker 1's.
+    // The median pair, not the first one alone: on a loaded runner one accept can be late by tens of ms
+    // (CI 2026-12-01: the first pair of step 1 137.7 ms apart, the other four not seen; here, with three
+    // busy loops on the 2 cores, pairs 86–105.5 ms apart, medians 98.7–103.0). Without a start per step, worker 2 began step 2 when its own step 1 ended, one step-1
+    // interval after worker 1: every pair of step 2 ~150 ms apart, the median with them.
+    const median = apart[Math.floor(apart.length / 2)]!;
     assert.ok(
-      Math.abs(apart - intervalMs) <= 20,
-      `step ${round}: the workers' first sends ${apart.toFixed(1)} ms apart, expected ${intervalMs}`,
+      Math.abs(median - intervalMs) <= 20,
+      `step ${round}: the workers' sends ${apart.map((a) => a.toFixed(1)).join(' ')} ms apart (median ${median.toFixed(1)}), expected ${intervalMs}`,
     );
     const steps = all.filter((s) => s.round === round).length;
     assert.is(steps, round === 1 ? 10 : 20, `step ${round}: its sends`);
