@@ -3,7 +3,7 @@
  * arithmetic between the recorder and results.json (phases of a target and shards
  * of a phase add exactly, since HdrHistograms add).
  */
-import type { PhaseResult, TargetResult } from '../model/result.ts';
+import type { InitSplit, PhaseResult, TargetResult } from '../model/result.ts';
 import { encodeHistogram, mergeHistograms, summarizeMs } from './histogram.ts';
 import { addCause, type Recorded, zeroCounters } from './recorder.ts';
 import type { ErrorCounts } from '../model/result.ts';
@@ -40,6 +40,7 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
     out.bytesIn += r.bytesIn;
     out.costUSD += r.costUSD;
     out.costed += r.costed;
+    for (const k of ['observed', 'initMs', 'cpuMs', 'waitMs'] as const) out.initSplit[k] += r.initSplit[k];
     out.firstStartNs = Math.min(out.firstStartNs, r.firstStartNs);
     out.lastEndNs = Math.max(out.lastEndNs, r.lastEndNs);
   }
@@ -89,6 +90,42 @@ export function coldNaNotes(
 }
 
 /**
+ * Where cold starts spent their init waiting for a CPU longer than on one (and
+ * at least INIT_WAIT_NOTE_MS): one note per target and phase name (its rounds
+ * together), `target/phase: …`, saying that the init figures, and the cost
+ * projected from them, hold this machine's contention, not only the function's
+ * start. Empty when no phase's init was split or none waited so.
+ */
+export function initWaitNotes(targets: readonly Pick<TargetResult, 'name' | 'phases'>[]): string[] {
+  const out: string[] = [];
+  for (const t of targets) {
+    const byPhase = new Map<string, InitSplit>();
+    for (const p of t.phases) {
+      const s = p.initSplit;
+      if (!s) continue;
+      const g = byPhase.get(p.name) ?? { observed: 0, initMs: 0, cpuMs: 0, waitMs: 0 };
+      g.observed += s.observed;
+      g.initMs += s.initMs * s.observed;
+      g.cpuMs += s.cpuMs * s.observed;
+      g.waitMs += s.waitMs * s.observed;
+      byPhase.set(p.name, g);
+    }
+    for (const [phase, g] of byPhase) {
+      const [init, cpu, wait] = [g.initMs / g.observed, g.cpuMs / g.observed, g.waitMs / g.observed];
+      if (wait <= cpu || wait < INIT_WAIT_NOTE_MS) continue;
+      const ms = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US')} ms`;
+      out.push(
+        `${t.name}/${phase}: of ${ms(init)} init (mean of ${g.observed} cold start${g.observed === 1 ? '' : 's'}), ${ms(wait)} waiting for a CPU and ${ms(cpu)} on one: this machine's cores were taken (instances booting at once, or other load); the init figures and the cost projected from them include that wait`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Below this mean wait for a CPU during init, ms, initWaitNotes says nothing. */
+export const INIT_WAIT_NOTE_MS = 10;
+
+/**
  * Turns recorded figures into the schema's phase figures. Cold starts count
  * only invocations whose cold state was observed; with none observed, `coldNa`
  * says why (`coldMissing`: the driver's word for the signal it found missing).
@@ -126,6 +163,7 @@ export function phaseFigures(
       priceSource && r.costed
         ? { perInvocationUSD: perInvocation, perMillionUSD: perInvocation * 1e6, totalUSD: r.costUSD, priceSource }
         : null,
+    ...(r.initSplit.observed ? { initSplit: initSplitMeans(r.initSplit) } : {}),
     histograms: {
       all: encodeHistogram(r.all),
       warm: encodeHistogram(r.warm),
@@ -133,6 +171,12 @@ export function phaseFigures(
       init: encodeHistogram(r.init),
     },
   };
+}
+
+/** Recorded init splits (sums) as the schema's means, ms to 0.1. */
+function initSplitMeans(s: Recorded['initSplit']): InitSplit {
+  const mean = (x: number) => Math.round((x / s.observed) * 10) / 10;
+  return { observed: s.observed, initMs: mean(s.initMs), cpuMs: mean(s.cpuMs), waitMs: mean(s.waitMs) };
 }
 
 /** The 3 most frequent causes of each error class, most first (ties by name). */

@@ -42,6 +42,15 @@ function recordedOf(p: Figures): Recorded {
     bytesIn: p.bytesIn,
     costUSD: total,
     costed: per > 0 ? total / per : 0,
+    // Means back to sums: shards' cold starts add exactly, each weighted by its count.
+    initSplit: p.initSplit
+      ? {
+          observed: p.initSplit.observed,
+          initMs: p.initSplit.initMs * p.initSplit.observed,
+          cpuMs: p.initSplit.cpuMs * p.initSplit.observed,
+          waitMs: p.initSplit.waitMs * p.initSplit.observed,
+        }
+      : { observed: 0, initMs: 0, cpuMs: 0, waitMs: 0 },
     firstStartNs: 0,
     lastEndNs: 0,
     all: decodeHistogram(p.histograms.all),

@@ -35,6 +35,8 @@ export interface Recorded {
   costUSD: number;
   /** Samples that had a cost. */
   costed: number;
+  /** Cold starts whose init the platform split (initCpuMs, initWaitMs): how many, and sums of their init, CPU and wait, ms. */
+  initSplit: { observed: number; initMs: number; cpuMs: number; waitMs: number };
   /** Monotonic ns of the first send and the last response end. */
   firstStartNs: number;
   lastEndNs: number;
@@ -72,6 +74,7 @@ export function zeroCounters(): Omit<Recorded, 'all' | 'warm' | 'cold' | 'init'>
     bytesIn: 0,
     costUSD: 0,
     costed: 0,
+    initSplit: { observed: 0, initMs: 0, cpuMs: 0, waitMs: 0 },
     firstStartNs: Infinity,
     lastEndNs: 0,
   };
@@ -114,7 +117,16 @@ export class Recorder {
     if (s.cold === true) {
       r.coldStarts++;
       recordUs(r.cold, s.latencyUs);
-      if (s.initMs !== undefined) recordUs(r.init, s.initMs * 1000);
+      if (s.initMs !== undefined) {
+        recordUs(r.init, s.initMs * 1000);
+        if (s.initCpuMs !== undefined && s.initWaitMs !== undefined) {
+          const split = r.initSplit;
+          split.observed++;
+          split.initMs += s.initMs;
+          split.cpuMs += s.initCpuMs;
+          split.waitMs += s.initWaitMs;
+        }
+      }
     } else if (s.cold === false) {
       recordUs(r.warm, s.latencyUs);
     } else {

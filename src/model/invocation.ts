@@ -78,6 +78,12 @@ export interface Outcome {
   coldMethod: ColdMethod | null;
   /** Init duration reported by the provider for a cold start, ms. */
   initMs?: number;
+  /**
+   * Cold starts on the local runtime: of initMs, the instance's main thread's time
+   * on a CPU and its waits for one (queued behind this machine's other processes), ms.
+   */
+  initCpuMs?: number;
+  initWaitMs?: number;
   /** Function duration reported by the provider, ms. */
   durationMs?: number;
   /** Billed duration reported by the provider, ms. */

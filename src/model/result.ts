@@ -109,6 +109,23 @@ export interface PhaseResult {
   forcedColdNote?: string;
   /** Burst rounds on a platform that stamps arrivals (the local runtime): how simultaneous the round really was. */
   arrival?: ArrivalSpread;
+  /** Cold starts whose init the platform split (the local runtime, from /proc): where the init time went. */
+  initSplit?: InitSplit;
+}
+
+/**
+ * Where the init time of a phase's cold starts went, as means over the cold
+ * starts the platform split (`observed`): the instance's main thread on a CPU
+ * (`cpuMs`) and waiting for one, runnable but queued behind the machine's other
+ * processes (`waitMs`: instances booting at once, other load); the rest of
+ * `initMs` is spawning and I/O. A large wait is the machine's, not the function's:
+ * a cloud platform gives each instance its own CPU share.
+ */
+export interface InitSplit {
+  observed: number;
+  initMs: number;
+  cpuMs: number;
+  waitMs: number;
 }
 
 /** One second of a phase (PhaseResult.timeline). */

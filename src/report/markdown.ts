@@ -10,7 +10,7 @@ import { formatMs, formatUSD } from '../units.ts';
 import { phaseLabel } from './format.ts';
 import { errorBreakdown, int, pct, priceSources, when } from './format.ts';
 import type { PhaseResult, Result } from '../model/result.ts';
-import { coldNaNotes, errorTotal } from '../metrics/figures.ts';
+import { coldNaNotes, errorTotal, initWaitNotes } from '../metrics/figures.ts';
 
 /** Escapes text for a Markdown table cell: no markup, no formatting, no cell breaks. */
 export function escapeMarkdown(value: unknown): string {
@@ -160,6 +160,8 @@ export function renderMarkdown(result: Result, opts: { baseline?: BaselineOutcom
   }
   const coldNa = coldNaNotes(result.targets, phaseLabel);
   if (coldNa.length) out.push(`Cold starts n/a (no cold state observed): ${coldNa.map(m).join('; ')}.`, '');
+  const initWait = initWaitNotes(result.targets);
+  if (initWait.length) out.push(`Init waited for a CPU: ${initWait.map(m).join('; ')}.`, '');
   const prices = [...new Set(result.targets.flatMap(priceSources))];
   if (prices.length)
     out.push(`Prices: ${prices.map(m).join('; ')}. Latency is client-side, from the intended send time.`, '');

@@ -14,7 +14,7 @@ import {
 import { formatMs, formatUSD } from '../units.ts';
 import type { PhaseResult, Result } from '../model/result.ts';
 import { causesNote, phaseLabel } from './format.ts';
-import { coldNaNotes, errorTotal } from '../metrics/figures.ts';
+import { coldNaNotes, errorTotal, initWaitNotes } from '../metrics/figures.ts';
 
 /** Lays out rows as a fixed-width table; numbers right-aligned. */
 export function table(header: string[], rows: string[][]): string {
@@ -101,6 +101,7 @@ export function formatSummary(result: Result): string {
   const coldNa = coldNaNotes(result.targets, phaseLabel);
   if (coldNa.length) lines.push(`cold n/a: ${coldNa.join('; ')}`);
   lines.push(...arrivalLines(result));
+  for (const note of initWaitNotes(result.targets)) lines.push(`init ${note}`);
   if (result.interrupted) lines.push('interrupted: partial result');
   return lines.join('\n');
 }

@@ -60,6 +60,8 @@ export function fxbenchLines(spec: FunctionSpec, r: InstanceResult, billed: numb
   if (r.acceptedAtMs !== undefined) t += `x-fxbench-accepted-at: ${r.acceptedAtMs.toFixed(3)}\r\n`;
   if (r.initStartMs !== undefined) t += `x-fxbench-init-start: ${r.initStartMs.toFixed(3)}\r\n`;
   if (r.initMs !== undefined) t += `x-fxbench-init-ms: ${r.initMs.toFixed(3)}\r\n`;
+  if (r.initCpuMs !== undefined)
+    t += `x-fxbench-init-cpu-ms: ${r.initCpuMs.toFixed(3)}\r\nx-fxbench-init-wait-ms: ${r.initWaitMs!.toFixed(3)}\r\n`;
   if (r.errorClass) t += `x-fxbench-error-class: ${r.errorClass}\r\n`;
   return t;
 }

@@ -16,6 +16,7 @@ import {
   bootNiceness,
   lastLine,
   looksOutOfMemory,
+  mainThreadSched,
   PeakRssReader,
   ownTime,
   spawnInstanceProcess,
@@ -87,6 +88,8 @@ export abstract class BaseInstance {
   served = 0;
   /** Start until ready, ms; set once ready. */
   initMs: number | undefined;
+  /** Of initMs, its main thread's time on a CPU and waiting for one, ms (mainThreadSched); set once ready where /proc tells. */
+  private initSched: { ranMs: number; waitedMs: number } | null = null;
   /** Resolves once the instance is dead and its process has exited. */
   readonly exited: Promise<void>;
   /** Set when the pool puts the instance on its free list (avoids duplicates). */
@@ -188,7 +191,13 @@ export abstract class BaseInstance {
       pid: this.pid,
     };
     if (inv.acceptedAtMs !== undefined) out.acceptedAtMs = inv.acceptedAtMs;
-    if (cold) out.initStartMs = this.startedAtMs;
+    if (cold) {
+      out.initStartMs = this.startedAtMs;
+      if (this.initSched && this.initMs !== undefined) {
+        out.initCpuMs = this.initSched.ranMs;
+        out.initWaitMs = this.initSched.waitedMs;
+      }
+    }
     if (r.status !== undefined) out.status = r.status;
     if (r.headers !== undefined) out.headers = r.headers;
     return out;
@@ -199,6 +208,7 @@ export abstract class BaseInstance {
     // Being killed (its INIT limit ran out): it asked for work too late; the exit decides.
     if (this.state !== 'starting' || this.retiring) return;
     this.initMs = (nowNs() - this.startedNs) / 1e6;
+    if (this.pid) this.initSched = mainThreadSched(this.pid);
     this.endBoot();
     clearTimeout(this.initTimer);
     this.state = 'ready';

@@ -32,6 +32,13 @@ export interface InstanceResult {
   cold: boolean;
   /** Instance start until ready, ms (cold starts only). */
   initMs?: number;
+  /**
+   * Cold starts, where /proc tells: of initMs, the instance's main thread's time on
+   * a CPU and its waits for one (runnable, queued behind the machine's other
+   * processes: instances booting at once, other load), ms (mainThreadSched).
+   */
+  initCpuMs?: number;
+  initWaitMs?: number;
   /** Function time: event delivery until response, ms. */
   durationMs: number;
   /** VmHWM (peak RSS) of the instance process, MB; 0 when unknown. */
@@ -70,7 +77,7 @@ export interface PendingInvocation {
 /** What an instance kind reports of a finished invocation; BaseInstance fills in the rest. */
 export type ResultFields = Omit<
   InstanceResult,
-  'requestId' | 'cold' | 'initMs' | 'instanceId' | 'pid' | 'acceptedAtMs' | 'initStartMs'
+  'requestId' | 'cold' | 'initMs' | 'initCpuMs' | 'initWaitMs' | 'instanceId' | 'pid' | 'acceptedAtMs' | 'initStartMs'
 >;
 
 /** A fresh Lambda-style request id. */

@@ -598,6 +598,8 @@ function toSample(
     // The platform's clock (local runtime): lines up the samples of several generators (--workers).
     acceptedAtMs: out.acceptedAtMs,
     initStartMs: out.initStartMs,
+    initCpuMs: out.initCpuMs,
+    initWaitMs: out.initWaitMs,
   };
 }
 

@@ -4,7 +4,7 @@
 // a target (not the sum of per-phase counts), and the thresholds that read them.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { coldNaReason, mergeRecorded, observedMethod, phaseFigures } from '../../src/metrics/figures.ts';
+import { coldNaReason, initWaitNotes, mergeRecorded, observedMethod, phaseFigures } from '../../src/metrics/figures.ts';
 import { mergeFigures } from '../../src/metrics/merge.ts';
 import { Recorder } from '../../src/metrics/recorder.ts';
 import { checkThresholds } from '../../src/metrics/threshold-parser.ts';
@@ -149,6 +149,61 @@ thresholds('instances.count reads distinct instances: the summary for a target, 
     ],
   );
 });
+
+const base = (round: number, seq: number): Sample => ({
+  target: 't',
+  phase: 'burst',
+  round,
+  seq,
+  intendedNs: 0,
+  startNs: 0,
+  latencyUs: 1000,
+  status: 200,
+  errorClass: null,
+  bytesOut: 2,
+  bytesIn: 2,
+  cold: false,
+  coldMethod: 'provider',
+});
+
+/** A phase's figures from cold starts split as [init, cpu, wait] ms (undefined: not split), and one warm invocation. */
+function splitFigures(round: number, splits: ([number, number, number] | [number])[]) {
+  const rec = new Recorder();
+  splits.forEach(([init, cpu, wait], seq) =>
+    rec.add({
+      ...base(round, seq),
+      cold: true,
+      initMs: init,
+      ...(cpu === undefined ? {} : { initCpuMs: cpu, initWaitMs: wait }),
+    }),
+  );
+  // One warm invocation: no init, nothing to split.
+  rec.add({ ...base(round, 99), cold: false });
+  return { name: 'burst', kind: 'burst', round, ...phaseFigures(rec.recorded, null) } as PhaseResult;
+}
+
+figures(
+  'init split: means over the cold starts the platform split, exact across shards, a note when the wait outweighs the CPU',
+  () => {
+    // Two split cold starts and one the platform did not split (another driver, no /proc): means of the two.
+    const a = splitFigures(1, [[500, 50, 400], [300, 50, 200], [900]]);
+    assert.equal(a.initSplit, { observed: 2, initMs: 400, cpuMs: 50, waitMs: 300 });
+    assert.is(splitFigures(1, [[900]]).initSplit, undefined, 'nothing split: no figure (not zeros)');
+    // Shards (or --workers) of one phase: weighted by their counts, as if recorded together.
+    const b = splitFigures(1, [[100, 60, 10]]);
+    const merged = mergeFigures([a, b]);
+    assert.equal(merged.initSplit, { observed: 3, initMs: 300, cpuMs: 53.3, waitMs: 203.3 });
+    // The note: one per target and phase (rounds together), only where the wait outweighed the CPU.
+    const target = (phases: PhaseResult[]) => [{ name: 'local-hello', phases }];
+    const notes = initWaitNotes(target([a, splitFigures(2, [[100, 60, 10]])]));
+    assert.equal(notes, [
+      'local-hello/burst: of 300 ms init (mean of 3 cold starts), 203 ms waiting for a CPU and 53 ms on one: ' +
+        "this machine's cores were taken (instances booting at once, or other load); the init figures and the cost projected from them include that wait",
+    ]);
+    assert.equal(initWaitNotes(target([b])), [], 'waited less than it ran: no note');
+    assert.equal(initWaitNotes(target([splitFigures(1, [[20, 2, 8]])])), [], 'a wait under 10 ms: no note');
+  },
+);
 
 figures.run();
 thresholds.run();

@@ -91,6 +91,14 @@ test('a starved instance whose init needs 0.1 s of CPU is not killed though its 
     assert.ok(r.cold, 'cold');
     // The point of the test: the wall time was over the limit, the own time was not.
     assert.ok(r.initMs! > 2000, `init took ${r.initMs} ms of wall time (the hogs starved it past the 2 s limit)`);
+    // Where that init went, as the runtime reports it (x-fxbench-init-cpu-ms / -wait-ms, the main thread's
+    // schedstat at ready): the 100 ms of CPU the function burned (its main thread; cpuUsage counts V8's
+    // threads too), and a wait for a CPU that is most of the rest, inside the init's wall time.
+    const cpu = Number(r.headers['x-fxbench-init-cpu-ms']);
+    const wait = Number(r.headers['x-fxbench-init-wait-ms']);
+    assert.ok(cpu >= 80 && cpu < 1000, `init on a CPU ${cpu} ms`);
+    assert.ok(wait > r.initMs! / 2, `init waiting for a CPU ${wait} ms of ${r.initMs} ms`);
+    assert.ok(cpu + wait <= r.initMs! + 1, `CPU ${cpu} + wait ${wait} ms within the init's ${r.initMs} ms`);
   } finally {
     for (const h of hogs) if (h.pid) process.kill(h.pid, 'SIGKILL');
     hogs = [];

@@ -181,6 +181,11 @@ export class LocalDriver implements Driver {
       if (accepted !== undefined) out.acceptedAtMs = accepted;
       const initStart = num('x-fxbench-init-start');
       if (initStart !== undefined) out.initStartMs = initStart;
+      const initCpu = num('x-fxbench-init-cpu-ms');
+      if (initCpu !== undefined) {
+        out.initCpuMs = initCpu;
+        out.initWaitMs = num('x-fxbench-init-wait-ms');
+      }
       return out;
     } catch (err) {
       return transportFailure(err, bytesOut);

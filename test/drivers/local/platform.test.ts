@@ -114,6 +114,18 @@ for (const workers of [1, 2]) {
     assert.ok(a.shortestColdBusyMs !== null && a.shortestColdBusyMs >= 1500, `busy ${a.shortestColdBusyMs}`);
     assert.is(a.notAllCold, undefined);
     assert.match(stdout, /arrival local-slow\/burst: 4 accepted over [\d.]+ ms, cold starts began over [\d.]+ ms/);
+    // Where the 4 inits went, as the runtime read each instance's main thread at ready: a Node start's
+    // CPU (tens of ms), a wait for a CPU, inside the init's wall time; the one line says so when the
+    // wait outweighed the CPU (4 Node processes booting at once on this machine's cores).
+    const split = phase.initSplit!;
+    assert.ok(split, 'init split reported');
+    assert.is(split.observed, 4);
+    assert.ok(split.cpuMs > 5 && split.waitMs >= 0, JSON.stringify(split));
+    assert.ok(split.cpuMs + split.waitMs <= split.initMs + 1, JSON.stringify(split));
+    const line =
+      /init local-slow\/burst: of [\d,.]+ ms init \(mean of 4 cold starts\), [\d,.]+ ms waiting for a CPU and [\d,.]+ ms on one/;
+    if (split.waitMs > split.cpuMs && split.waitMs >= 10) assert.match(stdout, line);
+    else assert.not.match(stdout, line);
   });
 }
 
