@@ -79,6 +79,13 @@ const FIGURE_HEAD = [
   '$ / 1M',
 ];
 
+/** Under init p50, where the platform split the inits (PhaseResult.initSplit): means on a CPU and waiting for one. */
+function initSplitNote(p: Figures): string {
+  const s = p.initSplit;
+  if (!s) return '';
+  return `<small class="classes">mean ${formatMs(s.initMs)}: ${formatMs(s.cpuMs)} on a CPU, ${formatMs(s.waitMs)} waiting for one (${int(s.observed)} split)</small>`;
+}
+
 /** The figure cells shared by target and phase rows. */
 function figureCells(p: Figures): string[] {
   const l = p.latencyMs;
@@ -97,7 +104,7 @@ function figureCells(p: Figures): string[] {
     formatMs(l?.p99),
     formatMs(l?.p999),
     formatMs(l?.max),
-    formatMs(p.initDurationMs?.p50),
+    formatMs(p.initDurationMs?.p50) + initSplitNote(p),
     formatMs(p.initDurationMs?.p99),
     p.throughputRps ? p.throughputRps.toFixed(1) : '-',
     formatUSD(p.cost?.perInvocationUSD),

@@ -176,5 +176,14 @@ safety('a million invocations make a report under 2 MB (built from histograms an
   assert.ok(bytes < 2 * 1024 * 1024, `${bytes} bytes`);
 });
 
+page('init p50 carries the init split where the platform made one, nothing where it did not', () => {
+  const r = structuredClone(full);
+  const phase = r.targets[0]!.phases[0]!;
+  phase.initSplit = { observed: 20, initMs: 508.7, cpuMs: 51.5, waitMs: 362.8 };
+  const html = ownMarkup(renderHtml(r));
+  assert.match(html, '<small class="classes">mean 508.7: 51.50 on a CPU, 362.8 waiting for one (20 split)</small>');
+  assert.not.match(ownMarkup(fullHtml), 'waiting for one', 'no split in the fixture: no note');
+});
+
 page.run();
 safety.run();
