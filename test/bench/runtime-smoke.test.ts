@@ -68,6 +68,12 @@ test('prints the table with measured figures and leaves no process behind', asyn
     return [a!, b!];
   };
   const [runtimeCpu, floorCpu] = split('  CPU per request: runtime / floor');
+  // The goal's figure: each round's ratio, their median inside their range (one round when quick).
+  const paired = /median ([\d.]+)× \(([\d.]+)–([\d.]+)×, (\d+) rounds?\)/.exec(row('  same, round by round'));
+  assert.ok(paired, row('  same, round by round'));
+  const [pMedian, pMin, pMax, pRounds] = paired!.slice(1).map(Number);
+  assert.ok(pMin! > 0 && pMin! <= pMedian! && pMedian! <= pMax!, paired![0]);
+  assert.is(pRounds, 1, 'BENCH_QUICK: one round');
   const [protocolCpu, floorCpu2] = split('  protocol floor CPU / floor');
   const [runtimeCpu2, protocolCpu2] = split('  runtime CPU / protocol floor');
   assert.equal([runtimeCpu2, protocolCpu2, floorCpu2], [runtimeCpu, protocolCpu, floorCpu], 'one set of figures');
