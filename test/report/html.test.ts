@@ -7,6 +7,8 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chartIds, renderHtml } from '../../src/report/html.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { formatSummary } from '../../src/report/text.ts';
 import type { Result } from '../../src/model/result.ts';
 import { FIXTURES_DIR, XSS } from '../helpers/results.ts';
 
@@ -183,6 +185,12 @@ page('init p50 carries the init split where the platform made one, nothing where
   const html = ownMarkup(renderHtml(r));
   assert.match(html, '<small class="classes">mean 508.7: 51.50 on a CPU, 362.8 waiting for one (20 split)</small>');
   assert.not.match(ownMarkup(fullHtml), 'waiting for one', 'no split in the fixture: no note');
+  // The terminal summary and summary.md say it in one line (the wait outweighed the CPU).
+  const note = `${r.targets[0]!.name}/${phase.name}: of 509 ms init (mean of 20 cold starts), 363 ms waiting for a CPU and 52 ms on one`;
+  assert.match(formatSummary(r), `init ${note}`);
+  assert.match(renderMarkdown(r), 'Init waited for a CPU: ');
+  assert.match(renderMarkdown(r), '363 ms waiting for a CPU and 52 ms on one');
+  assert.not.match(formatSummary(full), 'waiting for a CPU');
 });
 
 page.run();
