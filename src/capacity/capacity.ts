@@ -1,4 +1,5 @@
-import type { LatencySummary, Result, TargetResult } from '../model/result.ts';
+import type { InitSplit, LatencySummary, Result, TargetResult } from '../model/result.ts';
+import { INIT_WAIT_NOTE_MS } from '../metrics/figures.ts';
 import { planningFor } from '../drivers/registry.ts';
 import type { ProviderCost, ScalingLimits } from '../model/planning.ts';
 import { fmt, fmtCount } from './format.ts';
@@ -139,6 +140,16 @@ function peakPlan(
   };
 }
 
+/**
+ * Where the measured inits waited for a CPU (PhaseResult.initSplit: the local
+ * runtime's instances booting together on this machine's cores), a note that the
+ * init billed holds that wait; a platform gives each instance a CPU share of its own.
+ */
+function initWaitNote(s: InitSplit | undefined): string {
+  if (!s || s.waitMs < INIT_WAIT_NOTE_MS) return '';
+  return ` (of the measured inits, mean ${fmt(s.initMs, 1)} ms, ${fmt(s.waitMs, 1)} ms waited for a CPU on this machine and ${fmt(s.cpuMs, 1)} ms ran on one: a platform with a CPU share per instance would bill less)`;
+}
+
 /** Per-invocation and monthly cost on a provider billed per invocation, the cold starts' share, the memory options. */
 function managedCosts(
   t: TargetResult,
@@ -175,7 +186,7 @@ function managedCosts(
       ? { value: null, from: 'no init duration measured' }
       : {
           value: total ? coldUSD / total : 0,
-          from: `${fmtCount(coldPerMonth.value ?? 0)} cold starts × ${fmt(initMs!, 1)} ms init p50 billed`,
+          from: `${fmtCount(coldPerMonth.value ?? 0)} cold starts × ${fmt(initMs!, 1)} ms init p50 billed${initWaitNote(t.summary!.initSplit)}`,
         };
   const sweep = memoryOptions(t, monthly, opts.p99SloMs);
   if (!sweep.length) return;

@@ -143,6 +143,18 @@ cost('Lambda projection of 250M invocations at 512 MB, 120.4 ms → billed 121 m
   assert.ok(Math.abs(p.coldShare.value! - coldUSD / expected) < 1e-12);
 });
 
+cost("the cold starts' cost says when the measured inits waited for a CPU (local runtime), and not otherwise", () => {
+  const opts = { rps: 500, peakRps: 2000, monthlyRequests: 250e6 };
+  const waited = target({}, { initSplit: { observed: 20, initMs: 508.7, cpuMs: 51.5, waitMs: 362.8 } });
+  assert.match(
+    planTarget(waited, 'lambda', lambda, opts).coldShare.from,
+    'ms init p50 billed (of the measured inits, mean 508.7 ms, 362.8 ms waited for a CPU on this machine and 51.5 ms ran on one',
+  );
+  const quiet = target({}, { initSplit: { observed: 1, initMs: 60, cpuMs: 52, waitMs: 3 } });
+  assert.not.match(planTarget(quiet, 'lambda', lambda, opts).coldShare.from, 'waited');
+  assert.not.match(planTarget(target(), 'lambda', lambda, opts).coldShare.from, 'waited');
+});
+
 cost('monthly volume defaults to the rate sustained for 30 days, and says so', () => {
   const p = planTarget(target(), 'lambda', lambda, { rps: 10 });
   assert.is(p.monthlyRequests.value, 10 * 30 * 24 * 3600);
