@@ -147,7 +147,7 @@ function peakPlan(
  */
 function initWaitNote(s: InitSplit | undefined): string {
   if (!s || s.waitMs < INIT_WAIT_NOTE_MS) return '';
-  return ` (of the measured inits, mean ${fmt(s.initMs, 1)} ms, ${fmt(s.waitMs, 1)} ms waited for a CPU on this machine and ${fmt(s.cpuMs, 1)} ms ran on one: a platform with a CPU share per instance would bill less)`;
+  return ` (of the measured inits, mean ${fmt(s.initMs, 1)} ms, ${fmt(s.waitMs, 1)} ms waited for a CPU on the runtime machine and ${fmt(s.cpuMs, 1)} ms ran on one: a platform with a CPU share per instance would bill less)`;
 }
 
 /** Per-invocation and monthly cost on a provider billed per invocation, the cold starts' share, the memory options. */

@@ -115,7 +115,7 @@ export function initWaitNotes(targets: readonly Pick<TargetResult, 'name' | 'pha
       if (wait <= cpu || wait < INIT_WAIT_NOTE_MS) continue;
       const ms = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US')} ms`;
       out.push(
-        `${t.name}/${phase}: of ${ms(init)} init (mean of ${g.observed} cold start${g.observed === 1 ? '' : 's'}), ${ms(wait)} waiting for a CPU and ${ms(cpu)} on one: this machine's cores were taken (instances booting at once, or other load); the init figures and the cost projected from them include that wait`,
+        `${t.name}/${phase}: of ${ms(init)} init (mean of ${g.observed} cold start${g.observed === 1 ? '' : 's'}), ${ms(wait)} waiting for a CPU and ${ms(cpu)} on one: the runtime machine's cores were taken (instances booting at once, or other load); the init figures and the cost projected from them include that wait`,
       );
     }
   }

@@ -148,7 +148,7 @@ cost("the cold starts' cost says when the measured inits waited for a CPU (local
   const waited = target({}, { initSplit: { observed: 20, initMs: 508.7, cpuMs: 51.5, waitMs: 362.8 } });
   assert.match(
     planTarget(waited, 'lambda', lambda, opts).coldShare.from,
-    'ms init p50 billed (of the measured inits, mean 508.7 ms, 362.8 ms waited for a CPU on this machine and 51.5 ms ran on one',
+    'ms init p50 billed (of the measured inits, mean 508.7 ms, 362.8 ms waited for a CPU on the runtime machine and 51.5 ms ran on one',
   );
   const quiet = target({}, { initSplit: { observed: 1, initMs: 60, cpuMs: 52, waitMs: 3 } });
   assert.not.match(planTarget(quiet, 'lambda', lambda, opts).coldShare.from, 'waited');

@@ -198,7 +198,7 @@ figures(
     const notes = initWaitNotes(target([a, splitFigures(2, [[100, 60, 10]])]));
     assert.equal(notes, [
       'local-hello/burst: of 300 ms init (mean of 3 cold starts), 203 ms waiting for a CPU and 53 ms on one: ' +
-        "this machine's cores were taken (instances booting at once, or other load); the init figures and the cost projected from them include that wait",
+        "the runtime machine's cores were taken (instances booting at once, or other load); the init figures and the cost projected from them include that wait",
     ]);
     assert.equal(initWaitNotes(target([b])), [], 'waited less than it ran: no note');
     assert.equal(initWaitNotes(target([splitFigures(1, [[20, 2, 8]])])), [], 'a wait under 10 ms: no note');
