@@ -5,9 +5,11 @@
  */
 import type { InitSplit, PhaseResult, TargetResult } from '../model/result.ts';
 import { encodeHistogram, mergeHistograms, summarizeMs } from './histogram.ts';
-import { addCause, type Recorded, zeroCounters } from './recorder.ts';
+import { addCause, initSplitSums, type Recorded, zeroCounters } from './recorder.ts';
 import type { ErrorCounts } from '../model/result.ts';
 import type { ColdMethod, ErrorClass } from '../model/invocation.ts';
+
+const SPLIT_KEYS = ['observed', 'initMs', 'cpuMs', 'waitMs'] as const;
 
 /** Adds recorded figures (phases of a target, shards of a phase) into new ones. */
 export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
@@ -40,7 +42,7 @@ export function mergeRecorded(list: Readonly<Recorded>[]): Recorded {
     out.bytesIn += r.bytesIn;
     out.costUSD += r.costUSD;
     out.costed += r.costed;
-    for (const k of ['observed', 'initMs', 'cpuMs', 'waitMs'] as const) out.initSplit[k] += r.initSplit[k];
+    for (const k of SPLIT_KEYS) out.initSplit[k] += r.initSplit[k];
     out.firstStartNs = Math.min(out.firstStartNs, r.firstStartNs);
     out.lastEndNs = Math.max(out.lastEndNs, r.lastEndNs);
   }
@@ -99,15 +101,12 @@ export function coldNaNotes(
 export function initWaitNotes(targets: readonly Pick<TargetResult, 'name' | 'phases'>[]): string[] {
   const out: string[] = [];
   for (const t of targets) {
-    const byPhase = new Map<string, InitSplit>();
+    const byPhase = new Map<string, Recorded['initSplit']>();
     for (const p of t.phases) {
-      const s = p.initSplit;
-      if (!s) continue;
-      const g = byPhase.get(p.name) ?? { observed: 0, initMs: 0, cpuMs: 0, waitMs: 0 };
-      g.observed += s.observed;
-      g.initMs += s.initMs * s.observed;
-      g.cpuMs += s.cpuMs * s.observed;
-      g.waitMs += s.waitMs * s.observed;
+      if (!p.initSplit) continue;
+      const g = byPhase.get(p.name) ?? initSplitSums(undefined);
+      const s = initSplitSums(p.initSplit);
+      for (const k of SPLIT_KEYS) g[k] += s[k];
       byPhase.set(p.name, g);
     }
     for (const [phase, g] of byPhase) {

@@ -12,7 +12,7 @@ import { FxError } from '../model/errors.ts';
 import { mergeArrival } from '../model/arrival.ts';
 import type { PhaseResult, Result, TargetResult } from '../model/result.ts';
 import { decodeHistogram } from './histogram.ts';
-import { emptyErrorCounts, type Recorded } from './recorder.ts';
+import { emptyErrorCounts, initSplitSums, type Recorded } from './recorder.ts';
 import { mergeTimelines } from './timeline.ts';
 import { coldNaReason, mergeRecorded, phaseFigures } from './figures.ts';
 import { findKnee, judgeStep } from './ramp-knee.ts';
@@ -43,14 +43,7 @@ function recordedOf(p: Figures): Recorded {
     costUSD: total,
     costed: per > 0 ? total / per : 0,
     // Means back to sums: shards' cold starts add exactly, each weighted by its count.
-    initSplit: p.initSplit
-      ? {
-          observed: p.initSplit.observed,
-          initMs: p.initSplit.initMs * p.initSplit.observed,
-          cpuMs: p.initSplit.cpuMs * p.initSplit.observed,
-          waitMs: p.initSplit.waitMs * p.initSplit.observed,
-        }
-      : { observed: 0, initMs: 0, cpuMs: 0, waitMs: 0 },
+    initSplit: initSplitSums(p.initSplit),
     firstStartNs: 0,
     lastEndNs: 0,
     all: decodeHistogram(p.histograms.all),

@@ -7,7 +7,7 @@ import { newHistogram, recordUs, type Histogram } from './histogram.ts';
 import type { Sample } from '../model/sample.ts';
 import { Timeline } from './timeline.ts';
 import { ERROR_CLASSES, type ColdMethod, type ErrorClass } from '../model/invocation.ts';
-import type { ErrorCounts, TimelinePoint } from '../model/result.ts';
+import type { ErrorCounts, InitSplit, TimelinePoint } from '../model/result.ts';
 
 /** A zeroed set of error counters. */
 export function emptyErrorCounts(): ErrorCounts {
@@ -74,10 +74,17 @@ export function zeroCounters(): Omit<Recorded, 'all' | 'warm' | 'cold' | 'init'>
     bytesIn: 0,
     costUSD: 0,
     costed: 0,
-    initSplit: { observed: 0, initMs: 0, cpuMs: 0, waitMs: 0 },
+    initSplit: initSplitSums(undefined),
     firstStartNs: Infinity,
     lastEndNs: 0,
   };
+}
+
+/** A phase's init split (means) back as the recorder's sums (zeros without one): what merges add. */
+export function initSplitSums(s: InitSplit | undefined): Recorded['initSplit'] {
+  if (!s) return { observed: 0, initMs: 0, cpuMs: 0, waitMs: 0 };
+  const n = s.observed;
+  return { observed: n, initMs: s.initMs * n, cpuMs: s.cpuMs * n, waitMs: s.waitMs * n };
 }
 
 /** Accumulates one phase's samples. */

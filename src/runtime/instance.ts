@@ -193,7 +193,7 @@ export abstract class BaseInstance {
     if (inv.acceptedAtMs !== undefined) out.acceptedAtMs = inv.acceptedAtMs;
     if (cold) {
       out.initStartMs = this.startedAtMs;
-      if (this.initSched && this.initMs !== undefined) {
+      if (this.initSched) {
         out.initCpuMs = this.initSched.ranMs;
         out.initWaitMs = this.initSched.waitedMs;
       }

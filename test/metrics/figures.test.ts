@@ -15,26 +15,35 @@ import type { Sample } from '../../src/model/sample.ts';
 
 type Inv = { cold: boolean | null; method?: ColdMethod; id?: string };
 
+/** A sample of `round` with the fields every test here shares; each test sets what it is about. */
+const base = (round: number, seq: number): Sample => ({
+  target: 't',
+  phase: 'burst',
+  round,
+  seq,
+  intendedNs: 0,
+  startNs: 0,
+  latencyUs: 1000,
+  status: 200,
+  errorClass: null,
+  bytesOut: 2,
+  bytesIn: 2,
+  cold: false,
+  coldMethod: 'provider',
+});
+
 function recorder(round: number, invs: Inv[]): Recorder {
   const rec = new Recorder();
   invs.forEach((v, seq) => {
-    const s: Sample = {
-      target: 't',
-      phase: 'burst',
-      round,
-      seq,
+    rec.add({
+      ...base(round, seq),
       intendedNs: seq * 1e6,
       startNs: seq * 1e6,
       latencyUs: 5000,
-      status: 200,
-      errorClass: null,
-      bytesOut: 2,
-      bytesIn: 2,
       cold: v.cold,
       coldMethod: v.cold === null ? null : (v.method ?? 'instance-id'),
       instanceId: v.id,
-    };
-    rec.add(s);
+    });
   });
   return rec;
 }
@@ -148,22 +157,6 @@ thresholds('instances.count reads distinct instances: the summary for a target, 
       ['t', 'instances.count', null, false],
     ],
   );
-});
-
-const base = (round: number, seq: number): Sample => ({
-  target: 't',
-  phase: 'burst',
-  round,
-  seq,
-  intendedNs: 0,
-  startNs: 0,
-  latencyUs: 1000,
-  status: 200,
-  errorClass: null,
-  bytesOut: 2,
-  bytesIn: 2,
-  cold: false,
-  coldMethod: 'provider',
 });
 
 /** A phase's figures from cold starts split as [init, cpu, wait] ms (undefined: not split), and one warm invocation. */
