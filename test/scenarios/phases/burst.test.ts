@@ -39,7 +39,10 @@ test('forced: every round has 3 cold starts on 3 new instances; a plain burst af
   );
   assert.is(plain[0]!.newInstances, plain[0]!.instances, 'round 1 of a phase sees only instances new to the phase');
   // 3 instances per coldFirst round (each round's replaced by the next); none alive now.
-  assert.is(pids.size, 9, `saw ${pids.size} instance PIDs`);
+  // The message says enough to tell a PID the driver never saw (an answer with x-fxbench-pid 0) from a
+  // reused one: CI 2026-12-02 (Node 24, loaded) saw 8 once, not reproduced in 12 runs beside 2 busy loops.
+  const ids = new Set(samples.filter((s) => s.phase === 'burst').map((s) => s.instanceId));
+  assert.is(pids.size, 9, `saw ${pids.size} instance PIDs (${[...pids].join(', ')}) for ${ids.size} instance ids`);
 });
 
 test('not forceable: waits the idle window (1.5 s > idle timeout 1 s) before each round, so each round is cold', async () => {
