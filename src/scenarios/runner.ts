@@ -11,6 +11,7 @@ import { nowNs } from '../clock.ts';
 import { billed, lambdaPriceModel, withPhaseCost } from '../cost/cost.ts';
 import { createDriver } from '../drivers/registry.ts';
 import type { Driver } from '../drivers/types.ts';
+import { encodeHistogram } from '../metrics/histogram.ts';
 import { Recorder } from '../metrics/recorder.ts';
 import type { Sample } from '../model/sample.ts';
 import { SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../model/result.ts';
@@ -22,7 +23,14 @@ import { FxError, osReason } from '../model/errors.ts';
 import type { AbPlan, PhasePlan, Plan } from './plan.ts';
 import type { PhaseContext } from './phases/phase.ts';
 import type { Outcome } from '../model/invocation.ts';
-import { PhaseLive, roundStats, type TickEvent, type RoundMeta } from './engine/live.ts';
+import {
+  PhaseLive,
+  roundStats,
+  type TickEvent,
+  type RoundMeta,
+  type StepFigures,
+  type StepTotals,
+} from './engine/live.ts';
 import type { PriceModel } from '../model/price.ts';
 import { mergeRecorded, observedMethod, phaseFigures } from '../metrics/figures.ts';
 import type { ResolvedTarget } from '../model/target.ts';
@@ -52,6 +60,12 @@ export interface StartTogether {
   at(position: number[], signal: AbortSignal): Promise<void>;
   /** This worker is past `position` without waiting (its target ended). */
   past(position: number[]): void;
+  /**
+   * Sends this worker's share of round `round` of the phase at `phase` (a ramp
+   * step) and resolves with the step's totals across every worker, once all sent
+   * theirs; undefined when `signal` aborts first.
+   */
+  judge(phase: number[], round: number, figures: StepFigures, signal: AbortSignal): Promise<StepTotals | undefined>;
 }
 
 /** Options for runPlan. */
@@ -463,7 +477,21 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
   const together = c.together;
   return {
     roundStats: (round) => roundStats(ps.recorders.rounds.get(round)),
-    ...(together ? { startTogether: (step: number) => together.at([...ps.position, step], c.signal) } : {}),
+    ...(together
+      ? {
+          startTogether: (step: number) => together.at([...ps.position, step], c.signal),
+          judgeStep: (round: number, dropped: number) => {
+            const r = ps.recorders.rounds.get(round)?.recorded;
+            const figures: StepFigures = {
+              requests: r?.requests ?? 0,
+              ok: r?.ok ?? 0,
+              dropped,
+              histogram: r?.all.totalCount ? encodeHistogram(r.all) : null,
+            };
+            return together.judge(ps.position, round, figures, c.signal);
+          },
+        }
+      : {}),
     signal: c.signal,
     capabilities: driver.capabilities,
     progress: (message) => c.emit({ kind: 'progress', target: target.name, phase: phase.name, message }),

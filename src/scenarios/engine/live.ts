@@ -78,6 +78,23 @@ export interface RoundStats {
   p99Ms: number | null;
 }
 
+/** One worker's share of a ramp step (StartTogether.judge): its counts and latency histogram (encoded; null when empty). */
+export interface StepFigures {
+  requests: number;
+  ok: number;
+  dropped: number;
+  histogram: string | null;
+}
+
+/** A ramp step's figures across the workers. */
+export interface StepTotals {
+  requests: number;
+  errors: number;
+  dropped: number;
+  /** p99 latency, ms; null without a response. */
+  p99Ms: number | null;
+}
+
 /** Reads a round's figures from its recorder. */
 export function roundStats(rec: Recorder | undefined): RoundStats | undefined {
   if (!rec) return undefined;

@@ -121,6 +121,7 @@ export function memoryPhaseOver(PHASES: Readonly<Record<string, PhaseModule<obje
           annotate: (round, meta) => ctx.annotate?.(outer(round), meta),
           progress: (message) => ctx.progress(`${memoryMB} MB: ${message}`),
           roundStats: ctx.roundStats ? (round) => ctx.roundStats!(outer(round)) : undefined,
+          judgeStep: ctx.judgeStep ? (round, dropped) => ctx.judgeStep!(outer(round), dropped) : undefined,
         };
         await mod.run(s.phase.settings, inner);
       }

@@ -5,7 +5,7 @@
  */
 import type { CheckContext } from '../../config/check.ts';
 import type { PhaseResult, TargetResult } from '../../model/result.ts';
-import type { RoundMeta, RoundStats } from '../engine/live.ts';
+import type { RoundMeta, RoundStats, StepTotals } from '../engine/live.ts';
 import type { Capabilities, ErrorClass } from '../../model/invocation.ts';
 
 /** What a phase can do while it runs. */
@@ -40,6 +40,13 @@ export interface PhaseContext {
    * when this process generates alone. Returns at once when the run is aborted.
    */
   startTogether?(step: number): Promise<void>;
+  /**
+   * With `--workers`: the figures of round `round` (a ramp step) across every
+   * worker, once each has finished its share (this one's `dropped` sends added),
+   * so that all judge the step alike. Absent when this process generates alone;
+   * undefined when the run is aborted.
+   */
+  judgeStep?(round: number, dropped: number): Promise<StepTotals | undefined>;
 }
 
 /** Per-invocation options of PhaseContext.invoke. */

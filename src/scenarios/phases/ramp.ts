@@ -119,10 +119,15 @@ export const rampPhase: PhaseModule<RampSettings> = {
         onLate: (late) => ctx.annotate?.(round, { late }),
       });
       ctx.annotate?.(round, { late: stats.late, dropped: stats.dropped });
-      const live = ctx.roundStats?.(round);
+      // With --workers, the step across every worker's share: one worker's share alone may break the SLO
+      // (the step's one cold start) where the step did not, and that worker stopped while the others went on.
+      const own = ctx.roundStats?.(round);
+      const live = ctx.judgeStep
+        ? await ctx.judgeStep(round, stats.dropped)
+        : own && { requests: own.requests, errors: own.errors, dropped: stats.dropped, p99Ms: own.p99Ms };
       if (!live) continue;
-      const total = live.requests + stats.dropped;
-      const errorRate = total ? (live.errors + stats.dropped) / total : 0;
+      const total = live.requests + live.dropped;
+      const errorRate = total ? (live.errors + live.dropped) / total : 0;
       const ok = total > 0 && live.p99Ms !== null && live.p99Ms <= s.slo.p99Ms && errorRate <= s.slo.errorRate;
       ctx.progress(
         `step ${round}: p99 ${live.p99Ms ?? '-'} ms, errors ${(errorRate * 100).toFixed(2)}%: ${ok ? 'within' : 'broke'} the SLO`,

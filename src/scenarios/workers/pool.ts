@@ -155,6 +155,10 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
   // Each phase and ramp step starts in every worker at one instant (together.ts).
   const barrier = new StartBarrier(o.workers);
   const release = (go: number[]) => {
+    // A worker that finished or moved past a phase may complete a ramp step's shares.
+    for (const step of barrier.judged())
+      for (const i of step.workers)
+        if (children[i]?.connected) children[i].send({ kind: 'totals', totals: step.totals } satisfies ToWorker);
     if (!go.length) return;
     const atEpochMs = epochMs() + START_MARGIN_MS;
     for (const i of go) if (children[i]?.connected) children[i].send({ kind: 'go', atEpochMs } satisfies ToWorker);
@@ -189,6 +193,9 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
           child.on('message', (m: FromWorker) => {
             if (m.kind === 'at') {
               release(barrier.at(index, m.position, m.wait));
+            } else if (m.kind === 'step') {
+              barrier.share(index, m.phase, m.round, m.figures);
+              release([]);
             } else if (m.kind === 'result') {
               settled = true;
               finished[index] = m.result;

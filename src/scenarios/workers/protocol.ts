@@ -1,5 +1,6 @@
 /** Messages between `fxbench run --workers N` and its worker processes (IPC, JSON). */
 import type { Result } from '../../model/result.ts';
+import type { StepFigures, StepTotals } from '../engine/live.ts';
 import type { RunEvent } from '../runner.ts';
 
 /** What a worker is told to run (passed as its one argument, JSON). */
@@ -15,9 +16,15 @@ export interface WorkerJob {
 
 /**
  * Parent → worker: stop sending (first Ctrl-C); send what you recorded and exit
- * (second Ctrl-C); start the phase or step you wait at at this instant (together.ts).
+ * (second Ctrl-C); start the phase or step you wait at at this instant; the
+ * step's totals across the workers (together.ts).
  */
-export type ToWorker = { kind: 'abort' } | { kind: 'snapshot' } | { kind: 'go'; atEpochMs: number };
+export type ToWorker =
+  | { kind: 'abort' }
+  | { kind: 'snapshot' }
+  | { kind: 'go'; atEpochMs: number }
+  /** The totals of the ramp step the worker sent its share of (together.ts). */
+  | { kind: 'totals'; totals: StepTotals };
 
 /** Worker → parent. */
 export type FromWorker =
@@ -27,4 +34,6 @@ export type FromWorker =
   | { kind: 'partial'; result?: Result }
   | { kind: 'failed'; message: string; exitCode: number }
   /** Where the worker is in the run (together.ts): waiting there for the others (`wait`), or past it. */
-  | { kind: 'at'; position: number[]; wait: boolean };
+  | { kind: 'at'; position: number[]; wait: boolean }
+  /** Its share of round `round` of the phase at `phase` (a ramp step), to be judged with the others' (together.ts). */
+  | { kind: 'step'; phase: number[]; round: number; figures: StepFigures };

@@ -17,8 +17,18 @@
  * ended early is past all of its phases; a finished worker past everything),
  * and tells them one instant a little ahead (START_MARGIN_MS), time for the
  * message to reach every worker.
+ *
+ * A ramp's step is also judged together: each worker sends its share's figures
+ * of the step (counts and its latency histogram) and waits; once every worker
+ * in the phase has sent its share, the parent adds them (histograms exactly)
+ * and tells each the step's totals, against which every worker checks the SLO.
+ * Judged alone, worker 1 whose share held the step's one cold start stopped the
+ * ramp while worker 2 ran the next steps at half the rate (measured 2026-12-02:
+ * 2 of 3 runs of a 3-step ramp from cold, SLO p99 60 ms, `--workers 2`).
  */
 import { waitUntil } from '../../clock.ts';
+import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
+import type { StepFigures, StepTotals } from '../engine/live.ts';
 import type { StartTogether } from '../runner.ts';
 import type { FromWorker } from './protocol.ts';
 
@@ -31,10 +41,31 @@ export function comparePositions(a: readonly number[], b: readonly number[]): nu
   return a.length - b.length;
 }
 
+/** Adds the workers' shares of a step into the step's totals (p99 from the added histograms). */
+export function addStepFigures(shares: readonly StepFigures[]): StepTotals {
+  const histograms = shares.flatMap((f) => (f.histogram ? [decodeHistogram(f.histogram)] : []));
+  const all = mergeHistograms(histograms);
+  const requests = shares.reduce((a, f) => a + f.requests, 0);
+  return {
+    requests,
+    errors: requests - shares.reduce((a, f) => a + f.ok, 0),
+    dropped: shares.reduce((a, f) => a + f.dropped, 0),
+    p99Ms: all.totalCount ? percentileMs(all, 99) : null,
+  };
+}
+
+/** A step being judged: its phase's position, and each worker's share once sent. */
+interface PendingStep {
+  phase: readonly number[];
+  round: number;
+  shares: (StepFigures | undefined)[];
+}
+
 /** The parent's side: where each worker is, and who may go. */
 export class StartBarrier {
   private readonly positions: (readonly number[])[];
   private readonly waiting: boolean[];
+  private readonly steps: PendingStep[] = [];
 
   constructor(workers: number) {
     this.positions = Array.from({ length: workers }, () => [-1]);
@@ -55,6 +86,39 @@ export class StartBarrier {
     return this.release();
   }
 
+  /** Worker `i` sent its share of round `round` of the phase at `phase`; the step is judged once all are in (judged). */
+  share(i: number, phase: readonly number[], round: number, figures: StepFigures): void {
+    let step = this.steps.find((p) => p.round === round && comparePositions(p.phase, phase) === 0);
+    if (!step) this.steps.push((step = { phase, round, shares: [] }));
+    step.shares[i] = figures;
+  }
+
+  /**
+   * The steps whose shares are all in: a share is expected of every worker not
+   * finished and not past the phase (one behind will get there: the phase's steps
+   * start together). Each comes once, with the workers to tell its totals.
+   */
+  judged(): { phase: readonly number[]; round: number; workers: number[]; totals: StepTotals }[] {
+    const out: { phase: readonly number[]; round: number; workers: number[]; totals: StepTotals }[] = [];
+    for (const step of [...this.steps]) {
+      const expected = this.positions.flatMap((p, i) =>
+        p[0] !== Number.POSITIVE_INFINITY && comparePositions(p.slice(0, step.phase.length), step.phase) <= 0
+          ? [i]
+          : [],
+      );
+      if (!expected.every((i) => step.shares[i])) continue;
+      this.steps.splice(this.steps.indexOf(step), 1);
+      const workers = step.shares.flatMap((f, i) => (f ? [i] : []));
+      out.push({
+        phase: step.phase,
+        round: step.round,
+        workers,
+        totals: addStepFigures(workers.map((i) => step.shares[i]!)),
+      });
+    }
+    return out;
+  }
+
   private release(): number[] {
     const go: number[] = [];
     for (let i = 0; i < this.positions.length; i++) {
@@ -72,6 +136,7 @@ export class StartBarrier {
 export class WorkerTogether implements StartTogether {
   private runs = 0;
   private go: ((atEpochMs: number) => void) | null = null;
+  private totals: ((t: StepTotals) => void) | null = null;
 
   constructor(private readonly send: (m: FromWorker) => void) {}
 
@@ -84,6 +149,29 @@ export class WorkerTogether implements StartTogether {
     const go = this.go;
     this.go = null;
     go?.(atEpochMs);
+  }
+
+  /** The parent's `verdict`: the step's totals across the workers. */
+  onTotals(totals: StepTotals): void {
+    const done = this.totals;
+    this.totals = null;
+    done?.(totals);
+  }
+
+  judge(phase: number[], round: number, figures: StepFigures, signal: AbortSignal): Promise<StepTotals | undefined> {
+    if (signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.totals = null;
+        resolve(undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.totals = (t) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(t);
+      };
+      this.send({ kind: 'step', phase, round, figures });
+    });
   }
 
   async at(position: number[], signal: AbortSignal): Promise<void> {

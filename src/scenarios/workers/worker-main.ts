@@ -23,6 +23,7 @@ let snapshot: (() => Result) | undefined;
 process.on('message', (m: ToWorker) => {
   if (m.kind === 'abort') ac.abort();
   if (m.kind === 'go') together.onGo(m.atEpochMs);
+  if (m.kind === 'totals') together.onTotals(m.totals);
   if (m.kind === 'snapshot') {
     // Second Ctrl-C: what was recorded so far, then out at once (in-flight invocations are left out).
     killAllLocalInstancesSync();

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { encodeHistogram, newHistogram, recordUs } from '../../../src/metrics/histogram.ts';
 import type { Result } from '../../../src/model/result.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 import { comparePositions, StartBarrier } from '../../../src/scenarios/workers/together.ts';
@@ -48,6 +49,40 @@ barrier('releases the waiting workers once every one is there or past it, not be
   assert.equal(b.at(1, [0, 1, 0], true), [0, 1]);
   assert.equal(b.done(0), []);
   assert.equal(b.at(1, [0, 1, 1], true), [1], 'alone now: goes at once');
+});
+
+barrier('a ramp step is judged once every worker in the phase sent its share, on the shares added', () => {
+  /** A share of `n` invocations at 5 ms, `slow` of them at 500 ms instead, `failed` of them errors. */
+  const share = (n: number, slow: number, failed = 0) => {
+    const h = newHistogram();
+    for (let k = 0; k < n; k++) recordUs(h, k < slow ? 500_000 : 5_000);
+    return { requests: n, ok: n - failed, dropped: 0, histogram: encodeHistogram(h) };
+  };
+  const b = new StartBarrier(3);
+  for (const i of [0, 1, 2]) b.at(i, [0, 0, 0, 0], true);
+  // Worker 1's share alone has its p99 at 500 ms (1 of 50); the step's (1 of 150) is at 5 ms.
+  b.share(0, [0, 0, 0], 1, share(50, 1));
+  b.share(1, [0, 0, 0], 1, share(50, 0, 1));
+  assert.equal(b.judged(), [], 'worker 3 has not sent its share');
+  b.share(2, [0, 0, 0], 1, share(50, 0));
+  const [step, ...more] = b.judged();
+  assert.is(more.length, 0);
+  assert.equal(step!.workers, [0, 1, 2]);
+  assert.is(step!.round, 1);
+  assert.equal(
+    { ...step!.totals, p99Ms: Math.round(step!.totals.p99Ms!) },
+    { requests: 150, errors: 1, dropped: 0, p99Ms: 5 },
+  );
+  assert.equal(b.judged(), [], 'judged once');
+  // A worker that finished, or went past the phase, sends no share: the others' are the step.
+  b.share(0, [0, 0, 0], 2, share(10, 10));
+  b.at(1, [0, 1], true);
+  assert.equal(b.judged(), [], 'worker 3 is still in the phase');
+  b.done(2);
+  const [alone] = b.judged();
+  assert.equal(alone!.workers, [0]);
+  assert.is(alone!.totals.requests, 10);
+  assert.ok(alone!.totals.p99Ms! > 400, `p99 ${alone!.totals.p99Ms}`);
 });
 
 barrier.run();
@@ -137,6 +172,21 @@ runs('a ramp: each step starts in both workers at one instant', async () => {
     const steps = all.filter((s) => s.round === round).length;
     assert.is(steps, round === 1 ? 10 : 20, `step ${round}: its sends`);
   }
+});
+
+runs("a ramp step broken in one worker's share stops the ramp in both (judged on the whole step)", async () => {
+  const { samples: all, result } = await runTwoWorkers('ramp-stop');
+  // Step 1: worker 1's send met the cold start (over the SLO), worker 2's a warm instance. Before,
+  // worker 2 judged its share alone and ran step 2 by itself, at half the step's rate.
+  assert.equal(
+    all.map((s) => s.round ?? 1).sort(),
+    [1, 1],
+    `rounds of the samples: ${all.map((s) => `${s.round}/${s.seq} ${(s.latencyUs / 1000).toFixed(0)} ms`).join(', ')}`,
+  );
+  const phases = result.targets[0]!.phases;
+  assert.is(phases.length, 1, `phases: ${phases.map((p) => `${p.name} ${p.round} ${p.rateRps}/s`).join(', ')}`);
+  assert.is(phases[0]!.requests, 2);
+  assert.is(phases[0]!.rateRps, 1, 'the step at its whole rate, not one share of it');
 });
 
 runs.run();
