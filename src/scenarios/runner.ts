@@ -414,7 +414,9 @@ async function runPhase(t: TargetState, phase: PhasePlan, phaseIndex: number, c:
         : undefined
     : phase.settings;
   if (!settings) return;
-  c.emit({ kind: 'phase', target: target.name, phase: phase.name, description: mod.describe(settings) });
+  // A --workers run prints worker 1's lines as the run's: the whole phase, not its share (a ramp "5/s → 15/s" for 10 → 30).
+  const description = mod.describe(c.together ? phase.settings : settings);
+  c.emit({ kind: 'phase', target: target.name, phase: phase.name, description });
   const recorders = new RoundRecorders(c.originNs);
   const sinks: SampleSink[] = c.samples ? [recorders, new NdjsonSink(c.samples)] : [recorders];
   const configuredMB = driver.info().memoryMB;

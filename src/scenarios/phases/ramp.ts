@@ -101,7 +101,9 @@ export const rampPhase: PhaseModule<RampSettings> = {
       if (ctx.signal.aborted) return;
       const round = i + 1;
       const rateRps = stepRate(s.fromRps, s.toRps, s.steps, i);
-      ctx.progress(`step ${round}/${s.steps}: ${+rateRps.toFixed(3)}/s`);
+      // With --workers, worker 1's line is the run's: the step's whole rate, not this share's.
+      const stepRps = ctx.startTogether && s.share ? rateRps * s.share.count : rateRps;
+      ctx.progress(`step ${round}/${s.steps}: ${+stepRps.toFixed(3)}/s`);
       ctx.annotate?.(round, { rateRps, late: 0, dropped: 0 });
       // With --workers, every share starts the step at one instant (its sends interleave with the others').
       if (ctx.startTogether) {

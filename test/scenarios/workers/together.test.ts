@@ -90,7 +90,7 @@ barrier.run();
 const runs = suite('fxbench run --workers 2: phases and steps start together');
 
 /** `fxbench run <fixture> --workers 2 --samples …`; its samples and results.json. */
-async function runTwoWorkers(fixture: string): Promise<{ samples: Sample[]; result: Result }> {
+async function runTwoWorkers(fixture: string): Promise<{ samples: Sample[]; result: Result; stderr: string }> {
   const out = path.join(tmp.dir, fixture);
   const samples = path.join(tmp.dir, `${fixture}.ndjson`);
   const r = await runCli([
@@ -113,6 +113,7 @@ async function runTwoWorkers(fixture: string): Promise<{ samples: Sample[]; resu
       .split('\n')
       .map((l) => JSON.parse(l) as Sample),
     result: JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as Result,
+    stderr: r.stderr,
   };
 }
 
@@ -175,7 +176,7 @@ runs('a ramp: each step starts in both workers at one instant', async () => {
 });
 
 runs("a ramp step broken in one worker's share stops the ramp in both (judged on the whole step)", async () => {
-  const { samples: all, result } = await runTwoWorkers('ramp-stop');
+  const { samples: all, result, stderr } = await runTwoWorkers('ramp-stop');
   // Step 1: worker 1's send met the cold start (over the SLO), worker 2's a warm instance. Before,
   // worker 2 judged its share alone and ran step 2 by itself, at half the step's rate.
   assert.equal(
@@ -187,6 +188,12 @@ runs("a ramp step broken in one worker's share stops the ramp in both (judged on
   assert.is(phases.length, 1, `phases: ${phases.map((p) => `${p.name} ${p.round} ${p.rateRps}/s`).join(', ')}`);
   assert.is(phases[0]!.requests, 2);
   assert.is(phases[0]!.rateRps, 1, 'the step at its whole rate, not one share of it');
+  // Worker 1's progress lines are the run's: the whole phase's rates (they were its share's, 0.5/s → 1/s),
+  // and the verdict on the whole step (2 requests, its p99 the cold one).
+  assert.match(stderr, /\n {2}ramp: 1\/s → 2\/s in 2 steps of 2 s/);
+  assert.match(stderr, /step 1\/2: 1\/s\n/);
+  assert.match(stderr, /step 1: p99 [\d.]+ ms, errors 0\.00%: broke the SLO/);
+  assert.not.match(stderr, /step 2\//);
 });
 
 runs.run();
