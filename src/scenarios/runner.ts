@@ -66,6 +66,13 @@ export interface StartTogether {
    * theirs; undefined when `signal` aborts first.
    */
   judge(phase: number[], round: number, figures: StepFigures, signal: AbortSignal): Promise<StepTotals | undefined>;
+  /**
+   * Sends this worker's result of its target at the end of the phase at `phase`
+   * and resolves with the target's result merged across every worker, once all
+   * sent theirs (thresholds that stop the run are checked on it); undefined
+   * when `signal` aborts first.
+   */
+  mergeTarget(phase: number[], target: TargetResult, signal: AbortSignal): Promise<TargetResult | undefined>;
 }
 
 /** Options for runPlan. */
@@ -445,7 +452,11 @@ async function runPhase(t: TargetState, phase: PhasePlan, phaseIndex: number, c:
   }
   c.live.phase = undefined;
   if (mod.summarize) Object.assign(result, mod.summarize(settings, result.phases.slice(-recorders.rounds.size)));
-  const crossed = t.plan.thresholds?.length ? abortingThreshold(t.plan.thresholds, result) : undefined;
+  // With --workers, on the target across every worker: one worker's share alone may cross where the whole
+  // did not, or not where it did, and that worker stopped while the others went on.
+  const aborting = t.plan.thresholds?.filter((x) => x.abortOnFail) ?? [];
+  const judged = aborting.length && c.together ? await c.together.mergeTarget(position, result, c.signal) : result;
+  const crossed = aborting.length && judged ? abortingThreshold(aborting, judged) : undefined;
   if (crossed) {
     c.stop.byThreshold = crossed;
     c.emit({

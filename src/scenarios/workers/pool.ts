@@ -159,6 +159,9 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
     for (const step of barrier.judged())
       for (const i of step.workers)
         if (children[i]?.connected) children[i].send({ kind: 'totals', totals: step.totals } satisfies ToWorker);
+    for (const end of barrier.phaseEnds())
+      for (const i of end.workers)
+        if (children[i]?.connected) children[i].send({ kind: 'merged', target: end.totals } satisfies ToWorker);
     if (!go.length) return;
     const atEpochMs = epochMs() + START_MARGIN_MS;
     for (const i of go) if (children[i]?.connected) children[i].send({ kind: 'go', atEpochMs } satisfies ToWorker);
@@ -195,6 +198,9 @@ export async function runWorkers(o: WorkersOptions): Promise<Result> {
               release(barrier.at(index, m.position, m.wait));
             } else if (m.kind === 'step') {
               barrier.share(index, m.phase, m.round, m.figures);
+              release([]);
+            } else if (m.kind === 'phase-end') {
+              barrier.phaseEnd(index, m.phase, m.target);
               release([]);
             } else if (m.kind === 'result') {
               settled = true;

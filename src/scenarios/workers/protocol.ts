@@ -1,5 +1,5 @@
 /** Messages between `fxbench run --workers N` and its worker processes (IPC, JSON). */
-import type { Result } from '../../model/result.ts';
+import type { Result, TargetResult } from '../../model/result.ts';
 import type { StepFigures, StepTotals } from '../engine/live.ts';
 import type { RunEvent } from '../runner.ts';
 
@@ -24,7 +24,9 @@ export type ToWorker =
   | { kind: 'snapshot' }
   | { kind: 'go'; atEpochMs: number }
   /** The totals of the ramp step the worker sent its share of (together.ts). */
-  | { kind: 'totals'; totals: StepTotals };
+  | { kind: 'totals'; totals: StepTotals }
+  /** The target's result across the workers at the end of the phase the worker sent its own of (together.ts). */
+  | { kind: 'merged'; target: TargetResult };
 
 /** Worker → parent. */
 export type FromWorker =
@@ -36,4 +38,6 @@ export type FromWorker =
   /** Where the worker is in the run (together.ts): waiting there for the others (`wait`), or past it. */
   | { kind: 'at'; position: number[]; wait: boolean }
   /** Its share of round `round` of the phase at `phase` (a ramp step), to be judged with the others' (together.ts). */
-  | { kind: 'step'; phase: number[]; round: number; figures: StepFigures };
+  | { kind: 'step'; phase: number[]; round: number; figures: StepFigures }
+  /** Its target's result at the end of the phase at `phase`, to be merged with the others' (thresholds that stop the run). */
+  | { kind: 'phase-end'; phase: number[]; target: TargetResult };

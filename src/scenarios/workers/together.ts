@@ -24,10 +24,15 @@
  * and tells each the step's totals, against which every worker checks the SLO.
  * Judged alone, worker 1 whose share held the step's one cold start stopped the
  * ramp while worker 2 ran the next steps at half the rate (measured 2026-12-02:
- * 2 of 3 runs of a 3-step ramp from cold, SLO p99 60 ms, `--workers 2`).
+ * 2 of 3 runs of a 3-step ramp from cold, SLO p99 60 ms, `--workers 2`). In the
+ * same way, where a threshold may stop the run (abortOnFail), each worker sends
+ * its target's result at each phase's end, and every worker checks the
+ * thresholds on the merged one.
  */
 import { waitUntil } from '../../clock.ts';
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
+import { mergeTargets } from '../../metrics/merge.ts';
+import type { TargetResult } from '../../model/result.ts';
 import type { StepFigures, StepTotals } from '../engine/live.ts';
 import type { StartTogether } from '../runner.ts';
 import type { FromWorker } from './protocol.ts';
@@ -54,18 +59,27 @@ export function addStepFigures(shares: readonly StepFigures[]): StepTotals {
   };
 }
 
-/** A step being judged: its phase's position, and each worker's share once sent. */
-interface PendingStep {
+/** A step (round ≥ 1) or a phase's end (round 0) being judged: the phase's position, and each worker's share once sent. */
+interface Pending<T> {
   phase: readonly number[];
   round: number;
-  shares: (StepFigures | undefined)[];
+  shares: (T | undefined)[];
+}
+
+/** One judged: the workers to tell, and what to tell them. */
+export interface Judged<R> {
+  phase: readonly number[];
+  round: number;
+  workers: number[];
+  totals: R;
 }
 
 /** The parent's side: where each worker is, and who may go. */
 export class StartBarrier {
   private readonly positions: (readonly number[])[];
   private readonly waiting: boolean[];
-  private readonly steps: PendingStep[] = [];
+  private readonly steps: Pending<StepFigures>[] = [];
+  private readonly ends: Pending<TargetResult>[] = [];
 
   constructor(workers: number) {
     this.positions = Array.from({ length: workers }, () => [-1]);
@@ -88,9 +102,12 @@ export class StartBarrier {
 
   /** Worker `i` sent its share of round `round` of the phase at `phase`; the step is judged once all are in (judged). */
   share(i: number, phase: readonly number[], round: number, figures: StepFigures): void {
-    let step = this.steps.find((p) => p.round === round && comparePositions(p.phase, phase) === 0);
-    if (!step) this.steps.push((step = { phase, round, shares: [] }));
-    step.shares[i] = figures;
+    this.add(this.steps, i, phase, round, figures);
+  }
+
+  /** Worker `i` sent its target's result at the end of the phase at `phase` (phaseEnds). */
+  phaseEnd(i: number, phase: readonly number[], target: TargetResult): void {
+    this.add(this.ends, i, phase, 0, target);
   }
 
   /**
@@ -98,22 +115,37 @@ export class StartBarrier {
    * finished and not past the phase (one behind will get there: the phase's steps
    * start together). Each comes once, with the workers to tell its totals.
    */
-  judged(): { phase: readonly number[]; round: number; workers: number[]; totals: StepTotals }[] {
-    const out: { phase: readonly number[]; round: number; workers: number[]; totals: StepTotals }[] = [];
-    for (const step of [...this.steps]) {
+  judged(): Judged<StepTotals>[] {
+    return this.complete(this.steps, addStepFigures);
+  }
+
+  /** The phase ends whose targets are all in (as judged), with the targets merged. */
+  phaseEnds(): Judged<TargetResult>[] {
+    return this.complete(this.ends, mergeTargets);
+  }
+
+  private add<T>(list: Pending<T>[], i: number, phase: readonly number[], round: number, share: T): void {
+    let pending = list.find((p) => p.round === round && comparePositions(p.phase, phase) === 0);
+    if (!pending) list.push((pending = { phase, round, shares: [] }));
+    pending.shares[i] = share;
+  }
+
+  private complete<T, R>(list: Pending<T>[], add: (shares: T[]) => R): Judged<R>[] {
+    const out: Judged<R>[] = [];
+    for (const pending of [...list]) {
       const expected = this.positions.flatMap((p, i) =>
-        p[0] !== Number.POSITIVE_INFINITY && comparePositions(p.slice(0, step.phase.length), step.phase) <= 0
+        p[0] !== Number.POSITIVE_INFINITY && comparePositions(p.slice(0, pending.phase.length), pending.phase) <= 0
           ? [i]
           : [],
       );
-      if (!expected.every((i) => step.shares[i])) continue;
-      this.steps.splice(this.steps.indexOf(step), 1);
-      const workers = step.shares.flatMap((f, i) => (f ? [i] : []));
+      if (!expected.every((i) => pending.shares[i] !== undefined)) continue;
+      list.splice(list.indexOf(pending), 1);
+      const workers = pending.shares.flatMap((f, i) => (f !== undefined ? [i] : []));
       out.push({
-        phase: step.phase,
-        round: step.round,
+        phase: pending.phase,
+        round: pending.round,
         workers,
-        totals: addStepFigures(workers.map((i) => step.shares[i]!)),
+        totals: add(workers.map((i) => pending.shares[i]!)),
       });
     }
     return out;
@@ -137,6 +169,7 @@ export class WorkerTogether implements StartTogether {
   private runs = 0;
   private go: ((atEpochMs: number) => void) | null = null;
   private totals: ((t: StepTotals) => void) | null = null;
+  private merged: ((t: TargetResult) => void) | null = null;
 
   constructor(private readonly send: (m: FromWorker) => void) {}
 
@@ -158,19 +191,39 @@ export class WorkerTogether implements StartTogether {
     done?.(totals);
   }
 
+  /** The parent's `merged`: the target's result across the workers at the phase's end. */
+  onMerged(target: TargetResult): void {
+    const done = this.merged;
+    this.merged = null;
+    done?.(target);
+  }
+
   judge(phase: number[], round: number, figures: StepFigures, signal: AbortSignal): Promise<StepTotals | undefined> {
+    return this.ask<StepTotals>(signal, (f) => (this.totals = f), { kind: 'step', phase, round, figures });
+  }
+
+  mergeTarget(phase: number[], target: TargetResult, signal: AbortSignal): Promise<TargetResult | undefined> {
+    return this.ask<TargetResult>(signal, (f) => (this.merged = f), { kind: 'phase-end', phase, target });
+  }
+
+  /** Sends `m` and resolves with the answer given to the callback that `slot` keeps; undefined on abort. */
+  private ask<R>(
+    signal: AbortSignal,
+    slot: (f: ((r: R) => void) | null) => void,
+    m: FromWorker,
+  ): Promise<R | undefined> {
     if (signal.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const onAbort = () => {
-        this.totals = null;
+        slot(null);
         resolve(undefined);
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.totals = (t) => {
+      slot((r) => {
         signal.removeEventListener('abort', onAbort);
-        resolve(t);
-      };
-      this.send({ kind: 'step', phase, round, figures });
+        resolve(r);
+      });
+      this.send(m);
     });
   }
 

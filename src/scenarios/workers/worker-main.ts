@@ -24,6 +24,7 @@ process.on('message', (m: ToWorker) => {
   if (m.kind === 'abort') ac.abort();
   if (m.kind === 'go') together.onGo(m.atEpochMs);
   if (m.kind === 'totals') together.onTotals(m.totals);
+  if (m.kind === 'merged') together.onMerged(m.target);
   if (m.kind === 'snapshot') {
     // Second Ctrl-C: what was recorded so far, then out at once (in-flight invocations are left out).
     killAllLocalInstancesSync();

@@ -90,7 +90,10 @@ barrier.run();
 const runs = suite('fxbench run --workers 2: phases and steps start together');
 
 /** `fxbench run <fixture> --workers 2 --samples …`; its samples and results.json. */
-async function runTwoWorkers(fixture: string): Promise<{ samples: Sample[]; result: Result; stderr: string }> {
+async function runTwoWorkers(
+  fixture: string,
+  exitCode = 0,
+): Promise<{ samples: Sample[]; result: Result; stderr: string }> {
   const out = path.join(tmp.dir, fixture);
   const samples = path.join(tmp.dir, `${fixture}.ndjson`);
   const r = await runCli([
@@ -106,7 +109,7 @@ async function runTwoWorkers(fixture: string): Promise<{ samples: Sample[]; resu
     '--workers',
     '2',
   ]);
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.code, exitCode, r.stderr);
   return {
     samples: readFileSync(samples, 'utf8')
       .trim()
@@ -194,6 +197,23 @@ runs("a ramp step broken in one worker's share stops the ramp in both (judged on
   assert.match(stderr, /step 1\/2: 1\/s\n/);
   assert.match(stderr, /step 1: p99 [\d.]+ ms, errors 0\.00%: broke the SLO/);
   assert.not.match(stderr, /step 2\//);
+});
+
+runs("a threshold crossed by the whole target, not by one worker's share, stops the run in both", async () => {
+  // Exit 1: a threshold failed.
+  const { samples: all, result, stderr } = await runTwoWorkers('threshold-stop', 1);
+  // Before, worker 2 checked its share alone (one warm invocation, within) and ran the second phase by itself.
+  assert.equal(
+    all.map((s) => s.phase),
+    ['first', 'first'],
+    `samples: ${all.map((s) => `${s.phase} ${(s.latencyUs / 1000).toFixed(0)} ms`).join(', ')}`,
+  );
+  assert.equal(
+    result.targets[0]!.phases.map((p) => [p.name, p.requests]),
+    [['first', 2]],
+  );
+  assert.match(result.abortedByThreshold ?? '', /^local-slow-init latency\.p99 < 200ms \(actual [\d.]+ms\)$/);
+  assert.is(stderr.match(/threshold crossed, stopping the run/g)?.length, 1, stderr);
 });
 
 runs.run();
