@@ -420,7 +420,8 @@ async function runPhase(t: TargetState, phase: PhasePlan, phaseIndex: number, c:
         ? phase.settings
         : undefined
     : phase.settings;
-  if (!settings) return;
+  // Without a share of the phase (a burst runs in worker 1), still in on whether it stops the run.
+  if (!settings) return checkAborting(t, phase, position, c);
   // A --workers run prints worker 1's lines as the run's: the whole phase, not its share (a ramp "5/s → 15/s" for 10 → 30).
   const description = mod.describe(c.together ? phase.settings : settings);
   c.emit({ kind: 'phase', target: target.name, phase: phase.name, description });
@@ -452,20 +453,29 @@ async function runPhase(t: TargetState, phase: PhasePlan, phaseIndex: number, c:
   }
   c.live.phase = undefined;
   if (mod.summarize) Object.assign(result, mod.summarize(settings, result.phases.slice(-recorders.rounds.size)));
-  // With --workers, on the target across every worker: one worker's share alone may cross where the whole
-  // did not, or not where it did, and that worker stopped while the others went on.
+  await checkAborting(t, phase, position, c);
+}
+
+/**
+ * After a phase: stops the run (c.stop) where a threshold with abortOnFail is
+ * crossed. With --workers, on the target merged across every worker, also in a
+ * worker without a share of the phase (a burst runs in worker 1): one worker's
+ * share alone may cross where the whole did not, or not where it did, and that
+ * worker stopped while the others went on.
+ */
+async function checkAborting(t: TargetState, phase: PhasePlan, position: number[], c: TargetRunContext): Promise<void> {
   const aborting = t.plan.thresholds?.filter((x) => x.abortOnFail) ?? [];
-  const judged = aborting.length && c.together ? await c.together.mergeTarget(position, result, c.signal) : result;
-  const crossed = aborting.length && judged ? abortingThreshold(aborting, judged) : undefined;
-  if (crossed) {
-    c.stop.byThreshold = crossed;
-    c.emit({
-      kind: 'progress',
-      target: target.name,
-      phase: phase.name,
-      message: `threshold crossed, stopping the run (abortOnFail): ${crossed}`,
-    });
-  }
+  if (!aborting.length) return;
+  const judged = c.together ? await c.together.mergeTarget(position, t.result, c.signal) : t.result;
+  const crossed = judged ? abortingThreshold(aborting, judged) : undefined;
+  if (!crossed) return;
+  c.stop.byThreshold = crossed;
+  c.emit({
+    kind: 'progress',
+    target: t.target.name,
+    phase: phase.name,
+    message: `threshold crossed, stopping the run (abortOnFail): ${crossed}`,
+  });
 }
 
 interface PhaseState {

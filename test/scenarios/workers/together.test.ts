@@ -216,4 +216,18 @@ runs("a threshold crossed by the whole target, not by one worker's share, stops 
   assert.is(stderr.match(/threshold crossed, stopping the run/g)?.length, 1, stderr);
 });
 
+runs('a threshold crossed in a phase worker 1 ran alone (a burst) stops worker 2 too', async () => {
+  const { samples: all, result } = await runTwoWorkers('threshold-burst', 1);
+  // Before, worker 2 had no share of the burst, checked nothing, and ran the steady phase alone.
+  assert.equal(
+    all.map((s) => s.phase),
+    ['cold', 'cold'],
+  );
+  assert.equal(
+    result.targets[0]!.phases.map((p) => [p.name, p.requests, p.coldStarts]),
+    [['cold', 2, 2]],
+  );
+  assert.match(result.abortedByThreshold ?? '', /^local-quick cold\.rate < 0\.1 \(actual 1\)$/);
+});
+
 runs.run();
