@@ -184,7 +184,7 @@ export class WorkerTogether implements StartTogether {
     go?.(atEpochMs);
   }
 
-  /** The parent's `verdict`: the step's totals across the workers. */
+  /** The parent's `totals`: the step's figures across the workers. */
   onTotals(totals: StepTotals): void {
     const done = this.totals;
     this.totals = null;
