@@ -48,6 +48,8 @@ export type RunEvent =
 
 /** A phase index after every phase of a target: a worker whose target ended is there (StartTogether). */
 const PAST_TARGET = Number.MAX_SAFE_INTEGER;
+/** A step index after every step of a phase: a worker without a share of the phase is there (StartTogether). */
+const PAST_STEPS = Number.MAX_SAFE_INTEGER;
 
 /**
  * Workers of one run (`--workers`) start each phase, and each ramp step, at one
@@ -420,8 +422,12 @@ async function runPhase(t: TargetState, phase: PhasePlan, phaseIndex: number, c:
         ? phase.settings
         : undefined
     : phase.settings;
-  // Without a share of the phase (a burst runs in worker 1), still in on whether it stops the run.
-  if (!settings) return checkAborting(t, phase, position, c);
+  if (!settings) {
+    // Without a share of the phase (a burst runs in worker 1): no step of it waits for this worker
+    // (a memory sweep's ramp), but it is still in on whether the phase stops the run.
+    c.together?.past([...position, PAST_STEPS]);
+    return checkAborting(t, phase, position, c);
+  }
   // A --workers run prints worker 1's lines as the run's: the whole phase, not its share (a ramp "5/s → 15/s" for 10 → 30).
   const description = mod.describe(c.together ? phase.settings : settings);
   c.emit({ kind: 'phase', target: target.name, phase: phase.name, description });

@@ -116,12 +116,14 @@ export class StartBarrier {
    * start together). Each comes once, with the workers to tell its totals.
    */
   judged(): Judged<StepTotals>[] {
-    return this.complete(this.steps, addStepFigures);
+    // A worker without a share of the phase says so by a position past its every step (runner.ts, PAST_STEPS).
+    const pastSteps = (phase: readonly number[]) => [...phase, Number.MAX_SAFE_INTEGER];
+    return this.complete(this.steps, addStepFigures, (p, phase) => comparePositions(p, pastSteps(phase)) < 0);
   }
 
   /** The phase ends whose targets are all in (as judged), with the targets merged. */
   phaseEnds(): Judged<TargetResult>[] {
-    return this.complete(this.ends, mergeTargets);
+    return this.complete(this.ends, mergeTargets, (p, phase) => comparePositions(p.slice(0, phase.length), phase) <= 0);
   }
 
   private add<T>(list: Pending<T>[], i: number, phase: readonly number[], round: number, share: T): void {
@@ -130,13 +132,16 @@ export class StartBarrier {
     pending.shares[i] = share;
   }
 
-  private complete<T, R>(list: Pending<T>[], add: (shares: T[]) => R): Judged<R>[] {
+  /** The pending whose shares are in from every worker not finished that `expects` (its position, the phase's). */
+  private complete<T, R>(
+    list: Pending<T>[],
+    add: (shares: T[]) => R,
+    expects: (position: readonly number[], phase: readonly number[]) => boolean,
+  ): Judged<R>[] {
     const out: Judged<R>[] = [];
     for (const pending of [...list]) {
       const expected = this.positions.flatMap((p, i) =>
-        p[0] !== Number.POSITIVE_INFINITY && comparePositions(p.slice(0, pending.phase.length), pending.phase) <= 0
-          ? [i]
-          : [],
+        p[0] !== Number.POSITIVE_INFINITY && expects(p, pending.phase) ? [i] : [],
       );
       if (!expected.every((i) => pending.shares[i] !== undefined)) continue;
       list.splice(list.indexOf(pending), 1);

@@ -85,6 +85,32 @@ barrier('a ramp step is judged once every worker in the phase sent its share, on
   assert.ok(alone!.totals.p99Ms! > 400, `p99 ${alone!.totals.p99Ms}`);
 });
 
+barrier(
+  "a worker without a share of a phase is past its steps, not its end (a memory sweep's ramp in worker 1)",
+  () => {
+    const b = new StartBarrier(2);
+    const phase = [0, 0, 1];
+    b.at(0, [...phase, 0], true);
+    // Worker 2 has no share: past every step of the phase, and waiting for the phase's end to be judged.
+    b.at(1, [...phase, Number.MAX_SAFE_INTEGER], false);
+    b.share(0, phase, 1, { requests: 1, ok: 1, dropped: 0, histogram: null });
+    assert.equal(
+      b.judged().map((j) => j.workers),
+      [[0]],
+      "the step is worker 1's alone",
+    );
+    // Before, worker 1 waited for worker 2's share of the step while worker 2 waited for the phase's end.
+    const target = { name: 'x', phases: [], summary: null } as unknown as Parameters<typeof b.phaseEnd>[2];
+    b.phaseEnd(0, phase, target);
+    assert.equal(b.phaseEnds(), [], 'the phase end waits for worker 2');
+    b.phaseEnd(1, phase, target);
+    assert.equal(
+      b.phaseEnds().map((j) => j.workers),
+      [[0, 1]],
+    );
+  },
+);
+
 barrier.run();
 
 const runs = suite('fxbench run --workers 2: phases and steps start together');
