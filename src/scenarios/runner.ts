@@ -58,8 +58,12 @@ const PAST_STEPS = Number.MAX_SAFE_INTEGER;
 export interface StartTogether {
   /** A runPlan call begins (an A/B run makes one per block): its number, from 0. */
   run(): number;
-  /** Waits until every worker is at `position` or past it, then for the agreed instant; at once when `signal` aborts. */
-  at(position: number[], signal: AbortSignal): Promise<void>;
+  /**
+   * Waits until every worker is at `position` or past it, then for the agreed
+   * instant, and resolves with that instant on the monotonic clock (nowNs): it
+   * may be past already where this worker woke late. Undefined when `signal` aborts.
+   */
+  at(position: number[], signal: AbortSignal): Promise<number | undefined>;
   /** This worker is past `position` without waiting (its target ended). */
   past(position: number[]): void;
   /**
@@ -411,8 +415,9 @@ async function runPhase(t: TargetState, phase: PhasePlan, phaseIndex: number, c:
   const mod = PHASES[phase.kind]!;
   // Every worker starts the phase at one instant, also the ones without a share of it (they wait for it to end).
   const position = [...c.position, phaseIndex];
+  let startNs: number | undefined;
   if (c.together) {
-    await c.together.at(position, c.signal);
+    startNs = await c.together.at(position, c.signal);
     if (c.signal.aborted) return;
   }
   const settings = c.shard
@@ -449,7 +454,9 @@ async function runPhase(t: TargetState, phase: PhasePlan, phaseIndex: number, c:
   );
   const basis = new Map<number, Map<string, number>>();
   c.live.phase = { phase, recorders, meta, basis };
-  await live.during(mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta, basis, position })));
+  await live.during(
+    mod.run(settings, phaseContext(t, phase, c, { recorders, sinks, memory, meta, basis, position, startNs })),
+  );
   // A phase's memory change (memory sweep) lasts for that phase only.
   if (configuredMB !== null && memory.mb !== configuredMB && driver.setMemory && !c.signal.aborted)
     await driver.setMemory(configuredMB, c.signal);
@@ -498,6 +505,8 @@ interface PhaseState {
   force?: { configured: boolean; note?: string; observed?: boolean };
   /** [run, target, phase] (StartTogether). */
   position: number[];
+  /** With --workers, the instant the workers agreed to start the phase at (nowNs). */
+  startNs?: number;
 }
 
 /** What a phase module may do while it runs: invoke (each sample priced and folded into the sinks), force cold, set memory. */
@@ -509,6 +518,7 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
     ...(together
       ? {
           startTogether: (step: number) => together.at([...ps.position, step], c.signal),
+          ...(ps.startNs !== undefined ? { startNs: ps.startNs } : {}),
           judgeStep: (round: number, dropped: number) => {
             const r = ps.recorders.rounds.get(round)?.recorded;
             const figures: StepFigures = {

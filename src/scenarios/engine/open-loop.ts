@@ -36,6 +36,13 @@ export interface OpenLoopOptions {
   /** The clock (tests inject one); default clock.ts's `nowNs`. */
   now?: () => number;
   /**
+   * When the schedule starts, on that clock (default: now). With --workers, the
+   * instant every worker agreed on: a worker that woke late keeps the agreed
+   * schedule (what fell due meanwhile leaves at once and counts as late) instead
+   * of shifting its whole share against the others'.
+   */
+  startNs?: number;
+  /**
    * Waits `ms` on that clock, waking early when `signal` aborts (tests inject one
    * with `now`, to run a schedule in virtual time); default clock.ts's `sleep`.
    * The in-flight cap's wait ends when a send comes back (in tests always), else
@@ -64,7 +71,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
   const sleepFor = o.sleep ?? sleep;
   const lateAfterNs = (o.lateAfterMs ?? DEFAULT_LATE_AFTER_MS) * 1e6;
   const planned = o.pacer.plannedHits;
-  const startNs = now();
+  const startNs = o.startNs ?? now();
   let hits = 0;
   let late = 0;
   let inFlight = 0;

@@ -122,6 +122,8 @@ export function memoryPhaseOver(PHASES: Readonly<Record<string, PhaseModule<obje
           progress: (message) => ctx.progress(`${memoryMB} MB: ${message}`),
           roundStats: ctx.roundStats ? (round) => ctx.roundStats!(outer(round)) : undefined,
           judgeStep: ctx.judgeStep ? (round, dropped) => ctx.judgeStep!(outer(round), dropped) : undefined,
+          // The phase's agreed instant is the sweep's, long past at the second size: each size starts anew.
+          startNs: undefined,
         };
         await mod.run(s.phase.settings, inner);
       }

@@ -39,7 +39,13 @@ export interface PhaseContext {
    * (from 0), then for the instant they all start it at (a ramp's steps). Absent
    * when this process generates alone. Returns at once when the run is aborted.
    */
-  startTogether?(step: number): Promise<void>;
+  startTogether?(step: number): Promise<number | undefined>;
+  /**
+   * With `--workers`: the instant every worker agreed to start this phase at
+   * (monotonic ns, nowNs), where an open model's schedule starts; it may be past
+   * where this worker woke late. Absent when this process generates alone.
+   */
+  startNs?: number;
   /**
    * With `--workers`: the figures of round `round` (a ramp step) across every
    * worker, once each has finished its share (this one's `dropped` sends added),

@@ -106,8 +106,10 @@ export const rampPhase: PhaseModule<RampSettings> = {
       ctx.progress(`step ${round}/${s.steps}: ${+stepRps.toFixed(3)}/s`);
       ctx.annotate?.(round, { rateRps, late: 0, dropped: 0 });
       // With --workers, every share starts the step at one instant (its sends interleave with the others').
+      let startNs: number | undefined;
       if (ctx.startTogether) {
-        await ctx.startTogether(i);
+        // The agreed instant: a share that woke late keeps the others' schedule.
+        startNs = await ctx.startTogether(i);
         if (ctx.signal.aborted) return;
       }
       const stats = await runOpenLoop({
@@ -115,6 +117,7 @@ export const rampPhase: PhaseModule<RampSettings> = {
         pacer: constantPacer(rateRps, stepMs, s.share ? shareOffsetMs(s.share.index, rateRps * s.share.count) : 0),
         maxInFlight: s.maxInFlight,
         signal: ctx.signal,
+        startNs,
         send: async (seq, intendedNs) => {
           await ctx.invoke(round, seq, intendedNs);
         },

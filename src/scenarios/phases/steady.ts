@@ -122,6 +122,8 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
       ctx.annotate?.(1, { rateRps: s.rateRps, late: 0, dropped: 0 });
       const stats = await runOpenLoop({
         pacer: constantPacer(s.rateRps, s.durationMs, s.offsetMs),
+        // With --workers, the agreed instant: a share that woke late keeps the others' schedule.
+        startNs: ctx.startNs,
         maxInFlight: s.maxInFlight,
         signal: ctx.signal,
         send,

@@ -29,7 +29,7 @@
  * its target's result at each phase's end, and every worker checks the
  * thresholds on the merged one.
  */
-import { waitUntil } from '../../clock.ts';
+import { epochMs, nowNs, waitUntil } from '../../clock.ts';
 import { decodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
 import { mergeTargets } from '../../metrics/merge.ts';
 import type { TargetResult } from '../../model/result.ts';
@@ -232,8 +232,8 @@ export class WorkerTogether implements StartTogether {
     });
   }
 
-  async at(position: number[], signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return;
+  async at(position: number[], signal: AbortSignal): Promise<number | undefined> {
+    if (signal.aborted) return undefined;
     const atEpochMs = await new Promise<number | null>((resolve) => {
       const onAbort = () => {
         this.go = null;
@@ -246,7 +246,10 @@ export class WorkerTogether implements StartTogether {
       };
       this.send({ kind: 'at', position, wait: true });
     });
-    if (atEpochMs !== null) await waitUntil(atEpochMs, signal);
+    if (atEpochMs === null) return undefined;
+    await waitUntil(atEpochMs, signal);
+    // The agreed instant on the monotonic clock: past by as much as the 'go' or the timer came late.
+    return nowNs() - (epochMs() - atEpochMs) * 1e6;
   }
 
   past(position: number[]): void {

@@ -44,6 +44,38 @@ open('sends exactly the planned count at the rate, each with its intended time, 
     );
 });
 
+open(
+  'a schedule that started before the loop (a --workers share woke late) keeps its times: what fell due leaves at once, late',
+  async () => {
+    // The agreed instant was 30 ms ago: the share's schedule is the agreed one, not shifted by 30 ms.
+    const clock = new VirtualClock();
+    const intended: number[] = [];
+    const sentAt: number[] = [];
+    const stats = await clock.run(
+      runOpenLoop({
+        pacer: constantPacer(400, 500),
+        maxInFlight: 1000,
+        signal: new AbortController().signal,
+        now: clock.now,
+        sleep: clock.sleep,
+        startNs: -30 * MS,
+        send: async (seq, t) => {
+          intended[seq] = t;
+          sentAt[seq] = clock.now();
+        },
+      }),
+    );
+    assert.is(stats.sent, 200);
+    assert.is(intended[0], -30 * MS, 'the first send is meant for the agreed instant');
+    for (let i = 1; i < 200; i++) assert.ok(Math.abs(intended[i]! - intended[i - 1]! - 2.5e6) < 1, `send ${i}`);
+    // Sends meant for -30 … -2.5 ms leave at 0; more than 10 ms late: those meant for -30 … -12.5 ms (8).
+    assert.equal(sentAt.slice(0, 12), Array(12).fill(0));
+    assert.is(stats.late, 8);
+    for (let i = 12; i < 200; i++)
+      assert.ok(sentAt[i]! >= intended[i]! && sentAt[i]! - intended[i]! <= 1 * MS, `send ${i} on time`);
+  },
+);
+
 open('at the in-flight cap, due sends wait and count as late; what time leaves owed is dropped', async () => {
   // 100/s for 1 s, each send takes 100 ms, at most 5 in flight: the target absorbs
   // 50/s, so half the sends are made — all but the first 5 late — and the rest dropped.
