@@ -12,7 +12,8 @@ import { VirtualClock } from '../../helpers/virtual-time.ts';
 const MS = 1e6;
 const open = suite('open loop');
 
-open('sends exactly the planned count at the rate, each with its intended time, none early and none late', async () => {
+/** 400/s for 500 ms (200 sends) in virtual time, every send instant: its intended time and when it left. */
+async function constant400(startNs?: number) {
   const clock = new VirtualClock();
   const intended: number[] = [];
   const sentAt: number[] = [];
@@ -23,12 +24,18 @@ open('sends exactly the planned count at the rate, each with its intended time, 
       signal: new AbortController().signal,
       now: clock.now,
       sleep: clock.sleep,
+      startNs,
       send: async (seq, t) => {
         intended[seq] = t;
         sentAt[seq] = clock.now();
       },
     }),
   );
+  return { stats, intended, sentAt };
+}
+
+open('sends exactly the planned count at the rate, each with its intended time, none early and none late', async () => {
+  const { stats, intended, sentAt } = await constant400();
   assert.is(stats.planned, 200);
   assert.is(stats.sent, 200);
   assert.is(stats.dropped, 0);
@@ -48,23 +55,7 @@ open(
   'a schedule that started before the loop (a --workers share woke late) keeps its times: what fell due leaves at once, late',
   async () => {
     // The agreed instant was 30 ms ago: the share's schedule is the agreed one, not shifted by 30 ms.
-    const clock = new VirtualClock();
-    const intended: number[] = [];
-    const sentAt: number[] = [];
-    const stats = await clock.run(
-      runOpenLoop({
-        pacer: constantPacer(400, 500),
-        maxInFlight: 1000,
-        signal: new AbortController().signal,
-        now: clock.now,
-        sleep: clock.sleep,
-        startNs: -30 * MS,
-        send: async (seq, t) => {
-          intended[seq] = t;
-          sentAt[seq] = clock.now();
-        },
-      }),
-    );
+    const { stats, intended, sentAt } = await constant400(-30 * MS);
     assert.is(stats.sent, 200);
     assert.is(intended[0], -30 * MS, 'the first send is meant for the agreed instant');
     for (let i = 1; i < 200; i++) assert.ok(Math.abs(intended[i]! - intended[i - 1]! - 2.5e6) < 1, `send ${i}`);
