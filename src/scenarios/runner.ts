@@ -11,7 +11,6 @@ import { nowNs } from '../clock.ts';
 import { billed, lambdaPriceModel, withPhaseCost } from '../cost/cost.ts';
 import { createDriver } from '../drivers/registry.ts';
 import type { Driver } from '../drivers/types.ts';
-import { encodeHistogram } from '../metrics/histogram.ts';
 import { Recorder } from '../metrics/recorder.ts';
 import type { Sample } from '../model/sample.ts';
 import { SCHEMA_VERSION, type PhaseResult, type Result, type TargetResult } from '../model/result.ts';
@@ -26,6 +25,7 @@ import type { Outcome } from '../model/invocation.ts';
 import {
   PhaseLive,
   roundStats,
+  stepFigures,
   type TickEvent,
   type RoundMeta,
   type StepFigures,
@@ -519,16 +519,8 @@ function phaseContext(t: TargetState, phase: PhasePlan, c: TargetRunContext, ps:
       ? {
           startTogether: (step: number) => together.at([...ps.position, step], c.signal),
           ...(ps.startNs !== undefined ? { startNs: ps.startNs } : {}),
-          judgeStep: (round: number, dropped: number) => {
-            const r = ps.recorders.rounds.get(round)?.recorded;
-            const figures: StepFigures = {
-              requests: r?.requests ?? 0,
-              ok: r?.ok ?? 0,
-              dropped,
-              histogram: r?.all.totalCount ? encodeHistogram(r.all) : null,
-            };
-            return together.judge(ps.position, round, figures, c.signal);
-          },
+          judgeStep: (round: number, dropped: number) =>
+            together.judge(ps.position, round, stepFigures(ps.recorders.rounds.get(round), dropped), c.signal),
         }
       : {}),
     signal: c.signal,

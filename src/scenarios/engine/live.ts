@@ -3,7 +3,7 @@
  * few times a second from them (progress display, workers reporting to their
  * parent), and phases read a round's figures so far (ramp checks its SLO).
  */
-import { mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
+import { encodeHistogram, mergeHistograms, percentileMs } from '../../metrics/histogram.ts';
 import type { Recorder } from '../../metrics/recorder.ts';
 import type { PhaseResult } from '../../model/result.ts';
 
@@ -93,6 +93,17 @@ export interface StepTotals {
   dropped: number;
   /** p99 latency, ms; null without a response. */
   p99Ms: number | null;
+}
+
+/** A round's figures as one worker's share of a ramp step (StartTogether.judge). */
+export function stepFigures(rec: Recorder | undefined, dropped: number): StepFigures {
+  const r = rec?.recorded;
+  return {
+    requests: r?.requests ?? 0,
+    ok: r?.ok ?? 0,
+    dropped,
+    histogram: r?.all.totalCount ? encodeHistogram(r.all) : null,
+  };
 }
 
 /** Reads a round's figures from its recorder. */

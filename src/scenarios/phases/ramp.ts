@@ -10,7 +10,8 @@
 import { check, checkObject, fail, optional, required } from '../../config/check.ts';
 import { runOpenLoop } from '../engine/open-loop.ts';
 import { constantPacer, shareOffsetMs } from '../engine/pacer.ts';
-import type { PhaseModule } from './phase.ts';
+import type { StepTotals } from '../engine/live.ts';
+import type { PhaseContext, PhaseModule } from './phase.ts';
 import { DEFAULT_MAX_IN_FLIGHT, MAX_PHASE_MS } from './steady.ts';
 import { findKnee, judgeStep, type RampSlo } from '../../metrics/ramp-knee.ts';
 
@@ -31,6 +32,12 @@ export interface RampSettings {
 /** The rate of step `i` (from 0) of `steps`, evenly spaced from `from` to `to` inclusive. */
 export function stepRate(fromRps: number, toRps: number, steps: number, i: number): number {
   return steps === 1 ? toRps : fromRps + ((toRps - fromRps) * i) / (steps - 1);
+}
+
+/** A step's figures from this process's own invocations alone (no --workers). */
+function ownTotals(ctx: PhaseContext, round: number, dropped: number): StepTotals | undefined {
+  const own = ctx.roundStats?.(round);
+  return own && { requests: own.requests, errors: own.errors, dropped, p99Ms: own.p99Ms };
 }
 
 export const rampPhase: PhaseModule<RampSettings> = {
@@ -126,10 +133,7 @@ export const rampPhase: PhaseModule<RampSettings> = {
       ctx.annotate?.(round, { late: stats.late, dropped: stats.dropped });
       // With --workers, the step across every worker's share: one worker's share alone may break the SLO
       // (the step's one cold start) where the step did not, and that worker stopped while the others went on.
-      const own = ctx.roundStats?.(round);
-      const live = ctx.judgeStep
-        ? await ctx.judgeStep(round, stats.dropped)
-        : own && { requests: own.requests, errors: own.errors, dropped: stats.dropped, p99Ms: own.p99Ms };
+      const live = ctx.judgeStep ? await ctx.judgeStep(round, stats.dropped) : ownTotals(ctx, round, stats.dropped);
       if (!live) continue;
       const total = live.requests + live.dropped;
       const errorRate = total ? (live.errors + live.dropped) / total : 0;

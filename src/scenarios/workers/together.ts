@@ -233,20 +233,8 @@ export class WorkerTogether implements StartTogether {
   }
 
   async at(position: number[], signal: AbortSignal): Promise<number | undefined> {
-    if (signal.aborted) return undefined;
-    const atEpochMs = await new Promise<number | null>((resolve) => {
-      const onAbort = () => {
-        this.go = null;
-        resolve(null);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.go = (t) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(t);
-      };
-      this.send({ kind: 'at', position, wait: true });
-    });
-    if (atEpochMs === null) return undefined;
+    const atEpochMs = await this.ask<number>(signal, (f) => (this.go = f), { kind: 'at', position, wait: true });
+    if (atEpochMs === undefined) return undefined;
     await waitUntil(atEpochMs, signal);
     // The agreed instant on the monotonic clock: past by as much as the 'go' or the timer came late.
     return nowNs() - (epochMs() - atEpochMs) * 1e6;
