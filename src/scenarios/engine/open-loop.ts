@@ -59,6 +59,8 @@ export interface OpenLoopStats {
   sent: number;
   /** Sends made more than `lateAfterMs` after their intended time. */
   late: number;
+  /** How long after its intended time the latest send left, ms (0 when none was behind). */
+  worstLateMs: number;
   /** Sends never made: the in-flight cap held them back until the time ran out (0 when interrupted: those were never owed). */
   dropped: number;
   /** Most sends in flight at one time. */
@@ -74,6 +76,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
   const startNs = o.startNs ?? now();
   let hits = 0;
   let late = 0;
+  let worstLateNs = 0;
   let inFlight = 0;
   let peak = 0;
   let wake: (() => void) | null = null;
@@ -129,7 +132,9 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
       continue;
     }
     const intendedNs = startNs + o.pacer.hitAtNs(hits);
-    if (elapsed - (intendedNs - startNs) > lateAfterNs) {
+    const behindNs = elapsed - (intendedNs - startNs);
+    if (behindNs > worstLateNs) worstLateNs = behindNs;
+    if (behindNs > lateAfterNs) {
       late++;
       o.onLate?.(late);
     }
@@ -144,5 +149,12 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopStats> {
     }
   }
   if (inFlight > 0) await new Promise<void>((r) => (drained = r));
-  return { planned, sent: hits, late, dropped: o.signal.aborted ? 0 : planned - hits, maxInFlight: peak };
+  return {
+    planned,
+    sent: hits,
+    late,
+    worstLateMs: worstLateNs / 1e6,
+    dropped: o.signal.aborted ? 0 : planned - hits,
+    maxInFlight: peak,
+  };
 }

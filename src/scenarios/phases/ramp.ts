@@ -9,6 +9,7 @@
  */
 import { check, checkObject, fail, optional, required } from '../../config/check.ts';
 import { runOpenLoop } from '../engine/open-loop.ts';
+import { keepUpLine, watchGenerator } from '../engine/generator-watch.ts';
 import { constantPacer, shareOffsetMs } from '../engine/pacer.ts';
 import type { StepTotals } from '../engine/live.ts';
 import type { PhaseContext, PhaseModule } from './phase.ts';
@@ -119,6 +120,7 @@ export const rampPhase: PhaseModule<RampSettings> = {
         startNs = await ctx.startTogether(i);
         if (ctx.signal.aborted) return;
       }
+      const watch = watchGenerator();
       const stats = await runOpenLoop({
         // A share's first send waits `index` intervals of the whole step's rate (rateRps × count).
         pacer: constantPacer(rateRps, stepMs, s.share ? shareOffsetMs(s.share.index, rateRps * s.share.count) : 0),
@@ -130,7 +132,9 @@ export const rampPhase: PhaseModule<RampSettings> = {
         },
         onLate: (late) => ctx.annotate?.(round, { late }),
       });
+      const stalls = await watch.stop();
       ctx.annotate?.(round, { late: stats.late, dropped: stats.dropped });
+      if (stats.late || stats.dropped) ctx.progress(`step ${round}: ${keepUpLine(stats, stalls)}`);
       // With --workers, the step across every worker's share: one worker's share alone may break the SLO
       // (the step's one cold start) where the step did not, and that worker stopped while the others went on.
       const live = ctx.judgeStep ? await ctx.judgeStep(round, stats.dropped) : ownTotals(ctx, round, stats.dropped);

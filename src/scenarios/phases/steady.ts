@@ -12,6 +12,7 @@
 import { check, checkObject, fail, optional, required } from '../../config/check.ts';
 import { runClosedLoop } from '../engine/closed-loop.ts';
 import { runOpenLoop } from '../engine/open-loop.ts';
+import { keepUpLine, watchGenerator } from '../engine/generator-watch.ts';
 import { constantPacer, shareOffsetMs } from '../engine/pacer.ts';
 import type { PhaseModule } from './phase.ts';
 
@@ -120,6 +121,7 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
     };
     if (s.rateRps !== undefined) {
       ctx.annotate?.(1, { rateRps: s.rateRps, late: 0, dropped: 0 });
+      const watch = watchGenerator();
       const stats = await runOpenLoop({
         pacer: constantPacer(s.rateRps, s.durationMs, s.offsetMs),
         // With --workers, the agreed instant: a share that woke late keeps the others' schedule.
@@ -129,11 +131,9 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
         send,
         onLate: (late) => ctx.annotate?.(1, { late }),
       });
+      const stalls = await watch.stop();
       ctx.annotate?.(1, { late: stats.late, dropped: stats.dropped });
-      if (stats.late || stats.dropped)
-        ctx.progress(
-          `could not keep up: ${stats.late} sends late, ${stats.dropped} dropped (peak ${stats.maxInFlight} in flight)`,
-        );
+      if (stats.late || stats.dropped) ctx.progress(keepUpLine(stats, stalls));
       return;
     }
     await runClosedLoop({

@@ -40,6 +40,7 @@ open('sends exactly the planned count at the rate, each with its intended time, 
   assert.is(stats.sent, 200);
   assert.is(stats.dropped, 0);
   assert.is(stats.late, 0);
+  assert.ok(stats.worstLateMs <= 1, `worst ${stats.worstLateMs} ms behind`);
   assert.is(intended.length, 200);
   for (let i = 1; i < 200; i++)
     assert.ok(Math.abs(intended[i]! - intended[i - 1]! - 2.5e6) < 1, `intended times 2.5 ms apart (send ${i})`);
@@ -62,6 +63,7 @@ open(
     // Sends meant for -30 … -2.5 ms leave at 0; more than 10 ms late: those meant for -30 … -12.5 ms (8).
     assert.equal(sentAt.slice(0, 12), Array(12).fill(0));
     assert.is(stats.late, 8);
+    assert.is(stats.worstLateMs, 30, 'the send meant for the agreed instant left 30 ms after it');
     for (let i = 12; i < 200; i++)
       assert.ok(sentAt[i]! >= intended[i]! && sentAt[i]! - intended[i]! <= 1 * MS, `send ${i} on time`);
   },
@@ -143,6 +145,7 @@ open('past the end, a send the loop fell behind on still leaves, late; nothing i
   assert.is(stats.planned, 10);
   assert.is(stats.sent, 10);
   assert.is(stats.late, 10);
+  assert.is(stats.worstLateMs, 15);
   assert.is(stats.dropped, 0);
   assert.is(sentAt[9], 1010 * MS, 'the send due at 995 ms left when the loop got there, at 1010 ms');
 });

@@ -1,0 +1,81 @@
+/**
+ * What held the load generator back while an open-model schedule ran, so a
+ * "could not keep up" line says why sends left late instead of only how many:
+ * the generator's garbage-collection pauses (a PerformanceObserver on `gc`) and
+ * its main thread's time waiting for a CPU (runnable but not running: other
+ * processes had the cores), from /proc/self/schedstat on Linux. What is left of
+ * a late send is the generator's own work (its JavaScript, its I/O).
+ */
+import { readFileSync } from 'node:fs';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import type { OpenLoopStats } from './open-loop.ts';
+
+/** The generator's stalls over a watched stretch. */
+export interface GeneratorStalls {
+  /** Garbage-collection pauses: how many, the longest and their sum, ms. */
+  gcCount: number;
+  gcMaxMs: number;
+  gcTotalMs: number;
+  /** The main thread's time waiting for a CPU, ms; null where the system does not tell (no /proc). */
+  cpuWaitMs: number | null;
+}
+
+/** The main thread's time waiting for a CPU so far, ns (the second field of schedstat); null without /proc. */
+function cpuWaitNs(): number | null {
+  try {
+    const wait = Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]);
+    return Number.isFinite(wait) ? wait : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts watching; `stop()` ends it and resolves with what held the generator
+ * back meanwhile (after a turn of the event loop: a collection's entry is
+ * queued after it ends, and one just before `stop` would be missed).
+ */
+export function watchGenerator(): { stop(): Promise<GeneratorStalls> } {
+  const stalls: GeneratorStalls = { gcCount: 0, gcMaxMs: 0, gcTotalMs: 0, cpuWaitMs: null };
+  const add = (entries: PerformanceEntry[]) => {
+    for (const e of entries) {
+      stalls.gcCount++;
+      stalls.gcTotalMs += e.duration;
+      if (e.duration > stalls.gcMaxMs) stalls.gcMaxMs = e.duration;
+    }
+  };
+  const observer = new PerformanceObserver((list) => add(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  const wait0 = cpuWaitNs();
+  return {
+    async stop() {
+      await new Promise((resolve) => setImmediate(resolve));
+      add(observer.takeRecords()); // entries not yet delivered
+      observer.disconnect();
+      const wait1 = cpuWaitNs();
+      stalls.cpuWaitMs = wait0 === null || wait1 === null ? null : (wait1 - wait0) / 1e6;
+      return stalls;
+    },
+  };
+}
+
+const ms = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
+
+/**
+ * The line for an open-model schedule that fell behind: how many sends left
+ * late or were dropped, the worst lateness, and what the generator spent
+ * meanwhile in garbage collection and waiting for a CPU.
+ */
+export function keepUpLine(stats: OpenLoopStats, stalls: GeneratorStalls): string {
+  const wait =
+    stalls.cpuWaitMs === null
+      ? 'its waits for a CPU are unknown here (no /proc)'
+      : `its main thread waited ${ms(stalls.cpuWaitMs)} ms in all for a CPU (other processes had the cores)`;
+  const gc = stalls.gcCount
+    ? `${stalls.gcCount} garbage collection${stalls.gcCount === 1 ? '' : 's'} paused it ${ms(stalls.gcTotalMs)} ms (the longest ${ms(stalls.gcMaxMs)} ms)`
+    : 'no garbage collection paused it';
+  return (
+    `could not keep up: ${stats.late} sends late (the latest ${ms(stats.worstLateMs)} ms after its time), ` +
+    `${stats.dropped} dropped (peak ${stats.maxInFlight} in flight); meanwhile in the generator ${gc}, and ${wait}`
+  );
+}
