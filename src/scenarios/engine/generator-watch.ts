@@ -66,7 +66,12 @@ const ms = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
  * late or were dropped, the worst lateness, and what the generator spent
  * meanwhile in garbage collection and waiting for a CPU.
  */
-export function keepUpLine(stats: OpenLoopStats, stalls: GeneratorStalls): string {
+export function keepUpLine(stats: OpenLoopStats, stalls: GeneratorStalls, maxInFlight?: number): string {
+  // Sends held at the in-flight cap are late because the target was slow, not the generator.
+  const capped =
+    maxInFlight !== undefined && stats.maxInFlight >= maxInFlight
+      ? `; the in-flight cap (${maxInFlight}) held sends back while the target answered`
+      : '';
   const wait =
     stalls.cpuWaitMs === null
       ? 'its waits for a CPU are unknown here (no /proc)'
@@ -76,6 +81,6 @@ export function keepUpLine(stats: OpenLoopStats, stalls: GeneratorStalls): strin
     : 'no garbage collection paused it';
   return (
     `could not keep up: ${stats.late} sends late (the latest ${ms(stats.worstLateMs)} ms after its time), ` +
-    `${stats.dropped} dropped (peak ${stats.maxInFlight} in flight); meanwhile in the generator ${gc}, and ${wait}`
+    `${stats.dropped} dropped (peak ${stats.maxInFlight} in flight)${capped}; meanwhile in the generator ${gc}, and ${wait}`
   );
 }

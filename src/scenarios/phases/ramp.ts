@@ -134,7 +134,7 @@ export const rampPhase: PhaseModule<RampSettings> = {
       });
       const stalls = await watch.stop();
       ctx.annotate?.(round, { late: stats.late, dropped: stats.dropped });
-      if (stats.late || stats.dropped) ctx.progress(`step ${round}: ${keepUpLine(stats, stalls)}`);
+      if (stats.late || stats.dropped) ctx.progress(`step ${round}: ${keepUpLine(stats, stalls, s.maxInFlight)}`);
       // With --workers, the step across every worker's share: one worker's share alone may break the SLO
       // (the step's one cold start) where the step did not, and that worker stopped while the others went on.
       const live = ctx.judgeStep ? await ctx.judgeStep(round, stats.dropped) : ownTotals(ctx, round, stats.dropped);

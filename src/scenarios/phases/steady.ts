@@ -133,7 +133,7 @@ export const steadyPhase: PhaseModule<SteadySettings> = {
       });
       const stalls = await watch.stop();
       ctx.annotate?.(1, { late: stats.late, dropped: stats.dropped });
-      if (stats.late || stats.dropped) ctx.progress(keepUpLine(stats, stalls));
+      if (stats.late || stats.dropped) ctx.progress(keepUpLine(stats, stalls, s.maxInFlight));
       return;
     }
     await runClosedLoop({

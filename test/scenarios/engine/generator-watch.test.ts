@@ -38,6 +38,11 @@ watch('the line gives the count, the worst lateness, the pauses and the wait; un
       'and its main thread waited 5.7 ms in all for a CPU (other processes had the cores)',
   );
   assert.match(
+    keepUpLine({ ...stats, maxInFlight: 2 }, { gcCount: 0, gcMaxMs: 0, gcTotalMs: 0, cpuWaitMs: 0 }, 2),
+    /\(peak 2 in flight\); the in-flight cap \(2\) held sends back while the target answered; meanwhile/,
+  );
+  assert.not.match(keepUpLine(stats, { gcCount: 0, gcMaxMs: 0, gcTotalMs: 0, cpuWaitMs: 0 }, 1000), /in-flight cap/);
+  assert.match(
     keepUpLine(stats, { gcCount: 0, gcMaxMs: 0, gcTotalMs: 0, cpuWaitMs: null }),
     /no garbage collection paused it, and its waits for a CPU are unknown here \(no \/proc\)$/,
   );
