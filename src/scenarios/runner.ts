@@ -36,6 +36,7 @@ import { mergeRecorded, observedMethod, phaseFigures } from '../metrics/figures.
 import type { ResolvedTarget } from '../model/target.ts';
 import { runAB } from './ab.ts';
 import { collectGarbage } from './engine/heap.ts';
+import { PAST_STEPS, PAST_TARGET } from './positions.ts';
 
 /** What a run reports while it goes. */
 export type RunEvent =
@@ -46,11 +47,6 @@ export type RunEvent =
   /** A file the run writes as it goes (`samplesFile`) failed: the run goes on without it. */
   | { kind: 'write-error'; file: string; message: string }
   | TickEvent;
-
-/** A phase index after every phase of a target: a worker whose target ended is there (StartTogether). */
-const PAST_TARGET = Number.MAX_SAFE_INTEGER;
-/** A step index after every step of a phase: a worker without a share of the phase is there (StartTogether). */
-const PAST_STEPS = Number.MAX_SAFE_INTEGER;
 
 /**
  * Workers of one run (`--workers`) start each phase, and each ramp step, at one

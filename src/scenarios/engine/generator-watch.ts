@@ -3,11 +3,11 @@
  * "could not keep up" line says why sends left late instead of only how many:
  * the generator's garbage-collection pauses (a PerformanceObserver on `gc`) and
  * its main thread's time waiting for a CPU (runnable but not running: other
- * processes had the cores), from /proc/self/schedstat on Linux. What is left of
+ * processes had the cores), from its /proc schedstat on Linux (mainThreadSched, as the runtime reads its instances'). What is left of
  * a late send is the generator's own work (its JavaScript, its I/O).
  */
-import { readFileSync } from 'node:fs';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { mainThreadSched } from '../../runtime/instance-process.ts';
 import type { OpenLoopStats } from './open-loop.ts';
 
 /** The generator's stalls over a watched stretch. */
@@ -20,15 +20,8 @@ export interface GeneratorStalls {
   cpuWaitMs: number | null;
 }
 
-/** The main thread's time waiting for a CPU so far, ns (the second field of schedstat); null without /proc. */
-function cpuWaitNs(): number | null {
-  try {
-    const wait = Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]);
-    return Number.isFinite(wait) ? wait : null;
-  } catch {
-    return null;
-  }
-}
+/** The main thread's time waiting for a CPU so far, ms; null without /proc. */
+const cpuWaitMs = (): number | null => mainThreadSched(process.pid)?.waitedMs ?? null;
 
 /**
  * Starts watching; `stop()` ends it and resolves with what held the generator
@@ -46,14 +39,14 @@ export function watchGenerator(): { stop(): Promise<GeneratorStalls> } {
   };
   const observer = new PerformanceObserver((list) => add(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
-  const wait0 = cpuWaitNs();
+  const wait0 = cpuWaitMs();
   return {
     async stop() {
       await new Promise((resolve) => setImmediate(resolve));
       add(observer.takeRecords()); // entries not yet delivered
       observer.disconnect();
-      const wait1 = cpuWaitNs();
-      stalls.cpuWaitMs = wait0 === null || wait1 === null ? null : (wait1 - wait0) / 1e6;
+      const wait1 = cpuWaitMs();
+      stalls.cpuWaitMs = wait0 === null || wait1 === null ? null : wait1 - wait0;
       return stalls;
     },
   };

@@ -36,6 +36,7 @@ import type { TargetResult } from '../../model/result.ts';
 import type { StepFigures, StepTotals } from '../engine/live.ts';
 import type { StartTogether } from '../runner.ts';
 import type { FromWorker } from './protocol.ts';
+import { PAST_STEPS } from '../positions.ts';
 
 /** How far ahead of the release the agreed instant is: IPC to every worker takes well under 1 ms here. */
 export const START_MARGIN_MS = 20;
@@ -116,8 +117,8 @@ export class StartBarrier {
    * start together). Each comes once, with the workers to tell its totals.
    */
   judged(): Judged<StepTotals>[] {
-    // A worker without a share of the phase says so by a position past its every step (runner.ts, PAST_STEPS).
-    const pastSteps = (phase: readonly number[]) => [...phase, Number.MAX_SAFE_INTEGER];
+    // A worker without a share of the phase says so by a position past its every step.
+    const pastSteps = (phase: readonly number[]) => [...phase, PAST_STEPS];
     return this.complete(this.steps, addStepFigures, (p, phase) => comparePositions(p, pastSteps(phase)) < 0);
   }
 
